@@ -1,0 +1,1 @@
+"""Asylon: protection case management for camps of asylum seekers."""

@@ -1,0 +1,3 @@
+from asylon.cli import main
+
+main()

@@ -1,0 +1,65 @@
+"""The roles of DESIGN.md as Django groups, each with its permission codenames.
+
+This table is the single place that says who may do what; `sync_role_groups` writes it to
+the groups after every migrate. Site scoping is added on top by scope.py and rules.py.
+"""
+
+from __future__ import annotations
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(TextChoices):
+    REGISTRATION_CLERK = "registration_clerk", _("Registration clerk")
+    PROTECTION_OFFICER = "protection_officer", _("Protection officer")
+    RSD_OFFICER = "rsd_officer", _("RSD officer")
+    RESETTLEMENT_OFFICER = "resettlement_officer", _("Resettlement officer")
+    FIELD_MONITOR = "field_monitor", _("Field monitor")
+    PARTNER = "partner", _("Partner")
+    STATISTICS_VIEWER = "statistics_viewer", _("Statistics viewer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+READ_REGISTER = {"registry.view_person", "registry.view_household", "registry.view_site"}
+WRITE_REGISTER = {
+    "registry.add_person", "registry.change_person",
+    "registry.add_household", "registry.change_household",
+}
+
+# Later issues add their codenames here, next to the role that needs them.
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER,
+    Role.PROTECTION_OFFICER: READ_REGISTER | WRITE_REGISTER | {
+        "registry.view_sensitive", "registry.change_sensitive", "audit.view_audit_trail",
+    },
+    Role.RSD_OFFICER: READ_REGISTER | {"registry.view_sensitive"},
+    Role.RESETTLEMENT_OFFICER: READ_REGISTER,
+    Role.FIELD_MONITOR: READ_REGISTER,
+    Role.PARTNER: set(),
+    Role.STATISTICS_VIEWER: set(),
+    Role.ADMINISTRATOR: READ_REGISTER | {
+        "registry.add_site", "registry.change_site", "audit.view_audit_trail",
+        "accounts.add_user", "accounts.change_user", "accounts.view_user",
+    },
+}
+
+# Roles that may read sensitive fields; they must log in with a second factor.
+SENSITIVE_ROLES = {r for r, perms in ROLE_PERMISSIONS.items() if "registry.view_sensitive" in perms}
+
+
+def sync_role_groups(sender=None, **kwargs) -> None:
+    """Make each role's group hold exactly the permissions of the table above."""
+    from django.contrib.auth.models import Group, Permission
+
+    if getattr(sender, "name", None) not in (None, "asylon.accounts"):
+        return
+    wanted = {p for perms in ROLE_PERMISSIONS.values() for p in perms}
+    by_name = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type").all()
+        if f"{p.content_type.app_label}.{p.codename}" in wanted
+    }
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([by_name[p] for p in perms if p in by_name])

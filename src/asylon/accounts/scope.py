@@ -1,0 +1,46 @@
+"""Which sites an actor may see, and the one check every service and query uses."""
+
+from __future__ import annotations
+
+from asylon.core.errors import NotFound, NotPermitted
+
+
+def site_ids(actor) -> frozenset[int]:
+    """The sites the actor works in (cached on the user object for the request)."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return frozenset()
+    cached = getattr(actor, "_asylon_site_ids", None)
+    if cached is None:
+        cached = frozenset(actor.sites.values_list("pk", flat=True))
+        actor._asylon_site_ids = cached
+    return cached
+
+
+def site_id_of(obj) -> int | None:
+    """The site an object belongs to: a Site is its own; others carry site_id."""
+    if obj is None:
+        return None
+    if obj._meta.label_lower == "registry.site":
+        return obj.pk
+    return getattr(obj, "site_id", None)
+
+
+def in_scope(actor, obj) -> bool:
+    sid = site_id_of(obj)
+    return sid is None or sid in site_ids(actor)
+
+
+def ensure(actor, perm: str, obj=None) -> None:
+    """Raise unless the actor holds `perm` (for `obj`, when given).
+
+    Outside the actor's sites the object does not exist for them (404, not 403), so that
+    a guessed id says nothing about who is registered where.
+    """
+    if obj is not None and not in_scope(actor, obj):
+        raise NotFound("No such record.")
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm, obj):
+        raise NotPermitted(f"Your role does not allow this ({perm}).")
+
+
+def can(actor, perm: str, obj=None) -> bool:
+    return bool(getattr(actor, "is_authenticated", False)) and in_scope(actor, obj) and actor.has_perm(perm, obj)

@@ -1,0 +1,253 @@
+"""The register: sites, places inside them, households, persons and their specific needs.
+
+Nothing here is ever deleted by a user: a person who leaves changes presence, a
+correction is an audited change with a reason, a household member who moves out gets an
+end date on the membership.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from asylon.core.models import DatePrecision, TimeStamped
+
+
+class SiteDesignation(models.TextChoices):
+    TEMPORARY_TRANSIT_LOCATION = "TTL", _("temporary transit location")
+    REFUGEE_CAMP = "REFUGEE_CAMP", _("refugee camp")
+    SETTLEMENT = "SETTLEMENT", _("settlement")
+    RECEPTION_CENTRE = "RECEPTION_CENTRE", _("reception centre")
+    OTHER = "OTHER", _("other")
+
+
+class Site(TimeStamped):
+    """A camp or settlement. Its code prefixes every person and household reference."""
+
+    code = models.CharField(max_length=8, unique=True, help_text=_("Prefix of references, e.g. LIB"))
+    name = models.CharField(max_length=120)
+    host_country = CountryField()
+    designation = models.CharField(max_length=20, choices=SiteDesignation.choices)
+    designated_on = models.DateField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2,8}$"), name="site_code_upper")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class LocationKind(models.TextChoices):
+    BLOCK = "BLOCK", _("block")
+    UNIT = "UNIT", _("unit")
+
+
+class Location(models.Model):
+    """A block, or a unit (trailer, shelter) inside a block."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="locations")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    kind = models.CharField(max_length=8, choices=LocationKind.choices)
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["site", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "parent", "name"], name="location_unique_name"),
+            models.UniqueConstraint(
+                fields=["site", "name"], condition=Q(parent__isnull=True), name="block_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="BLOCK", parent__isnull=True) | Q(kind="UNIT", parent__isnull=False)),
+                name="location_unit_has_block",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
+
+
+class ReferenceCounter(models.Model):
+    """The last number given under a prefix. Numbers are never reused, even after a merge."""
+
+    prefix = models.CharField(max_length=12, primary_key=True)
+    last_number = models.PositiveBigIntegerField(default=0)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("female")
+    MALE = "M", _("male")
+    OTHER = "X", _("other")
+    UNKNOWN = "U", _("unknown")
+
+
+class Presence(models.TextChoices):
+    PRESENT = "PRESENT", _("present")
+    HOSPITALISED = "HOSPITALISED", _("hospitalised")
+    DETAINED = "DETAINED", _("detained")
+    MISSING = "MISSING", _("missing")
+    DECEASED = "DECEASED", _("deceased")
+    DEPARTED = "DEPARTED", _("departed")
+
+
+class Household(TimeStamped):
+    """A registration case / family group: members registered and processed together."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="households")
+    unit = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="households")
+    arrival_date = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Person(TimeStamped):
+    """An individual: the unit of protection. Sensitive fields live in SensitiveProfile."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="persons")
+    unit = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="residents")
+    given_name = models.CharField(max_length=100)
+    fathers_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    given_name_original = models.CharField(max_length=100, blank=True)
+    fathers_name_original = models.CharField(max_length=100, blank=True)
+    family_name_original = models.CharField(max_length=100, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    date_of_birth = models.DateField(null=True, blank=True)
+    dob_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.EXACT)
+    nationality = CountryField(blank=True)
+    country_of_origin = CountryField(blank=True)
+    stateless = models.BooleanField(default=False)
+    languages = models.CharField(max_length=100, blank=True, help_text=_("ISO 639 codes, comma separated"))
+    registered_on = models.DateField()
+    presence = models.CharField(max_length=14, choices=Presence.choices, default=Presence.PRESENT)
+    biometric_ref = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+        indexes = [
+            models.Index(fields=["site", "presence", "reference"]),
+            models.Index(fields=["site", "date_of_birth"]),
+            models.Index(fields=["site", "sex"]),
+            models.Index(fields=["unit"]),
+        ]
+        permissions = [
+            ("view_sensitive", "Can see sensitive fields (religion, ethnicity, political profile, medical, torture)"),
+            ("change_sensitive", "Can change sensitive fields"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.full_name}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.given_name, self.fathers_name, self.family_name) if p)
+
+    @property
+    def full_name_original(self) -> str:
+        parts = (self.given_name_original, self.fathers_name_original, self.family_name_original)
+        return " ".join(p for p in parts if p)
+
+
+class SensitiveProfile(models.Model):
+    """The fields that are often the very grounds of persecution. Only roles with
+    `registry.view_sensitive` ever receive them; every read is audited."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="sensitive", primary_key=True)
+    religion = models.CharField(max_length=100, blank=True)
+    ethnicity = models.CharField(max_length=100, blank=True)
+    political_profile = models.TextField(blank=True)
+    medical_notes = models.TextField(blank=True)
+    torture_survivor = models.BooleanField(null=True, blank=True)
+
+    FIELDS = ("religion", "ethnicity", "political_profile", "medical_notes", "torture_survivor")
+
+    def __str__(self) -> str:
+        return f"sensitive profile of {self.person_id}"
+
+
+class Relationship(models.TextChoices):
+    PRINCIPAL_APPLICANT = "PA", _("principal applicant")
+    SPOUSE_PARTNER = "SPOUSE", _("spouse or partner")
+    CHILD = "CHILD", _("child")
+    PARENT = "PARENT", _("parent")
+    SIBLING = "SIBLING", _("sibling")
+    GRANDCHILD = "GRANDCHILD", _("grandchild")
+    OTHER_RELATIVE = "RELATIVE", _("other relative")
+    NON_RELATIVE = "NON_RELATIVE", _("non-relative dependant")
+
+
+class Membership(models.Model):
+    """A person's membership of a household, as a dated interval (cases split and merge)."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    relationship = models.CharField(max_length=14, choices=Relationship.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(ended_on__isnull=True), name="one_current_household_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(ended_on__isnull=True, relationship="PA"),
+                name="one_principal_applicant_per_household",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["household", "ended_on"])]
+
+
+class SpecificNeedCode(models.Model):
+    """UNHCR's standardised specific-needs codes, as reference data (UNHCR revises them)."""
+
+    code = models.CharField(max_length=8, primary_key=True)
+    category = models.CharField(max_length=2)
+    label = models.CharField(max_length=120)
+    restricted = models.BooleanField(default=False, help_text=_("Details visible to protection roles only"))
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class NeedStatus(models.TextChoices):
+    FLAGGED = "FLAGGED", _("flagged")
+    CONFIRMED = "CONFIRMED", _("confirmed")
+    RESOLVED = "RESOLVED", _("resolved")
+    REJECTED = "REJECTED", _("rejected")
+
+
+class SpecificNeed(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="specific_needs")
+    code = models.ForeignKey(SpecificNeedCode, on_delete=models.PROTECT, related_name="+")
+    recorded_on = models.DateField()
+    status = models.CharField(max_length=10, choices=NeedStatus.choices, default=NeedStatus.FLAGGED)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["code", "person"])]
+        constraints = [models.UniqueConstraint(fields=["person", "code"], name="need_once_per_person")]

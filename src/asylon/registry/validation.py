@@ -1,0 +1,99 @@
+"""Checks on person and household input shared by every way in (page, API, import, command).
+
+Each function collects every problem instead of stopping at the first, keyed by the field
+path the edge will show ("members.2.date_of_birth").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from asylon.core.dates import today
+from asylon.core.models import DatePrecision
+
+from .models import Presence, Relationship, SensitiveProfile, Sex
+
+PERSON_FIELDS = (
+    "given_name", "fathers_name", "family_name",
+    "given_name_original", "fathers_name_original", "family_name_original",
+    "sex", "date_of_birth", "dob_precision", "nationality", "country_of_origin", "stateless",
+    "languages", "registered_on", "biometric_ref",
+)
+CORRECTABLE_FIELDS = (*PERSON_FIELDS, "unit")
+NAME_FIELDS = PERSON_FIELDS[:6]
+MAX_NAME = 100
+
+Errors = dict[str, list[str]]
+
+
+def new_errors() -> Errors:
+    return defaultdict(list)
+
+
+def check_person(data: dict[str, Any], errors: Errors, prefix: str = "", *, partial: bool = False) -> None:
+    """Check a person's own fields. `partial` checks only the fields present (a correction)."""
+
+    def present(field: str) -> bool:
+        return field in data or not partial
+
+    def err(field: str, msg: str) -> None:
+        errors[f"{prefix}{field}"].append(msg)
+
+    unknown = set(data) - set(PERSON_FIELDS) - {"relationship", "specific_needs", "sensitive", "unit", "presence"}
+    for field in sorted(unknown):
+        err(field, _("Unknown field."))
+    if present("given_name") and not str(data.get("given_name") or "").strip():
+        err("given_name", _("A given name is required."))
+    for field in NAME_FIELDS:
+        if len(str(data.get(field) or "")) > MAX_NAME:
+            err(field, _("At most %(n)d characters.") % {"n": MAX_NAME})
+    if present("sex") and data.get("sex") not in Sex.values:
+        err("sex", _("Unknown sex %(v)r: use one of %(choices)s.") % {"v": data.get("sex"), "choices": ", ".join(Sex.values)})
+    dob = data.get("date_of_birth")
+    if dob is not None and not isinstance(dob, date):
+        err("date_of_birth", _("Not a date."))
+    elif isinstance(dob, date) and dob > today():
+        err("date_of_birth", _("The date of birth %(d)s is in the future.") % {"d": dob.isoformat()})
+    elif isinstance(dob, date) and dob.year < 1900:
+        err("date_of_birth", _("The date of birth %(d)s is before 1900.") % {"d": dob.isoformat()})
+    if "dob_precision" in data and data["dob_precision"] not in DatePrecision.values:
+        err("dob_precision", _("Unknown precision: use one of %(c)s.") % {"c": ", ".join(DatePrecision.values)})
+    for field in ("nationality", "country_of_origin"):
+        code = data.get(field) or ""
+        if code and str(code).upper() not in countries:
+            err(field, _("Unknown country code %(v)r: use ISO 3166-1 alpha-2, e.g. IR.") % {"v": code})
+    reg = data.get("registered_on")
+    if reg is not None and (not isinstance(reg, date) or reg > today()):
+        err("registered_on", _("The registration date must be a date not in the future."))
+    if "presence" in data and data["presence"] not in Presence.values:
+        err("presence", _("Unknown presence: use one of %(c)s.") % {"c": ", ".join(Presence.values)})
+    sensitive = data.get("sensitive") or {}
+    for field in set(sensitive) - set(SensitiveProfile.FIELDS):
+        err(f"sensitive.{field}", _("Unknown field."))
+
+
+def check_members(members: list[dict[str, Any]], errors: Errors) -> None:
+    if not members:
+        errors["members"].append(_("A household needs at least one member."))
+        return
+    principals = [i for i, m in enumerate(members) if m.get("relationship") == Relationship.PRINCIPAL_APPLICANT]
+    if not principals:
+        errors["members"].append(_("A household needs a principal applicant among its members."))
+    elif len(principals) > 1:
+        errors["members"].append(_("A household has exactly one principal applicant; %(n)d were given.") % {"n": len(principals)})
+    for i, member in enumerate(members):
+        prefix = f"members.{i}."
+        if member.get("relationship") not in Relationship.values:
+            errors[f"{prefix}relationship"].append(
+                _("Unknown relationship to the principal applicant: use one of %(c)s.") % {"c": ", ".join(Relationship.values)}
+            )
+        check_person(member, errors, prefix)
+
+
+def normalise_country(code: str | None) -> str:
+    return str(code or "").upper()

@@ -95,11 +95,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": env.db_url(
-        "ASYLON_DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'asylon.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("ASYLON_DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'asylon.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages read while a write is going on; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of deadlocking on a lock upgrade.
@@ -171,6 +167,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -189,3 +186,7 @@ LOGGING = {
 
 # Roles that see sensitive fields must log in with a second factor (issue 3).
 ASYLON_REQUIRE_2FA = env.bool("ASYLON_REQUIRE_2FA", default=True)
+
+# Static files are served by WhiteNoise from the apps' folders, so the demo needs no
+# collectstatic; a deployment may still run collectstatic (docs/deploy.md).
+WHITENOISE_USE_FINDERS = True

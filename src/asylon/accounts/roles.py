@@ -23,24 +23,35 @@ class Role(TextChoices):
 
 READ_REGISTER = {"registry.view_person", "registry.view_household", "registry.view_site"}
 WRITE_REGISTER = {
-    "registry.add_person", "registry.change_person",
-    "registry.add_household", "registry.change_household",
+    "registry.add_person",
+    "registry.change_person",
+    "registry.add_household",
+    "registry.change_household",
 }
 
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER,
-    Role.PROTECTION_OFFICER: READ_REGISTER | WRITE_REGISTER | {
-        "registry.view_sensitive", "registry.change_sensitive", "audit.view_audit_trail",
+    Role.PROTECTION_OFFICER: READ_REGISTER
+    | WRITE_REGISTER
+    | {
+        "registry.view_sensitive",
+        "registry.change_sensitive",
+        "audit.view_audit_trail",
     },
     Role.RSD_OFFICER: READ_REGISTER | {"registry.view_sensitive"},
     Role.RESETTLEMENT_OFFICER: READ_REGISTER,
     Role.FIELD_MONITOR: READ_REGISTER,
     Role.PARTNER: set(),
     Role.STATISTICS_VIEWER: set(),
-    Role.ADMINISTRATOR: READ_REGISTER | {
-        "registry.add_site", "registry.change_site", "audit.view_audit_trail",
-        "accounts.add_user", "accounts.change_user", "accounts.view_user",
+    Role.ADMINISTRATOR: READ_REGISTER
+    | {
+        "registry.add_site",
+        "registry.change_site",
+        "audit.view_audit_trail",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
     },
 }
 
@@ -52,8 +63,8 @@ def sync_role_groups(sender=None, **kwargs) -> None:
     """Make each role's group hold exactly the permissions of the table above."""
     from django.contrib.auth.models import Group, Permission
 
-    if getattr(sender, "name", None) not in (None, "asylon.accounts"):
-        return
+    # Runs after every app's migrations: permissions of apps later in INSTALLED_APPS only
+    # exist once their own post_migrate has run, and re-setting a group is cheap.
     wanted = {p for perms in ROLE_PERMISSIONS.values() for p in perms}
     by_name = {
         f"{p.content_type.app_label}.{p.codename}": p

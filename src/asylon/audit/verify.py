@@ -36,7 +36,9 @@ def verify_chain(batch: int = 5000) -> Verdict:
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
         return Verdict(
-            False, checked, f"the chain ends at #{expected_seq - 1} but its head says #{head.last_seq}",
+            False,
+            checked,
+            f"the chain ends at #{expected_seq - 1} but its head says #{head.last_seq}",
             expected_seq,
         )
     return Verdict(True, checked)

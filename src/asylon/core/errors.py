@@ -36,9 +36,7 @@ class InvalidInput(DomainError):
     def as_dict(self) -> dict:
         return {
             "code": self.code,
-            "detail": [
-                {"loc": field.split("."), "msg": msg} for field, msgs in self.errors.items() for msg in msgs
-            ],
+            "detail": [{"loc": field.split("."), "msg": msg} for field, msgs in self.errors.items() for msg in msgs],
         }
 
 

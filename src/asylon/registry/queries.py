@@ -18,7 +18,11 @@ from .models import Household, Location, Membership, Person, SensitiveProfile, S
 
 # Age brackets of UNHCR population statistics (DOMAIN.md section 4), as (min, max) years.
 AGE_BRACKETS: dict[str, tuple[int, int | None]] = {
-    "0-4": (0, 4), "5-11": (5, 11), "12-17": (12, 17), "18-59": (18, 59), "60+": (60, None),
+    "0-4": (0, 4),
+    "5-11": (5, 11),
+    "12-17": (12, 17),
+    "18-59": (18, 59),
+    "60+": (60, None),
 }
 
 

@@ -118,7 +118,9 @@ def register_household(
         )
         refs.append(person.reference)
     audit.record(
-        actor, "household.registered", household,
+        actor,
+        "household.registered",
+        household,
         changes={"members": refs, "unit": str(unit) if unit else None, "arrival_date": arrival_date},
     )
     return household
@@ -136,7 +138,9 @@ def _create_person(*, actor, site: Site, unit: Location | None, data: dict[str, 
         [SpecificNeed(person=person, code_id=c, recorded_on=today(), recorded_by=actor) for c in codes]
     )
     audit.record(
-        actor, "person.registered", person,
+        actor,
+        "person.registered",
+        person,
         changes={**values, "specific_needs": codes, **{k: "set" for k in sensitive}},
         sensitive=list(sensitive),
     )
@@ -190,14 +194,20 @@ def correct_sensitive(*, actor, person: Person, changes: dict[str, Any], reason:
         setattr(profile, k, v)
     profile.save()
     audit.record(
-        actor, "person.sensitive_corrected", person,
-        changes=audit.diff(before, dict(changes)), sensitive=SensitiveProfile.FIELDS, reason=reason.strip(),
+        actor,
+        "person.sensitive_corrected",
+        person,
+        changes=audit.diff(before, dict(changes)),
+        sensitive=SensitiveProfile.FIELDS,
+        reason=reason.strip(),
     )
     return profile
 
 
 @transaction.atomic
-def change_presence(*, actor, person: Person, presence: str, reason: str, action: str = "person.presence_changed") -> Person:
+def change_presence(
+    *, actor, person: Person, presence: str, reason: str, action: str = "person.presence_changed"
+) -> Person:
     """A person leaving, dying, going missing or coming back is a change of presence, never a deletion."""
     ensure(actor, "registry.change_person", person)
     if presence not in Presence.values:

@@ -19,10 +19,21 @@ from asylon.core.models import DatePrecision
 from .models import Presence, Relationship, SensitiveProfile, Sex
 
 PERSON_FIELDS = (
-    "given_name", "fathers_name", "family_name",
-    "given_name_original", "fathers_name_original", "family_name_original",
-    "sex", "date_of_birth", "dob_precision", "nationality", "country_of_origin", "stateless",
-    "languages", "registered_on", "biometric_ref",
+    "given_name",
+    "fathers_name",
+    "family_name",
+    "given_name_original",
+    "fathers_name_original",
+    "family_name_original",
+    "sex",
+    "date_of_birth",
+    "dob_precision",
+    "nationality",
+    "country_of_origin",
+    "stateless",
+    "languages",
+    "registered_on",
+    "biometric_ref",
 )
 CORRECTABLE_FIELDS = (*PERSON_FIELDS, "unit")
 NAME_FIELDS = PERSON_FIELDS[:6]
@@ -53,7 +64,10 @@ def check_person(data: dict[str, Any], errors: Errors, prefix: str = "", *, part
         if len(str(data.get(field) or "")) > MAX_NAME:
             err(field, _("At most %(n)d characters.") % {"n": MAX_NAME})
     if present("sex") and data.get("sex") not in Sex.values:
-        err("sex", _("Unknown sex %(v)r: use one of %(choices)s.") % {"v": data.get("sex"), "choices": ", ".join(Sex.values)})
+        err(
+            "sex",
+            _("Unknown sex %(v)r: use one of %(choices)s.") % {"v": data.get("sex"), "choices": ", ".join(Sex.values)},
+        )
     dob = data.get("date_of_birth")
     if dob is not None and not isinstance(dob, date):
         err("date_of_birth", _("Not a date."))
@@ -85,12 +99,15 @@ def check_members(members: list[dict[str, Any]], errors: Errors) -> None:
     if not principals:
         errors["members"].append(_("A household needs a principal applicant among its members."))
     elif len(principals) > 1:
-        errors["members"].append(_("A household has exactly one principal applicant; %(n)d were given.") % {"n": len(principals)})
+        errors["members"].append(
+            _("A household has exactly one principal applicant; %(n)d were given.") % {"n": len(principals)}
+        )
     for i, member in enumerate(members):
         prefix = f"members.{i}."
         if member.get("relationship") not in Relationship.values:
             errors[f"{prefix}relationship"].append(
-                _("Unknown relationship to the principal applicant: use one of %(c)s.") % {"c": ", ".join(Relationship.values)}
+                _("Unknown relationship to the principal applicant: use one of %(c)s.")
+                % {"c": ", ".join(Relationship.values)}
             )
         check_person(member, errors, prefix)
 

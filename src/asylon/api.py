@@ -1,0 +1,30 @@
+"""The JSON API under /api/v1/: every app's router, one error format."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+
+from asylon.accounts.api_auth import api_auth
+from asylon.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Asylon API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=api_auth,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+def _mount() -> None:
+    from asylon.registry.api import router as registry_router
+
+    api.add_router("/", registry_router)
+
+
+_mount()

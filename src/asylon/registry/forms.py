@@ -1,0 +1,93 @@
+"""Page forms. They parse and show errors; the rules live in services and validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from asylon.core.models import DatePrecision
+
+from .models import Location, Presence, Relationship, Sex
+from .queries import AGE_BRACKETS
+
+EMPTY: list[tuple[str, Any]] = [("", "—")]
+
+
+class PersonFilterForm(forms.Form):
+    site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
+    block = forms.TypedChoiceField(label=_("Block"), required=False, coerce=int, empty_value=None)
+    presence = forms.ChoiceField(label=_("Presence"), required=False, choices=EMPTY + Presence.choices)
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=EMPTY + Sex.choices)
+    age_bracket = forms.ChoiceField(label=_("Age"), required=False, choices=EMPTY + [(k, k) for k in AGE_BRACKETS])
+    specific_need = forms.CharField(label=_("Specific need"), required=False, max_length=8)
+
+    def __init__(self, *args, sites=(), blocks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = EMPTY + [(s.pk, str(s)) for s in sites]
+        self.fields["block"].choices = EMPTY + [(b.pk, f"{b.site.code} {b.name}") for b in blocks]
+
+
+class HouseholdForm(forms.Form):
+    site = forms.ChoiceField(label=_("Site"))
+    unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
+    arrival_date = forms.DateField(
+        label=_("Arrival date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, sites=(), units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [(s.code, str(s)) for s in sites]
+        self.fields["unit"].choices = EMPTY + [(u.pk, f"{u.site.code} {u}") for u in units]
+
+
+class MemberForm(forms.Form):
+    # Empty first choices, so that a row left blank on screen reads as "no member here".
+    relationship = forms.ChoiceField(
+        label=_("Relationship to principal applicant"), choices=EMPTY + Relationship.choices
+    )
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    fathers_name = forms.CharField(label=_("Father's name"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    given_name_original = forms.CharField(label=_("Given name (original script)"), max_length=100, required=False)
+    fathers_name_original = forms.CharField(label=_("Father's name (original script)"), max_length=100, required=False)
+    family_name_original = forms.CharField(label=_("Family name (original script)"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=EMPTY + Sex.choices)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    dob_precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices, initial=DatePrecision.EXACT)
+    nationality = CountryField(blank=True).formfield(label=_("Nationality"), required=False)
+    country_of_origin = CountryField(blank=True).formfield(label=_("Country of origin"), required=False)
+
+    def to_member(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+# Rows after the first may be left blank; the service checks for the principal applicant.
+MemberFormSet = forms.formset_factory(MemberForm, extra=2, min_num=1, max_num=30)
+
+
+class CorrectionForm(forms.Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    fathers_name = forms.CharField(label=_("Father's name"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    given_name_original = forms.CharField(label=_("Given name (original script)"), max_length=100, required=False)
+    fathers_name_original = forms.CharField(label=_("Father's name (original script)"), max_length=100, required=False)
+    family_name_original = forms.CharField(label=_("Family name (original script)"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    dob_precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices)
+    nationality = CountryField(blank=True).formfield(label=_("Nationality"), required=False)
+    country_of_origin = CountryField(blank=True).formfield(label=_("Country of origin"), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Location.objects.none(), required=False)
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if site is not None:
+            self.fields["unit"].queryset = Location.objects.filter(site=site, kind="UNIT").select_related("parent")

@@ -1,0 +1,39 @@
+"""`asylon demo`: create the data dir and database, seed the synthetic camp, and serve it."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from asylon.registry import demo
+
+
+class Command(BaseCommand):
+    help = "Create the database, seed the synthetic demo camp (once), and serve it on 127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Seed only; do not start the server.")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
+        parser.add_argument("--persons", type=int, default=3000, help="About how many residents to seed.")
+
+    def handle(self, *args, no_serve: bool, addr: str, persons: int, **options):
+        started = time.perf_counter()
+        call_command("migrate", interactive=False, verbosity=0)
+        result = demo.seed(persons)
+        elapsed = time.perf_counter() - started
+        if result.created:
+            self.stdout.write(f"Seeded the demo camp: {result.persons} residents in {elapsed:.1f} s.")
+        else:
+            self.stdout.write(f"The demo camp is already there ({result.persons} residents); nothing added.")
+        if result.users:
+            self.stdout.write("Demo users (passwords are shown only this once):")
+            for username, password in result.users.items():
+                self.stdout.write(f"  {username:28} {password}")
+        self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        if no_serve:
+            return
+        self.stdout.write(f"Serving on http://{addr}/  (log in as admin)")
+        call_command("runserver", addr, use_reloader=False)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("persons/", views.person_list, name="person_list"),
+    path("persons/<str:reference>/", views.person_detail, name="person_detail"),
+    path("persons/<str:reference>/correct/", views.person_correct, name="person_correct"),
+    path("households/new/", views.household_register, name="household_register"),
+    path("households/<str:reference>/", views.household_detail, name="household_detail"),
+]

@@ -1,0 +1,148 @@
+"""Register pages: parse, call a service or query, render. No business rule here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from asylon.accounts.scope import can, ensure
+from asylon.core.errors import InvalidInput, NotFound, NotPermitted
+from asylon.core.views import attach_errors
+
+from . import queries, services
+from .forms import CorrectionForm, HouseholdForm, MemberFormSet, PersonFilterForm
+from .models import Location
+
+PAGE_SIZE = 50
+
+
+def _get_or_404(fn, *args):
+    try:
+        return fn(*args)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("registry:person_list")
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("registry.view_person"):
+        raise Http404
+    sites = list(queries.sites_for(request.user))
+    blocks = queries.blocks_of(request.user).select_related("site")
+    form = PersonFilterForm(request.GET or None, sites=sites, blocks=blocks)
+    filters = queries.PersonFilters()
+    if form.is_valid():
+        filters = queries.PersonFilters(**{k: v or None for k, v in form.cleaned_data.items()})
+    qs = queries.person_list(request.user, filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "registry/person_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def person_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    person = _get_or_404(queries.get_person, request.user, reference)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "membership": queries.current_household(person),
+            "sensitive": queries.read_sensitive(request.user, person),
+            "can_correct": can(request.user, "registry.change_person", person),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_correct(request: HttpRequest, reference: str) -> HttpResponse:
+    person = _get_or_404(queries.get_person, request.user, reference)
+    try:
+        ensure(request.user, "registry.change_person", person)
+    except NotPermitted as exc:
+        raise Http404 from exc
+    fields = [f for f in CorrectionForm.base_fields if f != "reason"]
+    initial = {f: getattr(person, f) for f in fields}
+    form = CorrectionForm(request.POST or None, initial=initial, site=person.site)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        changes = {
+            k: v
+            for k, v in data.items()
+            if v != initial.get(k) and not (v in (None, "") and initial.get(k) in (None, ""))
+        }
+        try:
+            services.correct_person(actor=request.user, person=person, changes=changes, reason=reason)
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        else:
+            return redirect("registry:person_detail", reference=person.reference)
+    return render(request, "registry/person_correct.html", {"person": person, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_register(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("registry.add_household"):
+        raise Http404
+    sites = list(queries.sites_for(request.user))
+    units = (
+        Location.objects.filter(site__in=sites, kind="UNIT")
+        .select_related("site", "parent")
+        .order_by("site", "parent__name", "name")
+    )
+    form = HouseholdForm(request.POST or None, sites=sites, units=units)
+    formset = MemberFormSet(request.POST or None, prefix="members")
+    if request.method == "POST" and "add_member" in request.POST:
+        # One more empty row, keeping what was typed (works without JavaScript).
+        data = request.POST.copy()
+        data["members-TOTAL_FORMS"] = str(int(data.get("members-TOTAL_FORMS", "1")) + 1)
+        formset = MemberFormSet(data, prefix="members")
+        form = HouseholdForm(data, sites=sites, units=units)
+        return render(request, "registry/household_register.html", {"form": form, "formset": formset, "fresh": True})
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        site = next(s for s in sites if s.code == form.cleaned_data["site"])
+        unit = next((u for u in units if u.pk == form.cleaned_data["unit"]), None)
+        members = [f.to_member() for f in formset.forms if f.has_changed() and f.cleaned_data]
+        try:
+            household = services.register_household(
+                actor=request.user,
+                site=site,
+                unit=unit,
+                arrival_date=form.cleaned_data["arrival_date"],
+                members=members,
+            )
+        except InvalidInput as exc:
+            # Blank rows were dropped; map member indexes back to the rows on screen.
+            filled = [i for i, f in enumerate(formset.forms) if f.has_changed() and f.cleaned_data]
+            remapped = {}
+            for path, msgs in exc.errors.items():
+                parts = path.split(".")
+                if parts[0] == "members" and len(parts) > 1 and parts[1].isdigit():
+                    parts[1] = str(filled[int(parts[1])])
+                remapped[".".join(parts)] = msgs
+            attach_errors(InvalidInput(remapped), form, formset)
+        else:
+            return redirect("registry:household_detail", reference=household.reference)
+    return render(request, "registry/household_register.html", {"form": form, "formset": formset})
+
+
+@login_required
+def household_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    household = _get_or_404(queries.get_household, request.user, reference)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {"household": household, "members": queries.current_members(household)},
+    )

@@ -1,0 +1,85 @@
+"""Shared fixtures: sites, users of every role, and a household registered through the service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from asylon.accounts.roles import Role
+from asylon.accounts.services import create_user
+from asylon.registry import services
+from asylon.registry.models import Site
+
+
+@pytest.fixture
+def site_a(db) -> Site:
+    return Site.objects.create(code="AAA", name="Site A", host_country="IQ", designation="TTL")
+
+
+@pytest.fixture
+def site_b(db) -> Site:
+    return Site.objects.create(code="BBB", name="Site B", host_country="IQ", designation="REFUGEE_CAMP")
+
+
+@pytest.fixture
+def make_user(db, site_a):
+    def make(role: str = Role.REGISTRATION_CLERK, *, sites=None, username: str | None = None):
+        user, _pw = create_user(
+            actor=None,
+            username=username or f"{role}-{len(sites or [site_a])}-{id(sites)}",
+            role=role,
+            sites=sites or [site_a],
+            password="correct horse battery staple",
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def clerk(make_user):
+    return make_user(Role.REGISTRATION_CLERK, username="clerk")
+
+
+@pytest.fixture
+def protection_officer(make_user):
+    return make_user(Role.PROTECTION_OFFICER, username="protection")
+
+
+@pytest.fixture
+def unit_a(db, site_a):
+    from asylon.registry.models import Location
+
+    block = Location.objects.create(site=site_a, kind="BLOCK", name="Block 1")
+    return Location.objects.create(site=site_a, kind="UNIT", name="T01", parent=block)
+
+
+def member(relationship: str = "PA", **extra) -> dict:
+    data = {
+        "relationship": relationship,
+        "given_name": "Dariush",
+        "fathers_name": "Kamran",
+        "family_name": "Tehranifar",
+        "sex": "M",
+        "date_of_birth": date(1980, 3, 1),
+        "nationality": "IR",
+        "country_of_origin": "IR",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def household(clerk, site_a, unit_a):
+    return services.register_household(
+        actor=clerk,
+        site=site_a,
+        unit=unit_a,
+        arrival_date=date(2012, 2, 18),
+        members=[
+            member(),
+            member("SPOUSE", given_name="Parvaneh", sex="F"),
+            member("CHILD", given_name="Sara", sex="F", date_of_birth=date(2010, 5, 5)),
+        ],
+    )

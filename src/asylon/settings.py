@@ -190,3 +190,7 @@ ASYLON_REQUIRE_2FA = env.bool("ASYLON_REQUIRE_2FA", default=True)
 # Static files are served by WhiteNoise from the apps' folders, so the demo needs no
 # collectstatic; a deployment may still run collectstatic (docs/deploy.md).
 WHITENOISE_USE_FINDERS = True
+
+# Lock-out is per username on purpose (a guessed account is locked wherever the guesses come
+# from); axes warns that this lets an attacker rotate IPs, which is what we want to stop.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -137,6 +137,8 @@ class Person(TimeStamped):
     class Meta:
         ordering = ["reference"]
         indexes = [
+            # The list pages walk a site's persons in reference order, filtered or not.
+            models.Index(fields=["site", "reference"]),
             models.Index(fields=["site", "presence", "reference"]),
             models.Index(fields=["site", "date_of_birth"]),
             models.Index(fields=["site", "sex"]),

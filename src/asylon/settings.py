@@ -142,6 +142,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env.int("ASYLON_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("ASYLON_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_SSL_REDIRECT = env.bool("ASYLON_SSL_REDIRECT", default=False)
 
 # Content-Security-Policy: no inline script, no third-party origin.
@@ -193,4 +194,5 @@ WHITENOISE_USE_FINDERS = True
 
 # Lock-out is per username on purpose (a guessed account is locked wherever the guesses come
 # from); axes warns that this lets an attacker rotate IPs, which is what we want to stop.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# HSTS preload is a decision for the operator of a domain, not a default of the software.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]

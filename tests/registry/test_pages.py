@@ -115,3 +115,35 @@ def test_list_filters_by_age_bracket(logged_in, household):
 def test_anonymous_is_sent_to_login(client):
     response = client.get("/persons/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_list_filters_by_specific_need(logged_in, clerk, site_a):
+    from asylon.registry import services
+    from tests.conftest import member
+
+    services.register_household(
+        actor=clerk, site=site_a, members=[member(given_name="Behrouz", specific_needs=["SM-CI"]),
+                                           member("CHILD", given_name="Kaveh", date_of_birth=date(2012, 1, 1))]
+    )
+    by_category = logged_in.get("/persons/?specific_need=SM").content.decode()
+    by_code = logged_in.get("/persons/?specific_need=SM-CI").content.decode()
+    other = logged_in.get("/persons/?specific_need=DS").content.decode()
+    assert "Behrouz" in by_category and "Kaveh" not in by_category
+    assert "Behrouz" in by_code
+    assert "Behrouz" not in other
+
+
+def test_admin_edits_of_reference_data_are_audited_and_nothing_is_deleted(client, site_a):
+    from asylon.accounts.services import create_user
+    from asylon.audit.models import AuditEvent
+
+    admin_user, _ = create_user(actor=None, username="adm", role="administrator", sites=[site_a], is_staff=True)
+    client.force_login(admin_user)
+    response = client.post(f"/admin/registry/site/{site_a.pk}/change/", {
+        "code": "AAA", "name": "Site A renamed", "host_country": "IQ", "designation": "TTL",
+        "designated_on": "", "capacity": "",
+    })
+    assert response.status_code == 302, response.content[:500]
+    event = AuditEvent.objects.get(action="site.changed_in_admin")
+    assert event.changes["name"] == ["Site A", "Site A renamed"]
+    assert client.post(f"/admin/registry/site/{site_a.pk}/delete/", {"post": "yes"}).status_code == 403

@@ -22,8 +22,10 @@ that moment (statuses, appeal windows, risk assessments and consent change over 
   caller is responsible for checking the approvers' roles before building those records.
 
 Internal transfers (inside the host country) are not refoulement and not involuntary for
-N2/N4 purposes; an internal transfer whose destination is another country is blocked and
-also gets every destination rule, so a mislabelled removal cannot slip through.
+N2/N4 purposes; an internal transfer whose destination is another country is always blocked
+(N6) and also gets every destination rule, so a mislabelled removal cannot slip through.
+Likewise a resettlement, humanitarian admission or relocation "to" a country the person fled
+is always blocked (N6): those kinds exist only for third countries.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from asylon.core.errors import SafeguardRefusal
 
 from . import legal_bases as basis
 from .types import (
+    THIRD_COUNTRY_SOLUTION_KINDS,
     Block,
     LegalStatus,
     MovementFacts,
@@ -165,9 +168,12 @@ def destination_of(movement: MovementFacts) -> str:
 
 
 def stays_in_host_country(movement: MovementFacts) -> bool:
-    if movement.kind == MovementKind.INTERNAL_TRANSFER and not movement.destination_country:
-        return True
-    return bool(movement.host_country) and movement.destination_country == movement.host_country
+    """Only an internal transfer stays put. Any other kind is a crossing, whatever it names:
+    a "removal" to the host country is mislabelled data and gets every check."""
+    if movement.kind != MovementKind.INTERNAL_TRANSFER:
+        return False
+    destination = movement.destination_country
+    return not destination or (bool(movement.host_country) and destination == movement.host_country)
 
 
 def is_third_country(person: PersonFacts, movement: MovementFacts) -> bool:
@@ -413,12 +419,18 @@ def check_n5_extradition(person: PersonFacts, movement: MovementFacts) -> RuleRe
 
 
 def check_n6_chain_refoulement(person: PersonFacts, movement: MovementFacts) -> RuleResult:
-    """N6: a third country must admit the person, protect them and not send them on to risk."""
-    if not is_third_country(person, movement):
-        return _not_applicable("N6")
+    """N6: a third country must admit the person, protect them and not send them on to risk.
+
+    Resettlement, humanitarian admission and relocation are by definition to a third country,
+    so for those kinds a destination the person fled is refused here too, whatever N1 allows.
+    """
     destination = destination_of(movement)
+    solution = movement.kind in THIRD_COUNTRY_SOLUTION_KINDS and bool(destination)
+    leaves_host = movement.kind == MovementKind.INTERNAL_TRANSFER and not stays_in_host_country(movement)
+    if not (solution or leaves_host or is_third_country(person, movement)):
+        return _not_applicable("N6")
     blocks = []
-    if movement.kind == MovementKind.INTERNAL_TRANSFER:
+    if leaves_host:
         blocks.append(
             Block(
                 "N6",

@@ -230,14 +230,17 @@ class PersonFacts:
 
     @property
     def torture_risk(self) -> frozenset[str]:
-        # A TR need is a recorded torture risk in the country the person fled.
+        # A TR need is a recorded torture risk in the country the person fled, and so is an
+        # individual assessment that found substantial grounds.
         survivor = self.home_countries if self.torture_survivor else frozenset()
-        return self.torture_risk_countries | survivor
+        found = {c for c, a in self.risk_assessments.items() if a.is_complete and not a.clears_torture_risk}
+        return self.torture_risk_countries | survivor | frozenset(found)
 
     @property
     def ill_treatment_risk(self) -> frozenset[str]:
         # Torture is within ICCPR art. 7, so a torture risk is also an N3 risk.
-        return self.ill_treatment_risk_countries | self.torture_risk
+        found = {c for c, a in self.risk_assessments.items() if a.is_complete and not a.clears_risk_to_life}
+        return self.ill_treatment_risk_countries | self.torture_risk | frozenset(found)
 
     @property
     def all_risk_countries(self) -> frozenset[str]:

@@ -118,8 +118,9 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_list_filters_by_specific_need(logged_in, clerk, site_a):
-    from asylon.registry import services
     from tests.conftest import member
+
+    from asylon.registry import services
 
     services.register_household(
         actor=clerk, site=site_a, members=[member(given_name="Behrouz", specific_needs=["SM-CI"]),

@@ -236,7 +236,7 @@ del _A
 DIGRAPHS: dict[str, str] = {
     "sch": "š",  # German-style romanisation (Dariusch, Schirin)
     "sh": "š",
-    "dj": "j",  # French-style romanisation (Madjid)
+    "dj": "j",  # French-style romanisation (Madjid); only after a vowel, not Sanandaj
     "ch": "č",
     "zh": "ž",
     "kh": "x",
@@ -247,7 +247,7 @@ DIGRAPHS: dict[str, str] = {
     "c": "k",
     "w": "v",  # و as a consonant: Wahid = Vahid
 }
-_DIGRAPH_RE = re.compile("|".join(sorted(DIGRAPHS, key=len, reverse=True)))
+_DIGRAPH_RE = re.compile("|".join(sorted(DIGRAPHS, key=len, reverse=True)).replace("dj", "(?<=[aeiou])dj"))
 
 _J = _LETTER
 # Rules that join bound parts of a name written apart ("Abdol Reza" = "Abdolreza"). They

@@ -24,6 +24,7 @@ so that keys never confuse the digraph "sh" with s followed by h.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -145,6 +146,7 @@ PERSIAN_RULES: tuple[Rule, ...] = (
         "abdolah",
         "Abdollah is written with the article; romanisers write Abdollah",
         ("عبدالله", "abdolah"),
+        triggers=("عبد",),
     ),
     _rule(
         "persian-abdol",
@@ -152,6 +154,7 @@ PERSIAN_RULES: tuple[Rule, ...] = (
         "abdol",
         "the article of Abd-al- is pronounced ol in Persian and always romanised",
         ("عبدالرضا", "abdolرضا"),
+        triggers=("عبد",),
     ),
     _rule(
         "persian-abol",
@@ -159,6 +162,7 @@ PERSIAN_RULES: tuple[Rule, ...] = (
         "abol",
         "Abu-al- is pronounced abol; the و is a vowel, not v",
         ("ابوالفضل", "abolفضل"),
+        triggers=("ابو",),
     ),
     _rule(
         "persian-zol",
@@ -166,6 +170,7 @@ PERSIAN_RULES: tuple[Rule, ...] = (
         "zol",
         "Dhu-al- is pronounced zol; the و is a vowel, not v",
         ("ذوالفقاری", "zolفقاری"),
+        triggers=("ذو",),
     ),
     _rule(
         "persian-ollah",
@@ -173,6 +178,7 @@ PERSIAN_RULES: tuple[Rule, ...] = (
         "olah",
         "-ollah names (Nasrollah, Ruhollah) write the article; also joins a spaced form",
         ("نصر الله", "نصرolah"),
+        triggers=("الله",),
     ),
     _rule(
         "persian-oddin",
@@ -180,6 +186,7 @@ PERSIAN_RULES: tuple[Rule, ...] = (
         "odin",
         "-oddin names (Nasreddin) write the article the Latin form assimilates",
         ("نصرالدین", "نصرodin"),
+        triggers=("الدین",),
     ),
     _rule(
         "persian-zadeh",
@@ -187,6 +194,7 @@ PERSIAN_RULES: tuple[Rule, ...] = (
         "zadeh",
         "the suffix -zadeh is written joined, with ZWNJ or spaced",
         ("حسن زاده", "حسنzadeh"),
+        triggers=("زاده",),
     ),
     _rule(
         "persian-pour",
@@ -194,6 +202,7 @@ PERSIAN_RULES: tuple[Rule, ...] = (
         "pur",
         "the suffix -pour is written joined, with ZWNJ or spaced",
         ("علی پور", "علیpur"),
+        triggers=("پور",),
     ),
     _rule(
         "persian-nezhad",
@@ -201,8 +210,16 @@ PERSIAN_RULES: tuple[Rule, ...] = (
         "nežad",
         "the suffix -nezhad is written joined, with ZWNJ or spaced",
         ("نیک نژاد", "نیکnežad"),
+        triggers=("نژاد",),
     ),
-    _rule("persian-khwa", r"خوا", "xa", "the و of خوا is silent (Nikkhah, Khajeh)", ("نیکخواه", "نیکxaه")),
+    _rule(
+        "persian-khwa",
+        r"خوا",
+        "xa",
+        "the و of خوا is silent (Nikkhah, Khajeh)",
+        ("نیکخواه", "نیکxaه"),
+        triggers=("خوا",),
+    ),
     _rule(
         "persian-final-alef-yeh",
         rf"(?<![{_A}])(مصطف|مرتض|مجتب|موس|عیس|یحی|کبر|صغر|هد|طوب)ی(?![{_A}])",
@@ -210,6 +227,7 @@ PERSIAN_RULES: tuple[Rule, ...] = (
         "in these Arabic names a final ی is read as a (Mostafa, Musa, Kobra)",
         ("مصطفی", "مصطفا"),
         ("موسوی", "موسوی"),
+        triggers=("مصطف", "مرتض", "مجتب", "موس", "عیس", "یحی", "کبر", "صغر", "هد", "طوب"),
     ),
     _rule(
         "persian-vav-consonant",
@@ -431,6 +449,12 @@ _SPECIAL_LATIN = str.maketrans(
 )
 _APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼʻʿʾ`´"})
 _IGNORED = str.maketrans({c: None for c in "\u0640\u200c\u200d\u200e\u200f\u061c"})  # tatweel, ZW(N)J, marks
+# Accents, tashkeel and hamza marks (every character with a combining class) in the
+# blocks where Latin and Arabic-script names are written; deleting them with translate
+# keeps the loop in C. Marks of other scripts are dropped later with their letters.
+_COMBINING_MARKS = dict.fromkeys(
+    cp for cp in itertools.chain(range(0x3000), range(0xFE00, 0xFE30)) if unicodedata.combining(chr(cp))
+)
 _CARON = re.compile("([scz])\u030c")
 _CARON_LETTER = {"s": "š", "c": "č", "z": "ž"}
 _ARABIC_VARIANTS = str.maketrans(ARABIC_VARIANTS)
@@ -449,7 +473,7 @@ def _strip_marks(text: str) -> str:
     # ؤ is a hamza seat read as a short o (Mo'men), not the vowel و it decomposes to.
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LATIN).replace("\u0624", "\u0621"))
     text = _CARON.sub(lambda m: _CARON_LETTER[m.group(1)], text)
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return text.translate(_COMBINING_MARKS)
 
 
 def _transliterate(text: str) -> str:
@@ -537,14 +561,15 @@ def _token_keys(token: str) -> tuple[str, str, str]:
     return _render(canonical), skeleton_key, _phonetic_token(skeleton_key)
 
 
-def _name_tokens(name: str) -> list[str]:
-    """The cleaned tokens of a name, bound parts joined."""
+@lru_cache(maxsize=65536)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    """The cleaned tokens of a name, bound parts joined (cached: field values repeat)."""
     text = _clean(name)
     if _JOIN_HINT.search(text) is not None:
         text = " ".join(text.split())
         for rule in JOIN_RULES:
             text = rule.apply(text)
-    return text.split()
+    return tuple(text.split())
 
 
 def _key(name: str | None, which: int) -> str:

@@ -1,0 +1,181 @@
+"""Similarity of names and dates of birth, for ranking candidate duplicates.
+
+Scores only rank candidates for a person to review; nothing here decides a merge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from asylon.matching.names import NameKeys, is_persian_script, name_keys
+
+try:  # rapidfuzz is optional: it is much faster, the fallback gives the same scores
+    from rapidfuzz.distance import JaroWinkler as _RapidJaroWinkler
+except ImportError:  # pragma: no cover - exercised when rapidfuzz is absent
+    _RapidJaroWinkler = None
+
+__all__ = [
+    "ADJACENT_YEAR",
+    "DAY_MONTH_SWAPPED",
+    "EXACT_DATE",
+    "PHONETIC_MATCH",
+    "SAME_YEAR",
+    "SAME_YEAR_AND_MONTH",
+    "SKELETON_MATCH",
+    "date_similarity",
+    "jaro_winkler",
+    "name_similarity",
+    "parse_birth_date",
+]
+
+# Floors a key agreement lifts the score to. A skeleton agreement is strong evidence of
+# one name spelled two ways; a phonetic agreement is weaker (Mohammad/Mahmoud share it).
+SKELETON_MATCH = 0.95
+PHONETIC_MATCH = 0.85
+# Skeletons this short (Ali: "ly") agree by accident too often to lift a score.
+_MIN_KEY_LENGTH = 3
+
+
+def _py_jaro(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    window = max(max(len(a), len(b)) // 2 - 1, 0)
+    b_taken = [False] * len(b)
+    a_matched = []
+    for i, char in enumerate(a):
+        for j in range(max(0, i - window), min(len(b), i + window + 1)):
+            if not b_taken[j] and b[j] == char:
+                b_taken[j] = True
+                a_matched.append(char)
+                break
+    if not a_matched:
+        return 0.0
+    b_matched = [char for char, taken in zip(b, b_taken, strict=True) if taken]
+    # Half the out-of-order matches, rounded down as rapidfuzz and Winkler's code do.
+    transpositions = sum(x != y for x, y in zip(a_matched, b_matched, strict=True)) // 2
+    m = len(a_matched)
+    return (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
+
+
+def _py_jaro_winkler(a: str, b: str) -> float:
+    score = _py_jaro(a, b)
+    if score <= 0.7:  # Winkler's boost applies only to strings already alike
+        return score
+    prefix = 0
+    for x, y in zip(a[:4], b[:4], strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return score + prefix * 0.1 * (1.0 - score)
+
+
+def jaro_winkler(a: str, b: str) -> float:
+    """Jaro-Winkler similarity in [0, 1] (prefix weight 0.1, boost above 0.7)."""
+    if _RapidJaroWinkler is not None:
+        return _RapidJaroWinkler.similarity(a, b)
+    return _py_jaro_winkler(a, b)
+
+
+def _sorted_compact(text: str) -> str:
+    return "".join(sorted(text.split()))
+
+
+def _string_score(a: str, b: str) -> float:
+    """Best of the joined and the token-sorted comparison.
+
+    Joined, so that "Mohammad Reza" meets "Mohammadreza"; token-sorted, so that a
+    name recorded family-name-first meets the same name given-name-first.
+    """
+    return max(
+        jaro_winkler(a.replace(" ", ""), b.replace(" ", "")),
+        jaro_winkler(_sorted_compact(a), _sorted_compact(b)),
+    )
+
+
+def _key_floor(a: NameKeys, b: NameKeys) -> float:
+    if a.compact_skeleton == b.compact_skeleton and len(a.compact_skeleton) >= _MIN_KEY_LENGTH:
+        return SKELETON_MATCH
+    phonetic_a, phonetic_b = a.phonetic.replace(" ", ""), b.phonetic.replace(" ", "")
+    if phonetic_a == phonetic_b and len(phonetic_a) >= _MIN_KEY_LENGTH:
+        return PHONETIC_MATCH
+    return 0.0
+
+
+def name_similarity(a: str | None, b: str | None) -> float:
+    """Similarity in [0, 1] of two names in any script; 0.0 when either is empty.
+
+    Two Latin names compare on their folded forms. When either is in Persian script
+    the folded forms carry no short vowels, so the names compare on their skeletons.
+    Agreement of the skeleton or phonetic keys lifts the score to a floor.
+    """
+    keys_a, keys_b = name_keys(a), name_keys(b)
+    if not keys_a.fold or not keys_b.fold:
+        return 0.0
+    if keys_a.fold == keys_b.fold:
+        return 1.0
+    if is_persian_script(a) or is_persian_script(b):
+        # Equal skeletons across scripts are the best we can see: vowels are unknown.
+        score = min(_string_score(keys_a.skeleton, keys_b.skeleton), SKELETON_MATCH)
+    else:
+        score = _string_score(keys_a.fold, keys_b.fold)
+    return max(score, _key_floor(keys_a, keys_b))
+
+
+# --- dates of birth --------------------------------------------------------------------
+
+EXACT_DATE = 1.0
+DAY_MONTH_SWAPPED = 0.9  # 03/04 read as 04/03: a clerk's slip, not another person
+SAME_YEAR_AND_MONTH = 0.8
+SAME_YEAR = 0.6
+ADJACENT_YEAR = 0.4  # ages are often estimated, and years converted between calendars
+
+PartialDate = tuple[int, int | None, int | None]
+
+
+def parse_birth_date(value: dt.date | str | None) -> PartialDate | None:
+    """(year, month, day) of a date or an ISO string "YYYY", "YYYY-MM" or "YYYY-MM-DD".
+
+    Unknown parts are None; an empty value is None. A malformed string raises ValueError.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return (value.year, value.month, value.day)
+    parts = value.strip().split("-")
+    if len(parts) == 3:
+        parsed = dt.date.fromisoformat(value.strip())
+        return (parsed.year, parsed.month, parsed.day)
+    if len(parts) == 2:
+        year, month = int(parts[0]), int(parts[1])
+        if not 1 <= month <= 12:
+            raise ValueError(f"month out of range in {value!r}")
+        return (year, month, None)
+    if len(parts) == 1 and parts[0].isdigit():
+        return (int(parts[0]), None, None)
+    raise ValueError(f"not a date of birth: {value!r}")
+
+
+def date_similarity(d1: dt.date | str | None, d2: dt.date | str | None) -> float | None:
+    """Similarity in [0, 1] of two dates of birth; None when either is unknown.
+
+    None rather than 0.0, because a missing date is no evidence against a match.
+    Partial dates (year, or year and month) score on the parts both sides know.
+    """
+    a, b = parse_birth_date(d1), parse_birth_date(d2)
+    if a is None or b is None:
+        return None
+    (year_a, month_a, day_a), (year_b, month_b, day_b) = a, b
+    if abs(year_a - year_b) == 1:
+        return ADJACENT_YEAR
+    if year_a != year_b:
+        return 0.0
+    if month_a is None or month_b is None:
+        return SAME_YEAR
+    if day_a is not None and day_b is not None:
+        if (month_a, day_a) == (month_b, day_b):
+            return EXACT_DATE
+        if (month_a, day_a) == (day_b, month_b):
+            return DAY_MONTH_SWAPPED
+    return SAME_YEAR_AND_MONTH if month_a == month_b else SAME_YEAR

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -66,6 +67,19 @@ def mask(changes: dict[str, Any], sensitive: Iterable[str]) -> dict[str, Any]:
     return {k: (MASK if k in hidden and v not in (None, "", [None, None]) else v) for k, v in changes.items()}
 
 
+@dataclass
+class Entry:
+    """One event to append, for `record_many`."""
+
+    action: str
+    obj: models.Model | None = None
+    changes: dict[str, Any] | None = None
+    sensitive: Iterable[str] = ()
+    reason: str = ""
+    object_ref: str = ""
+    site_id: int | None = None
+
+
 def record(
     actor,
     action: str,
@@ -78,32 +92,50 @@ def record(
     site_id: int | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the caller's transaction."""
+    entry = Entry(action, obj, changes, sensitive, reason, object_ref, site_id)
+    return record_many(actor, [entry])[0]
+
+
+def record_many(actor, entries: list[Entry]) -> list[AuditEvent]:
+    """Append events in order, in one locked step (bulk registrations and imports)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the service's transaction")
+    head = _locked_head()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    events = []
+    seq, prev_hash = head.last_seq, head.last_hash
+    for e in entries:
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            at=now,
+            actor=user,
+            actor_username=user.get_username() if user else "system",
+            action=e.action,
+            object_type=e.obj._meta.label_lower if e.obj is not None else "",
+            object_id=str(e.obj.pk) if e.obj is not None else "",
+            object_ref=e.object_ref or str(getattr(e.obj, "reference", "") or ""),
+            site_id=e.site_id if e.site_id is not None else getattr(e.obj, "site_id", None),
+            changes=_canonical(mask(e.changes or {}, e.sensitive)),
+            reason=e.reason,
+            prev_hash=prev_hash,
+        )
+        event.hash = prev_hash = event_digest(hashed_fields(event), event.prev_hash)
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    head.last_seq, head.last_hash = seq, prev_hash
+    head.save(update_fields=["last_seq", "last_hash"])
+    return events
+
+
+def _locked_head() -> ChainHead:
+    """The chain's head, locked until the transaction ends: writers form one line."""
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         ChainHead.objects.get_or_create(pk=1)
         head = ChainHead.objects.select_for_update().get(pk=1)
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    event = AuditEvent(
-        seq=head.last_seq + 1,
-        at=timezone.now(),
-        actor=user,
-        actor_username=user.get_username() if user else "system",
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_ref=object_ref or str(getattr(obj, "reference", "") or ""),
-        site_id=site_id if site_id is not None else getattr(obj, "site_id", None),
-        changes=_canonical(mask(changes or {}, sensitive)),
-        reason=reason,
-        prev_hash=head.last_hash,
-    )
-    event.hash = event_digest(hashed_fields(event), event.prev_hash)
-    event.save()
-    head.last_seq, head.last_hash = event.seq, event.hash
-    head.save(update_fields=["last_seq", "last_hash"])
-    return event
+    return head
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -134,11 +134,8 @@ def _site_and_places(actor) -> tuple[Site, list[Location]]:
         capacity=3600,
     )
     actor.sites.add(site)
-    units = []
-    for b in range(1, 13):
-        block = services.add_location(actor=actor, site=site, name=f"Block {b:02d}")
-        for u in range(1, 41):
-            units.append(services.add_location(actor=actor, site=site, name=f"T{b:02d}-{u:02d}", block=block))
+    layout = {f"Block {b:02d}": [f"T{b:02d}-{u:02d}" for u in range(1, 41)] for b in range(1, 13)}
+    units = services.lay_out_site(actor=actor, site=site, layout=layout)
     return site, units
 
 
@@ -176,16 +173,13 @@ def seed(target_persons: int = 3000) -> DemoResult:
     site, units = _site_and_places(seeder)
     rng = random.Random(SEED)
     on = date(2013, 1, 15)
+    households: list[services.NewHousehold] = []
     count = 0
     while count < target_persons:
         members = _household(rng, on)
-        services.register_household(
-            actor=seeder,
-            site=site,
-            unit=rng.choice(units),
-            members=members,
-            arrival_date=min(m["registered_on"] for m in members),
-        )
+        arrival = min(m["registered_on"] for m in members)
+        households.append(services.NewHousehold(members=members, unit=rng.choice(units), arrival_date=arrival))
         count += len(members)
+    services.register_households(actor=seeder, site=site, households=households)
     users = _users(site, seeder)
     return DemoResult(True, count, users)

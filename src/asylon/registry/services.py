@@ -3,6 +3,8 @@ atomic, audited. Pages, the API, imports and commands all come through here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -30,18 +32,30 @@ from .models import (
 )
 from .validation import CORRECTABLE_FIELDS, PERSON_FIELDS, check_members, check_person, new_errors, normalise_country
 
-# Hooks other apps register to keep derived data in step with a person (e.g. the name keys
-# of `matching`). Each is called inside the writing transaction with the saved person.
-person_saved_hooks: list = []
+# Hooks other apps register to keep derived data in step with persons (e.g. the name keys
+# of `matching`). Each is called inside the writing transaction with the saved persons.
+persons_saved_hooks: list[Callable[[list[Person]], None]] = []
 
 
-def next_reference(prefix: str) -> str:
-    """The next never-used reference under a prefix, e.g. LIB-000124."""
+@dataclass
+class NewHousehold:
+    """A household to register: its members (dicts of person fields plus `relationship`,
+    optional `specific_needs` codes and `sensitive` fields), and where it lives."""
+
+    members: list[dict[str, Any]]
+    unit: Location | None = None
+    arrival_date: date | None = None
+    reference: str | None = None
+
+
+def next_references(prefix: str, count: int = 1) -> list[str]:
+    """The next never-used references under a prefix, e.g. LIB-000124."""
     ReferenceCounter.objects.get_or_create(prefix=prefix)
     counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix)
-    counter.last_number += 1
+    first = counter.last_number + 1
+    counter.last_number += count
     counter.save(update_fields=["last_number"])
-    return f"{prefix}-{counter.last_number:06d}"
+    return [f"{prefix}-{n:06d}" for n in range(first, first + count)]
 
 
 def _check_unit(site: Site, unit: Location | None, errors, field: str) -> None:
@@ -62,11 +76,10 @@ def _person_values(data: dict[str, Any]) -> dict[str, Any]:
 
 def _save_person(person: Person) -> None:
     person.save()
-    for hook in person_saved_hooks:
-        hook(person)
+    for hook in persons_saved_hooks:
+        hook([person])
 
 
-@transaction.atomic
 def register_household(
     *,
     actor,
@@ -76,75 +89,146 @@ def register_household(
     arrival_date: date | None = None,
     reference: str | None = None,
 ) -> Household:
-    """Register a household with all its members in one step, or nothing at all.
+    """Register a household with all its members in one step, or nothing at all."""
+    new = NewHousehold(members=members, unit=unit, arrival_date=arrival_date, reference=reference)
+    return register_households(actor=actor, site=site, households=[new], error_prefix=False)[0]
 
-    Each member is a dict of person fields plus `relationship`, optional `specific_needs`
-    (codes) and `sensitive` (a dict of SensitiveProfile fields; protection roles only).
+
+@transaction.atomic
+def register_households(
+    *, actor, site: Site, households: list[NewHousehold], error_prefix: bool = True
+) -> list[Household]:
+    """Register many households at once (imports, the demo camp), all or nothing.
+
+    The same checks and the same audit events as one registration, written in bulk.
+    Errors are keyed `households.<i>.members.<j>.<field>` (without the household part when
+    `error_prefix` is false, for the single-household pages and API).
     """
     ensure(actor, "registry.add_household", site)
     errors = new_errors()
-    check_members(members, errors)
-    _check_unit(site, unit, errors, "unit")
-    if arrival_date is not None and arrival_date > today():
-        errors["arrival_date"].append(_("The arrival date is in the future."))
-    if reference and Household.objects.filter(reference=reference).exists():
-        errors["reference"].append(_("The reference %(r)s is already used.") % {"r": reference})
     known_codes = set(SpecificNeedCode.objects.values_list("code", flat=True))
-    for i, member in enumerate(members):
-        for code in member.get("specific_needs") or []:
-            if code not in known_codes:
-                errors[f"members.{i}.specific_needs"].append(_("Unknown specific-need code %(c)r.") % {"c": code})
-        if member.get("sensitive") and not actor.has_perm("registry.change_sensitive", site):
-            errors[f"members.{i}.sensitive"].append(_("Your role may not record sensitive fields."))
+    may_record_sensitive = actor.has_perm("registry.change_sensitive", site)
+    taken = _references_taken([h.reference for h in households if h.reference])
+    for i, new in enumerate(households):
+        prefix = f"households.{i}." if error_prefix else ""
+        _check_household(new, site, errors, prefix, known_codes, may_record_sensitive, taken)
     if errors:
         raise InvalidInput(dict(errors))
+    return _write_households(actor, site, households)
 
-    household = Household(
-        reference=reference or next_reference(f"{site.code}-H"), site=site, unit=unit, arrival_date=arrival_date
-    )
+
+def _references_taken(wanted: list[str]) -> set[str]:
+    taken = set(Household.objects.filter(reference__in=wanted).values_list("reference", flat=True))
+    seen: set[str] = set()
+    for ref in wanted:  # the same reference twice in one batch
+        if ref in seen:
+            taken.add(ref)
+        seen.add(ref)
+    return taken
+
+
+def _check_household(new: NewHousehold, site, errors, prefix, known_codes, may_record_sensitive, taken) -> None:
+    check_members(new.members, errors, prefix)
+    _check_unit(site, new.unit, errors, f"{prefix}unit")
+    if new.arrival_date is not None and new.arrival_date > today():
+        errors[f"{prefix}arrival_date"].append(_("The arrival date is in the future."))
+    if new.reference in taken:
+        errors[f"{prefix}reference"].append(_("The reference %(r)s is already used.") % {"r": new.reference})
+    for j, member in enumerate(new.members):
+        for code in member.get("specific_needs") or []:
+            if code not in known_codes:
+                errors[f"{prefix}members.{j}.specific_needs"].append(
+                    _("Unknown specific-need code %(c)r.") % {"c": code}
+                )
+        if member.get("sensitive") and not may_record_sensitive:
+            errors[f"{prefix}members.{j}.sensitive"].append(_("Your role may not record sensitive fields."))
+
+
+def _write_households(actor, site: Site, households: list[NewHousehold]) -> list[Household]:
+    auto_refs = iter(next_references(f"{site.code}-H", sum(1 for h in households if not h.reference)))
+    # The principal applicant first, so references and the audit trail read in family order.
+    families = [
+        sorted(h.members, key=lambda m: m.get("relationship") != Relationship.PRINCIPAL_APPLICANT) for h in households
+    ]
+    person_refs = iter(next_references(site.code, sum(len(f) for f in families)))
+    rows = [
+        Household(reference=h.reference or next(auto_refs), site=site, unit=h.unit, arrival_date=h.arrival_date)
+        for h in households
+    ]
     try:
         with transaction.atomic():
-            household.save()
-    except IntegrityError as exc:  # a concurrent registration took the reference
+            Household.objects.bulk_create(rows)
+    except IntegrityError as exc:  # a concurrent registration took a reference
         raise InvalidInput({"reference": [_("The reference is already used.")]}) from exc
-    started = arrival_date or today()
-    # The principal applicant first, so the audit trail reads in family order.
-    ordered = sorted(members, key=lambda m: m.get("relationship") != Relationship.PRINCIPAL_APPLICANT)
-    refs = []
-    for member in ordered:
-        person = _create_person(actor=actor, site=site, unit=unit, data=member)
-        Membership.objects.create(
-            household=household, person=person, relationship=member["relationship"], started_on=started
-        )
-        refs.append(person.reference)
-    audit.record(
-        actor,
-        "household.registered",
-        household,
-        changes={"members": refs, "unit": str(unit) if unit else None, "arrival_date": arrival_date},
+    plan: list[tuple[Household, Person, dict[str, Any]]] = []
+    for row, new, family in zip(rows, households, families, strict=True):
+        for member in family:
+            values = {"registered_on": today(), **_person_values(member)}
+            plan.append((row, Person(reference=next(person_refs), site=site, unit=new.unit, **values), member))
+    persons = Person.objects.bulk_create([p for _h, p, _m in plan], batch_size=2000)
+    for hook in persons_saved_hooks:
+        hook(persons)
+    _write_person_details(actor, plan)
+    audit.record_many(actor, _registration_events(rows, households, plan))
+    return rows
+
+
+def _write_person_details(actor, plan) -> None:
+    on = today()
+    SensitiveProfile.objects.bulk_create(
+        [SensitiveProfile(person=p, **_filled(m.get("sensitive"))) for _h, p, m in plan], batch_size=2000
     )
-    return household
-
-
-def _create_person(*, actor, site: Site, unit: Location | None, data: dict[str, Any]) -> Person:
-    values = _person_values(data)
-    values.setdefault("registered_on", today())
-    person = Person(reference=next_reference(site.code), site=site, unit=unit, **values)
-    _save_person(person)
-    sensitive = {k: v for k, v in (data.get("sensitive") or {}).items() if v not in (None, "")}
-    SensitiveProfile.objects.create(person=person, **sensitive)
-    codes = data.get("specific_needs") or []
+    Membership.objects.bulk_create(
+        [
+            Membership(household=h, person=p, relationship=m["relationship"], started_on=h.arrival_date or on)
+            for h, p, m in plan
+        ],
+        batch_size=2000,
+    )
     SpecificNeed.objects.bulk_create(
-        [SpecificNeed(person=person, code_id=c, recorded_on=today(), recorded_by=actor) for c in codes]
+        [
+            SpecificNeed(person=p, code_id=c, recorded_on=on, recorded_by=actor)
+            for _h, p, m in plan
+            for c in m.get("specific_needs") or []
+        ],
+        batch_size=2000,
     )
-    audit.record(
-        actor,
-        "person.registered",
-        person,
-        changes={**values, "specific_needs": codes, **{k: "set" for k in sensitive}},
-        sensitive=list(sensitive),
-    )
-    return person
+
+
+def _filled(sensitive: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (sensitive or {}).items() if v not in (None, "")}
+
+
+def _registration_events(rows, households, plan) -> list[audit.Entry]:
+    """A person.registered event per member, then household.registered, household by household."""
+    events: list[audit.Entry] = []
+    members = iter(plan)
+    for row, new in zip(rows, households, strict=True):
+        refs = []
+        for _household, person, member in (next(members) for _ in new.members):
+            secret = _filled(member.get("sensitive"))
+            changes = {**_person_values(member), "specific_needs": member.get("specific_needs") or []}
+            events.append(
+                audit.Entry(
+                    "person.registered",
+                    person,
+                    sensitive=list(secret),
+                    changes={**changes, **dict.fromkeys(secret, "set")},
+                )
+            )
+            refs.append(person.reference)
+        events.append(
+            audit.Entry(
+                "household.registered",
+                row,
+                changes={
+                    "members": refs,
+                    "unit": str(new.unit) if new.unit else None,
+                    "arrival_date": new.arrival_date,
+                },
+            )
+        )
+    return events
 
 
 @transaction.atomic
@@ -251,3 +335,34 @@ def add_location(*, actor, site: Site, name: str, block: Location | None = None)
     if created:
         audit.record(actor, "location.created", location, changes={"name": str(location)})
     return location
+
+
+@transaction.atomic
+def lay_out_site(*, actor, site: Site, layout: dict[str, list[str]]) -> list[Location]:
+    """Create blocks and their units in one step: {"Block 01": ["T01-01", ...], ...}.
+
+    Places that exist already are kept; returns every unit of the layout.
+    """
+    ensure(actor, "registry.change_site", site)
+    existing = {
+        (loc.parent.name if loc.parent else None, loc.name): loc
+        for loc in Location.objects.filter(site=site).select_related("parent")
+    }
+    new_blocks = [Location(site=site, kind=LocationKind.BLOCK, name=b) for b in layout if (None, b) not in existing]
+    Location.objects.bulk_create(new_blocks)
+    blocks = {
+        **{name: loc for (parent, name), loc in existing.items() if parent is None},
+        **{b.name: b for b in new_blocks},
+    }
+    new_units = [
+        Location(site=site, kind=LocationKind.UNIT, parent=blocks[b], name=u)
+        for b, units in layout.items()
+        for u in units
+        if (b, u) not in existing
+    ]
+    Location.objects.bulk_create(new_units)
+    audit.record_many(
+        actor, [audit.Entry("location.created", loc, changes={"name": str(loc)}) for loc in [*new_blocks, *new_units]]
+    )
+    made = {(u.parent.name, u.name): u for u in new_units}
+    return [existing.get((b, u)) or made[(b, u)] for b, units in layout.items() for u in units]

@@ -91,25 +91,25 @@ def check_person(data: dict[str, Any], errors: Errors, prefix: str = "", *, part
         err(f"sensitive.{field}", _("Unknown field."))
 
 
-def check_members(members: list[dict[str, Any]], errors: Errors) -> None:
+def check_members(members: list[dict[str, Any]], errors: Errors, prefix: str = "") -> None:
     if not members:
-        errors["members"].append(_("A household needs at least one member."))
+        errors[f"{prefix}members"].append(_("A household needs at least one member."))
         return
     principals = [i for i, m in enumerate(members) if m.get("relationship") == Relationship.PRINCIPAL_APPLICANT]
     if not principals:
-        errors["members"].append(_("A household needs a principal applicant among its members."))
+        errors[f"{prefix}members"].append(_("A household needs a principal applicant among its members."))
     elif len(principals) > 1:
-        errors["members"].append(
+        errors[f"{prefix}members"].append(
             _("A household has exactly one principal applicant; %(n)d were given.") % {"n": len(principals)}
         )
     for i, member in enumerate(members):
-        prefix = f"members.{i}."
+        member_prefix = f"{prefix}members.{i}."
         if member.get("relationship") not in Relationship.values:
-            errors[f"{prefix}relationship"].append(
+            errors[f"{member_prefix}relationship"].append(
                 _("Unknown relationship to the principal applicant: use one of %(c)s.")
                 % {"c": ", ".join(Relationship.values)}
             )
-        check_person(member, errors, prefix)
+        check_person(member, errors, member_prefix)
 
 
 def normalise_country(code: str | None) -> str:

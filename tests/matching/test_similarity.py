@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asylon.matching import similarity
 from asylon.matching.similarity import (
     ADJACENT_YEAR,
     DAY_MONTH_SWAPPED,
@@ -51,12 +50,6 @@ def test_name_similarity_is_a_symmetric_score(a, b):
     score = name_similarity(a, b)
     assert 0.0 <= score <= 1.0
     assert score == pytest.approx(name_similarity(b, a))
-
-
-@given(st.text(alphabet="abcdehiknorsz", max_size=12), st.text(alphabet="abcdehiknorsz", max_size=12))
-def test_the_fallback_jaro_winkler_agrees_with_rapidfuzz(a, b):
-    rapidfuzz = pytest.importorskip("rapidfuzz.distance")
-    assert similarity._py_jaro_winkler(a, b) == pytest.approx(rapidfuzz.JaroWinkler.similarity(a, b))
 
 
 @pytest.mark.parametrize(

@@ -465,7 +465,7 @@ _NOT_NAME = re.compile(r"[^a-zšžč' ]+")
 
 def is_persian_script(name: str | None) -> bool:
     """True when the name holds Persian/Arabic letters."""
-    return bool(name) and _HAS_ARABIC.search(name) is not None
+    return name is not None and _HAS_ARABIC.search(name) is not None
 
 
 def _strip_marks(text: str) -> str:

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from asylon.matching.names import NameKeys, is_persian_script, name_keys
+from rapidfuzz.distance import JaroWinkler
 
-try:  # rapidfuzz is optional: it is much faster, the fallback gives the same scores
-    from rapidfuzz.distance import JaroWinkler as _RapidJaroWinkler
-except ImportError:  # pragma: no cover - exercised when rapidfuzz is absent
-    _RapidJaroWinkler = None
+from asylon.matching.names import NameKeys, is_persian_script, name_keys
 
 __all__ = [
     "ADJACENT_YEAR",
@@ -59,23 +56,9 @@ def _py_jaro(a: str, b: str) -> float:
     return (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
 
 
-def _py_jaro_winkler(a: str, b: str) -> float:
-    score = _py_jaro(a, b)
-    if score <= 0.7:  # Winkler's boost applies only to strings already alike
-        return score
-    prefix = 0
-    for x, y in zip(a[:4], b[:4], strict=False):
-        if x != y:
-            break
-        prefix += 1
-    return score + prefix * 0.1 * (1.0 - score)
-
-
 def jaro_winkler(a: str, b: str) -> float:
     """Jaro-Winkler similarity in [0, 1] (prefix weight 0.1, boost above 0.7)."""
-    if _RapidJaroWinkler is not None:
-        return _RapidJaroWinkler.similarity(a, b)
-    return _py_jaro_winkler(a, b)
+    return JaroWinkler.similarity(a, b)
 
 
 def _sorted_compact(text: str) -> str:

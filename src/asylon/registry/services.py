@@ -205,7 +205,7 @@ def _registration_events(rows, households, plan) -> list[audit.Entry]:
     members = iter(plan)
     for row, new in zip(rows, households, strict=True):
         refs = []
-        for _household, person, member in (next(members) for _ in new.members):
+        for _household, person, member in (next(members) for _member in new.members):
             secret = _filled(member.get("sensitive"))
             changes = {**_person_values(member), "specific_needs": member.get("specific_needs") or []}
             events.append(
@@ -361,8 +361,9 @@ def lay_out_site(*, actor, site: Site, layout: dict[str, list[str]]) -> list[Loc
         if (b, u) not in existing
     ]
     Location.objects.bulk_create(new_units)
+    blocks_by_pk: dict[int | None, str] = {b.pk: name for name, b in blocks.items()}
     audit.record_many(
         actor, [audit.Entry("location.created", loc, changes={"name": str(loc)}) for loc in [*new_blocks, *new_units]]
     )
-    made = {(u.parent.name, u.name): u for u in new_units}
+    made = {(blocks_by_pk[u.parent_id], u.name): u for u in new_units}
     return [existing.get((b, u)) or made[(b, u)] for b, units in layout.items() for u in units]

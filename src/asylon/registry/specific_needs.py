@@ -70,9 +70,18 @@ RESTRICTED_CATEGORIES = {"SV", "TR"}
 
 def load(apps, schema_editor) -> None:
     code_model = apps.get_model("registry", "SpecificNeedCode")
+    if code_model.objects.count() >= len(CODES):
+        return
     for code, label in CODES:
         category = code.split("-")[0]
         code_model.objects.update_or_create(
             code=code,
             defaults={"category": category, "label": label, "restricted": category in RESTRICTED_CATEGORIES},
         )
+
+
+def ensure_loaded(sender=None, **kwargs) -> None:
+    """After every migrate or flush: the codes are reference data the register needs."""
+    from django.apps import apps
+
+    load(apps, None)

@@ -61,6 +61,8 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrol_second_factor(request: HttpRequest) -> HttpResponse:
     """First log-in of a user without a device: scan the QR code, type a code to confirm."""
+    if is_verified(request):
+        return redirect(_next(request))
     if confirmed_device(request.user) is not None:
         return redirect(_with_next("accounts:second_factor", request))
     try:

@@ -25,6 +25,7 @@ os.environ.setdefault("ASYLON_SECRET_KEY", "bench-only-secret-key-not-for-use-an
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     import django
+
     django.setup()
     from django.core.management import call_command
     from django.db import connection

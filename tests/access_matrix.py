@@ -104,9 +104,9 @@ MATRIX: dict[str, Entry] = {
     "page:accounts:enrol_second_factor": Entry(ALL),
     # audit
     "page:audit:event_list": Entry(having("audit.view_audit_trail")),
-    # the API's own documentation (no data; for signed-in users)
-    "page:api-v1:openapi-json": Entry(ALL),
-    "page:api-v1:openapi-view": Entry(ALL),
+    # the API's own documentation: public, it holds no data
+    "page:api-v1:openapi-json": Entry(EVERYONE),
+    "page:api-v1:openapi-view": Entry(EVERYONE),
     "page:api-v1:api-root": Entry(NOBODY),  # django-ninja's root: always 404
 }
 

@@ -31,7 +31,10 @@ def test_site_b_person_is_not_found_from_site_a(role, world):
     assert api.get(f"/api/v1/persons/{ref_b}", **headers).status_code == 404
     assert api.get(f"/api/v1/households/{hh_b}", **headers).status_code == 404
     patched = api.patch(
-        f"/api/v1/persons/{ref_b}", data={"reason": "x", "given_name": "Hacked"}, content_type="application/json", **headers
+        f"/api/v1/persons/{ref_b}",
+        data={"reason": "x", "given_name": "Hacked"},
+        content_type="application/json",
+        **headers,
     )
     assert patched.status_code == 404
     world.person_b.refresh_from_db()

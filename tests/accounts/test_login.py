@@ -179,4 +179,3 @@ def test_session_ends_after_inactivity(clerk, settings):
     session.set_expiry(-1)
     session.save()
     assert client.get("/persons/").status_code == 302
-

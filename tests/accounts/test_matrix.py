@@ -157,7 +157,9 @@ def test_each_role_gets_exactly_what_the_matrix_allows(role, world):
 
     user = world.users.get(role)
     if user is None or not user.has_perm("registry.view_sensitive"):
-        leaks = [f"{key} shows {secret}" for key, body in bodies.items() for secret in SECRETS.values() if secret in body]
+        leaks = [
+            f"{key} shows {secret}" for key, body in bodies.items() for secret in SECRETS.values() if secret in body
+        ]
         assert not leaks, f"As {role}, sensitive values reached the response:\n  " + "\n  ".join(leaks)
 
 

@@ -28,7 +28,10 @@ def test_concurrent_corrections_leave_a_single_valid_chain():
         actor=clerk,
         site=site,
         members=[{"relationship": "PA", "given_name": "Kaveh", "family_name": "Parallel", "sex": "M"}]
-        + [{"relationship": "CHILD", "given_name": f"Child{i}", "family_name": "Parallel", "sex": "F"} for i in range(7)],
+        + [
+            {"relationship": "CHILD", "given_name": f"Child{i}", "family_name": "Parallel", "sex": "F"}
+            for i in range(7)
+        ],
     )
     persons = list(Person.objects.filter(memberships__household=household).order_by("pk"))
     assert len(persons) == THREADS

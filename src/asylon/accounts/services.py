@@ -6,7 +6,6 @@ import secrets
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asylon.audit import services as audit
@@ -91,7 +90,7 @@ def revoke_api_token(*, actor, token: ApiToken) -> None:
 
 
 @transaction.atomic
-def start_totp_enrolment(*, actor: User) -> TOTPDevice:
+def start_totp_enrolment(*, actor) -> TOTPDevice:
     """The actor's unconfirmed TOTP device (created once). Only for a user with no confirmed
     device: a second device is never added through a password-only session."""
     if confirmed_device(actor) is not None:
@@ -103,7 +102,7 @@ def start_totp_enrolment(*, actor: User) -> TOTPDevice:
     return device
 
 
-def confirm_totp_device(*, actor: User, device: TOTPDevice, token: str) -> TOTPDevice:
+def confirm_totp_device(*, actor, device: TOTPDevice, token: str) -> TOTPDevice:
     """Confirm the device with a code from the authenticator app.
 
     The code is checked before the transaction, so that django-otp's throttling of wrong

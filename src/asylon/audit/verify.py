@@ -36,9 +36,7 @@ def verify_chain(batch: int = 5000) -> Verdict:
     head = ChainHead.objects.filter(pk=1).first()
     last = expected_seq - 1
     if head is not None and head.last_seq != last:
-        return Verdict(
-            False, checked, f"event #{head.last_seq} is missing: the chain ends at #{last}", last + 1
-        )
+        return Verdict(False, checked, f"event #{head.last_seq} is missing: the chain ends at #{last}", last + 1)
     if head is not None and head.last_hash != prev_hash:
         return Verdict(False, checked, f"event #{last} is not the event the chain head recorded", last)
     return Verdict(True, checked)

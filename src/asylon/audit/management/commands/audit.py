@@ -22,5 +22,7 @@ class Command(BaseCommand):
         if subcommand == "verify":
             verdict = verify_chain()
             if not verdict.ok:
-                raise CommandError(f"Audit chain broken: {verdict.problem} ({verdict.checked} events verified before it).")
+                raise CommandError(
+                    f"Audit chain broken: {verdict.problem} ({verdict.checked} events verified before it)."
+                )
             self.stdout.write(f"{verdict.checked} events verified.")

@@ -12,6 +12,13 @@ from asylon.registry import services
 from asylon.registry.models import Site
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 takes a quarter of a second a hash by design; tests that need it put it back
+    (tests/accounts/test_login.py logs in against an Argon2 hash)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def site_a(db) -> Site:
     return Site.objects.create(code="AAA", name="Site A", host_country="IQ", designation="TTL")

@@ -1,13 +1,20 @@
-"""API authentication: a personal bearer token, or the browser session (with CSRF)."""
+"""API authentication: a personal bearer token, or the browser session (with CSRF).
+
+A user who needs a second factor is accepted by token only while a confirmed TOTP device
+exists (tokens are issued only after enrolment), and by session only once the session has
+passed the second factor.
+"""
 
 from __future__ import annotations
 
 import hmac
 
 from django.utils import timezone
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
 
 from .models import ApiToken
+from .twofactor import confirmed_device, is_verified, needs_second_factor
 
 
 class BearerToken(HttpBearer):
@@ -21,9 +28,21 @@ class BearerToken(HttpBearer):
             return None
         if not row.user.is_active:
             return None
+        if needs_second_factor(row.user) and confirmed_device(row.user) is None:
+            return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
         return row.user
 
 
-api_auth = [BearerToken(), django_auth]
+class VerifiedSession(SessionAuth):
+    """Django's session (CSRF-checked by ninja), refused while a second factor is owed."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user and needs_second_factor(user) and not is_verified(request):
+            return None
+        return user
+
+
+api_auth = [BearerToken(), VerifiedSession()]

@@ -6,12 +6,15 @@ import secrets
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asylon.audit import services as audit
-from asylon.core.errors import InvalidInput
+from asylon.core.errors import Conflict, InvalidInput, NotPermitted
 
 from .models import ApiToken, User
 from .roles import Role
+from .scope import ensure, site_ids
+from .twofactor import confirmed_device, needs_second_factor
 
 
 def generate_password() -> str:
@@ -22,7 +25,13 @@ def generate_password() -> str:
 def create_user(
     *, actor, username: str, role: str, sites, password: str | None = None, is_staff: bool = False
 ) -> tuple[User, str]:
-    """Create a user with one role and its sites; returns the user and the password to hand over."""
+    """Create a user with one role and its sites; returns the user and the password to hand over.
+
+    `actor=None` is the system (the `asylon adduser` command run by the operator). A user
+    actor needs `accounts.add_user` and may only grant sites they work in themselves.
+    """
+    if actor is not None:
+        ensure(actor, "accounts.add_user")
     errors: dict[str, list[str]] = {}
     if role not in Role.values:
         errors["role"] = [f"Unknown role {role!r}: use one of {', '.join(Role.values)}."]
@@ -31,6 +40,8 @@ def create_user(
     sites = list(sites)
     if not sites:
         errors["site"] = ["A user works in at least one site."]
+    elif actor is not None and not actor.is_superuser and any(s.pk not in site_ids(actor) for s in sites):
+        errors["site"] = ["You may only grant sites you work in."]
     if errors:
         raise InvalidInput(errors)
     password = password or generate_password()
@@ -43,8 +54,25 @@ def create_user(
     return user, password
 
 
+def _may_manage(actor, user: User) -> bool:
+    return actor is None or actor.pk == user.pk or actor.has_perm("accounts.change_user")
+
+
 @transaction.atomic
 def issue_api_token(*, actor, user: User, name: str = "") -> str:
+    """A new personal token for `user`; the returned secret is shown once and stored hashed.
+
+    A user who needs a second factor gets a token only once their TOTP device is confirmed.
+    """
+    if not _may_manage(actor, user):
+        raise NotPermitted("You may only issue tokens for yourself.")
+    if not user.is_active:
+        raise Conflict(f"The user {user.username!r} is not active.", code="user_inactive")
+    if needs_second_factor(user) and confirmed_device(user) is None:
+        raise Conflict(
+            f"{user.username!r} must enrol a second factor (log in once in the browser) before a token can be issued.",
+            code="second_factor_required",
+        )
     token, secret = ApiToken.issue(user, name)
     audit.record(actor, "api_token.issued", token, changes={"user": user.username, "prefix": token.prefix})
     return secret
@@ -52,5 +80,41 @@ def issue_api_token(*, actor, user: User, name: str = "") -> str:
 
 @transaction.atomic
 def revoke_api_token(*, actor, token: ApiToken) -> None:
+    if not _may_manage(actor, token.user):
+        raise NotPermitted("You may only revoke your own tokens.")
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise Conflict(f"The token {token.prefix}… is already revoked.", code="already_revoked")
     token.revoke()
     audit.record(actor, "api_token.revoked", token, changes={"prefix": token.prefix})
+
+
+@transaction.atomic
+def start_totp_enrolment(*, actor) -> TOTPDevice:
+    """The actor's unconfirmed TOTP device (created once). Only for a user with no confirmed
+    device: a second device is never added through a password-only session."""
+    if confirmed_device(actor) is not None:
+        raise Conflict("A second factor is already enrolled.", code="already_enrolled")
+    device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name="default", confirmed=False)
+        audit.record(actor, "user.second_factor_started", actor, changes={"device": device.pk})
+    return device
+
+
+def confirm_totp_device(*, actor, device: TOTPDevice, token: str) -> TOTPDevice:
+    """Confirm the device with a code from the authenticator app.
+
+    The code is checked before the transaction, so that django-otp's throttling of wrong
+    codes is kept when the confirmation is refused.
+    """
+    if device.user_id != actor.pk or device.confirmed:
+        raise Conflict("This device cannot be confirmed.", code="not_pending")
+    if not device.verify_token(token):
+        raise InvalidInput({"token": ["That code is not right. Codes change every 30 seconds."]})
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit.record(actor, "user.second_factor_enrolled", actor, changes={"device": device.pk})
+    return device

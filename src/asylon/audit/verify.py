@@ -34,11 +34,9 @@ def verify_chain(batch: int = 5000) -> Verdict:
     if extra is not None:
         return Verdict(False, checked, f"event #{extra.seq} lies outside the chain", extra.seq)
     head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
-        return Verdict(
-            False,
-            checked,
-            f"the chain ends at #{expected_seq - 1} but its head says #{head.last_seq}",
-            expected_seq,
-        )
+    last = expected_seq - 1
+    if head is not None and head.last_seq != last:
+        return Verdict(False, checked, f"event #{head.last_seq} is missing: the chain ends at #{last}", last + 1)
+    if head is not None and head.last_hash != prev_hash:
+        return Verdict(False, checked, f"event #{last} is not the event the chain head recorded", last)
     return Verdict(True, checked)

@@ -7,7 +7,7 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from asylon.accounts.scope import site_ids
+from asylon.accounts.scope import ensure, site_ids
 from asylon.core.errors import InvalidInput
 
 from . import queries, services
@@ -219,6 +219,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
 
 @router.get("/households", response=HouseholdPage)
 def list_households(request: HttpRequest, site: str | None = None, cursor: str | None = None, limit: int = 50):
+    ensure(request.user, "registry.view_household")  # a role without it is refused, not shown an empty list
     qs = queries.households_for(request.user).select_related("site", "unit", "unit__parent")
     if site:
         qs = qs.filter(site__code=site)
@@ -233,6 +234,7 @@ def get_household(request: HttpRequest, reference: str):
 
 @router.get("/persons", response=PersonPage)
 def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
+    ensure(request.user, "registry.view_person")
     site = _site(request.user, filters.site) if filters.site else None
     f = queries.PersonFilters(
         site=site.pk if site else None,

@@ -1,0 +1,96 @@
+"""Log-in pages: the second factor (verification and first enrolment) and the lock-out page."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+import django_otp
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from asylon.core.errors import Conflict, InvalidInput
+from asylon.core.views import attach_errors
+
+from . import services
+from .forms import TokenForm
+from .twofactor import confirmed_device, is_verified, qr_data_uri
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(name: str, request: HttpRequest) -> str:
+    from urllib.parse import urlencode
+
+    return f"{reverse(name)}?{urlencode({'next': _next(request)})}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Ask for the current TOTP code; a user without a confirmed device enrols first."""
+    if is_verified(request):
+        return redirect(_next(request))
+    device = confirmed_device(request.user)
+    if device is None:
+        return redirect(_with_next("accounts:enrol_second_factor", request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _reason = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Too many wrong codes. Wait a minute and try again."))
+        elif device.verify_token(form.cleaned_data["token"]):
+            django_otp.login(request, device)
+            return redirect(_next(request))
+        else:
+            form.add_error("token", _("That code is not right. Codes change every 30 seconds."))
+    return render(request, "accounts/second_factor.html", {"form": form, "next": _next(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol_second_factor(request: HttpRequest) -> HttpResponse:
+    """First log-in of a user without a device: scan the QR code, type a code to confirm."""
+    if is_verified(request):
+        return redirect(_next(request))
+    if confirmed_device(request.user) is not None:
+        return redirect(_with_next("accounts:second_factor", request))
+    try:
+        device = services.start_totp_enrolment(actor=request.user)
+    except Conflict:
+        return redirect(_with_next("accounts:second_factor", request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.confirm_totp_device(actor=request.user, device=device, token=form.cleaned_data["token"])
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        else:
+            django_otp.login(request, device)
+            return redirect(_next(request))
+    return render(
+        request,
+        "accounts/enrol_second_factor.html",
+        {
+            "form": form,
+            "next": _next(request),
+            "qr": qr_data_uri(device.config_url),
+            "secret": b32encode(device.bin_key).decode(),
+        },
+    )
+
+
+def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """django-axes lock-out answer (AXES_LOCKOUT_CALLABLE): a page saying what happened."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

@@ -1,0 +1,73 @@
+"""Reading the audit trail, scoped like everything else: events of the viewer's sites, and
+events with no site (users, tokens, reference data) for administrators only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from asylon.accounts.roles import is_administrator
+from asylon.accounts.scope import site_ids
+
+from .models import AuditEvent
+
+
+@dataclass
+class EventFilters:
+    person: str | None = None  # a person's (or any object's) public reference
+    username: str | None = None
+    since: date | None = None
+    until: date | None = None  # inclusive
+    action: str | None = None
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def events_for(actor, f: EventFilters | None = None) -> QuerySet[AuditEvent]:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm("audit.view_audit_trail"):
+        return AuditEvent.objects.none()
+    visible = Q(site_id__in=site_ids(actor))
+    if is_administrator(actor):
+        visible |= Q(site_id__isnull=True)
+    qs = AuditEvent.objects.filter(visible)
+    f = f or EventFilters()
+    if f.person:
+        qs = qs.filter(object_ref=f.person.strip())
+    if f.username:
+        qs = qs.filter(actor_username=f.username.strip())
+    if f.action:
+        qs = qs.filter(action=f.action)
+    if f.since:
+        qs = qs.filter(at__gte=_start_of(f.since))
+    if f.until:
+        qs = qs.filter(at__lt=_start_of(f.until + timedelta(days=1)))
+    return qs.order_by("-seq")
+
+
+# Changes whose value is itself a list (not a [before, after] pair from audit.diff).
+LIST_VALUED = {"members", "sites", "specific_needs"}
+
+
+def change_lines(event: AuditEvent) -> list[tuple[str, str]]:
+    """The event's changes as (field, "before → after") lines for display."""
+    lines = []
+    for field, value in (event.changes or {}).items():
+        if isinstance(value, list) and len(value) == 2 and field not in LIST_VALUED:
+            text = f"{_show(value[0])} → {_show(value[1])}"
+        else:
+            text = _show(value)
+        lines.append((field, text))
+    return lines
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value)
+    return str(value)

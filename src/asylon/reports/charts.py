@@ -87,6 +87,8 @@ def monthly_svg(months: list[str], arrivals: PublishedVector, departures: Publis
         for x, v in zip(xs, series.values, strict=True):
             if v is None:
                 ax.text(x + offset, 0, "—", ha="center", va="bottom", fontsize=8)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.get_major_locator().set_params(integer=True)
     step = max(1, len(months) // 12)
     ax.set_xticks(xs[::step], months[::step], rotation=45, ha="right")
     ax.set_ylabel(_("persons"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from tests.conftest import member
 
 from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
@@ -17,7 +18,6 @@ from asylon.registry import services
 from asylon.registry.models import Person
 from asylon.reports import sitrep
 from asylon.reports.models import ReportRun
-from tests.conftest import member
 
 START, END = date(2013, 1, 1), date(2013, 3, 31)
 HEADINGS = ["Population", "Legal status", "Incidents of the period", "Roll calls", "Resettlement", "Safeguard refusals"]
@@ -103,8 +103,16 @@ def test_the_annex_names_persons_only_for_the_protection_officer(camp, protectio
 def test_the_command_writes_the_pdf(camp, protection_officer, tmp_path):
     out = tmp_path / "cmd.pdf"
     call_command(
-        "report", "sitrep", "--site", camp.code, "--period", "2013-01-01:2013-03-31", "--out", str(out),
-        "--as", protection_officer.username,
+        "report",
+        "sitrep",
+        "--site",
+        camp.code,
+        "--period",
+        "2013-01-01:2013-03-31",
+        "--out",
+        str(out),
+        "--as",
+        protection_officer.username,
     )
     assert out.read_bytes().startswith(b"%PDF")
     assert ReportRun.objects.filter(requested_by=protection_officer).count() == 1

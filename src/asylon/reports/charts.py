@@ -14,8 +14,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.figure import Figure  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .disclosure import PublishedTable, PublishedVector  # noqa: E402
 
@@ -88,7 +89,7 @@ def monthly_svg(months: list[str], arrivals: PublishedVector, departures: Publis
             if v is None:
                 ax.text(x + offset, 0, "—", ha="center", va="bottom", fontsize=8)
     ax.set_ylim(bottom=0)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     step = max(1, len(months) // 12)
     ax.set_xticks(xs[::step], months[::step], rotation=45, ha="right")
     ax.set_ylabel(_("persons"))

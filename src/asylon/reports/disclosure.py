@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 Pos = tuple[int, int]
 UNBOUNDED = 10**15
@@ -244,8 +244,8 @@ def _complete(
                 return hidden_keys
             options = [frozenset([k]) for k in rest]
 
-        def score(new, target=target):
-            still = bool(_exposed_keys(hidden_map(hidden_keys | new), threshold, zeros_safe, only=[target]))
+        def score(new, target=target, current=frozenset(hidden_keys)):
+            still = bool(_exposed_keys(hidden_map(current | new), threshold, zeros_safe, only=[target]))
             return (still, len(new), len(new & margins), sum(values[k] for k in new), sorted(map(str, new)))
 
         hidden_keys |= min(options, key=score)
@@ -278,9 +278,13 @@ class PublishedVector:
     total: int | None
     threshold: int
     hidden: int
+    keys: list[str] = field(default_factory=list)  # stable codes of the rows, when the caller has them
 
     def rows(self):
         return list(zip(self.labels, self.values, strict=True))
+
+    def by_key(self) -> dict[str, int | None]:
+        return dict(zip(self.keys, self.values, strict=True))
 
 
 def suppress_table(

@@ -25,6 +25,8 @@ class ReportRun(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
 
+    objects = models.Manager()
+
     class Meta:
         ordering = ["-requested_at", "-pk"]
         permissions = [

@@ -174,14 +174,16 @@ def age_sex_counts(residents: list[Resident], on: date) -> list[list[int]]:
 
 
 def _vector(counter: Counter, order: list, labels: dict, *, internal: bool, with_total: bool = True):
-    return protect_vector(
-        [labels.get(k, str(k)) for k in order],
+    vector = protect_vector(
+        [str(labels.get(k, k)) for k in order],
         [counter[k] for k in order],
         threshold=threshold(),
         zeros_safe=zeros_safe(),
         with_total=with_total,
         suppress=not internal,
     )
+    vector.keys = [str(k) if k is not None else "" for k in order]
+    return vector
 
 
 def population_statistics(actor, *, site: Site, on: date, internal: bool = False) -> Statistics:
@@ -210,9 +212,7 @@ def population_statistics(actor, *, site: Site, on: date, internal: bool = False
     age_sex = protect_table(
         bracket_labels(), sex_labels(), age_sex_counts(residents, on), threshold=t, zeros_safe=zs, suppress=not internal
     )
-    presence = _vector(
-        Counter(r.presence for r in residents), list(IN_CAMP), dict(Presence.choices), internal=internal
-    )
+    presence = _vector(Counter(r.presence for r in residents), list(IN_CAMP), dict(Presence.choices), internal=internal)
     nat = Counter(("stateless" if r.stateless else r.nationality) or "" for r in residents)
     nat_labels = {k: (countries.name(k) or k) if k not in ("", "stateless") else k for k in nat}
     nat_labels.update({"": _("not recorded"), "stateless": _("stateless")})
@@ -276,7 +276,8 @@ def arrival_dates(site: Site, start: date, end: date) -> list[date]:
         .order_by("started_on", "pk")
         .values_list("person_id", "household__arrival_date")
     ):
-        first_arrival.setdefault(person_id, arrived)
+        if arrived is not None:
+            first_arrival.setdefault(person_id, arrived)
     dates = []
     for pk, registered in Person.objects.filter(site=site).values_list("pk", "registered_on"):
         arrived = first_arrival.get(pk, registered)
@@ -289,7 +290,7 @@ def departure_dates(actor, site: Site, start: date, end: date) -> list[date]:
     from_movements = providers.departures()
     if from_movements is not None:
         return list(from_movements(actor=actor, site=site, start=start, end=end))
-    dates = []
+    dates: list[date] = []
     for changes in presence_changes(site).values():
         dates.extend(day for day, _before, after in changes if after == Presence.DEPARTED and start <= day <= end)
     return dates

@@ -6,33 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0003_person_site_reference_index'),
+        ("registry", "0003_person_site_reference_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportRun',
+            name="ReportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('SITREP', 'situation report'), ('STATISTICS_CSV', 'statistics (CSV with HXL hashtags)')], max_length=20)),
-                ('period_start', models.DateField(blank=True, null=True)),
-                ('period_end', models.DateField()),
-                ('with_annex', models.BooleanField(default=False, help_text='Has an annex with personal data')),
-                ('requested_at', models.DateTimeField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveIntegerField()),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("SITREP", "situation report"),
+                            ("STATISTICS_CSV", "statistics (CSV with HXL hashtags)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("period_start", models.DateField(blank=True, null=True)),
+                ("period_end", models.DateField()),
+                ("with_annex", models.BooleanField(default=False, help_text="Has an annex with personal data")),
+                ("requested_at", models.DateTimeField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveIntegerField()),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.site"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-pk'],
-                'permissions': [('view_statistics', 'Can see disclosure-controlled statistics'), ('view_unsuppressed_statistics', 'Can see internal statistics without small-cell suppression'), ('generate_sitrep', 'Can generate the situation report'), ('generate_sitrep_annex', 'Can add the annex with personal data to the situation report')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('period_start__isnull', True), ('period_start__lte', models.F('period_end')), _connector='OR'), name='report_period_in_order'), models.CheckConstraint(condition=models.Q(('with_annex', False), ('kind', 'SITREP'), _connector='OR'), name='annex_only_on_sitrep')],
+                "ordering": ["-requested_at", "-pk"],
+                "permissions": [
+                    ("view_statistics", "Can see disclosure-controlled statistics"),
+                    ("view_unsuppressed_statistics", "Can see internal statistics without small-cell suppression"),
+                    ("generate_sitrep", "Can generate the situation report"),
+                    ("generate_sitrep_annex", "Can add the annex with personal data to the situation report"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("period_start__isnull", True),
+                            ("period_start__lte", models.F("period_end")),
+                            _connector="OR",
+                        ),
+                        name="report_period_in_order",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("with_annex", False), ("kind", "SITREP"), _connector="OR"),
+                        name="annex_only_on_sitrep",
+                    ),
+                ],
             },
         ),
     ]

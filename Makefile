@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install browser lint
+.PHONY: demo test install browser system-deps lint
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,10 +19,17 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		echo "chromium is missing: browser tests will be skipped (apt-get install chromium)"
 
+# WeasyPrint needs Pango (the situation report); the report tests read PDFs with poppler-utils.
+system-deps:
+	@{ command -v pdftoppm >/dev/null && ldconfig -p | grep -q libpangoft2; } || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils \
+		libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; } || \
+		echo "poppler-utils or pango is missing: apt-get install poppler-utils libpango-1.0-0 libpangoft2-1.0-0"
+
 demo: install
 	$(BIN)/asylon demo
 
-test: install browser
+test: install browser system-deps
 	$(BIN)/python -m pytest
 
 lint: install

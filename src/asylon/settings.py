@@ -4,6 +4,7 @@ ASYLON_DATA_DIR      where the SQLite file, the secret key and uploaded evidence
 ASYLON_DATABASE_URL  e.g. postgres://user@host:5432/asylon (default: SQLite in the data dir)
 ASYLON_SECRET_KEY    generated and kept in the data dir when absent
 ASYLON_DEBUG         false unless set
+ASYLON_SMALL_CELL_THRESHOLD  published statistics hide counts below this (default 5)
 """
 
 import secrets
@@ -195,6 +196,11 @@ LOGGING = {
 # Roles that see sensitive fields must log in with a second factor (issue 3).
 ASYLON_REQUIRE_2FA = env.bool("ASYLON_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = "Asylon"  # the name authenticator apps show beside the code
+
+# Disclosure control of every aggregate that leaves the system (DOMAIN.md 4): cells below the
+# threshold are hidden; zeros are shown unless ASYLON_SMALL_CELL_HIDE_ZEROS is set.
+ASYLON_SMALL_CELL_THRESHOLD = env.int("ASYLON_SMALL_CELL_THRESHOLD", default=5)
+ASYLON_SMALL_CELL_HIDE_ZEROS = env.bool("ASYLON_SMALL_CELL_HIDE_ZEROS", default=False)
 
 # Static files are served by WhiteNoise from the apps' folders, so the demo needs no
 # collectstatic; a deployment may still run collectstatic (docs/deploy.md).

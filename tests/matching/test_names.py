@@ -1,7 +1,7 @@
 """Name normalisation: each rule on its own, then the keys end to end."""
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from asylon.matching.names import (
@@ -193,6 +193,7 @@ names = st.one_of(
 
 
 @given(names)
+@example("A0DINN")  # "dinn" had to be folded to "din" before the -oddin join saw it
 def test_fold_is_idempotent(name):
     assert fold(fold(name)) == fold(name)
 

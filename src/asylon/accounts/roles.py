@@ -29,6 +29,12 @@ WRITE_REGISTER = {
     "registry.change_household",
 }
 
+STATISTICS = {"reports.view_statistics"}
+# Roles that read the records anyway may also see internal tables without suppression; every
+# output that leaves the system (CSV, API, situation report) is suppressed whoever asks.
+INTERNAL_STATISTICS = STATISTICS | {"reports.view_unsuppressed_statistics"}
+SITREP = {"reports.generate_sitrep"}
+
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER,
@@ -38,12 +44,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "registry.view_sensitive",
         "registry.change_sensitive",
         "audit.view_audit_trail",
-    },
-    Role.RSD_OFFICER: READ_REGISTER | {"registry.view_sensitive"},
-    Role.RESETTLEMENT_OFFICER: READ_REGISTER,
+        "reports.generate_sitrep_annex",
+    }
+    | INTERNAL_STATISTICS
+    | SITREP,
+    Role.RSD_OFFICER: READ_REGISTER | {"registry.view_sensitive"} | INTERNAL_STATISTICS,
+    Role.RESETTLEMENT_OFFICER: READ_REGISTER | INTERNAL_STATISTICS,
     Role.FIELD_MONITOR: READ_REGISTER,
     Role.PARTNER: set(),
-    Role.STATISTICS_VIEWER: set(),
+    Role.STATISTICS_VIEWER: STATISTICS,
     Role.ADMINISTRATOR: READ_REGISTER
     | {
         "registry.add_site",
@@ -52,7 +61,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
-    },
+    }
+    | INTERNAL_STATISTICS
+    | SITREP,
 }
 
 # Roles that may read sensitive fields; they must log in with a second factor.

@@ -312,7 +312,8 @@ JOIN_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "oddin",
-        rf"(?<=[{_J}])(?:\s+(?:[aeiou][ld]\s*)?d{{1,2}}|[eou]d{{1,2}}|[ao]dd)in\b",
+        # i+n+: doubled letters are folded later, so "dinn" must already count here.
+        rf"(?<=[{_J}])(?:\s+(?:[aeiou][ld]\s*)?d{{1,2}}|[eou]d{{1,2}}|[ao]dd)i+n+\b",
         "odin",
         "-eddin/-oddin/-uddin/al-Din is one suffix",
         ("nasreddin", "nasrodin"),

@@ -1,0 +1,100 @@
+"""Charts drawn on the server as SVG (matplotlib, Agg/SVG backends, no GUI), so that the pages
+and the PDF show the same picture. Text is drawn as paths: no font is needed to view them.
+
+Hidden (suppressed) figures are never drawn as zero: their bar is left out and the bracket is
+labelled "suppressed".
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from django.utils.translation import gettext as _  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from .disclosure import PublishedTable, PublishedVector  # noqa: E402
+
+matplotlib.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "asylon",  # stable ids: the same figures give the same file
+    }
+)
+
+FEMALE, MALE, ARRIVAL, DEPARTURE = "#b5446e", "#2f6690", "#3a7d44", "#a4493d"
+
+
+def _svg(fig: Figure) -> str:
+    out = io.StringIO()
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return out.getvalue()
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def pyramid_svg(table: PublishedTable) -> str:
+    """Age brackets by sex: females right, males left. Only the known-age brackets are drawn."""
+    labels = table.row_labels[:-1]  # the last row is "unknown age"
+    female = [row[0] for row in table.cells[:-1]]
+    male = [row[1] for row in table.cells[:-1]]
+    fig = Figure(figsize=(6, 3.2))
+    ax = fig.subplots()
+    ys = list(range(len(labels)))
+    shown = [v for v in female + male if v is not None]
+    span = max(shown, default=1) or 1
+    for y, f, m in zip(ys, female, male, strict=True):
+        if f is not None:
+            ax.barh(y, f, color=FEMALE)
+        else:
+            ax.text(span * 0.02, y, _("suppressed"), va="center", ha="left", fontsize=7, style="italic")
+        if m is not None:
+            ax.barh(y, -m, color=MALE)
+        else:
+            ax.text(-span * 0.02, y, _("suppressed"), va="center", ha="right", fontsize=7, style="italic")
+    ax.set_yticks(ys, labels)
+    ax.set_xlim(-span * 1.15, span * 1.15)
+    ticks = ax.get_xticks()
+    ax.set_xticks(ticks, [f"{abs(int(t))}" for t in ticks])
+    ax.axvline(0, color="#333", linewidth=0.8)
+    ax.set_xlabel(_("persons (male left, female right)"))
+    ax.set_title(_("Population by age and sex"))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return _svg(fig)
+
+
+def monthly_svg(months: list[str], arrivals: PublishedVector, departures: PublishedVector) -> str:
+    """Arrivals and departures per month, side by side; hidden months are marked, not drawn."""
+    fig = Figure(figsize=(6, 2.8))
+    ax = fig.subplots()
+    xs = list(range(len(months)))
+    width = 0.4
+    for offset, series, color, name in (
+        (-width / 2, arrivals, ARRIVAL, _("arrivals")),
+        (width / 2, departures, DEPARTURE, _("departures")),
+    ):
+        shown = [(x + offset, v) for x, v in zip(xs, series.values, strict=True) if v is not None]
+        ax.bar([x for x, _v in shown], [v for _x, v in shown], width=width, color=color, label=name)
+        for x, v in zip(xs, series.values, strict=True):
+            if v is None:
+                ax.text(x + offset, 0, "—", ha="center", va="bottom", fontsize=8)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    step = max(1, len(months) // 12)
+    ax.set_xticks(xs[::step], months[::step], rotation=45, ha="right")
+    ax.set_ylabel(_("persons"))
+    ax.set_title(_("Arrivals and departures per month (— suppressed)"))
+    ax.legend(frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return _svg(fig)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from asylon.core.dates import today
+
+
+class StatisticsForm(forms.Form):
+    site = forms.ChoiceField(label=_("Site"))
+    on = forms.DateField(label=_("Reporting date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Series from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    internal = forms.BooleanField(label=_("Internal figures (not suppressed)"), required=False)
+
+    def __init__(self, *args, sites, may_see_internal: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        site_field = self.fields["site"]
+        assert isinstance(site_field, forms.ChoiceField)
+        site_field.choices = [(s.code, str(s)) for s in sites]
+        if not may_see_internal:
+            del self.fields["internal"]
+
+    def clean(self):
+        data = super().clean()
+        data["on"] = data.get("on") or today()
+        if not data.get("start"):
+            on = data["on"]
+            data["start"] = on.replace(year=on.year - 1, day=1)
+        return data
+
+
+class SitrepForm(forms.Form):
+    site = forms.ChoiceField(label=_("Site"))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    annex = forms.BooleanField(label=_("Add the annex with personal data"), required=False)
+
+    def __init__(self, *args, sites, may_annex: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        site_field = self.fields["site"]
+        assert isinstance(site_field, forms.ChoiceField)
+        site_field.choices = [(s.code, str(s)) for s in sites]
+        if not may_annex:
+            del self.fields["annex"]

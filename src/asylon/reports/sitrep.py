@@ -1,0 +1,226 @@
+"""The situation report: a PDF for the bodies that protect the camp (WeasyPrint from HTML).
+
+Sections, each with data or an explicit "no data recorded for this period": population and
+pyramid; legal status; incidents of the period with a timeline; roll calls; resettlement
+progress and the emptying projection; safeguard refusals (counts only). Every figure is
+disclosure-controlled: the report leaves the system (D5). It names no one, unless a protection
+officer asks for the annex; the annex, like every report, is recorded and audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from asylon.accounts.scope import ensure
+from asylon.core.dates import age_on
+from asylon.core.errors import InvalidInput
+from asylon.registry.models import Person, Presence, Site
+
+from . import charts, providers, services, statistics
+from .disclosure import PublishedVector, protect_vector
+from .models import ReportKind, ReportRun
+
+SECTIONS = ("population", "legal_status", "incidents", "roll_calls", "resettlement", "safeguards")
+ANNEX_PRESENCE = (Presence.MISSING, Presence.DETAINED, Presence.HOSPITALISED)
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """'2013-01-01:2013-03-31' -> (start, end)."""
+    try:
+        first, last = text.split(":")
+        start, end = date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
+    except ValueError as exc:
+        raise InvalidInput({"period": [_("Give the period as START:END, e.g. 2013-01-01:2013-03-31.")]}) from exc
+    if start > end:
+        raise InvalidInput({"period": [_("The period ends before it starts.")]})
+    return start, end
+
+
+def _protect(labels: list[str], values: list[int], *, with_total: bool = True) -> PublishedVector:
+    return protect_vector(
+        labels,
+        values,
+        threshold=statistics.threshold(),
+        zeros_safe=statistics.zeros_safe(),
+        with_total=with_total,
+    )
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    available: bool  # data recorded for this period
+    data: Any = None
+
+
+def _incidents(actor, site, start, end) -> Section:
+    title = _("Incidents of the period")
+    provider = providers.incidents()
+    rows = provider(actor=actor, site=site, start=start, end=end) if provider else []
+    if not rows:
+        return Section("incidents", title, False)
+    rows = sorted(rows, key=lambda r: r["occurred_on"])
+    labels = [f"{r['occurred_on']:%Y-%m-%d} {r['type']}" for r in rows]
+    columns = {}
+    for key in ("killed", "injured", "missing", "detained"):
+        columns[key] = _protect(labels, [int(r.get(key) or 0) for r in rows])
+    timeline = [
+        {
+            "date": r["occurred_on"],
+            "type": r["type"],
+            "severity": r.get("severity"),
+            **{k: columns[k].values[i] for k in columns},
+        }
+        for i, r in enumerate(rows)
+    ]
+    totals = {k: v.total for k, v in columns.items()}
+    return Section("incidents", title, True, {"timeline": timeline, "totals": totals, "count": len(rows)})
+
+
+def _roll_calls(actor, site, start, end) -> Section:
+    title = _("Roll calls")
+    provider = providers.roll_calls()
+    rows = provider(actor=actor, site=site, start=start, end=end) if provider else []
+    if not rows:
+        return Section("roll_calls", title, False)
+    keys = ("accounted_safe", "injured", "deceased", "missing", "absent_known", "not_yet_checked")
+    labels = [_("accounted for, safe"), _("injured"), _("deceased"), _("missing"), _("absent, known"), _("not checked")]
+    calls = [
+        {"started_on": r["started_on"], "closed": r.get("closed"), "results": _protect(labels, [r[k] for k in keys])}
+        for r in rows
+    ]
+    return Section("roll_calls", title, True, calls)
+
+
+def _resettlement(actor, site, start, end) -> Section:
+    title = _("Resettlement and the emptying of the site")
+    provider = providers.resettlement()
+    data = provider(actor=actor, site=site, start=start, end=end) if provider else None
+    if not data:
+        return Section("resettlement", title, False)
+    stages = data.get("by_stage") or []
+    projection = [(month, statistics_figure(n)) for month, n in data.get("projection") or []]
+    return Section(
+        "resettlement",
+        title,
+        True,
+        {
+            "stages": _protect([s for s, _n in stages], [n for _s, n in stages]) if stages else None,
+            "departed_in_period": statistics_figure(data.get("departed_in_period") or 0),
+            "projection": projection,
+        },
+    )
+
+
+def _safeguards(actor, site, start, end) -> Section:
+    title = _("Safeguard refusals")
+    provider = providers.safeguard_refusals()
+    rows = provider(actor=actor, site=site, start=start, end=end) if provider else []
+    if not rows:
+        return Section("safeguards", title, False)
+    return Section("safeguards", title, True, _protect([r for r, _n in rows], [n for _r, n in rows]))
+
+
+def statistics_figure(n: int) -> int | None:
+    t = statistics.threshold()
+    return None if 0 < n < t or (n == 0 and not statistics.zeros_safe()) else n
+
+
+def _annex(site: Site, start: date, end: date) -> list[dict]:
+    """Persons a protection body must know by name: not present on the last day, or departed
+    in the period. Personal data: only with the annex permission, and audited."""
+    residents = {r.pk: r for r in statistics.residents_on(site, end) if r.presence in ANNEX_PRESENCE}
+    departed = {
+        pk
+        for pk, changes in statistics.presence_changes(site).items()
+        if any(after == Presence.DEPARTED and start <= day <= end for day, _b, after in changes)
+    }
+    persons = Person.objects.filter(site=site, pk__in=set(residents) | departed).select_related("unit__parent")
+    rows = []
+    for p in persons.order_by("reference"):
+        presence = residents[p.pk].presence if p.pk in residents else Presence.DEPARTED
+        rows.append(
+            {
+                "reference": p.reference,
+                "name": p.full_name,
+                "name_original": p.full_name_original,
+                "sex": p.get_sex_display(),
+                "age": age_on(p.date_of_birth, end) if p.date_of_birth else None,
+                "block": p.unit.parent.name if p.unit and p.unit.parent else "",
+                "presence": Presence(presence).label,
+            }
+        )
+    return rows
+
+
+def build_context(actor, *, site: Site, start: date, end: date, annex: bool = False) -> dict[str, Any]:
+    ensure(actor, "reports.generate_sitrep", site)
+    if annex:
+        ensure(actor, "reports.generate_sitrep_annex", site)
+    stats = statistics.population_statistics(actor, site=site, on=end)
+    series = statistics.time_series(actor, site=site, start=start, end=end)
+    population = Section(
+        "population",
+        _("Population"),
+        stats.total is not None,
+        {
+            "stats": stats,
+            "series": series,
+            "pyramid": charts.data_uri(charts.pyramid_svg(stats.age_sex)),
+            "monthly": charts.data_uri(charts.monthly_svg(series.months, series.arrivals, series.departures)),
+        },
+    )
+    legal = Section("legal_status", _("Legal status"), stats.legal_status is not None, stats.legal_status)
+    sections = [
+        population,
+        legal,
+        _incidents(actor, site, start, end),
+        _roll_calls(actor, site, start, end),
+        _resettlement(actor, site, start, end),
+        _safeguards(actor, site, start, end),
+    ]
+    return {
+        "site": site,
+        "start": start,
+        "end": end,
+        "generated_at": timezone.now(),
+        "generated_by": actor.get_username(),
+        "threshold": stats.threshold,
+        "sections": sections,
+        "annex": _annex(site, start, end) if annex else None,
+    }
+
+
+def render_pdf(context: dict[str, Any]) -> bytes:
+    import weasyprint
+
+    html = render_to_string("reports/sitrep.html", context)
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def generate_sitrep(actor, *, site: Site, start: date, end: date, annex: bool = False) -> tuple[bytes, ReportRun]:
+    """Build, render and record the situation report. Returns the PDF and its record."""
+    context = build_context(actor, site=site, start=start, end=end, annex=annex)
+    pdf = render_pdf(context)
+    run = services.record_report(
+        actor=actor,
+        kind=ReportKind.SITREP,
+        site=site,
+        period_start=start,
+        period_end=end,
+        content=pdf,
+        with_annex=annex,
+        annex_persons=[row["reference"] for row in context["annex"] or []],
+    )
+    return pdf, run
+
+
+def filename(site: Site, start: date, end: date) -> str:
+    return f"sitrep-{site.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"

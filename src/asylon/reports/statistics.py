@@ -1,0 +1,323 @@
+"""Statistics of a site's population, as of a reporting date, ready to publish.
+
+Every table passes disclosure control (disclosure.py) unless an internal view is asked for by a
+role that may see it (`reports.view_unsuppressed_statistics`); the statistics viewer never
+gets one, and nothing that leaves the system (CSV, API, situation report) is ever internal.
+
+Definitions (also printed under the tables):
+
+* The population on date D is every person of the site registered on or before D whose
+  presence on D was present, hospitalised, detained or missing. Presence on D is rebuilt from
+  the presence changes of the audit trail ("person.presence_changed" and the other actions
+  that carry a `presence` change): the value after the last change on or before D, else the
+  value before the first change after D, else the current value.
+* Age is computed as of D. Estimated, year-only and month-only dates of birth go into brackets
+  like exact ones; their number is published beside the pyramid. No date of birth, or one after
+  D, is "unknown age".
+* Sex: female, male, and "other or unknown" kept apart from both.
+* Arrivals: the household's arrival date, else the person's registration date. Departures: the
+  changes of presence to "departed" in the audit trail, or the movements app's records when it
+  exists.
+* Specific needs (flagged or confirmed) by category, at site level only, never crossed with
+  anything else (DOMAIN.md 4). A person may have several, so that table has no total.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from asylon.accounts.scope import ensure
+from asylon.audit.models import AuditEvent
+from asylon.core.dates import age_on
+from asylon.core.errors import InvalidInput
+from asylon.registry.models import Location, Membership, NeedStatus, Person, Presence, Site, SpecificNeed
+from asylon.registry.queries import AGE_BRACKETS
+from asylon.registry.specific_needs import CODES
+
+from . import providers
+from .disclosure import PublishedTable, PublishedVector, protect_table, protect_vector
+
+IN_CAMP = (Presence.PRESENT, Presence.HOSPITALISED, Presence.DETAINED, Presence.MISSING)
+UNKNOWN_AGE = "unknown"
+SEX_COLUMNS = ("F", "M", "XU")
+CATEGORIES = {code: label for code, label in CODES if "-" not in code}
+
+
+def threshold() -> int:
+    return settings.ASYLON_SMALL_CELL_THRESHOLD
+
+
+def zeros_safe() -> bool:
+    return not settings.ASYLON_SMALL_CELL_HIDE_ZEROS
+
+
+def sex_labels() -> list[str]:
+    return [_("female"), _("male"), _("other or unknown")]
+
+
+def bracket_labels() -> list[str]:
+    return [*AGE_BRACKETS, _("unknown age")]
+
+
+@dataclass
+class Statistics:
+    site: Site
+    on: date
+    internal: bool
+    threshold: int
+    total: int | None
+    households: int | None
+    estimated_dob: int | None
+    age_sex: PublishedTable
+    presence: PublishedVector
+    nationality: PublishedVector
+    block: PublishedVector
+    needs: PublishedVector
+    legal_status: PublishedVector | None  # None: the status app gives no data yet
+
+
+@dataclass
+class TimeSeries:
+    site: Site
+    start: date
+    end: date
+    internal: bool
+    months: list[str]
+    arrivals: PublishedVector
+    departures: PublishedVector
+
+
+def check_access(actor, site: Site, internal: bool) -> None:
+    ensure(actor, "reports.view_statistics", site)
+    if internal:
+        ensure(actor, "reports.view_unsuppressed_statistics", site)
+
+
+# --- the population on a date --------------------------------------------------------------
+
+
+def presence_changes(site: Site) -> dict[int, list[tuple[date, str, str]]]:
+    """Per person id, its presence changes (date, before, after) in the order they happened."""
+    out: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
+    events = (
+        AuditEvent.objects.filter(site_id=site.pk, object_type="registry.person", changes__has_key="presence")
+        .order_by("seq")
+        .values_list("object_id", "at", "changes")
+    )
+    for object_id, at, changes in events:
+        before_after = changes.get("presence")
+        if isinstance(before_after, list) and len(before_after) == 2:
+            out[int(object_id)].append((timezone.localdate(at), before_after[0], before_after[1]))
+    return out
+
+
+def presence_on(current: str, changes: list[tuple[date, str, str]], on: date) -> str:
+    value = None
+    for day, _before, after in changes:
+        if day <= on:
+            value = after
+    if value is not None:
+        return value
+    return changes[0][1] if changes else current
+
+
+@dataclass
+class Resident:
+    pk: int
+    sex: str
+    date_of_birth: date | None
+    dob_precision: str
+    nationality: str
+    stateless: bool
+    block_id: int | None
+    presence: str
+
+
+def residents_on(site: Site, on: date) -> list[Resident]:
+    changes = presence_changes(site)
+    rows = Person.objects.filter(site=site, registered_on__lte=on).values_list(
+        "pk", "sex", "date_of_birth", "dob_precision", "nationality", "stateless", "unit__parent_id", "presence"
+    )
+    out = []
+    for pk, sex, dob, precision, nationality, stateless, block_id, current in rows:
+        presence = presence_on(current, changes.get(pk, []), on)
+        if presence in IN_CAMP:
+            out.append(Resident(pk, sex, dob, precision, str(nationality or ""), stateless, block_id, presence))
+    return out
+
+
+def bracket_of(dob: date | None, on: date) -> str:
+    if dob is None or dob > on:
+        return UNKNOWN_AGE
+    age = age_on(dob, on)
+    for name, (low, high) in AGE_BRACKETS.items():
+        if age >= low and (high is None or age <= high):
+            return name
+    return UNKNOWN_AGE
+
+
+def sex_column(sex: str) -> str:
+    return sex if sex in ("F", "M") else "XU"
+
+
+def age_sex_counts(residents: list[Resident], on: date) -> list[list[int]]:
+    counts = Counter((bracket_of(r.date_of_birth, on), sex_column(r.sex)) for r in residents)
+    return [[counts[(b, s)] for s in SEX_COLUMNS] for b in [*AGE_BRACKETS, UNKNOWN_AGE]]
+
+
+def _vector(counter: Counter, order: list, labels: dict, *, internal: bool, with_total: bool = True):
+    vector = protect_vector(
+        [str(labels.get(k, k)) for k in order],
+        [counter[k] for k in order],
+        threshold=threshold(),
+        zeros_safe=zeros_safe(),
+        with_total=with_total,
+        suppress=not internal,
+    )
+    vector.keys = [str(k) if k is not None else "" for k in order]
+    return vector
+
+
+def population_statistics(actor, *, site: Site, on: date, internal: bool = False) -> Statistics:
+    """The published tables of a site's population on `on` (see the module's definitions)."""
+    check_access(actor, site, internal)
+    t, zs = threshold(), zeros_safe()
+    residents = residents_on(site, on)
+    ids = {r.pk for r in residents}
+    total = len(residents)
+
+    def figure(n: int) -> int | None:
+        return n if internal or not (0 < n < t or (n == 0 and not zs)) else None
+
+    # Whole-site reads filtered here: a list of ids in SQL would hit SQLite's parameter limit.
+    households = len(
+        {
+            household
+            for person, household in Membership.objects.filter(person__site=site, started_on__lte=on)
+            .exclude(ended_on__lt=on)
+            .values_list("person_id", "household_id")
+            if person in ids
+        }
+    )
+    estimated = sum(1 for r in residents if r.date_of_birth and r.dob_precision != "EXACT")
+
+    age_sex = protect_table(
+        bracket_labels(), sex_labels(), age_sex_counts(residents, on), threshold=t, zeros_safe=zs, suppress=not internal
+    )
+    presence = _vector(Counter(r.presence for r in residents), list(IN_CAMP), dict(Presence.choices), internal=internal)
+    nat = Counter(("stateless" if r.stateless else r.nationality) or "" for r in residents)
+    nat_labels = {k: (countries.name(k) or k) if k not in ("", "stateless") else k for k in nat}
+    nat_labels.update({"": _("not recorded"), "stateless": _("stateless")})
+    nationality = _vector(nat, sorted(nat, key=lambda k: (-nat[k], k)), nat_labels, internal=internal)
+
+    blocks = dict(Location.objects.filter(site=site, parent__isnull=True).values_list("pk", "name"))
+    per_block = Counter(r.block_id for r in residents)
+    block_order = sorted(blocks, key=lambda pk: blocks[pk]) + ([None] if per_block[None] else [])
+    block = _vector(per_block, block_order, {**blocks, None: _("no unit recorded")}, internal=internal)
+
+    pairs = set(
+        SpecificNeed.objects.filter(
+            person__site=site, status__in=[NeedStatus.FLAGGED, NeedStatus.CONFIRMED]
+        ).values_list("person_id", "code__category")
+    )
+    needs = Counter(category for person, category in pairs if person in ids)
+    need_order = [c for c in CATEGORIES if needs[c]] or list(CATEGORIES)
+    need_labels = {c: f"{c} {label}" for c, label in CATEGORIES.items()}
+    need_table = _vector(needs, need_order, need_labels, internal=internal, with_total=False)
+
+    legal = None
+    statuses_on = providers.statuses_on()
+    if statuses_on is not None:
+        by_person = statuses_on(Person.objects.filter(site=site, registered_on__lte=on), on)
+        status_counts = Counter(by_person.get(pk, _("no status recorded")) for pk in ids)
+        legal = _vector(status_counts, sorted(status_counts), {}, internal=internal)
+
+    return Statistics(
+        site=site,
+        on=on,
+        internal=internal,
+        threshold=t,
+        total=figure(total),
+        households=figure(households),
+        estimated_dob=figure(estimated),
+        age_sex=age_sex,
+        presence=presence,
+        nationality=nationality,
+        block=block,
+        needs=need_table,
+        legal_status=legal,
+    )
+
+
+# --- arrivals and departures over time -------------------------------------------------------
+
+
+def months_between(start: date, end: date) -> list[str]:
+    out, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def arrival_dates(site: Site, start: date, end: date) -> list[date]:
+    """The arrival of each person of the site: the first household's arrival date, else registration."""
+    first_arrival: dict[int, date] = {}
+    for person_id, arrived in (
+        Membership.objects.filter(person__site=site, household__arrival_date__isnull=False)
+        .order_by("started_on", "pk")
+        .values_list("person_id", "household__arrival_date")
+    ):
+        if arrived is not None:
+            first_arrival.setdefault(person_id, arrived)
+    dates = []
+    for pk, registered in Person.objects.filter(site=site).values_list("pk", "registered_on"):
+        arrived = first_arrival.get(pk, registered)
+        if start <= arrived <= end:
+            dates.append(arrived)
+    return dates
+
+
+def departure_dates(actor, site: Site, start: date, end: date) -> list[date]:
+    from_movements = providers.departures()
+    if from_movements is not None:
+        return list(from_movements(actor=actor, site=site, start=start, end=end))
+    dates: list[date] = []
+    for changes in presence_changes(site).values():
+        dates.extend(day for day, _before, after in changes if after == Presence.DEPARTED and start <= day <= end)
+    return dates
+
+
+def time_series(actor, *, site: Site, start: date, end: date, internal: bool = False) -> TimeSeries:
+    check_access(actor, site, internal)
+    if start > end:
+        raise InvalidInput({"period": [_("The period ends before it starts.")]})
+    months = months_between(start, end)
+    arrivals = Counter(d.strftime("%Y-%m") for d in arrival_dates(site, start, end))
+    departures = Counter(d.strftime("%Y-%m") for d in departure_dates(actor, site, start, end))
+    labels = {m: m for m in months}
+    return TimeSeries(
+        site=site,
+        start=start,
+        end=end,
+        internal=internal,
+        months=months,
+        arrivals=_vector(arrivals, months, labels, internal=internal),
+        departures=_vector(departures, months, labels, internal=internal),
+    )
+
+
+def sites_with_statistics(actor) -> QuerySet[Site]:
+    from asylon.accounts.scope import site_ids
+
+    if not actor.has_perm("reports.view_statistics"):
+        return Site.objects.none()
+    return Site.objects.filter(pk__in=site_ids(actor))

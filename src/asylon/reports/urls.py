@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("statistics/", views.statistics_page, name="statistics"),
+    path("statistics/population.csv", views.statistics_csv, name="statistics_csv"),
+    path("sitrep/", views.sitrep_page, name="sitrep"),
+]

@@ -1,0 +1,93 @@
+"""Statistics and situation-report pages: parse, call a query or service, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from asylon.core.errors import InvalidInput, NotFound, NotPermitted
+
+from . import charts, hxl, services, sitrep, statistics
+from .forms import SitrepForm, StatisticsForm
+from .models import ReportKind
+
+
+def _sites_or_404(request: HttpRequest, perm: str):
+    sites = list(statistics.sites_with_statistics(request.user))
+    if not sites or not request.user.has_perm(perm):
+        raise Http404
+    return sites
+
+
+@login_required
+@require_GET
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    sites = _sites_or_404(request, "reports.view_statistics")
+    may_internal = request.user.has_perm("reports.view_unsuppressed_statistics")
+    data = request.GET if "site" in request.GET else {"site": sites[0].code}
+    form = StatisticsForm(data, sites=sites, may_see_internal=may_internal)
+    context: dict = {"form": form, "may_sitrep": request.user.has_perm("reports.generate_sitrep")}
+    if form.is_valid():
+        site = next(s for s in sites if s.code == form.cleaned_data["site"])
+        internal = bool(form.cleaned_data.get("internal"))
+        on, start = form.cleaned_data["on"], form.cleaned_data["start"]
+        try:
+            stats = statistics.population_statistics(request.user, site=site, on=on, internal=internal)
+            series = statistics.time_series(request.user, site=site, start=min(start, on), end=on, internal=internal)
+        except (NotFound, NotPermitted) as exc:
+            raise Http404 from exc
+        context.update(
+            stats=stats,
+            series=series,
+            pyramid=charts.data_uri(charts.pyramid_svg(stats.age_sex)),
+            monthly=charts.data_uri(charts.monthly_svg(series.months, series.arrivals, series.departures)),
+            csv_query=f"site={site.code}&on={on.isoformat()}",
+        )
+    return render(request, "reports/statistics.html", context)
+
+
+@login_required
+@require_GET
+def statistics_csv(request: HttpRequest) -> HttpResponse:
+    """The published population table (always disclosure-controlled), recorded as a report."""
+    sites = _sites_or_404(request, "reports.view_statistics")
+    data = request.GET if "site" in request.GET else {"site": sites[0].code}
+    form = StatisticsForm(data, sites=sites, may_see_internal=False)
+    if not form.is_valid():
+        return HttpResponseBadRequest("; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()))
+    site = next(s for s in sites if s.code == form.cleaned_data["site"])
+    on = form.cleaned_data["on"]
+    stats = statistics.population_statistics(request.user, site=site, on=on)
+    body = hxl.population_csv(stats).encode()
+    services.record_report(
+        actor=request.user, kind=ReportKind.STATISTICS_CSV, site=site, period_start=None, period_end=on, content=body
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="population-{site.code}-{on:%Y%m%d}.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sitrep_page(request: HttpRequest) -> HttpResponse:
+    sites = _sites_or_404(request, "reports.generate_sitrep")
+    may_annex = request.user.has_perm("reports.generate_sitrep_annex")
+    form = SitrepForm(request.POST or None, sites=sites, may_annex=may_annex)
+    if request.method == "POST" and form.is_valid():
+        site = next(s for s in sites if s.code == form.cleaned_data["site"])
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        if start > end:
+            form.add_error("end", InvalidInput({"end": ["The period ends before it starts."]}).errors["end"][0])
+        else:
+            try:
+                pdf, _run = sitrep.generate_sitrep(
+                    request.user, site=site, start=start, end=end, annex=bool(form.cleaned_data.get("annex"))
+                )
+            except (NotFound, NotPermitted) as exc:
+                raise Http404 from exc
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{sitrep.filename(site, start, end)}"'
+            return response
+    return render(request, "reports/sitrep_form.html", {"form": form})

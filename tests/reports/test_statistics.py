@@ -1,0 +1,72 @@
+"""Statistics of the register: exact internal counts, and what the statistics viewer gets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from tests.reports.conftest import ON
+
+from asylon.accounts.roles import Role
+from asylon.core.errors import NotFound, NotPermitted
+from asylon.registry import services
+from asylon.reports import statistics
+from asylon.reports.charts import monthly_svg, pyramid_svg
+
+
+def test_population_by_age_bracket_and_sex_as_of_the_reporting_date(make_user, site_a, population, clerk):
+    officer = make_user(Role.PROTECTION_OFFICER, username="po")
+    nima = population[0].memberships.get(person__given_name="Nima").person
+    # He leaves today, long after the reporting date: on that date he was still there.
+    services.change_presence(actor=clerk, person=nima, presence="DEPARTED", reason="resettled")
+    stats = statistics.population_statistics(officer, site=site_a, on=ON, internal=True)
+    assert stats.total == 7 and stats.households == 2 and stats.estimated_dob == 1
+    table = dict(zip(stats.age_sex.row_labels, stats.age_sex.cells, strict=True))
+    # columns: female, male, other or unknown
+    assert table["0-4"] == [1, 0, 0]
+    assert table["5-11"] == [0, 1, 0]
+    assert table["12-17"] == [0, 0, 0]
+    assert table["18-59"] == [1, 2, 0]
+    assert table["60+"] == [1, 0, 0]
+    assert table["unknown age"] == [0, 0, 1]
+    assert stats.age_sex.col_totals == [3, 3, 1] and stats.age_sex.total == 7
+    assert dict(stats.needs.rows()) == {"SM Serious medical condition": 1, "ER Older person at risk": 1}
+    assert stats.legal_status is None  # the status app is not there yet: "no data yet"
+
+    a_day_later = statistics.population_statistics(officer, site=site_a, on=date(2013, 4, 1), internal=True)
+    assert dict(zip(a_day_later.age_sex.row_labels, a_day_later.age_sex.cells, strict=True))["12-17"] == [0, 1, 0]
+    today = statistics.population_statistics(officer, site=site_a, on=date.today(), internal=True)
+    assert today.total == 7  # Nima gone, "Later" arrived
+
+
+def test_arrivals_and_departures_per_month(make_user, site_a, population, clerk):
+    officer = make_user(Role.PROTECTION_OFFICER, username="po")
+    series = statistics.time_series(officer, site=site_a, start=date(2012, 1, 1), end=date(2013, 5, 31), internal=True)
+    arrivals = dict(series.arrivals.rows())
+    assert arrivals["2012-02"] == 5 and arrivals["2013-01"] == 2 and arrivals["2013-05"] == 1
+    assert series.arrivals.total == 8 and series.departures.total == 0
+    svg = monthly_svg(series.months, series.arrivals, series.departures)
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+
+
+def test_the_statistics_viewer_gets_no_small_cell(make_user, site_a, population):
+    viewer = make_user(Role.STATISTICS_VIEWER, username="stats")
+    stats = statistics.population_statistics(viewer, site=site_a, on=ON)
+    figures = [v for row in stats.age_sex.cells for v in row] + stats.age_sex.row_totals + stats.age_sex.col_totals
+    figures += [stats.age_sex.total, stats.total, stats.households, stats.estimated_dob]
+    figures += stats.nationality.values + stats.presence.values + stats.block.values + stats.needs.values
+    assert not [v for v in figures if v is not None and 0 < v < 5]
+    assert stats.total == 7  # the headline figure stays
+    svg = pyramid_svg(stats.age_sex)
+    assert "<svg" in svg
+    with pytest.raises(NotPermitted):
+        statistics.population_statistics(viewer, site=site_a, on=ON, internal=True)
+
+
+def test_statistics_stay_inside_the_actors_sites(make_user, site_a, site_b, population):
+    viewer = make_user(Role.STATISTICS_VIEWER, sites=[site_b], username="stats-b")
+    with pytest.raises(NotFound):
+        statistics.population_statistics(viewer, site=site_a, on=ON)
+    clerk_user = make_user(Role.REGISTRATION_CLERK, username="clerk2")
+    with pytest.raises(NotPermitted):
+        statistics.population_statistics(clerk_user, site=site_a, on=ON)

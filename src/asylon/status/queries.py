@@ -34,7 +34,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from asylon.accounts.scope import ensure, site_ids
 from asylon.core.dates import today
-from asylon.core.errors import NotFound
+from asylon.core.errors import InvalidInput, NotFound
 from asylon.registry.models import Membership, Person, Presence, Site
 
 from .models import (
@@ -321,7 +321,13 @@ class Preview:
 
 
 def preview_declaration(actor, c: Criteria, sample_size: int = 20) -> Preview:
+    from .services import check_criteria
+
     ensure(actor, "status.add_groupdeclaration", c.site)
+    errors: dict[str, list[str]] = {}
+    check_criteria(actor, c, errors)
+    if errors:
+        raise InvalidInput(errors)
     eligible, skipped = classify(c)
     refs = [ref for _pk, ref in eligible[:sample_size]]
     names = {p.reference: p.full_name for p in Person.objects.filter(reference__in=refs)}

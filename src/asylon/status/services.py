@@ -639,7 +639,9 @@ def update_rsd_settings(*, actor, site: Site, **values) -> RsdSiteSettings:
 # --- group declarations -----------------------------------------------------------------
 
 
-def check_criteria(c: queries.Criteria, errors: dict) -> None:
+def check_criteria(actor, c: queries.Criteria, errors: dict) -> None:
+    if c.ethnicity and not actor.has_perm("registry.view_sensitive", c.site):
+        errors.setdefault("ethnicity", []).append(_("Your role may not select persons by a sensitive field."))
     if c.nationality not in dict(countries):
         errors.setdefault("nationality", []).append(_("Unknown country code."))
     if c.cutoff_kind not in CutoffKind.values:
@@ -660,7 +662,7 @@ def declare_group(
     one transaction; anyone already decided or under exclusion review is skipped and listed."""
     ensure(actor, "status.add_groupdeclaration", criteria.site)
     errors: dict[str, list[str]] = {}
-    check_criteria(criteria, errors)
+    check_criteria(actor, criteria, errors)
     _choice({"legal_basis": legal_basis}, "legal_basis", LegalBasis, errors)
     _choice({"recognised_by": recognised_by}, "recognised_by", RecognisedBy, errors)
     _text({"legal_basis_text": legal_basis_text}, "legal_basis_text", errors, _("Quote the legal basis."))

@@ -167,7 +167,7 @@ def test_demo_sized_camp_of_3000_is_left_exactly_as_before(site_a, protection_of
         legal_basis_text="Prima facie (synthetic).",
     )
     assert (declaration.applied_count, len(declaration.skipped)) == (2998, 2)
-    assert sum(s.status == "REFUGEE" for s in statuses_on(ids).values()) == 3000
+    assert sum(s.status == "REFUGEE" for s in statuses_on(ids).values()) == 2999
     services.revoke_group_declaration(actor=protection_officer, declaration=declaration, reason="Revoked (test).")
     assert statuses_on(ids) == before_now and statuses_on(ids, date(2013, 6, 1)) == before_then
     actions = set(AuditEvent.objects.values_list("action", flat=True))

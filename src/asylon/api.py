@@ -23,8 +23,10 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 def _mount() -> None:
     from asylon.registry.api import router as registry_router
+    from asylon.status.api import router as status_router
 
     api.add_router("/", registry_router)
+    api.add_router("/", status_router)
 
 
 _mount()

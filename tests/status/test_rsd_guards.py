@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.status.conftest import D0, RECOGNISE
 
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
@@ -13,7 +14,6 @@ from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from asylon.status import services
 from asylon.status.models import LegalStatus, RsdSiteSettings
 from asylon.status.queries import status_on, statuses_on
-from tests.status.conftest import D0, RECOGNISE
 
 
 def test_appeal_cannot_be_decided_by_the_first_instance_officer(driver, new_person, officer1):
@@ -123,14 +123,18 @@ def test_recognition_gives_refugee_status_to_the_applicant_and_derivatively_to_d
 def test_who_may_act(driver, new_person, clerk, protection_officer, make_user, site_b):
     case = driver.new_case(new_person())
     with pytest.raises(NotPermitted):
-        services.transition_rsd_case(actor=clerk, case=case, action="schedule_interview", data={"interview_on": today()})
+        services.transition_rsd_case(
+            actor=clerk, case=case, action="schedule_interview", data={"interview_on": today()}
+        )
     with pytest.raises(NotPermitted):
         services.transition_rsd_case(
             actor=protection_officer, case=case, action="schedule_interview", data={"interview_on": today()}
         )
     elsewhere = make_user(Role.RSD_OFFICER, sites=[site_b], username="rsd-b")
     with pytest.raises(NotFound):
-        services.transition_rsd_case(actor=elsewhere, case=case, action="schedule_interview", data={"interview_on": today()})
+        services.transition_rsd_case(
+            actor=elsewhere, case=case, action="schedule_interview", data={"interview_on": today()}
+        )
 
 
 def test_a_person_is_in_one_open_case_and_a_refugee_gets_none(driver, new_person):

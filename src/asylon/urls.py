@@ -5,6 +5,7 @@ from asylon.api import api
 
 urlpatterns = [
     path("", include("asylon.registry.urls")),
+    path("", include("asylon.status.urls")),
     path("accounts/", include("asylon.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

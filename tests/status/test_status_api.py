@@ -6,10 +6,10 @@ import json
 from datetime import timedelta
 
 import pytest
+from tests.status.conftest import D0
 
 from asylon.accounts.services import issue_api_token
 from asylon.core.dates import today
-from tests.status.conftest import D0
 
 
 @pytest.fixture

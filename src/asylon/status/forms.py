@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -11,23 +13,30 @@ from asylon.registry.models import SiteDesignation
 from .models import ConventionGround, CutoffKind, ExclusionClause, LegalBasis, Outcome, RecognisedBy, ReopenGround
 from .transitions import Action
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
-TEXT = {"widget": forms.Textarea(attrs={"rows": 3})}
-EMPTY = [("", "—")]
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"})
+
+
+def _text_input() -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": 3})
+
+
+EMPTY: list[tuple[str, Any]] = [("", "—")]
 
 
 def _field(name: str) -> forms.Field:
     return {
-        "on": lambda: forms.DateField(label=_("Date of this step"), required=False, **DATE),
-        "interview_on": lambda: forms.DateField(label=_("Interview date"), **DATE),
-        "notes": lambda: forms.CharField(label=_("Interview notes"), **TEXT),
-        "assessment": lambda: forms.CharField(label=_("Assessment"), **TEXT),
+        "on": lambda: forms.DateField(label=_("Date of this step"), required=False, widget=_date_input()),
+        "interview_on": lambda: forms.DateField(label=_("Interview date"), widget=_date_input()),
+        "notes": lambda: forms.CharField(label=_("Interview notes"), widget=_text_input()),
+        "assessment": lambda: forms.CharField(label=_("Assessment"), widget=_text_input()),
         "recommendation": lambda: forms.ChoiceField(
             label=_("Recommendation"), choices=[(Outcome.RECOGNISED, _("recognise")), (Outcome.REJECTED, _("reject"))]
         ),
-        "indications": lambda: forms.CharField(label=_("Art. 1F indications"), **TEXT),
+        "indications": lambda: forms.CharField(label=_("Art. 1F indications"), widget=_text_input()),
         "clause": lambda: forms.ChoiceField(label=_("Clause"), choices=ExclusionClause.choices),
-        "reasons": lambda: forms.CharField(label=_("Reasons"), **TEXT),
+        "reasons": lambda: forms.CharField(label=_("Reasons"), widget=_text_input()),
         "outcome": lambda: forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices),
         "decide_outcome": lambda: forms.ChoiceField(
             label=_("Outcome"), choices=[(Outcome.RECOGNISED, _("recognised")), (Outcome.REJECTED, _("rejected"))]
@@ -44,9 +53,9 @@ def _field(name: str) -> forms.Field:
         "recognised_by": lambda: forms.ChoiceField(
             label=_("Recognised by (for a recognition)"), choices=EMPTY + RecognisedBy.choices, required=False
         ),
-        "appeal_grounds": lambda: forms.CharField(label=_("Grounds of appeal"), required=False, **TEXT),
+        "appeal_grounds": lambda: forms.CharField(label=_("Grounds of appeal"), required=False, widget=_text_input()),
         "ground": lambda: forms.ChoiceField(label=_("Ground for reopening"), choices=EMPTY + ReopenGround.choices),
-        "explanation": lambda: forms.CharField(label=_("Explanation"), **TEXT),
+        "explanation": lambda: forms.CharField(label=_("Explanation"), widget=_text_input()),
     }[name]()
 
 
@@ -92,19 +101,19 @@ class CaseForm(forms.Form):
     dependants = forms.CharField(
         label=_("Dependants (references, separated by spaces)"), required=False, max_length=500
     )
-    registered_on = forms.DateField(label=_("Registered on"), required=False, **DATE)
+    registered_on = forms.DateField(label=_("Registered on"), required=False, widget=_date_input())
 
 
 class DeclarationForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"))
     nationality = CountryField().formfield(label=_("Nationality"))
     cutoff_kind = forms.ChoiceField(label=_("Criterion"), choices=CutoffKind.choices)
-    cutoff_date = forms.DateField(label=_("Before this date"), **DATE)
+    cutoff_date = forms.DateField(label=_("Before this date"), widget=_date_input())
     ethnicity = forms.CharField(label=_("Specific group (ethnicity, optional)"), required=False, max_length=100)
-    effective_on = forms.DateField(label=_("Effective date"), **DATE)
+    effective_on = forms.DateField(label=_("Effective date"), widget=_date_input())
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.choices)
     recognised_by = forms.ChoiceField(label=_("Recognised by"), choices=RecognisedBy.choices)
-    legal_basis_text = forms.CharField(label=_("Legal basis (text of the act)"), **TEXT)
+    legal_basis_text = forms.CharField(label=_("Legal basis (text of the act)"), widget=_text_input())
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,14 +121,14 @@ class DeclarationForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the revocation"), **TEXT)
+    reason = forms.CharField(label=_("Reason for the revocation"), widget=_text_input())
 
 
 class DesignationForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"))
     designation = forms.ChoiceField(label=_("Designation"), choices=SiteDesignation.choices)
-    effective_on = forms.DateField(label=_("Effective date"), **DATE)
-    legal_basis_text = forms.CharField(label=_("Legal basis (text of the act)"), **TEXT)
+    effective_on = forms.DateField(label=_("Effective date"), widget=_date_input())
+    legal_basis_text = forms.CharField(label=_("Legal basis (text of the act)"), widget=_text_input())
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)

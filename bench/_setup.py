@@ -36,7 +36,13 @@ def bulk_population(n: int, *, site_code: str = "BEN", blocks: int = 20, units_p
     from datetime import date, timedelta
 
     from asylon.registry.models import (
-        Household, Location, Membership, Person, SensitiveProfile, Site, SpecificNeed,
+        Household,
+        Location,
+        Membership,
+        Person,
+        SensitiveProfile,
+        Site,
+        SpecificNeed,
     )
 
     rng = random.Random(seed)
@@ -45,7 +51,11 @@ def bulk_population(n: int, *, site_code: str = "BEN", blocks: int = 20, units_p
         [Location(site=site, kind="BLOCK", name=f"B{b:02d}") for b in range(blocks)]
     )
     units = Location.objects.bulk_create(
-        [Location(site=site, kind="UNIT", parent=b, name=f"U{u:03d}") for b in block_rows for u in range(units_per_block)]
+        [
+            Location(site=site, kind="UNIT", parent=b, name=f"U{u:03d}")
+            for b in block_rows
+            for u in range(units_per_block)
+        ]
     )
     today = date.today()  # noqa: DTZ011 - set-up data only
     persons, households, memberships = [], [], []
@@ -57,25 +67,39 @@ def bulk_population(n: int, *, site_code: str = "BEN", blocks: int = 20, units_p
         households.append(hh)
         for k in range(size):
             i += 1
-            persons.append(Person(
-                reference=f"{site_code}-{i:07d}", site=site, unit=unit,
-                given_name=rng.choice(["Ali", "Reza", "Maryam", "Zahra", "Hossein", "Fatemeh", "Mehdi", "Sara"]),
-                family_name=rng.choice(["Ahmadi", "Hosseini", "Karimi", "Rahimi", "Moradi", "Jafari"]),
-                fathers_name=rng.choice(["Hassan", "Mohammad", "Abbas", "Karim"]),
-                sex=rng.choice("FM"), date_of_birth=today - timedelta(days=rng.randint(0, 85 * 365)),
-                nationality="IR", country_of_origin="IR", registered_on=today - timedelta(days=rng.randint(0, 900)),
-                presence=rng.choices(["PRESENT", "DEPARTED", "HOSPITALISED"], weights=[90, 8, 2])[0],
-            ))
+            persons.append(
+                Person(
+                    reference=f"{site_code}-{i:07d}",
+                    site=site,
+                    unit=unit,
+                    given_name=rng.choice(["Ali", "Reza", "Maryam", "Zahra", "Hossein", "Fatemeh", "Mehdi", "Sara"]),
+                    family_name=rng.choice(["Ahmadi", "Hosseini", "Karimi", "Rahimi", "Moradi", "Jafari"]),
+                    fathers_name=rng.choice(["Hassan", "Mohammad", "Abbas", "Karim"]),
+                    sex=rng.choice("FM"),
+                    date_of_birth=today - timedelta(days=rng.randint(0, 85 * 365)),
+                    nationality="IR",
+                    country_of_origin="IR",
+                    registered_on=today - timedelta(days=rng.randint(0, 900)),
+                    presence=rng.choices(["PRESENT", "DEPARTED", "HOSPITALISED"], weights=[90, 8, 2])[0],
+                )
+            )
             memberships.append((len(households) - 1, len(persons) - 1, "PA" if k == 0 else "CHILD"))
     Household.objects.bulk_create(households, batch_size=5000)
     Person.objects.bulk_create(persons, batch_size=5000)
     SensitiveProfile.objects.bulk_create([SensitiveProfile(person=p) for p in persons], batch_size=5000)
     Membership.objects.bulk_create(
-        [Membership(household=households[h], person=persons[p], relationship=r, started_on=today)
-         for h, p, r in memberships], batch_size=5000,
+        [
+            Membership(household=households[h], person=persons[p], relationship=r, started_on=today)
+            for h, p, r in memberships
+        ],
+        batch_size=5000,
     )
     SpecificNeed.objects.bulk_create(
-        [SpecificNeed(person=p, code_id=rng.choice(["SM-CI", "DS-PM", "ER-NF"]), recorded_on=today)
-         for p in persons if rng.random() < 0.1], batch_size=5000,
+        [
+            SpecificNeed(person=p, code_id=rng.choice(["SM-CI", "DS-PM", "ER-NF"]), recorded_on=today)
+            for p in persons
+            if rng.random() < 0.1
+        ],
+        batch_size=5000,
     )
     return site

@@ -24,8 +24,10 @@ def domain_error(request: HttpRequest, exc: DomainError):
 def _mount() -> None:
     from asylon.registry.api import router as registry_router
     from asylon.reports.api import router as reports_router
+    from asylon.status.api import router as status_router
 
     api.add_router("/", registry_router)
+    api.add_router("/", status_router)
     api.add_router("/", reports_router)
 
 

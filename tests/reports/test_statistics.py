@@ -31,7 +31,8 @@ def test_population_by_age_bracket_and_sex_as_of_the_reporting_date(make_user, s
     assert table["unknown age"] == [0, 0, 1]
     assert stats.age_sex.col_totals == [3, 3, 1] and stats.age_sex.total == 7
     assert dict(stats.needs.rows()) == {"SM Serious medical condition": 1, "ER Older person at risk": 1}
-    assert stats.legal_status is None  # the status app is not there yet: "no data yet"
+    # Nobody has a decision yet: every resident is an asylum seeker (status is declaratory).
+    assert stats.legal_status.by_key() == {"ASYLUM_SEEKER": 7}
 
     a_day_later = statistics.population_statistics(officer, site=site_a, on=date(2013, 4, 1), internal=True)
     assert dict(zip(a_day_later.age_sex.row_labels, a_day_later.age_sex.cells, strict=True))["12-17"] == [0, 1, 0]

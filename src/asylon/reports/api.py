@@ -7,8 +7,8 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from asylon.core.dates import today
 from asylon.accounts.scope import ensure
+from asylon.core.dates import today
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.registry.models import Site
 

@@ -7,7 +7,7 @@ errors a present module raises: a broken provider must fail loudly, not vanish f
 
 The functions other apps are expected to offer (all read-only, scoped by the actor):
 
-* `asylon.status.queries.statuses_on(persons, on) -> Mapping[int, str]`: legal status label
+* `asylon.status.queries.statuses_on(person_ids, on) -> Mapping[int, StatusSnapshot]`: legal status
   of each person id of the queryset `persons` on date `on`.
 * `asylon.incidents.report_sections.incidents(*, actor, site, start, end) -> list[dict]`
   with keys `occurred_on` (date), `type` (label), `severity` (1-4) and the counts `killed`,

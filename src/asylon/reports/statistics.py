@@ -236,8 +236,8 @@ def population_statistics(actor, *, site: Site, on: date, internal: bool = False
     legal = None
     statuses_on = providers.statuses_on()
     if statuses_on is not None:
-        by_person = statuses_on(Person.objects.filter(site=site, registered_on__lte=on), on)
-        status_counts = Counter(by_person.get(pk, _("no status recorded")) for pk in ids)
+        by_person = statuses_on(ids, on)
+        status_counts = Counter(by_person[pk].status for pk in ids)
         legal = _vector(status_counts, sorted(status_counts), {}, internal=internal)
 
     return Statistics(

@@ -56,7 +56,7 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     data = request.GET if "site" in request.GET else {"site": sites[0].code}
     form = StatisticsForm(data, sites=sites, may_see_internal=False)
     if not form.is_valid():
-        return HttpResponseBadRequest("; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()))
+        return HttpResponseBadRequest("; ".join(f"{f}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()))
     site = next(s for s in sites if s.code == form.cleaned_data["site"])
     on = form.cleaned_data["on"]
     stats = statistics.population_statistics(request.user, site=site, on=on)

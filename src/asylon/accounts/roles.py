@@ -29,6 +29,29 @@ WRITE_REGISTER = {
     "registry.change_household",
 }
 
+# Incidents (issue 6). Field monitors report and mark roll calls; the restricted details
+# (narratives, perpetrators, affected persons, evidence, roll-call reports) are for
+# protection officers (DOMAIN 8.2, D4); a reporter still sees what they wrote.
+INCIDENTS_FIELD = {
+    "incidents.add_incident",
+    "incidents.view_incident",
+    "incidents.add_evidence",
+    "incidents.view_rollcall",
+    "incidents.mark_rollcall",
+}
+INCIDENTS_PROTECTION = INCIDENTS_FIELD | {
+    "incidents.change_incident",
+    "incidents.view_restricted_incident",
+    "incidents.add_followup",
+    "incidents.change_followup",
+    "incidents.view_followup",
+    "incidents.view_evidence",
+    "incidents.add_rollcall",
+    "incidents.close_rollcall",
+    "incidents.receive_alerts",
+    "incidents.view_delivery",
+}
+
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER,
@@ -38,10 +61,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "registry.view_sensitive",
         "registry.change_sensitive",
         "audit.view_audit_trail",
-    },
-    Role.RSD_OFFICER: READ_REGISTER | {"registry.view_sensitive"},
-    Role.RESETTLEMENT_OFFICER: READ_REGISTER,
-    Role.FIELD_MONITOR: READ_REGISTER,
+    }
+    | INCIDENTS_PROTECTION,
+    Role.RSD_OFFICER: READ_REGISTER | {"registry.view_sensitive", "incidents.view_incident"},
+    Role.RESETTLEMENT_OFFICER: READ_REGISTER | {"incidents.view_incident"},
+    Role.FIELD_MONITOR: READ_REGISTER | INCIDENTS_FIELD,
     Role.PARTNER: set(),
     Role.STATISTICS_VIEWER: set(),
     Role.ADMINISTRATOR: READ_REGISTER
@@ -52,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
+        "incidents.view_delivery",
     },
 }
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -161,21 +161,23 @@ def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]
         else:
             todo.append(m)
     todo.sort(key=lambda m: (entry_ids[m.person], m.marked_at))
-    from django.db.models import F
-
-    with transaction.atomic():
-        for m in todo:
-            pk = entry_ids[m.person]
+    # Each UPDATE commits on its own: no row stays locked while the rest of the batch runs.
+    missed: list[Mark] = []
+    for m in todo:
+        applied = (
+            RollCallEntry.objects.filter(pk=entry_ids[m.person])
+            .filter(Q(marked_at__isnull=True) | Q(marked_at__lt=m.marked_at))
+            .update(result=m.result, marked_at=m.marked_at, marked_by=actor, client_id=m.client_id, version=F("version") + 1)
+        )
+        if applied:
+            out.append({"client_id": m.client_id, "person": m.person, "status": "applied", "result": m.result})
+        else:
+            missed.append(m)
+    if missed:
+        stored = RollCallEntry.objects.select_related("marked_by").in_bulk([entry_ids[m.person] for m in missed])
+        for m in missed:
+            entry = stored[entry_ids[m.person]]
             base = {"client_id": m.client_id, "person": m.person}
-            applied = (
-                RollCallEntry.objects.filter(pk=pk)
-                .filter(Q(marked_at__isnull=True) | Q(marked_at__lt=m.marked_at))
-                .update(result=m.result, marked_at=m.marked_at, marked_by=actor, client_id=m.client_id, version=F("version") + 1)
-            )
-            if applied:
-                out.append({**base, "status": "applied", "result": m.result})
-                continue
-            entry = RollCallEntry.objects.select_related("marked_by").get(pk=pk)
             if entry.client_id == m.client_id:
                 out.append({**base, "status": "duplicate", "stored": _stored(entry)})
             else:

@@ -41,8 +41,15 @@ def camp(db):
             actor=users["clerk"],
             site=site,
             unit=units[i % 4],
-            members=[{"relationship": "PA", "given_name": f"{NAMES[i % 10]}{i:02d}", "family_name": "Testfamily",
-                      "sex": "F" if i % 2 else "M", "date_of_birth": date(1990, 1, 1)}],
+            members=[
+                {
+                    "relationship": "PA",
+                    "given_name": f"{NAMES[i % 10]}{i:02d}",
+                    "family_name": "Testfamily",
+                    "sex": "F" if i % 2 else "M",
+                    "date_of_birth": date(1990, 1, 1),
+                }
+            ],
         )
     return site, users
 
@@ -101,7 +108,9 @@ def test_roll_call_with_two_monitors_and_one_offline(browser, live_server, camp)
     for i in offline_ids:
         mark(mon3, f"{NAMES[i % 10]}{i:02d}", "safe")
     expect(mon3.locator("#pending")).to_have_attribute("data-count", "10")
-    assert RollCallEntry.objects.filter(roll_call=rc, person__given_name="Golshan26", result="ACCOUNTED_SAFE").count() == 0
+    assert (
+        RollCallEntry.objects.filter(roll_call=rc, person__given_name="Golshan26", result="ACCOUNTED_SAFE").count() == 0
+    )
     # With the network gone, the page still loads from the service worker's cache.
     mon3.reload()
     mon3.locator("#rc-list li.rc-person").first.wait_for()

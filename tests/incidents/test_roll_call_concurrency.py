@@ -47,12 +47,24 @@ def test_twenty_concurrent_markers(site_a, make_user):
     for t in range(THREADS):
         own = refs[OVERLAP + t :: THREADS]
         marks = [
-            {"person": ref, "result": rng.choice(RESULTS), "marked_at": (t0 + timedelta(seconds=1 + t)).isoformat(), "client_id": f"{t}-{ref}"}
+            {
+                "person": ref,
+                "result": rng.choice(RESULTS),
+                "marked_at": (t0 + timedelta(seconds=1 + t)).isoformat(),
+                "client_id": f"{t}-{ref}",
+            }
             for ref in own
         ]
         for j, ref in enumerate(refs[:OVERLAP]):
             when = t0 + timedelta(microseconds=offsets[t * OVERLAP + j])
-            marks.append({"person": ref, "result": rng.choice(RESULTS), "marked_at": when.isoformat(), "client_id": f"{t}-o-{ref}"})
+            marks.append(
+                {
+                    "person": ref,
+                    "result": rng.choice(RESULTS),
+                    "marked_at": when.isoformat(),
+                    "client_id": f"{t}-o-{ref}",
+                }
+            )
         rng.shuffle(marks)  # older marks arrive after newer ones
         plans.append(marks)
 

@@ -44,17 +44,23 @@ MAX_BATCH = 500
 CLOCK_SKEW = timedelta(minutes=10)
 
 # What closing a roll call does to a person's presence. Others keep theirs.
-PRESENCE_AFTER = {
+PRESENCE_AFTER: dict[str, str] = {
     RollCallResult.DECEASED: Presence.DECEASED,
     RollCallResult.MISSING: Presence.MISSING,
     RollCallResult.NOT_FOUND: Presence.MISSING,
 }
-HARM_OF = {RollCallResult.DECEASED: Harm.KILLED, RollCallResult.INJURED: Harm.INJURED, RollCallResult.MISSING: Harm.MISSING,
-           RollCallResult.NOT_FOUND: Harm.MISSING}
+HARM_OF: dict[str, str] = {
+    RollCallResult.DECEASED: Harm.KILLED,
+    RollCallResult.INJURED: Harm.INJURED,
+    RollCallResult.MISSING: Harm.MISSING,
+    RollCallResult.NOT_FOUND: Harm.MISSING,
+}
 
 
 @transaction.atomic
-def start_roll_call(*, actor, site: Site, blocks: list[Location] | None = None, incident: Incident | None = None) -> RollCall:
+def start_roll_call(
+    *, actor, site: Site, blocks: list[Location] | None = None, incident: Incident | None = None
+) -> RollCall:
     """List every person present in the site (or the given blocks) as not yet checked."""
     ensure(actor, "incidents.add_rollcall", site)
     blocks = list(blocks or [])
@@ -76,7 +82,11 @@ def start_roll_call(*, actor, site: Site, blocks: list[Location] | None = None, 
         actor,
         "roll_call.started",
         rc,
-        changes={"blocks": [b.name for b in blocks], "incident": incident.reference if incident else None, "expected": len(ids)},
+        changes={
+            "blocks": [b.name for b in blocks],
+            "incident": incident.reference if incident else None,
+            "expected": len(ids),
+        },
     )
     raise_alert(
         site=site,
@@ -116,12 +126,23 @@ def parse_marks(raw: list[dict[str, Any]]) -> tuple[list[Mark], list[dict]]:
         elif not client_id or not item.get("person"):
             reason = "person and client_id are required"
         if reason:
-            rejected.append({"client_id": client_id, "person": str(item.get("person", "")), "status": "rejected", "reason": reason})
+            rejected.append(
+                {"client_id": client_id, "person": str(item.get("person", "")), "status": "rejected", "reason": reason}
+            )
             continue
+        assert at is not None
         marks.append(Mark(person=str(item["person"]), result=item["result"], marked_at=at, client_id=client_id))
     if isinstance(raw, list) and len(raw) > MAX_BATCH:
-        rejected.extend({"client_id": str(i.get("client_id", "")), "person": "", "status": "rejected",
-                         "reason": f"more than {MAX_BATCH} marks in one batch"} for i in raw[MAX_BATCH:] if isinstance(i, dict))
+        rejected.extend(
+            {
+                "client_id": str(i.get("client_id", "")),
+                "person": "",
+                "status": "rejected",
+                "reason": f"more than {MAX_BATCH} marks in one batch",
+            }
+            for i in raw[MAX_BATCH:]
+            if isinstance(i, dict)
+        )
     return marks, rejected
 
 
@@ -157,7 +178,9 @@ def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]
         if m.person not in entry_ids:
             out.append({**base, "status": "rejected", "reason": "not in this roll call"})
         elif m.marked_at > now + CLOCK_SKEW or m.marked_at < roll_call.started_at - CLOCK_SKEW:
-            out.append({**base, "status": "rejected", "reason": "marked_at is outside the roll call (check the phone's clock)"})
+            out.append(
+                {**base, "status": "rejected", "reason": "marked_at is outside the roll call (check the phone's clock)"}
+            )
         else:
             todo.append(m)
     todo.sort(key=lambda m: (entry_ids[m.person], m.marked_at))
@@ -167,7 +190,9 @@ def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]
         applied = (
             RollCallEntry.objects.filter(pk=entry_ids[m.person])
             .filter(Q(marked_at__isnull=True) | Q(marked_at__lt=m.marked_at))
-            .update(result=m.result, marked_at=m.marked_at, marked_by=actor, client_id=m.client_id, version=F("version") + 1)
+            .update(
+                result=m.result, marked_at=m.marked_at, marked_by=actor, client_id=m.client_id, version=F("version") + 1
+            )
         )
         if applied:
             out.append({"client_id": m.client_id, "person": m.person, "status": "applied", "result": m.result})

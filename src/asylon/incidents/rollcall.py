@@ -230,7 +230,7 @@ def _transition(rc: RollCall, to: str) -> None:
 def close_roll_call(*, actor, roll_call: RollCall) -> RollCall:
     """Freeze the results, write the report, update presences (audited) and the incident."""
     ensure(actor, "incidents.close_rollcall", roll_call)
-    rc = RollCall.objects.select_for_update().select_related("site", "incident").get(pk=roll_call.pk)
+    rc = RollCall.objects.select_for_update(of=("self",)).select_related("site", "incident").get(pk=roll_call.pk)
     _transition(rc, RollCallState.CLOSED)
     rc.closed_at, rc.closed_by = timezone.now(), actor
     entries = list(RollCallEntry.objects.filter(roll_call=rc).values_list("person_id", "result"))

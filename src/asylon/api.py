@@ -22,6 +22,7 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 
 def _mount() -> None:
+    from asylon.incidents.api import router as incidents_router
     from asylon.registry.api import router as registry_router
     from asylon.reports.api import router as reports_router
     from asylon.status.api import router as status_router
@@ -29,6 +30,7 @@ def _mount() -> None:
     api.add_router("/", registry_router)
     api.add_router("/", status_router)
     api.add_router("/", reports_router)
+    api.add_router("/", incidents_router)
 
 
 _mount()

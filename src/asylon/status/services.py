@@ -23,7 +23,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.registry.models import Person, Site, SiteDesignation
-from asylon.registry.services import next_references
+from asylon.registry.services import next_reference
 
 from . import queries
 from .models import (
@@ -184,7 +184,7 @@ def register_rsd_case(
         raise InvalidInput(errors)
     site = applicant.site
     case = RsdCase.objects.create(
-        reference=next_references(f"{site.code}-RSD")[0],
+        reference=next_reference(f"{site.code}-RSD"),
         site=site,
         applicant=applicant,
         state=RsdState.REGISTERED,

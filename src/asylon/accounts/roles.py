@@ -29,18 +29,48 @@ WRITE_REGISTER = {
     "registry.change_household",
 }
 
+# Legal status (issue 4). Reading a person's status and its history.
+READ_STATUS = {"status.view_statusentry"}
+RSD_WORK = {
+    "status.view_rsdcase",
+    "status.add_rsdcase",
+    "status.change_rsdcase",
+    "status.decide_rsdcase",
+    "status.view_rsd_confidential",
+    "status.add_endingprocedure",
+    "status.change_endingprocedure",
+    "status.view_endingprocedure",
+}
+GROUP_ACTS = {
+    "status.view_groupdeclaration",
+    "status.add_groupdeclaration",
+    "status.revoke_groupdeclaration",
+    "status.view_sitedesignationact",
+    "status.add_sitedesignationact",
+    "status.revoke_sitedesignationact",
+}
+
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER,
+    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER | READ_STATUS,
     Role.PROTECTION_OFFICER: READ_REGISTER
     | WRITE_REGISTER
     | {
         "registry.view_sensitive",
         "registry.change_sensitive",
         "audit.view_audit_trail",
-    },
-    Role.RSD_OFFICER: READ_REGISTER | {"registry.view_sensitive"},
-    Role.RESETTLEMENT_OFFICER: READ_REGISTER,
+        "status.add_statusentry",
+        "status.view_rsdcase",
+        "status.view_rsd_confidential",
+        "status.view_endingprocedure",
+    }
+    | READ_STATUS
+    | GROUP_ACTS,
+    Role.RSD_OFFICER: READ_REGISTER
+    | {"registry.view_sensitive", "status.view_groupdeclaration", "status.view_sitedesignationact"}
+    | READ_STATUS
+    | RSD_WORK,
+    Role.RESETTLEMENT_OFFICER: READ_REGISTER | READ_STATUS | {"status.add_statusentry"},
     Role.FIELD_MONITOR: READ_REGISTER,
     Role.PARTNER: set(),
     Role.STATISTICS_VIEWER: set(),
@@ -52,7 +82,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
-    },
+        "status.view_rsdsitesettings",
+        "status.change_rsdsitesettings",
+        "status.view_sitedesignationact",
+    }
+    | READ_STATUS,
 }
 
 # Roles that may read sensitive fields; they must log in with a second factor.

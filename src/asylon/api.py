@@ -22,9 +22,11 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 
 def _mount() -> None:
+    from asylon.incidents.api import router as incidents_router
     from asylon.registry.api import router as registry_router
 
     api.add_router("/", registry_router)
+    api.add_router("/", incidents_router)
 
 
 _mount()

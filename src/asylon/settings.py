@@ -178,6 +178,12 @@ MEDIA_ROOT = DATA_DIR / "media"
 EMAIL_BACKEND = env("ASYLON_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("ASYLON_FROM_EMAIL", default="asylon@localhost")
 
+# Incidents (issue 6): evidence upload limit, alert links and webhook sending.
+ASYLON_EVIDENCE_MAX_BYTES = env.int("ASYLON_EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
+ASYLON_BASE_URL = env("ASYLON_BASE_URL", default="")
+ASYLON_WEBHOOK_TIMEOUT = env.float("ASYLON_WEBHOOK_TIMEOUT", default=5.0)
+ASYLON_ALERT_MAX_ATTEMPTS = env.int("ASYLON_ALERT_MAX_ATTEMPTS", default=8)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -49,6 +49,28 @@ GROUP_ACTS = {
     "status.add_sitedesignationact",
     "status.revoke_sitedesignationact",
 }
+# Incidents (issue 6). Field monitors report and mark roll calls; the restricted details
+# (narratives, perpetrators, affected persons, evidence, roll-call reports) are for
+# protection officers (DOMAIN 8.2, D4); a reporter still sees what they wrote.
+INCIDENTS_FIELD = {
+    "incidents.add_incident",
+    "incidents.view_incident",
+    "incidents.add_evidence",
+    "incidents.view_rollcall",
+    "incidents.mark_rollcall",
+}
+INCIDENTS_PROTECTION = INCIDENTS_FIELD | {
+    "incidents.change_incident",
+    "incidents.view_restricted_incident",
+    "incidents.add_followup",
+    "incidents.change_followup",
+    "incidents.view_followup",
+    "incidents.view_evidence",
+    "incidents.add_rollcall",
+    "incidents.close_rollcall",
+    "incidents.receive_alerts",
+    "incidents.view_delivery",
+}
 
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -65,13 +87,21 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "status.view_endingprocedure",
     }
     | READ_STATUS
-    | GROUP_ACTS,
+    | GROUP_ACTS
+    | INCIDENTS_PROTECTION,
     Role.RSD_OFFICER: READ_REGISTER
-    | {"registry.view_sensitive", "status.view_groupdeclaration", "status.view_sitedesignationact"}
+    | {
+        "registry.view_sensitive",
+        "status.view_groupdeclaration",
+        "status.view_sitedesignationact",
+        "incidents.view_incident",
+    }
     | READ_STATUS
     | RSD_WORK,
-    Role.RESETTLEMENT_OFFICER: READ_REGISTER | READ_STATUS | {"status.add_statusentry"},
-    Role.FIELD_MONITOR: READ_REGISTER,
+    Role.RESETTLEMENT_OFFICER: READ_REGISTER
+    | READ_STATUS
+    | {"status.add_statusentry", "incidents.view_incident"},
+    Role.FIELD_MONITOR: READ_REGISTER | INCIDENTS_FIELD,
     Role.PARTNER: set(),
     Role.STATISTICS_VIEWER: set(),
     Role.ADMINISTRATOR: READ_REGISTER
@@ -85,6 +115,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "status.view_rsdsitesettings",
         "status.change_rsdsitesettings",
         "status.view_sitedesignationact",
+        "incidents.view_delivery",
     }
     | READ_STATUS,
 }

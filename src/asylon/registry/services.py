@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asylon.accounts.scope import ensure
@@ -251,3 +252,41 @@ def add_location(*, actor, site: Site, name: str, block: Location | None = None)
     if created:
         audit.record(actor, "location.created", location, changes={"name": str(location)})
     return location
+
+
+@transaction.atomic
+def change_presence_many(
+    *, actor, site: Site, presences: dict[int, str], reason: str, action: str = "person.presence_changed"
+) -> int:
+    """`change_presence` for many persons of one site at once (e.g. closing a roll call).
+
+    Each person whose presence really changes gets its own audit event. Returns how many changed.
+    """
+    ensure(actor, "registry.change_person", site)
+    bad = {v for v in presences.values() if v not in Presence.values}
+    if bad:
+        raise InvalidInput({"presence": [_("Unknown presence %(v)r.") % {"v": v} for v in sorted(bad)]})
+    current = {
+        pk: (ref, presence)
+        for pk, ref, presence in Person.objects.select_for_update()
+        .filter(site=site, pk__in=list(presences))
+        .values_list("pk", "reference", "presence")
+    }
+    if len(current) != len(presences):
+        raise InvalidInput({"persons": [_("Some persons are not in site %(s)s.") % {"s": site.code}]})
+    by_value: dict[str, list[int]] = {}
+    for pk, value in presences.items():
+        if current[pk][1] != value:
+            by_value.setdefault(value, []).append(pk)
+    now = timezone.now()
+    for value, pks in by_value.items():
+        for start in range(0, len(pks), 500):
+            Person.objects.filter(pk__in=pks[start : start + 500]).update(presence=value, updated_at=now)
+    changed = 0
+    for value, pks in by_value.items():
+        for pk in sorted(pks):
+            # A bare instance is enough for the trail: it names the person's type, id and reference.
+            person = Person(pk=pk, reference=current[pk][0], site_id=site.pk)
+            audit.record(actor, action, person, changes={"presence": [current[pk][1], value]}, reason=reason)
+            changed += 1
+    return changed

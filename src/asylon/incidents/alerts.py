@@ -1,0 +1,195 @@
+"""Alerts to a site's protection officers: an in-app notification, an e-mail, and an
+optional signed webhook per site.
+
+`raise_alert` is called inside the caller's transaction (an incident report, a safeguard
+refusal): the alert, its notifications and its deliveries commit with the caller's change
+or not at all. Sending happens after commit; the `Delivery` rows are the queue, and a
+failed sending is retried with backoff by `asylon alerts retry` until it succeeds or is
+given up (status FAILED, shown on the deliveries page and re-queued by hand). Nothing
+sent out carries personal data: titles, counts and a link only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from asylon.accounts.roles import ROLE_PERMISSIONS
+
+from .models import Alert, Channel, Delivery, DeliveryStatus, Notification, SiteWebhook
+
+log = logging.getLogger(__name__)
+
+RECEIVE_PERM = "incidents.receive_alerts"
+LEASE = timedelta(seconds=60)  # a claimed delivery is retried after this if its sender died
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "ASYLON_ALERT_MAX_ATTEMPTS", 8))
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at one hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def recipients(site) -> models.QuerySet:
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if RECEIVE_PERM in perms]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, sites=site, groups__name__in=roles)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def raise_alert(*, site, kind: str, severity: int, title: str, body: str, link: str = "", source=None) -> Alert:
+    """Record an alert for the site's protection officers and queue its e-mails and webhook.
+
+    Call it inside your own transaction. `title` and `body` must not name persons: they
+    leave the system by e-mail and webhook. `source` is a model instance or a string.
+    """
+    if source is not None and not isinstance(source, str):
+        source = f"{source._meta.label_lower}:{source.pk}"
+    with transaction.atomic():
+        alert = Alert.objects.create(
+            site=site, kind=kind, severity=severity, title=title[:200], body=body, link=link, source=source or ""
+        )
+        users = list(recipients(site))
+        Notification.objects.bulk_create([Notification(alert=alert, user=u) for u in users])
+        now = timezone.now()
+        rows = [
+            Delivery(alert=alert, channel=Channel.EMAIL, recipient=u.email, next_attempt_at=now) for u in users if u.email
+        ]
+        hook = SiteWebhook.objects.filter(site=site, active=True).first()
+        if hook is not None:
+            rows.append(Delivery(alert=alert, channel=Channel.WEBHOOK, recipient=hook.url, next_attempt_at=now))
+        Delivery.objects.bulk_create(rows)
+        if getattr(settings, "ASYLON_ALERTS_SEND_ON_COMMIT", True):
+            alert_id = alert.pk
+            transaction.on_commit(lambda: deliver_due(alert_id=alert_id))
+    return alert
+
+
+def absolute(link: str) -> str:
+    base = getattr(settings, "ASYLON_BASE_URL", "").rstrip("/")
+    return f"{base}{link}" if link.startswith("/") else link
+
+
+def payload(alert: Alert) -> dict:
+    return {
+        "id": alert.pk,
+        "site": alert.site.code,
+        "kind": alert.kind,
+        "severity": alert.severity,
+        "title": alert.title,
+        "body": alert.body,
+        "link": absolute(alert.link),
+        "created_at": alert.created_at.isoformat(),
+    }
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _send(delivery: Delivery) -> None:
+    alert = delivery.alert
+    if delivery.channel == Channel.EMAIL:
+        text = alert.body + ("\n\n" + absolute(alert.link) if alert.link else "")
+        send_mail(f"[Asylon {alert.site.code}] {alert.title}", text, None, [delivery.recipient], fail_silently=False)
+        return
+    hook = SiteWebhook.objects.get(site_id=alert.site_id)
+    body = json.dumps(payload(alert), sort_keys=True).encode()
+    request = urllib.request.Request(  # noqa: S310 - the URL is an operator-configured http(s) endpoint
+        delivery.recipient,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "X-Asylon-Signature": sign(hook.secret, body),
+            "X-Asylon-Delivery": str(delivery.pk),
+        },
+    )
+    if not delivery.recipient.startswith(("http://", "https://")):
+        raise ValueError("webhook URL must be http(s)")
+    timeout = float(getattr(settings, "ASYLON_WEBHOOK_TIMEOUT", 5))
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        if not 200 <= response.status < 300:
+            raise urllib.error.HTTPError(delivery.recipient, response.status, "not 2xx", response.headers, None)
+
+
+def _claim(pk: int, now: datetime) -> bool:
+    """Take a due delivery for this sender: a conditional UPDATE, so two workers never send it twice."""
+    return bool(
+        Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING, next_attempt_at__lte=now).update(
+            attempts=F("attempts") + 1, next_attempt_at=now + LEASE
+        )
+    )
+
+
+def deliver_due(*, alert_id: int | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Send every due pending delivery (of one alert, or all). Returns counts by outcome."""
+    now = now or timezone.now()
+    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    if alert_id is not None:
+        due = due.filter(alert_id=alert_id)
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    for pk in list(due.order_by("pk").values_list("pk", flat=True)):
+        if not _claim(pk, now):
+            continue
+        delivery = Delivery.objects.select_related("alert", "alert__site").get(pk=pk)
+        try:
+            _send(delivery)
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            log.warning("alert delivery %s failed: %s", pk, error)
+            if delivery.attempts >= max_attempts():
+                Delivery.objects.filter(pk=pk).update(status=DeliveryStatus.FAILED, last_error=error)
+                counts["failed"] += 1
+            else:
+                Delivery.objects.filter(pk=pk).update(last_error=error, next_attempt_at=now + backoff(delivery.attempts))
+                counts["retry"] += 1
+        else:
+            Delivery.objects.filter(pk=pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+            counts["sent"] += 1
+    return counts
+
+
+def requeue_failed(*, site_ids=None) -> int:
+    """Give failed deliveries a fresh series of attempts (after the endpoint is fixed)."""
+    qs = Delivery.objects.filter(status=DeliveryStatus.FAILED)
+    if site_ids is not None:
+        qs = qs.filter(alert__site_id__in=site_ids)
+    return qs.update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now())
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user, ids=None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def pending_problem_deliveries(site_ids) -> models.QuerySet:
+    return Delivery.objects.filter(alert__site_id__in=site_ids).filter(
+        Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.PENDING, attempts__gt=0)
+    )

@@ -1,0 +1,135 @@
+"""Reads about incidents, always scoped to the actor's sites and role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from asylon.accounts.scope import site_ids
+from asylon.core.errors import NotFound
+
+from .models import Evidence, FollowUp, Incident, Notification, RollCall, RollCallEntry
+
+
+def incidents_for(actor) -> QuerySet[Incident]:
+    if not actor.has_perm("incidents.view_incident"):
+        return Incident.objects.none()
+    return Incident.objects.filter(site_id__in=site_ids(actor))
+
+
+def can_see_restricted(actor, incident: Incident) -> bool:
+    """Narrative, perpetrator detail and affected persons (D4): protection roles, and the reporter."""
+    return actor.has_perm("incidents.view_restricted_incident", incident) or incident.reported_by_id == actor.pk
+
+
+@dataclass
+class IncidentFilters:
+    site: int | None = None
+    kind: str | None = None
+    severity: int | None = None
+    status: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _day_start(d: date) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time.min))
+
+
+def timeline(actor, f: IncidentFilters) -> QuerySet[Incident]:
+    qs = incidents_for(actor).select_related("site", "location", "location__parent")
+    if f.site:
+        qs = qs.filter(site_id=f.site)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.severity:
+        qs = qs.filter(severity__gte=f.severity)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.date_from:
+        qs = qs.filter(occurred_at__gte=_day_start(f.date_from))
+    if f.date_to:
+        qs = qs.filter(occurred_at__lt=_day_start(date.fromordinal(f.date_to.toordinal() + 1)))
+    return qs.order_by("-occurred_at", "-pk")
+
+
+def get_incident(actor, reference: str) -> Incident:
+    incident = (
+        incidents_for(actor).select_related("site", "location", "location__parent", "reported_by").filter(reference=reference).first()
+    )
+    if incident is None:
+        raise NotFound("No such incident.")
+    return incident
+
+
+def open_follow_ups(actor, site: int | None = None) -> QuerySet[FollowUp]:
+    ids = site_ids(actor)
+    if actor.has_perm("incidents.view_followup"):
+        qs = FollowUp.objects.filter(site_id__in=ids)
+    else:
+        qs = FollowUp.objects.filter(site_id__in=ids, owner=actor)
+    if site:
+        qs = qs.filter(site_id=site)
+    return qs.filter(done_at__isnull=True).select_related("incident", "site", "owner").order_by("site__code", "due_on", "pk")
+
+
+def get_evidence(actor, pk: int) -> Evidence:
+    ev = Evidence.objects.select_related("incident", "site").filter(pk=pk, site_id__in=site_ids(actor)).first()
+    if ev is None or not actor.has_perm("incidents.view_evidence", ev):
+        raise NotFound("No such evidence.")
+    return ev
+
+
+def roll_calls_for(actor) -> QuerySet[RollCall]:
+    if not actor.has_perm("incidents.view_rollcall"):
+        return RollCall.objects.none()
+    return RollCall.objects.filter(site_id__in=site_ids(actor)).select_related("site", "incident", "started_by")
+
+
+def get_roll_call(actor, pk: int) -> RollCall:
+    rc = roll_calls_for(actor).filter(pk=pk).first()
+    if rc is None:
+        raise NotFound("No such roll call.")
+    return rc
+
+
+def roll_call_entries(roll_call: RollCall) -> list[dict]:
+    """The marking list: who, where, and the current mark. Personal data (D4): marking roles only."""
+    rows = (
+        RollCallEntry.objects.filter(roll_call=roll_call)
+        .order_by("person__unit__parent__name", "person__unit__name", "person__reference")
+        .values_list(
+            "person__reference",
+            "person__given_name",
+            "person__fathers_name",
+            "person__family_name",
+            "person__given_name_original",
+            "person__family_name_original",
+            "person__unit__parent__name",
+            "person__unit__name",
+            "result",
+            "marked_at",
+            "version",
+        )
+    )
+    out = []
+    for ref, given, father, family, given_o, family_o, block, unit, result, marked_at, version in rows:
+        out.append(
+            {
+                "ref": ref,
+                "name": " ".join(p for p in (given, father, family) if p),
+                "orig": " ".join(p for p in (given_o, family_o) if p),
+                "unit": f"{block} / {unit}" if unit else "",
+                "result": result,
+                "marked_at": marked_at.isoformat() if marked_at else None,
+                "version": version,
+            }
+        )
+    return out
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("alert", "alert__site")

@@ -1,0 +1,255 @@
+"""Roll calls after an attack: start, mark (many monitors at once, online or not), count, close.
+
+Marking is lock-free: a mark is one conditional UPDATE that applies only when its client
+time is newer than the stored mark's, so concurrent monitors never overwrite a newer mark
+and no mark is silently lost: each one comes back as applied, duplicate or conflict (with
+the stored value). Marks are idempotent on the client's id for the mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from asylon.accounts.scope import ensure
+from asylon.audit import services as audit
+from asylon.core.errors import Conflict, InvalidInput
+from asylon.registry.models import Location, Person, Presence, Site
+from asylon.registry.services import change_presence_many
+
+from .alerts import raise_alert
+from .models import (
+    ACCOUNTED,
+    ROLL_CALL_TRANSITIONS,
+    AffectedPerson,
+    AlertKind,
+    Harm,
+    Incident,
+    RollCall,
+    RollCallEntry,
+    RollCallResult,
+    RollCallState,
+    Severity,
+)
+
+MAX_BATCH = 500
+CLOCK_SKEW = timedelta(minutes=10)
+
+# What closing a roll call does to a person's presence. Others keep theirs.
+PRESENCE_AFTER = {
+    RollCallResult.DECEASED: Presence.DECEASED,
+    RollCallResult.MISSING: Presence.MISSING,
+    RollCallResult.NOT_FOUND: Presence.MISSING,
+}
+HARM_OF = {RollCallResult.DECEASED: Harm.KILLED, RollCallResult.INJURED: Harm.INJURED, RollCallResult.MISSING: Harm.MISSING,
+           RollCallResult.NOT_FOUND: Harm.MISSING}
+
+
+@transaction.atomic
+def start_roll_call(*, actor, site: Site, blocks: list[Location] | None = None, incident: Incident | None = None) -> RollCall:
+    """List every person present in the site (or the given blocks) as not yet checked."""
+    ensure(actor, "incidents.add_rollcall", site)
+    blocks = list(blocks or [])
+    errors: dict[str, list[str]] = {}
+    if any(b.site_id != site.pk or b.parent_id is not None for b in blocks):
+        errors["blocks"] = [_("Choose blocks of site %(s)s.") % {"s": site.code}]
+    if incident is not None and incident.site_id != site.pk:
+        errors["incident"] = [_("This incident is not in site %(s)s.") % {"s": site.code}]
+    if errors:
+        raise InvalidInput(errors)
+    rc = RollCall.objects.create(site=site, incident=incident, started_by=actor, started_at=timezone.now())
+    persons = Person.objects.filter(site=site, presence=Presence.PRESENT)
+    if blocks:
+        rc.blocks.set(blocks)
+        persons = persons.filter(unit__parent__in=blocks)
+    ids = list(persons.order_by("reference").values_list("pk", flat=True))
+    RollCallEntry.objects.bulk_create([RollCallEntry(roll_call=rc, person_id=pk) for pk in ids], batch_size=1000)
+    audit.record(
+        actor,
+        "roll_call.started",
+        rc,
+        changes={"blocks": [b.name for b in blocks], "incident": incident.reference if incident else None, "expected": len(ids)},
+    )
+    raise_alert(
+        site=site,
+        kind=AlertKind.ROLL_CALL,
+        severity=Severity.SERIOUS,
+        title=_("Roll call started at %(s)s") % {"s": site.code},
+        body=_("%(n)s persons to account for.") % {"n": len(ids)},
+        link=reverse("incidents:rollcall_mark", args=[rc.pk]),
+        source=rc,
+    )
+    return rc
+
+
+@dataclass
+class Mark:
+    person: str  # the person's reference
+    result: str
+    marked_at: datetime
+    client_id: str
+
+
+def parse_marks(raw: list[dict[str, Any]]) -> tuple[list[Mark], list[dict]]:
+    """Turn a JSON batch into marks; malformed ones come back as rejected, with the reason."""
+    marks, rejected = [], []
+    for item in raw[:MAX_BATCH] if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            rejected.append({"client_id": "", "person": "", "status": "rejected", "reason": "not an object"})
+            continue
+        client_id = str(item.get("client_id") or "")[:64]
+        when = item.get("marked_at")
+        at = when if isinstance(when, datetime) else parse_datetime(str(when or ""))
+        reason = ""
+        if item.get("result") not in RollCallResult.values:
+            reason = "unknown result"
+        elif at is None or timezone.is_naive(at):
+            reason = "marked_at must be an ISO time with its offset"
+        elif not client_id or not item.get("person"):
+            reason = "person and client_id are required"
+        if reason:
+            rejected.append({"client_id": client_id, "person": str(item.get("person", "")), "status": "rejected", "reason": reason})
+            continue
+        marks.append(Mark(person=str(item["person"]), result=item["result"], marked_at=at, client_id=client_id))
+    if isinstance(raw, list) and len(raw) > MAX_BATCH:
+        rejected.extend({"client_id": str(i.get("client_id", "")), "person": "", "status": "rejected",
+                         "reason": f"more than {MAX_BATCH} marks in one batch"} for i in raw[MAX_BATCH:] if isinstance(i, dict))
+    return marks, rejected
+
+
+def _stored(entry: RollCallEntry) -> dict:
+    return {
+        "result": entry.result,
+        "marked_at": entry.marked_at.isoformat() if entry.marked_at else None,
+        "marked_by": entry.marked_by.username if entry.marked_by else None,
+        "version": entry.version,
+    }
+
+
+def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]:
+    """Apply a batch of marks. Each comes back as applied, duplicate, conflict or rejected.
+
+    No lock is taken: each mark is one UPDATE ... WHERE marked_at IS NULL OR marked_at < new,
+    which the database applies atomically; rows are touched in a fixed order.
+    """
+    ensure(actor, "incidents.mark_rollcall", roll_call)
+    state = RollCall.objects.filter(pk=roll_call.pk).values_list("state", flat=True).first()
+    if state != RollCallState.OPEN:
+        raise Conflict(_("This roll call is closed."), code="roll_call_closed")
+    now = timezone.now()
+    entry_ids = dict(
+        RollCallEntry.objects.filter(roll_call=roll_call, person__reference__in={m.person for m in marks}).values_list(
+            "person__reference", "pk"
+        )
+    )
+    out: list[dict] = []
+    todo = []
+    for m in marks:
+        base = {"client_id": m.client_id, "person": m.person}
+        if m.person not in entry_ids:
+            out.append({**base, "status": "rejected", "reason": "not in this roll call"})
+        elif m.marked_at > now + CLOCK_SKEW or m.marked_at < roll_call.started_at - CLOCK_SKEW:
+            out.append({**base, "status": "rejected", "reason": "marked_at is outside the roll call (check the phone's clock)"})
+        else:
+            todo.append(m)
+    todo.sort(key=lambda m: (entry_ids[m.person], m.marked_at))
+    from django.db.models import F
+
+    with transaction.atomic():
+        for m in todo:
+            pk = entry_ids[m.person]
+            base = {"client_id": m.client_id, "person": m.person}
+            applied = (
+                RollCallEntry.objects.filter(pk=pk)
+                .filter(Q(marked_at__isnull=True) | Q(marked_at__lt=m.marked_at))
+                .update(result=m.result, marked_at=m.marked_at, marked_by=actor, client_id=m.client_id, version=F("version") + 1)
+            )
+            if applied:
+                out.append({**base, "status": "applied", "result": m.result})
+                continue
+            entry = RollCallEntry.objects.select_related("marked_by").get(pk=pk)
+            if entry.client_id == m.client_id:
+                out.append({**base, "status": "duplicate", "stored": _stored(entry)})
+            else:
+                out.append({**base, "status": "conflict", "mine": m.result, "stored": _stored(entry)})
+    return out
+
+
+def counts(roll_call: RollCall) -> dict[str, Any]:
+    by_result = dict(
+        RollCallEntry.objects.filter(roll_call=roll_call).values_list("result").annotate(n=Count("pk")).order_by()
+    )
+    result = {r: by_result.get(r, 0) for r in RollCallResult.values}
+    total = sum(result.values())
+    accounted = sum(v for k, v in result.items() if k in ACCOUNTED)
+    return {"total": total, "accounted": accounted, "unaccounted": total - accounted, "by_result": result}
+
+
+def _transition(rc: RollCall, to: str) -> None:
+    if to not in ROLL_CALL_TRANSITIONS[rc.state]:
+        raise Conflict(_("This roll call is already closed."), code="roll_call_closed")
+    rc.state = to
+
+
+@transaction.atomic
+def close_roll_call(*, actor, roll_call: RollCall) -> RollCall:
+    """Freeze the results, write the report, update presences (audited) and the incident."""
+    ensure(actor, "incidents.close_rollcall", roll_call)
+    rc = RollCall.objects.select_for_update().select_related("site", "incident").get(pk=roll_call.pk)
+    _transition(rc, RollCallState.CLOSED)
+    rc.closed_at, rc.closed_by = timezone.now(), actor
+    entries = list(RollCallEntry.objects.filter(roll_call=rc).values_list("person_id", "result"))
+    report = counts(rc)
+    rc.report = {**report, "closed_at": rc.closed_at.isoformat()}
+    rc.save(update_fields=["state", "closed_at", "closed_by", "report"])
+    presences = {pid: PRESENCE_AFTER[r] for pid, r in entries if r in PRESENCE_AFTER}
+    reason = _("Roll call %(id)s closed") % {"id": rc.pk}
+    changed = change_presence_many(
+        actor=actor, site=rc.site, presences=presences, reason=reason, action="person.presence_changed_by_roll_call"
+    )
+    incident = rc.incident
+    if incident is not None:
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        by = report["by_result"]
+        new = {
+            "killed": max(incident.killed, by[RollCallResult.DECEASED]),
+            "injured": max(incident.injured, by[RollCallResult.INJURED]),
+            "missing": max(incident.missing, by[RollCallResult.MISSING] + by[RollCallResult.NOT_FOUND]),
+        }
+        delta = audit.diff({k: getattr(incident, k) for k in new}, new)
+        if delta:
+            Incident.objects.filter(pk=incident.pk).update(**new)
+            audit.record(actor, "incident.counts_from_roll_call", incident, changes=delta, reason=reason)
+        existing = set(AffectedPerson.objects.filter(incident=incident).values_list("person_id", flat=True))
+        AffectedPerson.objects.bulk_create(
+            [
+                AffectedPerson(incident=incident, person_id=pid, harm=HARM_OF[r], note=reason)
+                for pid, r in entries
+                if r in HARM_OF and pid not in existing
+            ],
+            batch_size=1000,
+        )
+    audit.record(actor, "roll_call.closed", rc, changes={**report, "presences_changed": changed})
+    return rc
+
+
+def report_lists(roll_call: RollCall) -> dict[str, list[RollCallEntry]]:
+    """The persons of the report, by result (unaccounted first). Personal data: D4."""
+    rows = (
+        RollCallEntry.objects.filter(roll_call=roll_call)
+        .exclude(result=RollCallResult.ACCOUNTED_SAFE)
+        .select_related("person", "person__unit", "person__unit__parent", "marked_by")
+        .order_by("person__reference")
+    )
+    lists: dict[str, list[RollCallEntry]] = {r: [] for r in RollCallResult.values if r != RollCallResult.ACCOUNTED_SAFE}
+    for e in rows:
+        lists[e.result].append(e)
+    return lists

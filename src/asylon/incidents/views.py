@@ -1,0 +1,401 @@
+"""Incident pages: parse, call a service or query, render. No business rule here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from asylon.accounts.scope import can, site_ids
+from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from asylon.core.views import attach_errors
+from asylon.registry.models import Location, Person
+from asylon.registry.queries import sites_for
+
+from . import alerts, queries, rollcall, services
+from .forms import (
+    AffectedForm,
+    EvidenceForm,
+    FollowUpForm,
+    HandOverForm,
+    IncidentFilterForm,
+    IncidentForm,
+    RollCallForm,
+)
+from .models import INCIDENT_TRANSITIONS, Delivery, FollowUp, IncidentStatus, RollCallResult, RollCallState
+
+PAGE_SIZE = 50
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "asylon"
+
+
+def _or_404(fn, *args):
+    try:
+        return fn(*args)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _need(request: HttpRequest, perm: str, obj=None) -> None:
+    if not can(request.user, perm, obj):
+        raise Http404
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    _need(request, "incidents.view_incident")
+    sites = list(sites_for(request.user))
+    form = IncidentFilterForm(request.GET or None, sites=sites)
+    f = queries.IncidentFilters()
+    if form.is_valid():
+        f = queries.IncidentFilters(**{k: v or None for k, v in form.cleaned_data.items()})
+    page = Paginator(queries.timeline(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "incidents/incident_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _owners(site_id: int):
+    return get_user_model().objects.filter(is_active=True, sites=site_id).order_by("username")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_create(request: HttpRequest) -> HttpResponse:
+    _need(request, "incidents.add_incident")
+    sites = list(sites_for(request.user))
+    locations = Location.objects.filter(site__in=sites).select_related("site", "parent").order_by("site", "parent__name", "name")
+    form = IncidentForm(request.POST or None, sites=sites, locations=locations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        site = next(s for s in sites if s.pk == data.pop("site"))
+        loc_id = data.pop("location")
+        data["location"] = next((loc for loc in locations if loc.pk == loc_id), None)
+        data["verification"] = data.get("verification") or None
+        try:
+            incident = services.report_incident(actor=request.user, site=site, **data)
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        else:
+            messages.success(request, _("Incident %(ref)s recorded.") % {"ref": incident.reference})
+            return redirect("incidents:detail", reference=incident.reference)
+    return render(request, "incidents/incident_form.html", {"form": form})
+
+
+@login_required
+def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    user = request.user
+    incident = _or_404(queries.get_incident, user, reference)
+    restricted = queries.can_see_restricted(user, incident)
+    can_change = can(user, "incidents.change_incident", incident)
+    ctx = {
+        "incident": incident,
+        "restricted": restricted,
+        "can_change": can_change,
+        "transitions": sorted(INCIDENT_TRANSITIONS[incident.status]) if can_change else [],
+        "statuses": dict(IncidentStatus.choices),
+        "follow_ups": incident.follow_ups.select_related("owner", "done_by") if can(user, "incidents.view_followup", incident) else None,
+        "affected": incident.affected.select_related("person") if restricted else None,
+        "evidence": incident.evidence.select_related("uploaded_by").prefetch_related("custody__actor")
+        if can(user, "incidents.view_evidence", incident)
+        else None,
+        "evidence_count": incident.evidence.count(),
+        "can_upload": can(user, "incidents.add_evidence", incident)
+        and (incident.reported_by_id == user.pk or can(user, "incidents.view_evidence", incident)),
+        "follow_up_form": FollowUpForm(owners=_owners(incident.site_id)) if can(user, "incidents.add_followup", incident) else None,
+        "affected_form": AffectedForm() if can_change else None,
+        "evidence_form": EvidenceForm(),
+        "handover_form": HandOverForm(),
+        "roll_calls": incident.roll_calls.all(),
+    }
+    return render(request, "incidents/incident_detail.html", ctx)
+
+
+def _back(request: HttpRequest, reference: str, exc: DomainError | None = None):
+    if exc is not None:
+        text = "; ".join(m for msgs in exc.errors.values() for m in msgs) if isinstance(exc, InvalidInput) else exc.message
+        messages.error(request, text)
+    return redirect("incidents:detail", reference=reference)
+
+
+@login_required
+@require_POST
+def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _or_404(queries.get_incident, request.user, reference)
+    _need(request, "incidents.change_incident", incident)
+    try:
+        services.transition_incident(actor=request.user, incident=incident, to=request.POST.get("to", ""), reason=request.POST.get("reason", ""))
+    except (Conflict, InvalidInput) as exc:
+        return _back(request, reference, exc)
+    return _back(request, reference)
+
+
+@login_required
+@require_POST
+def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _or_404(queries.get_incident, request.user, reference)
+    _need(request, "incidents.add_followup", incident)
+    owners = list(_owners(incident.site_id))
+    form = FollowUpForm(request.POST, owners=owners)
+    if not form.is_valid():
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return _back(request, reference)
+    owner = next(u for u in owners if u.pk == form.cleaned_data["owner"])
+    try:
+        services.add_follow_up(actor=request.user, incident=incident, action=form.cleaned_data["action"], owner=owner, due_on=form.cleaned_data["due_on"])
+    except InvalidInput as exc:
+        return _back(request, reference, exc)
+    return _back(request, reference)
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = FollowUp.objects.select_related("incident").filter(pk=pk, site_id__in=site_ids(request.user)).first()
+    if follow_up is None:
+        raise Http404
+    try:
+        services.complete_follow_up(actor=request.user, follow_up=follow_up, outcome=request.POST.get("outcome", ""))
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "incidents:follow_ups")
+
+
+@login_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    rows = queries.open_follow_ups(request.user)
+    by_site: dict[str, list] = {}
+    for f in rows:
+        by_site.setdefault(str(f.site), []).append(f)
+    return render(request, "incidents/follow_ups.html", {"by_site": by_site})
+
+
+@login_required
+@require_POST
+def affected_add(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _or_404(queries.get_incident, request.user, reference)
+    _need(request, "incidents.change_incident", incident)
+    form = AffectedForm(request.POST)
+    if not form.is_valid():
+        return _back(request, reference, InvalidInput(dict(form.errors)))
+    person = Person.objects.filter(reference=form.cleaned_data["person"].strip(), site_id__in=site_ids(request.user)).first()
+    if person is None:
+        return _back(request, reference, InvalidInput({"person": [_("No such person in your sites.")]}))
+    try:
+        services.add_affected_person(actor=request.user, incident=incident, person=person, harm=form.cleaned_data["harm"], note=form.cleaned_data["note"])
+    except (InvalidInput, NotFound) as exc:
+        return _back(request, reference, exc)
+    return _back(request, reference)
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _or_404(queries.get_incident, request.user, reference)
+    _need(request, "incidents.add_evidence", incident)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _back(request, reference, InvalidInput({"file": [_("Choose a file.")]}))
+    upload = form.cleaned_data["file"]
+    try:
+        services.add_evidence(actor=request.user, incident=incident, file=upload, name=upload.name, description=form.cleaned_data["description"])
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except InvalidInput as exc:
+        return _back(request, reference, exc)
+    messages.success(request, _("%(name)s attached.") % {"name": upload.name})
+    return _back(request, reference)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    ev = _or_404(queries.get_evidence, request.user, pk)
+    try:
+        fh = services.open_evidence(actor=request.user, evidence=ev)
+    except NotFound as exc:
+        return HttpResponse(exc.message, status=410, content_type="text/plain; charset=utf-8")
+    except Conflict as exc:
+        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+    response = FileResponse(fh, as_attachment=True, filename=ev.original_name, content_type=ev.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_handover(request: HttpRequest, pk: int) -> HttpResponse:
+    ev = _or_404(queries.get_evidence, request.user, pk)
+    try:
+        services.hand_over_evidence(actor=request.user, evidence=ev, recipient=request.POST.get("recipient", ""), note=request.POST.get("note", ""))
+    except InvalidInput as exc:
+        return _back(request, ev.incident.reference, exc)
+    return _back(request, ev.incident.reference)
+
+
+# --- notifications and deliveries -----------------------------------------------------------
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "incidents/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    alerts.mark_read(user=request.user)
+    return redirect("incidents:notifications")
+
+
+@login_required
+def deliveries(request: HttpRequest) -> HttpResponse:
+    _need(request, "incidents.view_delivery")
+    ids = site_ids(request.user)
+    rows = Delivery.objects.filter(alert__site_id__in=ids).select_related("alert", "alert__site")[:200]
+    return render(request, "incidents/deliveries.html", {"rows": rows, "problems": alerts.pending_problem_deliveries(ids).count()})
+
+
+@login_required
+@require_POST
+def deliveries_retry(request: HttpRequest) -> HttpResponse:
+    _need(request, "incidents.view_delivery")
+    n = alerts.requeue_failed(site_ids=site_ids(request.user))
+    alerts.deliver_due()
+    messages.success(request, _("%(n)s failed deliveries queued again.") % {"n": n})
+    return redirect("incidents:deliveries")
+
+
+# --- roll calls -------------------------------------------------------------------------------
+
+
+@login_required
+def roll_call_list(request: HttpRequest) -> HttpResponse:
+    _need(request, "incidents.view_rollcall")
+    rows = queries.roll_calls_for(request.user)[:100]
+    return render(request, "incidents/rollcall_list.html", {"rows": rows, "can_start": can(request.user, "incidents.add_rollcall")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roll_call_start(request: HttpRequest) -> HttpResponse:
+    _need(request, "incidents.add_rollcall")
+    sites = list(sites_for(request.user))
+    blocks = list(Location.objects.filter(site__in=sites, parent__isnull=True).select_related("site"))
+    form = RollCallForm(request.POST or None, sites=sites, blocks=blocks, initial={"incident": request.GET.get("incident", "")})
+    if request.method == "POST" and form.is_valid():
+        site = next(s for s in sites if s.pk == form.cleaned_data["site"])
+        chosen = [b for b in blocks if b.pk in set(form.cleaned_data["blocks"])]
+        incident = None
+        try:
+            if form.cleaned_data["incident"]:
+                incident = queries.get_incident(request.user, form.cleaned_data["incident"].strip())
+            rc = rollcall.start_roll_call(actor=request.user, site=site, blocks=chosen, incident=incident)
+        except NotFound:
+            form.add_error("incident", _("No such incident."))
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        else:
+            return redirect("incidents:rollcall_mark", pk=rc.pk)
+    return render(request, "incidents/rollcall_start.html", {"form": form})
+
+
+@login_required
+def roll_call_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    rc = _or_404(queries.get_roll_call, request.user, pk)
+    _need(request, "incidents.mark_rollcall", rc)
+    return render(
+        request,
+        "incidents/rollcall_mark.html",
+        {
+            "rc": rc,
+            "results": [(v, label) for v, label in RollCallResult.choices if v != RollCallResult.NOT_YET_CHECKED],
+            "can_close": can(request.user, "incidents.close_rollcall", rc) and rc.state == RollCallState.OPEN,
+            "counts": rollcall.counts(rc),
+        },
+    )
+
+
+@login_required
+@require_GET
+def roll_call_entries(request: HttpRequest, pk: int) -> JsonResponse:
+    rc = _or_404(queries.get_roll_call, request.user, pk)
+    _need(request, "incidents.mark_rollcall", rc)
+    response = JsonResponse({"state": rc.state, "entries": queries.roll_call_entries(rc)})
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+@require_GET
+def roll_call_counts(request: HttpRequest, pk: int) -> JsonResponse:
+    rc = _or_404(queries.get_roll_call, request.user, pk)
+    response = JsonResponse({"state": rc.state, **rollcall.counts(rc)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def roll_call_marks(request: HttpRequest, pk: int) -> JsonResponse:
+    rc = _or_404(queries.get_roll_call, request.user, pk)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"code": "invalid_input", "detail": "body is not JSON"}, status=400)
+    raw = body.get("marks") if isinstance(body, dict) else None
+    if not isinstance(raw, list):
+        return JsonResponse({"code": "invalid_input", "detail": "marks must be a list"}, status=422)
+    marks, rejected = rollcall.parse_marks(raw)
+    try:
+        results = rollcall.mark_persons(actor=request.user, roll_call=rc, marks=marks)
+    except NotPermitted as exc:
+        return JsonResponse(exc.as_dict(), status=403)
+    except Conflict as exc:
+        return JsonResponse(exc.as_dict(), status=409)
+    return JsonResponse({"results": results + rejected, "counts": rollcall.counts(rc)})
+
+
+@login_required
+@require_POST
+def roll_call_close(request: HttpRequest, pk: int) -> HttpResponse:
+    rc = _or_404(queries.get_roll_call, request.user, pk)
+    _need(request, "incidents.close_rollcall", rc)
+    try:
+        rollcall.close_roll_call(actor=request.user, roll_call=rc)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    return redirect("incidents:rollcall_report", pk=rc.pk)
+
+
+@login_required
+def roll_call_report(request: HttpRequest, pk: int) -> HttpResponse:
+    rc = _or_404(queries.get_roll_call, request.user, pk)
+    _need(request, "incidents.close_rollcall", rc)
+    return render(
+        request,
+        "incidents/rollcall_report.html",
+        {"rc": rc, "counts": rc.report or rollcall.counts(rc), "lists": rollcall.report_lists(rc), "labels": dict(RollCallResult.choices)},
+    )
+
+
+@require_GET
+def roll_call_service_worker(request: HttpRequest) -> HttpResponse:
+    """The offline worker, served from the roll-call path so that its scope covers the marking pages."""
+    response = HttpResponse((STATIC_DIR / "rollcall-sw.js").read_bytes(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/incidents/roll-calls/"
+    response["Cache-Control"] = "no-cache"
+    return response

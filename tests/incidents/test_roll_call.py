@@ -1,0 +1,165 @@
+"""Roll calls: who is expected, marks from many monitors (newer wins, conflicts shown,
+idempotent), live counts, and closing (report, presences with audit, the incident)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from asylon.audit.models import AuditEvent
+from asylon.core.errors import Conflict, InvalidInput, NotPermitted
+from asylon.incidents import rollcall
+from asylon.incidents.models import AffectedPerson, RollCallEntry
+from asylon.registry import services as registry
+from asylon.registry.models import Location, Person
+
+from tests.incidents.conftest import register_residents
+
+
+@pytest.fixture
+def residents(clerk, site_a, unit_a):
+    other_block = Location.objects.create(site=site_a, kind="BLOCK", name="Block 2")
+    other_unit = Location.objects.create(site=site_a, kind="UNIT", name="T20", parent=other_block)
+    people = register_residents(clerk, site_a, unit_a, ["Ava", "Behrouz", "Camran", "Dina"])
+    people += register_residents(clerk, site_a, other_unit, ["Elham", "Farid"])
+    return people
+
+
+T0 = [timezone.now()]
+
+
+@pytest.fixture(autouse=True)
+def clock_start():
+    T0[0] = timezone.now()
+
+
+def at(seconds: int):
+    """A client time: within a test, the same argument gives the same instant, as a resent mark would."""
+    return T0[0] + timedelta(seconds=seconds)
+
+
+def mk(person, result, when, cid):
+    return rollcall.Mark(person=person.reference, result=result, marked_at=when, client_id=cid)
+
+
+def test_start_lists_present_residents_only(officer, site_a, unit_a, residents, clerk):
+    registry.change_presence(actor=clerk, person=residents[0], presence="DEPARTED", reason="resettled")
+    rc = rollcall.start_roll_call(actor=officer, site=site_a)
+    assert rc.entries.count() == 5
+    by_block = rollcall.start_roll_call(actor=officer, site=site_a, blocks=[unit_a.parent])
+    assert by_block.entries.count() == 3
+    assert rollcall.counts(rc) | {"by_result": None} == {"total": 5, "accounted": 0, "unaccounted": 5, "by_result": None}
+
+
+def test_monitor_may_mark_but_not_start_or_close(monitor, officer, site_a, residents):
+    with pytest.raises(NotPermitted):
+        rollcall.start_roll_call(actor=monitor, site=site_a)
+    rc = rollcall.start_roll_call(actor=officer, site=site_a)
+    rollcall.mark_persons(actor=monitor, roll_call=rc, marks=[mk(residents[0], "ACCOUNTED_SAFE", at(1), "c1")])
+    with pytest.raises(NotPermitted):
+        rollcall.close_roll_call(actor=monitor, roll_call=rc)
+
+
+def test_newer_mark_wins_older_is_a_conflict_and_resend_is_idempotent(monitor, officer, site_a, residents):
+    rc = rollcall.start_roll_call(actor=officer, site=site_a)
+    p = residents[0]
+    first = rollcall.mark_persons(actor=monitor, roll_call=rc, marks=[mk(p, "NOT_FOUND", at(10), "m1")])
+    assert first[0]["status"] == "applied"
+    newer = rollcall.mark_persons(actor=officer, roll_call=rc, marks=[mk(p, "INJURED", at(20), "o1")])
+    assert newer[0]["status"] == "applied"
+    # A mark made earlier but arriving later (an offline phone) does not overwrite.
+    late = rollcall.mark_persons(actor=monitor, roll_call=rc, marks=[mk(p, "ACCOUNTED_SAFE", at(15), "m2")])
+    assert late[0]["status"] == "conflict"
+    assert late[0]["stored"]["result"] == "INJURED" and late[0]["stored"]["marked_by"] == "officer"
+    again = rollcall.mark_persons(actor=officer, roll_call=rc, marks=[mk(p, "INJURED", at(20), "o1")])
+    assert again[0]["status"] == "duplicate"
+    entry = RollCallEntry.objects.get(roll_call=rc, person=p)
+    assert (entry.result, entry.version, entry.marked_by) == ("INJURED", 2, officer)
+
+
+def test_rejected_marks_say_why(officer, site_a, residents, site_b, clerk):
+    rc = rollcall.start_roll_call(actor=officer, site=site_a)
+    marks, rejected = rollcall.parse_marks(
+        [
+            {"person": residents[0].reference, "result": "ALIVE", "marked_at": at(1).isoformat(), "client_id": "a"},
+            {"person": residents[0].reference, "result": "INJURED", "marked_at": "2020-01-01T00:00:00", "client_id": "b"},
+            {"person": "ZZZ-000001", "result": "INJURED", "marked_at": at(1).isoformat(), "client_id": "c"},
+            {"person": residents[1].reference, "result": "INJURED", "marked_at": at(3600).isoformat(), "client_id": "d"},
+        ]
+    )
+    assert [r["reason"] for r in rejected] == ["unknown result", "marked_at must be an ISO time with its offset"]
+    out = rollcall.mark_persons(actor=officer, roll_call=rc, marks=marks)
+    assert [r["status"] for r in out] == ["rejected", "rejected"]
+    assert rollcall.counts(rc)["accounted"] == 0
+
+
+def test_close_updates_presences_with_audit_and_the_incident(officer, monitor, site_a, residents, report):
+    incident = report(officer, kind="ARMED_ATTACK", severity=4, killed=0, injured=3)
+    rc = rollcall.start_roll_call(actor=officer, site=site_a, incident=incident)
+    results = ["ACCOUNTED_SAFE", "INJURED", "DECEASED", "MISSING", "ABSENT_KNOWN"]
+    rollcall.mark_persons(
+        actor=monitor, roll_call=rc, marks=[mk(p, r, at(i), f"c{i}") for i, (p, r) in enumerate(zip(residents, results, strict=False))]
+    )
+    counts = rollcall.counts(rc)
+    assert (counts["accounted"], counts["unaccounted"]) == (4, 2)
+    rollcall.close_roll_call(actor=officer, roll_call=rc)
+    presences = dict(Person.objects.filter(pk__in=[p.pk for p in residents]).values_list("reference", "presence"))
+    assert [presences[p.reference] for p in residents] == ["PRESENT", "PRESENT", "DECEASED", "MISSING", "PRESENT", "PRESENT"]
+    events = AuditEvent.objects.filter(action="person.presence_changed_by_roll_call")
+    assert sorted(e.object_ref for e in events) == sorted([residents[2].reference, residents[3].reference])
+    incident.refresh_from_db()
+    assert (incident.killed, incident.injured, incident.missing) == (1, 3, 1)
+    assert AffectedPerson.objects.filter(incident=incident).count() == 3
+    rc.refresh_from_db()
+    assert rc.state == "CLOSED" and rc.report["unaccounted"] == 2
+    with pytest.raises(Conflict):
+        rollcall.mark_persons(actor=monitor, roll_call=rc, marks=[mk(residents[5], "ACCOUNTED_SAFE", at(9), "late")])
+    with pytest.raises(Conflict):
+        rollcall.close_roll_call(actor=officer, roll_call=rc)
+
+
+def test_blocks_of_another_site_are_refused(officer, site_a, site_b):
+    foreign = Location.objects.create(site=site_b, kind="BLOCK", name="B9")
+    with pytest.raises(InvalidInput):
+        rollcall.start_roll_call(actor=officer, site=site_a, blocks=[foreign])
+
+
+def test_marking_endpoint_needs_csrf_and_returns_counts(monitor, officer, site_a, residents):
+    rc = rollcall.start_roll_call(actor=officer, site=site_a)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(monitor)
+    page = browser.get(f"/incidents/roll-calls/{rc.pk}/")
+    assert page.status_code == 200
+    token = page.context["csrf_token"]
+    body = json.dumps({"marks": [{"person": residents[0].reference, "result": "ACCOUNTED_SAFE",
+                                  "marked_at": at(1).isoformat(), "client_id": "x1"}]})
+    url = f"/incidents/roll-calls/{rc.pk}/marks"
+    assert browser.post(url, body, content_type="application/json").status_code == 403
+    r = browser.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=str(token))
+    assert r.status_code == 200 and r.json()["counts"]["accounted"] == 1
+    entries = browser.get(f"/incidents/roll-calls/{rc.pk}/entries.json").json()["entries"]
+    assert len(entries) == 6 and entries[0]["name"]
+    assert browser.get(f"/incidents/roll-calls/{rc.pk}/counts.json").json()["unaccounted"] == 5
+    sw = browser.get("/incidents/roll-calls/sw.js")
+    assert sw["Content-Type"] == "application/javascript" and b"caches" in sw.content
+    # The report naming the dead and missing is for protection officers only.
+    assert browser.get(f"/incidents/roll-calls/{rc.pk}/report/").status_code == 404
+
+
+def test_api_roll_call(client, officer, site_a, residents):
+    from asylon.accounts.services import issue_api_token
+
+    h = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(actor=officer, user=officer)}"}
+    r = client.post("/api/v1/roll-calls", json.dumps({"site": "AAA"}), content_type="application/json", **h)
+    assert r.status_code == 201 and r.json()["counts"]["total"] == 6
+    pk = r.json()["id"]
+    marks = [{"person": p.reference, "result": "ACCOUNTED_SAFE", "marked_at": at(1).isoformat(), "client_id": p.reference}
+             for p in residents]
+    r = client.post(f"/api/v1/roll-calls/{pk}/marks", json.dumps({"marks": marks}), content_type="application/json", **h)
+    assert r.json()["counts"]["accounted"] == 6
+    r = client.post(f"/api/v1/roll-calls/{pk}/close", **h)
+    assert r.json()["state"] == "CLOSED"

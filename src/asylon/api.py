@@ -23,10 +23,12 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 def _mount() -> None:
     from asylon.incidents.api import router as incidents_router
+    from asylon.movements.api import router as movements_router
     from asylon.registry.api import router as registry_router
 
     api.add_router("/", registry_router)
     api.add_router("/", incidents_router)
+    api.add_router("/", movements_router)
 
 
 _mount()

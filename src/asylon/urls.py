@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("asylon.registry.urls")),
     path("accounts/", include("asylon.accounts.urls")),
     path("incidents/", include("asylon.incidents.urls")),
+    path("movements/", include("asylon.movements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

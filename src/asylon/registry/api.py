@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from asylon.accounts.scope import site_ids
 from asylon.core.errors import InvalidInput
+from asylon.movements.sharing import guard_read
 
 from . import queries, services
 from .models import Location, Person, Site
@@ -249,12 +250,14 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
         .prefetch_related("specific_needs", "memberships__household")
     )
     rows, next_cursor = queries.page_after(qs, filters.cursor, filters.limit)
+    guard_read(request.user, rows, fields=PersonOut.model_fields, channel="api:GET /persons")
     return {"items": [person_out(request.user, p) for p in rows], "next_cursor": next_cursor}
 
 
 @router.get("/persons/{reference}", response=PersonOut)
 def get_person(request: HttpRequest, reference: str):
     person = queries.get_person(request.user, reference)
+    guard_read(request.user, [person], fields=PersonOut.model_fields, channel="api:GET /persons/{reference}")
     return person_out(request.user, person, with_sensitive=True)
 
 

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_specific_need_codes'),
+        ("registry", "0002_specific_need_codes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['site', 'reference'], name='registry_pe_site_id_007831_idx'),
+            model_name="person",
+            index=models.Index(fields=["site", "reference"], name="registry_pe_site_id_007831_idx"),
         ),
     ]

@@ -63,7 +63,7 @@ def resident(clerk, po, site_a):
             site=site_a,
             unit=unit,
             arrival_date=date(2012, 2, 18),
-            members=[member(given_name=f"Resident{n}", **extra)],
+            members=[member(**({"given_name": f"Resident{n}"} | extra))],
         )
         person = household.memberships.get().person
         set_status(po, person, status)

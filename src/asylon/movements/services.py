@@ -415,6 +415,8 @@ def _transition_movement(*, actor, movement: Movement, action: str, reason: str)
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
         raise InvalidInput({"reason": [_("Say why.")]})
+    if step.target == MovementState.CARRIED_OUT and movement.person.presence in GONE:
+        raise Conflict(_("This person has already left or died."), code="person_gone")
     assessment = None
     if step.gated:
         Person.objects.select_for_update().filter(pk=movement.person_id).first()

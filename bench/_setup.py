@@ -36,7 +36,13 @@ def bulk_population(n: int, *, site_code: str = "BEN", blocks: int = 20, units_p
     from datetime import date, timedelta
 
     from asylon.registry.models import (
-        Household, Location, Membership, Person, SensitiveProfile, Site, SpecificNeed,
+        Household,
+        Location,
+        Membership,
+        Person,
+        SensitiveProfile,
+        Site,
+        SpecificNeed,
     )
 
     rng = random.Random(seed)

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from tests.conftest import member
 
 from asylon.accounts.roles import Role
 from asylon.incidents import services
 from asylon.registry import services as registry
-from tests.conftest import member
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from tests.incidents.conftest import register_residents
 
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
@@ -16,8 +17,6 @@ from asylon.incidents import rollcall
 from asylon.incidents.models import AffectedPerson, RollCallEntry
 from asylon.registry import services as registry
 from asylon.registry.models import Location, Person
-
-from tests.incidents.conftest import register_residents
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from tests.conftest import member
 
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
@@ -13,9 +14,14 @@ from asylon.movements import services
 from asylon.registry import services as registry
 from asylon.registry.models import Location
 from asylon.status import services as status_services
-from tests.conftest import member
 
 PAST = today() - timedelta(days=60)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Accounts get real argon2 hashes elsewhere; here they only need to exist.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

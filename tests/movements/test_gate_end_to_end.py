@@ -68,7 +68,13 @@ CASES = [
     ("REFUGEE", "RESETTLEMENT_DEPARTURE", "AL", None, "N6"),
     ("REFUGEE", "RESETTLEMENT_DEPARTURE", "AL", lambda po, po2, p: approve_chain(po, po2, p, "AL"), None),
     ("REFUGEE", "RESETTLEMENT_DEPARTURE", "IR", None, "N1"),
-    ("REFUGEE", "HUMANITARIAN_ADMISSION", "DE", lambda po, po2, p: (policy(po, "DE", "IR"), approve_chain(po, po2, p, "DE")), "N6"),
+    (
+        "REFUGEE",
+        "HUMANITARIAN_ADMISSION",
+        "DE",
+        lambda po, po2, p: (policy(po, "DE", "IR"), approve_chain(po, po2, p, "DE")),
+        "N6",
+    ),
     (
         "REFUGEE",
         "RELOCATION_THIRD_COUNTRY",
@@ -76,7 +82,13 @@ CASES = [
         lambda po, po2, p: (policy(po, "AL", "TR"), policy(po, "TR", "IR"), approve_chain(po, po2, p, "AL")),
         "N6",
     ),
-    ("REFUGEE", "RELOCATION_THIRD_COUNTRY", "TR", lambda po, po2, p: (torture_risk(po, p, "TR"), approve_chain(po, po2, p, "TR")), "N2"),
+    (
+        "REFUGEE",
+        "RELOCATION_THIRD_COUNTRY",
+        "TR",
+        lambda po, po2, p: (torture_risk(po, p, "TR"), approve_chain(po, po2, p, "TR")),
+        "N2",
+    ),
     ("REFUGEE", "VOLUNTARY_REPATRIATION", "IR", None, "N7"),
     ("REFUGEE", "VOLUNTARY_REPATRIATION", "IR", lambda po, po2, p: consent(po, p), None),
     ("ASYLUM_SEEKER", "VOLUNTARY_REPATRIATION", "IR", lambda po, po2, p: consent(po, p, coercion_flag_open=True), "N7"),
@@ -153,7 +165,9 @@ def test_api_answers_409_naming_rule_basis_and_reason(client, po, resident):
 def test_carrying_out_a_departure_records_it_in_the_register(po, po2, rso, resident):
     person = resident("REFUGEE")
     approve_chain(po, po2, person, "AL")
-    movement = services.request_movement(actor=rso, person=person, kind="RESETTLEMENT_DEPARTURE", destination_country="AL")
+    movement = services.request_movement(
+        actor=rso, person=person, kind="RESETTLEMENT_DEPARTURE", destination_country="AL"
+    )
     services.transition_movement(actor=po, movement=movement, action="approve")
     services.transition_movement(actor=rso, movement=movement, action="carry_out")
     movement.refresh_from_db()

@@ -32,7 +32,13 @@ from asylon.movements.models import (
 from .conftest import approve_chain, clear_risk, consent
 
 COUNTRIES = ["IR", "AL", "DE", "TR", "JO"]
-KINDS = ["RESETTLEMENT_DEPARTURE", "RELOCATION_THIRD_COUNTRY", "VOLUNTARY_REPATRIATION", "DEPORTATION_ORDER", "EXTRADITION_REQUEST"]
+KINDS = [
+    "RESETTLEMENT_DEPARTURE",
+    "RELOCATION_THIRD_COUNTRY",
+    "VOLUNTARY_REPATRIATION",
+    "DEPORTATION_ORDER",
+    "EXTRADITION_REQUEST",
+]
 STATUSES = ["ASYLUM_SEEKER", "REFUGEE", "REJECTED_FINAL", "EXCLUDED"]
 
 op = st.one_of(
@@ -110,7 +116,9 @@ def check_carried_out(movement: Movement, status: str) -> None:
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(w=world)
 def test_no_movement_is_ever_carried_out_to_a_risk_country(w, po, po2, resident):
     with transaction.atomic():
@@ -137,7 +145,9 @@ def test_no_movement_is_ever_carried_out_to_a_risk_country(w, po, po2, resident)
             try:
                 if step[0] in ("request", "request_and_go"):
                     _, kind, dest = step
-                    extra = {"requesting_state": dest, "legal_reference": "W-1"} if kind == "EXTRADITION_REQUEST" else {}
+                    extra = (
+                        {"requesting_state": dest, "legal_reference": "W-1"} if kind == "EXTRADITION_REQUEST" else {}
+                    )
                     try:
                         movements.append(
                             services.request_movement(

@@ -18,7 +18,9 @@ from .conftest import approve_chain, consent
 def test_a_risk_recorded_after_assessment_stops_the_approval(po, po2, resident):
     person = resident("REFUGEE")
     approve_chain(po, po2, person, "AL")
-    movement = services.request_movement(actor=po, person=person, kind="RESETTLEMENT_DEPARTURE", destination_country="AL")
+    movement = services.request_movement(
+        actor=po, person=person, kind="RESETTLEMENT_DEPARTURE", destination_country="AL"
+    )
     services.add_risk_country(actor=po, person=person, country="AL", kind="PERSECUTION", reason="Agents active there.")
     with pytest.raises(services.MovementRefused) as err:
         services.transition_movement(actor=po, movement=movement, action="approve")
@@ -34,7 +36,9 @@ def test_a_risk_recorded_after_assessment_stops_the_approval(po, po2, resident):
 def test_withdrawing_consent_cancels_the_return_before_departure(po, resident):
     person = resident("REFUGEE")
     consent(po, person)
-    movement = services.request_movement(actor=po, person=person, kind="VOLUNTARY_REPATRIATION", destination_country="IR")
+    movement = services.request_movement(
+        actor=po, person=person, kind="VOLUNTARY_REPATRIATION", destination_country="IR"
+    )
     services.transition_movement(actor=po, movement=movement, action="approve")
     services.withdraw_consent(actor=po, person=person, note="Changed her mind after news from home.")
     movement.refresh_from_db()
@@ -46,7 +50,9 @@ def test_withdrawing_consent_cancels_the_return_before_departure(po, resident):
 def test_carrying_out_checks_again_on_the_day(po, resident):
     person = resident("REFUGEE")
     record = consent(po, person)
-    movement = services.request_movement(actor=po, person=person, kind="VOLUNTARY_REPATRIATION", destination_country="IR")
+    movement = services.request_movement(
+        actor=po, person=person, kind="VOLUNTARY_REPATRIATION", destination_country="IR"
+    )
     services.transition_movement(actor=po, movement=movement, action="approve")
     consent(po, person, coercion_flag_open=True)  # a new interview finds pressure
     with pytest.raises(services.MovementRefused) as err:
@@ -60,12 +66,16 @@ def test_carrying_out_checks_again_on_the_day(po, resident):
 def test_impossible_steps_and_reasons(po, po2, resident):
     person = resident("REFUGEE")
     approve_chain(po, po2, person, "AL")
-    movement = services.request_movement(actor=po, person=person, kind="RESETTLEMENT_DEPARTURE", destination_country="AL")
+    movement = services.request_movement(
+        actor=po, person=person, kind="RESETTLEMENT_DEPARTURE", destination_country="AL"
+    )
     with pytest.raises(Conflict):
         services.transition_movement(actor=po, movement=movement, action="carry_out")
     with pytest.raises(InvalidInput):
         services.transition_movement(actor=po, movement=movement, action="refuse")
-    services.transition_movement(actor=po, movement=movement, action="refuse", reason="Not the durable solution chosen.")
+    services.transition_movement(
+        actor=po, movement=movement, action="refuse", reason="Not the durable solution chosen."
+    )
     movement.refresh_from_db()
     assert movement.state == "REFUSED"
 

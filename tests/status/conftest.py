@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from tests.conftest import member
 
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
 from asylon.registry import services as registry
 from asylon.status import services
 from asylon.status.models import RsdCase
-from tests.conftest import member
 
 
 @pytest.fixture

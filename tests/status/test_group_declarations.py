@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from tests.conftest import member
+from tests.status.conftest import D0, RECOGNISE
 
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import today
@@ -14,8 +16,6 @@ from asylon.registry.models import Person
 from asylon.status import services
 from asylon.status.models import GroupDeclaration, StatusEntry
 from asylon.status.queries import Criteria, preview_declaration, statuses_on
-from tests.conftest import member
-from tests.status.conftest import D0, RECOGNISE
 
 CUTOFF = date(2013, 1, 1)
 

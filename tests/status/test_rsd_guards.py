@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.status.conftest import D0, RECOGNISE
 
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
@@ -13,7 +14,6 @@ from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from asylon.status import services
 from asylon.status.models import LegalStatus, RsdSiteSettings
 from asylon.status.queries import status_on, statuses_on
-from tests.status.conftest import D0, RECOGNISE
 
 
 def test_appeal_cannot_be_decided_by_the_first_instance_officer(driver, new_person, officer1):

@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.status.conftest import PATHS
 
 from asylon.core.dates import today
 from asylon.core.errors import Conflict
 from asylon.status.models import RsdState, RsdTransition
 from asylon.status.transitions import TRANSITIONS, Action
-
-from tests.status.conftest import PATHS
 
 # Written by hand from DOMAIN.md 5.1 and the issue, independently of transitions.py.
 EXPECTED = """

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.status.conftest import D0, RECOGNISE
 
 from asylon.core.dates import today
 from asylon.core.errors import Conflict
 from asylon.status import services
 from asylon.status.models import LegalStatus
 from asylon.status.queries import status_on, statuses_on
-from tests.status.conftest import D0, RECOGNISE
 
 
 def test_timeline_of_a_rejected_appealed_and_finally_rejected_claim(driver, new_person):

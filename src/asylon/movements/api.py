@@ -182,7 +182,7 @@ def movement_out(actor, movement: Movement) -> dict:
         "court_reference": movement.court_reference,
         "state": movement.state,
         "state_since": movement.state_since,
-        "group_request": movement.group_request.reference if movement.group_request_id else None,
+        "group_request": movement.group_request.reference if movement.group_request else None,
         "allowed_actions": [a for a in allowed_actions(movement.state) if services.may_act(actor, movement, a)],
         "gate_results": [
             {

@@ -25,6 +25,7 @@ from asylon.safeguards import (
     RiskAssessment,
     VoluntarinessRecord,
 )
+from asylon.safeguards.types import MovementKind as SafeguardKind
 from asylon.status.queries import StatusSnapshot, statuses_on
 
 from . import models as m
@@ -183,7 +184,7 @@ def movement_facts(movement: m.Movement, situation: Situation, policies: OnwardP
     destination = destination_country_of(movement)
     returners, routes = policies.for_person(situation.facts)
     return MovementFacts(
-        kind=movement.kind,
+        kind=SafeguardKind(movement.kind),
         destination_country=destination,
         host_country=movement.site.host_country.code,
         requesting_state=movement.requesting_state.code or "",

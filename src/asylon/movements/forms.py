@@ -5,22 +5,23 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from .models import AuthorityKind, GateAction, MovementKind, RecipientKind, RiskKind
 
-COUNTRY_CHOICES = [("", "—")] + list(countries)
+
+def country_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *((code, str(name)) for code, name in countries)]
 
 
 def country_field(label, required=False):
-    return LazyTypedChoiceField(label=label, choices=COUNTRY_CHOICES, required=required)
+    return forms.ChoiceField(label=label, choices=country_choices, required=required)
 
 
 class MovementForm(forms.Form):
     person = forms.CharField(label=_("Person reference"), max_length=20)
     kind = forms.ChoiceField(label=_("Kind of movement"), choices=MovementKind.choices)
     destination_country = country_field(_("Destination country"))
-    destination_site = forms.ModelChoiceField(
+    destination_site = forms.ModelChoiceField(  # type: ignore[var-annotated]
         label=_("Destination site (internal transfer)"), queryset=None, required=False
     )
     requesting_state = country_field(_("Requesting state (extradition)"))
@@ -34,8 +35,8 @@ class MovementForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    site = forms.ModelChoiceField(label=_("Site"), queryset=None)
-    block = forms.ModelChoiceField(label=_("Block (all its residents)"), queryset=None)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None)  # type: ignore[var-annotated]
+    block = forms.ModelChoiceField(label=_("Block (all its residents)"), queryset=None)  # type: ignore[var-annotated]
     kind = forms.ChoiceField(label=_("Kind of movement"), choices=MovementKind.choices)
     description = forms.CharField(label=_("What was asked"), max_length=300)
     destination_country = country_field(_("Destination country"))
@@ -119,7 +120,7 @@ class AgreementForm(forms.Form):
     recipient = forms.IntegerField(widget=forms.HiddenInput)
     reference = forms.CharField(label=_("Agreement reference"), max_length=100)
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
-    fields = forms.CharField(label=_("Fields covered (comma separated)"), max_length=500)
+    field_list = forms.CharField(label=_("Fields covered (comma separated)"), max_length=500)
     non_refoulement_undertaking = forms.BooleanField(label=_("Undertaking on non-refoulement"), required=False)
     valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
     valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}), required=False)

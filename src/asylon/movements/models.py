@@ -199,7 +199,7 @@ class Recipient(models.Model):
     acts_for = models.ForeignKey(
         CountryAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="recipients"
     )
-    users = models.ManyToManyField(USER, blank=True, related_name="recipients")
+    users = models.ManyToManyField(USER, blank=True, related_name="recipients")  # type: ignore[var-annotated]
     created_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

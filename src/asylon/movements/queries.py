@@ -73,7 +73,7 @@ class AnswerRow:
 def group_answer(group: GroupRequest) -> list[AnswerRow]:
     """Who may go and who may not, and why: the first assessment of each person."""
     movements = list(group.movements.select_related("person").order_by("person__reference"))
-    first = {}
+    first: dict[int, GateResult] = {}
     for g in GateResult.objects.filter(movement__group_request=group, action="assess").order_by("pk"):
         first.setdefault(g.movement_id, g)
     return [

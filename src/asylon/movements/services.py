@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -38,6 +39,7 @@ from asylon.safeguards import Assessment, DisclosureSubject, assess_movement, le
 from asylon.safeguards import Recipient as RecipientFacts
 from asylon.safeguards.sharing_rules import d1_refusal
 from asylon.safeguards.types import INVOLUNTARY_KINDS, NEVER_RECIPIENTS, THIRD_COUNTRY_SOLUTION_KINDS
+from asylon.safeguards.types import RecipientKind as SafeguardRecipientKind
 from asylon.status.models import LegalStatus
 from asylon.status.queries import status_on
 
@@ -69,7 +71,7 @@ from .transitions import OPEN_STATES, TRANSITIONS, step_for
 DEPARTURE_KINDS = frozenset(str(k) for k in THIRD_COUNTRY_SOLUTION_KINDS)
 INVOLUNTARY = frozenset(str(k) for k in INVOLUNTARY_KINDS)
 GONE = (Presence.DEPARTED, Presence.DECEASED)
-STATUS_ON_DEPARTURE = {
+STATUS_ON_DEPARTURE: dict[str, str] = {
     MovementKind.RESETTLEMENT_DEPARTURE: LegalStatus.DEPARTED_RESETTLED,
     MovementKind.HUMANITARIAN_ADMISSION: LegalStatus.DEPARTED_RESETTLED,
     MovementKind.RELOCATION_THIRD_COUNTRY: LegalStatus.DEPARTED_OTHER,
@@ -537,7 +539,8 @@ def request_group_movement(
     situations = person_facts([p.pk for p in people], on)
     policies = OnwardPolicies.on(on)
     assessments, gates = [], []
-    allowed_ids, refused_ids = [], []
+    allowed_ids: list[int] = []
+    refused_ids: list[int] = []
     for movement in movements:
         movement.site = site
         situation: Situation = situations[movement.person_id]
@@ -1072,17 +1075,20 @@ def grant_sharing(
     if not (reason or "").strip():
         raise InvalidInput({"reason": [_("Say why (e.g. the submission).")]})
     situations = person_facts([p.pk for p in persons], today())
+    subjects: list[Any] = [  # DisclosureSubject is a sharing_rules.Subject (frozen, so read-only)
+        DisclosureSubject(
+            reference=s.facts.reference,
+            country_of_origin=s.facts.country_of_origin,
+            nationality=s.facts.nationality,
+            risk_countries=s.facts.all_risk_countries,
+        )
+        for s in situations.values()
+    ]
     refusal = d1_refusal(
-        RecipientFacts(kind=recipient.kind, country=recipient.country.code, name=recipient.name),
-        [
-            DisclosureSubject(
-                reference=s.facts.reference,
-                country_of_origin=s.facts.country_of_origin,
-                nationality=s.facts.nationality,
-                risk_countries=s.facts.all_risk_countries,
-            )
-            for s in situations.values()
-        ],
+        RecipientFacts(
+            kind=SafeguardRecipientKind(recipient.kind), country=recipient.country.code, name=recipient.name
+        ),
+        subjects,
     )
     if refusal:
         raise SafeguardRefusal("D1", legal_bases.CONFIDENTIALITY_COUNTRY_OF_ORIGIN, refusal)

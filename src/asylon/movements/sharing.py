@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -28,7 +29,7 @@ from asylon.core.errors import NotFound
 from asylon.registry.models import Person
 from asylon.safeguards import Agreement, DisclosureSubject, SharingDecision, assess_disclosure
 from asylon.safeguards import Recipient as RecipientFacts
-from asylon.safeguards.types import NEVER_RECIPIENTS
+from asylon.safeguards.types import NEVER_RECIPIENTS, RecipientKind
 
 from .facts import person_facts
 from .models import Disclosure, Recipient, SharingAgreement, SharingGrant
@@ -83,7 +84,10 @@ def agreement_for(recipient: Recipient, purpose: str, on: date) -> Agreement | N
 def recipient_facts(recipient: Recipient, purpose: str, on: date) -> RecipientFacts:
     country = recipient.country.code or (recipient.acts_for.country.code if recipient.acts_for else "")
     return RecipientFacts(
-        kind=recipient.kind, country=country, name=recipient.name, agreement=agreement_for(recipient, purpose, on)
+        kind=RecipientKind(recipient.kind),
+        country=country,
+        name=recipient.name,
+        agreement=agreement_for(recipient, purpose, on),
     )
 
 
@@ -112,7 +116,7 @@ def _release(*, actor, recipient: Recipient, persons: list[Person], fields, purp
             raise NotFound(_("No such person."))
     on = today()
     situations = person_facts([p.pk for p in persons], on)
-    subjects = [
+    subjects: list[Any] = [  # DisclosureSubject is a sharing_rules.Subject (frozen, so read-only)
         DisclosureSubject(
             reference=s.facts.reference,
             country_of_origin=s.facts.country_of_origin,

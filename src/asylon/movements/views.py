@@ -293,7 +293,7 @@ def recipients(request: HttpRequest) -> HttpResponse:
                     services.create_recipient(actor=request.user, **data)
                 else:
                     recipient = _or_404(queries.get_recipient, request.user, data.pop("recipient"))
-                    data["fields"] = [x for x in data["fields"].split(",") if x.strip()]
+                    data["fields"] = [x for x in data.pop("field_list").split(",") if x.strip()]
                     services.record_sharing_agreement(actor=request.user, recipient=recipient, **data)
                 messages.success(request, _("Recorded."))
                 return redirect("movements:recipients")

@@ -406,7 +406,9 @@ def transition_movement(*, actor, movement: Movement, action: str, reason: str =
 @transaction.atomic
 def _transition_movement(*, actor, movement: Movement, action: str, reason: str):
     movement = (
-        Movement.objects.select_for_update().select_related("site", "destination_site", "person").get(pk=movement.pk)
+        Movement.objects.select_for_update(of=("self",))
+        .select_related("site", "destination_site", "person")
+        .get(pk=movement.pk)
     )
     if action not in TRANSITIONS:
         raise Conflict(_("Unknown action %(a)r.") % {"a": action}, code="unknown_action")

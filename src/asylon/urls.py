@@ -5,6 +5,7 @@ from asylon.api import api
 
 urlpatterns = [
     path("", include("asylon.registry.urls")),
+    path("", include("asylon.status.urls")),
     path("accounts/", include("asylon.accounts.urls")),
     path("incidents/", include("asylon.incidents.urls")),
     path("movements/", include("asylon.movements.urls")),

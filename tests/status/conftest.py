@@ -36,7 +36,9 @@ def family(clerk, site_a, unit_a):
         members=[
             member(registered_on=date(2012, 2, 18)),
             member("SPOUSE", given_name="Parvaneh", sex="F", registered_on=date(2012, 2, 18)),
-            member("CHILD", given_name="Sara", sex="F", date_of_birth=date(2010, 5, 5), registered_on=date(2012, 2, 18)),
+            member(
+                "CHILD", given_name="Sara", sex="F", date_of_birth=date(2010, 5, 5), registered_on=date(2012, 2, 18)
+            ),
         ],
     )
     members = sorted((m for m in household.memberships.select_related("person")), key=lambda m: m.relationship != "PA")
@@ -138,7 +140,11 @@ class Driver:
 
     def new_case(self, applicant, dependants=()):
         return services.register_rsd_case(
-            actor=self.officer1, applicant=applicant, dependants=dependants, registered_on=D0, assigned_officer=self.officer1
+            actor=self.officer1,
+            applicant=applicant,
+            dependants=dependants,
+            registered_on=D0,
+            assigned_officer=self.officer1,
         )
 
     def to_state(self, case: RsdCase, state: str, *, notify_on: date | None = None) -> RsdCase:

@@ -34,7 +34,13 @@ def camp(clerk, site_a):
             members=[
                 member(given_name=f"Pa{n}", nationality=nationality, registered_on=arrived),
                 member("SPOUSE", given_name=f"Sp{n}", sex="F", nationality=nationality, registered_on=arrived),
-                member("CHILD", given_name=f"Ch{n}", nationality=nationality, registered_on=arrived, date_of_birth=date(2009, 1, 1)),
+                member(
+                    "CHILD",
+                    given_name=f"Ch{n}",
+                    nationality=nationality,
+                    registered_on=arrived,
+                    date_of_birth=date(2009, 1, 1),
+                ),
             ],
         )
     return list(Person.objects.order_by("reference"))
@@ -99,7 +105,9 @@ def test_preview_confirm_skip_and_exact_revocation(camp, site_a, protection_offi
         services.revoke_group_declaration(actor=protection_officer, declaration=declaration, reason="again")
 
 
-def test_only_protection_officers_declare_and_revocation_needs_a_reason(camp, site_a, protection_officer, officer1, clerk):
+def test_only_protection_officers_declare_and_revocation_needs_a_reason(
+    camp, site_a, protection_officer, officer1, clerk
+):
     for actor in (officer1, clerk):
         with pytest.raises(NotPermitted):
             declare(actor, site_a)

@@ -123,14 +123,18 @@ def test_recognition_gives_refugee_status_to_the_applicant_and_derivatively_to_d
 def test_who_may_act(driver, new_person, clerk, protection_officer, make_user, site_b):
     case = driver.new_case(new_person())
     with pytest.raises(NotPermitted):
-        services.transition_rsd_case(actor=clerk, case=case, action="schedule_interview", data={"interview_on": today()})
+        services.transition_rsd_case(
+            actor=clerk, case=case, action="schedule_interview", data={"interview_on": today()}
+        )
     with pytest.raises(NotPermitted):
         services.transition_rsd_case(
             actor=protection_officer, case=case, action="schedule_interview", data={"interview_on": today()}
         )
     elsewhere = make_user(Role.RSD_OFFICER, sites=[site_b], username="rsd-b")
     with pytest.raises(NotFound):
-        services.transition_rsd_case(actor=elsewhere, case=case, action="schedule_interview", data={"interview_on": today()})
+        services.transition_rsd_case(
+            actor=elsewhere, case=case, action="schedule_interview", data={"interview_on": today()}
+        )
 
 
 def test_a_person_is_in_one_open_case_and_a_refugee_gets_none(driver, new_person):

@@ -214,7 +214,7 @@ class RsdSiteSettings(models.Model):
         return f"RSD settings {self.site_id}"
 
     def target_for(self, state: str) -> int | None:
-        return {
+        targets: dict[str, int] = {
             RsdState.REGISTERED: self.target_days_registered,
             RsdState.REOPENED: self.target_days_registered,
             RsdState.INTERVIEW_SCHEDULED: self.target_days_interview_scheduled,
@@ -226,7 +226,8 @@ class RsdSiteSettings(models.Model):
             RsdState.DECIDED: self.target_days_decided,
             RsdState.APPEAL_LODGED: self.target_days_appeal,
             RsdState.APPEAL_DECIDED: self.target_days_decided,
-        }.get(state)
+        }
+        return targets.get(state)
 
 
 class RsdCase(models.Model):

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
@@ -99,7 +100,7 @@ def statuses_on(person_ids: Iterable[int], on: date | None = None) -> dict[int, 
 
 
 def _snapshots(ids: list[int], on: date) -> dict[int, StatusSnapshot]:
-    entries: dict[int, dict] = {}
+    entries: dict[int, Any] = {}
     for row in (
         StatusEntry.objects.filter(person_id__in=ids, reverted_at__isnull=True, effective_on__lte=on)
         .order_by("id")

@@ -479,7 +479,7 @@ def _h_notify_appeal(actor, case, on, data, errors, step):
     step.changes.update(notified_on=on, final=case.appeal_outcome)
 
 
-ROUND_FIELDS = {
+ROUND_FIELDS: dict[str, Any] = {
     "interview_on": None,
     "interviewed_by": None,
     "interview_notes": "",

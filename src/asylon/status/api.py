@@ -1,0 +1,517 @@
+"""The legal-status API: RSD cases and their steps, group declarations, site designation
+acts, and each person's status history and status on a date. Same services as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from asylon.accounts.models import User
+from asylon.accounts.scope import can, site_ids
+from asylon.core.errors import InvalidInput
+from asylon.registry import queries as registry_queries
+from asylon.registry.models import Site
+
+from . import queries, services
+from .models import GroupDeclaration, RsdCase, SiteDesignationAct, StatusEntry
+from .transitions import actions_from
+
+router = Router(tags=["legal status"])
+
+
+# --- schemas ----------------------------------------------------------------------------
+
+
+class SnapshotOut(Schema):
+    on: date
+    status: str
+    recognised_by: str
+    determination_mode: str
+    legal_basis: str
+    derivative_of: str | None
+    claim_pending: bool
+    in_appeal_window: bool
+    appeal_pending: bool
+    final_decision: bool
+    appeal_deadline: date | None
+    rsd_case_state: str | None
+    rsd_case: str | None
+
+
+class EntryOut(Schema):
+    id: int
+    status: str
+    effective_on: date
+    recognised_by: str
+    determination_mode: str
+    legal_basis: str
+    derivative_of: str | None
+    basis: str = Field(description="The act the entry rests on")
+    rsd_case: str | None
+    declaration: int | None
+    procedure: int | None
+    recorded_by: str | None
+    recorded_at: datetime
+    reverted_at: datetime | None
+    reverted_by_declaration: int | None
+
+
+class HistoryOut(Schema):
+    reference: str
+    current: SnapshotOut
+    entries: list[EntryOut]
+
+
+class CaseIn(Schema):
+    applicant: str = Field(description="Person reference of the principal applicant")
+    dependants: list[str] = []
+    registered_on: date | None = None
+    assigned_officer: str | None = Field(None, description="Username of an RSD officer")
+
+
+class TransitionIn(Schema):
+    action: str
+    on: date | None = Field(None, description="Day the step happened; default today")
+    interview_on: date | None = None
+    notes: str | None = None
+    assessment: str | None = None
+    recommendation: str | None = None
+    indications: str | None = None
+    clause: str | None = None
+    outcome: str | None = None
+    reasons: str | None = None
+    grounds: list[str] | str | None = None
+    legal_basis: str | None = None
+    recognised_by: str | None = None
+    ground: str | None = None
+    explanation: str | None = None
+
+
+class AssignIn(Schema):
+    officer: str
+
+
+class ConfidentialOut(Schema):
+    interview_notes: str
+    assessment: str
+    exclusion_indications: str
+    exclusion_assessment: str
+    decision_reasons: str
+    appeal_grounds: str
+    appeal_reasons: str
+
+
+class CaseOut(Schema):
+    reference: str
+    site: str
+    state: str
+    state_since: date
+    registered_on: date
+    applicant: str
+    dependants: list[str]
+    assigned_officer: str | None
+    interview_on: date | None
+    recommendation: str
+    exclusion_indicated: bool
+    exclusion_clause: str
+    outcome: str
+    decision_grounds: list[str]
+    legal_basis: str
+    recognised_by: str
+    decided_by: str | None
+    decided_on: date | None
+    notified_on: date | None
+    appeal_deadline: date | None
+    appeal_lodged_on: date | None
+    appeal_outcome: str
+    appeal_decided_by: str | None
+    reopen_ground: str
+    allowed_actions: list[str]
+    overdue_days: int | None
+    confidential: ConfidentialOut | None = Field(None, description="Only for RSD and protection roles")
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class CriteriaIn(Schema):
+    site: str
+    nationality: str
+    cutoff_kind: str = Field(description="ARRIVAL or REGISTRATION")
+    cutoff_date: date
+    ethnicity: str = ""
+
+
+class DeclarationIn(CriteriaIn):
+    effective_on: date
+    legal_basis: str
+    recognised_by: str
+    legal_basis_text: str
+
+
+class PersonRef(Schema):
+    reference: str
+    name: str = ""
+
+
+class SkippedOut(Schema):
+    reference: str
+    reason: str
+    status: str | None = None
+
+
+class PreviewOut(Schema):
+    count: int
+    skipped_count: int
+    sample: list[PersonRef]
+    skipped_sample: list[SkippedOut]
+
+
+class DeclarationOut(Schema):
+    id: int
+    site: str
+    nationality: str
+    cutoff_kind: str
+    cutoff_date: date
+    ethnicity: str | None
+    effective_on: date
+    legal_basis: str
+    recognised_by: str
+    legal_basis_text: str
+    declared_by: str
+    declared_at: datetime
+    applied_count: int
+    skipped: list[SkippedOut]
+    revoked_at: datetime | None
+    revoke_reason: str
+    reverted_count: int
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class DesignationIn(Schema):
+    site: str
+    designation: str
+    effective_on: date
+    legal_basis_text: str
+
+
+class DesignationOut(Schema):
+    id: int
+    site: str
+    designation: str
+    effective_on: date
+    legal_basis_text: str
+    previous_designation: str
+    previous_designated_on: date | None
+    recorded_by: str
+    recorded_at: datetime
+    revoked_at: datetime | None
+    revoke_reason: str
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _site(actor, code: str) -> Site:
+    site = Site.objects.filter(code=code, pk__in=site_ids(actor)).first()
+    if site is None:
+        raise InvalidInput({"site": [f"Unknown site {code!r}."]})
+    return site
+
+
+def _user(username: str | None, field: str):
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise InvalidInput({field: [f"Unknown user {username!r}."]})
+    return user
+
+
+def _name(user) -> str | None:
+    return user.get_username() if user else None
+
+
+def snapshot_out(snap: queries.StatusSnapshot) -> dict:
+    derivative = None
+    if snap.derivative_of:
+        derivative = (
+            registry_queries.Person.objects.filter(pk=snap.derivative_of).values_list("reference", flat=True).first()
+        )
+    return {
+        **{f: getattr(snap, f) for f in SnapshotOut.model_fields if f != "derivative_of"},
+        "derivative_of": derivative,
+    }
+
+
+def entry_out(e: StatusEntry) -> dict:
+    return {
+        "id": e.pk,
+        "status": e.status,
+        "effective_on": e.effective_on,
+        "recognised_by": e.recognised_by,
+        "determination_mode": e.determination_mode,
+        "legal_basis": e.legal_basis,
+        "derivative_of": e.derivative_of.reference if e.derivative_of else None,
+        "basis": e.basis,
+        "rsd_case": e.rsd_case.reference if e.rsd_case else None,
+        "declaration": e.declaration_id,
+        "procedure": e.procedure_id,
+        "recorded_by": _name(e.recorded_by),
+        "recorded_at": e.recorded_at,
+        "reverted_at": e.reverted_at,
+        "reverted_by_declaration": e.reverted_by_id,
+    }
+
+
+def case_out(actor, case: RsdCase) -> dict:
+    members = queries.case_members(case)
+    confidential = None
+    if can(actor, "status.view_rsd_confidential", case):
+        confidential = {f: getattr(case, f) for f in RsdCase.CONFIDENTIAL_FIELDS}
+    return {
+        **{
+            f: getattr(case, f)
+            for f in (
+                "reference",
+                "state",
+                "state_since",
+                "registered_on",
+                "interview_on",
+                "recommendation",
+                "exclusion_indicated",
+                "exclusion_clause",
+                "outcome",
+                "decision_grounds",
+                "legal_basis",
+                "recognised_by",
+                "decided_on",
+                "notified_on",
+                "appeal_deadline",
+                "appeal_lodged_on",
+                "appeal_outcome",
+                "reopen_ground",
+            )
+        },
+        "site": case.site.code,
+        "applicant": case.applicant.reference,
+        "dependants": [m.person.reference for m in members if not m.principal],
+        "assigned_officer": _name(case.assigned_officer),
+        "decided_by": _name(case.decided_by),
+        "appeal_decided_by": _name(case.appeal_decided_by),
+        "allowed_actions": actions_from(case.state),
+        "overdue_days": queries.overdue_days(case),
+        "confidential": confidential,
+    }
+
+
+def declaration_out(d: GroupDeclaration) -> dict:
+    return {
+        **{
+            f: getattr(d, f)
+            for f in (
+                "id",
+                "cutoff_kind",
+                "cutoff_date",
+                "effective_on",
+                "legal_basis",
+                "recognised_by",
+                "legal_basis_text",
+                "declared_at",
+                "applied_count",
+                "skipped",
+                "revoked_at",
+                "revoke_reason",
+                "reverted_count",
+            )
+        },
+        "ethnicity": d.ethnicity or None,
+        "site": d.site.code,
+        "nationality": d.nationality.code,
+        "declared_by": d.declared_by.get_username(),
+    }
+
+
+def designation_out(a: SiteDesignationAct) -> dict:
+    return {
+        **{
+            f: getattr(a, f)
+            for f in (
+                "id",
+                "designation",
+                "effective_on",
+                "legal_basis_text",
+                "previous_designation",
+                "previous_designated_on",
+                "recorded_at",
+                "revoked_at",
+                "revoke_reason",
+            )
+        },
+        "site": a.site.code,
+        "recorded_by": a.recorded_by.get_username(),
+    }
+
+
+def _criteria(actor, p: CriteriaIn) -> queries.Criteria:
+    return queries.Criteria(
+        site=_site(actor, p.site),
+        nationality=p.nationality.upper(),
+        cutoff_kind=p.cutoff_kind,
+        cutoff_date=p.cutoff_date,
+        ethnicity=p.ethnicity,
+    )
+
+
+# --- persons' status --------------------------------------------------------------------
+
+
+@router.get("/persons/{reference}/status-history", response=HistoryOut)
+def status_history(request: HttpRequest, reference: str):
+    person = registry_queries.get_person(request.user, reference)
+    entries = queries.status_history(request.user, person)
+    return {
+        "reference": person.reference,
+        "current": snapshot_out(queries.status_on(person)),
+        "entries": [entry_out(e) for e in entries],
+    }
+
+
+@router.get("/persons/{reference}/status", response=SnapshotOut)
+def person_status(request: HttpRequest, reference: str, on: date | None = None):
+    person = registry_queries.get_person(request.user, reference)
+    return snapshot_out(queries.person_status(request.user, person, on))
+
+
+# --- RSD cases --------------------------------------------------------------------------
+
+
+@router.post("/rsd-cases", response={201: CaseOut})
+def create_case(request: HttpRequest, payload: CaseIn):
+    actor = request.user
+    applicant = registry_queries.get_person(actor, payload.applicant)
+    dependants = [registry_queries.get_person(actor, ref) for ref in payload.dependants]
+    case = services.register_rsd_case(
+        actor=actor,
+        applicant=applicant,
+        dependants=dependants,
+        registered_on=payload.registered_on,
+        assigned_officer=_user(payload.assigned_officer, "assigned_officer"),
+    )
+    return Status(201, case_out(actor, queries.get_case(actor, case.reference)))
+
+
+@router.get("/rsd-cases", response=CasePage)
+def list_cases(
+    request: HttpRequest,
+    queue: str = "open",
+    state: str | None = None,
+    site: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+):
+    if queue not in queries.QUEUES:
+        raise InvalidInput({"queue": [f"Use one of {', '.join(queries.QUEUES)}."]})
+    qs = queries.case_queue(request.user, queue)
+    if state:
+        qs = qs.filter(state=state)
+    if site:
+        qs = qs.filter(site__code=site)
+    limit = min(max(limit, 1), 500)
+    rows = list(qs[max(offset, 0) : max(offset, 0) + limit])
+    return {"count": qs.count(), "items": [case_out(request.user, c) for c in rows]}
+
+
+@router.get("/rsd-cases/{reference}", response=CaseOut)
+def get_case(request: HttpRequest, reference: str):
+    return case_out(request.user, queries.get_case(request.user, reference))
+
+
+@router.post("/rsd-cases/{reference}/transitions", response=CaseOut)
+def transition(request: HttpRequest, reference: str, payload: TransitionIn):
+    case = queries.get_case(request.user, reference)
+    data = payload.dict(exclude_none=True)
+    action, on = data.pop("action"), data.pop("on", None)
+    services.transition_rsd_case(actor=request.user, case=case, action=action, on=on, data=data)
+    return case_out(request.user, queries.get_case(request.user, reference))
+
+
+@router.post("/rsd-cases/{reference}/assign", response=CaseOut)
+def assign(request: HttpRequest, reference: str, payload: AssignIn):
+    case = queries.get_case(request.user, reference)
+    officer = _user(payload.officer, "officer")
+    services.assign_rsd_case(actor=request.user, case=case, officer=officer)
+    return case_out(request.user, queries.get_case(request.user, reference))
+
+
+# --- group declarations -----------------------------------------------------------------
+
+
+@router.post("/group-declarations/preview", response=PreviewOut)
+def preview(request: HttpRequest, payload: CriteriaIn):
+    p = queries.preview_declaration(request.user, _criteria(request.user, payload))
+    return {"count": p.count, "skipped_count": p.skipped_count, "sample": p.sample, "skipped_sample": p.skipped_sample}
+
+
+@router.post("/group-declarations", response={201: DeclarationOut})
+def declare(request: HttpRequest, payload: DeclarationIn):
+    d = services.declare_group(
+        actor=request.user,
+        criteria=_criteria(request.user, payload),
+        effective_on=payload.effective_on,
+        legal_basis=payload.legal_basis,
+        recognised_by=payload.recognised_by,
+        legal_basis_text=payload.legal_basis_text,
+    )
+    return Status(201, declaration_out(queries.get_declaration(request.user, d.pk)))
+
+
+@router.get("/group-declarations", response=list[DeclarationOut])
+def list_declarations(request: HttpRequest):
+    return [declaration_out(d) for d in queries.declarations_for(request.user)[:200]]
+
+
+@router.get("/group-declarations/{declaration_id}", response=DeclarationOut)
+def get_declaration(request: HttpRequest, declaration_id: int):
+    return declaration_out(queries.get_declaration(request.user, declaration_id))
+
+
+@router.post("/group-declarations/{declaration_id}/revoke", response=DeclarationOut)
+def revoke_declaration(request: HttpRequest, declaration_id: int, payload: ReasonIn):
+    d = queries.get_declaration(request.user, declaration_id)
+    services.revoke_group_declaration(actor=request.user, declaration=d, reason=payload.reason)
+    return declaration_out(queries.get_declaration(request.user, declaration_id))
+
+
+# --- site designation acts --------------------------------------------------------------
+
+
+@router.get("/site-designations", response=list[DesignationOut])
+def list_designations(request: HttpRequest):
+    return [designation_out(a) for a in queries.designations_for(request.user)[:200]]
+
+
+@router.post("/site-designations", response={201: DesignationOut})
+def designate(request: HttpRequest, payload: DesignationIn):
+    act = services.designate_site(
+        actor=request.user,
+        site=_site(request.user, payload.site),
+        designation=payload.designation,
+        effective_on=payload.effective_on,
+        legal_basis_text=payload.legal_basis_text,
+    )
+    return Status(201, designation_out(queries.get_designation(request.user, act.pk)))
+
+
+@router.post("/site-designations/{act_id}/revoke", response=DesignationOut)
+def revoke_designation(request: HttpRequest, act_id: int, payload: ReasonIn):
+    act = queries.get_designation(request.user, act_id)
+    services.revoke_site_designation(actor=request.user, act=act, reason=payload.reason)
+    return designation_out(queries.get_designation(request.user, act_id))

@@ -1,0 +1,272 @@
+"""Legal-status pages: parse, call a service or query, render. No business rule here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from asylon.accounts.scope import can
+from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from asylon.core.views import attach_errors
+from asylon.registry import queries as registry_queries
+from asylon.registry.models import Site
+
+from . import queries, services
+from .forms import RENAME, CaseForm, DeclarationForm, DesignationForm, RevokeForm, step_data, step_form
+from .models import RsdCase
+from .transitions import actions_from
+
+
+def _or_404(fn, *args):
+    try:
+        return fn(*args)
+    except (NotFound, NotPermitted) as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def person_status(request: HttpRequest, reference: str) -> HttpResponse:
+    person = _or_404(registry_queries.get_person, request.user, reference)
+    entries = _or_404(queries.status_history, request.user, person)
+    on = None
+    if request.GET.get("on"):
+        try:
+            on = date.fromisoformat(request.GET["on"])
+        except ValueError:
+            messages.error(request, "Give the date as YYYY-MM-DD.")
+    snapshot = queries.status_on(person, on)
+    return render(request, "status/person_status.html", {"person": person, "entries": entries, "snap": snapshot})
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("status.view_rsdcase"):
+        raise Http404
+    queue = request.GET.get("queue", "mine" if request.user.has_perm("status.change_rsdcase") else "open")
+    if queue not in queries.QUEUES:
+        queue = "open"
+    page = Paginator(queries.case_queue(request.user, queue), 50).get_page(request.GET.get("page"))
+    for case in page:
+        case.late = queries.overdue_days(case)  # type: ignore[attr-defined]
+    return render(request, "status/case_list.html", {"page": page, "queue": queue, "queues": queries.QUEUES})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("status.add_rsdcase"):
+        raise Http404
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            applicant = registry_queries.get_person(request.user, form.cleaned_data["applicant"].strip())
+            dependants = [registry_queries.get_person(request.user, r) for r in form.cleaned_data["dependants"].split()]
+            case = services.register_rsd_case(
+                actor=request.user,
+                applicant=applicant,
+                dependants=dependants,
+                registered_on=form.cleaned_data["registered_on"],
+                assigned_officer=request.user,
+            )
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("status:case_detail", reference=case.reference)
+    return render(request, "status/case_new.html", {"form": form})
+
+
+def _case_page(request, case: RsdCase, forms=None, status: int = 200) -> HttpResponse:
+    forms = forms or {}
+    can_step = can(request.user, "status.change_rsdcase", case)
+    steps = []
+    if can_step:
+        steps = [forms.get(a) or step_form(a) for a in actions_from(case.state)]
+    return render(
+        request,
+        "status/case_detail.html",
+        {
+            "case": case,
+            "members": queries.case_members(case),
+            "transitions": case.transitions.select_related("by"),
+            "confidential": can(request.user, "status.view_rsd_confidential", case),
+            "steps": steps,
+            "late": queries.overdue_days(case),
+        },
+        status=status,
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_page(request, _or_404(queries.get_case, request.user, reference))
+
+
+@login_required
+@require_POST
+def case_step(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _or_404(queries.get_case, request.user, reference)
+    action = request.POST.get("action", "")
+    if action not in actions_from(case.state):
+        messages.error(request, "This step is not possible in the case's current state.")
+        return redirect("status:case_detail", reference=reference)
+    form = step_form(action, request.POST)
+    if form.is_valid():
+        try:
+            services.transition_rsd_case(
+                actor=request.user, case=case, action=action, on=form.cleaned_data.get("on"), data=step_data(form)
+            )
+        except InvalidInput as exc:
+            inverse = {v: k for k, v in RENAME.items() if k in form.fields}
+            attach_errors(InvalidInput({inverse.get(k, k): v for k, v in exc.errors.items()}), form)
+        except NotPermitted as exc:
+            raise Http404 from exc
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("status:case_detail", reference=reference)
+    return _case_page(request, case, {action: form}, status=422)
+
+
+@login_required
+def declaration_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("status.view_groupdeclaration"):
+        raise Http404
+    return render(request, "status/declaration_list.html", {"declarations": queries.declarations_for(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declaration_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("status.add_groupdeclaration"):
+        raise Http404
+    sites = list(registry_queries.sites_for(request.user))
+    form = DeclarationForm(request.POST or None, sites=sites)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        criteria = queries.Criteria(
+            site=next(s for s in sites if s.code == d["site"]),
+            nationality=d["nationality"],
+            cutoff_kind=d["cutoff_kind"],
+            cutoff_date=d["cutoff_date"],
+            ethnicity=d["ethnicity"],
+        )
+        try:
+            if "confirm" in request.POST:
+                declaration = services.declare_group(
+                    actor=request.user,
+                    criteria=criteria,
+                    effective_on=d["effective_on"],
+                    legal_basis=d["legal_basis"],
+                    recognised_by=d["recognised_by"],
+                    legal_basis_text=d["legal_basis_text"],
+                )
+                return redirect("status:declaration_detail", pk=declaration.pk)
+            preview = queries.preview_declaration(request.user, criteria)
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        except NotPermitted as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "status/declaration_new.html", {"form": form, "preview": preview})
+
+
+@login_required
+def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _or_404(queries.get_declaration, request.user, pk)
+    return render(
+        request,
+        "status/declaration_detail.html",
+        {
+            "d": declaration,
+            "form": RevokeForm(),
+            "can_revoke": declaration.revoked_at is None
+            and can(request.user, "status.revoke_groupdeclaration", declaration),
+        },
+    )
+
+
+@login_required
+@require_POST
+def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _or_404(queries.get_declaration, request.user, pk)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revoke_group_declaration(
+                actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
+            )
+        except NotPermitted as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("status:declaration_detail", pk=pk)
+    return render(
+        request, "status/declaration_detail.html", {"d": declaration, "form": form, "can_revoke": True}, status=422
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def designations(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("status.view_sitedesignationact"):
+        raise Http404
+    sites = list(registry_queries.sites_for(request.user))
+    may_add = request.user.has_perm("status.add_sitedesignationact")
+    form = DesignationForm(request.POST or None, sites=sites) if may_add else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.designate_site(
+                    actor=request.user,
+                    site=Site.objects.get(code=d["site"], pk__in=[s.pk for s in sites]),
+                    designation=d["designation"],
+                    effective_on=d["effective_on"],
+                    legal_basis_text=d["legal_basis_text"],
+                )
+            except InvalidInput as exc:
+                attach_errors(exc, form)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("status:designations")
+    return render(
+        request,
+        "status/designations.html",
+        {
+            "acts": queries.designations_for(request.user),
+            "form": form,
+            "may_revoke": request.user.has_perm("status.revoke_sitedesignationact"),
+            "revoke_form": RevokeForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    act = _or_404(queries.get_designation, request.user, pk)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revoke_site_designation(actor=request.user, act=act, reason=form.cleaned_data["reason"])
+        except NotPermitted as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "A revocation needs a reason.")
+    return redirect("status:designations")

@@ -61,7 +61,13 @@ def hook(site_a):
 def raise_one(site, **extra):
     with transaction.atomic():
         return alerts.raise_alert(
-            site=site, kind="SAFEGUARD_REFUSAL", severity=4, title="Removal refused at AAA", body="1 person", link="/x/", **extra
+            site=site,
+            kind="SAFEGUARD_REFUSAL",
+            severity=4,
+            title="Removal refused at AAA",
+            body="1 person",
+            link="/x/",
+            **extra,
         )
 
 

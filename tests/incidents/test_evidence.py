@@ -99,7 +99,9 @@ def test_changed_file_is_not_served(client, report, officer):
     assert client.get(f"/incidents/evidence/{ev.pk}/").status_code == 409
 
 
-@pytest.mark.parametrize("role", [Role.FIELD_MONITOR, Role.REGISTRATION_CLERK, Role.RSD_OFFICER, Role.STATISTICS_VIEWER])
+@pytest.mark.parametrize(
+    "role", [Role.FIELD_MONITOR, Role.REGISTRATION_CLERK, Role.RSD_OFFICER, Role.STATISTICS_VIEWER]
+)
 def test_other_roles_never_get_evidence(client, report, officer, monitor, make_user, role):
     incident = report(monitor)
     ev = attach(monitor, incident)

@@ -51,7 +51,12 @@ def test_start_lists_present_residents_only(officer, site_a, unit_a, residents, 
     assert rc.entries.count() == 5
     by_block = rollcall.start_roll_call(actor=officer, site=site_a, blocks=[unit_a.parent])
     assert by_block.entries.count() == 3
-    assert rollcall.counts(rc) | {"by_result": None} == {"total": 5, "accounted": 0, "unaccounted": 5, "by_result": None}
+    assert rollcall.counts(rc) | {"by_result": None} == {
+        "total": 5,
+        "accounted": 0,
+        "unaccounted": 5,
+        "by_result": None,
+    }
 
 
 def test_monitor_may_mark_but_not_start_or_close(monitor, officer, site_a, residents):
@@ -85,9 +90,19 @@ def test_rejected_marks_say_why(officer, site_a, residents, site_b, clerk):
     marks, rejected = rollcall.parse_marks(
         [
             {"person": residents[0].reference, "result": "ALIVE", "marked_at": at(1).isoformat(), "client_id": "a"},
-            {"person": residents[0].reference, "result": "INJURED", "marked_at": "2020-01-01T00:00:00", "client_id": "b"},
+            {
+                "person": residents[0].reference,
+                "result": "INJURED",
+                "marked_at": "2020-01-01T00:00:00",
+                "client_id": "b",
+            },
             {"person": "ZZZ-000001", "result": "INJURED", "marked_at": at(1).isoformat(), "client_id": "c"},
-            {"person": residents[1].reference, "result": "INJURED", "marked_at": at(3600).isoformat(), "client_id": "d"},
+            {
+                "person": residents[1].reference,
+                "result": "INJURED",
+                "marked_at": at(3600).isoformat(),
+                "client_id": "d",
+            },
         ]
     )
     assert [r["reason"] for r in rejected] == ["unknown result", "marked_at must be an ISO time with its offset"]
@@ -101,13 +116,22 @@ def test_close_updates_presences_with_audit_and_the_incident(officer, monitor, s
     rc = rollcall.start_roll_call(actor=officer, site=site_a, incident=incident)
     results = ["ACCOUNTED_SAFE", "INJURED", "DECEASED", "MISSING", "ABSENT_KNOWN"]
     rollcall.mark_persons(
-        actor=monitor, roll_call=rc, marks=[mk(p, r, at(i), f"c{i}") for i, (p, r) in enumerate(zip(residents, results, strict=False))]
+        actor=monitor,
+        roll_call=rc,
+        marks=[mk(p, r, at(i), f"c{i}") for i, (p, r) in enumerate(zip(residents, results, strict=False))],
     )
     counts = rollcall.counts(rc)
     assert (counts["accounted"], counts["unaccounted"]) == (4, 2)
     rollcall.close_roll_call(actor=officer, roll_call=rc)
     presences = dict(Person.objects.filter(pk__in=[p.pk for p in residents]).values_list("reference", "presence"))
-    assert [presences[p.reference] for p in residents] == ["PRESENT", "PRESENT", "DECEASED", "MISSING", "PRESENT", "PRESENT"]
+    assert [presences[p.reference] for p in residents] == [
+        "PRESENT",
+        "PRESENT",
+        "DECEASED",
+        "MISSING",
+        "PRESENT",
+        "PRESENT",
+    ]
     events = AuditEvent.objects.filter(action="person.presence_changed_by_roll_call")
     assert sorted(e.object_ref for e in events) == sorted([residents[2].reference, residents[3].reference])
     incident.refresh_from_db()
@@ -134,8 +158,18 @@ def test_marking_endpoint_needs_csrf_and_returns_counts(monitor, officer, site_a
     page = browser.get(f"/incidents/roll-calls/{rc.pk}/")
     assert page.status_code == 200
     token = page.context["csrf_token"]
-    body = json.dumps({"marks": [{"person": residents[0].reference, "result": "ACCOUNTED_SAFE",
-                                  "marked_at": at(1).isoformat(), "client_id": "x1"}]})
+    body = json.dumps(
+        {
+            "marks": [
+                {
+                    "person": residents[0].reference,
+                    "result": "ACCOUNTED_SAFE",
+                    "marked_at": at(1).isoformat(),
+                    "client_id": "x1",
+                }
+            ]
+        }
+    )
     url = f"/incidents/roll-calls/{rc.pk}/marks"
     assert browser.post(url, body, content_type="application/json").status_code == 403
     r = browser.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=str(token))
@@ -156,9 +190,13 @@ def test_api_roll_call(client, officer, site_a, residents):
     r = client.post("/api/v1/roll-calls", json.dumps({"site": "AAA"}), content_type="application/json", **h)
     assert r.status_code == 201 and r.json()["counts"]["total"] == 6
     pk = r.json()["id"]
-    marks = [{"person": p.reference, "result": "ACCOUNTED_SAFE", "marked_at": at(1).isoformat(), "client_id": p.reference}
-             for p in residents]
-    r = client.post(f"/api/v1/roll-calls/{pk}/marks", json.dumps({"marks": marks}), content_type="application/json", **h)
+    marks = [
+        {"person": p.reference, "result": "ACCOUNTED_SAFE", "marked_at": at(1).isoformat(), "client_id": p.reference}
+        for p in residents
+    ]
+    r = client.post(
+        f"/api/v1/roll-calls/{pk}/marks", json.dumps({"marks": marks}), content_type="application/json", **h
+    )
     assert r.json()["counts"]["accounted"] == 6
     r = client.post(f"/api/v1/roll-calls/{pk}/close", **h)
     assert r.json()["state"] == "CLOSED"

@@ -47,12 +47,7 @@ def backoff(attempts: int) -> timedelta:
 
 def recipients(site) -> models.QuerySet:
     roles = [role for role, perms in ROLE_PERMISSIONS.items() if RECEIVE_PERM in perms]
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, sites=site, groups__name__in=roles)
-        .distinct()
-        .order_by("pk")
-    )
+    return get_user_model().objects.filter(is_active=True, sites=site, groups__name__in=roles).distinct().order_by("pk")
 
 
 def raise_alert(*, site, kind: str, severity: int, title: str, body: str, link: str = "", source=None) -> Alert:
@@ -71,7 +66,9 @@ def raise_alert(*, site, kind: str, severity: int, title: str, body: str, link: 
         Notification.objects.bulk_create([Notification(alert=alert, user=u) for u in users])
         now = timezone.now()
         rows = [
-            Delivery(alert=alert, channel=Channel.EMAIL, recipient=u.email, next_attempt_at=now) for u in users if u.email
+            Delivery(alert=alert, channel=Channel.EMAIL, recipient=u.email, next_attempt_at=now)
+            for u in users
+            if u.email
         ]
         hook = SiteWebhook.objects.filter(site=site, active=True).first()
         if hook is not None:
@@ -160,7 +157,9 @@ def deliver_due(*, alert_id: int | None = None, now: datetime | None = None) -> 
                 Delivery.objects.filter(pk=pk).update(status=DeliveryStatus.FAILED, last_error=error)
                 counts["failed"] += 1
             else:
-                Delivery.objects.filter(pk=pk).update(last_error=error, next_attempt_at=now + backoff(delivery.attempts))
+                Delivery.objects.filter(pk=pk).update(
+                    last_error=error, next_attempt_at=now + backoff(delivery.attempts)
+                )
                 counts["retry"] += 1
         else:
             Delivery.objects.filter(pk=pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")

@@ -249,7 +249,9 @@ def add_follow_up(request: HttpRequest, reference: str, payload: FollowUpIn):
 
 @router.get("/follow-ups", response=list[FollowUpOut])
 def open_follow_ups(request: HttpRequest, site: str | None = None):
-    return [follow_up_out(f) for f in queries.open_follow_ups(request.user, _site(request.user, site).pk if site else None)]
+    return [
+        follow_up_out(f) for f in queries.open_follow_ups(request.user, _site(request.user, site).pk if site else None)
+    ]
 
 
 @router.post("/follow-ups/{pk}/done", response=FollowUpOut)

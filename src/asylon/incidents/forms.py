@@ -37,8 +37,12 @@ class IncidentForm(forms.Form):
     source = forms.CharField(label=_("Reported by / how"), required=False, max_length=200)
     verification = forms.ChoiceField(label=_("Verification"), choices=Verification.choices, required=False)
     perpetrator_category = forms.ChoiceField(label=_("Perpetrator"), choices=PerpetratorCategory.choices)
-    perpetrator_detail = forms.CharField(label=_("Perpetrator details (restricted)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    narrative = forms.CharField(label=_("Narrative (restricted)"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    perpetrator_detail = forms.CharField(
+        label=_("Perpetrator details (restricted)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    narrative = forms.CharField(
+        label=_("Narrative (restricted)"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
     killed = forms.IntegerField(label=_("Killed"), min_value=0, initial=0)
     injured = forms.IntegerField(label=_("Injured"), min_value=0, initial=0)
     missing = forms.IntegerField(label=_("Missing"), min_value=0, initial=0)

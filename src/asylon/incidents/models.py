@@ -75,7 +75,12 @@ class Incident(models.Model):
     reference = models.CharField(max_length=24, unique=True)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="incidents")
     location = models.ForeignKey(
-        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents", help_text=_("Block or unit")
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        help_text=_("Block or unit"),
     )
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -109,7 +114,8 @@ class Incident(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(severity__gte=1, severity__lte=4), name="incident_severity_1_4"),
             models.CheckConstraint(
-                condition=Q(status="CLOSED", closed_at__isnull=False) | (~Q(status="CLOSED") & Q(closed_at__isnull=True)),
+                condition=Q(status="CLOSED", closed_at__isnull=False)
+                | (~Q(status="CLOSED") & Q(closed_at__isnull=True)),
                 name="incident_closed_at_iff_closed",
             ),
         ]
@@ -148,7 +154,9 @@ class FollowUp(models.Model):
     due_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -156,7 +164,8 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["site", "done_at", "due_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(done_at__isnull=True, done_by__isnull=True) | Q(done_at__isnull=False, done_by__isnull=False),
+                condition=Q(done_at__isnull=True, done_by__isnull=True)
+                | Q(done_at__isnull=False, done_by__isnull=False),
                 name="followup_done_by_with_done_at",
             )
         ]
@@ -206,7 +215,9 @@ class CustodyEntry(models.Model):
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody")
     at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(max_length=16, choices=CustodyAction.choices)
     recipient = models.CharField(max_length=200, blank=True)
     note = models.CharField(max_length=300, blank=True)
@@ -335,7 +346,9 @@ class RollCall(models.Model):
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="roll_calls")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField()
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=6, choices=RollCallState.choices, default=RollCallState.OPEN)
     report = models.JSONField(default=dict, blank=True)
@@ -364,7 +377,9 @@ class RollCallEntry(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(max_length=16, choices=RollCallResult.choices, default=RollCallResult.NOT_YET_CHECKED)
     marked_at = models.DateTimeField(null=True, blank=True)
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     client_id = models.CharField(max_length=64, blank=True)
     version = models.PositiveIntegerField(default=0)
 

@@ -58,7 +58,10 @@ def timeline(actor, f: IncidentFilters) -> QuerySet[Incident]:
 
 def get_incident(actor, reference: str) -> Incident:
     incident = (
-        incidents_for(actor).select_related("site", "location", "location__parent", "reported_by").filter(reference=reference).first()
+        incidents_for(actor)
+        .select_related("site", "location", "location__parent", "reported_by")
+        .filter(reference=reference)
+        .first()
     )
     if incident is None:
         raise NotFound("No such incident.")
@@ -73,7 +76,11 @@ def open_follow_ups(actor, site: int | None = None) -> QuerySet[FollowUp]:
         qs = FollowUp.objects.filter(site_id__in=ids, owner=actor)
     if site:
         qs = qs.filter(site_id=site)
-    return qs.filter(done_at__isnull=True).select_related("incident", "site", "owner").order_by("site__code", "due_on", "pk")
+    return (
+        qs.filter(done_at__isnull=True)
+        .select_related("incident", "site", "owner")
+        .order_by("site__code", "due_on", "pk")
+    )
 
 
 def get_evidence(actor, pk: int) -> Evidence:

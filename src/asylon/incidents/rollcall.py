@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -44,17 +44,23 @@ MAX_BATCH = 500
 CLOCK_SKEW = timedelta(minutes=10)
 
 # What closing a roll call does to a person's presence. Others keep theirs.
-PRESENCE_AFTER = {
+PRESENCE_AFTER: dict[str, str] = {
     RollCallResult.DECEASED: Presence.DECEASED,
     RollCallResult.MISSING: Presence.MISSING,
     RollCallResult.NOT_FOUND: Presence.MISSING,
 }
-HARM_OF = {RollCallResult.DECEASED: Harm.KILLED, RollCallResult.INJURED: Harm.INJURED, RollCallResult.MISSING: Harm.MISSING,
-           RollCallResult.NOT_FOUND: Harm.MISSING}
+HARM_OF: dict[str, str] = {
+    RollCallResult.DECEASED: Harm.KILLED,
+    RollCallResult.INJURED: Harm.INJURED,
+    RollCallResult.MISSING: Harm.MISSING,
+    RollCallResult.NOT_FOUND: Harm.MISSING,
+}
 
 
 @transaction.atomic
-def start_roll_call(*, actor, site: Site, blocks: list[Location] | None = None, incident: Incident | None = None) -> RollCall:
+def start_roll_call(
+    *, actor, site: Site, blocks: list[Location] | None = None, incident: Incident | None = None
+) -> RollCall:
     """List every person present in the site (or the given blocks) as not yet checked."""
     ensure(actor, "incidents.add_rollcall", site)
     blocks = list(blocks or [])
@@ -76,7 +82,11 @@ def start_roll_call(*, actor, site: Site, blocks: list[Location] | None = None, 
         actor,
         "roll_call.started",
         rc,
-        changes={"blocks": [b.name for b in blocks], "incident": incident.reference if incident else None, "expected": len(ids)},
+        changes={
+            "blocks": [b.name for b in blocks],
+            "incident": incident.reference if incident else None,
+            "expected": len(ids),
+        },
     )
     raise_alert(
         site=site,
@@ -116,12 +126,23 @@ def parse_marks(raw: list[dict[str, Any]]) -> tuple[list[Mark], list[dict]]:
         elif not client_id or not item.get("person"):
             reason = "person and client_id are required"
         if reason:
-            rejected.append({"client_id": client_id, "person": str(item.get("person", "")), "status": "rejected", "reason": reason})
+            rejected.append(
+                {"client_id": client_id, "person": str(item.get("person", "")), "status": "rejected", "reason": reason}
+            )
             continue
+        assert at is not None
         marks.append(Mark(person=str(item["person"]), result=item["result"], marked_at=at, client_id=client_id))
     if isinstance(raw, list) and len(raw) > MAX_BATCH:
-        rejected.extend({"client_id": str(i.get("client_id", "")), "person": "", "status": "rejected",
-                         "reason": f"more than {MAX_BATCH} marks in one batch"} for i in raw[MAX_BATCH:] if isinstance(i, dict))
+        rejected.extend(
+            {
+                "client_id": str(i.get("client_id", "")),
+                "person": "",
+                "status": "rejected",
+                "reason": f"more than {MAX_BATCH} marks in one batch",
+            }
+            for i in raw[MAX_BATCH:]
+            if isinstance(i, dict)
+        )
     return marks, rejected
 
 
@@ -157,25 +178,31 @@ def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]
         if m.person not in entry_ids:
             out.append({**base, "status": "rejected", "reason": "not in this roll call"})
         elif m.marked_at > now + CLOCK_SKEW or m.marked_at < roll_call.started_at - CLOCK_SKEW:
-            out.append({**base, "status": "rejected", "reason": "marked_at is outside the roll call (check the phone's clock)"})
+            out.append(
+                {**base, "status": "rejected", "reason": "marked_at is outside the roll call (check the phone's clock)"}
+            )
         else:
             todo.append(m)
     todo.sort(key=lambda m: (entry_ids[m.person], m.marked_at))
-    from django.db.models import F
-
-    with transaction.atomic():
-        for m in todo:
-            pk = entry_ids[m.person]
-            base = {"client_id": m.client_id, "person": m.person}
-            applied = (
-                RollCallEntry.objects.filter(pk=pk)
-                .filter(Q(marked_at__isnull=True) | Q(marked_at__lt=m.marked_at))
-                .update(result=m.result, marked_at=m.marked_at, marked_by=actor, client_id=m.client_id, version=F("version") + 1)
+    # Each UPDATE commits on its own: no row stays locked while the rest of the batch runs.
+    missed: list[Mark] = []
+    for m in todo:
+        applied = (
+            RollCallEntry.objects.filter(pk=entry_ids[m.person])
+            .filter(Q(marked_at__isnull=True) | Q(marked_at__lt=m.marked_at))
+            .update(
+                result=m.result, marked_at=m.marked_at, marked_by=actor, client_id=m.client_id, version=F("version") + 1
             )
-            if applied:
-                out.append({**base, "status": "applied", "result": m.result})
-                continue
-            entry = RollCallEntry.objects.select_related("marked_by").get(pk=pk)
+        )
+        if applied:
+            out.append({"client_id": m.client_id, "person": m.person, "status": "applied", "result": m.result})
+        else:
+            missed.append(m)
+    if missed:
+        stored = RollCallEntry.objects.select_related("marked_by").in_bulk([entry_ids[m.person] for m in missed])
+        for m in missed:
+            entry = stored[entry_ids[m.person]]
+            base = {"client_id": m.client_id, "person": m.person}
             if entry.client_id == m.client_id:
                 out.append({**base, "status": "duplicate", "stored": _stored(entry)})
             else:
@@ -203,7 +230,7 @@ def _transition(rc: RollCall, to: str) -> None:
 def close_roll_call(*, actor, roll_call: RollCall) -> RollCall:
     """Freeze the results, write the report, update presences (audited) and the incident."""
     ensure(actor, "incidents.close_rollcall", roll_call)
-    rc = RollCall.objects.select_for_update().select_related("site", "incident").get(pk=roll_call.pk)
+    rc = RollCall.objects.select_for_update(of=("self",)).select_related("site", "incident").get(pk=roll_call.pk)
     _transition(rc, RollCallState.CLOSED)
     rc.closed_at, rc.closed_by = timezone.now(), actor
     entries = list(RollCallEntry.objects.filter(roll_call=rc).values_list("person_id", "result"))

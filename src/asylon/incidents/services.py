@@ -110,7 +110,11 @@ def _alert_for(incident: Incident) -> None:
         "i": incident.injured,
         "m": incident.missing,
     }
-    kind = AlertKind.THREAT if incident.kind in (IncidentKind.THREAT, IncidentKind.REFOULEMENT_RISK) else AlertKind.INCIDENT
+    kind = (
+        AlertKind.THREAT
+        if incident.kind in (IncidentKind.THREAT, IncidentKind.REFOULEMENT_RISK)
+        else AlertKind.INCIDENT
+    )
     raise_alert(
         site=incident.site,
         kind=kind,
@@ -162,7 +166,9 @@ def update_incident(*, actor, incident: Incident, changes: dict[str, Any], reaso
     """Correct or complete an incident (verification, severity, narrative, counts...)."""
     ensure(actor, "incidents.change_incident", incident)
     incident = _locked(incident)
-    errors: dict[str, list[str]] = {f: [_("This field cannot be changed here.")] for f in set(changes) - set(EDITABLE_FIELDS)}
+    errors: dict[str, list[str]] = {
+        f: [_("This field cannot be changed here.")] for f in set(changes) - set(EDITABLE_FIELDS)
+    }
     _check(changes, incident.site, errors)
     if errors:
         raise InvalidInput(errors)
@@ -277,8 +283,12 @@ def complete_follow_up(*, actor, follow_up: FollowUp, outcome: str = "") -> Foll
 
 def _custody(actor, ev: Evidence, action: str, *, recipient: str = "", note: str = "", seen: str = "") -> CustodyEntry:
     entry = CustodyEntry.objects.create(
-        evidence=ev, actor=actor if getattr(actor, "is_authenticated", False) else None, action=action,
-        recipient=recipient, note=note, sha256_seen=seen,
+        evidence=ev,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        recipient=recipient,
+        note=note,
+        sha256_seen=seen,
     )
     audit.record(
         actor,
@@ -303,8 +313,14 @@ def add_evidence(*, actor, incident: Incident, file: BinaryIO, name: str, descri
     if Evidence.objects.filter(incident=incident, sha256=stored.sha256).exists():
         raise InvalidInput({"file": [_("%(name)s is already attached to this incident.") % {"name": name}]})
     ev = Evidence.objects.create(
-        incident=incident, site_id=incident.site_id, sha256=stored.sha256, size=stored.size,
-        content_type=stored.content_type, original_name=name[:200], description=description[:300], uploaded_by=actor,
+        incident=incident,
+        site_id=incident.site_id,
+        sha256=stored.sha256,
+        size=stored.size,
+        content_type=stored.content_type,
+        original_name=name[:200],
+        description=description[:300],
+        uploaded_by=actor,
     )
     _custody(actor, ev, CustodyAction.UPLOADED, seen=stored.sha256)
     return ev

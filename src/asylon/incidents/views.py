@@ -71,7 +71,11 @@ def _owners(site_id: int):
 def incident_create(request: HttpRequest) -> HttpResponse:
     _need(request, "incidents.add_incident")
     sites = list(sites_for(request.user))
-    locations = Location.objects.filter(site__in=sites).select_related("site", "parent").order_by("site", "parent__name", "name")
+    locations = (
+        Location.objects.filter(site__in=sites)
+        .select_related("site", "parent")
+        .order_by("site", "parent__name", "name")
+    )
     form = IncidentForm(request.POST or None, sites=sites, locations=locations)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -101,7 +105,9 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can_change": can_change,
         "transitions": sorted(INCIDENT_TRANSITIONS[incident.status]) if can_change else [],
         "statuses": dict(IncidentStatus.choices),
-        "follow_ups": incident.follow_ups.select_related("owner", "done_by") if can(user, "incidents.view_followup", incident) else None,
+        "follow_ups": incident.follow_ups.select_related("owner", "done_by")
+        if can(user, "incidents.view_followup", incident)
+        else None,
         "affected": incident.affected.select_related("person") if restricted else None,
         "evidence": incident.evidence.select_related("uploaded_by").prefetch_related("custody__actor")
         if can(user, "incidents.view_evidence", incident)
@@ -109,7 +115,9 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "evidence_count": incident.evidence.count(),
         "can_upload": can(user, "incidents.add_evidence", incident)
         and (incident.reported_by_id == user.pk or can(user, "incidents.view_evidence", incident)),
-        "follow_up_form": FollowUpForm(owners=_owners(incident.site_id)) if can(user, "incidents.add_followup", incident) else None,
+        "follow_up_form": FollowUpForm(owners=_owners(incident.site_id))
+        if can(user, "incidents.add_followup", incident)
+        else None,
         "affected_form": AffectedForm() if can_change else None,
         "evidence_form": EvidenceForm(),
         "handover_form": HandOverForm(),
@@ -120,7 +128,9 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _back(request: HttpRequest, reference: str, exc: DomainError | None = None):
     if exc is not None:
-        text = "; ".join(m for msgs in exc.errors.values() for m in msgs) if isinstance(exc, InvalidInput) else exc.message
+        text = (
+            "; ".join(m for msgs in exc.errors.values() for m in msgs) if isinstance(exc, InvalidInput) else exc.message
+        )
         messages.error(request, text)
     return redirect("incidents:detail", reference=reference)
 
@@ -131,7 +141,9 @@ def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
     incident = _or_404(queries.get_incident, request.user, reference)
     _need(request, "incidents.change_incident", incident)
     try:
-        services.transition_incident(actor=request.user, incident=incident, to=request.POST.get("to", ""), reason=request.POST.get("reason", ""))
+        services.transition_incident(
+            actor=request.user, incident=incident, to=request.POST.get("to", ""), reason=request.POST.get("reason", "")
+        )
     except (Conflict, InvalidInput) as exc:
         return _back(request, reference, exc)
     return _back(request, reference)
@@ -145,11 +157,17 @@ def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
     owners = list(_owners(incident.site_id))
     form = FollowUpForm(request.POST, owners=owners)
     if not form.is_valid():
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()))
         return _back(request, reference)
     owner = next(u for u in owners if u.pk == form.cleaned_data["owner"])
     try:
-        services.add_follow_up(actor=request.user, incident=incident, action=form.cleaned_data["action"], owner=owner, due_on=form.cleaned_data["due_on"])
+        services.add_follow_up(
+            actor=request.user,
+            incident=incident,
+            action=form.cleaned_data["action"],
+            owner=owner,
+            due_on=form.cleaned_data["due_on"],
+        )
     except InvalidInput as exc:
         return _back(request, reference, exc)
     return _back(request, reference)
@@ -187,12 +205,20 @@ def affected_add(request: HttpRequest, reference: str) -> HttpResponse:
     _need(request, "incidents.change_incident", incident)
     form = AffectedForm(request.POST)
     if not form.is_valid():
-        return _back(request, reference, InvalidInput(dict(form.errors)))
-    person = Person.objects.filter(reference=form.cleaned_data["person"].strip(), site_id__in=site_ids(request.user)).first()
+        return _back(request, reference, InvalidInput({k: [str(m) for m in v] for k, v in form.errors.items()}))
+    person = Person.objects.filter(
+        reference=form.cleaned_data["person"].strip(), site_id__in=site_ids(request.user)
+    ).first()
     if person is None:
         return _back(request, reference, InvalidInput({"person": [_("No such person in your sites.")]}))
     try:
-        services.add_affected_person(actor=request.user, incident=incident, person=person, harm=form.cleaned_data["harm"], note=form.cleaned_data["note"])
+        services.add_affected_person(
+            actor=request.user,
+            incident=incident,
+            person=person,
+            harm=form.cleaned_data["harm"],
+            note=form.cleaned_data["note"],
+        )
     except (InvalidInput, NotFound) as exc:
         return _back(request, reference, exc)
     return _back(request, reference)
@@ -208,7 +234,13 @@ def evidence_upload(request: HttpRequest, reference: str) -> HttpResponse:
         return _back(request, reference, InvalidInput({"file": [_("Choose a file.")]}))
     upload = form.cleaned_data["file"]
     try:
-        services.add_evidence(actor=request.user, incident=incident, file=upload, name=upload.name, description=form.cleaned_data["description"])
+        services.add_evidence(
+            actor=request.user,
+            incident=incident,
+            file=upload,
+            name=upload.name,
+            description=form.cleaned_data["description"],
+        )
     except NotPermitted as exc:
         raise Http404 from exc
     except InvalidInput as exc:
@@ -219,7 +251,7 @@ def evidence_upload(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     ev = _or_404(queries.get_evidence, request.user, pk)
     try:
         fh = services.open_evidence(actor=request.user, evidence=ev)
@@ -239,7 +271,12 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_handover(request: HttpRequest, pk: int) -> HttpResponse:
     ev = _or_404(queries.get_evidence, request.user, pk)
     try:
-        services.hand_over_evidence(actor=request.user, evidence=ev, recipient=request.POST.get("recipient", ""), note=request.POST.get("note", ""))
+        services.hand_over_evidence(
+            actor=request.user,
+            evidence=ev,
+            recipient=request.POST.get("recipient", ""),
+            note=request.POST.get("note", ""),
+        )
     except InvalidInput as exc:
         return _back(request, ev.incident.reference, exc)
     return _back(request, ev.incident.reference)
@@ -266,7 +303,9 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     _need(request, "incidents.view_delivery")
     ids = site_ids(request.user)
     rows = Delivery.objects.filter(alert__site_id__in=ids).select_related("alert", "alert__site")[:200]
-    return render(request, "incidents/deliveries.html", {"rows": rows, "problems": alerts.pending_problem_deliveries(ids).count()})
+    return render(
+        request, "incidents/deliveries.html", {"rows": rows, "problems": alerts.pending_problem_deliveries(ids).count()}
+    )
 
 
 @login_required
@@ -286,7 +325,11 @@ def deliveries_retry(request: HttpRequest) -> HttpResponse:
 def roll_call_list(request: HttpRequest) -> HttpResponse:
     _need(request, "incidents.view_rollcall")
     rows = queries.roll_calls_for(request.user)[:100]
-    return render(request, "incidents/rollcall_list.html", {"rows": rows, "can_start": can(request.user, "incidents.add_rollcall")})
+    return render(
+        request,
+        "incidents/rollcall_list.html",
+        {"rows": rows, "can_start": can(request.user, "incidents.add_rollcall")},
+    )
 
 
 @login_required
@@ -295,7 +338,9 @@ def roll_call_start(request: HttpRequest) -> HttpResponse:
     _need(request, "incidents.add_rollcall")
     sites = list(sites_for(request.user))
     blocks = list(Location.objects.filter(site__in=sites, parent__isnull=True).select_related("site"))
-    form = RollCallForm(request.POST or None, sites=sites, blocks=blocks, initial={"incident": request.GET.get("incident", "")})
+    form = RollCallForm(
+        request.POST or None, sites=sites, blocks=blocks, initial={"incident": request.GET.get("incident", "")}
+    )
     if request.method == "POST" and form.is_valid():
         site = next(s for s in sites if s.pk == form.cleaned_data["site"])
         chosen = [b for b in blocks if b.pk in set(form.cleaned_data["blocks"])]
@@ -388,7 +433,12 @@ def roll_call_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "incidents/rollcall_report.html",
-        {"rc": rc, "counts": rc.report or rollcall.counts(rc), "lists": rollcall.report_lists(rc), "labels": dict(RollCallResult.choices)},
+        {
+            "rc": rc,
+            "counts": rc.report or rollcall.counts(rc),
+            "lists": rollcall.report_lists(rc),
+            "labels": dict(RollCallResult.choices),
+        },
     )
 
 

@@ -45,7 +45,7 @@
   }
   function setNet(online) {
     var el = document.getElementById("net-status");
-    el.textContent = online ? "Online" : "Offline: marks are kept on this phone and sent when the network returns";
+    el.textContent = online ? el.dataset.online : el.dataset.offline;
     el.className = online ? "net" : "net offline";
     root.dataset.online = online ? "1" : "0";
   }
@@ -85,6 +85,7 @@
       .catch(function () {
         var saved = localStorage.getItem(LIST_KEY);
         if (saved && !entries.length) { setEntries(JSON.parse(saved)); }
+        if (!entries.length) { setTimeout(loadEntries, 2000); }  // the server was busy: try again
       });
   }
 
@@ -208,9 +209,10 @@
       mark(b.closest("li").dataset.ref, b.dataset.result);
     });
   }
-  [search, unitSelect, onlyUnchecked].forEach(function (el) {
-    if (el) { el.addEventListener("input", render); el.addEventListener("change", render); }
-  });
+  // Typing re-renders on "input" only: a "change" fired when the search box loses focus
+  // would rebuild the list under the finger and swallow the tap on a result button.
+  if (search) { search.addEventListener("input", render); }
+  [unitSelect, onlyUnchecked].forEach(function (el) { if (el) { el.addEventListener("change", render); } });
   window.addEventListener("online", function () { setNet(true); flush(); });
   window.addEventListener("offline", function () { setNet(false); });
   setNet(navigator.onLine !== false);

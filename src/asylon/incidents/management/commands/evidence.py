@@ -24,9 +24,13 @@ class Command(BaseCommand):
             checked, problems = evidence.verify_all(progress=lambda: progress.advance(task))
         for p in problems:
             extra = f" (now sha256 {p.found})" if p.found else ""
-            self.stdout.write(f"{p.problem.upper()}: evidence {p.evidence_id} of {p.incident} {p.name!r} sha256 {p.sha256}{extra}")
+            self.stdout.write(
+                f"{p.problem.upper()}: evidence {p.evidence_id} of {p.incident} {p.name!r} sha256 {p.sha256}{extra}"
+            )
             if not no_record:
-                services.record_integrity_failure(evidence=Evidence.objects.get(pk=p.evidence_id), problem=p.problem, found=p.found)
+                services.record_integrity_failure(
+                    evidence=Evidence.objects.get(pk=p.evidence_id), problem=p.problem, found=p.found
+                )
         self.stdout.write(f"{checked} evidence files checked, {len(problems)} problems.")
         if problems:
             raise CommandError(f"{len(problems)} evidence files changed or missing.")

@@ -89,7 +89,8 @@ MATRIX: dict[str, Entry] = {
     "api:GET /api/v1/households/{reference}": Entry(
         having("registry.view_household"), params={"reference": "household.reference"}
     ),
-    "api:GET /api/v1/persons": Entry(VIEW_REGISTER),
+    # Partners list only the persons shared with their country (D3): an empty list otherwise.
+    "api:GET /api/v1/persons": Entry(VIEW_REGISTER | having("movements.read_shared_cases")),
     "api:GET /api/v1/persons/{reference}": Entry(VIEW_REGISTER, params={"reference": "person.reference"}),
     "api:PATCH /api/v1/persons/{reference}": Entry(
         having("registry.change_person"),

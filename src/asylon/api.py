@@ -23,6 +23,7 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 def _mount() -> None:
     from asylon.incidents.api import router as incidents_router
+    from asylon.movements.api import router as movements_router
     from asylon.registry.api import router as registry_router
     from asylon.reports.api import router as reports_router
     from asylon.status.api import router as status_router
@@ -31,6 +32,7 @@ def _mount() -> None:
     api.add_router("/", status_router)
     api.add_router("/", reports_router)
     api.add_router("/", incidents_router)
+    api.add_router("/", movements_router)
 
 
 _mount()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("asylon.accounts.urls")),
     path("audit/", include("asylon.audit.urls")),
     path("incidents/", include("asylon.incidents.urls")),
+    path("movements/", include("asylon.movements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

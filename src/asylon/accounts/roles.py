@@ -76,6 +76,25 @@ INCIDENTS_PROTECTION = INCIDENTS_FIELD | {
     "incidents.receive_alerts",
     "incidents.view_delivery",
 }
+# Movements and data sharing (issue 5). Protection officers keep risk profiles, reference
+# data and recipients, and decide movements; resettlement officers request and carry out
+# departures to third countries (the gate still runs); partners read what is shared (D3).
+MOVEMENTS_PROTECTION = {
+    "movements.view_movement",
+    "movements.add_movement",
+    "movements.approve_movement",
+    "movements.carry_out_movement",
+    "movements.approve_chain",
+    "movements.record_voluntariness",
+    "movements.view_risk_profile",
+    "movements.manage_risk_profile",
+    "movements.manage_reference_data",
+    "movements.view_recipient",
+    "movements.manage_recipients",
+    "movements.release_personal_data",
+    "movements.view_disclosure",
+}
+MOVEMENTS_RESETTLEMENT = {"movements.view_movement", "movements.request_departure", "movements.view_recipient"}
 
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -96,19 +115,26 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | GROUP_ACTS
     | INTERNAL_STATISTICS
     | SITREP
-    | INCIDENTS_PROTECTION,
+    | INCIDENTS_PROTECTION
+    | MOVEMENTS_PROTECTION,
     Role.RSD_OFFICER: READ_REGISTER
-    | {"registry.view_sensitive", "status.view_groupdeclaration", "status.view_sitedesignationact"}
+    | {
+        "registry.view_sensitive",
+        "status.view_groupdeclaration",
+        "status.view_sitedesignationact",
+        "incidents.view_incident",
+        "movements.view_risk_profile",
+    }
     | READ_STATUS
     | RSD_WORK
-    | INTERNAL_STATISTICS
-    | {"incidents.view_incident"},
+    | INTERNAL_STATISTICS,
     Role.RESETTLEMENT_OFFICER: READ_REGISTER
     | READ_STATUS
     | {"status.add_statusentry", "incidents.view_incident"}
-    | INTERNAL_STATISTICS,
+    | INTERNAL_STATISTICS
+    | MOVEMENTS_RESETTLEMENT,
     Role.FIELD_MONITOR: READ_REGISTER | INCIDENTS_FIELD,
-    Role.PARTNER: set(),
+    Role.PARTNER: {"movements.read_shared_cases"},
     Role.STATISTICS_VIEWER: STATISTICS,
     Role.ADMINISTRATOR: READ_REGISTER
     | {
@@ -122,6 +148,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "status.change_rsdsitesettings",
         "status.view_sitedesignationact",
         "incidents.view_delivery",
+        "movements.view_recipient",
+        "movements.view_disclosure",
     }
     | READ_STATUS
     | INTERNAL_STATISTICS

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from asylon.accounts.scope import ensure, site_ids
 from asylon.core.errors import InvalidInput
+from asylon.movements.sharing import guard_read
 
 from . import queries, services
 from .models import Location, Person, Site
@@ -234,7 +235,8 @@ def get_household(request: HttpRequest, reference: str):
 
 @router.get("/persons", response=PersonPage)
 def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
-    ensure(request.user, "registry.view_person")
+    if not request.user.has_perm("movements.read_shared_cases"):  # partners: only what is shared (D3)
+        ensure(request.user, "registry.view_person")
     site = _site(request.user, filters.site) if filters.site else None
     f = queries.PersonFilters(
         site=site.pk if site else None,
@@ -251,12 +253,14 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
         .prefetch_related("specific_needs", "memberships__household")
     )
     rows, next_cursor = queries.page_after(qs, filters.cursor, filters.limit)
+    guard_read(request.user, rows, fields=PersonOut.model_fields, channel="api:GET /persons")
     return {"items": [person_out(request.user, p) for p in rows], "next_cursor": next_cursor}
 
 
 @router.get("/persons/{reference}", response=PersonOut)
 def get_person(request: HttpRequest, reference: str):
     person = queries.get_person(request.user, reference)
+    guard_read(request.user, [person], fields=PersonOut.model_fields, channel="api:GET /persons/{reference}")
     return person_out(request.user, person, with_sensitive=True)
 
 

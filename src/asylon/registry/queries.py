@@ -31,9 +31,12 @@ def sites_for(actor) -> QuerySet[Site]:
 
 
 def persons_for(actor) -> QuerySet[Person]:
-    """Every person the actor may see. Partners see only persons shared with them (issue 7)."""
+    """Every person the actor may see. Partners see only persons shared with them (D3);
+    whoever returns their data must pass it through `movements.sharing.guard_read`."""
     if not actor.has_perm("registry.view_person"):
-        return Person.objects.none()
+        from asylon.movements.sharing import shared_persons_for
+
+        return Person.objects.filter(pk__in=shared_persons_for(actor))
     return Person.objects.filter(site_id__in=site_ids(actor))
 
 

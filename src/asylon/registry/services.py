@@ -299,6 +299,12 @@ def change_presence(
 ) -> Person:
     """A person leaving, dying, going missing or coming back is a change of presence, never a deletion."""
     ensure(actor, "registry.change_person", person)
+    return apply_presence(actor=actor, person=person, presence=presence, reason=reason, action=action)
+
+
+def apply_presence(*, actor, person: Person, presence: str, reason: str, action: str) -> Person:
+    """`change_presence` without its permission check, for another app's service that has
+    checked its own (e.g. movements recording a departure). Call inside that transaction."""
     if presence not in Presence.values:
         raise InvalidInput({"presence": [_("Unknown presence %(v)r.") % {"v": presence}]})
     person = Person.objects.select_for_update().get(pk=person.pk)

@@ -11,12 +11,30 @@ from django.views.decorators.http import require_http_methods
 from asylon.accounts.scope import can, ensure
 from asylon.core.errors import InvalidInput, NotFound, NotPermitted
 from asylon.core.views import attach_errors
+from asylon.movements.sharing import guard_read
 
 from . import queries, services
 from .forms import CorrectionForm, HouseholdForm, MemberFormSet, PersonFilterForm
 from .models import Location
 
 PAGE_SIZE = 50
+# What the person page shows to a partner (sensitive fields are never shown to partners).
+PERSON_PAGE_FIELDS = (
+    "reference",
+    "full_name",
+    "full_name_original",
+    "site",
+    "unit",
+    "household",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "country_of_origin",
+    "languages",
+    "registered_on",
+    "presence",
+    "specific_needs",
+)
 
 
 def _get_or_404(fn, *args):
@@ -51,6 +69,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, reference: str) -> HttpResponse:
     person = _get_or_404(queries.get_person, request.user, reference)
+    guard_read(request.user, [person], fields=PERSON_PAGE_FIELDS, channel="page:registry:person_detail")
     return render(
         request,
         "registry/person_detail.html",

@@ -1,0 +1,354 @@
+"""The movements API: requests, transitions, group requests, risk profiles.
+
+A safeguard refusal answers 409 with {"code", "rule", "legal_basis", "detail"} plus, for a
+movement, its reference, its state and every block. Movements are addressed by reference.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from asylon.accounts.scope import site_ids
+from asylon.core.errors import InvalidInput
+from asylon.registry import queries as registry_queries
+from asylon.registry.models import Location, Person, Site
+
+from . import queries, services
+from .models import Movement
+from .transitions import allowed_actions
+
+router = Router(tags=["movements"])
+
+
+class MovementIn(Schema):
+    person: str = Field(description="Person reference")
+    kind: str
+    destination_country: str = Field("", description="ISO 3166-1 alpha-2")
+    destination_site: str | None = Field(None, description="Site code, for an internal transfer")
+    requesting_state: str = Field("", description="ISO alpha-2; required for an extradition request")
+    legal_reference: str = ""
+    court_reference: str = ""
+    note: str = ""
+
+
+class ReasonOut(Schema):
+    rule: str
+    legal_basis: str
+    detail: str
+
+
+class GateOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    allowed: bool
+    applied: bool
+    gated: bool
+    blocks: list[ReasonOut]
+    warnings: list[ReasonOut]
+    reason: str
+    actor: str | None
+    at: datetime
+
+
+class MovementOut(Schema):
+    reference: str
+    person: str
+    site: str
+    kind: str
+    destination_country: str
+    destination_site: str | None
+    requesting_state: str
+    legal_reference: str
+    court_reference: str
+    state: str
+    state_since: datetime
+    group_request: str | None
+    allowed_actions: list[str]
+    gate_results: list[GateOut]
+
+
+class MovementPage(Schema):
+    items: list[MovementOut]
+    next_cursor: str | None
+
+
+class TransitionIn(Schema):
+    action: str = Field(description="approve, refuse, carry_out or cancel")
+    reason: str = ""
+
+
+class GroupIn(Schema):
+    site: str
+    kind: str
+    description: str
+    block: int | None = Field(None, description="Id of a block of the site: all its residents")
+    persons: list[str] | None = Field(None, description="Person references, instead of a block")
+    destination_country: str = ""
+    destination_site: str | None = None
+    requesting_state: str = ""
+    legal_reference: str = ""
+    court_reference: str = ""
+
+
+class AnswerOut(Schema):
+    person: str
+    movement: str
+    reasons: list[ReasonOut]
+
+
+class GroupOut(Schema):
+    reference: str
+    site: str
+    kind: str
+    description: str
+    destination_country: str
+    requesting_state: str
+    allowed_count: int
+    refused_count: int
+    may_go: list[AnswerOut]
+    may_not_go: list[AnswerOut]
+
+
+class MovementFilterIn(Schema):
+    state: str | None = None
+    kind: str | None = None
+    person: str | None = None
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=500)
+
+
+class RiskCountryIn(Schema):
+    country: str
+    kind: str = Field(description="PERSECUTION, TORTURE or ILL_TREATMENT")
+    reason: str
+
+
+class RiskAssessmentIn(Schema):
+    country: str
+    finds_no_substantial_grounds: bool
+    finds_no_real_risk: bool
+    country_information: str
+    signed_on: date | None = None
+
+
+class RiskRowOut(Schema):
+    id: int
+    country: str
+    kind: str
+    reason: str
+    added_on: date
+    added_by: str
+
+
+class AssessmentOut(Schema):
+    country: str
+    finds_no_substantial_grounds: bool
+    finds_no_real_risk: bool
+    country_information: str
+    signed_by: str
+    signed_on: date
+
+
+class RiskProfileOut(Schema):
+    person: str
+    implicit: list[str]
+    risk_countries: list[RiskRowOut]
+    assessments: list[AssessmentOut]
+
+
+def _site(actor, code: str | None, field: str = "site") -> Site | None:
+    if not code:
+        return None
+    site = Site.objects.filter(code=code).first()
+    if site is None:
+        raise InvalidInput({field: [f"Unknown site {code!r}."]})
+    return site
+
+
+def movement_out(actor, movement: Movement) -> dict:
+    return {
+        "reference": movement.reference,
+        "person": movement.person.reference,
+        "site": movement.site.code,
+        "kind": movement.kind,
+        "destination_country": movement.destination_country.code or "",
+        "destination_site": movement.destination_site.code if movement.destination_site else None,
+        "requesting_state": movement.requesting_state.code or "",
+        "legal_reference": movement.legal_reference,
+        "court_reference": movement.court_reference,
+        "state": movement.state,
+        "state_since": movement.state_since,
+        "group_request": movement.group_request.reference if movement.group_request else None,
+        "allowed_actions": [a for a in allowed_actions(movement.state) if services.may_act(actor, movement, a)],
+        "gate_results": [
+            {
+                "action": g.action,
+                "from_state": g.from_state,
+                "to_state": g.to_state,
+                "allowed": g.allowed,
+                "applied": g.applied,
+                "gated": g.gated,
+                "blocks": g.blocks,
+                "warnings": g.warnings,
+                "reason": g.reason,
+                "actor": g.actor.get_username() if g.actor else None,
+                "at": g.at,
+            }
+            for g in queries.gate_results(movement)
+        ],
+    }
+
+
+def group_out(group) -> dict:
+    rows = queries.group_answer(group)
+    return {
+        "reference": group.reference,
+        "site": group.site.code,
+        "kind": group.kind,
+        "description": group.description,
+        "destination_country": group.destination_country.code or "",
+        "requesting_state": group.requesting_state.code or "",
+        "allowed_count": group.allowed_count,
+        "refused_count": group.refused_count,
+        "may_go": [
+            {"person": r.movement.person.reference, "movement": r.movement.reference, "reasons": []}
+            for r in rows
+            if r.allowed
+        ],
+        "may_not_go": [
+            {"person": r.movement.person.reference, "movement": r.movement.reference, "reasons": r.blocks}
+            for r in rows
+            if not r.allowed
+        ],
+    }
+
+
+@router.post("/movements", response={201: MovementOut})
+def request_movement(request: HttpRequest, payload: MovementIn):
+    person = registry_queries.get_person(request.user, payload.person)
+    movement = services.request_movement(
+        actor=request.user,
+        person=person,
+        kind=payload.kind,
+        destination_country=payload.destination_country,
+        destination_site=_site(request.user, payload.destination_site, "destination_site"),
+        requesting_state=payload.requesting_state,
+        legal_reference=payload.legal_reference,
+        court_reference=payload.court_reference,
+        note=payload.note,
+    )
+    return Status(201, movement_out(request.user, queries.get_movement(request.user, movement.reference)))
+
+
+@router.get("/movements", response=MovementPage)
+def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
+    qs = queries.movements_for(request.user).select_related("group_request")
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.person:
+        qs = qs.filter(person__reference=filters.person)
+    rows, next_cursor = registry_queries.page_after(qs, filters.cursor, filters.limit)
+    return {"items": [movement_out(request.user, m) for m in rows], "next_cursor": next_cursor}
+
+
+@router.post("/movements/group", response={201: GroupOut})
+def request_group(request: HttpRequest, payload: GroupIn):
+    site = _site(request.user, payload.site)
+    if site is None or site.pk not in site_ids(request.user):
+        raise InvalidInput({"site": [f"Unknown site {payload.site!r}."]})
+    block = None
+    if payload.block is not None:
+        block = Location.objects.filter(pk=payload.block, site=site, parent__isnull=True).first()
+        if block is None:
+            raise InvalidInput({"block": [f"No block {payload.block} in site {site.code}."]})
+    persons: list[Person] | None = None
+    if payload.persons is not None:
+        persons = [registry_queries.get_person(request.user, ref) for ref in payload.persons]
+    group = services.request_group_movement(
+        actor=request.user,
+        site=site,
+        kind=payload.kind,
+        description=payload.description,
+        block=block,
+        persons=persons,
+        destination_country=payload.destination_country,
+        destination_site=_site(request.user, payload.destination_site, "destination_site"),
+        requesting_state=payload.requesting_state,
+        legal_reference=payload.legal_reference,
+        court_reference=payload.court_reference,
+    )
+    return Status(201, group_out(group))
+
+
+@router.get("/movements/group/{reference}", response=GroupOut)
+def get_group(request: HttpRequest, reference: str):
+    return group_out(queries.get_group(request.user, reference))
+
+
+@router.get("/movements/{reference}", response=MovementOut)
+def get_movement(request: HttpRequest, reference: str):
+    return movement_out(request.user, queries.get_movement(request.user, reference))
+
+
+@router.post("/movements/{reference}/transitions", response=MovementOut)
+def transition(request: HttpRequest, reference: str, payload: TransitionIn):
+    movement = queries.get_movement(request.user, reference)
+    services.transition_movement(actor=request.user, movement=movement, action=payload.action, reason=payload.reason)
+    return movement_out(request.user, queries.get_movement(request.user, reference))
+
+
+def profile_out(profile) -> dict:
+    return {
+        "person": profile.person.reference,
+        "implicit": [code for code, _why in profile.implicit],
+        "risk_countries": [
+            {
+                "id": r.pk,
+                "country": r.country.code,
+                "kind": r.kind,
+                "reason": r.reason,
+                "added_on": r.added_on,
+                "added_by": r.added_by.get_username(),
+            }
+            for r in profile.risks
+        ],
+        "assessments": [
+            {
+                "country": a.country.code,
+                "finds_no_substantial_grounds": a.finds_no_substantial_grounds,
+                "finds_no_real_risk": a.finds_no_real_risk,
+                "country_information": a.country_information,
+                "signed_by": a.signed_by.get_username(),
+                "signed_on": a.signed_on,
+            }
+            for a in profile.assessments
+        ],
+    }
+
+
+@router.get("/persons/{reference}/risk-profile", response=RiskProfileOut)
+def get_risk_profile(request: HttpRequest, reference: str):
+    person = registry_queries.get_person(request.user, reference)
+    return profile_out(queries.risk_profile(request.user, person))
+
+
+@router.post("/persons/{reference}/risk-countries", response={201: RiskProfileOut})
+def add_risk_country(request: HttpRequest, reference: str, payload: RiskCountryIn):
+    person = registry_queries.get_person(request.user, reference)
+    services.add_risk_country(
+        actor=request.user, person=person, country=payload.country, kind=payload.kind, reason=payload.reason
+    )
+    return Status(201, profile_out(queries.risk_profile(request.user, person)))
+
+
+@router.post("/persons/{reference}/risk-assessments", response={201: RiskProfileOut})
+def add_risk_assessment(request: HttpRequest, reference: str, payload: RiskAssessmentIn):
+    person = registry_queries.get_person(request.user, reference)
+    services.record_risk_assessment(actor=request.user, person=person, **payload.dict())
+    return Status(201, profile_out(queries.risk_profile(request.user, person)))

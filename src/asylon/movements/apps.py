@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MovementsConfig(AppConfig):
+    name = "asylon.movements"
+    label = "movements"
+    verbose_name = "Movements and data sharing"

@@ -1,0 +1,172 @@
+"""Reads of movements, risk profiles and recipients, scoped to the actor's sites and role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from asylon.accounts.scope import ensure, site_ids
+from asylon.core.dates import today
+from asylon.core.errors import NotFound
+from asylon.registry.models import Person
+
+from .models import (
+    Art332Determination,
+    ChainAssessmentRecord,
+    CountryAuthority,
+    Disclosure,
+    GateResult,
+    GroupRequest,
+    Movement,
+    OnwardReturnPolicy,
+    Recipient,
+    RiskAssessment,
+    RiskCountry,
+    VoluntarinessRecord,
+)
+
+
+def movements_for(actor) -> QuerySet[Movement]:
+    if not actor.has_perm("movements.view_movement"):
+        return Movement.objects.none()
+    return Movement.objects.filter(site_id__in=site_ids(actor)).select_related("site", "person", "destination_site")
+
+
+def get_movement(actor, reference: str) -> Movement:
+    movement = movements_for(actor).filter(reference=reference).first()
+    if movement is None:
+        raise NotFound("No such movement.")
+    return movement
+
+
+def gate_results(movement: Movement) -> list[GateResult]:
+    return list(movement.gate_results.select_related("actor").order_by("pk"))
+
+
+def latest_gate(movement: Movement) -> GateResult | None:
+    return movement.gate_results.order_by("-pk").first()
+
+
+def groups_for(actor) -> QuerySet[GroupRequest]:
+    if not actor.has_perm("movements.view_movement"):
+        return GroupRequest.objects.none()
+    return GroupRequest.objects.filter(site_id__in=site_ids(actor)).select_related("site", "block")
+
+
+def get_group(actor, reference: str) -> GroupRequest:
+    group = groups_for(actor).filter(reference=reference).first()
+    if group is None:
+        raise NotFound("No such group request.")
+    return group
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    movement: Movement
+    allowed: bool
+    blocks: list[dict]
+    warnings: list[dict]
+
+
+def group_answer(group: GroupRequest) -> list[AnswerRow]:
+    """Who may go and who may not, and why: the first assessment of each person."""
+    movements = list(group.movements.select_related("person").order_by("person__reference"))
+    first: dict[int, GateResult] = {}
+    for g in GateResult.objects.filter(movement__group_request=group, action="assess").order_by("pk"):
+        first.setdefault(g.movement_id, g)
+    return [
+        AnswerRow(m, first[m.pk].allowed, first[m.pk].blocks, first[m.pk].warnings) for m in movements if m.pk in first
+    ]
+
+
+@dataclass
+class RiskProfile:
+    person: Person
+    implicit: list[tuple[str, str]]  # (country code, why)
+    risks: list[RiskCountry] = field(default_factory=list)
+    withdrawn: list[RiskCountry] = field(default_factory=list)
+    assessments: list[RiskAssessment] = field(default_factory=list)
+    determinations: list[Art332Determination] = field(default_factory=list)
+    chain_assessments: list[ChainAssessmentRecord] = field(default_factory=list)
+    voluntariness: list[VoluntarinessRecord] = field(default_factory=list)
+
+
+def risk_profile(actor, person: Person) -> RiskProfile:
+    ensure(actor, "movements.view_risk_profile", person)
+    implicit = []
+    if person.country_of_origin:
+        implicit.append((person.country_of_origin.code, "country of origin"))
+    if person.nationality and person.nationality != person.country_of_origin:
+        implicit.append((person.nationality.code, "nationality"))
+    rows = list(RiskCountry.objects.filter(person=person).select_related("added_by", "withdrawn_by"))
+    return RiskProfile(
+        person=person,
+        implicit=implicit,
+        risks=[r for r in rows if r.withdrawn_on is None],
+        withdrawn=[r for r in rows if r.withdrawn_on is not None],
+        assessments=list(RiskAssessment.objects.filter(person=person).select_related("signed_by").order_by("-pk")),
+        determinations=list(Art332Determination.objects.filter(person=person).order_by("-pk")),
+        chain_assessments=list(
+            ChainAssessmentRecord.objects.filter(person=person, withdrawn_at__isnull=True)
+            .prefetch_related("approvals__approver")
+            .order_by("-pk")
+        ),
+        voluntariness=list(VoluntarinessRecord.objects.filter(person=person).order_by("-pk")),
+    )
+
+
+def get_risk(actor, person: Person, pk: int) -> RiskCountry:
+    ensure(actor, "movements.view_risk_profile", person)
+    risk = RiskCountry.objects.filter(person=person, pk=pk).first()
+    if risk is None:
+        raise NotFound("No such risk.")
+    return risk
+
+
+def get_chain_assessment(actor, person: Person, pk: int) -> ChainAssessmentRecord:
+    ensure(actor, "movements.view_risk_profile", person)
+    record = ChainAssessmentRecord.objects.filter(person=person, pk=pk).first()
+    if record is None:
+        raise NotFound("No such assessment.")
+    return record
+
+
+def recipients_for(actor) -> QuerySet[Recipient]:
+    """Recipients are reference data of the whole operation (not of a site)."""
+    if not actor.has_perm("movements.view_recipient"):
+        return Recipient.objects.none()
+    return Recipient.objects.select_related("acts_for").prefetch_related("agreements", "users")
+
+
+def get_recipient(actor, pk: int) -> Recipient:
+    recipient = recipients_for(actor).filter(pk=pk).first()
+    if recipient is None:
+        raise NotFound("No such recipient.")
+    return recipient
+
+
+def disclosures_for(actor) -> QuerySet[Disclosure]:
+    if not actor.has_perm("movements.view_disclosure"):
+        return Disclosure.objects.none()
+    return Disclosure.objects.select_related("recipient", "actor")
+
+
+def onward_policies(actor, on: date | None = None) -> QuerySet[OnwardReturnPolicy]:
+    if not actor.has_perm("movements.view_risk_profile"):
+        return OnwardReturnPolicy.objects.none()
+    qs = OnwardReturnPolicy.objects.all()
+    if on:
+        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
+    return qs
+
+
+def country_authorities(actor) -> QuerySet[CountryAuthority]:
+    if not actor.has_perm("movements.view_risk_profile"):
+        return CountryAuthority.objects.none()
+    return CountryAuthority.objects.all()
+
+
+def today_or(on: date | None) -> date:
+    return on or today()

@@ -96,7 +96,8 @@ def test_every_api_path_is_in_the_schema():
 
 
 @pytest.fixture
-def world(site_a, site_b, make_user):
+def world(site_a, site_b, make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the world stores evidence files
     return build_world(site_a, site_b, make_user)
 
 
@@ -146,7 +147,9 @@ def walk_matrix(role: str, world) -> tuple[list[str], dict[str, str]]:
         expected = "allow" if role in entry.allow else "deny"
         if got != expected:
             problems.append(f"{key}: expected {expected}, got {got} ({response.status_code})")
-        bodies[key] = response.content.decode(errors="replace")
+        # Reading a streamed response to its end also closes it (and its file).
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        bodies[key] = content.decode(errors="replace")
     return problems, bodies
 
 

@@ -115,7 +115,8 @@ def test_timeline_filters_and_create_page(client, report, monitor, officer, unit
         },
     )
     assert created.status_code == 302 and created["Location"].endswith("/incidents/AAA-I-000003/")
-    assert client.get("/incidents/follow-ups/").status_code == 200
+    assert client.get("/incidents/follow-ups/").status_code == 404  # open follow-ups: protection roles
+    assert sign_in(client, officer).get("/incidents/follow-ups/").status_code == 200
 
 
 def test_api_create_list_and_transition(client, officer, monitor):

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from asylon.accounts.scope import site_ids
+from asylon.accounts.scope import ensure, site_ids
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.registry.models import Location, Site
 
@@ -176,6 +176,7 @@ def incident_out(actor, i: Incident) -> dict:
 
 @router.post("/incidents", response={201: IncidentOut})
 def create_incident(request: HttpRequest, payload: IncidentIn):
+    ensure(request.user, "incidents.add_incident")
     site = _site(request.user, payload.site)
     data = payload.dict()
     data.pop("site")
@@ -200,6 +201,7 @@ def list_incidents(
     offset: int = 0,
     limit: int = Query(50, ge=1, le=500),  # type: ignore[type-arg]
 ):
+    ensure(request.user, "incidents.view_incident")
     f = queries.IncidentFilters(
         site=_site(request.user, site).pk if site else None,
         kind=kind,
@@ -221,6 +223,7 @@ def get_incident(request: HttpRequest, reference: str):
 @router.post("/incidents/{reference}/transitions", response=IncidentOut)
 def transition(request: HttpRequest, reference: str, payload: TransitionIn):
     incident = queries.get_incident(request.user, reference)
+    ensure(request.user, "incidents.change_incident", incident)
     services.transition_incident(actor=request.user, incident=incident, to=payload.to, reason=payload.reason)
     return incident_out(request.user, queries.get_incident(request.user, reference))
 
@@ -240,6 +243,7 @@ def follow_up_out(f) -> dict:
 @router.post("/incidents/{reference}/follow-ups", response={201: FollowUpOut})
 def add_follow_up(request: HttpRequest, reference: str, payload: FollowUpIn):
     incident = queries.get_incident(request.user, reference)
+    ensure(request.user, "incidents.add_followup", incident)
     owner = get_user_model().objects.filter(username=payload.owner).first()
     f = services.add_follow_up(
         actor=request.user, incident=incident, action=payload.action, owner=owner, due_on=payload.due_on
@@ -249,6 +253,7 @@ def add_follow_up(request: HttpRequest, reference: str, payload: FollowUpIn):
 
 @router.get("/follow-ups", response=list[FollowUpOut])
 def open_follow_ups(request: HttpRequest, site: str | None = None):
+    ensure(request.user, "incidents.view_followup")
     return [
         follow_up_out(f) for f in queries.open_follow_ups(request.user, _site(request.user, site).pk if site else None)
     ]
@@ -278,6 +283,7 @@ def roll_call_out(rc) -> dict:
 
 @router.post("/roll-calls", response={201: RollCallOut})
 def start_roll_call(request: HttpRequest, payload: RollCallIn):
+    ensure(request.user, "incidents.add_rollcall")
     site = _site(request.user, payload.site)
     blocks = list(Location.objects.filter(pk__in=payload.blocks, site=site, parent__isnull=True))
     if len(blocks) != len(set(payload.blocks)):
@@ -300,6 +306,7 @@ def roll_call_counts(request: HttpRequest, pk: int):
 @router.post("/roll-calls/{pk}/marks", response=MarksOut)
 def roll_call_marks(request: HttpRequest, pk: int, payload: MarksIn):
     rc = queries.get_roll_call(request.user, pk)
+    ensure(request.user, "incidents.mark_rollcall", rc)
     marks, rejected = rollcall.parse_marks([m.dict() for m in payload.marks])
     results = rollcall.mark_persons(actor=request.user, roll_call=rc, marks=marks)
     return {"results": results + rejected, "counts": rollcall.counts(rc)}
@@ -308,5 +315,6 @@ def roll_call_marks(request: HttpRequest, pk: int, payload: MarksIn):
 @router.post("/roll-calls/{pk}/close", response=RollCallOut)
 def close_roll_call(request: HttpRequest, pk: int):
     rc = queries.get_roll_call(request.user, pk)
+    ensure(request.user, "incidents.close_rollcall", rc)
     rollcall.close_roll_call(actor=request.user, roll_call=rc)
     return roll_call_out(queries.get_roll_call(request.user, pk))

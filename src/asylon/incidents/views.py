@@ -191,6 +191,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
+    _need(request, "incidents.view_followup")
     rows = queries.open_follow_ups(request.user)
     by_site: dict[str, list] = {}
     for f in rows:
@@ -397,6 +398,7 @@ def roll_call_counts(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def roll_call_marks(request: HttpRequest, pk: int) -> JsonResponse:
     rc = _or_404(queries.get_roll_call, request.user, pk)
+    _need(request, "incidents.mark_rollcall", rc)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
@@ -442,9 +444,14 @@ def roll_call_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
 @require_GET
 def roll_call_service_worker(request: HttpRequest) -> HttpResponse:
-    """The offline worker, served from the roll-call path so that its scope covers the marking pages."""
+    """The offline worker, served from the roll-call path so that its scope covers the marking pages.
+
+    Only the roles that mark roll calls get it (the browser fetches it with the session cookie).
+    """
+    _need(request, "incidents.view_rollcall")
     response = HttpResponse((STATIC_DIR / "rollcall-sw.js").read_bytes(), content_type="application/javascript")
     response["Service-Worker-Allowed"] = "/incidents/roll-calls/"
     response["Cache-Control"] = "no-cache"

@@ -61,8 +61,8 @@ def test_every_extracted_string_is_translated(extracted, lang):
     po = catalogue(lang)
     done = {(e.msgctxt, e.msgid): e for e in po if e.translated() and not e.obsolete}
     missing = [e.msgid for e in extracted if (e.msgctxt, e.msgid) not in done]
-    assert not missing, (
-        f"{len(missing)} strings have no {lang} translation (see docs/i18n.md): " + "; ".join(missing[:20])
+    assert not missing, f"{len(missing)} strings have no {lang} translation (see docs/i18n.md): " + "; ".join(
+        missing[:20]
     )
 
 

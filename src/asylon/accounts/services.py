@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -136,7 +137,7 @@ def update_preferences(*, actor, **values: str) -> User:
     user = User.objects.select_for_update().get(pk=actor.pk)
     errors: dict[str, list[str]] = {}
     for name, value in values.items():
-        field = User._meta.get_field(name)
+        field: Any = User._meta.get_field(name)
         allowed = {str(v) for v, _label in field.choices or ()} | ({""} if field.blank else set())
         if value not in allowed:
             errors[name] = [_("Choose one of the offered values.")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from base64 import b32encode
+from typing import Any
 
 import django_otp
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
@@ -103,7 +105,7 @@ def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     """The user's own language, digits and calendar."""
-    user = request.user
+    user: Any = request.user
     initial = {"language": user.language, "digits": user.digits, "calendar": user.calendar}
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -114,6 +116,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             response = redirect("accounts:preferences")
             _set_language_cookie(response, form.cleaned_data["language"])
+            if form.cleaned_data["language"]:  # say it in the language just chosen
+                translation.activate(form.cleaned_data["language"])
             messages.success(request, _("Your preferences are saved."))
             return response
     return render(request, "accounts/preferences.html", {"form": form, "today": dates.today()})

@@ -41,12 +41,13 @@ class Preferences:
     calendar: str = Calendar.GREGORIAN
 
 
-_current: contextvars.ContextVar[Preferences] = contextvars.ContextVar("asylon_preferences", default=Preferences())
+_DEFAULT = Preferences()
+_current: contextvars.ContextVar[Preferences | None] = contextvars.ContextVar("asylon_preferences", default=None)
 
 # The digits a language writes by default. Arabic: Arabic-Indic digits, as in Iraq and the
 # Mashriq (a Maghreb operation would choose Western digits in the preferences).
 LANGUAGE_DIGITS = {"fa": Digits.PERSIAN, "ar": Digits.ARABIC}
-_ZERO = {Digits.PERSIAN: 0x06F0, Digits.ARABIC: 0x0660}
+_ZERO: dict[str, int] = {Digits.PERSIAN.value: 0x06F0, Digits.ARABIC.value: 0x0660}
 
 
 def activate(preferences: Preferences) -> contextvars.Token:
@@ -58,7 +59,7 @@ def deactivate(token: contextvars.Token) -> None:
 
 
 def current() -> Preferences:
-    return _current.get()
+    return _current.get() or _DEFAULT
 
 
 def digit_system(preferences: Preferences | None = None) -> str:
@@ -151,7 +152,7 @@ _PARTIAL = {"MONTH": "%Y-%m", "YEAR": "%Y"}
 
 
 def format_date(value: date | datetime | None, precision: str = "", with_time: bool = False) -> str:
-    """A date in the user's calendar and digits, year first (1392-01-01, 2013-03-21)."""
+    """A date in the user's calendar and digits, year first (2013-03-21, ۱۳۹۲/۰۱/۰۱)."""
     if value is None or value == "":
         return ""
     time = ""
@@ -167,4 +168,10 @@ def format_date(value: date | datetime | None, precision: str = "", with_time: b
         text = f"{jy:04d}-{jm:02d}-{jd:02d}"
     else:
         text = value.isoformat()
-    return to_digits(text + time)
+    system = digit_system()
+    if system != Digits.LATIN:
+        # "/" keeps the parts of a date in one left-to-right run inside right-to-left text (the
+        # bidi algorithm joins Arabic-Indic digits across "/", not across "-"), and is how
+        # Persian and Arabic write numeric dates (۱۳۹۲/۰۱/۰۱).
+        text = text.replace("-", "/")
+    return to_digits(text + time, system)

@@ -4,25 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='calendar',
-            field=models.CharField(choices=[('gregorian', 'Gregorian'), ('persian', 'Solar Hijri (Iranian)')], default='gregorian', max_length=10, verbose_name='calendar'),
+            model_name="user",
+            name="calendar",
+            field=models.CharField(
+                choices=[("gregorian", "Gregorian"), ("persian", "Solar Hijri (Iranian)")],
+                default="gregorian",
+                max_length=10,
+                verbose_name="calendar",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='digits',
-            field=models.CharField(choices=[('auto', 'as usual for the language'), ('latn', '0123456789 (Western)'), ('arabext', '۰۱۲۳۴۵۶۷۸۹ (Persian)'), ('arab', '٠١٢٣٤٥٦٧٨٩ (Arabic-Indic)')], default='auto', max_length=8, verbose_name='digits'),
+            model_name="user",
+            name="digits",
+            field=models.CharField(
+                choices=[
+                    ("auto", "as usual for the language"),
+                    ("latn", "0123456789 (Western)"),
+                    ("arabext", "۰۱۲۳۴۵۶۷۸۹ (Persian)"),
+                    ("arab", "٠١٢٣٤٥٦٧٨٩ (Arabic-Indic)"),
+                ],
+                default="auto",
+                max_length=8,
+                verbose_name="digits",
+            ),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('fa', 'فارسی'), ('ar', 'العربية')], default='', max_length=8, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en", "English"), ("fa", "فارسی"), ("ar", "العربية")],
+                default="",
+                max_length=8,
+                verbose_name="language",
+            ),
         ),
     ]

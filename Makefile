@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install browser system-deps lint
+.PHONY: demo test install browser system-deps lint messages catalogues
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,12 +19,13 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		echo "chromium is missing: browser tests will be skipped (apt-get install chromium)"
 
-# WeasyPrint needs Pango (the situation report); the report tests read PDFs with poppler-utils.
+# WeasyPrint needs Pango (the situation report); the report tests read PDFs with poppler-utils;
+# the catalogue test extracts the interface's strings with GNU gettext.
 system-deps:
-	@{ command -v pdftoppm >/dev/null && ldconfig -p | grep -q libpangoft2; } || { [ "$$(id -u)" = 0 ] && \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils \
-		libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; } || \
-		echo "poppler-utils or pango is missing: apt-get install poppler-utils libpango-1.0-0 libpangoft2-1.0-0"
+	@{ command -v pdftoppm >/dev/null && ldconfig -p | grep -q libpangoft2 && command -v xgettext >/dev/null; } || \
+		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext >/dev/null; } || \
+		echo "missing: apt-get install poppler-utils libpango-1.0-0 libpangoft2-1.0-0 gettext"
 
 demo: install
 	$(BIN)/asylon demo
@@ -35,3 +36,13 @@ test: install browser system-deps
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+
+# Translations (docs/i18n.md): `make messages` refreshes the Persian and Arabic catalogues from
+# the code and templates; translate what is new; `make catalogues` compiles them (commit both).
+MESSAGES_OPTS := --add-location file --no-obsolete --ignore 'migrations/*' --ignore 'static/*'
+
+messages: install
+	cd src/asylon && ASYLON_DATA_DIR=$(CURDIR)/var $(CURDIR)/$(BIN)/asylon makemessages -l fa -l ar $(MESSAGES_OPTS)
+
+catalogues: install
+	cd src/asylon && ASYLON_DATA_DIR=$(CURDIR)/var $(CURDIR)/$(BIN)/asylon compilemessages

@@ -103,6 +103,7 @@ MATRIX: dict[str, Entry] = {
     "page:accounts:logout": Entry(EVERYONE, method="POST"),
     "page:accounts:second_factor": Entry(ALL),
     "page:accounts:enrol_second_factor": Entry(ALL),
+    "page:accounts:preferences": Entry(ALL),
     # audit
     "page:audit:event_list": Entry(having("audit.view_audit_trail")),
     # the API's own documentation: public, it holds no data

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "asylon.accounts.middleware.UserPreferencesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # After OTPMiddleware: roles that see sensitive fields reach no page before the second factor.
     "asylon.accounts.middleware.SecondFactorMiddleware",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from asylon.accounts.views import set_language
 from asylon.api import api
 
 urlpatterns = [
@@ -11,7 +12,7 @@ urlpatterns = [
     path("audit/", include("asylon.audit.urls")),
     path("incidents/", include("asylon.incidents.urls")),
     path("movements/", include("asylon.movements.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),  # Django's, and kept on the user
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,9 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+
+from asylon.core import i18n
 
 from .twofactor import is_verified, needs_second_factor
 
@@ -48,3 +51,29 @@ class SecondFactorMiddleware:
             )
         url = reverse("accounts:second_factor")
         return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+
+
+class UserPreferencesMiddleware:
+    """The signed-in user's language, digits and calendar for the whole request.
+
+    After LocaleMiddleware (which chose a language from the cookie or the browser) and after
+    AuthenticationMiddleware: a language stored on the user wins over both, so a user finds
+    their language on any device as soon as they log in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        prefs = i18n.Preferences()
+        if user is not None and user.is_authenticated:
+            if user.language and translation.check_for_language(user.language):
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = translation.get_language()
+            prefs = i18n.Preferences(digits=user.digits, calendar=user.calendar)
+        token = i18n.activate(prefs)
+        try:
+            return self.get_response(request)
+        finally:
+            i18n.deactivate(token)

@@ -11,12 +11,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asylon.core.i18n import Calendar, Digits
+
 
 class User(AbstractUser):
     """A staff member. Roles are Django groups (see roles.py); sites bound every query."""
 
     sites = models.ManyToManyField("registry.Site", blank=True, related_name="users")
-    language = models.CharField(max_length=8, blank=True, default="")
+    # Interface preferences: blank language = the browser's; see core/i18n.py for the others.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES)
+    digits = models.CharField(_("digits"), max_length=8, choices=Digits.choices, default=Digits.AUTO)
+    calendar = models.CharField(_("calendar"), max_length=10, choices=Calendar.choices, default=Calendar.GREGORIAN)
 
     @property
     def role_names(self) -> list[str]:

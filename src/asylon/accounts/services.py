@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asylon.audit import services as audit
@@ -118,3 +120,36 @@ def confirm_totp_device(*, actor, device: TOTPDevice, token: str) -> TOTPDevice:
         device.save(update_fields=["confirmed"])
         audit.record(actor, "user.second_factor_enrolled", actor, changes={"device": device.pk})
     return device
+
+
+PREFERENCE_FIELDS = ("language", "digits", "calendar")
+
+
+@transaction.atomic
+def update_preferences(*, actor, **values: str) -> User:
+    """Change the actor's own interface preferences (language, digits, calendar).
+
+    Only the named fields change; a value outside the field's choices is refused.
+    """
+    unknown = set(values) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise InvalidInput({f: [_("Not an interface preference.")] for f in sorted(unknown)})
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        field: Any = User._meta.get_field(name)
+        allowed = {str(v) for v, _label in field.choices or ()} | ({""} if field.blank else set())
+        if value not in allowed:
+            errors[name] = [_("Choose one of the offered values.")]
+    if errors:
+        raise InvalidInput(errors)
+    before = {name: getattr(user, name) for name in values}
+    for name, value in values.items():
+        setattr(user, name, value)
+    changes = audit.diff(before, values)
+    if changes:
+        user.save(update_fields=list(values))
+        audit.record(actor, "user.preferences_changed", user, changes=changes)
+    for name, value in values.items():  # the request's user object sees the change at once
+        setattr(actor, name, value)
+    return user

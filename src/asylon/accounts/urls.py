@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.second_factor, name="second_factor"),
     path("two-factor/enrol/", views.enrol_second_factor, name="enrol_second_factor"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

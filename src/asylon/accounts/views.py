@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from base64 import b32encode
+from typing import Any
 
 import django_otp
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views import i18n as i18n_views
+from django.views.decorators.http import require_http_methods, require_POST
 
+from asylon.core import dates
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.views import attach_errors
 
 from . import services
-from .forms import TokenForm
+from .forms import PreferencesForm, TokenForm
 from .twofactor import confirmed_device, is_verified, qr_data_uri
 
 
@@ -94,3 +99,51 @@ def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """django-axes lock-out answer (AXES_LOCKOUT_CALLABLE): a page saying what happened."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The user's own language, digits and calendar."""
+    user: Any = request.user
+    initial = {"language": user.language, "digits": user.digits, "calendar": user.calendar}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_preferences(actor=user, **form.cleaned_data)
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        else:
+            response = redirect("accounts:preferences")
+            _set_language_cookie(response, form.cleaned_data["language"])
+            if form.cleaned_data["language"]:  # say it in the language just chosen
+                translation.activate(form.cleaned_data["language"])
+            messages.success(request, _("Your preferences are saved."))
+            return response
+    return render(request, "accounts/preferences.html", {"form": form, "today": dates.today()})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (the footer form), which also keeps the choice on the user."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.update_preferences(actor=request.user, language=language)
+    return response
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    if not language:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

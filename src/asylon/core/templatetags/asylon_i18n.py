@@ -1,0 +1,36 @@
+"""Dates and numbers in the user's calendar and digits: `{% load asylon_i18n %}`.
+
+    {{ person.date_of_birth|localdate:person.dob_precision|default:"—" }}
+    {{ event.at|localdatetime }}
+    {{ page.paginator.count|digits }}
+
+References (P-000123) are identifiers people type and read aloud: leave them in ASCII.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from asylon.core import i18n
+
+register = template.Library()
+
+
+@register.filter
+def localdate(value, precision: str = "") -> str:
+    """A date (or the date of a datetime) in the user's calendar and digits; "" for none."""
+    return i18n.format_date(value, precision=precision or "")
+
+
+@register.filter
+def localdatetime(value) -> str:
+    """A datetime as date and hours:minutes in the user's calendar, time zone and digits."""
+    return i18n.format_date(value, with_time=True)
+
+
+@register.filter
+def digits(value) -> str:
+    """ASCII digits of a number or text written in the user's digits."""
+    if value is None:
+        return ""
+    return i18n.to_digits(value)

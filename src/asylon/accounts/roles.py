@@ -90,6 +90,15 @@ MOVEMENTS_PROTECTION = {
     "movements.view_disclosure",
 }
 MOVEMENTS_RESETTLEMENT = {"movements.view_movement", "movements.request_departure", "movements.view_recipient"}
+# Resettlement (issue 7). Resettlement officers manage cases, submissions, countries and
+# pledges; protection officers read them and approve departures (movements); partners read
+# the cases submitted to their country, and only their members (queries.cases_for).
+SOLUTIONS_READ = {
+    "solutions.view_resettlementcase",
+    "solutions.view_receivingcountry",
+    "solutions.view_resettlement_dashboard",
+}
+SOLUTIONS_MANAGE = SOLUTIONS_READ | {"solutions.manage_resettlement"}
 
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -108,7 +117,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | READ_STATUS
     | GROUP_ACTS
     | INCIDENTS_PROTECTION
-    | MOVEMENTS_PROTECTION,
+    | MOVEMENTS_PROTECTION
+    | SOLUTIONS_READ,
     Role.RSD_OFFICER: READ_REGISTER
     | {
         "registry.view_sensitive",
@@ -122,9 +132,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.RESETTLEMENT_OFFICER: READ_REGISTER
     | READ_STATUS
     | {"status.add_statusentry", "incidents.view_incident"}
-    | MOVEMENTS_RESETTLEMENT,
+    | MOVEMENTS_RESETTLEMENT
+    | SOLUTIONS_MANAGE,
     Role.FIELD_MONITOR: READ_REGISTER | INCIDENTS_FIELD,
-    Role.PARTNER: {"movements.read_shared_cases"},
+    Role.PARTNER: {"movements.read_shared_cases", "solutions.view_resettlementcase"},
     Role.STATISTICS_VIEWER: set(),
     Role.ADMINISTRATOR: READ_REGISTER
     | {

@@ -25,12 +25,14 @@ def _mount() -> None:
     from asylon.incidents.api import router as incidents_router
     from asylon.movements.api import router as movements_router
     from asylon.registry.api import router as registry_router
+    from asylon.solutions.api import router as solutions_router
     from asylon.status.api import router as status_router
 
     api.add_router("/", registry_router)
     api.add_router("/", incidents_router)
     api.add_router("/", movements_router)
     api.add_router("/", status_router)
+    api.add_router("/", solutions_router)
 
 
 _mount()

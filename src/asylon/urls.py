@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("asylon.accounts.urls")),
     path("incidents/", include("asylon.incidents.urls")),
     path("movements/", include("asylon.movements.urls")),
+    path("resettlement/", include("asylon.solutions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -98,7 +98,8 @@ SOLUTIONS_READ = {
     "solutions.view_receivingcountry",
     "solutions.view_resettlement_dashboard",
 }
-SOLUTIONS_MANAGE = SOLUTIONS_READ | {"solutions.manage_resettlement"}
+# Sending a submission manifest to a country is a release of personal data (D3, D6).
+SOLUTIONS_MANAGE = SOLUTIONS_READ | {"solutions.manage_resettlement", "movements.release_personal_data"}
 
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {

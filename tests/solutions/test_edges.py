@@ -161,3 +161,16 @@ def test_api_departure_refused_by_the_safeguards_answers_409(client, rso, case, 
         content_type="application/json",
     )
     assert response.status_code == 409 and response.json()["rule"] == "N6"
+
+
+def test_the_demo_seeds_every_stage(clerk, site_a, family, rso):
+    from asylon.solutions.demo import seed_resettlement
+    from asylon.solutions.models import ResettlementCase, Stage
+
+    for _ in range(10):
+        family(2)
+    assert seed_resettlement(site_a, clerk, small=True) == 10
+    assert set(ResettlementCase.objects.values_list("stage", flat=True)) == set(Stage.values) - {"CLOSED"}
+    d = queries.dashboard(site_a)
+    assert d.projection.empty_on is not None
+    assert sum(n for _m, n in d.departed_by_month) > 0

@@ -188,4 +188,7 @@ def seed(target_persons: int = 3000) -> DemoResult:
         )
         count += len(members)
     users = _users(site, seeder)
+    from asylon.solutions.demo import seed_resettlement  # resettlement picture (issue 7)
+
+    seed_resettlement(site, seeder)
     return DemoResult(True, count, users)

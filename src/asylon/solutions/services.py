@@ -520,6 +520,7 @@ def _schedule_departure(*, actor, case: ResettlementCase, departure_date: date) 
 
 def approve_departure(*, actor, case: ResettlementCase) -> list[Movement]:
     """A protection officer approves each member's departure (the gate runs again)."""
+    case = ResettlementCase.objects.get(pk=case.pk)
     ensure(actor, "movements.approve_movement", case)
     if case.stage != Stage.DEPARTURE_SCHEDULED:
         raise Conflict(_("No departure is scheduled for this case."), code="no_departure")

@@ -26,6 +26,7 @@ def _mount() -> None:
     from asylon.movements.api import router as movements_router
     from asylon.registry.api import router as registry_router
     from asylon.reports.api import router as reports_router
+    from asylon.solutions.api import router as solutions_router
     from asylon.status.api import router as status_router
 
     api.add_router("/", registry_router)
@@ -33,6 +34,7 @@ def _mount() -> None:
     api.add_router("/", reports_router)
     api.add_router("/", incidents_router)
     api.add_router("/", movements_router)
+    api.add_router("/", solutions_router)
 
 
 _mount()

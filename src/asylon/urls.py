@@ -13,6 +13,7 @@ urlpatterns = [
     path("incidents/", include("asylon.incidents.urls")),
     path("movements/", include("asylon.movements.urls")),
     path("i18n/setlang/", set_language, name="set_language"),  # Django's, and kept on the user
+    path("resettlement/", include("asylon.solutions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

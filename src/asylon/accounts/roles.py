@@ -95,6 +95,16 @@ MOVEMENTS_PROTECTION = {
     "movements.view_disclosure",
 }
 MOVEMENTS_RESETTLEMENT = {"movements.view_movement", "movements.request_departure", "movements.view_recipient"}
+# Resettlement (issue 7). Resettlement officers manage cases, submissions, countries and
+# pledges; protection officers read them and approve departures (movements); partners read
+# the cases submitted to their country, and only their members (queries.cases_for).
+SOLUTIONS_READ = {
+    "solutions.view_resettlementcase",
+    "solutions.view_receivingcountry",
+    "solutions.view_resettlement_dashboard",
+}
+# Sending a submission manifest to a country is a release of personal data (D3, D6).
+SOLUTIONS_MANAGE = SOLUTIONS_READ | {"solutions.manage_resettlement", "movements.release_personal_data"}
 
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -116,7 +126,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | INTERNAL_STATISTICS
     | SITREP
     | INCIDENTS_PROTECTION
-    | MOVEMENTS_PROTECTION,
+    | MOVEMENTS_PROTECTION
+    | SOLUTIONS_READ,
     Role.RSD_OFFICER: READ_REGISTER
     | {
         "registry.view_sensitive",
@@ -132,9 +143,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | READ_STATUS
     | {"status.add_statusentry", "incidents.view_incident"}
     | INTERNAL_STATISTICS
-    | MOVEMENTS_RESETTLEMENT,
+    | MOVEMENTS_RESETTLEMENT
+    | SOLUTIONS_MANAGE,
     Role.FIELD_MONITOR: READ_REGISTER | INCIDENTS_FIELD,
-    Role.PARTNER: {"movements.read_shared_cases"},
+    Role.PARTNER: {"movements.read_shared_cases", "solutions.view_resettlementcase"},
     Role.STATISTICS_VIEWER: STATISTICS,
     Role.ADMINISTRATOR: READ_REGISTER
     | {

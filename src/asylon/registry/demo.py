@@ -182,4 +182,7 @@ def seed(target_persons: int = 3000) -> DemoResult:
         count += len(members)
     services.register_households(actor=seeder, site=site, households=households)
     users = _users(site, seeder)
+    from asylon.solutions.demo import seed_resettlement  # resettlement picture (issue 7)
+
+    seed_resettlement(site, seeder)
     return DemoResult(True, count, users)

@@ -1,0 +1,220 @@
+"""Reads of resettlement, scoped to the actor's sites and role.
+
+A partner account (a resettlement country's delegation) sees only the cases with an open
+submission to its own country, and of those only the members its recipient holds an open
+sharing grant for (movements.sharing.shared_persons_for, D3); every read of their data is a
+recorded release (`guard_members`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.utils import timezone
+
+from asylon.accounts.scope import site_ids
+from asylon.core.dates import today as today_
+from asylon.core.errors import NotFound
+from asylon.movements.sharing import guard_read, recipient_of, shared_persons_for
+from asylon.registry.models import Person, Presence, Site
+
+from .models import TARGET_DAYS, CaseMember, Outcome, Pledge, Priority, ReceivingCountry, ResettlementCase, Stage
+from .projection import WINDOW_DAYS, Projection, project_emptying
+from .transitions import TIMED_STAGES
+
+PARTNER_FIELDS = ["reference", "full_name", "sex", "date_of_birth", "nationality"]
+OPEN = [Outcome.PENDING, Outcome.ACCEPTED]
+
+
+def cases_for(actor) -> QuerySet[ResettlementCase]:
+    if not actor.has_perm("solutions.view_resettlementcase"):
+        return ResettlementCase.objects.none()
+    qs = ResettlementCase.objects.filter(site_id__in=site_ids(actor)).select_related("site", "country", "household")
+    recipient = recipient_of(actor)
+    if recipient is not None:
+        shared = shared_persons_for(actor)
+        visible = CaseMember.objects.filter(active=True, person_id__in=shared).values("case_id")
+        submitted = ResettlementCase.objects.filter(
+            submissions__country__recipient=recipient, submissions__outcome__in=OPEN
+        ).values("pk")
+        qs = qs.filter(pk__in=submitted).filter(pk__in=visible)
+    return qs
+
+
+def get_case(actor, reference: str) -> ResettlementCase:
+    case = cases_for(actor).filter(reference=reference).first()
+    if case is None:
+        raise NotFound("No such resettlement case.")
+    return case
+
+
+def members_for(actor, case: ResettlementCase) -> list[CaseMember]:
+    """The members the actor may see: all for staff; for a partner only those shared with it."""
+    qs = case.members.select_related("person", "movement").order_by("pk")
+    if recipient_of(actor) is not None:
+        qs = qs.filter(active=True, person_id__in=shared_persons_for(actor))
+    return list(qs)
+
+
+def guard_members(actor, members: list[CaseMember], channel: str) -> None:
+    """A partner's read is a release of PARTNER_FIELDS (recorded; refused if not allowed)."""
+    guard_read(actor, [m.person for m in members], fields=PARTNER_FIELDS, channel=channel)
+
+
+def countries_for(actor) -> QuerySet[ReceivingCountry]:
+    if not actor.has_perm("solutions.view_receivingcountry"):
+        return ReceivingCountry.objects.none()
+    return ReceivingCountry.objects.select_related("recipient").prefetch_related("pledges")
+
+
+def sites_for_dashboard(actor) -> QuerySet[Site]:
+    if not actor.has_perm("solutions.view_resettlement_dashboard"):
+        return Site.objects.none()
+    return Site.objects.filter(pk__in=site_ids(actor)).order_by("code")
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+@dataclass
+class StageRow:
+    stage: str
+    label: str
+    cases: int
+    longest_days: int | None
+    shortest_days: int | None
+
+
+@dataclass
+class CountryRow:
+    country: ReceivingCountry
+    pledged: int
+    submitted: int  # persons in cases submitted (any outcome)
+    accepted: int
+    departed: int
+
+
+@dataclass
+class Dashboard:
+    site: Site
+    on: date
+    residents: int
+    departed_by_month: list[tuple[date, int]]
+    stages: list[StageRow]
+    countries: list[CountryRow]
+    overdue: list[ResettlementCase]
+    overdue_count: int
+    projection: Projection
+
+
+def _days(since: datetime | None, now: datetime) -> int | None:
+    return None if since is None else max(0, (now - since).days)
+
+
+def _overdue_q(on: date) -> Q:
+    q = Q()
+    for priority in Priority.values:
+        q |= Q(priority=priority, submitted_on__lt=on - timedelta(days=TARGET_DAYS[priority]))
+    return Q(stage__in=TIMED_STAGES) & q
+
+
+def dashboard(site: Site, on: date | None = None) -> Dashboard:
+    """Everything the dashboard shows, in a fixed number of queries whatever the site's size."""
+    on = on or today_()
+    now = timezone.now()
+    residents = Person.objects.filter(site=site).exclude(presence__in=[Presence.DEPARTED, Presence.DECEASED]).count()
+
+    departed_members = CaseMember.objects.filter(case__site=site, case__departed_on__isnull=False).exclude(
+        case__stage=Stage.CLOSED
+    )
+    by_day: dict[date, int] = {}
+    for day, n in departed_members.values_list("case__departed_on").annotate(n=Count("pk")).order_by():
+        by_day[day] = n
+    months: dict[date, int] = defaultdict(int)
+    for day, n in by_day.items():
+        months[day.replace(day=1)] += n
+
+    stage_rows = {
+        row["stage"]: row
+        for row in ResettlementCase.objects.filter(site=site)
+        .values("stage")
+        .annotate(n=Count("pk"), oldest=Min("stage_since"), newest=Max("stage_since"))
+        .order_by()
+    }
+    stages = [
+        StageRow(
+            s.value,
+            str(s.label),
+            stage_rows.get(s.value, {}).get("n", 0),
+            _days(stage_rows.get(s.value, {}).get("oldest"), now),
+            _days(stage_rows.get(s.value, {}).get("newest"), now),
+        )
+        for s in Stage
+    ]
+
+    countries = list(ReceivingCountry.objects.order_by("country"))
+    pledged = defaultdict(int)
+    for cid, places in (
+        Pledge.objects.filter(year=on.year).values_list("country_id").annotate(p=Sum("places")).order_by()
+    ):
+        pledged[cid] = places or 0
+    future_places = Pledge.objects.filter(year__gte=on.year).aggregate(p=Sum("places"))["p"] or 0
+    per_country: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for cid, outcome, n in (
+        CaseMember.objects.filter(case__site=site, case__submissions__isnull=False)
+        .values_list("case__submissions__country_id", "case__submissions__outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        per_country[cid]["submitted"] += n
+        if outcome == Outcome.ACCEPTED:
+            per_country[cid]["accepted"] += n
+    for cid, n in departed_members.values_list("case__country_id").annotate(n=Count("pk")).order_by():
+        per_country[cid]["departed"] += n
+    country_rows = [
+        CountryRow(
+            c,
+            pledged[c.pk],
+            per_country[c.pk]["submitted"],
+            per_country[c.pk]["accepted"],
+            per_country[c.pk]["departed"],
+        )
+        for c in countries
+    ]
+
+    # Places the pledges still offer: this year's and later years' places, less the persons
+    # who already left (or were accepted and wait) against them this year, over all sites.
+    used = (
+        CaseMember.objects.filter(
+            Q(case__departed_on__year=on.year)
+            | Q(case__stage__in=[Stage.ACCEPTED, Stage.EXIT_FORMALITIES, Stage.DEPARTURE_SCHEDULED])
+        )
+        .exclude(case__stage=Stage.CLOSED)
+        .count()
+    )
+    waiting = CaseMember.objects.filter(
+        case__site=site, case__stage__in=[Stage.ACCEPTED, Stage.EXIT_FORMALITIES, Stage.DEPARTURE_SCHEDULED]
+    ).count()
+    available = max(0, future_places - used) + waiting  # accepted residents hold their place
+
+    overdue_qs = ResettlementCase.objects.filter(site=site).filter(_overdue_q(on))
+    overdue = list(overdue_qs.select_related("country").order_by("submitted_on", "reference")[:25])
+    overdue_count = overdue_qs.count()
+
+    projection = project_emptying(residents=residents, departures_by_day=by_day, today=on, places_available=available)
+    return Dashboard(
+        site=site,
+        on=on,
+        residents=residents,
+        departed_by_month=sorted(months.items()),
+        stages=stages,
+        countries=country_rows,
+        overdue=overdue,
+        overdue_count=overdue_count,
+        projection=projection,
+    )
+
+
+__all__ = ["WINDOW_DAYS", "Dashboard", "cases_for", "dashboard", "get_case", "members_for"]

@@ -1,0 +1,622 @@
+"""Every write about resettlement: countries, pledges, cases, submissions, departures.
+
+A case's stage changes only in `_enter_stage`, following `transitions.TRANSITIONS`, and
+each change leaves a StageEntry and one audit event. Submitting a case to a country grants
+that country's delegation sight of the case's members (movements.grant_sharing, D3); a
+rejection, an arrival or a closure ends the grant. A departure is one
+RESETTLEMENT_DEPARTURE movement per member, requested and carried out through
+movements.services, so the non-refoulement gate assesses every person: a refusal leaves
+the case where it was and is raised (the refused attempt stays recorded by movements).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from asylon.accounts.scope import ensure
+from asylon.audit import services as audit
+from asylon.core.dates import today
+from asylon.core.errors import Conflict, InvalidInput
+from asylon.movements import services as movements
+from asylon.movements.facts import OnwardPolicies, movement_facts, person_facts
+from asylon.movements.models import Movement, MovementKind, MovementState, Recipient, RecipientKind
+from asylon.registry.models import Household, Membership, Person, Presence, ReferenceCounter
+from asylon.safeguards import assess_movement
+
+from .models import (
+    CaseMember,
+    CaseSplit,
+    Category,
+    Outcome,
+    Pledge,
+    Priority,
+    ReceivingCountry,
+    ResettlementCase,
+    SelectionMode,
+    Stage,
+    StageEntry,
+    Submission,
+    SubmissionBatch,
+)
+from .transitions import target_stage
+
+MANAGE = "solutions.manage_resettlement"
+GONE = (Presence.DEPARTED, Presence.DECEASED)
+KIND = MovementKind.RESETTLEMENT_DEPARTURE
+
+
+# --- the one place a case's stage is written -----------------------------------------------
+
+
+def _enter_stage(actor, case: ResettlementCase, action: str, *, note: str = "", changes: dict | None = None):
+    target = target_stage(action, case.stage)
+    before = case.stage
+    now = timezone.now()
+    case.stage, case.stage_since = target, now
+    case.save()
+    StageEntry.objects.create(
+        case=case, from_stage=before, to_stage=target, action=action, at=now, actor=actor, note=note
+    )
+    audit.record(
+        actor,
+        f"resettlement.{action}",
+        case,
+        changes={"stage": [before, target], **(changes or {})},
+        reason=note,
+        site_id=case.site_id,
+    )
+    return case
+
+
+def _lock(case: ResettlementCase) -> ResettlementCase:
+    return ResettlementCase.objects.select_for_update(of=("self",)).select_related("site").get(pk=case.pk)
+
+
+def _members(case: ResettlementCase) -> list[Person]:
+    return [m.person for m in case.members.filter(active=True).select_related("person", "person__site")]
+
+
+def _reference(prefix: str) -> str:
+    ReferenceCounter.objects.get_or_create(prefix=prefix)
+    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{prefix}-{counter.last_number:06d}"
+
+
+def _text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput({field: [message]})
+    return value
+
+
+# --- receiving countries and pledges ---------------------------------------------------------
+
+
+@transaction.atomic
+def create_receiving_country(
+    *, actor, country: str, selection_mode: str, recipient: Recipient | None = None, notes: str = ""
+) -> ReceivingCountry:
+    """A country that offers places. Its delegation is `recipient` (a resettlement-country
+    recipient of the data-sharing guard, with the partner accounts linked to it)."""
+    ensure(actor, MANAGE)
+    errors: dict[str, list[str]] = {}
+    code = (country or "").strip().upper()
+    if not code:
+        errors["country"] = [_("Name the country.")]
+    if selection_mode not in SelectionMode.values:
+        errors["selection_mode"] = [_("Unknown selection mode.")]
+    if recipient is not None and (
+        recipient.kind != RecipientKind.RESETTLEMENT_COUNTRY or recipient.country.code != code
+    ):
+        errors["recipient"] = [_("The delegation must be a resettlement-country recipient of this country.")]
+    if ReceivingCountry.objects.filter(country=code).exists():
+        errors["country"] = [_("This country is already recorded.")]
+    if errors:
+        raise InvalidInput(errors)
+    rc = ReceivingCountry.objects.create(
+        country=code, selection_mode=selection_mode, recipient=recipient, notes=notes.strip(), created_by=actor
+    )
+    audit.record(
+        actor, "resettlement.country_recorded", rc, changes={"country": code, "selection_mode": selection_mode}
+    )
+    return rc
+
+
+@transaction.atomic
+def record_pledge(
+    *,
+    actor,
+    country: ReceivingCountry,
+    year: int,
+    places: int,
+    categories: Iterable[str] = (),
+    max_family_size: int | None = None,
+    takes_medical_cases: bool = True,
+    criteria: str = "",
+) -> Pledge:
+    ensure(actor, MANAGE)
+    errors: dict[str, list[str]] = {}
+    cats = sorted(set(categories))
+    if any(c not in Category.values for c in cats):
+        errors["categories"] = [_("Unknown submission category.")]
+    if places <= 0:
+        errors["places"] = [_("A pledge offers at least one place.")]
+    if max_family_size is not None and max_family_size <= 0:
+        errors["max_family_size"] = [_("A family has at least one member.")]
+    if Pledge.objects.filter(country=country, year=year).exists():
+        errors["year"] = [_("This country already pledged for this year.")]
+    if errors:
+        raise InvalidInput(errors)
+    pledge = Pledge.objects.create(
+        country=country,
+        year=year,
+        places=places,
+        categories=cats,
+        max_family_size=max_family_size,
+        takes_medical_cases=takes_medical_cases,
+        criteria=criteria.strip(),
+        recorded_by=actor,
+    )
+    audit.record(
+        actor, "resettlement.pledge_recorded", country, changes={"year": year, "places": places, "categories": cats}
+    )
+    return pledge
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+def _categories(primary: str, secondary: str, errors: dict) -> None:
+    if primary not in Category.values:
+        errors["primary_category"] = [_("Choose the primary submission category.")]
+    if secondary and secondary not in Category.values:
+        errors["secondary_category"] = [_("Unknown submission category.")]
+    if secondary and secondary == primary:
+        errors["secondary_category"] = [_("The secondary category must differ from the primary.")]
+
+
+@transaction.atomic
+def open_case(
+    *,
+    actor,
+    household: Household,
+    primary_category: str,
+    secondary_category: str = "",
+    priority: str = Priority.NORMAL,
+) -> ResettlementCase:
+    """Open a case for a whole household: every current member still in the camp. A
+    household is split only later, by `split_case`, with a reason."""
+    ensure(actor, MANAGE, household)
+    errors: dict[str, list[str]] = {}
+    _categories(primary_category, secondary_category, errors)
+    if priority not in Priority.values:
+        errors["priority"] = [_("Unknown priority.")]
+    if errors:
+        raise InvalidInput(errors)
+    memberships = list(
+        Membership.objects.filter(household=household, ended_on__isnull=True)
+        .exclude(person__presence__in=GONE)
+        .select_related("person")
+        .order_by("pk")
+    )
+    if not memberships:
+        raise Conflict(_("Nobody of this household is in the camp."), code="household_empty")
+    persons = [m.person for m in memberships]
+    Person.objects.select_for_update().filter(pk__in=[p.pk for p in persons]).exists()
+    taken = CaseMember.objects.filter(person__in=persons, active=True).select_related("case", "person")
+    if taken:
+        refs = ", ".join(f"{m.person.reference} ({m.case.reference})" for m in taken)
+        raise Conflict(_("Already in an open case: %(refs)s.") % {"refs": refs}, code="already_in_case")
+    now = timezone.now()
+    case = ResettlementCase.objects.create(
+        reference=_reference(f"{household.site.code}-RST"),
+        site_id=household.site_id,
+        household=household,
+        stage=Stage.IDENTIFIED,
+        stage_since=now,
+        priority=priority,
+        primary_category=primary_category,
+        secondary_category=secondary_category,
+        created_by=actor,
+    )
+    CaseMember.objects.bulk_create(
+        [CaseMember(case=case, person=m.person, relationship=m.relationship) for m in memberships]
+    )
+    StageEntry.objects.create(case=case, from_stage="", to_stage=Stage.IDENTIFIED, action="open", at=now, actor=actor)
+    audit.record(
+        actor,
+        "resettlement.opened",
+        case,
+        changes={"household": household.reference, "members": [p.reference for p in persons], "priority": priority},
+        site_id=case.site_id,
+    )
+    return case
+
+
+@transaction.atomic
+def split_case(*, actor, case: ResettlementCase, persons: Iterable[Person], reason: str) -> ResettlementCase:
+    """Take some members out of a household's case into a case of their own: only by an
+    explicit decision with its reason, and only before the case is submitted."""
+    case = _lock(case)
+    ensure(actor, MANAGE, case)
+    reason = _text(reason, "reason", _("A household is split only by a reasoned decision: give the reason."))
+    if case.stage not in (Stage.IDENTIFIED, Stage.ASSESSED):
+        raise Conflict(_("Only a case not yet submitted can be split."), code="split_after_submission")
+    wanted = {p.pk for p in persons}
+    rows = list(case.members.filter(active=True).select_related("person"))
+    moving = [m for m in rows if m.person_id in wanted]
+    if not moving or len(moving) != len(wanted):
+        raise InvalidInput({"persons": [_("Name members of this case.")]})
+    if len(moving) == len(rows):
+        raise InvalidInput({"persons": [_("At least one member must stay in the case.")]})
+    CaseMember.objects.filter(pk__in=[m.pk for m in moving]).update(active=False)
+    now = timezone.now()
+    new = ResettlementCase.objects.create(
+        reference=_reference(f"{case.site.code}-RST"),
+        site_id=case.site_id,
+        household_id=case.household_id,
+        split_from=case,
+        stage=case.stage,
+        stage_since=now,
+        priority=case.priority,
+        primary_category=case.primary_category,
+        secondary_category=case.secondary_category,
+        need_assessment=case.need_assessment,
+        assessed_by=case.assessed_by,
+        assessed_on=case.assessed_on,
+        created_by=actor,
+    )
+    CaseMember.objects.bulk_create(
+        [CaseMember(case=new, person_id=m.person_id, relationship=m.relationship) for m in moving]
+    )
+    refs = sorted(m.person.reference for m in moving)
+    CaseSplit.objects.create(case=case, new_case=new, person_refs=refs, reason=reason, decided_by=actor)
+    StageEntry.objects.create(
+        case=new, from_stage="", to_stage=new.stage, action="split", at=now, actor=actor, note=reason
+    )
+    audit.record(
+        actor,
+        "resettlement.split",
+        case,
+        changes={"new_case": new.reference, "persons": refs},
+        reason=reason,
+        site_id=case.site_id,
+    )
+    return new
+
+
+@transaction.atomic
+def assess_case(
+    *,
+    actor,
+    case: ResettlementCase,
+    need_assessment: str,
+    primary_category: str | None = None,
+    secondary_category: str | None = None,
+    priority: str | None = None,
+) -> ResettlementCase:
+    """Record the resettlement need assessment (and, if changed, categories and priority)."""
+    case = _lock(case)
+    ensure(actor, MANAGE, case)
+    text = _text(need_assessment, "need_assessment", _("Write the resettlement need assessment."))
+    primary = primary_category or case.primary_category
+    secondary = case.secondary_category if secondary_category is None else secondary_category
+    errors: dict[str, list[str]] = {}
+    _categories(primary, secondary, errors)
+    if priority is not None and priority not in Priority.values:
+        errors["priority"] = [_("Unknown priority.")]
+    if errors:
+        raise InvalidInput(errors)
+    case.need_assessment, case.assessed_by, case.assessed_on = text, actor, today()
+    case.primary_category, case.secondary_category = primary, secondary
+    case.priority = priority or case.priority
+    return _enter_stage(actor, case, "assess", changes={"priority": case.priority, "categories": [primary, secondary]})
+
+
+def _open_submission(case: ResettlementCase) -> Submission:
+    sub = case.submissions.select_for_update().filter(outcome__in=[Outcome.PENDING, Outcome.ACCEPTED]).first()
+    if sub is None:
+        raise Conflict(_("This case has no open submission."), code="no_submission")
+    return sub
+
+
+def _submit(actor, case: ResettlementCase, country: ReceivingCountry, on: date, batch=None) -> Submission:
+    ensure(actor, MANAGE, case)
+    if not country.active:
+        raise Conflict(_("This country takes no submissions now."), code="country_inactive")
+    if country.recipient_id is None:
+        raise Conflict(_("Record the country's delegation (recipient) before submitting."), code="no_delegation")
+    if case.submissions.filter(country=country, outcome=Outcome.REJECTED).exists():
+        raise Conflict(_("This country already rejected the case; resubmit to another."), code="already_rejected")
+    target_stage("submit", case.stage)  # refuses before anything is written
+    if on > today():
+        raise InvalidInput({"submitted_on": [_("The date is in the future.")]})
+    members = _members(case)
+    submission = Submission.objects.create(
+        case=case, country=country, batch=batch, priority=case.priority, submitted_on=on, submitted_by=actor
+    )
+    assert country.recipient is not None
+    movements.grant_sharing(
+        actor=actor,
+        recipient=country.recipient,
+        persons=members,
+        reason=_("Resettlement case %(ref)s submitted") % {"ref": case.reference},
+        source=submission.source,
+    )
+    resubmission = case.stage == Stage.REJECTED
+    case.country, case.submitted_on = country, on
+    _enter_stage(actor, case, "submit", changes={"country": country.country.code, "resubmission": resubmission})
+    return submission
+
+
+@transaction.atomic
+def submit_case(*, actor, case: ResettlementCase, country: ReceivingCountry, on: date | None = None) -> Submission:
+    """Submit to one country (one open submission at a time; after a rejection, to another).
+    The country's delegation may then see the case's members, and only them."""
+    return _submit(actor, _lock(case), country, on or today())
+
+
+@transaction.atomic
+def schedule_interview(*, actor, case: ResettlementCase, on: date) -> ResettlementCase:
+    case = _lock(case)
+    ensure(actor, MANAGE, case)
+    target_stage("interview", case.stage)
+    submission = _open_submission(case)
+    submission.interview_on = on
+    submission.save(update_fields=["interview_on"])
+    return _enter_stage(actor, case, "interview", changes={"interview_on": on})
+
+
+@transaction.atomic
+def decide_submission(
+    *, actor, case: ResettlementCase, accepted: bool, note: str = "", on: date | None = None
+) -> Submission:
+    """Record the country's decision. A rejection ends its sight of the members; the case
+    can then be resubmitted to another country."""
+    case = _lock(case)
+    ensure(actor, MANAGE, case)
+    action = "accept" if accepted else "reject"
+    target_stage(action, case.stage)
+    submission = _open_submission(case)
+    submission.outcome = Outcome.ACCEPTED if accepted else Outcome.REJECTED
+    submission.decided_on = on or today()
+    submission.decision_note = (note or "").strip()
+    submission.save(update_fields=["outcome", "decided_on", "decision_note"])
+    if not accepted:
+        _end_sharing(actor, submission, _("Rejected by %(c)s") % {"c": submission.country.country.code})
+        case.country, case.submitted_on = None, None
+    _enter_stage(
+        actor, case, action, note=submission.decision_note, changes={"country": submission.country.country.code}
+    )
+    return submission
+
+
+def _end_sharing(actor, submission: Submission, reason: str) -> None:
+    recipient = submission.country.recipient
+    if recipient is not None:
+        movements.expire_sharing(actor=actor, recipient=recipient, reason=reason, source=submission.source)
+
+
+@transaction.atomic
+def start_exit_formalities(*, actor, case: ResettlementCase) -> ResettlementCase:
+    case = _lock(case)
+    ensure(actor, MANAGE, case)
+    return _enter_stage(actor, case, "exit_formalities")
+
+
+@transaction.atomic
+def record_formalities(
+    *,
+    actor,
+    case: ResettlementCase,
+    exit_permit: bool | None = None,
+    medical_clearance: bool | None = None,
+    travel_documents: bool | None = None,
+) -> ResettlementCase:
+    case = _lock(case)
+    ensure(actor, MANAGE, case)
+    if case.stage != Stage.EXIT_FORMALITIES:
+        raise Conflict(_("Exit formalities are recorded once the case is accepted."), code="not_in_formalities")
+    before = {
+        "exit_permit": case.exit_permit,
+        "medical_clearance": case.medical_clearance,
+        "travel_documents": case.travel_documents,
+    }
+    for name, value in (
+        ("exit_permit", exit_permit),
+        ("medical_clearance", medical_clearance),
+        ("travel_documents", travel_documents),
+    ):
+        if value is not None:
+            setattr(case, name, value)
+    case.save(update_fields=["exit_permit", "medical_clearance", "travel_documents"])
+    after = {k: getattr(case, k) for k in before}
+    audit.record(actor, "resettlement.formalities", case, changes=audit.diff(before, after), site_id=case.site_id)
+    return case
+
+
+# --- departure: through the movements app and its non-refoulement gate -------------------------
+
+
+def _first_blocked(case: ResettlementCase, persons: list[Person], movements_by_person: dict[int, Movement] | None):
+    """The first member the gate would refuse today (read only; the recorded attempt is made
+    by movements.services for that member)."""
+    on = today()
+    situations = person_facts([p.pk for p in persons], on)
+    policies = OnwardPolicies.on(on)
+    for person in persons:
+        movement = (movements_by_person or {}).get(person.pk) or Movement(
+            site=case.site,
+            person=person,
+            kind=KIND,
+            destination_country=case.country.country.code if case.country else "",
+        )
+        if not assess_movement(
+            situations[person.pk].facts, movement_facts(movement, situations[person.pk], policies)
+        ).allowed:
+            return person
+    return None
+
+
+def schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -> ResettlementCase:
+    """Request one resettlement departure per member; the gate assesses each. If it refuses
+    anyone, the refusal is recorded (a REFUSED movement) and raised, and the case stays."""
+    case = ResettlementCase.objects.select_related("site", "country").get(pk=case.pk)
+    ensure(actor, MANAGE, case)
+    target_stage("schedule_departure", case.stage)
+    missing = [
+        label
+        for label, done in (
+            (_("exit permit"), case.exit_permit),
+            (_("medical clearance"), case.medical_clearance),
+            (_("travel documents"), case.travel_documents),
+        )
+        if not done
+    ]
+    if missing:
+        raise Conflict(
+            _("Exit formalities outstanding: %(m)s.") % {"m": ", ".join(missing)}, code="formalities_outstanding"
+        )
+    if case.country is None:
+        raise Conflict(_("The case has no accepting country."), code="no_country")
+    members = _members(case)
+    blocked = _first_blocked(case, members, None)
+    if blocked is not None:
+        movements.request_movement(
+            actor=actor,
+            person=blocked,
+            kind=KIND,
+            destination_country=case.country.country.code,
+            note=_("Resettlement case %(ref)s") % {"ref": case.reference},
+        )  # records the refusal and raises MovementRefused
+    return _schedule_departure(actor=actor, case=case, departure_date=departure_date)
+
+
+@transaction.atomic
+def _schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -> ResettlementCase:
+    case = _lock(case)
+    target_stage("schedule_departure", case.stage)
+    assert case.country is not None
+    for member in case.members.filter(active=True).select_related("person"):
+        movement = movements.request_movement(
+            actor=actor,
+            person=member.person,
+            kind=KIND,
+            destination_country=case.country.country.code,
+            note=_("Resettlement case %(ref)s") % {"ref": case.reference},
+        )
+        member.movement = movement
+        member.save(update_fields=["movement"])
+    case.departure_date = departure_date
+    return _enter_stage(actor, case, "schedule_departure", changes={"departure_date": departure_date})
+
+
+def approve_departure(*, actor, case: ResettlementCase) -> list[Movement]:
+    """A protection officer approves each member's departure (the gate runs again)."""
+    case = ResettlementCase.objects.get(pk=case.pk)
+    ensure(actor, "movements.approve_movement", case)
+    if case.stage != Stage.DEPARTURE_SCHEDULED:
+        raise Conflict(_("No departure is scheduled for this case."), code="no_departure")
+    approved = []
+    for member in case.members.filter(active=True).select_related("movement"):
+        if member.movement and member.movement.state == MovementState.ASSESSED:
+            approved.append(movements.transition_movement(actor=actor, movement=member.movement, action="approve"))
+    return approved
+
+
+def record_departure(*, actor, case: ResettlementCase, departed_on: date | None = None) -> ResettlementCase:
+    """Carry out every member's approved departure: each leaves the register as DEPARTED.
+    If the gate now refuses anyone, nobody leaves and the case stays scheduled."""
+    case = ResettlementCase.objects.select_related("site", "country").get(pk=case.pk)
+    ensure(actor, MANAGE, case)
+    target_stage("depart", case.stage)
+    rows = list(case.members.filter(active=True).select_related("person", "movement"))
+    if any(m.movement is None or m.movement.state != MovementState.APPROVED for m in rows):
+        raise Conflict(_("Every member's departure must first be approved."), code="departure_not_approved")
+    by_person = {m.person_id: m.movement for m in rows if m.movement is not None}
+    blocked = _first_blocked(case, [m.person for m in rows], by_person)
+    if blocked is not None:
+        movements.transition_movement(actor=actor, movement=by_person[blocked.pk], action="carry_out")
+    return _record_departure(actor=actor, case=case, departed_on=departed_on or today())
+
+
+@transaction.atomic
+def _record_departure(*, actor, case: ResettlementCase, departed_on: date) -> ResettlementCase:
+    case = _lock(case)
+    target_stage("depart", case.stage)
+    if departed_on > today():
+        raise InvalidInput({"departed_on": [_("The date is in the future.")]})
+    for member in case.members.filter(active=True).select_related("movement"):
+        assert member.movement is not None
+        movements.transition_movement(actor=actor, movement=member.movement, action="carry_out")
+    case.departed_on = departed_on
+    return _enter_stage(actor, case, "depart", changes={"departed_on": departed_on})
+
+
+@transaction.atomic
+def confirm_arrival(*, actor, case: ResettlementCase, arrived_on: date | None = None) -> ResettlementCase:
+    """The receiving state confirmed the arrival; its sight of the case ends."""
+    case = _lock(case)
+    ensure(actor, MANAGE, case)
+    target_stage("confirm_arrival", case.stage)
+    case.arrived_on = arrived_on or today()
+    submission = case.submissions.filter(outcome=Outcome.ACCEPTED).select_related("country__recipient").first()
+    if submission is not None:
+        _end_sharing(actor, submission, _("Arrival confirmed"))
+    case.members.filter(active=True).update(active=False)
+    return _enter_stage(actor, case, "confirm_arrival", changes={"arrived_on": case.arrived_on})
+
+
+@transaction.atomic
+def close_case(*, actor, case: ResettlementCase, reason: str) -> ResettlementCase:
+    """Close a case before departure (e.g. the family no longer wishes to resettle). An
+    open submission is withdrawn and the country's sight of the members ends."""
+    case = _lock(case)
+    ensure(actor, MANAGE, case)
+    reason = _text(reason, "reason", _("Say why the case is closed."))
+    target_stage("close", case.stage)
+    submission = case.submissions.select_for_update().filter(outcome__in=[Outcome.PENDING, Outcome.ACCEPTED]).first()
+    if submission is not None:
+        submission.outcome = Outcome.WITHDRAWN
+        submission.decided_on = today()
+        submission.decision_note = reason
+        submission.save(update_fields=["outcome", "decided_on", "decision_note"])
+        _end_sharing(actor, submission, reason)
+    case.closure_reason = reason
+    case.members.filter(active=True).update(active=False)
+    return _enter_stage(actor, case, "close", note=reason)
+
+
+# --- bulk submission -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_batch(
+    *, actor, country: ReceivingCountry, cases: Iterable[ResettlementCase], on: date | None = None
+) -> SubmissionBatch:
+    """Submit many cases to one country at once (all or none). The manifest is built by
+    `manifest.build_manifest(actor=..., batch=...)`, limited to the agreement's fields."""
+    ensure(actor, MANAGE)
+    from .manifest import manifest_fields
+
+    fields = manifest_fields(country)
+    cases = [_lock(c) for c in cases]
+    if not cases:
+        raise InvalidInput({"cases": [_("Choose at least one case.")]})
+    batch = SubmissionBatch.objects.create(country=country, fields=fields, case_count=len(cases), created_by=actor)
+    for case in cases:
+        _submit(actor, case, country, on or today(), batch=batch)
+    audit.record(
+        actor,
+        "resettlement.batch_submitted",
+        country,
+        changes={"cases": [c.reference for c in cases], "fields": fields},
+    )
+    return batch

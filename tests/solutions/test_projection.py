@@ -1,0 +1,46 @@
+"""The emptying projection on constructed histories."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from asylon.solutions.projection import project_emptying
+
+TODAY = date(2013, 6, 30)
+
+
+def test_known_pace_gives_a_known_date():
+    # 2 persons a day for each of the last 90 days: 180 residents leave in 90 more days.
+    history = {TODAY - timedelta(days=i): 2 for i in range(90)}
+    history[TODAY - timedelta(days=90)] = 500  # outside the window: ignored
+    p = project_emptying(residents=180, departures_by_day=history, today=TODAY)
+    assert p.departures_in_window == 180
+    assert p.per_day == 2
+    assert p.days_left == 90
+    assert p.empty_on == date(2013, 9, 28)
+
+
+def test_a_partial_last_day_counts_as_a_whole_day():
+    history = {TODAY: 90}  # one a day on average
+    p = project_emptying(residents=10, departures_by_day=history, today=TODAY)
+    assert p.empty_on == TODAY + timedelta(days=10)
+    p = project_emptying(residents=11, departures_by_day={TODAY: 180}, today=TODAY)
+    assert p.days_left == 6  # 5.5 days rounds up
+
+
+def test_no_departures_says_so_instead_of_dividing_by_zero():
+    p = project_emptying(residents=3000, departures_by_day={TODAY - timedelta(days=200): 40}, today=TODAY)
+    assert p.empty_on is None and p.per_day == 0
+    assert "No departures in the last 90 days" in p.message
+
+
+def test_places_missing_when_pledges_run_out_first():
+    p = project_emptying(residents=1000, departures_by_day={TODAY: 90}, today=TODAY, places_available=700)
+    assert p.places_missing == 300
+    assert "300 places are missing" in p.message
+    assert project_emptying(residents=10, departures_by_day={}, today=TODAY, places_available=50).places_missing == 0
+
+
+def test_an_empty_camp():
+    p = project_emptying(residents=0, departures_by_day={}, today=TODAY)
+    assert p.empty_on == TODAY and p.days_left == 0

@@ -299,7 +299,7 @@ def change_presence(
 ) -> Person:
     """A person leaving, dying, going missing or coming back is a change of presence, never a deletion."""
     ensure(actor, "registry.change_person", person)
-    if presence not in Presence.values:
+    if presence not in Presence.values or presence == Presence.MERGED:
         raise InvalidInput({"presence": [_("Unknown presence %(v)r.") % {"v": presence}]})
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.presence == presence:
@@ -382,7 +382,7 @@ def change_presence_many(
     Each person whose presence really changes gets its own audit event. Returns how many changed.
     """
     ensure(actor, "registry.change_person", site)
-    bad = {v for v in presences.values() if v not in Presence.values}
+    bad = {v for v in presences.values() if v not in Presence.values or v == Presence.MERGED}
     if bad:
         raise InvalidInput({"presence": [_("Unknown presence %(v)r.") % {"v": v} for v in sorted(bad)]})
     current = {

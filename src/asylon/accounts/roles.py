@@ -77,9 +77,16 @@ INCIDENTS_PROTECTION = INCIDENTS_FIELD | {
     "incidents.view_delivery",
 }
 
+# Matching (issue 8): the review queue of probable duplicates, merges and their undoing.
+DUPLICATES = {
+    "matching.view_duplicatecandidate",
+    "matching.decide_duplicatecandidate",
+    "matching.merge_person",
+}
+
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER | READ_STATUS,
+    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER | READ_STATUS | DUPLICATES,
     Role.PROTECTION_OFFICER: READ_REGISTER
     | WRITE_REGISTER
     | {
@@ -96,7 +103,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | GROUP_ACTS
     | INTERNAL_STATISTICS
     | SITREP
-    | INCIDENTS_PROTECTION,
+    | INCIDENTS_PROTECTION
+    | DUPLICATES
+    | {"matching.unmerge_person"},
     Role.RSD_OFFICER: READ_REGISTER
     | {"registry.view_sensitive", "status.view_groupdeclaration", "status.view_sitedesignationact"}
     | READ_STATUS

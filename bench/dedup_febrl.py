@@ -94,8 +94,14 @@ def run_recordlinkage(frames: list[pd.DataFrame]) -> set:
     import recordlinkage as rl
 
     indexer = rl.Index()
-    for key in (["given_name", "surname"], ["surname", "date_of_birth"], ["given_name", "date_of_birth"],
-                ["soc_sec_id"], ["given_name", "postcode"], ["surname", "postcode"]):
+    for key in (
+        ["given_name", "surname"],
+        ["surname", "date_of_birth"],
+        ["given_name", "date_of_birth"],
+        ["soc_sec_id"],
+        ["given_name", "postcode"],
+        ["surname", "postcode"],
+    ):
         indexer.block(key)
     candidates = indexer.index(*frames)
     compare = rl.Compare()

@@ -13,12 +13,12 @@ ROUTES = {
     "page:matching:check": Entry(REGISTER),
     "page:matching:queue": Entry(QUEUE),
     "page:matching:candidate": Entry(QUEUE, params={"pk": "candidate.pk"}),
-    "page:matching:merge_undo": Entry(
-        UNMERGE, method="POST", params={"pk": "merge.pk"}, body=lambda w: {"reason": ""}
-    ),
+    "page:matching:merge_undo": Entry(UNMERGE, method="POST", params={"pk": "merge.pk"}, body=lambda w: {"reason": ""}),
     "api:GET /api/v1/persons/search": Entry(VIEW),
     "api:POST /api/v1/persons/duplicates/check": Entry(
-        REGISTER, method="POST", body=lambda w: {"site": w.site_a.code, "given_name": "Soraya", "family_name": "Matrixi"}
+        REGISTER,
+        method="POST",
+        body=lambda w: {"site": w.site_a.code, "given_name": "Soraya", "family_name": "Matrixi"},
     ),
     "api:GET /api/v1/duplicates": Entry(QUEUE),
     "api:POST /api/v1/duplicates/{candidate_id}/decision": Entry(
@@ -38,10 +38,13 @@ def build_world(w):
 
     officer = w.users[Role.PROTECTION_OFFICER]
     household = services.register_household(
-        actor=officer, site=w.site_a,
-        members=[{"relationship": "PA", "given_name": "Soraya", "family_name": "Matrixie", "sex": "F"},
-                 {"relationship": "CHILD", "given_name": "Sorayya", "family_name": "Matrixi", "sex": "F"},
-                 {"relationship": "SPOUSE", "given_name": "Kaveh", "family_name": "Matrixi", "sex": "M"}],
+        actor=officer,
+        site=w.site_a,
+        members=[
+            {"relationship": "PA", "given_name": "Soraya", "family_name": "Matrixie", "sex": "F"},
+            {"relationship": "CHILD", "given_name": "Sorayya", "family_name": "Matrixi", "sex": "F"},
+            {"relationship": "SPOUSE", "given_name": "Kaveh", "family_name": "Matrixi", "sex": "M"},
+        ],
     )
     members = sorted((m.person for m in household.memberships.select_related("person")), key=lambda p: p.pk)
     w.candidate, _ = raise_candidate(w.person, members[0], probability=0.9, match_weight=5.0, explanation={})

@@ -8,13 +8,13 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from tests.conftest import member
 
 from asylon.matching.batch import dedupe_csv, find_duplicates_in_register
 from asylon.matching.candidates import decide_candidate, find_matches_for
 from asylon.matching.models import CandidateStatus, DetectionRun, DuplicateCandidate
 from asylon.matching.synthetic import generate_population
 from asylon.registry import services
-from tests.conftest import member
 
 
 def test_csv_detection_finds_the_synthetic_duplicates(tmp_path):
@@ -43,14 +43,28 @@ def test_empty_values_do_not_break_detection():
 
 @pytest.mark.django_db
 def test_register_run_queues_pairs_remembers_different_and_resumes(clerk, site_a):
-    first = services.register_household(actor=clerk, site=site_a, members=[
-        member(given_name="Mohammad", family_name="Hosseini", fathers_name="Ali", date_of_birth=date(1979, 5, 2)),
-    ])
-    services.register_household(actor=clerk, site=site_a, members=[
-        member(given_name="Muhammad", family_name="Husseini", fathers_name="Aly", date_of_birth=date(1979, 5, 2)),
-        member("CHILD", given_name="Shirin", family_name="Husseini", fathers_name="Muhammad", sex="F",
-               date_of_birth=date(2005, 1, 1)),
-    ])
+    first = services.register_household(
+        actor=clerk,
+        site=site_a,
+        members=[
+            member(given_name="Mohammad", family_name="Hosseini", fathers_name="Ali", date_of_birth=date(1979, 5, 2)),
+        ],
+    )
+    services.register_household(
+        actor=clerk,
+        site=site_a,
+        members=[
+            member(given_name="Muhammad", family_name="Husseini", fathers_name="Aly", date_of_birth=date(1979, 5, 2)),
+            member(
+                "CHILD",
+                given_name="Shirin",
+                family_name="Husseini",
+                fathers_name="Muhammad",
+                sex="F",
+                date_of_birth=date(2005, 1, 1),
+            ),
+        ],
+    )
     person = first.memberships.get().person
     matches = find_matches_for(
         {"given_name": "محمد", "family_name": "حسینی", "date_of_birth": "1979-05-02", "sex": "M"}, site_a

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from tests.conftest import member
 
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import Conflict, NotPermitted
@@ -20,7 +21,6 @@ from asylon.registry import queries, services
 from asylon.registry.models import Membership, Presence, SensitiveProfile, SpecificNeed
 from asylon.status import services as status
 from asylon.status.models import StatusEntry
-from tests.conftest import member
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,26 @@ pytestmark = pytest.mark.django_db
 def twins(protection_officer, site_a, unit_a):
     """One man registered twice, in two households, with links on both records."""
     first = services.register_household(
-        actor=protection_officer, site=site_a, unit=unit_a,
-        members=[member(given_name="Mohammad", family_name="Hosseini", specific_needs=["SM-CI"],
-                        sensitive={"religion": "kept"})],
+        actor=protection_officer,
+        site=site_a,
+        unit=unit_a,
+        members=[
+            member(
+                given_name="Mohammad", family_name="Hosseini", specific_needs=["SM-CI"], sensitive={"religion": "kept"}
+            )
+        ],
     )
     second = services.register_household(
-        actor=protection_officer, site=site_a,
-        members=[member(given_name="Muhammad", family_name="Husseini", specific_needs=["SM-CI", "LP-ND"],
-                        sensitive={"religion": "other", "ethnicity": "filled"})],
+        actor=protection_officer,
+        site=site_a,
+        members=[
+            member(
+                given_name="Muhammad",
+                family_name="Husseini",
+                specific_needs=["SM-CI", "LP-ND"],
+                sensitive={"religion": "other", "ethnicity": "filled"},
+            )
+        ],
     )
     return first.memberships.get().person, second.memberships.get().person
 
@@ -53,17 +65,33 @@ def _links(person):
 
 def test_every_link_to_person_is_found_generically():
     labels = {f"{f.model._meta.label_lower}.{f.name}" for f in person_links()}
-    assert {"registry.membership.person", "incidents.affectedperson.person", "incidents.rollcallentry.person",
-            "status.statusentry.person", "status.statusentry.derivative_of"} <= labels
+    assert {
+        "registry.membership.person",
+        "incidents.affectedperson.person",
+        "incidents.rollcallentry.person",
+        "status.statusentry.person",
+        "status.statusentry.derivative_of",
+    } <= labels
 
 
 def test_merge_moves_links_and_unmerge_restores_them(twins, protection_officer, site_a):
     survivor, merged = twins
     officer = protection_officer
-    status.record_status_event(actor=officer, person=merged, status="DECEASED", note="test entry",
-                               effective_on=date.today() - timedelta(days=1))
-    incident = incidents.report_incident(actor=officer, site=site_a, kind="THREAT", severity=2,
-                                         occurred_at=timezone.now() - timedelta(hours=1), narrative="n")
+    status.record_status_event(
+        actor=officer,
+        person=merged,
+        status="DECEASED",
+        note="test entry",
+        effective_on=date.today() - timedelta(days=1),
+    )
+    incident = incidents.report_incident(
+        actor=officer,
+        site=site_a,
+        kind="THREAT",
+        severity=2,
+        occurred_at=timezone.now() - timedelta(hours=1),
+        narrative="n",
+    )
     incidents.add_affected_person(actor=officer, incident=incident, person=merged, harm="THREATENED")
     incidents.add_affected_person(actor=officer, incident=incident, person=survivor, harm="THREATENED")
     rollcall.start_roll_call(actor=officer, site=site_a)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tests.conftest import member
 
 from asylon.accounts.roles import Role
 from asylon.matching.models import NameKeyToken, PersonNameKeys
 from asylon.matching.search import parse_query, search_persons
 from asylon.registry import services
-from tests.conftest import member
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +26,27 @@ def register_a(clerk, site_a):
         clerk,
         site_a,
         member("PA", given_name="Mohammad", family_name="Hosseini", fathers_name="Ali", date_of_birth=date(1979, 5, 2)),
-        member("SPOUSE", given_name="Fatemeh", family_name="Rezaei", fathers_name="Hassan", sex="F",
-               date_of_birth=date(1982, 1, 9)),
-        member("CHILD", given_name="Mahmoud", family_name="Hosseini", fathers_name="Mohammad",
-               date_of_birth=date(2004, 7, 7)),
+        member(
+            "SPOUSE",
+            given_name="Fatemeh",
+            family_name="Rezaei",
+            fathers_name="Hassan",
+            sex="F",
+            date_of_birth=date(1982, 1, 9),
+        ),
+        member(
+            "CHILD",
+            given_name="Mahmoud",
+            family_name="Hosseini",
+            fathers_name="Mohammad",
+            date_of_birth=date(2004, 7, 7),
+        ),
     ) | _register(
         clerk,
         site_a,
-        member("PA", given_name="Mohammed", family_name="Husseini", fathers_name="Reza", date_of_birth=date(1990, 2, 2)),
+        member(
+            "PA", given_name="Mohammed", family_name="Husseini", fathers_name="Reza", date_of_birth=date(1990, 2, 2)
+        ),
     )
 
 

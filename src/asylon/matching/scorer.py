@@ -258,7 +258,6 @@ class Deduplicator:
         source: str | None = None,
         seed: int = 42,
         tf_columns: Iterable[str] | None = None,
-        training_columns: Iterable[str] | None = None,
     ) -> None:
         self.fields = list(fields)
         self.rules = [list(r) for r in blocking]
@@ -266,8 +265,6 @@ class Deduplicator:
         self.max_block = max_block
         self.source = source
         self.seed = seed
-        names = [f.column for f in fields if f.kind == "name"]
-        self.training_columns = list(training_columns) if training_columns is not None else names[:2]
         self.tf_columns = list(tf_columns) if tf_columns is not None else [f.column for f in fields if f.kind == "name"]
 
     # records ----------------------------------------------------------------------------
@@ -343,7 +340,7 @@ class Deduplicator:
     def _random_pairs(self, rows: list[dict], count: int) -> np.ndarray:
         rng = random.Random(self.seed)
         n = len(rows)
-        pairs = []
+        pairs: list[tuple[int, int]] = []
         tries = 0
         while len(pairs) < count and tries < count * 4 and n > 1:
             tries += 1
@@ -486,5 +483,4 @@ def register_deduplicator(threshold: float = DEFAULT_THRESHOLD) -> Deduplicator:
         REGISTER_BLOCKING,
         threshold=threshold,
         tf_columns=["given_name", "family_name"],
-        training_columns=["family_name", "given_name"],
     )

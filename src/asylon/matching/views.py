@@ -39,9 +39,7 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
             matches = candidates.find_matches_for(data, site)
         except ValueError:
             matches = []
-    return render(
-        request, "matching/check.html", {"data": data, "sites": sites, "site": site, "matches": matches}
-    )
+    return render(request, "matching/check.html", {"data": data, "sites": sites, "site": site, "matches": matches})
 
 
 @login_required

@@ -6,150 +6,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0004_alter_person_presence'),
+        ("registry", "0004_alter_person_presence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DetectionRun',
+            name="DetectionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('engine', models.CharField(default='asylon', max_length=20)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('blocks_total', models.PositiveIntegerField(default=0)),
-                ('blocks_done', models.PositiveIntegerField(default=0)),
-                ('pairs_found', models.PositiveIntegerField(default=0)),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.site')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("engine", models.CharField(default="asylon", max_length=20)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("blocks_total", models.PositiveIntegerField(default=0)),
+                ("blocks_done", models.PositiveIntegerField(default=0)),
+                ("pairs_found", models.PositiveIntegerField(default=0)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.site",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Merge',
+            name="Merge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300)),
-                ('merged_at', models.DateTimeField(auto_now_add=True)),
-                ('moves', models.JSONField(default=dict)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('undo_reason', models.CharField(blank=True, max_length=300)),
-                ('merged', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('merged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('survivor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.CharField(max_length=300)),
+                ("merged_at", models.DateTimeField(auto_now_add=True)),
+                ("moves", models.JSONField(default=dict)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                ("undo_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "merged",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.person"
+                    ),
+                ),
+                (
+                    "merged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "survivor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.person"
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'permissions': [('merge_person', 'Can merge two records of one person'), ('unmerge_person', 'Can undo a merge')],
+                "permissions": [
+                    ("merge_person", "Can merge two records of one person"),
+                    ("unmerge_person", "Can undo a merge"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NameKeyToken',
+            name="NameKeyToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('skeleton', models.CharField(max_length=100)),
-                ('phonetic', models.CharField(max_length=100)),
-                ('prefix', models.CharField(max_length=3)),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("skeleton", models.CharField(max_length=100)),
+                ("phonetic", models.CharField(max_length=100)),
+                ("prefix", models.CharField(max_length=3)),
+                ("birth_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.person"
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.site"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PersonAlias',
+            name="PersonAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('merge', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='alias', to='matching.merge')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                (
+                    "merge",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="alias", to="matching.merge"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.person"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'person aliases',
+                "verbose_name_plural": "person aliases",
             },
         ),
         migrations.CreateModel(
-            name='PersonNameKeys',
+            name="PersonNameKeys",
             fields=[
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='name_keys', serialize=False, to='registry.person')),
-                ('given_fold', models.CharField(blank=True, max_length=200)),
-                ('fathers_fold', models.CharField(blank=True, max_length=200)),
-                ('family_fold', models.CharField(blank=True, max_length=200)),
-                ('full_fold', models.CharField(blank=True, max_length=600)),
-                ('skeleton_tokens', models.CharField(blank=True, max_length=600)),
-                ('phonetic_tokens', models.CharField(blank=True, max_length=600)),
-                ('compact_key', models.CharField(blank=True, max_length=200)),
-                ('fathers_key', models.CharField(blank=True, help_text="Phonetic key of the father's name", max_length=200)),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('active', models.BooleanField(default=True)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.site')),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="name_keys",
+                        serialize=False,
+                        to="registry.person",
+                    ),
+                ),
+                ("given_fold", models.CharField(blank=True, max_length=200)),
+                ("fathers_fold", models.CharField(blank=True, max_length=200)),
+                ("family_fold", models.CharField(blank=True, max_length=200)),
+                ("full_fold", models.CharField(blank=True, max_length=600)),
+                ("skeleton_tokens", models.CharField(blank=True, max_length=600)),
+                ("phonetic_tokens", models.CharField(blank=True, max_length=600)),
+                ("compact_key", models.CharField(blank=True, max_length=200)),
+                (
+                    "fathers_key",
+                    models.CharField(blank=True, help_text="Phonetic key of the father's name", max_length=200),
+                ),
+                ("birth_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.site"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'person name keys',
+                "verbose_name_plural": "person name keys",
             },
         ),
         migrations.CreateModel(
-            name='DuplicateCandidate',
+            name="DuplicateCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.FloatField()),
-                ('match_weight', models.FloatField()),
-                ('explanation', models.JSONField(default=dict)),
-                ('source', models.CharField(default='batch', max_length=20)),
-                ('status', models.CharField(choices=[('OPEN', 'open'), ('DIFFERENT', 'different persons'), ('LINKED', 'linked (related persons)'), ('MERGED', 'merged')], default='OPEN', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='candidates', to='matching.detectionrun')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("probability", models.FloatField()),
+                ("match_weight", models.FloatField()),
+                ("explanation", models.JSONField(default=dict)),
+                ("source", models.CharField(default="batch", max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("OPEN", "open"),
+                            ("DIFFERENT", "different persons"),
+                            ("LINKED", "linked (related persons)"),
+                            ("MERGED", "merged"),
+                        ],
+                        default="OPEN",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.person"
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.person"
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidates",
+                        to="matching.detectionrun",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.site"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-probability', 'pk'],
-                'permissions': [('decide_duplicatecandidate', 'Can decide whether a candidate pair is one person')],
-                'indexes': [models.Index(fields=['site', 'status', 'probability'], name='matching_du_site_id_2f1857_idx')],
-                'constraints': [models.UniqueConstraint(fields=('person_a', 'person_b'), name='candidate_pair_once'), models.CheckConstraint(condition=models.Q(('person_a__lt', models.F('person_b'))), name='candidate_pair_ordered')],
+                "ordering": ["-probability", "pk"],
+                "permissions": [("decide_duplicatecandidate", "Can decide whether a candidate pair is one person")],
+                "indexes": [
+                    models.Index(fields=["site", "status", "probability"], name="matching_du_site_id_2f1857_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person_a", "person_b"), name="candidate_pair_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(("person_a__lt", models.F("person_b"))), name="candidate_pair_ordered"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='merge',
-            constraint=models.UniqueConstraint(condition=models.Q(('undone_at__isnull', True)), fields=('merged',), name='merged_once'),
+            model_name="merge",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("undone_at__isnull", True)), fields=("merged",), name="merged_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='merge',
-            constraint=models.CheckConstraint(condition=models.Q(('survivor', models.F('merged')), _negated=True), name='merge_two_persons'),
+            model_name="merge",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("survivor", models.F("merged")), _negated=True), name="merge_two_persons"
+            ),
         ),
         migrations.AddIndex(
-            model_name='namekeytoken',
-            index=models.Index(fields=['skeleton', 'birth_year'], name='matching_na_skeleto_804923_idx'),
+            model_name="namekeytoken",
+            index=models.Index(fields=["skeleton", "birth_year"], name="matching_na_skeleto_804923_idx"),
         ),
         migrations.AddIndex(
-            model_name='namekeytoken',
-            index=models.Index(fields=['phonetic', 'birth_year'], name='matching_na_phoneti_a7c497_idx'),
+            model_name="namekeytoken",
+            index=models.Index(fields=["phonetic", "birth_year"], name="matching_na_phoneti_a7c497_idx"),
         ),
         migrations.AddIndex(
-            model_name='namekeytoken',
-            index=models.Index(fields=['prefix', 'birth_year'], name='matching_na_prefix_7e35ce_idx'),
+            model_name="namekeytoken",
+            index=models.Index(fields=["prefix", "birth_year"], name="matching_na_prefix_7e35ce_idx"),
         ),
         migrations.AddConstraint(
-            model_name='namekeytoken',
-            constraint=models.UniqueConstraint(fields=('person', 'skeleton'), name='name_token_once'),
+            model_name="namekeytoken",
+            constraint=models.UniqueConstraint(fields=("person", "skeleton"), name="name_token_once"),
         ),
         migrations.AddIndex(
-            model_name='personnamekeys',
-            index=models.Index(fields=['site', 'compact_key'], name='matching_pe_site_id_c73056_idx'),
+            model_name="personnamekeys",
+            index=models.Index(fields=["site", "compact_key"], name="matching_pe_site_id_c73056_idx"),
         ),
         migrations.AddIndex(
-            model_name='personnamekeys',
-            index=models.Index(fields=['site', 'birth_year'], name='matching_pe_site_id_40f33f_idx'),
+            model_name="personnamekeys",
+            index=models.Index(fields=["site", "birth_year"], name="matching_pe_site_id_40f33f_idx"),
         ),
         migrations.AddIndex(
-            model_name='personnamekeys',
-            index=models.Index(fields=['fathers_key'], name='matching_pe_fathers_ae6c71_idx'),
+            model_name="personnamekeys",
+            index=models.Index(fields=["fathers_key"], name="matching_pe_fathers_ae6c71_idx"),
         ),
     ]

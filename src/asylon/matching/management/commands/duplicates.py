@@ -30,9 +30,10 @@ class Command(BaseCommand):
             if not options.get("out"):
                 raise CommandError("--csv needs --out PAIRS.csv")
             try:
-                with open(options["csv"], newline="", encoding="utf-8-sig") as src, open(
-                    options["out"], "w", newline="", encoding="utf-8"
-                ) as out:
+                with (
+                    open(options["csv"], newline="", encoding="utf-8-sig") as src,
+                    open(options["out"], "w", newline="", encoding="utf-8") as out,
+                ):
                     count = dedupe_csv(src, out)
             except OSError as exc:
                 raise CommandError(str(exc)) from exc
@@ -44,7 +45,10 @@ class Command(BaseCommand):
             if site is None:
                 raise CommandError(f"No site {options['site']!r}.")
         with Progress(
-            TextColumn("duplicate detection"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            TextColumn("duplicate detection"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
             disable=options.get("quiet", False),
         ) as progress:
             task = progress.add_task("pairs", total=None)

@@ -5,6 +5,8 @@ from asylon.accounts.views import set_language
 from asylon.api import api
 
 urlpatterns = [
+    # Before the register: "persons/search/" must not be read as a person's reference.
+    path("", include("asylon.matching.urls")),
     path("", include("asylon.registry.urls")),
     path("reports/", include("asylon.reports.urls")),
     path("", include("asylon.status.urls")),

@@ -28,9 +28,7 @@ def test_identical_folds_score_one():
     assert name_similarity("Mohammad Hosseini", "MOHAMMAD  hosseini") == 1.0
 
 
-@pytest.mark.parametrize(
-    ("a", "b"), [("Hassan", "Hossein"), ("Ali Karimi", "Zahra Ahmadi"), ("محمد", "زهرا")]
-)
+@pytest.mark.parametrize(("a", "b"), [("Hassan", "Hossein"), ("Ali Karimi", "Zahra Ahmadi"), ("محمد", "زهرا")])
 def test_different_names_score_lower(a, b):
     assert name_similarity(a, b) < 0.85
 

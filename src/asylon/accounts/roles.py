@@ -106,9 +106,16 @@ SOLUTIONS_READ = {
 # Sending a submission manifest to a country is a release of personal data (D3, D6).
 SOLUTIONS_MANAGE = SOLUTIONS_READ | {"solutions.manage_resettlement", "movements.release_personal_data"}
 
+# Matching (issue 8): the review queue of probable duplicates, merges and their undoing.
+DUPLICATES = {
+    "matching.view_duplicatecandidate",
+    "matching.decide_duplicatecandidate",
+    "matching.merge_person",
+}
+
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER | READ_STATUS,
+    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER | READ_STATUS | DUPLICATES,
     Role.PROTECTION_OFFICER: READ_REGISTER
     | WRITE_REGISTER
     | {
@@ -127,7 +134,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | SITREP
     | INCIDENTS_PROTECTION
     | MOVEMENTS_PROTECTION
-    | SOLUTIONS_READ,
+    | SOLUTIONS_READ
+    | DUPLICATES
+    | {"matching.unmerge_person"},
     Role.RSD_OFFICER: READ_REGISTER
     | {
         "registry.view_sensitive",

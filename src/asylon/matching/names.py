@@ -445,9 +445,7 @@ SPELLING_RULES: tuple[Rule, ...] = (
 del _C
 
 # Characters outside Unicode decomposition that romanised names do contain.
-_SPECIAL_LATIN = str.maketrans(
-    {"ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
-)
+_SPECIAL_LATIN = str.maketrans({"ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"})
 _APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼʻʿʾ`´"})
 _IGNORED = str.maketrans({c: None for c in "\u0640\u200c\u200d\u200e\u200f\u061c"})  # tatweel, ZW(N)J, marks
 # Accents, tashkeel and hamza marks (every character with a combining class) in the

@@ -29,6 +29,8 @@ __all__ = [
 # one name spelled two ways; a phonetic agreement is weaker (Mohammad/Mahmoud share it).
 SKELETON_MATCH = 0.95
 PHONETIC_MATCH = 0.85
+# The best a Persian-script name scores against a name whose skeleton differs from it.
+CROSS_SCRIPT_NEAR = 0.85
 # Skeletons this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY_LENGTH = 3
 
@@ -100,7 +102,9 @@ def name_similarity(a: str | None, b: str | None) -> float:
         return 1.0
     if is_persian_script(a) or is_persian_script(b):
         # Equal skeletons across scripts are the best we can see: vowels are unknown.
-        score = min(_string_score(keys_a.skeleton, keys_b.skeleton), SKELETON_MATCH)
+        # Skeletons that differ in a letter are different names as often as a typo
+        # (Mohammad mhmd, Mahmoud mhmwd): they score below an agreement of the keys.
+        score = min(_string_score(keys_a.skeleton, keys_b.skeleton), CROSS_SCRIPT_NEAR)
     else:
         score = _string_score(keys_a.fold, keys_b.fold)
     return max(score, _key_floor(keys_a, keys_b))

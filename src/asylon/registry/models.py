@@ -93,6 +93,8 @@ class Presence(models.TextChoices):
     MISSING = "MISSING", _("missing")
     DECEASED = "DECEASED", _("deceased")
     DEPARTED = "DEPARTED", _("departed")
+    # Found to be another registration of a person already in the register (matching app).
+    MERGED = "MERGED", _("merged into another record")
 
 
 class Household(TimeStamped):

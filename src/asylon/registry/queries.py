@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,12 @@ from asylon.audit import services as audit
 from asylon.core.dates import birth_range_for_age, today
 from asylon.core.errors import NotFound
 
-from .models import Household, Location, Membership, Person, SensitiveProfile, Site, SpecificNeed
+from .models import Household, Location, Membership, Person, Presence, SensitiveProfile, Site, SpecificNeed
+
+# Resolvers other apps register for references that no longer name a record of their own
+# (`matching`: the reference of a person merged into another). Each returns the reference
+# to look up instead, or None.
+reference_resolvers: list[Callable[[str], str | None]] = []
 
 # Age brackets of UNHCR population statistics (DOMAIN.md section 4), as (min, max) years.
 AGE_BRACKETS: dict[str, tuple[int, int | None]] = {
@@ -36,8 +42,9 @@ def persons_for(actor) -> QuerySet[Person]:
     if not actor.has_perm("registry.view_person"):
         from asylon.movements.sharing import shared_persons_for
 
-        return Person.objects.filter(pk__in=shared_persons_for(actor))
-    return Person.objects.filter(site_id__in=site_ids(actor))
+        return Person.objects.filter(pk__in=shared_persons_for(actor)).exclude(presence=Presence.MERGED)
+    # A merged record lives on only as an alias of the person it was merged into.
+    return Person.objects.filter(site_id__in=site_ids(actor)).exclude(presence=Presence.MERGED)
 
 
 def households_for(actor) -> QuerySet[Household]:
@@ -107,13 +114,18 @@ def page_after(qs: QuerySet, cursor: str | None, limit: int) -> tuple[list, str 
 
 
 def get_person(actor, reference: str) -> Person:
-    person = (
+    qs = (
         persons_for(actor)
         .select_related("site", "unit", "unit__parent")
         .prefetch_related(Prefetch("specific_needs", queryset=SpecificNeed.objects.select_related("code")))
-        .filter(reference=reference)
-        .first()
     )
+    person = qs.filter(reference=reference).first()
+    if person is None:
+        for resolve in reference_resolvers:
+            other = resolve(reference)
+            if other and other != reference:
+                person = qs.filter(reference=other).first()
+                break
     if person is None:
         raise NotFound("No such person.")
     return person

@@ -305,7 +305,8 @@ def change_presence(
 def apply_presence(*, actor, person: Person, presence: str, reason: str, action: str) -> Person:
     """`change_presence` without its permission check, for another app's service that has
     checked its own (e.g. movements recording a departure). Call inside that transaction."""
-    if presence not in Presence.values:
+    # MERGED is set only by the matching app's merge, never as an ordinary change of presence.
+    if presence not in Presence.values or presence == Presence.MERGED:
         raise InvalidInput({"presence": [_("Unknown presence %(v)r.") % {"v": presence}]})
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.presence == presence:
@@ -388,7 +389,7 @@ def change_presence_many(
     Each person whose presence really changes gets its own audit event. Returns how many changed.
     """
     ensure(actor, "registry.change_person", site)
-    bad = {v for v in presences.values() if v not in Presence.values}
+    bad = {v for v in presences.values() if v not in Presence.values or v == Presence.MERGED}
     if bad:
         raise InvalidInput({"presence": [_("Unknown presence %(v)r.") % {"v": v} for v in sorted(bad)]})
     current = {

@@ -1,0 +1,179 @@
+"""The matching API: search, the duplicate check, the review queue, merges and their undoing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from asylon.accounts.scope import ensure
+from asylon.core.errors import InvalidInput, NotFound
+from asylon.registry import queries as registry_queries
+
+from . import candidates, merges, search
+from .models import Merge
+
+router = Router(tags=["matching"])
+
+
+class HitOut(Schema):
+    reference: str
+    site: str
+    given_name: str
+    fathers_name: str
+    family_name: str
+    full_name_original: str
+    date_of_birth: date | None
+    score: float
+    why: list[str]
+
+
+class CheckIn(Schema):
+    site: str = Field(description="Site code")
+    given_name: str = ""
+    fathers_name: str = ""
+    family_name: str = ""
+    given_name_original: str = ""
+    fathers_name_original: str = ""
+    family_name_original: str = ""
+    date_of_birth: date | None = None
+    sex: str = ""
+
+
+class FieldOut(Schema):
+    label: str
+    new: str
+    existing: str
+    agreement: str
+
+
+class MatchOut(Schema):
+    reference: str
+    probability: float
+    match_weight: float
+    fields: list[FieldOut]
+
+
+class CandidateOut(Schema):
+    id: int
+    person_a: str
+    person_b: str
+    probability: float
+    match_weight: float
+    status: str
+    explanation: dict
+
+
+class DecisionIn(Schema):
+    decision: str = Field(description="DIFFERENT, LINKED or MERGE")
+    survivor: str | None = Field(None, description="For MERGE: the reference to keep (default: the older record)")
+    reason: str = ""
+
+
+class MergeOut(Schema):
+    id: int
+    survivor: str
+    merged: str
+    moved: int
+    kept: int
+
+
+class UndoIn(Schema):
+    reason: str
+
+
+@router.get("/persons/search", response=list[HitOut])
+def search_persons(request: HttpRequest, q: str = "", limit: int = 10):
+    ensure(request.user, "registry.view_person")
+    hits = search.search_persons(request.user, q, limit=min(max(limit, 1), 50))
+    return [
+        {
+            "reference": h.person.reference,
+            "site": h.person.site.code,
+            "given_name": h.person.given_name,
+            "fathers_name": h.person.fathers_name,
+            "family_name": h.person.family_name,
+            "full_name_original": h.person.full_name_original,
+            "date_of_birth": h.person.date_of_birth,
+            "score": h.score,
+            "why": h.why,
+        }
+        for h in hits
+    ]
+
+
+@router.post("/persons/duplicates/check", response=list[MatchOut])
+def check_duplicates(request: HttpRequest, payload: CheckIn):
+    ensure(request.user, "registry.add_household")
+    site = registry_queries.sites_for(request.user).filter(code=payload.site).first()
+    if site is None:
+        raise InvalidInput({"site": ["Unknown site."]})
+    ensure(request.user, "registry.add_household", site)
+    matches = candidates.find_matches_for(payload.dict(), site)
+    return [
+        {
+            "reference": m.person.reference,
+            "probability": m.probability,
+            "match_weight": m.match_weight,
+            "fields": [f.__dict__ for f in m.fields],
+        }
+        for m in matches
+    ]
+
+
+def _candidate_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "person_a": c.person_a.reference,
+        "person_b": c.person_b.reference,
+        "probability": c.probability,
+        "match_weight": c.match_weight,
+        "status": c.status,
+        "explanation": c.explanation,
+    }
+
+
+@router.get("/duplicates", response=list[CandidateOut])
+def list_candidates(request: HttpRequest, status: str = "OPEN", limit: int = 100):
+    ensure(request.user, "matching.view_duplicatecandidate")
+    qs = candidates.candidates_for(request.user, status=status or None)
+    return [_candidate_out(c) for c in qs[: min(max(limit, 1), 500)]]
+
+
+@router.post("/duplicates/{candidate_id}/decision", response={200: CandidateOut, 201: MergeOut})
+def decide(request: HttpRequest, candidate_id: int, payload: DecisionIn):
+    ensure(request.user, "matching.view_duplicatecandidate")
+    candidate = candidates.candidates_for(request.user, status=None).filter(pk=candidate_id).first()
+    if candidate is None:
+        raise NotFound("No such pair.")
+    if payload.decision == "MERGE":
+        a, b = candidate.person_a, candidate.person_b
+        survivor, merged = (b, a) if payload.survivor == b.reference else (a, b)
+        merge = merges.merge_persons(actor=request.user, survivor=survivor, merged=merged, reason=payload.reason)
+        return 201, _merge_out(merge)
+    decided = candidates.decide_candidate(
+        actor=request.user, candidate=candidate, decision=payload.decision, note=payload.reason
+    )
+    return 200, _candidate_out(decided)
+
+
+def _merge_out(merge: Merge) -> dict:
+    return {
+        "id": merge.pk,
+        "survivor": merge.survivor.reference,
+        "merged": merge.merged.reference,
+        "moved": len(merge.moves.get("moved", [])),
+        "kept": len(merge.moves.get("kept", [])),
+    }
+
+
+@router.post("/merges/{merge_id}/undo", response=MergeOut)
+def undo_merge(request: HttpRequest, merge_id: int, payload: UndoIn):
+    ensure(request.user, "matching.unmerge_person")
+    visible = registry_queries.persons_for(request.user)
+    merge = Merge.objects.select_related("survivor", "merged").filter(pk=merge_id, survivor__in=visible).first()
+    if merge is None:
+        raise NotFound("No such merge.")
+    merges.unmerge(actor=request.user, merge=merge, reason=payload.reason)
+    return _merge_out(merge)

@@ -1,0 +1,60 @@
+"""asylon duplicates find [--site S] [--csv FILE --out PAIRS.csv] [--engine asylon|splink]
+
+Finds probable duplicates. On the register, the pairs go into the review queue (never
+merged automatically); on a spreadsheet, they are written to a CSV file.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from asylon.matching.batch import dedupe_csv, find_duplicates_in_register
+from asylon.registry.models import Site
+
+
+class Command(BaseCommand):
+    help = "Duplicate detection. `duplicates find` scores candidate pairs and queues the probable ones."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+        find = sub.add_parser("find", help="Find probable duplicates in the register or in a CSV file.")
+        find.add_argument("--site", help="Only this site (code).")
+        find.add_argument("--csv", help="Read records from this CSV file instead of the register.")
+        find.add_argument("--out", help="With --csv: write the pairs to this CSV file.")
+        find.add_argument("--restart", action="store_true", help="Start a new run instead of resuming.")
+        find.add_argument("--quiet", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, subcommand: str, **options) -> None:
+        if options.get("csv"):
+            if not options.get("out"):
+                raise CommandError("--csv needs --out PAIRS.csv")
+            try:
+                with (
+                    open(options["csv"], newline="", encoding="utf-8-sig") as src,
+                    open(options["out"], "w", newline="", encoding="utf-8") as out,
+                ):
+                    count = dedupe_csv(src, out)
+            except OSError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"{count} probable duplicate pairs written to {options['out']}.")
+            return
+        site = None
+        if options.get("site"):
+            site = Site.objects.filter(code=options["site"]).first()
+            if site is None:
+                raise CommandError(f"No site {options['site']!r}.")
+        with Progress(
+            TextColumn("duplicate detection"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            disable=options.get("quiet", False),
+        ) as progress:
+            task = progress.add_task("pairs", total=None)
+
+            def report(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            run = find_duplicates_in_register(site=site, resume=not options.get("restart"), progress=report)
+        self.stdout.write(f"Run {run.pk}: {run.pairs_found} new pairs in the review queue.")

@@ -1,0 +1,122 @@
+"""Pages of `matching`: search, the duplicate check before registering, the review queue."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from asylon.accounts.scope import can
+from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from asylon.registry import queries as registry_queries
+
+from . import candidates, merges, search
+from .models import CandidateStatus, Merge
+
+
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("registry.view_person"):
+        raise Http404
+    q = request.GET.get("q", "").strip()
+    hits = search.search_persons(request.user, q, limit=20) if q else []
+    return render(request, "matching/search.html", {"q": q, "hits": hits})
+
+
+@login_required
+def duplicate_check(request: HttpRequest) -> HttpResponse:
+    """Shows the probable existing records of a person before the clerk registers them."""
+    if not request.user.has_perm("registry.add_household"):
+        raise Http404
+    sites = list(registry_queries.sites_for(request.user))
+    fields = ("given_name", "fathers_name", "family_name", "date_of_birth", "sex")
+    data = {f: request.GET.get(f, "").strip() for f in fields}
+    site = next((s for s in sites if s.code == request.GET.get("site")), sites[0] if sites else None)
+    matches = []
+    if site is not None and (data["given_name"] or data["family_name"]):
+        try:
+            matches = candidates.find_matches_for(data, site)
+        except ValueError:
+            matches = []
+    return render(request, "matching/check.html", {"data": data, "sites": sites, "site": site, "matches": matches})
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("matching.view_duplicatecandidate"):
+        raise Http404
+    pairs = list(candidates.candidates_for(request.user)[:100])
+    return render(request, "matching/queue.html", {"pairs": pairs})
+
+
+def _candidate(request: HttpRequest, pk: int):
+    candidate = candidates.candidates_for(request.user, status=None).filter(pk=pk).first()
+    if candidate is None:
+        raise Http404
+    return candidate
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("matching.view_duplicatecandidate"):
+        raise Http404
+    candidate = _candidate(request, pk)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        note = request.POST.get("note", "").strip()
+        try:
+            if action == "merge":
+                keep = request.POST.get("survivor")
+                a, b = candidate.person_a, candidate.person_b
+                survivor, merged = (b, a) if keep == b.reference else (a, b)
+                merges.merge_persons(actor=request.user, survivor=survivor, merged=merged, reason=note)
+                return redirect("registry:person_detail", reference=survivor.reference)
+            candidates.decide_candidate(actor=request.user, candidate=candidate, decision=action, note=note)
+            return redirect("matching:queue")
+        except NotPermitted as exc:
+            raise Http404 from exc
+        except (InvalidInput, Conflict) as exc:
+            error = exc.message
+    a, b = candidate.person_a, candidate.person_b
+    rows = [
+        (label, getattr(a, f), getattr(b, f))
+        for label, f in (
+            ("given name", "given_name"),
+            ("father's name", "fathers_name"),
+            ("family name", "family_name"),
+            ("original script", "full_name_original"),
+            ("date of birth", "date_of_birth"),
+            ("sex", "sex"),
+            ("site", "site"),
+            ("presence", "presence"),
+        )
+    ]
+    return render(
+        request,
+        "matching/candidate.html",
+        {
+            "c": candidate,
+            "rows": rows,
+            "error": error,
+            "open": candidate.status == CandidateStatus.OPEN,
+            "can_decide": can(request.user, "matching.decide_duplicatecandidate", a),
+        },
+    )
+
+
+@login_required
+@require_POST
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    merge = Merge.objects.select_related("survivor").filter(pk=pk).first()
+    if merge is None or not can(request.user, "matching.unmerge_person", merge.survivor):
+        raise Http404
+    try:
+        merges.unmerge(actor=request.user, merge=merge, reason=request.POST.get("reason", ""))
+    except (NotPermitted, NotFound) as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        return render(request, "matching/undo_failed.html", {"error": exc.message}, status=409)
+    return redirect("registry:person_detail", reference=merge.merged.reference)

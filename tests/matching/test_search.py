@@ -1,0 +1,107 @@
+"""Search over the register: any script, any spelling, year and father's name, scoped."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from tests.conftest import member
+
+from asylon.accounts.roles import Role
+from asylon.matching.models import NameKeyToken, PersonNameKeys
+from asylon.matching.search import parse_query, search_persons
+from asylon.registry import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _register(actor, site, *members):
+    household = services.register_household(actor=actor, site=site, members=list(members))
+    return {m.person.given_name: m.person for m in household.memberships.select_related("person")}
+
+
+@pytest.fixture
+def register_a(clerk, site_a):
+    return _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Mohammad", family_name="Hosseini", fathers_name="Ali", date_of_birth=date(1979, 5, 2)),
+        member(
+            "SPOUSE",
+            given_name="Fatemeh",
+            family_name="Rezaei",
+            fathers_name="Hassan",
+            sex="F",
+            date_of_birth=date(1982, 1, 9),
+        ),
+        member(
+            "CHILD",
+            given_name="Mahmoud",
+            family_name="Hosseini",
+            fathers_name="Mohammad",
+            date_of_birth=date(2004, 7, 7),
+        ),
+    ) | _register(
+        clerk,
+        site_a,
+        member(
+            "PA", given_name="Mohammed", family_name="Husseini", fathers_name="Reza", date_of_birth=date(1990, 2, 2)
+        ),
+    )
+
+
+def test_parse_query_separates_year_reference_and_names():
+    parsed = parse_query("hosseini mohammad 1979 aaa-000012")
+    assert parsed.names == ["hosseini", "mohammad"]
+    assert parsed.year == 1979
+    assert parsed.reference == "AAA-000012"
+
+
+def test_keys_are_written_on_registration_and_correction(register_a, clerk):
+    person = register_a["Mohammad"]
+    keys = PersonNameKeys.objects.get(person=person)
+    assert keys.given_fold == "mohamad" and keys.birth_year == 1979
+    assert set(NameKeyToken.objects.filter(person=person).values_list("skeleton", flat=True)) == {"mhmd", "hsyny", "ly"}
+    services.correct_person(actor=clerk, person=person, changes={"family_name": "Karimi"}, reason="spelling")
+    assert "krymy" in PersonNameKeys.objects.get(person=person).skeleton_tokens
+    assert not NameKeyToken.objects.filter(person=person, skeleton="hsyny").exists()
+
+
+def test_any_spelling_finds_the_person(register_a, clerk):
+    refs = [h.person.reference for h in search_persons(clerk, "MUHAMMAD HOSEINI")]
+    assert register_a["Mohammad"].reference in refs[:2]
+    assert register_a["Mohammed"].reference in refs[:2]
+
+
+def test_persian_script_query_finds_latin_records(register_a, clerk):
+    refs = [h.person.reference for h in search_persons(clerk, "محمد حسینی")]
+    assert set(refs[:2]) == {register_a["Mohammad"].reference, register_a["Mohammed"].reference}
+
+
+def test_year_and_fathers_name_put_the_right_person_first(register_a, clerk):
+    assert search_persons(clerk, "hosseini mohammad 1979")[0].person == register_a["Mohammad"]
+    assert search_persons(clerk, "hosseini mohammad 1990")[0].person == register_a["Mohammed"]
+    assert search_persons(clerk, "mohammad husseini reza")[0].person == register_a["Mohammed"]
+
+
+def test_a_typo_still_finds_the_person(register_a, clerk):
+    hits = search_persons(clerk, "Fatmeh Rezaie")
+    assert hits[0].person == register_a["Fatemeh"]
+    hits = search_persons(clerk, "Mahmout")  # no key knows it: found by its skeleton's start
+    assert hits and hits[0].person == register_a["Mahmoud"]
+
+
+def test_reference_finds_exactly(register_a, clerk):
+    ref = register_a["Fatemeh"].reference
+    hits = search_persons(clerk, ref.lower())
+    assert hits[0].person.reference == ref and "reference" in hits[0].why[0]
+
+
+def test_search_is_scoped_to_the_actors_sites(register_a, site_b, make_user):
+    outsider = make_user(Role.REGISTRATION_CLERK, sites=[site_b], username="outsider")
+    assert search_persons(outsider, "mohammad hosseini") == []
+    assert search_persons(outsider, register_a["Mohammad"].reference) == []
+
+
+def test_unrelated_names_are_not_hits(register_a, clerk):
+    assert search_persons(clerk, "Shirin Tavakoli") == []

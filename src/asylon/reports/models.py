@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportKind(models.TextChoices):
     SITREP = "SITREP", _("situation report")
     STATISTICS_CSV = "STATISTICS_CSV", _("statistics (CSV with HXL hashtags)")
+    HOUSEHOLDS_BY_BLOCK = "HH_BY_BLOCK", _("households by block (HXL)")
+    INCIDENTS_BY_MONTH = "INCIDENTS_BY_MONTH", _("incidents by month and type (HXL)")
 
 
 class ReportRun(models.Model):

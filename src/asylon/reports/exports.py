@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -99,7 +99,7 @@ def guard_export(
     fields = sorted(set(fields))
     subjects = list(persons)
     recipient = recipient or internal_recipient(purpose.strip(), fields)
-    decision = _assess(recipient, subjects, fields, purpose.strip(), today())
+    decision = _assess(recipient, cast(list[Any], subjects), fields, purpose.strip(), today())
     refs = [s.reference for s in subjects]
     record = decision.as_audit_dict()
     record.pop("persons")
@@ -362,8 +362,12 @@ def _households(actor, site: Site, sensitive: bool) -> Iterator[Household]:
     )
 
 
+def _current(h: Household) -> list[Membership]:
+    return getattr(h, "current", [])  # prefetched by _households
+
+
 def _principal(h: Household) -> str:
-    return next((m.person.reference for m in h.current if m.relationship == "PA"), "")
+    return next((m.person.reference for m in _current(h) if m.relationship == "PA"), "")
 
 
 register_export(
@@ -378,11 +382,11 @@ register_export(
             Column("arrival_date", "arrival_date", lambda h: _str(h.arrival_date)),
             Column("closed_on", "closed_on", lambda h: _str(h.closed_on)),
             Column("principal_applicant", "principal_applicant", _principal),
-            Column("members", "members", lambda h: " ".join(m.person.reference for m in h.current)),
-            Column("size", "size", lambda h: len(h.current)),
+            Column("members", "members", lambda h: " ".join(m.person.reference for m in _current(h))),
+            Column("size", "size", lambda h: len(_current(h))),
         ),
         rows=_households,
-        subjects=lambda h: [_subject(m.person) for m in h.current],
+        subjects=lambda h: [_subject(m.person) for m in _current(h)],
     )
 )
 

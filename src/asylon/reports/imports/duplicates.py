@@ -58,7 +58,8 @@ def _full(given: str, fathers: str, family: str) -> str:
     return " ".join(p for p in (given, fathers, family) if p)
 
 
-Entry = tuple[str, str, str, date | None, date | str | None]
+# reference, full name, sex, date of birth, its known part, name without the father's name
+Entry = tuple[str, str, str, date | None, date | str | None, str]
 
 
 class DuplicateIndex:
@@ -77,7 +78,14 @@ class DuplicateIndex:
                 .iterator(chunk_size=5000)
             )
             for ref, given, fathers, family, sex, dob, precision in rows:
-                entry = (ref, _full(given, fathers, family), sex, dob, partial(dob, precision))
+                entry = (
+                    ref,
+                    _full(given, fathers, family),
+                    sex,
+                    dob,
+                    partial(dob, precision),
+                    _full(given, "", family),
+                )
                 blocks.setdefault(_block(given, family), []).append(entry)
             self._blocks = blocks
         return self._blocks
@@ -90,16 +98,19 @@ class DuplicateIndex:
         block = self._load().get(_block(given, family))
         if not block:
             return []
-        name = _full(given, person.get("fathers_name") or "", family)
+        fathers = person.get("fathers_name") or ""
+        name, short = _full(given, fathers, family), _full(given, "", family)
         sex, dob = person.get("sex"), person.get("date_of_birth")
         known = partial(dob, person.get("dob_precision")) if isinstance(dob, date) else None
         found = []
-        for ref, other_name, other_sex, other_dob, other_known in block:
+        for ref, other_name, other_sex, other_dob, other_known, other_short in block:
             if sex in ("F", "M") and other_sex in ("F", "M") and sex != other_sex:
                 continue
             if isinstance(dob, date) and other_dob is not None and abs(dob.year - other_dob.year) > 1:
                 continue
-            score = name_similarity(name, other_name)
+            # A father's name missing on either side is no evidence: compare without it.
+            both = fathers and other_name != other_short
+            score = name_similarity(name, other_name) if both else name_similarity(short, other_short)
             if score < NAME_THRESHOLD:
                 continue
             dates = date_similarity(known, other_known)

@@ -168,6 +168,8 @@ def import_registrations(
                 saved_source = save_source(actor=actor, name=source, mapping=resolved)
             if run is None:
                 run = _start_run(actor, site, saved_source, file_name, sha256, size, resolved, dry_run)
+            else:
+                ImportRun.objects.filter(pk=run.pk).update(mapping=resolved, source=saved_source)
             tally = Tally()
             for sheet, column, message in mapping_problems(resolved, reg_file.sheets):
                 tally.problem(SourceRow(sheet, 1, {}), column, message)
@@ -201,6 +203,14 @@ def import_registrations(
         tally = Tally()
         tally.problem(None, "", str(exc))
         return _finish(actor, run, ImportStatus.FAILED, tally)
+
+
+def begin_import(*, actor, site: Site, path: str | Path, file_name: str, dry_run: bool = True) -> ImportRun:
+    """Record an import about to run (pages start it in the background and show its progress)."""
+    ensure(actor, "reports.import_registrations", site)
+    ensure(actor, "registry.add_household", site)
+    sha256, size = file_digest(Path(path))
+    return _start_run(actor, site, None, file_name, sha256, size, {}, dry_run)
 
 
 def file_digest(path: Path) -> tuple[str, int]:

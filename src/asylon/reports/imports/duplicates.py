@@ -93,9 +93,10 @@ class DuplicateIndex:
     def candidates(self, person: dict) -> list[Candidate]:
         """Persons already registered that this row probably describes, best first."""
         given, family = person.get("given_name") or "", person.get("family_name") or ""
-        if not given:
+        blocks = self._load()
+        if not given or not blocks:
             return []
-        block = self._load().get(_block(given, family))
+        block = blocks.get(_block(given, family))
         if not block:
             return []
         fathers = person.get("fathers_name") or ""

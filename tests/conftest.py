@@ -17,6 +17,7 @@ def _fast_password_hashing(settings):
     """Argon2 takes a quarter of a second a hash by design; tests that need it put it back
     (tests/accounts/test_login.py logs in against an Argon2 hash)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ASYLON_IMPORTS_INLINE = True  # imports started from pages run in the request, not a thread
 
 
 @pytest.fixture

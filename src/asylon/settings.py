@@ -195,6 +195,9 @@ ASYLON_BASE_URL = env("ASYLON_BASE_URL", default="")
 ASYLON_WEBHOOK_TIMEOUT = env.float("ASYLON_WEBHOOK_TIMEOUT", default=5.0)
 ASYLON_ALERT_MAX_ATTEMPTS = env.int("ASYLON_ALERT_MAX_ATTEMPTS", default=8)
 
+# Imports (issue 9): pages start an import in a thread; True runs it inside the request (tests).
+ASYLON_IMPORTS_INLINE = env.bool("ASYLON_IMPORTS_INLINE", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

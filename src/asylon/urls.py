@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("asylon.matching.urls")),
     path("", include("asylon.registry.urls")),
     path("reports/", include("asylon.reports.urls")),
+    path("imports/", include("asylon.reports.imports.urls")),
     path("", include("asylon.status.urls")),
     path("accounts/", include("asylon.accounts.urls")),
     path("audit/", include("asylon.audit.urls")),

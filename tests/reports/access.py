@@ -8,3 +8,35 @@ ROUTES = {
     "page:reports:sitrep": Entry(having("reports.generate_sitrep")),
     "api:GET /api/v1/statistics/population": Entry(STATISTICS),
 }
+
+# Imports and exports (issue 9).
+IMPORT = having("reports.import_registrations")
+RUN = {"pk": "import_run.pk"}
+ROUTES |= {
+    "page:imports:list": Entry(IMPORT),
+    "page:imports:upload": Entry(IMPORT, method="POST", body=lambda w: {"site": w.site_a.code}),
+    "page:imports:run": Entry(IMPORT, params=RUN),
+    "page:imports:progress": Entry(IMPORT, params=RUN),
+    "page:imports:confirm": Entry(IMPORT, method="POST", params=RUN),
+    "page:reports:exports": Entry(having("reports.export_personal_data") | STATISTICS),
+}
+
+
+def build_world(world):
+    """A dry run of a small file in site A, its file kept for the confirmation."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from asylon.reports.imports.services import file_digest, import_registrations
+
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "matrix-source.csv"
+    source.write_text("Relationship,Given name,Sex\nPA,Matrix,F\n", encoding="utf-8")
+    sha, _size = file_digest(source)
+    shutil.copy(source, folder / f"{sha}.csv")
+    world.import_run = import_registrations(
+        actor=world.users["registration_clerk"], site=world.site_a, path=folder / f"{sha}.csv", file_name="m.csv"
+    )

@@ -34,6 +34,11 @@ STATISTICS = {"reports.view_statistics"}
 # output that leaves the system (CSV, API, situation report) is suppressed whoever asks.
 INTERNAL_STATISTICS = STATISTICS | {"reports.view_unsuppressed_statistics"}
 SITREP = {"reports.generate_sitrep"}
+# Imports and exports (issue 9). Importing registers households, so it goes with the register's
+# writers; record-level exports leave the system's screens as files, so only protection officers
+# (who see the records and answer for sharing) may take them. Aggregate exports need statistics.
+IMPORT = {"reports.import_registrations"}
+EXPORT_RECORDS = {"reports.export_personal_data"}
 # Legal status (issue 4). Reading a person's status and its history.
 READ_STATUS = {"status.view_statusentry"}
 RSD_WORK = {
@@ -115,7 +120,7 @@ DUPLICATES = {
 
 # Later issues add their codenames here, next to the role that needs them.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER | READ_STATUS | DUPLICATES,
+    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER | READ_STATUS | DUPLICATES | IMPORT,
     Role.PROTECTION_OFFICER: READ_REGISTER
     | WRITE_REGISTER
     | {
@@ -136,7 +141,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | MOVEMENTS_PROTECTION
     | SOLUTIONS_READ
     | DUPLICATES
-    | {"matching.unmerge_person"},
+    | {"matching.unmerge_person"}
+    | IMPORT
+    | EXPORT_RECORDS,
     Role.RSD_OFFICER: READ_REGISTER
     | {
         "registry.view_sensitive",

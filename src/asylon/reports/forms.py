@@ -42,3 +42,20 @@ class SitrepForm(forms.Form):
         site_field.choices = [(s.code, str(s)) for s in sites]
         if not may_annex:
             del self.fields["annex"]
+
+
+class ExportForm(forms.Form):
+    site = forms.ChoiceField(label=_("Site"))
+    kind = forms.ChoiceField(label=_("What"))
+    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    purpose = forms.CharField(label=_("Purpose (recorded; required for registers)"), required=False, max_length=200)
+    sensitive = forms.BooleanField(label=_("Include sensitive fields"), required=False)
+
+    def __init__(self, *args, sites, kinds, may_sensitive: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in (("site", [(s.code, str(s)) for s in sites]), ("kind", kinds)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+        if not may_sensitive:
+            del self.fields["sensitive"]

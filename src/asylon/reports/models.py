@@ -1,6 +1,9 @@
 """Every generated report is recorded: who asked for it, for which site and period, and the
 checksum of what left the system (DOMAIN.md 8.2, D6). The model also carries the reports
-app's permissions."""
+app's permissions.
+
+Imports (issue 9) keep their column mappings per source (`ImportSource`) and one record per
+attempt (`ImportRun`): the file's checksum, the counts, the problems found and the outcome."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportKind(models.TextChoices):
     SITREP = "SITREP", _("situation report")
     STATISTICS_CSV = "STATISTICS_CSV", _("statistics (CSV with HXL hashtags)")
+    HOUSEHOLDS_BY_BLOCK = "HH_BY_BLOCK", _("households by block (HXL)")
+    INCIDENTS_BY_MONTH = "INCIDENTS_BY_MONTH", _("incidents by month and type (HXL)")
 
 
 class ReportRun(models.Model):
@@ -34,6 +39,8 @@ class ReportRun(models.Model):
             ("view_unsuppressed_statistics", "Can see internal statistics without small-cell suppression"),
             ("generate_sitrep", "Can generate the situation report"),
             ("generate_sitrep_annex", "Can add the annex with personal data to the situation report"),
+            ("import_registrations", "Can import registrations from CSV or XLSX files"),
+            ("export_personal_data", "Can export persons, households and incidents as files for internal use"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -47,3 +54,78 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.site_id} {self.period_start}..{self.period_end}"
+
+
+class ImportSource(models.Model):
+    """Where registrations come from (a KoboToolbox form, a hand-kept sheet) and how its columns
+    map onto households and persons: {"header": "target", ...}. Guessed on first use, then kept."""
+
+    name = models.CharField(max_length=100, unique=True)
+    mapping = models.JSONField(default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "RUNNING", _("running")
+    DRY_RUN = "DRY_RUN", _("checked (dry run)")
+    COMMITTED = "COMMITTED", _("committed")
+    FAILED = "FAILED", _("failed, nothing written")
+
+
+# The one transition table of an import run; only `imports.services` assigns the status.
+IMPORT_TRANSITIONS: dict[str, set[str]] = {
+    ImportStatus.RUNNING: {ImportStatus.DRY_RUN, ImportStatus.COMMITTED, ImportStatus.FAILED},
+    ImportStatus.DRY_RUN: set(),
+    ImportStatus.COMMITTED: set(),
+    ImportStatus.FAILED: set(),
+}
+
+
+class ImportRun(models.Model):
+    """One attempt at importing a file, dry run or real. Problems are kept capped (the first
+    `MAX_STORED_ERRORS`); `error_count` is the full count."""
+
+    MAX_STORED_ERRORS = 1000
+
+    site = models.ForeignKey("registry.Site", on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(ImportSource, null=True, blank=True, on_delete=models.PROTECT, related_name="runs")
+    file_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    mapping = models.JSONField(default=dict)
+    dry_run = models.BooleanField(default=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    rows = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0, help_text=_("Persons registered (or to register)"))
+    updated = models.PositiveIntegerField(default=0, help_text=_("Persons corrected (or to correct)"))
+    linked = models.PositiveIntegerField(default=0, help_text=_("Rows decided to be persons already registered"))
+    needs_decision = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    outcomes = models.JSONField(
+        default=list, blank=True, help_text=_("Rows that update a person or need a person's decision (capped)")
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="COMMITTED") | models.Q(dry_run=False, error_count=0),
+                name="import_committed_without_errors",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"

@@ -18,6 +18,8 @@ from .models import ReportKind, ReportRun
 PERMISSION = {
     ReportKind.SITREP: "reports.generate_sitrep",
     ReportKind.STATISTICS_CSV: "reports.view_statistics",
+    ReportKind.HOUSEHOLDS_BY_BLOCK: "reports.view_statistics",
+    ReportKind.INCIDENTS_BY_MONTH: "reports.view_statistics",
 }
 
 

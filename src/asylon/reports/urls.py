@@ -7,4 +7,5 @@ urlpatterns = [
     path("statistics/", views.statistics_page, name="statistics"),
     path("statistics/population.csv", views.statistics_csv, name="statistics_csv"),
     path("sitrep/", views.sitrep_page, name="sitrep"),
+    path("exports/", views.exports_page, name="exports"),
 ]

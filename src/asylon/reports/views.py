@@ -91,3 +91,53 @@ def sitrep_page(request: HttpRequest) -> HttpResponse:
             response["Content-Disposition"] = f'attachment; filename="{sitrep.filename(site, start, end)}"'
             return response
     return render(request, "reports/sitrep_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exports_page(request: HttpRequest) -> HttpResponse:
+    """Record exports (internal use, through the data-sharing guard) and HXL aggregates."""
+    from asylon.accounts.scope import site_ids
+    from asylon.core.errors import DomainError
+    from asylon.registry.models import Site
+
+    from . import exports
+    from .forms import ExportForm
+
+    sites = [s for s in Site.objects.filter(pk__in=site_ids(request.user)) if any(exports.exports_for(request.user, s))]
+    if not sites:
+        raise Http404
+    records, aggregates = exports.exports_for(request.user, sites[0])
+    kinds = [(s.name, str(s.label)) for s in records] + [(s.name, str(s.label)) for s in aggregates]
+    may_sensitive = request.user.has_perm("registry.view_sensitive")
+    form = ExportForm(request.POST or None, sites=sites, kinds=kinds, may_sensitive=may_sensitive)
+    if request.method == "POST" and form.is_valid():
+        site = next(s for s in sites if s.code == form.cleaned_data["site"])
+        kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
+        try:
+            if kind in exports.AGGREGATE_EXPORTS:
+                result = exports.export_aggregate(actor=request.user, kind=kind, site=site, fmt=fmt)
+            else:
+                result = exports.export_records(
+                    actor=request.user,
+                    kind=kind,
+                    site=site,
+                    fmt=fmt,
+                    purpose=form.cleaned_data["purpose"],
+                    include_sensitive=bool(form.cleaned_data.get("sensitive")),
+                )
+        except (NotFound, NotPermitted) as exc:
+            raise Http404 from exc
+        except InvalidInput as exc:
+            for field, messages in exc.errors.items():
+                form.add_error(field if field in form.fields else None, " ".join(messages))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            body = result.path.read_bytes()
+            result.path.unlink(missing_ok=True)
+            response = HttpResponse(body, content_type=result.content_type)
+            response["Content-Disposition"] = f'attachment; filename="{result.file_name}"'
+            return response
+    context = {"form": form, "records": records, "aggregates": aggregates}
+    return render(request, "reports/exports.html", context, status=422 if form.errors else 200)

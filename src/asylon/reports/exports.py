@@ -1,0 +1,582 @@
+"""Exports: registers as files for internal use, and aggregates for humanitarian data exchange.
+
+Two kinds, kept apart on purpose (DOMAIN.md 8.2 and 10):
+
+* **Record exports** (persons, households, incidents) are plain CSV/XLSX for the operation's
+  own work. Every one that carries personal data passes `guard_export` (the data-sharing
+  rules, D1-D6) and is recorded with its fields, count, recipient, purpose and checksum.
+  Sensitive fields are left out unless the actor may see them and asks for them.
+  They never carry HXL hashtags: HXL is for exchange, and individual-level HXL (`#respondee`)
+  must not be exported for this population.
+* **Aggregate exports** (households by block, incidents by month and type) carry the HXL
+  hashtag row and pass disclosure control (small cells hidden, D5). They are recorded as
+  reports (`ReportRun`).
+
+The exporters are table-driven: an app adds its own (movements, resettlement cases) with
+`register_export(RecordExport(...))` or `register_aggregate(AggregateExport(...))`.
+
+A file is written to a temporary file first; only when the guard allows it and the export is
+recorded does it leave (`ExportedFile.path`, moved or streamed by the edge).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from django.db import transaction
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from asylon.accounts.scope import can, ensure
+from asylon.audit import services as audit
+from asylon.core.dates import today
+from asylon.core.errors import InvalidInput, SafeguardRefusal
+from asylon.registry.models import Household, Membership, Person, SensitiveProfile, Site, SpecificNeed
+from asylon.safeguards import Agreement, DisclosureSubject, Recipient, RecipientKind, SharingDecision
+from asylon.safeguards import assess_disclosure as _assess
+
+from . import services as report_services
+from . import statistics
+from .disclosure import protect_table, protect_vector
+from .models import ReportKind
+
+FORMATS = ("csv", "xlsx")
+INTERNAL_USE = "internal use by the operation"
+
+
+# --- the data-sharing guard -------------------------------------------------------------
+
+
+def internal_recipient(purpose: str, fields: Iterable[str]) -> Recipient:
+    """The operation itself, as a recipient: the UN agency running the camp (UNHCR in the demo).
+
+    Internal use is a disclosure under the general data-protection principles (rule "DP"):
+    the stated purpose and the exported fields make up its record, like an agreement with
+    ourselves. D1 still applies first: no recipient acting for a persecuting state passes.
+    """
+    return Recipient(
+        kind=RecipientKind.UN_AGENCY,
+        name=INTERNAL_USE,
+        agreement=Agreement(
+            purpose=purpose,
+            fields=frozenset(fields),
+            non_refoulement_undertaking=True,
+            valid_from=today(),
+            reference="internal",
+        ),
+    )
+
+
+def guard_export(
+    actor,
+    recipient: Recipient | None,
+    persons: Iterable[DisclosureSubject],
+    fields: Iterable[str],
+    purpose: str,
+    *,
+    site: Site,
+    details: dict[str, Any] | None = None,
+    sensitive_fields: Iterable[str] = (),
+) -> SharingDecision:
+    """Ask the data-sharing rules whether `fields` about `persons` may go to `recipient` (None:
+    internal use) for `purpose`, and record the decision (audit `export.personal_data`, D6),
+    allowed or refused. Raises SafeguardRefusal when refused (after recording it).
+
+    The single door every personal-data export goes through; to be rewired to the movements
+    app's `release_personal_data` when it is merged.
+    """
+    if not (purpose or "").strip():
+        raise InvalidInput({"purpose": [_("State the purpose of the export.")]})
+    fields = sorted(set(fields))
+    subjects = list(persons)
+    recipient = recipient or internal_recipient(purpose.strip(), fields)
+    decision = _assess(recipient, cast(list[Any], subjects), fields, purpose.strip(), today())
+    refs = [s.reference for s in subjects]
+    record = decision.as_audit_dict()
+    record.pop("persons")
+    changes = {
+        **record,
+        "count": len(refs),
+        "persons_sha256": hashlib.sha256("\n".join(sorted(refs)).encode()).hexdigest(),
+        "persons": refs if len(refs) <= 10_000 else refs[:10_000] + ["..."],
+        "sensitive_fields": sorted(set(sensitive_fields)),
+        **(details or {}),
+    }
+    with transaction.atomic():
+        audit.record(
+            actor, "export.personal_data", site, changes=changes, object_ref=f"{site.code}-export", site_id=site.pk
+        )
+    decision.raise_if_refused()
+    return decision
+
+
+# --- writing rows -----------------------------------------------------------------------
+
+
+@dataclass
+class ExportedFile:
+    path: Path
+    file_name: str
+    content_type: str
+    rows: int
+    sha256: str
+    size: int
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _write(fmt: str, headers: list[str], rows: Iterable[list[Any]], hxl: list[str] | None = None) -> tuple[Path, int]:
+    """Rows to a temporary file, streamed (CSV as text, XLSX through openpyxl's write-only mode)."""
+    if fmt not in FORMATS:
+        raise InvalidInput({"format": [_("Use csv or xlsx.")]})
+    handle = tempfile.NamedTemporaryFile(prefix="asylon-export-", suffix=f".{fmt}", delete=False)  # noqa: SIM115
+    path = Path(handle.name)
+    count = 0
+    if fmt == "csv":
+        with io.TextIOWrapper(handle, encoding="utf-8", newline="") as text:
+            writer = csv.writer(text)
+            writer.writerow(headers)
+            if hxl:
+                writer.writerow(hxl)
+            for row in rows:
+                writer.writerow(["" if v is None else v for v in row])
+                count += 1
+        return path, count
+    handle.close()
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("export")
+    sheet.append(headers)
+    if hxl:
+        sheet.append(hxl)
+    for row in rows:
+        sheet.append(row)
+        count += 1
+    book.save(path)
+    return path, count
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+# --- record exports ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    value: Callable[[Any], Any]
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class RecordExport:
+    """A register exported row by row. `rows(actor, site, sensitive)` yields objects (streamed);
+    `subject(obj)` names the persons a row reveals (None for rows naming no one)."""
+
+    name: str
+    label: Any
+    read_permission: str
+    columns: tuple[Column, ...]
+    rows: Callable[[Any, Site, bool], Iterable[Any]]
+    subjects: Callable[[Any], Iterable[DisclosureSubject]] | None = None
+
+    @property
+    def personal(self) -> bool:
+        return self.subjects is not None
+
+
+RECORD_EXPORTS: dict[str, RecordExport] = {}
+
+
+def register_export(spec: RecordExport) -> RecordExport:
+    RECORD_EXPORTS[spec.name] = spec
+    return spec
+
+
+def export_records(
+    *,
+    actor,
+    kind: str,
+    site: Site,
+    fmt: str,
+    purpose: str,
+    include_sensitive: bool = False,
+    recipient: Recipient | None = None,
+) -> ExportedFile:
+    """A register of a site as a CSV/XLSX file, through the guard, recorded. The caller sends
+    (or moves) `path` and deletes it afterwards."""
+    spec = RECORD_EXPORTS.get(kind)
+    if spec is None:
+        raise InvalidInput({"kind": [_("Unknown export %(k)r.") % {"k": kind}]})
+    ensure(actor, "reports.export_personal_data", site)
+    ensure(actor, spec.read_permission, site)
+    if include_sensitive:
+        ensure(actor, "registry.view_sensitive", site)
+    if not (purpose or "").strip():
+        raise InvalidInput({"purpose": [_("State the purpose of the export.")]})
+    columns = [c for c in spec.columns if include_sensitive or not c.sensitive]
+    subjects: list[DisclosureSubject] = []
+
+    def rows() -> Iterator[list[Any]]:
+        for obj in spec.rows(actor, site, include_sensitive):
+            if spec.subjects is not None:
+                subjects.extend(spec.subjects(obj))
+            yield [c.value(obj) for c in columns]
+
+    path, count = _write(fmt, [c.header for c in columns], rows())
+    sha256, size = _digest(path)
+    details = {"export": kind, "format": fmt, "rows": count, "sha256": sha256, "size": size}
+    try:
+        if spec.personal:
+            guard_export(
+                actor,
+                recipient,
+                subjects,
+                [c.key for c in columns],
+                purpose,
+                site=site,
+                details=details,
+                sensitive_fields=[c.key for c in columns if c.sensitive],
+            )
+        else:
+            with transaction.atomic():
+                audit.record(
+                    actor,
+                    "export.records",
+                    site,
+                    changes={**details, "fields": [c.key for c in columns], "purpose": purpose.strip()},
+                    object_ref=f"{site.code}-export",
+                )
+    except (SafeguardRefusal, InvalidInput):
+        path.unlink(missing_ok=True)
+        raise
+    name = f"{kind}-{site.code}-{today():%Y%m%d}.{fmt}"
+    return ExportedFile(path, name, CONTENT_TYPES[fmt], count, sha256, size)
+
+
+def _subject(p: Person) -> DisclosureSubject:
+    return DisclosureSubject(
+        reference=p.reference, country_of_origin=_str(p.country_of_origin), nationality=_str(p.nationality)
+    )
+
+
+def _persons(actor, site: Site, sensitive: bool) -> Iterator[Person]:
+    current = Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)
+    qs: QuerySet[Person] = (
+        Person.objects.filter(site=site)
+        .select_related("unit__parent")
+        .annotate(
+            household_reference=Subquery(current.values("household__reference")[:1]),
+            relationship=Subquery(current.values("relationship")[:1]),
+        )
+        .order_by("reference")
+    )
+    needs = SpecificNeed.objects.select_related("code").order_by("code_id")
+    if not sensitive:
+        needs = needs.filter(code__restricted=False)
+    qs = qs.prefetch_related(Prefetch("specific_needs", queryset=needs))
+    if sensitive:
+        qs = qs.select_related("sensitive")
+    return qs.iterator(chunk_size=2000)
+
+
+def _sensitive(name: str) -> Callable[[Person], Any]:
+    def value(p: Person) -> Any:
+        profile = getattr(p, "sensitive", None)
+        return getattr(profile, name, None) if profile is not None else None
+
+    return value
+
+
+def _str(v: Any) -> Any:
+    return "" if v is None else str(v)
+
+
+PERSON_COLUMNS: tuple[Column, ...] = (
+    Column("reference", "reference", lambda p: p.reference),
+    Column("household", "household", lambda p: p.household_reference),
+    Column("relationship", "relationship", lambda p: p.relationship),
+    Column("given_name", "given_name", lambda p: p.given_name),
+    Column("fathers_name", "fathers_name", lambda p: p.fathers_name),
+    Column("family_name", "family_name", lambda p: p.family_name),
+    Column("given_name_original", "given_name_original", lambda p: p.given_name_original),
+    Column("fathers_name_original", "fathers_name_original", lambda p: p.fathers_name_original),
+    Column("family_name_original", "family_name_original", lambda p: p.family_name_original),
+    Column("sex", "sex", lambda p: p.sex),
+    Column("date_of_birth", "date_of_birth", lambda p: _str(p.date_of_birth)),
+    Column("dob_precision", "dob_precision", lambda p: p.dob_precision),
+    Column("nationality", "nationality", lambda p: _str(p.nationality)),
+    Column("country_of_origin", "country_of_origin", lambda p: _str(p.country_of_origin)),
+    Column("stateless", "stateless", lambda p: p.stateless),
+    Column("languages", "languages", lambda p: p.languages),
+    Column("registered_on", "registered_on", lambda p: _str(p.registered_on)),
+    Column("presence", "presence", lambda p: p.presence),
+    Column("block", "block", lambda p: p.unit.parent.name if p.unit and p.unit.parent else ""),
+    Column("unit", "unit", lambda p: p.unit.name if p.unit else ""),
+    Column("specific_needs", "specific_needs", lambda p: " ".join(n.code_id for n in p.specific_needs.all())),
+    *(Column(f, f, _sensitive(f), sensitive=True) for f in SensitiveProfile.FIELDS),
+)
+
+register_export(
+    RecordExport(
+        name="persons",
+        label=gettext_lazy("Persons"),
+        read_permission="registry.view_person",
+        columns=PERSON_COLUMNS,
+        rows=_persons,
+        subjects=lambda p: [_subject(p)],
+    )
+)
+
+
+def _households(actor, site: Site, sensitive: bool) -> Iterator[Household]:
+    members = Membership.objects.filter(ended_on__isnull=True).select_related("person")
+    return (
+        Household.objects.filter(site=site)
+        .select_related("unit__parent")
+        .prefetch_related(Prefetch("memberships", queryset=members, to_attr="current"))
+        .order_by("reference")
+        .iterator(chunk_size=2000)
+    )
+
+
+def _current(h: Household) -> list[Membership]:
+    return getattr(h, "current", [])  # prefetched by _households
+
+
+def _principal(h: Household) -> str:
+    return next((m.person.reference for m in _current(h) if m.relationship == "PA"), "")
+
+
+register_export(
+    RecordExport(
+        name="households",
+        label=gettext_lazy("Households"),
+        read_permission="registry.view_household",
+        columns=(
+            Column("reference", "reference", lambda h: h.reference),
+            Column("block", "block", lambda h: h.unit.parent.name if h.unit and h.unit.parent else ""),
+            Column("unit", "unit", lambda h: h.unit.name if h.unit else ""),
+            Column("arrival_date", "arrival_date", lambda h: _str(h.arrival_date)),
+            Column("closed_on", "closed_on", lambda h: _str(h.closed_on)),
+            Column("principal_applicant", "principal_applicant", _principal),
+            Column("members", "members", lambda h: " ".join(m.person.reference for m in _current(h))),
+            Column("size", "size", lambda h: len(_current(h))),
+        ),
+        rows=_households,
+        subjects=lambda h: [_subject(m.person) for m in _current(h)],
+    )
+)
+
+
+def _incidents(actor, site: Site, sensitive: bool):
+    from asylon.incidents.models import Incident
+
+    return Incident.objects.filter(site=site).select_related("location").order_by("occurred_at", "pk").iterator()
+
+
+register_export(
+    # Incident rows name no one (affected persons, narratives and perpetrators stay out, D4).
+    RecordExport(
+        name="incidents",
+        label=gettext_lazy("Incidents"),
+        read_permission="incidents.view_incident",
+        columns=(
+            Column("reference", "reference", lambda i: i.reference),
+            Column("kind", "kind", lambda i: i.kind),
+            Column("occurred_at", "occurred_at", lambda i: i.occurred_at.isoformat()),
+            Column("occurred_precision", "occurred_precision", lambda i: i.occurred_precision),
+            Column("location", "location", lambda i: str(i.location) if i.location else ""),
+            Column("severity", "severity", lambda i: i.severity),
+            Column("verification", "verification", lambda i: i.verification),
+            Column("perpetrator_category", "perpetrator_category", lambda i: i.perpetrator_category),
+            Column("killed", "killed", lambda i: i.killed),
+            Column("injured", "injured", lambda i: i.injured),
+            Column("missing", "missing", lambda i: i.missing),
+            Column("detained", "detained", lambda i: i.detained),
+            Column("status", "status", lambda i: i.status),
+        ),
+        rows=_incidents,
+    )
+)
+
+
+# --- aggregate exports with HXL ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AggregateExport:
+    """A disclosure-controlled table with its HXL hashtag row. `table(actor, site)` returns
+    (headers, hashtags, rows) with None for a hidden figure."""
+
+    name: str
+    label: Any
+    report_kind: str
+    table: Callable[[Any, Site], tuple[list[str], list[str], list[list[Any]]]]
+    permissions: tuple[str, ...] = ("reports.view_statistics",)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+AGGREGATE_EXPORTS: dict[str, AggregateExport] = {}
+
+
+def register_aggregate(spec: AggregateExport) -> AggregateExport:
+    AGGREGATE_EXPORTS[spec.name] = spec
+    return spec
+
+
+def export_aggregate(*, actor, kind: str, site: Site, fmt: str) -> ExportedFile:
+    """An aggregate table with HXL hashtags, small cells hidden, recorded as a report."""
+    spec = AGGREGATE_EXPORTS.get(kind)
+    if spec is None:
+        raise InvalidInput({"kind": [_("Unknown export %(k)r.") % {"k": kind}]})
+    for perm in spec.permissions:
+        ensure(actor, perm, site)
+    headers, tags, rows = spec.table(actor, site)
+    path, count = _write(fmt, headers, rows, hxl=tags)
+    content = path.read_bytes()
+    report_services.record_report(
+        actor=actor, kind=spec.report_kind, site=site, period_start=None, period_end=today(), content=content
+    )
+    sha256 = hashlib.sha256(content).hexdigest()
+    name = f"{kind}-{site.code}-{today():%Y%m%d}.{fmt}"
+    return ExportedFile(path, name, CONTENT_TYPES[fmt], count, sha256, len(content))
+
+
+def _site_columns(site: Site) -> tuple[list[str], list[str], list[Any]]:
+    return (
+        ["Reporting date", "Camp code", "Camp name"],
+        ["#date+reported", "#loc+camp+code", "#loc+camp+name"],
+        [today().isoformat(), site.code, site.name],
+    )
+
+
+def households_by_block(actor, site: Site) -> tuple[list[str], list[str], list[list[Any]]]:
+    """Current households and present persons per block, by sex; small cells hidden."""
+    persons = (
+        Person.objects.filter(site=site, presence="PRESENT", memberships__ended_on__isnull=True)
+        .values_list("unit__parent__name", "sex")
+        .iterator(chunk_size=5000)
+    )
+    by_block: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for block, sex in persons:
+        by_block[block or _("no block")][statistics.SEX_COLUMNS.index(statistics.sex_column(sex))] += 1
+    households = Counter(
+        b or _("no block")
+        for b in Household.objects.filter(site=site, closed_on__isnull=True).values_list(
+            "unit__parent__name", flat=True
+        )
+    )
+    blocks = sorted(set(by_block) | set(households))
+    table = protect_table(
+        blocks,
+        statistics.sex_labels(),
+        [by_block[b] for b in blocks],
+        threshold=statistics.threshold(),
+        zeros_safe=statistics.zeros_safe(),
+    )
+    hh = protect_vector(
+        blocks, [households[b] for b in blocks], threshold=statistics.threshold(), zeros_safe=statistics.zeros_safe()
+    )
+    head, tags, site_values = _site_columns(site)
+    headers = [*head, "Block", "Households", "Persons", "Female", "Male", "Other or unknown sex"]
+    hashtags = [
+        *tags,
+        "#loc+name",
+        "#population+hh",
+        "#population+total",
+        "#population+f",
+        "#population+m",
+        "#population+sex_other",
+    ]
+    rows = [[*site_values, block, hh.values[i], table.row_totals[i], *table.cells[i]] for i, block in enumerate(blocks)]
+    return headers, hashtags, rows
+
+
+def incidents_by_month(actor, site: Site) -> tuple[list[str], list[str], list[list[Any]]]:
+    """Incidents per month and type with the people they harmed. Incident counts are events and
+    are published; counts of people below the threshold are hidden (no totals are published
+    beside them, so primary suppression suffices)."""
+    from asylon.incidents.models import Incident
+
+    rows_by_key: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for occurred, kind, killed, injured, missing, detained in Incident.objects.filter(site=site).values_list(
+        "occurred_at", "kind", "killed", "injured", "missing", "detained"
+    ):
+        counts = rows_by_key[(f"{occurred:%Y-%m}", kind)]
+        for i, n in enumerate((1, killed, injured, missing, detained)):
+            counts[i] += n
+    limit, zeros = statistics.threshold(), statistics.zeros_safe()
+
+    def shown(n: int) -> int | None:
+        return None if (0 < n < limit or (n == 0 and not zeros)) else n
+
+    head, tags, site_values = _site_columns(site)
+    headers = [*head, "Month", "Incident type", "Incidents", "Killed", "Injured", "Missing", "Detained"]
+    hashtags = [
+        *tags,
+        "#date+start",
+        "#event+type",
+        "#x_incidents",
+        "#affected+killed",
+        "#affected+injured",
+        "#affected+missing",
+        "#affected+detained",
+    ]
+    rows = [
+        [*site_values, month, kind, c[0], *(shown(n) for n in c[1:])]
+        for (month, kind), c in sorted(rows_by_key.items())
+    ]
+    return headers, hashtags, rows
+
+
+register_aggregate(
+    AggregateExport(
+        "households-by-block",
+        gettext_lazy("Households by block (HXL)"),
+        ReportKind.HOUSEHOLDS_BY_BLOCK,
+        households_by_block,
+    )
+)
+register_aggregate(
+    AggregateExport(
+        "incidents-by-month",
+        gettext_lazy("Incidents by month and type (HXL)"),
+        ReportKind.INCIDENTS_BY_MONTH,
+        incidents_by_month,
+        permissions=("reports.view_statistics", "incidents.view_incident"),
+    )
+)
+
+
+def exports_for(actor, site: Site) -> tuple[list[RecordExport], list[AggregateExport]]:
+    """The exports this actor may take for a site (for pages)."""
+    records = [
+        s
+        for s in RECORD_EXPORTS.values()
+        if can(actor, "reports.export_personal_data", site) and can(actor, s.read_permission, site)
+    ]
+    aggregates = [s for s in AGGREGATE_EXPORTS.values() if all(can(actor, p, site) for p in s.permissions)]
+    return records, aggregates

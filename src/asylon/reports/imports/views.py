@@ -1,0 +1,185 @@
+"""Import pages: upload a file, see the dry run's report (what each row will do, every problem
+by row and column), settle probable duplicates, confirm, follow the progress, list past imports.
+
+The work runs beside the request (a thread; inline when ASYLON_IMPORTS_INLINE is set, as in
+tests), and the run's page refreshes itself while it runs (meta refresh: no script needed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import close_old_connections
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from asylon.accounts.scope import can, site_ids
+from asylon.core.errors import DomainError
+from asylon.registry.models import Site
+
+from ..models import ImportRun, ImportStatus
+from .services import Problem, begin_import, import_registrations, read_progress, write_progress
+
+SUFFIXES = (".csv", ".xlsx", ".zip")
+
+
+def _sites(request: HttpRequest) -> list[Site]:
+    sites = [s for s in Site.objects.filter(pk__in=site_ids(request.user)) if can(request.user, PERM, s)]
+    if not sites:
+        raise Http404
+    return sites
+
+
+PERM = "reports.import_registrations"
+
+
+class UploadForm(forms.Form):
+    site = forms.ChoiceField(label=gettext_lazy("Site"))
+    file = forms.FileField(label=gettext_lazy("File (.csv, .xlsx or .zip of CSV files)"))
+    source = forms.CharField(
+        label=gettext_lazy("Source (its column mapping is saved under this name)"), required=False, max_length=100
+    )
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [(s.code, str(s)) for s in sites]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in SUFFIXES:
+            raise forms.ValidationError(_("Use a .csv, .xlsx or .zip file."))
+        return upload
+
+
+def _stored(upload) -> Path:
+    """Keep the upload under the data dir, named by its checksum, until the import is committed."""
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    tmp = folder / f"upload-{threading.get_ident()}.part"
+    with tmp.open("wb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    path = folder / f"{digest.hexdigest()}{Path(upload.name).suffix.lower()}"
+    tmp.replace(path)
+    path.chmod(0o600)
+    return path
+
+
+def _start(run: ImportRun, actor, path: Path, source: str | None, decisions: dict[str, str]) -> None:
+    def work() -> None:
+        try:
+            import_registrations(
+                actor=actor,
+                site=run.site,
+                path=path,
+                file_name=run.file_name,
+                source=source or None,
+                dry_run=run.dry_run,
+                decisions=decisions,
+                run=run,
+                progress=lambda done, total: write_progress(run.pk, done, total),
+            )
+            run.refresh_from_db()
+            if run.status == ImportStatus.COMMITTED:
+                path.unlink(missing_ok=True)
+        finally:
+            if not getattr(settings, "ASYLON_IMPORTS_INLINE", False):
+                close_old_connections()
+
+    if getattr(settings, "ASYLON_IMPORTS_INLINE", False):
+        work()
+    else:
+        threading.Thread(target=work, name=f"import-{run.pk}", daemon=True).start()
+
+
+@login_required
+@require_GET
+def import_list(request: HttpRequest) -> HttpResponse:
+    sites = _sites(request)
+    runs = ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source")[:100]
+    return render(request, "imports/list.html", {"form": UploadForm(sites=sites), "runs": runs})
+
+
+@login_required
+@require_POST
+def import_upload(request: HttpRequest) -> HttpResponse:
+    sites = _sites(request)
+    form = UploadForm(request.POST, request.FILES, sites=sites)
+    if not form.is_valid():
+        runs = ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source")[:100]
+        return render(request, "imports/list.html", {"form": form, "runs": runs}, status=422)
+    site = next(s for s in sites if s.code == form.cleaned_data["site"])
+    upload = form.cleaned_data["file"]
+    path = _stored(upload)
+    try:
+        run = begin_import(actor=request.user, site=site, path=path, file_name=Path(upload.name).name)
+    except DomainError as exc:
+        raise Http404 from exc
+    _start(run, request.user, path, form.cleaned_data.get("source"), {})
+    return redirect("imports:run", pk=run.pk)
+
+
+def _run_or_404(request: HttpRequest, pk: int) -> ImportRun:
+    run = ImportRun.objects.select_related("site", "actor", "source").filter(pk=pk).first()
+    if run is None or not can(request.user, PERM, run.site):
+        raise Http404
+    return run
+
+
+def _stored_path(run: ImportRun) -> Path | None:
+    folder = Path(settings.DATA_DIR) / "imports"
+    found = [folder / f"{run.sha256}{s}" for s in SUFFIXES if (folder / f"{run.sha256}{s}").is_file()]
+    return found[0] if found else None
+
+
+@login_required
+@require_GET
+def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    progress = read_progress(run.pk) if run.status == ImportStatus.RUNNING else {}
+    context = {
+        "run": run,
+        "progress": progress,
+        "problems": [str(Problem(**e)) for e in run.errors],
+        "decide": [o for o in run.outcomes if o["action"] == "decide"],
+        "changes": [o for o in run.outcomes if o["action"] != "decide"],
+        "may_confirm": run.status == ImportStatus.DRY_RUN and not run.error_count and _stored_path(run) is not None,
+        "more_problems": max(run.error_count - len(run.errors), 0),
+    }
+    return render(request, "imports/run.html", context)
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    run = _run_or_404(request, pk)
+    return JsonResponse({"status": run.status, **read_progress(run.pk)})
+
+
+@login_required
+@require_http_methods(["POST"])
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    path = _stored_path(run)
+    if run.status != ImportStatus.DRY_RUN or run.error_count or path is None:
+        raise Http404
+    decisions = {}
+    for outcome in run.outcomes:
+        if outcome["action"] == "decide":
+            choice = request.POST.get(f"decision-{outcome['row']}", "")
+            allowed = {"new", *(c["reference"] for c in outcome["candidates"])}
+            if choice in allowed:
+                decisions[outcome["row"]] = choice
+    real = begin_import(actor=request.user, site=run.site, path=path, file_name=run.file_name, dry_run=False)
+    _start(real, request.user, path, run.source.name if run.source else None, decisions)
+    return redirect("imports:run", pk=real.pk)

@@ -1,4 +1,4 @@
-"""asylon duplicates find [--site S] [--csv FILE --out PAIRS.csv] [--engine asylon|splink]
+"""asylon duplicates find [--site S] [--csv FILE --out PAIRS.csv]
 
 Finds probable duplicates. On the register, the pairs go into the review queue (never
 merged automatically); on a spreadsheet, they are written to a CSV file.

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from asylon.accounts.scope import can, ensure
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.movements.sharing import recipient_of
 from asylon.registry import queries as registry_queries
@@ -19,6 +20,10 @@ from .models import ReceivingCountry, ResettlementCase
 from .transitions import allowed_actions
 
 router = Router(tags=["resettlement"])
+
+VIEW = "solutions.view_resettlementcase"
+MANAGE = services.MANAGE
+APPROVE = "movements.approve_movement"
 
 
 class MemberOut(Schema):
@@ -171,6 +176,7 @@ def _fresh(actor, case: ResettlementCase) -> dict:
 
 @router.get("/resettlement-cases", response=list[CaseOut])
 def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]):
+    ensure(request.user, VIEW)
     qs = queries.cases_for(request.user).order_by("reference")
     if filters.stage:
         qs = qs.filter(stage=filters.stage)
@@ -179,6 +185,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]):
 
 @router.post("/resettlement-cases", response={201: CaseOut})
 def open_case(request: HttpRequest, payload: CaseIn):
+    ensure(request.user, MANAGE)
     household = registry_queries.get_household(request.user, payload.household)
     case = services.open_case(
         actor=request.user,
@@ -198,6 +205,7 @@ def get_case(request: HttpRequest, reference: str):
 @router.post("/resettlement-cases/{reference}/assessment", response=CaseOut)
 def assess(request: HttpRequest, reference: str, payload: AssessmentIn):
     case = queries.get_case(request.user, reference)
+    ensure(request.user, MANAGE, case)
     services.assess_case(actor=request.user, case=case, **payload.dict())
     return _fresh(request.user, case)
 
@@ -205,6 +213,7 @@ def assess(request: HttpRequest, reference: str, payload: AssessmentIn):
 @router.post("/resettlement-cases/{reference}/splits", response={201: CaseOut})
 def split(request: HttpRequest, reference: str, payload: SplitIn):
     case = queries.get_case(request.user, reference)
+    ensure(request.user, MANAGE, case)
     persons = [registry_queries.get_person(request.user, ref) for ref in payload.persons]
     new = services.split_case(actor=request.user, case=case, persons=persons, reason=payload.reason)
     return Status(201, _fresh(request.user, new))
@@ -213,6 +222,7 @@ def split(request: HttpRequest, reference: str, payload: SplitIn):
 @router.post("/resettlement-cases/{reference}/submissions", response={201: CaseOut})
 def submit(request: HttpRequest, reference: str, payload: SubmissionIn):
     case = queries.get_case(request.user, reference)
+    ensure(request.user, MANAGE, case)
     services.submit_case(actor=request.user, case=case, country=_country(payload.country), on=payload.submitted_on)
     return Status(201, _fresh(request.user, case))
 
@@ -220,6 +230,7 @@ def submit(request: HttpRequest, reference: str, payload: SubmissionIn):
 @router.post("/resettlement-cases/{reference}/decisions", response=CaseOut)
 def decide(request: HttpRequest, reference: str, payload: DecisionIn):
     case = queries.get_case(request.user, reference)
+    ensure(request.user, MANAGE, case)
     if payload.accepted is None:
         if payload.interview_on is None:
             raise InvalidInput({"interview_on": ["Give the interview date, or the decision."]})
@@ -232,6 +243,7 @@ def decide(request: HttpRequest, reference: str, payload: DecisionIn):
 @router.post("/resettlement-cases/{reference}/steps", response=CaseOut)
 def step(request: HttpRequest, reference: str, payload: StepIn):
     case = queries.get_case(request.user, reference)
+    ensure(request.user, MANAGE, case)
     if payload.action == "exit_formalities":
         services.start_exit_formalities(actor=request.user, case=case)
     elif payload.action == "formalities":
@@ -254,6 +266,12 @@ def departure(request: HttpRequest, reference: str, payload: DepartureIn):
     """schedule (the gate assesses each member), approve (protection officer), record
     (carried out: members leave the register), confirm_arrival. A refusal answers 409."""
     case = queries.get_case(request.user, reference)
+    # The route admits resettlement officers (every step) and protection officers (approve):
+    # the actor's right to the step is checked before its input.
+    if payload.action == "approve":
+        ensure(request.user, APPROVE, case)
+    elif payload.action in ("schedule", "record", "confirm_arrival") or not can(request.user, APPROVE, case):
+        ensure(request.user, MANAGE, case)
     if payload.action == "schedule":
         if payload.on is None:
             raise InvalidInput({"on": ["Give the departure date."]})
@@ -272,6 +290,7 @@ def departure(request: HttpRequest, reference: str, payload: DepartureIn):
 @router.post("/resettlement-batches", response={201: BatchOut})
 def submit_batch(request: HttpRequest, payload: BatchIn):
     """Submit many cases to one country. The manifest: GET /resettlement/batches/{id}/manifest.csv|xlsx."""
+    ensure(request.user, MANAGE)
     cases = list(queries.cases_for(request.user).filter(reference__in=payload.cases))
     if len(cases) != len(set(payload.cases)):
         raise NotFound("No such resettlement case.")

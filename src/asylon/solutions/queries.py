@@ -33,6 +33,8 @@ def cases_for(actor) -> QuerySet[ResettlementCase]:
         return ResettlementCase.objects.none()
     qs = ResettlementCase.objects.filter(site_id__in=site_ids(actor)).select_related("site", "country", "household")
     recipient = recipient_of(actor)
+    if recipient is None and actor.has_perm("movements.read_shared_cases"):
+        return ResettlementCase.objects.none()  # a partner account linked to no recipient sees nothing
     if recipient is not None:
         shared = shared_persons_for(actor)
         visible = CaseMember.objects.filter(active=True, person_id__in=shared).values("case_id")

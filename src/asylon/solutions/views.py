@@ -113,6 +113,9 @@ def _date(value: str | None) -> date | None:
 def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
     case = _or_404(queries.get_case, request.user, reference)
     action, user, data = request.POST.get("action", ""), request.user, request.POST
+    # Resettlement officers take every step; protection officers approve departures.
+    if not (can(user, services.MANAGE, case) or can(user, "movements.approve_movement", case)):
+        raise Http404
     try:
         if action == "assess":
             services.assess_case(actor=user, case=case, need_assessment=data.get("need_assessment", ""))

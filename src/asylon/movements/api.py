@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from asylon.accounts.scope import site_ids
+from asylon.accounts.scope import ensure, site_ids
 from asylon.core.errors import InvalidInput
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Location, Person, Site
@@ -229,6 +229,7 @@ def group_out(group) -> dict:
 
 @router.post("/movements", response={201: MovementOut})
 def request_movement(request: HttpRequest, payload: MovementIn):
+    services.ensure_may_request(request.user, payload.kind)
     person = registry_queries.get_person(request.user, payload.person)
     movement = services.request_movement(
         actor=request.user,
@@ -246,6 +247,7 @@ def request_movement(request: HttpRequest, payload: MovementIn):
 
 @router.get("/movements", response=MovementPage)
 def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
+    ensure(request.user, "movements.view_movement")
     qs = queries.movements_for(request.user).select_related("group_request")
     if filters.state:
         qs = qs.filter(state=filters.state)
@@ -259,6 +261,7 @@ def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
 
 @router.post("/movements/group", response={201: GroupOut})
 def request_group(request: HttpRequest, payload: GroupIn):
+    services.ensure_may_request(request.user, payload.kind)
     site = _site(request.user, payload.site)
     if site is None or site.pk not in site_ids(request.user):
         raise InvalidInput({"site": [f"Unknown site {payload.site!r}."]})

@@ -117,6 +117,16 @@ def _ensure_handle(actor, kind: str, obj, perm: str) -> None:
     raise NotPermitted(_("Your role does not allow this kind of movement."))
 
 
+def ensure_may_request(actor, kind: str, obj=None) -> None:
+    """Refuse, before any input is checked, an actor whose role may not request `kind`."""
+    _ensure_handle(actor, kind, obj, "movements.add_movement")
+
+
+def may_act_at_all(actor, movement: Movement) -> bool:
+    """Whether the actor's role allows any step on this movement."""
+    return any(may_act(actor, movement, action) for action in ACTION_PERMS)
+
+
 ACTION_PERMS = {
     GateAction.ASSESS: "movements.add_movement",
     GateAction.APPROVE: "movements.approve_movement",
@@ -410,6 +420,10 @@ def _transition_movement(*, actor, movement: Movement, action: str, reason: str)
         .select_related("site", "destination_site", "person")
         .get(pk=movement.pk)
     )
+    # The role is checked before the input: an unknown action answers only those who may act.
+    if not may_act_at_all(actor, movement):
+        _ensure_handle(actor, movement.kind, movement, "movements.approve_movement")
+        raise NotPermitted(_("Your role does not allow this step."))
     if action not in TRANSITIONS:
         raise Conflict(_("Unknown action %(a)r.") % {"a": action}, code="unknown_action")
     if not may_act(actor, movement, action):

@@ -129,6 +129,8 @@ def movement_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def movement_transition(request: HttpRequest, reference: str) -> HttpResponse:
     movement = _or_404(queries.get_movement, request.user, reference)
+    if not services.may_act_at_all(request.user, movement):
+        raise Http404
     form = f.TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a step."))

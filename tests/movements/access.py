@@ -1,0 +1,93 @@
+"""Access-matrix entries for movements: requests, transitions, group requests, risk profiles,
+recipients and reference data. Partners (D3) read shared persons only, nothing here."""
+
+from __future__ import annotations
+
+from tests.access_matrix import Entry, having
+
+VIEW = having("movements.view_movement")
+# The request form opens for whoever may request something: any movement, or a departure.
+REQUEST = having("movements.add_movement") | having("movements.request_departure")
+# The world's movements are internal transfers: only protection officers handle those
+# (resettlement officers handle departures to third countries only).
+HANDLE = having("movements.add_movement")
+RISK_VIEW = having("movements.view_risk_profile")
+RISK_MANAGE = having("movements.manage_risk_profile")
+PERSON = {"reference": "person.reference"}
+MOVEMENT = {"reference": "movement.reference"}
+GROUP = {"reference": "group.reference"}
+
+
+def _transfer(w) -> dict:
+    return {"person": w.person.reference, "kind": "INTERNAL_TRANSFER", "destination_site": w.site_b.code}
+
+
+def _group(w) -> dict:
+    return {
+        "site": w.site_a.code,
+        "kind": "INTERNAL_TRANSFER",
+        "description": "Matrix transfer",
+        "persons": [w.person.reference],
+        "destination_site": w.site_b.code,
+    }
+
+
+ROUTES = {
+    "page:movements:list": Entry(VIEW),
+    "page:movements:request": Entry(REQUEST),
+    "page:movements:detail": Entry(VIEW, params=MOVEMENT),
+    "page:movements:transition": Entry(
+        HANDLE, method="POST", params=MOVEMENT, body=lambda w: {"action": "cancel", "reason": "Matrix check"}
+    ),
+    "page:movements:group_request": Entry(HANDLE),
+    "page:movements:group_detail": Entry(VIEW, params=GROUP),
+    "page:movements:risk_profile": Entry(RISK_VIEW, params=PERSON),
+    "page:movements:recipients": Entry(having("movements.view_recipient")),
+    "page:movements:reference_data": Entry(RISK_VIEW),
+    "api:GET /api/v1/movements": Entry(VIEW),
+    "api:POST /api/v1/movements": Entry(HANDLE, method="POST", body=_transfer),
+    "api:GET /api/v1/movements/{reference}": Entry(VIEW, params=MOVEMENT),
+    "api:POST /api/v1/movements/{reference}/transitions": Entry(
+        HANDLE, method="POST", params=MOVEMENT, body=lambda w: {"action": "cancel", "reason": "Matrix check"}
+    ),
+    "api:POST /api/v1/movements/group": Entry(HANDLE, method="POST", body=_group),
+    "api:GET /api/v1/movements/group/{reference}": Entry(VIEW, params=GROUP),
+    "api:GET /api/v1/persons/{reference}/risk-profile": Entry(RISK_VIEW, params=PERSON),
+    "api:POST /api/v1/persons/{reference}/risk-countries": Entry(
+        RISK_MANAGE,
+        method="POST",
+        params=PERSON,
+        body=lambda w: {"country": "AF", "kind": "PERSECUTION", "reason": "Matrix check"},
+    ),
+    "api:POST /api/v1/persons/{reference}/risk-assessments": Entry(
+        RISK_MANAGE,
+        method="POST",
+        params=PERSON,
+        body=lambda w: {
+            "country": "AF",
+            "finds_no_substantial_grounds": True,
+            "finds_no_real_risk": True,
+            "country_information": "Matrix country report",
+        },
+    ),
+}
+
+
+def build_world(w):
+    from asylon.movements import services
+
+    protection = w.users["protection_officer"]
+    try:
+        w.movement = services.request_movement(
+            actor=protection, person=w.person, kind="INTERNAL_TRANSFER", destination_site=w.site_b
+        )
+    except services.MovementRefused as refused:  # a refused request is kept, and viewable, too
+        w.movement = refused.movement
+    w.group = services.request_group_movement(
+        actor=protection,
+        site=w.site_a,
+        kind="INTERNAL_TRANSFER",
+        description="Matrix group transfer",
+        persons=[w.person],
+        destination_site=w.site_b,
+    )

@@ -498,8 +498,14 @@ def _digraph(match: re.Match[str]) -> str:
 
 
 def _spell(token: str) -> str:
-    for rule in SPELLING_RULES:
-        token = rule.apply(token)
+    # One rule can leave a pattern for another (folding "ovv" to "ov" leaves an "ov" to fold):
+    # apply the rules until nothing changes, so that folding a folded name changes nothing.
+    for _round in range(4):
+        before = token
+        for rule in SPELLING_RULES:
+            token = rule.apply(token)
+        if token == before:
+            break
     return token
 
 

@@ -108,6 +108,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+    # Tests get a file too, not the in-memory database: browser tests serve concurrent requests,
+    # which an in-memory shared cache answers with "table is locked" instead of waiting.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-asylon.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

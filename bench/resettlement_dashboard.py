@@ -65,6 +65,7 @@ def build(residents: int, n_cases: int):
                 household_id=group[0][1],
                 stage=stage,
                 stage_since=now - timedelta(days=rng.randint(0, 400)),
+                persons=len(group),
                 priority=rng.choices(["EMERGENCY", "URGENT", "NORMAL"], weights=[1, 4, 15])[0],
                 primary_category="LPP",
                 country=country,
@@ -102,6 +103,11 @@ def build(residents: int, n_cases: int):
         ],
         batch_size=5000,
     )
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # planner statistics, as autovacuum keeps them on a live database
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return site
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -14,10 +16,10 @@ from openpyxl import load_workbook
 from asylon.core.dates import today
 from asylon.core.errors import Conflict
 from asylon.movements.models import Disclosure
-from asylon.solutions import queries, services
+from asylon.solutions import charts, queries, services
 from asylon.solutions.manifest import manifest_csv, manifest_xlsx
 
-from .conftest import make_country, persons, to_stage
+from .conftest import clear_for, make_country, persons, to_stage
 
 
 @pytest.fixture
@@ -83,6 +85,54 @@ def test_the_dashboard_counts_and_projects(rso, po, po2, family, albania, site_a
     assert d.projection.places_missing == 0
 
 
+def test_the_dashboard_counts_persons_per_country_through_splits_rejections_and_arrivals(
+    rso, po, po2, family, albania, germany, site_a
+):
+    """Persons, not member rows: a person split off is counted in the new case only, and the
+    members of an arrived case (no longer active) still count as departed."""
+    year = today().year
+    services.record_pledge(actor=rso, country=albania, year=year, places=3)
+    services.record_pledge(actor=rso, country=germany, year=year, places=2)
+    services.record_pledge(actor=rso, country=germany, year=year + 1, places=1)
+    need = "Protection risk in the host country."
+    # A: three persons, one split off into B; rejected by Albania, accepted by Germany, arrived.
+    a = services.open_case(actor=rso, household=family(3), primary_category="LPP")
+    b = services.split_case(actor=rso, case=a, persons=persons(a)[2:], reason="Adult child with a separate claim.")
+    services.assess_case(actor=rso, case=a, need_assessment=need)
+    services.submit_case(actor=rso, case=a, country=albania)
+    services.decide_submission(actor=rso, case=a, accepted=False)
+    services.submit_case(actor=rso, case=a, country=germany)
+    services.decide_submission(actor=rso, case=a, accepted=True)
+    services.start_exit_formalities(actor=rso, case=a)
+    services.record_formalities(actor=rso, case=a, exit_permit=True, medical_clearance=True, travel_documents=True)
+    clear_for(po, po2, a, "DE")
+    services.schedule_departure(actor=rso, case=a, departure_date=today())
+    services.approve_departure(actor=po, case=a)
+    services.record_departure(actor=rso, case=a, departed_on=today())
+    services.confirm_arrival(actor=rso, case=a)
+    # B: the split-off person, submitted to Albania. C: two persons, submitted, then closed.
+    to_stage(rso, b, "SUBMITTED", country=albania)
+    c = services.open_case(actor=rso, household=family(2), primary_category="MED")
+    to_stage(rso, c, "SUBMITTED", country=albania)
+    services.close_case(actor=rso, case=c, reason="The family no longer wishes to resettle.")
+    # D: four persons accepted by Albania, in exit formalities (they hold their places).
+    d = services.open_case(actor=rso, household=family(4), primary_category="LPP")
+    to_stage(rso, d, "EXIT_FORMALITIES", country=albania)
+
+    dash = queries.dashboard(site_a)
+    rows = {r.country.country.code: (r.pledged, r.submitted, r.accepted, r.departed) for r in dash.countries}
+    assert rows == {"AL": (3, 2 + 1 + 2 + 4, 4, 0), "DE": (2, 2, 2, 2)}
+    assert dash.departed_by_month == [(today().replace(day=1), 2)]
+    stages = {s.stage: s.cases for s in dash.stages if s.cases}
+    assert stages == {"ARRIVED": 1, "SUBMITTED": 1, "CLOSED": 1, "EXIT_FORMALITIES": 1}
+    assert dash.residents == 9 - 2
+    # 2 departures in 90 days: 7 residents need 315 days.
+    assert dash.projection.empty_on == today() + timedelta(days=315)
+    # Pledged from this year on: 6 places; used: 2 departed and 4 accepted; the 4 hold theirs.
+    assert dash.projection.places_available == 4
+    assert dash.projection.places_missing == 3
+
+
 def test_the_dashboard_runs_a_constant_number_of_queries(rso, po, po2, family, albania, site_a):
     _history(rso, po, po2, family, albania, 2)
     with CaptureQueriesContext(connection) as small:
@@ -99,6 +149,25 @@ def test_cases_past_their_target_are_listed(rso, family, albania, site_a):
     services.submit_case(actor=rso, case=c, country=albania, on=today() - timedelta(days=8))
     d = queries.dashboard(site_a)
     assert d.overdue_count == 1 and d.overdue[0] == c
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _bars(uri: str) -> list[tuple[str, float]]:
+    svg = ElementTree.fromstring(base64.b64decode(uri.removeprefix("data:image/svg+xml;base64,")))  # noqa: S314 - our own output
+    return [(r.find(f"{SVG}title").text, float(r.get("height"))) for r in svg.iter(f"{SVG}rect") if len(r)]
+
+
+def test_charts_draw_one_bar_per_value_in_proportion():
+    bars = _bars(charts.bar_chart(["2013-01", "<b>", "2013-03"], [4, 0, 8], title="Persons & months"))
+    assert [label for label, _h in bars] == ["2013-01: 4", "<b>: 0", "2013-03: 8"]
+    assert bars[1][1] == 0 and bars[2][1] == 2 * bars[0][1]
+    lying = _bars(charts.bar_chart(["identified", "accepted"], [3, 1], title="Stages", horizontal=True))
+    assert [label for label, _h in lying] == ["identified: 3", "accepted: 1"]
+    grouped = _bars(charts.grouped_bars(["AL", "DE"], {"pledged": [10, 5], "departed": [2, 0]}, title="Countries"))
+    assert [label for label, _h in grouped] == ["AL pledged: 10", "DE pledged: 5", "AL departed: 2", "DE departed: 0"]
+    assert grouped[0][1] == 5 * grouped[2][1]
 
 
 def test_dashboard_page_renders_svg_charts(client, rso, po, po2, family, albania):

@@ -121,6 +121,10 @@ class ResettlementCase(models.Model):
     split_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="split_cases")
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.IDENTIFIED)
     stage_since = models.DateTimeField()
+    persons = models.PositiveSmallIntegerField(
+        default=0,
+        help_text=_("Persons the case carries: its members, less those split off into a case of their own"),
+    )
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     primary_category = models.CharField(max_length=3, choices=Category.choices)
     secondary_category = models.CharField(max_length=3, choices=Category.choices, blank=True)

@@ -20,7 +20,17 @@ from asylon.core.errors import NotFound
 from asylon.movements.sharing import guard_read, recipient_of, shared_persons_for
 from asylon.registry.models import Person, Presence, Site
 
-from .models import TARGET_DAYS, CaseMember, Outcome, Pledge, Priority, ReceivingCountry, ResettlementCase, Stage
+from .models import (
+    TARGET_DAYS,
+    CaseMember,
+    Outcome,
+    Pledge,
+    Priority,
+    ReceivingCountry,
+    ResettlementCase,
+    Stage,
+    Submission,
+)
 from .projection import WINDOW_DAYS, Projection, project_emptying
 from .transitions import TIMED_STAGES
 
@@ -122,27 +132,38 @@ def _overdue_q(on: date) -> Q:
     return Q(stage__in=TIMED_STAGES) & q
 
 
+WAITING = [Stage.ACCEPTED, Stage.EXIT_FORMALITIES, Stage.DEPARTURE_SCHEDULED]  # accepted, not yet gone
+
+
 def dashboard(site: Site, on: date | None = None) -> Dashboard:
-    """Everything the dashboard shows, in a fixed number of queries whatever the site's size."""
+    """Everything the dashboard shows, in a fixed number of queries whatever the site's size.
+
+    Persons are counted with each case's `persons` (members less those split off), so no
+    query joins the members: the largest reads aggregate the site's cases."""
     on = on or today_()
     now = timezone.now()
     residents = Person.objects.filter(site=site).exclude(presence__in=[Presence.DEPARTED, Presence.DECEASED]).count()
+    cases = ResettlementCase.objects.filter(site=site)
 
-    departed_members = CaseMember.objects.filter(case__site=site, case__departed_on__isnull=False).exclude(
-        case__stage=Stage.CLOSED
-    )
-    by_day: dict[date, int] = {}
-    for day, n in departed_members.values_list("case__departed_on").annotate(n=Count("pk")).order_by():
-        by_day[day] = n
+    by_day: dict[date, int] = defaultdict(int)
+    departed_by_country: dict[int, int] = defaultdict(int)
+    for day, cid, n in (
+        cases.filter(departed_on__isnull=False)
+        .exclude(stage=Stage.CLOSED)
+        .values_list("departed_on", "country_id")
+        .annotate(n=Sum("persons"))
+        .order_by()
+    ):
+        by_day[day] += n
+        departed_by_country[cid] += n
     months: dict[date, int] = defaultdict(int)
     for day, n in by_day.items():
         months[day.replace(day=1)] += n
 
     stage_rows = {
         row["stage"]: row
-        for row in ResettlementCase.objects.filter(site=site)
-        .values("stage")
-        .annotate(n=Count("pk"), oldest=Min("stage_since"), newest=Max("stage_since"))
+        for row in cases.values("stage")
+        .annotate(n=Count("pk"), persons=Sum("persons"), oldest=Min("stage_since"), newest=Max("stage_since"))
         .order_by()
     }
     stages = [
@@ -157,31 +178,31 @@ def dashboard(site: Site, on: date | None = None) -> Dashboard:
     ]
 
     countries = list(ReceivingCountry.objects.order_by("country"))
-    pledged = defaultdict(int)
-    for cid, places in (
-        Pledge.objects.filter(year=on.year).values_list("country_id").annotate(p=Sum("places")).order_by()
+    pledged: dict[int, int] = defaultdict(int)
+    future_places = 0
+    for cid, year, places in (
+        Pledge.objects.filter(year__gte=on.year).values_list("country_id", "year").annotate(p=Sum("places")).order_by()
     ):
-        pledged[cid] = places or 0
-    future_places = Pledge.objects.filter(year__gte=on.year).aggregate(p=Sum("places"))["p"] or 0
+        future_places += places or 0
+        if year == on.year:
+            pledged[cid] += places or 0
     per_country: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for cid, outcome, n in (
-        CaseMember.objects.filter(case__site=site, case__submissions__isnull=False)
-        .values_list("case__submissions__country_id", "case__submissions__outcome")
-        .annotate(n=Count("pk"))
+        Submission.objects.filter(case__site=site)
+        .values_list("country_id", "outcome")
+        .annotate(n=Sum("case__persons"))
         .order_by()
     ):
         per_country[cid]["submitted"] += n
         if outcome == Outcome.ACCEPTED:
             per_country[cid]["accepted"] += n
-    for cid, n in departed_members.values_list("case__country_id").annotate(n=Count("pk")).order_by():
-        per_country[cid]["departed"] += n
     country_rows = [
         CountryRow(
             c,
             pledged[c.pk],
             per_country[c.pk]["submitted"],
             per_country[c.pk]["accepted"],
-            per_country[c.pk]["departed"],
+            departed_by_country[c.pk],
         )
         for c in countries
     ]
@@ -189,19 +210,15 @@ def dashboard(site: Site, on: date | None = None) -> Dashboard:
     # Places the pledges still offer: this year's and later years' places, less the persons
     # who already left (or were accepted and wait) against them this year, over all sites.
     used = (
-        CaseMember.objects.filter(
-            Q(case__departed_on__year=on.year)
-            | Q(case__stage__in=[Stage.ACCEPTED, Stage.EXIT_FORMALITIES, Stage.DEPARTURE_SCHEDULED])
-        )
-        .exclude(case__stage=Stage.CLOSED)
-        .count()
+        ResettlementCase.objects.filter(Q(departed_on__year=on.year) | Q(stage__in=WAITING))
+        .exclude(stage=Stage.CLOSED)
+        .aggregate(n=Sum("persons"))["n"]
+        or 0
     )
-    waiting = CaseMember.objects.filter(
-        case__site=site, case__stage__in=[Stage.ACCEPTED, Stage.EXIT_FORMALITIES, Stage.DEPARTURE_SCHEDULED]
-    ).count()
+    waiting = sum(stage_rows.get(s, {}).get("persons") or 0 for s in WAITING)
     available = max(0, future_places - used) + waiting  # accepted residents hold their place
 
-    overdue_qs = ResettlementCase.objects.filter(site=site).filter(_overdue_q(on))
+    overdue_qs = cases.filter(_overdue_q(on))
     overdue = list(overdue_qs.select_related("country").order_by("submitted_on", "reference")[:25])
     overdue_count = overdue_qs.count()
 

@@ -221,6 +221,7 @@ def open_case(
         household=household,
         stage=Stage.IDENTIFIED,
         stage_since=now,
+        persons=len(memberships),
         priority=priority,
         primary_category=primary_category,
         secondary_category=secondary_category,
@@ -257,6 +258,8 @@ def split_case(*, actor, case: ResettlementCase, persons: Iterable[Person], reas
     if len(moving) == len(rows):
         raise InvalidInput({"persons": [_("At least one member must stay in the case.")]})
     CaseMember.objects.filter(pk__in=[m.pk for m in moving]).update(active=False)
+    case.persons -= len(moving)
+    case.save(update_fields=["persons"])
     now = timezone.now()
     new = ResettlementCase.objects.create(
         reference=_reference(f"{case.site.code}-RST"),
@@ -265,6 +268,7 @@ def split_case(*, actor, case: ResettlementCase, persons: Iterable[Person], reas
         split_from=case,
         stage=case.stage,
         stage_since=now,
+        persons=len(moving),
         priority=case.priority,
         primary_category=case.primary_category,
         secondary_category=case.secondary_category,

@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from asylon.core.dates import today
@@ -232,14 +233,21 @@ def test_api_departure_refused_by_the_safeguards_answers_409(client, rso, case, 
     assert response.status_code == 409 and response.json()["rule"] == "N6"
 
 
-def test_the_demo_seeds_every_stage(clerk, site_a, family, rso):
+def test_the_demo_seeds_every_stage_with_a_history_over_past_months(clerk, site_a, family, rso):
     from asylon.solutions.demo import seed_resettlement
-    from asylon.solutions.models import ResettlementCase, Stage
+    from asylon.solutions.models import ResettlementCase, Stage, StageEntry
 
     for _ in range(10):
         family(2)
     assert seed_resettlement(site_a, clerk, small=True) == 10
     assert set(ResettlementCase.objects.values_list("stage", flat=True)) == set(Stage.values) - {"CLOSED"}
     d = queries.dashboard(site_a)
-    assert d.projection.empty_on is not None
-    assert sum(n for _m, n in d.departed_by_month) > 0
+    waiting = [s for s in d.stages if s.cases]
+    assert len(waiting) == 10 and all(s.shortest_days > 0 for s in waiting)  # nobody reached a stage today
+    assert len(d.departed_by_month) > 1 and sum(n for _m, n in d.departed_by_month) == 4
+    assert d.projection.empty_on is not None and d.projection.departures_in_window > 0
+    for case in ResettlementCase.objects.all():  # each step after the one before, the last one the stage's
+        moments = list(StageEntry.objects.filter(case=case).order_by("pk").values_list("at", flat=True))
+        assert moments == sorted(moments) and moments[-1] == case.stage_since
+        if case.departed_on:
+            assert case.departed_on == timezone.localtime(moments[-1 if case.stage == "DEPARTED" else -2]).date()

@@ -16,6 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -27,6 +28,7 @@ from pytest_django.live_server_helper import LiveServer
 from tests.e2e.steps import SETTINGS, Journey
 
 from asylon.accounts.roles import Role
+from asylon.core.dates import today
 from asylon.incidents.models import RollCall
 from asylon.registry import demo
 from asylon.registry.models import Location, Person, Site
@@ -60,12 +62,13 @@ class Camp:
 
 @pytest.fixture(scope="module")
 def camp(django_db_setup, django_db_blocker):
-    """The demo camp, one user per role and language, and a live server over them."""
+    """The demo camp and a live server over it (each journey adds users of its own)."""
     with (
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
     ):
-        assert connection.settings_dict["NAME"] == connection.creation._get_test_db_name(), "not a test database"
+        # pytest-django switched the connection to the test database (it is flushed at the end).
+        assert "test" in Path(str(connection.settings_dict["NAME"])).name, "not a test database"
         demo.seed(DEMO_PERSONS)
         site = Site.objects.get(code=demo.SITE_CODE)
         server = LiveServer("localhost")
@@ -312,7 +315,7 @@ def test_resettle_a_household(journey, camp):
 
 def departed_this_month(page) -> int:
     """The dashboard's departures for the current month (0 when the month has none yet)."""
-    month = f"{date.today():%Y-%m}"
+    month = f"{today():%Y-%m}"  # the camp's today, as the departure is recorded
     row = page.locator("table.list").first.locator("tbody tr").filter(has_text=month)
     if row.count() == 0:
         return 0

@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install browser system-deps lint messages catalogues
+.PHONY: demo test install browser axe system-deps lint messages catalogues
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,13 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		echo "chromium is missing: browser tests will be skipped (apt-get install chromium)"
 
+# The browser tests inject axe-core (npm, pinned in package-lock.json) to check accessibility.
+AXE := node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+		else echo "npm is missing: the accessibility checks will be skipped (apt-get install npm)"; fi
+
 # WeasyPrint needs Pango (the situation report); the report tests read PDFs with poppler-utils;
 # the catalogue test extracts the interface's strings with GNU gettext.
 system-deps:
@@ -30,7 +37,7 @@ system-deps:
 demo: install
 	$(BIN)/asylon demo
 
-test: install browser system-deps
+test: install browser axe system-deps
 	$(BIN)/python -m pytest
 
 lint: install

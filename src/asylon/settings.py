@@ -129,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:person_list"
+LOGIN_REDIRECT_URL = "registry:home"  # the first page the role may see
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock-out after repeated failed logins (django-axes).

@@ -1,11 +1,37 @@
-"""Steps the browser journeys share."""
+"""Steps the browser journeys share: logging in, and looking at each page as its user and as
+an accessibility checker would (language and direction, phone width, axe-core, a screenshot)."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.utils import translation
 from tests.signin import current_code, totp_device
 
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+PASSWORD = "correct horse battery staple"
+# The innermost elements sticking out of the screen sideways, to name them when a page is too wide.
+WIDEST = """(() => {
+  const out = e => { const r = e.getBoundingClientRect(); return r.left < 0 || r.right > innerWidth; };
+  return [...document.body.querySelectorAll('*')].filter(e => out(e) && ![...e.children].some(out)).slice(0, 5)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className} ${(e.textContent || '').trim().slice(0, 40)}`);
+})()"""
 
-def login(page, username: str, password: str = "correct horse battery staple") -> None:
+
+def tr(lang: str, message: str) -> str:
+    """`message` as the interface shows it in `lang`, from the same catalogues."""
+    with translation.override(lang):
+        return translation.gettext(message)
+
+
+def login(page, username: str, password: str = PASSWORD, lang: str = "en") -> None:
     """Log in as a person would, typing the authenticator's code when the role needs one."""
     from asylon.accounts.models import User
     from asylon.accounts.twofactor import needs_second_factor
@@ -13,11 +39,123 @@ def login(page, username: str, password: str = "correct horse battery staple") -
     user = User.objects.get(username=username)
     device = totp_device(user) if needs_second_factor(user) else None
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_label(tr(lang, "Username")).fill(username)
+    page.get_by_label(tr(lang, "Password")).fill(password)
+    page.get_by_role("button", name=tr(lang, "Log in")).click()
     if device is not None:
         page.wait_for_url("**/accounts/two-factor/**")
-        page.get_by_label("Code from your authenticator app").fill(current_code(device))
-        page.get_by_role("button", name="Verify").click()
+        page.get_by_label(tr(lang, "Code from your authenticator app")).fill(current_code(device))
+        page.get_by_role("button", name=tr(lang, "Verify")).click()
         page.wait_for_load_state()
+
+
+def axe_source() -> str:
+    if not AXE.exists():
+        if os.environ.get("ASYLON_REQUIRE_AXE"):
+            pytest.fail(f"axe-core is missing at {AXE} (run `make axe`)")
+        pytest.skip("axe-core is not installed (make axe)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical WCAG 2.x A/AA violations on the page, one line each."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source())
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(' '.join(n['target']) for n in v['nodes'][:5])}"
+        for v in results["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A language and the screen it is used on."""
+
+    lang: str
+    viewport: dict
+    phone: bool
+
+    @property
+    def id(self) -> str:
+        return f"{self.lang}-{'phone' if self.phone else 'desktop'}"
+
+
+ENGLISH_DESKTOP = Setting("en", {"width": 1280, "height": 900}, phone=False)
+PERSIAN_PHONE = Setting("fa", {"width": 360, "height": 740}, phone=True)
+SETTINGS = [ENGLISH_DESKTOP, PERSIAN_PHONE]
+
+
+@dataclass
+class Journey:
+    """One role's walk through the demo camp in one language, on one screen."""
+
+    browser: object
+    base_url: str
+    setting: Setting
+    name: str
+    site: object
+    step: int = 0
+    contexts: list = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.setting.lang
+
+    def t(self, message: str) -> str:
+        return tr(self.lang, message)
+
+    def user(self, role: str) -> str:
+        """The journey's own user of `role`: an authenticator code is good once, and two
+        journeys of the same role may well log in within the same 30 seconds."""
+        from asylon.accounts.models import User
+        from asylon.accounts.services import create_user
+
+        username = f"{role.replace('_', '-')}-{self.lang}-{self.name}"[:150]
+        if not User.objects.filter(username=username).exists():
+            create_user(actor=None, username=username, role=role, sites=[self.site], password=PASSWORD)
+        return username
+
+    def open_as(self, role: str):
+        """A fresh browser (its own cookies) logged in as the journey's user of `role`."""
+        context = self.browser.new_context(  # type: ignore[attr-defined]
+            base_url=self.base_url,
+            viewport=self.setting.viewport,
+            is_mobile=self.setting.phone,
+            has_touch=self.setting.phone,
+            locale="fa-IR" if self.lang == "fa" else "en-GB",
+            # axe-core is injected as an inline script, which the app's CSP rightly forbids.
+            bypass_csp=True,
+            accept_downloads=True,
+        )
+        self.contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        self.see(page, "login")
+        login(page, self.user(role), lang=self.lang)
+        return page
+
+    def see(self, page, what: str) -> None:
+        """Check the page as its reader meets it, and keep a screenshot of it."""
+        page.wait_for_load_state()
+        self.step += 1
+        folder = SCREENSHOTS / self.lang
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{self.name}-{self.step:02d}-{what}.png"), full_page=True)
+        html = page.locator("html")
+        assert html.get_attribute("lang") == self.lang, f"{page.url} is not in {self.lang}"
+        assert html.get_attribute("dir") == ("rtl" if self.lang in ("fa", "ar") else "ltr"), page.url
+        if self.setting.phone:
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= self.setting.viewport["width"], f"{page.url} is {width}px wide on a phone: " + ", ".join(
+                page.evaluate(WIDEST)
+            )
+        violations = serious_violations(page)
+        assert not violations, f"accessibility violations on {page.url}:\n" + "\n".join(violations)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()

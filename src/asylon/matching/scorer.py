@@ -514,8 +514,8 @@ class Deduplicator:
         random_levels = self.levels(rows, self._random_pairs(rows, min(100_000, max(20_000, len(rows) * 2))))
         u = []
         for f_index, f in enumerate(self.fields):
-            column = random_levels[:, f_index]
-            counts = np.bincount(column[column >= 0], minlength=f.levels)[: f.levels] + 0.5
+            observed = random_levels[:, f_index]
+            counts = np.bincount(observed[observed >= 0], minlength=f.levels)[: f.levels] + 0.5
             u.append(counts / counts.sum())
         m = [np.array(M_PRIORS[f.kind]) for f in self.fields]
         # EM for the one parameter over all pairs: pairs no blocking rule brought together
@@ -531,9 +531,9 @@ class Deduplicator:
         for column in self.tf_columns:
             c = rows.columns[column]
             folds = c.record_folds()
-            counts = np.bincount(folds[folds >= 0], minlength=len(c.folds))
-            total_count = int(counts.sum()) or 1
-            tf[column] = {c.tf_key(k): int(x) / total_count for k, x in enumerate(counts.tolist()) if x}
+            frequency = np.bincount(folds[folds >= 0], minlength=len(c.folds))
+            total_count = int(frequency.sum()) or 1
+            tf[column] = {c.tf_key(k): int(x) / total_count for k, x in enumerate(frequency.tolist()) if x}
         return Model(self.fields, m, u, prior, tf)
 
     def _all_pairs(self, rows: Prepared) -> int:

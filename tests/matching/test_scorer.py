@@ -40,11 +40,11 @@ def test_a_reregistration_with_day_and_month_swapped_and_no_fathers_name_is_foun
     assert (father, birth) == (NULL, 1)  # father missing, day/month swapped
 
 
-def test_siblings_sharing_family_and_fathers_name_are_not_paired(population):
+def test_sisters_sharing_family_and_fathers_name_are_not_paired(population):
     records, _ = population
     household = {"fathers_name": "Hossein", "family_name": "Zanganeh", "sex": "F", "place_of_birth": "Yazd"}
-    sister = {**household, "record_id": "S1", "given_name": "Maryam", "date_of_birth": "2001-05-14"}
-    other_sister = {**household, "record_id": "S2", "given_name": "Marzieh", "date_of_birth": "2003-09-02"}
+    sister = {**household, "record_id": "S1", "given_name": "Maryam", "date_of_birth": "2001-01-14"}
+    other_sister = {**household, "record_id": "S2", "given_name": "Marzieh", "date_of_birth": "2004-12-02"}
     scored = register_deduplicator().run(_with(records, sister, other_sister))
     assert _pair_of(scored, len(records), len(records) + 1) is None
 
@@ -55,8 +55,7 @@ def test_the_synthetic_register_is_deduplicated_with_high_precision_and_recall(p
     found = {tuple(sorted((ids[p.i], ids[p.j]))) for p in register_deduplicator().run(records)}
     true_found = len(found & set(truth))
     assert true_found / len(truth) >= 0.95
-    # In a small register siblings born the same year are the false alarms that remain.
-    assert true_found / len(found) >= 0.8
+    assert true_found / len(found) >= 0.9
 
 
 def test_an_explanation_names_each_field_and_the_missing_ones(population):

@@ -93,8 +93,10 @@ def _code_level(a: str, b: str) -> int:
 # How often two registrations of one person agree at each level: how clerks and
 # romanisers err, not a property of one register. Best level first.
 M_PRIORS: dict[str, list[float]] = {
-    "name": [0.6, 0.25, 0.07, 0.05, 0.03],
-    "date": [0.65, 0.07, 0.05, 0.08, 0.08, 0.07],
+    # A wholly different given name, or a date in the right year but another month, is
+    # rarely one person's: it is a sibling's far more often.
+    "name": [0.6, 0.25, 0.07, 0.07, 0.01],
+    "date": [0.69, 0.07, 0.05, 0.04, 0.08, 0.07],
     "string": [0.7, 0.15, 0.08, 0.07],
     "code": [0.75, 0.15, 0.05, 0.05],
     "exact": [0.95, 0.05],

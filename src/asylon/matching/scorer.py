@@ -2,16 +2,19 @@
 
 1. **Blocking.** Candidate pairs are records that agree on one of several keys built from
    the name keys (`names.phonetic`) and the year of birth: a typo in one field or a wrong
-   year leaves another rule to bring the pair together.
+   year leaves another rule to bring the pair together. Columns are integer-coded once,
+   and the pairs of every rule are built and merged with numpy, never one by one.
 2. **Comparison.** Each field of a pair gets an agreement level (exact, same skeleton,
    same phonetic key, close, different; dates: exact, day and month swapped, same month,
-   same year, adjacent year, different); an empty value is no evidence either way.
-   Levels of repeated value pairs are cached, so a register of common names is cheap.
+   same year, adjacent year, different). Each distinct pair of values is compared once
+   (a register's names come from a small vocabulary), then spread to its pairs by index.
 3. **Weights.** u-probabilities (how often two random records agree at each level) are
-   counted on random pairs; m-probabilities (how often one person's two records do) are
-   estimated with expectation-maximisation on the candidate pairs, as Splink does.
-   Exact agreement on a name weighs by the name's own frequency (Mohammad proves less
-   than Siavash).
+   counted on random pairs; m-probabilities (how often one person's two records do) come
+   from how clerks and romanisers err (M_PRIORS). Which fields are missing is evidence
+   too (a re-registration often lacks the father's name), counted as one comparison
+   whose m is estimated by expectation-maximisation on the candidate pairs, with the
+   share of true pairs. Exact agreement on a name weighs by the name's own frequency
+   (Mohammad proves less than Siavash).
 4. **Decision.** A pair whose match probability reaches the threshold (fixed: 0.5) is a
    probable duplicate, for a person to review. Nothing is merged automatically.
 """
@@ -20,8 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import random
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from .names import name_keys
+from .names import is_persian_script, name_keys
 from .similarity import name_similarity, parse_birth_date
 
 DEFAULT_THRESHOLD = 0.5
@@ -92,8 +93,10 @@ def _code_level(a: str, b: str) -> int:
 # How often two registrations of one person agree at each level: how clerks and
 # romanisers err, not a property of one register. Best level first.
 M_PRIORS: dict[str, list[float]] = {
-    "name": [0.6, 0.25, 0.07, 0.05, 0.03],
-    "date": [0.65, 0.07, 0.05, 0.08, 0.08, 0.07],
+    # A wholly different given name, or a date in the right year but another month, is
+    # rarely one person's: it is a sibling's far more often.
+    "name": [0.6, 0.25, 0.07, 0.07, 0.01],
+    "date": [0.69, 0.07, 0.05, 0.04, 0.08, 0.07],
     "string": [0.7, 0.15, 0.08, 0.07],
     "code": [0.75, 0.15, 0.05, 0.05],
     "exact": [0.95, 0.05],
@@ -144,68 +147,253 @@ def _prepare_value(kind: str, raw: Any) -> Any:
     return text
 
 
-def _compare(kind: str, a: Any, b: Any) -> int:
-    if a is None or b is None:
-        return NULL
-    if kind == "name":
-        return _name_level(a, b) if a <= b else _name_level(b, a)
-    if kind == "date":
-        return _date_level(a, b) if a <= b else _date_level(b, a)
-    if kind == "string":
-        return _string_level(a, b) if a <= b else _string_level(b, a)
-    if kind == "code":
-        return _code_level(a, b) if a <= b else _code_level(b, a)
-    return 0 if a == b else 1
+def _name_class(text: str) -> tuple[str, str, str, bool]:
+    """What a name's comparison depends on: spellings with equal classes compare alike."""
+    keys = name_keys(text)
+    return keys.fold, keys.skeleton, keys.phonetic, is_persian_script(text)
+
+
+# --- prepared records: one integer-coded column per field ---------------------------------
+
+
+class _Column:
+    """One column of the records, coded: `codes[k]` indexes `values` (-1: missing).
+
+    Comparing and blocking read only integer arrays; Python sees each distinct value (and
+    each distinct pair of values) once, which is what keeps a million records cheap.
+    """
+
+    def __init__(self, kind: str, raws: Iterable[Any]) -> None:
+        self.kind = kind
+        index: dict[Any, int] = {}
+        values: list[Any] = []
+        prepared: dict[Any, int] = {}
+        codes = []
+        for raw in raws:
+            code = index.get(raw)
+            if code is None:
+                value = _prepare_value(kind, raw)
+                if value is None:
+                    code = -1
+                else:
+                    code = prepared.get(value)
+                    if code is None:
+                        code = prepared[value] = len(values)
+                        values.append(value)
+                index[raw] = code
+            codes.append(code)
+        self.codes = np.array(codes, dtype=np.int32)
+        self.values = values
+        # Comparison classes: values that compare alike share one, so do their pairs.
+        if kind == "name":
+            self.classes, self.class_values = self._classify(values, _name_class)
+            self.fold_codes, self.folds = self._classify(values, lambda v: name_keys(v).fold)
+            self.phonetic_codes, _ = self._classify(values, lambda v: name_keys(v).phonetic.replace(" ", ""))
+        else:
+            self.classes, self.class_values = np.arange(len(values), dtype=np.int32), values
+            self.fold_codes, self.folds = self.classes, values
+        if kind == "date":
+            table = np.array([(0, 0, 0), *[(y, mo or 0, d or 0) for y, mo, d in values]], dtype=np.int32)
+            parts = table[self.codes + 1]  # row 0: missing
+            self.year, self.month, self.day = parts[:, 0], parts[:, 1], parts[:, 2]
+
+    @staticmethod
+    def _classify(values: list[Any], key: Callable[[Any], Any]) -> tuple[np.ndarray, list[Any]]:
+        """Code of each value's class, and one representative value per class."""
+        index: dict[Any, int] = {}
+        representatives: list[Any] = []
+        codes = np.empty(len(values), dtype=np.int32)
+        for number, value in enumerate(values):
+            k = key(value)
+            if k not in index:
+                index[k] = len(representatives)
+                representatives.append(value)
+            codes[number] = index[k]
+        return codes, representatives
+
+    def _per_record(self, per_value: np.ndarray) -> np.ndarray:
+        return np.append(per_value, -1).astype(np.int32)[self.codes]  # code -1: the appended -1
+
+    def record_classes(self) -> np.ndarray:
+        return self._per_record(self.classes)
+
+    def record_folds(self) -> np.ndarray:
+        return self._per_record(self.fold_codes)
+
+    def block_key(self, which: str) -> np.ndarray:
+        """Per record, the key this column blocks on (-1: none). Names block on their
+        phonetic key, dates on the part named (year, md: month and day, else the whole)."""
+        if self.kind == "name":
+            return self._per_record(self.phonetic_codes).astype(np.int64)
+        if self.kind == "date":
+            year, month, day = (x.astype(np.int64) for x in (self.year, self.month, self.day))
+            if which == "year":
+                return np.where(year > 0, year, -1)
+            full = day > 0
+            if which == "md":
+                return np.where(full, month * 32 + day, -1)
+            return np.where(full, (year * 13 + month) * 32 + day, -1)
+        return self.codes.astype(np.int64)
+
+    def tf_key(self, fold_code: int) -> Any:
+        """The key of a term-frequency table: a name's folded form, another value as it is."""
+        value = self.folds[fold_code]
+        return name_keys(value).fold if self.kind == "name" else value
+
+    def value(self, k: int) -> Any:
+        code = self.codes[k]
+        return None if code < 0 else self.values[code]
+
+
+class Prepared(Sequence):
+    """Records as the scorer reads them: coded columns. `rows[k][column]` is record k's
+    prepared value (for display); the scorer itself reads only the codes."""
+
+    def __init__(self, columns: dict[str, _Column], sources: np.ndarray | None) -> None:
+        self.columns = columns
+        self.sources = sources
+        self._n = len(next(iter(columns.values())).codes) if columns else 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self._n))]
+        return {column: c.value(k) for column, c in self.columns.items()}
 
 
 # --- blocking ----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=262144)
-def _fold(name: Any) -> Any:
-    return name_keys(name).fold if isinstance(name, str) else name
+def _combine(keys: Sequence[np.ndarray]) -> np.ndarray:
+    """One int64 key per record from several (-1 where any part is missing)."""
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    missing = np.zeros(len(keys[0]), dtype=bool)
+    for key in keys:
+        missing |= key < 0
+        span = int(key.max(initial=0)) + 1
+        if (int(combined.max(initial=0)) + 1) * span >= 2**62:
+            # Made dense first, so that the product never overflows.
+            _, combined = np.unique(combined, return_inverse=True)
+            combined = combined.astype(np.int64).ravel()
+        combined = combined * span + np.maximum(key, 0)
+    combined[missing] = -1
+    return combined
 
 
-@lru_cache(maxsize=262144)
-def _phonetic_compact(name: str) -> str:
-    return name_keys(name).phonetic.replace(" ", "")
+def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Records with a key, sorted by it; start of each one's group; size of each one's group."""
+    order = np.nonzero(key >= 0)[0]
+    order = order[np.argsort(key[order], kind="stable")]
+    if not len(order):
+        return order, order, order
+    sorted_keys = key[order]
+    boundary = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
+    group_of = np.cumsum(boundary) - 1
+    starts = np.nonzero(boundary)[0]
+    sizes = np.diff(np.append(starts, len(order)))
+    return order, starts[group_of], sizes[group_of]
 
 
-def block_key_functions(fields: Sequence[Field], rules: Sequence[Sequence[str]]) -> list[Callable]:
-    """Key functions for blocking rules; a rule names columns, and `col:year` / `col:md` parts
-    of dates. Names block on their phonetic key, dates on the part named, other columns as written."""
-    kinds = {f.column: f.kind for f in fields}
-
-    def part(spec: str) -> Callable[[dict], Any]:
-        column, _sep, which = spec.partition(":")
-        kind = kinds.get(column, "exact")
-        if kind == "name":
-            return lambda r: _phonetic_compact(r[column]) if r[column] else None
-        if kind == "date":
-            if which == "year":
-                return lambda r: r[column][0] if r[column] else None
-            if which == "md":
-                return lambda r: (r[column][1], r[column][2]) if r[column] and r[column][2] else None
-            return lambda r: r[column] if r[column] and r[column][2] else None
-        return lambda r: r[column] or None
-
-    functions = []
-    for rule in rules:
-        parts = [part(s) for s in rule]
-
-        def key(r: dict, parts=parts) -> tuple | None:
-            values = tuple(p(r) for p in parts)
-            return None if any(v is None for v in values) else values
-
-        functions.append(key)
-    return functions
+def _expand(left: np.ndarray, first: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each k, the pairs (left[k], first[k] + t) for t < count[k]: positions in a sorted order."""
+    total = int(count.sum())
+    lefts = np.repeat(left, count)
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    return lefts, np.repeat(first, count) + offsets
 
 
-def _missing_fn(rule: Sequence[str]) -> Callable[[dict], bool] | None:
-    columns = [c[1:] for c in rule if c.startswith("!")]
-    if not columns:
-        return None
-    return lambda r: any(r.get(c) is None for c in columns)
+def _distinct_rows(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a matrix of levels (-1 to 6), and how often each occurs."""
+    if not len(levels):
+        return levels, np.zeros(0)
+    code = np.zeros(len(levels), dtype=np.int64)
+    for f_index in range(levels.shape[1]):
+        code = code * 8 + (levels[:, f_index].astype(np.int64) + 1)
+    code.sort()
+    starts = np.nonzero(np.concatenate(([True], code[1:] != code[:-1])))[0]
+    counts = np.diff(np.append(starts, len(code))).astype(float)
+    distinct = code[starts]
+    rows = np.empty((len(distinct), levels.shape[1]), dtype=np.int64)
+    for f_index in reversed(range(levels.shape[1])):
+        rows[:, f_index] = distinct % 8 - 1
+        distinct = distinct // 8
+    return rows, counts
+
+
+def _pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    return lo[keep].astype(np.int64) * n + hi[keep]
+
+
+def _block_pairs(key: np.ndarray, max_block: int, n: int) -> np.ndarray:
+    """i * n + j of every pair within a group of at most max_block records."""
+    order, start, size = _groups(key)
+    position = np.arange(len(order))
+    after = np.where((size >= 2) & (size <= max_block), start + size - position - 1, 0)
+    left, right = _expand(position, position + 1, after)
+    return _pair_codes(order[left], order[right], n)
+
+
+def _lacking_pairs(key: np.ndarray, lacking: np.ndarray, max_block: int, n: int) -> np.ndarray:
+    """Pairs within a group where one side lacks the column: the rule exists for them."""
+    order, start, size = _groups(key)
+    lacks = lacking[order]
+    group_lacking = np.bincount(start[lacks], minlength=len(order))[start]
+    chosen = np.nonzero(lacks & (size >= 2) & (group_lacking <= max_block))[0]
+    left, right = _expand(chosen, start[chosen], size[chosen])
+    return _pair_codes(order[left], order[right], n)
+
+
+# --- comparison --------------------------------------------------------------------------
+
+_LEVEL_FUNCTIONS: dict[str, Callable[[Any, Any], int]] = {
+    "name": _name_level,
+    "string": _string_level,
+    "code": _code_level,
+}
+
+
+def _pairwise_levels(column: _Column, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Levels of a name, string or code column: each distinct pair of classes compared once."""
+    classes = column.record_classes()
+    a, b = classes[i].astype(np.int64), classes[j].astype(np.int64)
+    known = (a >= 0) & (b >= 0)
+    out = np.full(len(i), NULL, dtype=np.int8)
+    lo, hi = np.minimum(a[known], b[known]), np.maximum(a[known], b[known])
+    distinct, inverse = np.unique(lo * len(column.class_values) + hi, return_inverse=True)
+    reps, level_of = column.class_values, _LEVEL_FUNCTIONS[column.kind]
+    size = len(reps)
+    table = np.fromiter(
+        (level_of(*sorted((reps[int(x // size)], reps[int(x % size)]))) for x in distinct.tolist()),
+        dtype=np.int8,
+        count=len(distinct),
+    )
+    out[known] = table[inverse.ravel()]
+    return out
+
+
+def _date_levels(column: _Column, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Exact, day/month swapped, same month, same year, adjacent year, different."""
+    ya, ma, da = column.year[i], column.month[i], column.day[i]
+    yb, mb, db = column.year[j], column.month[j], column.day[j]
+    same_year = ya == yb
+    full = (ma > 0) & (da > 0)
+    out = np.full(len(i), 5, dtype=np.int8)
+    out[np.abs(ya - yb) == 1] = 4
+    out[same_year] = 3
+    out[same_year & (ma > 0) & (ma == mb)] = 2
+    out[same_year & full & (ma == db) & (da == mb)] = 1
+    out[same_year & full & (ma == mb) & (da == db)] = 0
+    out[(ya == 0) | (yb == 0)] = NULL
+    return out
+
+
+def _exact_levels(column: _Column, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    a, b = column.codes[i], column.codes[j]
+    return np.where((a < 0) | (b < 0), NULL, (a != b).astype(np.int8)).astype(np.int8)
 
 
 # --- the model ---------------------------------------------------------------------------
@@ -218,6 +406,22 @@ class Model:
     u: list[np.ndarray]
     prior: float  # probability that a candidate pair is a match
     tf: dict[str, dict[Any, float]] = field(default_factory=dict)
+    # Which fields are missing on a side, as one comparison: for each set of missing
+    # fields (a bit per field), how often one person's two records (m) and two random
+    # records (u) show it. Counted jointly because missing fields go together (a hasty
+    # re-registration lacks several). None: a missing value is no evidence either way.
+    missing: tuple[np.ndarray, np.ndarray] | None = None
+
+    def ratios(self, base: float = 2.0) -> list[np.ndarray]:
+        """Per field, log(m/u) of each level, and 0 for "missing" as the last entry (index -1)."""
+        return [np.append(np.log(m / u), 0.0) / math.log(base) for m, u in zip(self.m, self.u, strict=True)]
+
+    def missing_ratio(self, levels: np.ndarray, base: float = 2.0) -> np.ndarray:
+        """log(m/u) of each pair's set of missing fields (0 without a missing model)."""
+        if self.missing is None:
+            return np.zeros(len(levels))
+        m, u = self.missing
+        return (np.log(m / u) / math.log(base))[_missing_sets(levels)]
 
     def to_json(self) -> dict:
         return {
@@ -225,12 +429,21 @@ class Model:
             "u": [x.tolist() for x in self.u],
             "prior": self.prior,
             "tf": {c: [[k, v] for k, v in t.items()] for c, t in self.tf.items()},
+            "missing": [x.tolist() for x in self.missing] if self.missing is not None else None,
         }
 
     @classmethod
     def from_json(cls, fields: list[Field], data: dict) -> Model:
         tf = {c: {(k if not isinstance(k, list) else tuple(k)): v for k, v in rows} for c, rows in data["tf"].items()}
-        return cls(fields, [np.array(x) for x in data["m"]], [np.array(x) for x in data["u"]], data["prior"], tf)
+        m, u = [np.array(x) for x in data["m"]], [np.array(x) for x in data["u"]]
+        missing = (np.array(data["missing"][0]), np.array(data["missing"][1])) if data.get("missing") else None
+        return cls(fields, m, u, data["prior"], tf, missing)
+
+
+def _missing_sets(levels: np.ndarray) -> np.ndarray:
+    """Per pair, the set of fields missing on a side, as bits."""
+    bits = (levels < 0).astype(np.int64)
+    return bits @ (1 << np.arange(levels.shape[1], dtype=np.int64))
 
 
 @dataclass
@@ -258,6 +471,7 @@ class Deduplicator:
         source: str | None = None,
         seed: int = 42,
         tf_columns: Iterable[str] | None = None,
+        chunk: int = 2_000_000,
     ) -> None:
         self.fields = list(fields)
         self.rules = [list(r) for r in blocking]
@@ -266,168 +480,165 @@ class Deduplicator:
         self.source = source
         self.seed = seed
         self.tf_columns = list(tf_columns) if tf_columns is not None else [f.column for f in fields if f.kind == "name"]
+        self.chunk = chunk  # pairs compared at once: bounds the memory of the comparison
 
     # records ----------------------------------------------------------------------------
 
-    def prepare(self, records: Sequence[dict]) -> list[dict]:
-        rows = []
-        for r in records:
-            row = {f.column: _prepare_value(f.kind, r.get(f.column)) for f in self.fields}
-            for rule in self.rules:
-                for spec in rule:
-                    column = spec.lstrip("!").partition(":")[0]
-                    if column not in row:
-                        row[column] = _prepare_value("exact", r.get(column))
-            if self.source:
-                row["__source"] = r.get(self.source)
-            rows.append(row)
-        return rows
+    def prepare(self, records: Sequence[dict]) -> Prepared:
+        kinds = {f.column: f.kind for f in self.fields}
+        for rule in self.rules:
+            for spec in rule:
+                kinds.setdefault(spec.lstrip("!").partition(":")[0], "exact")
+        columns = {column: _Column(kind, [r.get(column) for r in records]) for column, kind in kinds.items()}
+        sources = None
+        if self.source:
+            sources = _Column("exact", [r.get(self.source) for r in records]).codes
+        return Prepared(columns, sources)
 
     # blocking ---------------------------------------------------------------------------
 
-    def candidate_pairs(self, rows: list[dict]) -> np.ndarray:
+    def candidate_pairs(self, rows: Prepared) -> np.ndarray:
         """Distinct (i, j), i < j, of records that share a blocking key; sorted."""
-        found: set[int] = set()
         n = len(rows)
-        missing_fns = [_missing_fn(rule) for rule in self.rules]
-        keyed_rules = [[c for c in rule if not c.startswith("!")] for rule in self.rules]
-        for rule_index, key_fn in enumerate(block_key_functions(self.fields, keyed_rules)):
-            groups: dict[Any, list[int]] = defaultdict(list)
-            for index, row in enumerate(rows):
-                key = key_fn(row)
-                if key is not None:
-                    groups[key].append(index)
-            missing_in = missing_fns[rule_index]
-            for members in groups.values():
-                if len(members) < 2:
-                    continue
-                if missing_in is not None:
-                    # Only pairs where one side lacks the column: the rule exists for them.
-                    lacking = [i for i in members if missing_in(rows[i])]
-                    if len(lacking) > self.max_block:
-                        continue
-                    for ia in lacking:
-                        for ib in members:
-                            if ia != ib:
-                                found.add(min(ia, ib) * n + max(ia, ib))
-                    continue
-                if len(members) > self.max_block:
-                    continue
-                for a in range(len(members)):
-                    ia = members[a]
-                    for ib in members[a + 1 :]:
-                        found.add(ia * n + ib)
-        codes = np.fromiter(found, dtype=np.int64, count=len(found))
+        found = []
+        for rule in self.rules:
+            parts = [spec.partition(":") for spec in rule if not spec.startswith("!")]
+            key = _combine([rows.columns[column].block_key(which) for column, _sep, which in parts])
+            lacking_columns = [spec[1:] for spec in rule if spec.startswith("!")]
+            if lacking_columns:
+                lacking = np.zeros(n, dtype=bool)
+                for column in lacking_columns:
+                    lacking |= rows.columns[column].codes < 0
+                found.append(_lacking_pairs(key, lacking, self.max_block, n))
+            else:
+                found.append(_block_pairs(key, self.max_block, n))
+        codes = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        del found
         codes.sort()
-        pairs = np.stack([codes // n, codes % n], axis=1) if len(codes) else np.zeros((0, 2), dtype=np.int64)
-        if self.source and len(pairs):
-            sources = np.array([r["__source"] for r in rows], dtype=object)
-            pairs = pairs[sources[pairs[:, 0]] != sources[pairs[:, 1]]]
+        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
+        pairs = np.stack([codes // max(n, 1), codes % max(n, 1)], axis=1)
+        if rows.sources is not None and len(pairs):
+            pairs = pairs[rows.sources[pairs[:, 0]] != rows.sources[pairs[:, 1]]]
         return pairs
 
     # comparison -------------------------------------------------------------------------
 
-    def levels(self, rows: list[dict], pairs: np.ndarray) -> np.ndarray:
+    def levels(self, rows: Prepared, pairs: np.ndarray) -> np.ndarray:
         out = np.empty((len(pairs), len(self.fields)), dtype=np.int8)
-        for f_index, f in enumerate(self.fields):
-            column, kind = f.column, f.kind
-            values = [r[column] for r in rows]
-            out[:, f_index] = [_compare(kind, values[i], values[j]) for i, j in pairs.tolist()]
+        for start in range(0, len(pairs), self.chunk):
+            part = pairs[start : start + self.chunk]
+            i, j = part[:, 0], part[:, 1]
+            for f_index, f in enumerate(self.fields):
+                column = rows.columns[f.column]
+                if f.kind == "date":
+                    out[start : start + len(part), f_index] = _date_levels(column, i, j)
+                elif f.kind == "exact":
+                    out[start : start + len(part), f_index] = _exact_levels(column, i, j)
+                else:
+                    out[start : start + len(part), f_index] = _pairwise_levels(column, i, j)
         return out
 
     # estimation -------------------------------------------------------------------------
 
-    def _random_pairs(self, rows: list[dict], count: int) -> np.ndarray:
-        rng = random.Random(self.seed)
+    def _random_pairs(self, rows: Prepared, count: int) -> np.ndarray:
         n = len(rows)
-        pairs: list[tuple[int, int]] = []
-        tries = 0
-        while len(pairs) < count and tries < count * 4 and n > 1:
-            tries += 1
-            i, j = rng.randrange(n), rng.randrange(n)
-            if i == j:
-                continue
-            if self.source and rows[i]["__source"] == rows[j]["__source"]:
-                continue
-            pairs.append((min(i, j), max(i, j)))
-        return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        if n < 2:
+            return np.zeros((0, 2), dtype=np.int64)
+        rng = np.random.default_rng(self.seed)
+        i, j = rng.integers(0, n, count), rng.integers(0, n, count)
+        keep = i != j
+        if rows.sources is not None:
+            keep &= rows.sources[i] != rows.sources[j]
+        i, j = i[keep], j[keep]
+        return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
 
-    def estimate(self, rows: list[dict], levels: np.ndarray, *, iterations: int = 30) -> Model:
-        """u from random pairs, m from how registrations err (M_PRIORS), the prior by EM.
+    def estimate(self, rows: Prepared, levels: np.ndarray, *, iterations: int = 30) -> Model:
+        """u from random pairs, m from how registrations err (M_PRIORS); by EM the prior and
+        how often a duplicate lacks which fields.
 
-        Only the share of true pairs among the candidates is estimated by EM: with m and u
-        held, that one-parameter problem is well posed, where a full EM on pairs that already
-        agree on their blocking keys drifts towards "same family" instead of "same person".
+        The m of the field levels are held: a full EM on pairs that already agree on their
+        blocking keys drifts towards "same family" instead of "same person" (on 20,000
+        synthetic records it takes siblings for duplicates). Missing fields are one
+        comparison whose m EM can estimate: siblings' records are complete.
         """
         random_levels = self.levels(rows, self._random_pairs(rows, min(100_000, max(20_000, len(rows) * 2))))
         u = []
         for f_index, f in enumerate(self.fields):
-            col = random_levels[:, f_index]
-            counts = np.array([(col == k).sum() for k in range(f.levels)], dtype=float) + 0.5
+            observed = random_levels[:, f_index]
+            counts = np.bincount(observed[observed >= 0], minlength=f.levels)[: f.levels] + 0.5
             u.append(counts / counts.sum())
+        sets = 1 << len(self.fields)
+        u_missing = np.bincount(_missing_sets(random_levels), minlength=sets) + 0.5
+        u_missing /= u_missing.sum()
         m = [np.array(M_PRIORS[f.kind]) for f in self.fields]
-        # EM for the one parameter over all pairs: pairs no blocking rule brought together
-        # are taken as non-matches, so the expected matches are the candidates' posteriors.
+        # EM over all pairs, for the prior and m of the missing fields: pairs no blocking
+        # rule brought together are taken as non-matches, so the expected matches are the
+        # candidates' posteriors. It runs on the distinct patterns of levels, which are few
+        # however many the pairs.
+        patterns, counts = _distinct_rows(levels)
+        pattern_sets = _missing_sets(patterns)
+        known = sum(np.append(np.log(m[f] / u[f]), 0.0)[patterns[:, f]] for f in range(len(self.fields)))
         all_pairs = self._all_pairs(rows)
         prior = min(0.5, max(len(levels), 1) / all_pairs)
+        m_missing = u_missing.copy()  # starts as no evidence
         for _ in range(iterations):
-            expected = float(self._posterior(levels, m, u, prior).sum())
+            evidence = known + np.log(m_missing / u_missing)[pattern_sets] + math.log(prior / (1 - prior))
+            posterior = counts / (1 + np.exp(-np.clip(evidence, -50, 50)))
+            expected = float(posterior.sum())
             prior = float(np.clip(expected / all_pairs, 1e-12, 0.5))
+            if expected > 0:
+                m_missing = np.bincount(pattern_sets, weights=posterior, minlength=sets) / expected
+                m_missing = np.maximum(m_missing, 1e-6)
+                m_missing /= m_missing.sum()
         tf = {}
         for column in self.tf_columns:
-            counter = Counter(_fold(r[column]) for r in rows if r.get(column) is not None)
-            total_count = sum(counter.values()) or 1
-            tf[column] = {value: c / total_count for value, c in counter.items()}
-        return Model(self.fields, m, u, prior, tf)
+            c = rows.columns[column]
+            folds = c.record_folds()
+            frequency = np.bincount(folds[folds >= 0], minlength=len(c.folds))
+            total_count = int(frequency.sum()) or 1
+            tf[column] = {c.tf_key(k): int(x) / total_count for k, x in enumerate(frequency.tolist()) if x}
+        return Model(self.fields, m, u, prior, tf, (m_missing, u_missing))
 
-    def _all_pairs(self, rows: list[dict]) -> int:
-        if self.source:
-            sizes = Counter(r["__source"] for r in rows)
-            return max(1, math.prod(sizes.values())) if len(sizes) > 1 else 1
+    def _all_pairs(self, rows: Prepared) -> int:
+        if rows.sources is not None:
+            sizes = np.bincount(rows.sources[rows.sources >= 0])
+            sizes = sizes[sizes > 0]
+            return max(1, math.prod(int(s) for s in sizes)) if len(sizes) > 1 else 1
         return max(1, len(rows) * (len(rows) - 1) // 2)
-
-    @staticmethod
-    def _posterior(
-        levels: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], prior: float, active: list[int] | None = None
-    ) -> np.ndarray:
-        logit = np.full(len(levels), math.log(prior / (1 - prior)))
-        for f_index in active if active is not None else range(levels.shape[1]):
-            col = levels[:, f_index]
-            ratio = np.log(m[f_index] / u[f_index])
-            known = col != NULL
-            logit[known] += ratio[col[known]]
-        return 1 / (1 + np.exp(-np.clip(logit, -50, 50)))
 
     # scoring ----------------------------------------------------------------------------
 
-    def weights(self, model: Model, rows: list[dict], pairs: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    def weights(self, model: Model, rows: Prepared, pairs: np.ndarray, levels: np.ndarray) -> np.ndarray:
         """Match weights (bits), with term-frequency adjustment of exact name agreement."""
-        w = np.full(len(levels), math.log2(model.prior / (1 - model.prior)))
+        w = math.log2(model.prior / (1 - model.prior)) + model.missing_ratio(levels)
+        ratios = model.ratios()
         for f_index, f in enumerate(self.fields):
             col = levels[:, f_index]
-            ratio = np.log2(model.m[f_index] / model.u[f_index])
-            known = col != NULL
-            w[known] += ratio[col[known]]
+            w += ratios[f_index][col]
             tf = model.tf.get(f.column)
             if tf:
                 exact = np.nonzero(col == 0)[0]
                 if len(exact):
-                    values = [_fold(rows[i][f.column]) for i in pairs[exact, 0].tolist()]
-                    freq = np.array([tf.get(v, 0.0) for v in values])
+                    c = rows.columns[f.column]
+                    by_fold = np.array([tf.get(c.tf_key(k), 0.0) for k in range(len(c.folds))] or [0.0])
+                    freq = by_fold[c.record_folds()[pairs[exact, 0]]]
                     u_exact = model.u[f_index][0]
                     # Splink's adjustment: replace u of "exact" by the value's own frequency.
                     w[exact] += np.log2(u_exact / np.maximum(freq, 1e-6))
         return w
 
-    def score(self, rows: list[dict], pairs: np.ndarray, model: Model | None = None) -> tuple[Model, list[ScoredPair]]:
+    def score(self, rows: Prepared, pairs: np.ndarray, model: Model | None = None) -> tuple[Model, list[ScoredPair]]:
         levels = self.levels(rows, pairs)
         model = model or self.estimate(rows, levels)
         w = self.weights(model, rows, pairs, levels)
         prob = 1 / (1 + np.power(2.0, -np.clip(w, -60, 60)))
         keep = np.nonzero(prob >= self.threshold)[0]
+        kept_pairs, kept_levels = pairs[keep].tolist(), levels[keep].tolist()
         scored = [
-            ScoredPair(int(pairs[k, 0]), int(pairs[k, 1]), float(w[k]), float(prob[k]), tuple(levels[k].tolist()))
-            for k in keep
+            ScoredPair(i, j, weight, probability, tuple(lv))
+            for (i, j), weight, probability, lv in zip(
+                kept_pairs, w[keep].tolist(), prob[keep].tolist(), kept_levels, strict=True
+            )
         ]
         return model, scored
 
@@ -438,13 +649,15 @@ class Deduplicator:
 
     def explain(self, model: Model, levels: tuple[int, ...]) -> dict[str, str]:
         out = {}
+        ratios = model.ratios()
         for f_index, f in enumerate(self.fields):
             level = levels[f_index]
             if level == NULL:
                 out[f.label or f.column] = "missing"
             else:
-                weight = math.log2(model.m[f_index][level] / model.u[f_index][level])
-                out[f.label or f.column] = f"{LEVEL_LABELS[f.kind][level]} ({weight:+.1f})"
+                out[f.label or f.column] = f"{LEVEL_LABELS[f.kind][level]} ({ratios[f_index][level]:+.1f})"
+        if model.missing is not None and NULL in levels:
+            out["missing fields"] = f"{float(model.missing_ratio(np.array([levels]))[0]):+.1f}"
         return out
 
 

@@ -503,17 +503,17 @@ class _PopulationBuilder:
             rng.choice(PLACES_OF_BIRTH),
         )
         youngest_parent = max(fathers_birth, mothers_birth)
-        taken: set[str] = set()
+        taken: list[str] = []  # a list, not a set: its order must not depend on string hashing
         for _ in range(rng.randint(0, 6)):
             sex = rng.choice("FM")
             given = self._sibling_name(sex, taken)
-            taken.add(given.persian)
+            taken.append(given.persian)
             first = min(youngest_parent.year + 18, 2012)
             birth = _random_birth(rng, first, min(first + 22, 2012))
             self.person(given, father_name, family, birth, sex, place)
         return father_name
 
-    def _sibling_name(self, sex: str, taken: set[str]) -> NameEntry:
+    def _sibling_name(self, sex: str, taken: list[str]) -> NameEntry:
         pool = PERSIAN_GIVEN_NAMES_MALE if sex == "M" else PERSIAN_GIVEN_NAMES_FEMALE
         by_persian = {entry.persian: entry for entry in pool}
         for sibling in taken:  # a sound-alike of a sibling's name: a hard non-match

@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install browser axe system-deps lint messages catalogues
+.PHONY: demo test install browser axe system-deps java lint messages catalogues
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,12 @@ $(AXE): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 		else echo "npm is missing: the accessibility checks will be skipped (apt-get install npm)"; fi
 
+# The Spark backend of duplicate detection (tests/matching/test_splink_engine.py) needs Java 17+.
+java:
+	@command -v java >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } || \
+		echo "java is missing: the Spark backend test will be skipped (apt-get install openjdk-17-jre-headless)"
+
 # WeasyPrint needs Pango (the situation report); the report tests read PDFs with poppler-utils;
 # the catalogue test extracts the interface's strings with GNU gettext.
 system-deps:
@@ -37,7 +43,7 @@ system-deps:
 demo: install
 	$(BIN)/asylon demo
 
-test: install browser axe system-deps
+test: install browser axe system-deps java
 	$(BIN)/python -m pytest
 
 lint: install

@@ -9,63 +9,19 @@ from __future__ import annotations
 import sys
 import time
 
-import pandas as pd
-from _linkage import THRESHOLD, f1, splink_pairs
+from _linkage import THRESHOLD, f1
 
-from asylon.matching.names import fold, phonetic
+from asylon.matching import splink_engine
 from asylon.matching.scorer import register_deduplicator
 from asylon.matching.synthetic import generate_population
 
 
 def run_splink(records: list[dict]) -> set:
-    import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
-
-    # Splink gets the same help ours has: folded names (any script to Latin) and phonetic keys.
-    frame = pd.DataFrame(
-        [
-            {
-                "unique_id": r["record_id"],
-                "given_name": fold(r["given_name"]) or None,
-                "fathers_name": fold(r["fathers_name"]) or None,
-                "family_name": fold(r["family_name"]) or None,
-                "given_key": phonetic(r["given_name"]).replace(" ", "") or None,
-                "fathers_key": phonetic(r["fathers_name"]).replace(" ", "") or None,
-                "family_key": phonetic(r["family_name"]).replace(" ", "") or None,
-                "date_of_birth": r["date_of_birth"] or None,
-                "year": r["date_of_birth"][:4] or None,
-                "sex": r["sex"] or None,
-                "place_of_birth": fold(r["place_of_birth"]) or None,
-            }
-            for r in records
-        ]
-    )
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=[
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("fathers_name"),
-            cl.NameComparison("family_name").configure(term_frequency_adjustments=True),
-            cl.LevenshteinAtThresholds("date_of_birth", [1, 2]),
-            cl.ExactMatch("sex"),
-            cl.JaroWinklerAtThresholds("place_of_birth", [0.9]),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("given_key", "family_key", "year"),
-            block_on("given_key", "family_key", "fathers_key"),
-            block_on("given_key", "fathers_key", "year"),
-            block_on("family_key", "fathers_key", "year"),
-            block_on("family_key", "date_of_birth"),
-            block_on("given_key", "date_of_birth"),
-            block_on("given_key", "family_key"),
-        ],
-    )
-    return splink_pairs(
-        [frame],
-        settings,
-        [block_on("given_name", "family_name", "date_of_birth")],
-        [block_on("family_key"), block_on("given_key", "year")],
-    )
+    """Splink + DuckDB with the same help ours has (folded names, phonetic keys): the app's own
+    Splink model (asylon.matching.splink_engine), trained on these records as Splink's
+    tutorials train."""
+    pairs = splink_engine.dedupe(records, backend="duckdb", train_model=True)
+    return {(a, b) for a, b, _p in pairs}
 
 
 def ours_pairs(records: list[dict]) -> set:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Callable
 from typing import IO
 
@@ -22,8 +23,21 @@ CHUNK = 20_000
 Progress = Callable[[int, int], None]
 
 
-def dedupe_records(records: list[dict], *, threshold: float | None = None) -> list[tuple[str, str, float]]:
-    """(record_id_1, record_id_2, match_probability) of probable duplicates among the records."""
+ENGINES = ("asylon", "splink")
+
+
+def dedupe_records(
+    records: list[dict], *, threshold: float | None = None, engine: str = "asylon", backend: str = "duckdb"
+) -> list[tuple[str, str, float]]:
+    """(record_id_1, record_id_2, match_probability) of probable duplicates among the records.
+
+    `engine="splink"` runs the Splink model on `backend` ("duckdb" here, "spark" on a cluster)."""
+    if engine == "splink":
+        from . import splink_engine
+
+        return splink_engine.dedupe(records, backend=backend)
+    if engine != "asylon":
+        raise ValueError(f"Unknown engine {engine!r}: choose one of {', '.join(ENGINES)}.")
     dedup = register_deduplicator() if threshold is None else register_deduplicator(threshold)
     ids = [str(r.get("record_id", i)) for i, r in enumerate(records)]
     return [
@@ -32,10 +46,10 @@ def dedupe_records(records: list[dict], *, threshold: float | None = None) -> li
     ]
 
 
-def dedupe_csv(source: IO[str], out: IO[str]) -> int:
+def dedupe_csv(source: IO[str], out: IO[str], *, engine: str = "asylon", backend: str = "duckdb") -> int:
     reader = csv.DictReader(source)
     records = [{c: (row.get(c) or "").strip() for c in CSV_COLUMNS} for row in reader]
-    pairs = dedupe_records(records)
+    pairs = dedupe_records(records, engine=engine, backend=backend)
     writer = csv.writer(out)
     writer.writerow(["record_id_1", "record_id_2", "match_probability"])
     for a, b, p in sorted(pairs):
@@ -44,7 +58,13 @@ def dedupe_csv(source: IO[str], out: IO[str]) -> int:
 
 
 def find_duplicates_in_register(
-    *, actor=None, site: Site | None = None, resume: bool = True, progress: Progress | None = None
+    *,
+    actor=None,
+    site: Site | None = None,
+    resume: bool = True,
+    progress: Progress | None = None,
+    engine: str = "asylon",
+    backend: str = "duckdb",
 ) -> DetectionRun:
     """Score the register's candidate pairs and put the probable ones in the review queue.
 
@@ -58,15 +78,13 @@ def find_duplicates_in_register(
         persons = persons.filter(site=site)
     people = list(persons.only(*_FIELDS))
     records = [person_record(p) for p in people]
+    if engine == "splink":
+        return _splink_into_queue(actor, site, people, records, resume=resume, progress=progress, backend=backend)
     dedup = register_deduplicator()
     rows = dedup.prepare(records)
     pairs = dedup.candidate_pairs(rows)
-    run = None
-    if resume:
-        run = DetectionRun.objects.filter(site=site, finished_at__isnull=True).order_by("-pk").first()
     total_chunks = max(1, -(-len(pairs) // CHUNK))
-    if run is None:
-        run = DetectionRun.objects.create(site=site, started_by=actor, blocks_total=total_chunks)
+    run = _open_run(actor, site, total_chunks, resume)
     levels = dedup.levels(rows, pairs)
     model = dedup.estimate(rows, levels)
     for number, chunk in chunks(pairs, CHUNK):
@@ -89,10 +107,58 @@ def find_duplicates_in_register(
             run.save(update_fields=["blocks_done", "pairs_found"])
         if progress:
             progress(run.blocks_done, total_chunks)
+    return _finish_run(run, total_chunks)
+
+
+def _open_run(actor, site: Site | None, total_chunks: int, resume: bool) -> DetectionRun:
+    run = None
+    if resume:
+        run = DetectionRun.objects.filter(site=site, finished_at__isnull=True).order_by("-pk").first()
+    return run or DetectionRun.objects.create(site=site, started_by=actor, blocks_total=total_chunks)
+
+
+def _splink_into_queue(
+    actor, site, people: list[Person], records: list[dict], *, resume: bool, progress: Progress | None, backend: str
+) -> DetectionRun:
+    """The Splink engine's pairs into the review queue, in resumable chunks like our own."""
+    from . import splink_engine
+
+    by_reference = {p.reference: p for p in people}
+    pairs = splink_engine.dedupe(records, backend=backend)
+    total_chunks = max(1, -(-len(pairs) // CHUNK))
+    run = _open_run(actor, site, total_chunks, resume)
+    for number, start in enumerate(range(0, len(pairs), CHUNK)):
+        if number < run.blocks_done:
+            continue
+        with transaction.atomic():
+            for a, b, probability in pairs[start : start + CHUNK]:
+                _candidate, created = raise_candidate(
+                    by_reference[a],
+                    by_reference[b],
+                    probability=probability,
+                    match_weight=_log2_odds(probability),
+                    explanation={"engine": f"Splink ({backend})"},
+                    source="batch",
+                    run=run,
+                )
+                run.pairs_found += int(created)
+            run.blocks_done = number + 1
+            run.save(update_fields=["blocks_done", "pairs_found"])
+        if progress:
+            progress(run.blocks_done, total_chunks)
+    return _finish_run(run, total_chunks)
+
+
+def _finish_run(run: DetectionRun, total_chunks: int) -> DetectionRun:
     run.blocks_total = total_chunks
     run.finished_at = timezone.now()
     run.save(update_fields=["blocks_total", "finished_at"])
     return run
+
+
+def _log2_odds(probability: float) -> float:
+    p = min(max(probability, 1e-15), 1 - 1e-15)
+    return math.log2(p / (1 - p))
 
 
 _FIELDS = (

@@ -574,7 +574,17 @@ def _name_tokens(name: str) -> tuple[str, ...]:
         text = " ".join(text.split())
         for rule in JOIN_RULES:
             text = rule.apply(text)
-    return tuple(text.split())
+    tokens = tuple(text.split())
+    # A join can need the folded spelling ("a zadehh" meets the -zadeh join only as "a zadeh"):
+    # join once more on the folded tokens, so that folding a folded name changes nothing.
+    folded = " ".join(filter(None, (_token_keys(t)[0] for t in tokens)))
+    if _JOIN_HINT.search(folded) is not None:
+        rejoined = folded
+        for rule in JOIN_RULES:
+            rejoined = rule.apply(rejoined)
+        if rejoined != folded:
+            return tuple(rejoined.split())
+    return tokens
 
 
 def _key(name: str | None, which: int) -> str:

@@ -1,37 +1,54 @@
 """One search box over the register: names in either script, references, father's name
 and year of birth ("hosseini mohammad 1979"), ranked, scoped to the actor's sites.
 
-Candidates come from the name-key tables (exact skeleton and phonetic token matches,
-indexed, narrowed by the year when one is given). A token no key knows (a typo) falls
-back to the three-letter prefix of its skeleton; on PostgreSQL a trigram match on the
-folded full name is one more source. Candidates are then ranked in Python with
-`name_similarity` and `date_similarity`, the same on every database.
+Candidates come from the name-key tables, the same way on every database:
+
+1. each word of the query is turned into skeletons through the vocabulary
+   (`NameVariantKey`): its own skeleton and those sharing its phonetic key when the
+   register knows them, else the skeletons one edit away (a typo, wherever it sits);
+2. the token index gives the persons holding those skeletons in the actor's sites,
+   ranked by how many query words they match in their own name (a father's name counts
+   less) and whether they were born in the year asked for;
+3. a bounded set of them is ranked in Python with `name_similarity` and the year.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.db import connection
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, IntegerField, Max, Value, When
+from rapidfuzz.distance import OSA
 
 from asylon.accounts.scope import site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Person
 
-from .keys import TokenKey, name_tokens
-from .models import NameKeyToken, PersonAlias
-from .names import fold, is_persian_script
+from .keys import TokenKey, name_tokens, variant_keys
+from .models import NameKeyToken, NameVariantKey, PersonAlias
 from .similarity import name_similarity
 
 __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
 
-# How many candidates each source hands to the ranking.
-CANDIDATES = 300
+# How many candidates the index hands to the ranking.
+CANDIDATES = 200
 FATHERS_NAME = "father's name"
+# A person's own name outranks a father's of that name.
+FATHER_WEIGHT = 0.8
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
+_PERSON_FIELDS = (
+    "pk",
+    "reference",
+    "given_name",
+    "fathers_name",
+    "family_name",
+    "given_name_original",
+    "fathers_name_original",
+    "family_name_original",
+    "date_of_birth",
+)
 
 
 @dataclass
@@ -65,104 +82,145 @@ def parse_query(q: str) -> ParsedQuery:
     return parsed
 
 
-def _token_candidates(sites: list[int], tokens: list[TokenKey], years: list[int] | None) -> dict[int, int]:
-    """Person id -> key agreement points, from the inverted index."""
-    if not tokens:
-        return {}
-    skeletons = [t.skeleton for t in tokens]
-    phonetics = [t.phonetic for t in tokens]
-    known = set(
-        NameKeyToken.objects.filter(Q(skeleton__in=skeletons) | Q(phonetic__in=phonetics)).values_list(
-            "phonetic", flat=True
-        )[:1000]
-    )
-    # A token no key knows is likely mistyped: look it up by the start of its skeleton.
-    prefixes = [t.prefix for t in tokens if t.phonetic not in known and len(t.prefix) == 3]
-    match = Q(skeleton__in=skeletons) | Q(phonetic__in=phonetics)
-    if prefixes:
-        match |= Q(prefix__in=prefixes)
-    qs = NameKeyToken.objects.filter(match, site_id__in=sites)
-    if years is not None:
-        qs = qs.filter(birth_year__in=years)
-    points = Sum(
-        Case(
-            When(skeleton__in=skeletons, then=Value(3)),
-            When(phonetic__in=phonetics, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    )
-    rows = qs.values("person_id").annotate(points=points).order_by("-points", "person_id")[:CANDIDATES]
-    return {r["person_id"]: r["points"] for r in rows}
+def _word_groups(words: list[str]) -> list[list[TokenKey]]:
+    """Per query word, the keys that stand for it: its own tokens, and those of it joined
+    with a neighbour, so that "Mohammad Reza" also finds "Mohammadreza"."""
+    groups = []
+    for i, word in enumerate(words):
+        keys = name_tokens(word)
+        if i > 0:
+            keys += name_tokens(words[i - 1] + word)
+        if i + 1 < len(words):
+            keys += name_tokens(word + words[i + 1])
+        if keys:
+            groups.append(keys)
+    return groups
 
 
-def _trigram_candidates(sites: list[int], text: str) -> list[int]:
-    """PostgreSQL only: persons whose folded full name is trigram-similar to the query."""
-    if connection.vendor != "postgresql" or not text or not sites:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT person_id FROM matching_personnamekeys WHERE active AND site_id = ANY(%s) AND full_fold %% %s "
-            "ORDER BY similarity(full_fold, %s) DESC LIMIT %s",
-            [sites, text, text, CANDIDATES // 3],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _person_tokens(person: Person) -> list[tuple[str, str]]:
-    """(token as compared, which field) for every name part of the person."""
-    out: list[tuple[str, str]] = []
-    for label, latin, original in (
-        ("given name", person.given_name, person.given_name_original),
-        ("family name", person.family_name, person.family_name_original),
-        (FATHERS_NAME, person.fathers_name, person.fathers_name_original),
+def _expand(groups: list[list[TokenKey]]) -> list[set[str]]:
+    """The register's skeletons each group stands for (see the module's docstring)."""
+    probes = {key: token for group in groups for token in group for key in variant_keys(token)}
+    found: dict[str, set[tuple[str, str]]] = {}
+    for key, skel, phon in NameVariantKey.objects.filter(key__in=list(probes)).values_list(
+        "key", "skeleton", "phonetic"
     ):
-        out.extend((t, label) for t in fold(latin).split())
-        if original and is_persian_script(original):
-            out.extend((t, label) for t in original.split())
+        found.setdefault(key, set()).add((skel, phon))
+    out = []
+    for group in groups:
+        skeletons: set[str] = set()
+        for token in group:
+            reachable = set().union(*(found.get(k, set()) for k in variant_keys(token)))
+            known = {s for s, p in reachable if s == token.skeleton or p == token.phonetic}
+            # A word the register knows is taken as written; only an unknown one is a typo.
+            skeletons |= known or {s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1}
+        out.append(skeletons)
     return out
 
 
-def _name_score(query_tokens: list[str], person_tokens: list[tuple[str, str]]) -> tuple[float, list[str]]:
+def _candidates(sites: list[int], groups: list[set[str]], year: int | None) -> list[int]:
+    """Person ids from the token index, best first: two points per query word matched in the
+    person's own name, one in the father's, three for the year of birth (or one next to it)."""
+    everything = set().union(*groups)
+    if not everything:
+        return []
+    qs = NameKeyToken.objects.filter(skeleton__in=sorted(everything), site_id__in=sites)
+    points = Value(0)
+    for group in groups:
+        word = sorted(group)
+        points += Max(
+            Case(
+                When(skeleton__in=word, own=True, then=Value(2)),
+                When(skeleton__in=word, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    if year is not None:
+        points += Max(
+            Case(
+                When(birth_year=year, then=Value(3)),
+                When(birth_year__in=[year - 1, year + 1], then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    rows = qs.values("person_id").annotate(points=points).order_by("-points", "person_id")[:CANDIDATES]
+    return [r["person_id"] for r in rows]
+
+
+def _person_tokens(person: dict) -> list[tuple[str, str]]:
+    """(word as compared, which field) for every name part of the person, and each
+    multi-word part whole (so that "Mohammadreza" meets "Mohammad Reza")."""
+    out: list[tuple[str, str]] = []
+    for label, latin, original in (
+        ("given name", person["given_name"], person["given_name_original"]),
+        ("family name", person["family_name"], person["family_name_original"]),
+        (FATHERS_NAME, person["fathers_name"], person["fathers_name_original"]),
+    ):
+        for name in (latin, original):
+            words = (name or "").split()
+            out.extend((w, label) for w in words)
+            if len(words) > 1:
+                out.append((name, label))
+    return out
+
+
+@lru_cache(maxsize=262144)
+def _word_similarity(query_word: str, word: str) -> float:
+    # Cached: a register's names come from a small vocabulary, so pairs repeat.
+    return name_similarity(query_word, word)
+
+
+def _name_score(query_words: list[str], person_tokens: list[tuple[str, str]]) -> tuple[float, list[str]]:
     """Mean over query words of the best match among the person's words, each used once."""
-    if not query_tokens:
+    if not query_words:
         return 0.0, []
     used: set[int] = set()
     total = 0.0
     why: list[str] = []
-    for q in query_tokens:
+    for q in query_words:
         best, best_i = 0.0, -1
         for i, (token, label) in enumerate(person_tokens):
             if i in used:
                 continue
-            s = name_similarity(q, token)
-            if label == FATHERS_NAME:  # a person's own name outranks a father's of that name
-                s *= 0.97
+            s = _word_similarity(q, token)
+            if label == FATHERS_NAME:
+                s *= FATHER_WEIGHT
             if s > best:
                 best, best_i = s, i
         if best_i >= 0 and best >= 0.7:
             used.add(best_i)
             why.append(f"{person_tokens[best_i][1]} ~ {q} ({best:.2f})")
         total += best
-    return total / len(query_tokens), why
+    return total / len(query_words), why
 
 
-def _year_score(year: int, person: Person) -> tuple[float, str | None]:
-    if person.date_of_birth is None:
+def _year_score(year: int, born) -> tuple[float, str | None]:
+    if born is None:
         return 0.3, None
-    diff = abs(person.date_of_birth.year - year)
+    diff = abs(born.year - year)
     if diff == 0:
         return 1.0, f"born {year}"
     if diff == 1:
-        return 0.5, f"born {person.date_of_birth.year}"
+        return 0.5, f"born {born.year}"
     return 0.0, None
+
+
+def _score(parsed: ParsedQuery, person: dict) -> tuple[float, list[str]]:
+    score, why = _name_score(parsed.names, _person_tokens(person))
+    if parsed.year:
+        year_score, year_why = _year_score(parsed.year, person["date_of_birth"])
+        score = 0.75 * score + 0.25 * year_score
+        if year_why:
+            why.append(year_why)
+    return score, why
 
 
 def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
     """The persons the actor may see that best match the search text, best first."""
     parsed = parse_query(q)
     visible = registry_queries.persons_for(actor)
-    sites = list(site_ids(actor))
+    sites = sorted(site_ids(actor))
     hits: dict[int, Hit] = {}
     if parsed.reference:
         ref = parsed.reference
@@ -170,26 +228,16 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
         for person in visible.filter(reference__in=[ref, alias or ref]).select_related("site", "unit"):
             why = [f"reference {ref}" + (f" (merged into {person.reference})" if person.reference != ref else "")]
             hits[person.pk] = Hit(person, 2.0, why)
-    query_text = " ".join(parsed.names)
-    query_tokens = fold(query_text).split() if not is_persian_script(query_text) else query_text.split()
-    keys = name_tokens(query_text)
-    candidate_ids: set[int] = set()
-    if keys and sites:
-        if parsed.year:
-            window = [parsed.year - 1, parsed.year, parsed.year + 1]
-            candidate_ids |= set(_token_candidates(sites, keys, window))
-        candidate_ids |= set(_token_candidates(sites, keys, None))
-        candidate_ids |= set(_trigram_candidates(sites, fold(query_text)))
-    candidate_ids -= set(hits)
-    if candidate_ids:
-        for person in visible.filter(pk__in=candidate_ids).select_related("site", "unit"):
-            score, why = _name_score(query_tokens, _person_tokens(person))
-            if parsed.year:
-                year_score, year_why = _year_score(parsed.year, person)
-                score = 0.75 * score + 0.25 * year_score
-                if year_why:
-                    why.append(year_why)
+    ranked: list[tuple[float, str, int, list[str]]] = []
+    if parsed.names and sites:
+        ids = _candidates(sites, _expand(_word_groups(parsed.names)), parsed.year)
+        for person in visible.filter(pk__in=ids).exclude(pk__in=list(hits)).values(*_PERSON_FIELDS):
+            score, why = _score(parsed, person)
             if score >= 0.5:
-                hits[person.pk] = Hit(person, round(score, 4), why)
-    ranked = sorted(hits.values(), key=lambda h: (-h.score, h.person.reference))
-    return ranked[:limit]
+                ranked.append((-round(score, 4), person["reference"], person["pk"], why))
+    ranked.sort()
+    chosen = ranked[: max(limit - len(hits), 0)]
+    persons = visible.select_related("site", "unit").in_bulk([pk for _s, _r, pk, _w in chosen])
+    found = sorted(hits.values(), key=lambda h: h.person.reference)
+    found += [Hit(persons[pk], -neg, why) for neg, _ref, pk, why in chosen if pk in persons]
+    return found[:limit]

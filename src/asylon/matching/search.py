@@ -14,12 +14,13 @@ Candidates come from the name-key tables, the same way on every database:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import Case, IntegerField, Max, Value, When
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from asylon.accounts.scope import site_ids
 from asylon.registry import queries as registry_queries
@@ -27,7 +28,8 @@ from asylon.registry.models import Person
 
 from .keys import TokenKey, name_tokens, variant_keys
 from .models import NameKeyToken, NameVariantKey, PersonAlias
-from .similarity import name_similarity
+from .names import is_persian_script, token_keys
+from .similarity import CROSS_SCRIPT_NEAR, PHONETIC_MATCH, SKELETON_MATCH
 
 __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
 
@@ -36,6 +38,11 @@ CANDIDATES = 200
 FATHERS_NAME = "father's name"
 # A person's own name outranks a father's of that name.
 FATHER_WEIGHT = 0.8
+CROSS_SCRIPT_PHONETIC = 0.92
+# Two Latin spellings with one skeleton: Hossain/Hossein, but also Asghar/Soghra.
+LATIN_SKELETON_MATCH = 0.9
+# Keys this short (Ali: "ly") agree by accident too often to lift a score.
+_MIN_KEY = 3
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
 _PERSON_FIELDS = (
@@ -148,51 +155,120 @@ def _candidates(sites: list[int], groups: list[set[str]], year: int | None) -> l
     return [r["person_id"] for r in rows]
 
 
-def _person_tokens(person: dict) -> list[tuple[str, str]]:
-    """(word as compared, which field) for every name part of the person, and each
-    multi-word part whole (so that "Mohammadreza" meets "Mohammad Reza")."""
-    out: list[tuple[str, str]] = []
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One name token in its comparable forms, and whether it was written in Persian script."""
+
+    fold: str
+    skeleton: str
+    phonetic: str
+    persian: bool
+
+    def joined(self, other: Word) -> Word:
+        return Word(
+            self.fold + other.fold,
+            self.skeleton + other.skeleton,
+            self.phonetic + other.phonetic,
+            self.persian or other.persian,
+        )
+
+
+@lru_cache(maxsize=65536)
+def _words(name: str, whole: bool = False) -> tuple[Word, ...]:
+    """The name's tokens; with `whole`, also the tokens joined (Mohammad Reza = Mohammadreza)."""
+    persian = is_persian_script(name)
+    words = [Word(f, s, p, persian) for f, s, p in token_keys(name)]
+    if whole and len(words) > 1:
+        words.append(functools.reduce(Word.joined, words))
+    return tuple(words)
+
+
+def _in_order(letters: str, word: str) -> bool:
+    """True when the letters occur in the word in this order (a Persian-script fold, which
+    writes only consonants and long vowels, against a Latin fold that writes every vowel)."""
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
+
+
+def _same_length_but_classes(a: Word, b: Word) -> bool:
+    # Jaleh/Zhaleh and Husain/Hossein differ in a consonant class or a vowel marker only;
+    # Jaleh and Jalal, which share a phonetic key, differ by a letter.
+    return len(a.skeleton.replace("w", "")) == len(b.skeleton.replace("w", ""))
+
+
+@lru_cache(maxsize=262144)
+def _similarity(a: Word, b: Word) -> float:
+    """Similarity of two tokens in [0, 1]. Across scripts the Latin vowels are unknown to the
+    Persian side: an equal skeleton whose Persian letters all appear in the Latin spelling is
+    all the agreement there can be; an equal skeleton or phonetic key nearly so."""
+    if a.fold == b.fold:
+        return 1.0
+    if a.persian and b.persian:
+        return (
+            1.0 if a.skeleton == b.skeleton else min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
+        )
+    if a.persian or b.persian:
+        persian, latin = (a, b) if a.persian else (b, a)
+        if persian.skeleton == latin.skeleton:
+            return 1.0 if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
+        if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:
+            return CROSS_SCRIPT_PHONETIC
+        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
+    score = JaroWinkler.similarity(a.fold, b.fold)
+    if a.skeleton == b.skeleton and len(a.skeleton) >= _MIN_KEY:
+        return max(score, LATIN_SKELETON_MATCH)
+    if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
+        return max(score, PHONETIC_MATCH)
+    return score
+
+
+def _person_words(person: dict) -> list[tuple[Word, str]]:
+    """(token, which field) for every name part of the person, in each script recorded."""
+    out: list[tuple[Word, str]] = []
     for label, latin, original in (
         ("given name", person["given_name"], person["given_name_original"]),
         ("family name", person["family_name"], person["family_name_original"]),
         (FATHERS_NAME, person["fathers_name"], person["fathers_name_original"]),
     ):
         for name in (latin, original):
-            words = (name or "").split()
-            out.extend((w, label) for w in words)
-            if len(words) > 1:
-                out.append((name, label))
+            if name:
+                out.extend((w, label) for w in _words(name, whole=True))
     return out
 
 
-@lru_cache(maxsize=262144)
-def _word_similarity(query_word: str, word: str) -> float:
-    # Cached: a register's names come from a small vocabulary, so pairs repeat.
-    return name_similarity(query_word, word)
+def _best(query_word: Word, person_words: list[tuple[Word, str]], used: set[int]) -> tuple[float, int]:
+    best, best_i = 0.0, -1
+    for i, (word, label) in enumerate(person_words):
+        if i in used:
+            continue
+        s = _similarity(query_word, word) * (FATHER_WEIGHT if label == FATHERS_NAME else 1.0)
+        if s > best:
+            best, best_i = s, i
+    return best, best_i
 
 
-def _name_score(query_words: list[str], person_tokens: list[tuple[str, str]]) -> tuple[float, list[str]]:
-    """Mean over query words of the best match among the person's words, each used once."""
-    if not query_words:
+def _name_score(query: tuple[Word, ...], person_words: list[tuple[Word, str]]) -> tuple[float, list[str]]:
+    """Mean over query tokens of the best match among the person's tokens, each used once;
+    two query tokens may together match one (Ali Reza = Alireza)."""
+    if not query:
         return 0.0, []
     used: set[int] = set()
-    total = 0.0
-    why: list[str] = []
-    for q in query_words:
-        best, best_i = 0.0, -1
-        for i, (token, label) in enumerate(person_tokens):
-            if i in used:
-                continue
-            s = _word_similarity(q, token)
-            if label == FATHERS_NAME:
-                s *= FATHER_WEIGHT
-            if s > best:
-                best, best_i = s, i
+    scores, matched = [], []
+    for q in query:
+        best, best_i = _best(q, person_words, used)
         if best_i >= 0 and best >= 0.7:
             used.add(best_i)
-            why.append(f"{person_tokens[best_i][1]} ~ {q} ({best:.2f})")
-        total += best
-    return total / len(query_words), why
+        scores.append(best)
+        matched.append(best_i if best >= 0.7 else -1)
+    for i in range(len(query) - 1):
+        best, best_i = _best(query[i].joined(query[i + 1]), person_words, set())
+        if best >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
+            scores[i] = scores[i + 1] = best
+            matched[i], matched[i + 1] = best_i, -1
+    why = [
+        f"{person_words[m][1]} ~ {q.fold} ({s:.2f})" for q, s, m in zip(query, scores, matched, strict=True) if m >= 0
+    ]
+    return sum(scores) / len(query), why
 
 
 def _year_score(year: int, born) -> tuple[float, str | None]:
@@ -207,7 +283,7 @@ def _year_score(year: int, born) -> tuple[float, str | None]:
 
 
 def _score(parsed: ParsedQuery, person: dict) -> tuple[float, list[str]]:
-    score, why = _name_score(parsed.names, _person_tokens(person))
+    score, why = _name_score(_words(parsed.text), _person_words(person))
     if parsed.year:
         year_score, year_why = _year_score(parsed.year, person["date_of_birth"])
         score = 0.75 * score + 0.25 * year_score

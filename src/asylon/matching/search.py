@@ -29,7 +29,7 @@ from asylon.registry.models import Person
 from .keys import TokenKey, name_tokens, variant_keys
 from .models import NameKeyToken, NameVariantKey, PersonAlias
 from .names import is_persian_script, token_keys
-from .similarity import CROSS_SCRIPT_NEAR, PHONETIC_MATCH, SKELETON_MATCH
+from .similarity import CROSS_SCRIPT_NEAR, SKELETON_MATCH
 
 __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
 
@@ -38,8 +38,9 @@ CANDIDATES = 200
 FATHERS_NAME = "father's name"
 # A person's own name outranks a father's of that name.
 FATHER_WEIGHT = 0.8
+# An equal phonetic key across scripts, or in Latin with letters of one class (Jaleh/Zhaleh).
 CROSS_SCRIPT_PHONETIC = 0.92
-# Two Latin spellings with one skeleton: Hossain/Hossein, but also Asghar/Soghra.
+# Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
 LATIN_SKELETON_MATCH = 0.9
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY = 3
@@ -216,9 +217,10 @@ def _similarity(a: Word, b: Word) -> float:
         return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
     score = JaroWinkler.similarity(a.fold, b.fold)
     if a.skeleton == b.skeleton and len(a.skeleton) >= _MIN_KEY:
-        return max(score, LATIN_SKELETON_MATCH)
+        # The skeleton drops a word-initial vowel: Asghar and Soghra share one, Leila and Leyla too.
+        return max(score, SKELETON_MATCH if a.fold[0] == b.fold[0] else LATIN_SKELETON_MATCH)
     if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
-        return max(score, PHONETIC_MATCH)
+        return max(score, CROSS_SCRIPT_PHONETIC)
     return score
 
 

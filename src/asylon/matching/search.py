@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.db.models import Case, IntegerField, Max, Value, When
@@ -42,6 +42,7 @@ FATHER_WEIGHT = 0.8
 CROSS_SCRIPT_PHONETIC = 0.92
 # Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
 LATIN_SKELETON_MATCH = 0.9
+TYPO_MATCH = 0.9
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY = 3
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -105,8 +106,9 @@ def _word_groups(words: list[str]) -> list[list[TokenKey]]:
     return groups
 
 
-def _expand(groups: list[list[TokenKey]]) -> list[set[str]]:
-    """The register's skeletons each group stands for (see the module's docstring)."""
+def _expand(groups: list[list[TokenKey]]) -> tuple[list[set[str]], dict[str, frozenset[str]]]:
+    """The register's skeletons each group stands for (see the module's docstring), and for
+    each query skeleton no name has, the registered skeletons one edit from it."""
     probes = {key: token for group in groups for token in group for key in variant_keys(token)}
     found: dict[str, set[tuple[str, str]]] = {}
     for key, skel, phon in NameVariantKey.objects.filter(key__in=list(probes)).values_list(
@@ -114,15 +116,18 @@ def _expand(groups: list[list[TokenKey]]) -> list[set[str]]:
     ):
         found.setdefault(key, set()).add((skel, phon))
     out = []
+    typos: dict[str, frozenset[str]] = {}
     for group in groups:
         skeletons: set[str] = set()
         for token in group:
             reachable = set().union(*(found.get(k, set()) for k in variant_keys(token)))
             known = {s for s, p in reachable if s == token.skeleton or p == token.phonetic}
             # A word the register knows is taken as written; only an unknown one is a typo.
-            skeletons |= known or {s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1}
+            if not known:
+                typos[token.skeleton] = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
+            skeletons |= known or typos[token.skeleton]
         out.append(skeletons)
-    return out
+    return out, typos
 
 
 def _candidates(sites: list[int], groups: list[set[str]], year: int | None) -> list[int]:
@@ -164,6 +169,8 @@ class Word:
     skeleton: str
     phonetic: str
     persian: bool
+    # For a mistyped query token: the registered skeletons one edit from it.
+    near: frozenset[str] = frozenset()
 
     def joined(self, other: Word) -> Word:
         return Word(
@@ -204,6 +211,8 @@ def _similarity(a: Word, b: Word) -> float:
     all the agreement there can be; an equal skeleton or phonetic key nearly so."""
     if a.fold == b.fold:
         return 1.0
+    if b.skeleton in a.near:  # the registered name one slip away from an unknown query word
+        return max(TYPO_MATCH, _similarity(replace(a, near=frozenset()), b))
     if a.persian and b.persian:
         return (
             1.0 if a.skeleton == b.skeleton else min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
@@ -284,8 +293,8 @@ def _year_score(year: int, born) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def _score(parsed: ParsedQuery, person: dict) -> tuple[float, list[str]]:
-    score, why = _name_score(_words(parsed.text), _person_words(person))
+def _score(parsed: ParsedQuery, query: tuple[Word, ...], person: dict) -> tuple[float, list[str]]:
+    score, why = _name_score(query, _person_words(person))
     if parsed.year:
         year_score, year_why = _year_score(parsed.year, person["date_of_birth"])
         score = 0.75 * score + 0.25 * year_score
@@ -308,9 +317,11 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
             hits[person.pk] = Hit(person, 2.0, why)
     ranked: list[tuple[float, str, int, list[str]]] = []
     if parsed.names and sites:
-        ids = _candidates(sites, _expand(_word_groups(parsed.names)), parsed.year)
+        groups, typos = _expand(_word_groups(parsed.names))
+        ids = _candidates(sites, groups, parsed.year)
+        query = tuple(replace(w, near=typos.get(w.skeleton, frozenset())) for w in _words(parsed.text))
         for person in visible.filter(pk__in=ids).exclude(pk__in=list(hits)).values(*_PERSON_FIELDS):
-            score, why = _score(parsed, person)
+            score, why = _score(parsed, query, person)
             if score >= 0.5:
                 ranked.append((-round(score, 4), person["reference"], person["pk"], why))
     ranked.sort()

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from django.db.models import Case, IntegerField, Max, Value, When
+from django.db.models import Case, Expression, IntegerField, Max, Value, When
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from asylon.accounts.scope import site_ids
@@ -137,7 +137,7 @@ def _candidates(sites: list[int], groups: list[set[str]], year: int | None) -> l
     if not everything:
         return []
     qs = NameKeyToken.objects.filter(skeleton__in=sorted(everything), site_id__in=sites)
-    points = Value(0)
+    points: Expression = Value(0)
     for group in groups:
         word = sorted(group)
         points += Max(

@@ -62,33 +62,58 @@ def _entry_lookup(entries) -> dict[str, object]:
     return table
 
 
-def population(n: int, seed: int) -> list[Truth]:
+def _lookups():
     from asylon.matching import synthetic
-    from asylon.matching.names import is_persian_script
 
-    records, _pairs = synthetic.generate_population(n, seed, duplicate_rate=0.0, script_rate=0.2)
-    given = _entry_lookup(synthetic.PERSIAN_GIVEN_NAMES_MALE + synthetic.PERSIAN_GIVEN_NAMES_FEMALE)
-    family = _entry_lookup(synthetic.FAMILY_NAMES)
-    rng = random.Random(seed + 1)
+    return (
+        _entry_lookup(synthetic.PERSIAN_GIVEN_NAMES_MALE + synthetic.PERSIAN_GIVEN_NAMES_FEMALE),
+        _entry_lookup(synthetic.FAMILY_NAMES),
+    )
+
+
+def _truth(reference: str, site: str, r: dict[str, str], given: dict, family: dict) -> Truth:
+    from asylon.matching.names import is_persian_script
 
     def entry(table, text: str):
         return table.get(text.translate(_PERSIAN_KEYBOARD)) or table.get(text.casefold()) if text else None
 
+    return Truth(
+        reference=reference,
+        site=site,
+        given=entry(given, r["given_name"]),
+        father=entry(given, r["fathers_name"]),
+        family=entry(family, r["family_name"]),
+        year=int(r["date_of_birth"][:4]) if r["date_of_birth"] else None,
+        written=r,
+        persian=is_persian_script(r["given_name"]),
+    )
+
+
+def stored_population() -> list[Truth]:
+    """The truth of a register loaded by an earlier run, read back from the database (the
+    generator's households depend on string hashing, so a new process draws others)."""
+    from asylon.registry.models import Person
+
+    given, family = _lookups()
+    columns = ("reference", "given_name", "fathers_name", "family_name", "sex", "date_of_birth")
+    out = []
+    for row in Person.objects.order_by("pk").values_list(*columns).iterator(chunk_size=20_000):
+        r = dict(zip(columns, row, strict=True))
+        r["date_of_birth"] = r["date_of_birth"].isoformat() if r["date_of_birth"] else ""
+        out.append(_truth(r["reference"], r["reference"].split("-")[0], r, given, family))
+    return out
+
+
+def population(n: int, seed: int) -> list[Truth]:
+    from asylon.matching import synthetic
+
+    records, _pairs = synthetic.generate_population(n, seed, duplicate_rate=0.0, script_rate=0.2)
+    given, family = _lookups()
+    rng = random.Random(seed + 1)
     out = []
     for i, r in enumerate(records, start=1):
         site = OTHER_SITE if rng.random() < 0.1 else SITE
-        out.append(
-            Truth(
-                reference=f"{site}-{i:07d}",
-                site=site,
-                given=entry(given, r["given_name"]),
-                father=entry(given, r["fathers_name"]),
-                family=entry(family, r["family_name"]),
-                year=int(r["date_of_birth"][:4]) if r["date_of_birth"] else None,
-                written=r,
-                persian=is_persian_script(r["given_name"]),
-            )
-        )
+        out.append(_truth(f"{site}-{i:07d}", site, r, given, family))
     return out
 
 
@@ -172,21 +197,6 @@ def populate(truths: list[Truth]) -> None:
                 cursor.execute(f"VACUUM ANALYZE {table}")
         else:
             cursor.execute("ANALYZE")
-
-
-def loaded(truths: list[Truth]) -> bool:
-    """True when the database holds exactly this register (a sample of it is checked)."""
-    from asylon.registry.models import Person
-
-    if Person.objects.count() != len(truths):
-        return False
-    sample = random.Random(0).sample(range(len(truths)), min(200, len(truths)))
-    stored = dict(
-        Person.objects.filter(reference__in=[truths[i].reference for i in sample]).values_list(
-            "reference", "given_name"
-        )
-    )
-    return all(stored.get(truths[i].reference) == truths[i].written["given_name"] for i in sample)
 
 
 # --- queries -----------------------------------------------------------------------------
@@ -371,18 +381,20 @@ def main() -> None:
     from django.db import connection
 
     from asylon.accounts.services import create_user
-    from asylon.registry.models import Site
+    from asylon.matching.models import NameKeyToken
+    from asylon.registry.models import Person, Site
 
     t = time.perf_counter()
-    truths = population(args.persons, args.seed)
-    print(f"population: {len(truths):,} persons generated in {time.perf_counter() - t:.1f} s")
-    if not (args.reuse and loaded(truths)):
+    if args.reuse and Person.objects.count() == args.persons and NameKeyToken.objects.exists():
+        truths = stored_population()
+        print(f"set-up: register of {len(truths):,} persons reused, read in {time.perf_counter() - t:.1f} s")
+    else:
+        truths = population(args.persons, args.seed)
+        print(f"population: {len(truths):,} persons generated in {time.perf_counter() - t:.1f} s")
         call_command("flush", interactive=False, verbosity=0)
         t = time.perf_counter()
         populate(truths)
         print(f"set-up: {len(truths):,} persons and their name keys in {time.perf_counter() - t:.1f} s")
-    else:
-        print("set-up: register reused")
     site = Site.objects.get(code=SITE)
     from django.contrib.auth import get_user_model
 

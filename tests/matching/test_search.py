@@ -105,3 +105,65 @@ def test_search_is_scoped_to_the_actors_sites(register_a, site_b, make_user):
 
 def test_unrelated_names_are_not_hits(register_a, clerk):
     assert search_persons(clerk, "Shirin Tavakoli") == []
+
+
+def test_a_typo_in_the_first_letters_is_found(register_a, clerk):
+    # Neither "nhmwd" nor "rxy" is any registered skeleton: they are one edit from one.
+    assert search_persons(clerk, "Nahmoud")[0].person == register_a["Mahmoud"]
+    assert search_persons(clerk, "Fatemeh Rexaei")[0].person == register_a["Fatemeh"]
+
+
+@pytest.fixture
+def namesakes(clerk, site_a, site_b, make_user):
+    """Four persons named Ali Karimi (three spellings, two scripts), and people of other names
+    who share a part of it or have a father Ali Karimi."""
+
+    def one(given, family, father, born, **extra):
+        person = member("PA", given_name=given, family_name=family, fathers_name=father, date_of_birth=born, **extra)
+        return next(iter(_register(clerk, site_a, person).values()))
+
+    same = [
+        one("Ali", "Karimi", "Hassan", date(1985, 3, 1)),
+        one("ALY", "KARIMI", "Reza", date(1990, 6, 1)),
+        one("Aly", "Kareemi", "Javad", date(1972, 1, 1)),
+        one("علی", "کریمی", "جواد", date(2001, 1, 1)),
+    ]
+    others = [
+        one("Ahmad", "Karimi", "Ali", date(1985, 5, 5)),
+        one("Hassan", "Karimi", "Ali", date(1985, 5, 5)),
+        one("Ali", "Karami", "Mahdi", date(1985, 5, 5)),
+        one("Ali", "Rahimi", "Karim", date(1985, 5, 5)),
+        one("Mahdi", "Alizadeh", "Karim", date(1985, 5, 5)),
+    ]
+    elsewhere_clerk = make_user(sites=[site_b], username="clerk-b")
+    elsewhere = _register(elsewhere_clerk, site_b, member("PA", given_name="Ali", family_name="Karimi"))
+    return same, others, next(iter(elsewhere.values()))
+
+
+def test_name_alone_ranks_every_namesake_above_other_names(namesakes, clerk):
+    same, _others, _elsewhere = namesakes
+    for query in ("Ali Karimi", "karimi ali", "علی کريمي", "Alii Karimy"):
+        hits = [h.person for h in search_persons(clerk, query)]
+        assert set(hits[: len(same)]) == set(same), query
+
+
+def test_persian_script_record_is_found_by_a_latin_query_and_back(namesakes, clerk):
+    same, _others, _elsewhere = namesakes
+    persian = same[-1]
+    assert persian in [h.person for h in search_persons(clerk, "Ali Karimi")][:4]
+    latin = same[0]
+    assert latin in [h.person for h in search_persons(clerk, "علی کریمی")][:4]
+
+
+def test_year_or_fathers_name_puts_the_person_first_among_namesakes(namesakes, clerk):
+    same, _others, _elsewhere = namesakes
+    assert search_persons(clerk, "Aly Karimi 1985")[0].person == same[0]
+    assert search_persons(clerk, "Ali Karimi 1990")[0].person == same[1]
+    assert search_persons(clerk, "ali kareemy javad 1972")[0].person == same[2]
+    assert search_persons(clerk, "Ali Karimi Reza")[0].person == same[1]
+
+
+def test_a_namesake_at_another_site_never_shows(namesakes, clerk):
+    _same, _others, elsewhere = namesakes
+    for query in ("Ali Karimi", "Ali Karimi 1980", elsewhere.reference):
+        assert elsewhere not in [h.person for h in search_persons(clerk, query, limit=50)]

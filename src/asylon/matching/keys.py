@@ -1,4 +1,11 @@
-"""Name keys kept for every person: computed here, written in bulk by the register's hook."""
+"""Name keys kept for every person: computed here, written in bulk by the register's hook.
+
+Three tables are kept: one row of folded names per person (`PersonNameKeys`), one row
+per skeleton of a name token (`NameKeyToken`, the inverted index search looks up), and
+the vocabulary of skeletons with their one-letter deletions and phonetic key
+(`NameVariantKey`), through which a query token finds the skeletons of its spelling
+variants and typos wherever the typo sits in the word.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from dataclasses import dataclass
 
 from asylon.registry.models import Person, Presence
 
-from .models import NameKeyToken, PersonNameKeys
+from .models import NameKeyToken, NameVariantKey, PersonNameKeys
 from .names import name_keys
 
 BATCH = 2000
@@ -23,24 +30,43 @@ class TokenKey:
     skeleton: str
     phonetic: str
 
-    @property
-    def prefix(self) -> str:
-        return self.skeleton[:3]
+
+def _field_tokens(name: str) -> list[TokenKey]:
+    """The keys of each token of one name field, and of the tokens joined when there are
+    several, so that "Gholam-Reza" also meets "Gholamreza"."""
+    keys = name_keys(name)
+    skeletons, phonetics = keys.skeleton.split(), keys.phonetic.split()
+    out = [TokenKey(s[:100], p[:100]) for s, p in zip(skeletons, phonetics, strict=False)]
+    if len(skeletons) > 1:
+        out.append(TokenKey(keys.compact_skeleton[:100], "".join(phonetics)[:100]))
+    return out
 
 
 def name_tokens(*names: str | None) -> list[TokenKey]:
-    """The distinct (skeleton, phonetic) keys of every token of the names, in order."""
+    """The distinct keys of every token of the names (and of each multi-token name joined), in order."""
     seen: set[str] = set()
     out: list[TokenKey] = []
     for name in names:
         if not name:
             continue
-        keys = name_keys(name)
-        for skel, phon in zip(keys.skeleton.split(), keys.phonetic.split(), strict=False):
-            if skel and skel not in seen:
-                seen.add(skel)
-                out.append(TokenKey(skel[:100], phon[:100]))
+        for token in _field_tokens(name):
+            if token.skeleton and token.skeleton not in seen:
+                seen.add(token.skeleton)
+                out.append(token)
     return out
+
+
+def variant_keys(token: TokenKey) -> set[str]:
+    """The lookup keys of a skeleton: itself, its phonetic key and every one-letter deletion.
+
+    Two skeletons one edit apart (a letter typed wrong, dropped, added, or two swapped)
+    share a deletion, so a typo meets its name through this table (SymSpell's idea).
+    """
+    skel = token.skeleton
+    keys = {skel, token.phonetic}
+    keys.update(skel[:i] + skel[i + 1 :] for i in range(len(skel)))
+    keys.discard("")
+    return keys
 
 
 def keys_for(person: Person) -> tuple[PersonNameKeys, list[NameKeyToken]]:
@@ -49,14 +75,12 @@ def keys_for(person: Person) -> tuple[PersonNameKeys, list[NameKeyToken]]:
     family = _best(person.family_name, person.family_name_original)
     g, f, fam = name_keys(given), name_keys(father), name_keys(family)
     year = person.date_of_birth.year if person.date_of_birth else None
-    tokens = name_tokens(
-        person.given_name,
-        person.family_name,
-        person.fathers_name,
-        person.given_name_original,
-        person.family_name_original,
-        person.fathers_name_original,
-    )
+    own = name_tokens(person.given_name, person.family_name, person.given_name_original, person.family_name_original)
+    own_skeletons = {t.skeleton for t in own}
+    fathers = [
+        t for t in name_tokens(person.fathers_name, person.fathers_name_original) if t.skeleton not in own_skeletons
+    ]
+    tokens = own + fathers
     row = PersonNameKeys(
         person_id=person.pk,
         site_id=person.site_id,
@@ -77,13 +101,32 @@ def keys_for(person: Person) -> tuple[PersonNameKeys, list[NameKeyToken]]:
             site_id=person.site_id,
             skeleton=t.skeleton,
             phonetic=t.phonetic,
-            prefix=t.prefix,
+            own=t.skeleton in own_skeletons,
             birth_year=year,
         )
         for t in tokens
         if row.active  # a merged person leaves the index
     ]
     return row, token_rows
+
+
+def vocabulary_rows(tokens: Iterable[NameKeyToken | TokenKey]) -> list[NameVariantKey]:
+    """The vocabulary rows of these tokens' skeletons (one per lookup key)."""
+    distinct = {t.skeleton: t.phonetic for t in tokens}
+    return [
+        NameVariantKey(key=key, skeleton=skel, phonetic=phon)
+        for skel, phon in distinct.items()
+        for key in sorted(variant_keys(TokenKey(skel, phon)))
+    ]
+
+
+def add_to_vocabulary(tokens: Iterable[NameKeyToken | TokenKey]) -> None:
+    """Make these skeletons findable by their variants. Rows are never removed: a
+    skeleton nobody has any more points to no token and costs nothing."""
+    distinct = {t.skeleton: t for t in tokens}
+    known = set(NameVariantKey.objects.filter(key__in=list(distinct)).values_list("skeleton", flat=True))
+    rows = vocabulary_rows(t for s, t in distinct.items() if s not in known)
+    NameVariantKey.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
 
 
 def _chunks(items: list[Person], size: int) -> Iterator[list[Person]]:
@@ -105,6 +148,7 @@ def refresh_keys(persons: Iterable[Person]) -> int:
         PersonNameKeys.objects.filter(person_id__in=pks).delete()
         PersonNameKeys.objects.bulk_create(rows, batch_size=BATCH)
         NameKeyToken.objects.bulk_create(tokens, batch_size=BATCH)
+        add_to_vocabulary(tokens)
         count += len(chunk)
     return count
 

@@ -59,21 +59,37 @@ class NameKeyToken(models.Model):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
     skeleton = models.CharField(max_length=100)
     phonetic = models.CharField(max_length=100)
-    # First three letters of the skeleton: the portable stand-in for a trigram match on a typo.
-    prefix = models.CharField(max_length=3)
+    # True for a token of the person's own name (given or family), False for one only of
+    # the father's name: a person named Mohammad outranks a son of a Mohammad.
+    own = models.BooleanField(default=True)
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [
-            # Lookups are by key, narrowed by a year of birth when the query names one.
-            models.Index(fields=["skeleton", "birth_year"]),
+            # Search reads everything it needs from this index (an index-only scan on PostgreSQL).
+            models.Index(fields=["skeleton", "site", "person", "own", "birth_year"], name="matching_token_search"),
             models.Index(fields=["phonetic", "birth_year"]),
-            models.Index(fields=["prefix", "birth_year"]),
         ]
         constraints = [models.UniqueConstraint(fields=["person", "skeleton"], name="name_token_once")]
 
     def __str__(self) -> str:
         return f"{self.person_id}:{self.skeleton}"
+
+
+class NameVariantKey(models.Model):
+    """The vocabulary of name skeletons, by lookup key: the skeleton itself, its phonetic key
+    and each one-letter deletion of it. A query token's keys find the skeletons one edit
+    away from it, so a typo anywhere in a name still finds the name, on every database."""
+
+    key = models.CharField(max_length=100)
+    skeleton = models.CharField(max_length=100)
+    phonetic = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "skeleton"], name="variant_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} -> {self.skeleton}"
 
 
 class CandidateStatus(models.TextChoices):

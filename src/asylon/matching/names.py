@@ -44,6 +44,7 @@ __all__ = [
     "name_keys",
     "phonetic",
     "skeleton",
+    "token_keys",
     "tokens",
 ]
 
@@ -591,6 +592,13 @@ def _key(name: str | None, which: int) -> str:
     if not name:
         return ""
     return " ".join(filter(None, (_token_keys(t)[which] for t in _name_tokens(name))))
+
+
+def token_keys(name: str | None) -> list[tuple[str, str, str]]:
+    """(fold, skeleton, phonetic) of each token of the name, bound parts joined."""
+    if not name:
+        return []
+    return [_token_keys(t) for t in _name_tokens(name)]
 
 
 def fold(name: str | None) -> str:

@@ -1,37 +1,63 @@
 """One search box over the register: names in either script, references, father's name
 and year of birth ("hosseini mohammad 1979"), ranked, scoped to the actor's sites.
 
-Candidates come from the name-key tables (exact skeleton and phonetic token matches,
-indexed, narrowed by the year when one is given). A token no key knows (a typo) falls
-back to the three-letter prefix of its skeleton; on PostgreSQL a trigram match on the
-folded full name is one more source. Candidates are then ranked in Python with
-`name_similarity` and `date_similarity`, the same on every database.
+Candidates come from the name-key tables, the same way on every database:
+
+1. each word of the query is turned into skeletons through the vocabulary
+   (`NameVariantKey`): its own skeleton and those sharing its phonetic key when the
+   register knows them, else the skeletons one edit away (a typo, wherever it sits);
+2. the token index gives the persons holding those skeletons in the actor's sites,
+   ranked by how many query words they match in their own name (a father's name counts
+   less) and whether they were born in the year asked for;
+3. a bounded set of them is ranked in Python with `name_similarity` and the year.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
-from django.db import connection
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Expression, IntegerField, Max, Value, When
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from asylon.accounts.scope import site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Person
 
-from .keys import TokenKey, name_tokens
-from .models import NameKeyToken, PersonAlias
-from .names import fold, is_persian_script
-from .similarity import name_similarity
+from .keys import TokenKey, name_tokens, variant_keys
+from .models import NameKeyToken, NameVariantKey, PersonAlias
+from .names import is_persian_script, token_keys
+from .similarity import CROSS_SCRIPT_NEAR, SKELETON_MATCH
 
 __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
 
-# How many candidates each source hands to the ranking.
-CANDIDATES = 300
+# How many candidates the index hands to the ranking.
+CANDIDATES = 200
 FATHERS_NAME = "father's name"
+# A person's own name outranks a father's of that name.
+FATHER_WEIGHT = 0.8
+# An equal phonetic key across scripts, or in Latin with letters of one class (Jaleh/Zhaleh).
+CROSS_SCRIPT_PHONETIC = 0.92
+# Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
+LATIN_SKELETON_MATCH = 0.9
+TYPO_MATCH = 0.9
+# Keys this short (Ali: "ly") agree by accident too often to lift a score.
+_MIN_KEY = 3
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
+_PERSON_FIELDS = (
+    "pk",
+    "reference",
+    "given_name",
+    "fathers_name",
+    "family_name",
+    "given_name_original",
+    "fathers_name_original",
+    "family_name_original",
+    "date_of_birth",
+)
 
 
 @dataclass
@@ -65,104 +91,223 @@ def parse_query(q: str) -> ParsedQuery:
     return parsed
 
 
-def _token_candidates(sites: list[int], tokens: list[TokenKey], years: list[int] | None) -> dict[int, int]:
-    """Person id -> key agreement points, from the inverted index."""
-    if not tokens:
-        return {}
-    skeletons = [t.skeleton for t in tokens]
-    phonetics = [t.phonetic for t in tokens]
-    known = set(
-        NameKeyToken.objects.filter(Q(skeleton__in=skeletons) | Q(phonetic__in=phonetics)).values_list(
-            "phonetic", flat=True
-        )[:1000]
-    )
-    # A token no key knows is likely mistyped: look it up by the start of its skeleton.
-    prefixes = [t.prefix for t in tokens if t.phonetic not in known and len(t.prefix) == 3]
-    match = Q(skeleton__in=skeletons) | Q(phonetic__in=phonetics)
-    if prefixes:
-        match |= Q(prefix__in=prefixes)
-    qs = NameKeyToken.objects.filter(match, site_id__in=sites)
-    if years is not None:
-        qs = qs.filter(birth_year__in=years)
-    points = Sum(
-        Case(
-            When(skeleton__in=skeletons, then=Value(3)),
-            When(phonetic__in=phonetics, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    )
-    rows = qs.values("person_id").annotate(points=points).order_by("-points", "person_id")[:CANDIDATES]
-    return {r["person_id"]: r["points"] for r in rows}
+def _word_groups(words: list[str]) -> list[list[TokenKey]]:
+    """Per query word, the keys that stand for it: its own tokens, and those of it joined
+    with a neighbour, so that "Mohammad Reza" also finds "Mohammadreza"."""
+    groups = []
+    for i, word in enumerate(words):
+        keys = name_tokens(word)
+        if i > 0:
+            keys += name_tokens(words[i - 1] + word)
+        if i + 1 < len(words):
+            keys += name_tokens(word + words[i + 1])
+        if keys:
+            groups.append(keys)
+    return groups
 
 
-def _trigram_candidates(sites: list[int], text: str) -> list[int]:
-    """PostgreSQL only: persons whose folded full name is trigram-similar to the query."""
-    if connection.vendor != "postgresql" or not text or not sites:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT person_id FROM matching_personnamekeys WHERE active AND site_id = ANY(%s) AND full_fold %% %s "
-            "ORDER BY similarity(full_fold, %s) DESC LIMIT %s",
-            [sites, text, text, CANDIDATES // 3],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _person_tokens(person: Person) -> list[tuple[str, str]]:
-    """(token as compared, which field) for every name part of the person."""
-    out: list[tuple[str, str]] = []
-    for label, latin, original in (
-        ("given name", person.given_name, person.given_name_original),
-        ("family name", person.family_name, person.family_name_original),
-        (FATHERS_NAME, person.fathers_name, person.fathers_name_original),
+def _expand(groups: list[list[TokenKey]]) -> tuple[list[set[str]], dict[str, frozenset[str]]]:
+    """The register's skeletons each group stands for (see the module's docstring), and for
+    each query skeleton no name has, the registered skeletons one edit from it."""
+    probes = {key: token for group in groups for token in group for key in variant_keys(token)}
+    found: dict[str, set[tuple[str, str]]] = {}
+    for key, skel, phon in NameVariantKey.objects.filter(key__in=list(probes)).values_list(
+        "key", "skeleton", "phonetic"
     ):
-        out.extend((t, label) for t in fold(latin).split())
-        if original and is_persian_script(original):
-            out.extend((t, label) for t in original.split())
+        found.setdefault(key, set()).add((skel, phon))
+    out = []
+    typos: dict[str, frozenset[str]] = {}
+    for group in groups:
+        skeletons: set[str] = set()
+        for token in group:
+            reachable = set().union(*(found.get(k, set()) for k in variant_keys(token)))
+            known = {s for s, p in reachable if s == token.skeleton or p == token.phonetic}
+            # A word the register knows is taken as written; only an unknown one is a typo.
+            if not known:
+                typos[token.skeleton] = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
+            skeletons |= known or typos[token.skeleton]
+        out.append(skeletons)
+    return out, typos
+
+
+def _candidates(sites: list[int], groups: list[set[str]], year: int | None) -> list[int]:
+    """Person ids from the token index, best first: two points per query word matched in the
+    person's own name, one in the father's, three for the year of birth (or one next to it)."""
+    everything = set().union(*groups)
+    if not everything:
+        return []
+    qs = NameKeyToken.objects.filter(skeleton__in=sorted(everything), site_id__in=sites)
+    points: Expression = Value(0)
+    for group in groups:
+        word = sorted(group)
+        points += Max(
+            Case(
+                When(skeleton__in=word, own=True, then=Value(2)),
+                When(skeleton__in=word, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    if year is not None:
+        points += Max(
+            Case(
+                When(birth_year=year, then=Value(3)),
+                When(birth_year__in=[year - 1, year + 1], then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    rows = qs.values("person_id").annotate(points=points).order_by("-points", "person_id")[:CANDIDATES]
+    return [r["person_id"] for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One name token in its comparable forms, and whether it was written in Persian script."""
+
+    fold: str
+    skeleton: str
+    phonetic: str
+    persian: bool
+    # For a mistyped query token: the registered skeletons one edit from it.
+    near: frozenset[str] = frozenset()
+
+    def joined(self, other: Word) -> Word:
+        return Word(
+            self.fold + other.fold,
+            self.skeleton + other.skeleton,
+            self.phonetic + other.phonetic,
+            self.persian or other.persian,
+        )
+
+
+@lru_cache(maxsize=65536)
+def _words(name: str, whole: bool = False) -> tuple[Word, ...]:
+    """The name's tokens; with `whole`, also the tokens joined (Mohammad Reza = Mohammadreza)."""
+    persian = is_persian_script(name)
+    words = [Word(f, s, p, persian) for f, s, p in token_keys(name)]
+    if whole and len(words) > 1:
+        words.append(functools.reduce(Word.joined, words))
+    return tuple(words)
+
+
+def _in_order(letters: str, word: str) -> bool:
+    """True when the letters occur in the word in this order (a Persian-script fold, which
+    writes only consonants and long vowels, against a Latin fold that writes every vowel)."""
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
+
+
+def _same_length_but_classes(a: Word, b: Word) -> bool:
+    # Jaleh/Zhaleh and Husain/Hossein differ in a consonant class or a vowel marker only;
+    # Jaleh and Jalal, which share a phonetic key, differ by a letter.
+    return len(a.skeleton.replace("w", "")) == len(b.skeleton.replace("w", ""))
+
+
+@lru_cache(maxsize=262144)
+def _similarity(a: Word, b: Word) -> float:
+    """Similarity of two tokens in [0, 1]. Across scripts the Latin vowels are unknown to the
+    Persian side: an equal skeleton whose Persian letters all appear in the Latin spelling is
+    all the agreement there can be; an equal skeleton or phonetic key nearly so."""
+    if a.fold == b.fold:
+        return 1.0
+    if b.skeleton in a.near:  # the registered name one slip away from an unknown query word
+        return max(TYPO_MATCH, _similarity(replace(a, near=frozenset()), b))
+    if a.persian and b.persian:
+        return (
+            1.0 if a.skeleton == b.skeleton else min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
+        )
+    if a.persian or b.persian:
+        persian, latin = (a, b) if a.persian else (b, a)
+        if persian.skeleton == latin.skeleton:
+            return 1.0 if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
+        if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:
+            return CROSS_SCRIPT_PHONETIC
+        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
+    score = JaroWinkler.similarity(a.fold, b.fold)
+    if a.skeleton == b.skeleton and len(a.skeleton) >= _MIN_KEY:
+        # The skeleton drops a word-initial vowel: Asghar and Soghra share one, Leila and Leyla too.
+        return max(score, SKELETON_MATCH if a.fold[0] == b.fold[0] else LATIN_SKELETON_MATCH)
+    if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
+        return max(score, CROSS_SCRIPT_PHONETIC)
+    return score
+
+
+def _person_words(person: dict) -> list[tuple[Word, str]]:
+    """(token, which field) for every name part of the person, in each script recorded."""
+    out: list[tuple[Word, str]] = []
+    for label, latin, original in (
+        ("given name", person["given_name"], person["given_name_original"]),
+        ("family name", person["family_name"], person["family_name_original"]),
+        (FATHERS_NAME, person["fathers_name"], person["fathers_name_original"]),
+    ):
+        for name in (latin, original):
+            if name:
+                out.extend((w, label) for w in _words(name, whole=True))
     return out
 
 
-def _name_score(query_tokens: list[str], person_tokens: list[tuple[str, str]]) -> tuple[float, list[str]]:
-    """Mean over query words of the best match among the person's words, each used once."""
-    if not query_tokens:
+def _best(query_word: Word, person_words: list[tuple[Word, str]], used: set[int]) -> tuple[float, int]:
+    best, best_i = 0.0, -1
+    for i, (word, label) in enumerate(person_words):
+        if i in used:
+            continue
+        s = _similarity(query_word, word) * (FATHER_WEIGHT if label == FATHERS_NAME else 1.0)
+        if s > best:
+            best, best_i = s, i
+    return best, best_i
+
+
+def _name_score(query: tuple[Word, ...], person_words: list[tuple[Word, str]]) -> tuple[float, list[str]]:
+    """Mean over query tokens of the best match among the person's tokens, each used once;
+    two query tokens may together match one (Ali Reza = Alireza)."""
+    if not query:
         return 0.0, []
     used: set[int] = set()
-    total = 0.0
-    why: list[str] = []
-    for q in query_tokens:
-        best, best_i = 0.0, -1
-        for i, (token, label) in enumerate(person_tokens):
-            if i in used:
-                continue
-            s = name_similarity(q, token)
-            if label == FATHERS_NAME:  # a person's own name outranks a father's of that name
-                s *= 0.97
-            if s > best:
-                best, best_i = s, i
+    scores, matched = [], []
+    for q in query:
+        best, best_i = _best(q, person_words, used)
         if best_i >= 0 and best >= 0.7:
             used.add(best_i)
-            why.append(f"{person_tokens[best_i][1]} ~ {q} ({best:.2f})")
-        total += best
-    return total / len(query_tokens), why
+        scores.append(best)
+        matched.append(best_i if best >= 0.7 else -1)
+    for i in range(len(query) - 1):
+        best, best_i = _best(query[i].joined(query[i + 1]), person_words, set())
+        if best >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
+            scores[i] = scores[i + 1] = best
+            matched[i], matched[i + 1] = best_i, -1
+    why = [
+        f"{person_words[m][1]} ~ {q.fold} ({s:.2f})" for q, s, m in zip(query, scores, matched, strict=True) if m >= 0
+    ]
+    return sum(scores) / len(query), why
 
 
-def _year_score(year: int, person: Person) -> tuple[float, str | None]:
-    if person.date_of_birth is None:
+def _year_score(year: int, born) -> tuple[float, str | None]:
+    if born is None:
         return 0.3, None
-    diff = abs(person.date_of_birth.year - year)
+    diff = abs(born.year - year)
     if diff == 0:
         return 1.0, f"born {year}"
     if diff == 1:
-        return 0.5, f"born {person.date_of_birth.year}"
+        return 0.5, f"born {born.year}"
     return 0.0, None
+
+
+def _score(parsed: ParsedQuery, query: tuple[Word, ...], person: dict) -> tuple[float, list[str]]:
+    score, why = _name_score(query, _person_words(person))
+    if parsed.year:
+        year_score, year_why = _year_score(parsed.year, person["date_of_birth"])
+        score = 0.75 * score + 0.25 * year_score
+        if year_why:
+            why.append(year_why)
+    return score, why
 
 
 def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
     """The persons the actor may see that best match the search text, best first."""
     parsed = parse_query(q)
     visible = registry_queries.persons_for(actor)
-    sites = list(site_ids(actor))
+    sites = sorted(site_ids(actor))
     hits: dict[int, Hit] = {}
     if parsed.reference:
         ref = parsed.reference
@@ -170,26 +315,18 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
         for person in visible.filter(reference__in=[ref, alias or ref]).select_related("site", "unit"):
             why = [f"reference {ref}" + (f" (merged into {person.reference})" if person.reference != ref else "")]
             hits[person.pk] = Hit(person, 2.0, why)
-    query_text = " ".join(parsed.names)
-    query_tokens = fold(query_text).split() if not is_persian_script(query_text) else query_text.split()
-    keys = name_tokens(query_text)
-    candidate_ids: set[int] = set()
-    if keys and sites:
-        if parsed.year:
-            window = [parsed.year - 1, parsed.year, parsed.year + 1]
-            candidate_ids |= set(_token_candidates(sites, keys, window))
-        candidate_ids |= set(_token_candidates(sites, keys, None))
-        candidate_ids |= set(_trigram_candidates(sites, fold(query_text)))
-    candidate_ids -= set(hits)
-    if candidate_ids:
-        for person in visible.filter(pk__in=candidate_ids).select_related("site", "unit"):
-            score, why = _name_score(query_tokens, _person_tokens(person))
-            if parsed.year:
-                year_score, year_why = _year_score(parsed.year, person)
-                score = 0.75 * score + 0.25 * year_score
-                if year_why:
-                    why.append(year_why)
+    ranked: list[tuple[float, str, int, list[str]]] = []
+    if parsed.names and sites:
+        groups, typos = _expand(_word_groups(parsed.names))
+        ids = _candidates(sites, groups, parsed.year)
+        query = tuple(replace(w, near=typos.get(w.skeleton, frozenset())) for w in _words(parsed.text))
+        for person in visible.filter(pk__in=ids).exclude(pk__in=list(hits)).values(*_PERSON_FIELDS):
+            score, why = _score(parsed, query, person)
             if score >= 0.5:
-                hits[person.pk] = Hit(person, round(score, 4), why)
-    ranked = sorted(hits.values(), key=lambda h: (-h.score, h.person.reference))
-    return ranked[:limit]
+                ranked.append((-round(score, 4), person["reference"], person["pk"], why))
+    ranked.sort()
+    chosen = ranked[: max(limit - len(hits), 0)]
+    persons = visible.select_related("site", "unit").in_bulk([pk for _s, _r, pk, _w in chosen])
+    found = sorted(hits.values(), key=lambda h: h.person.reference)
+    found += [Hit(persons[pk], -neg, why) for neg, _ref, pk, why in chosen if pk in persons]
+    return found[:limit]

@@ -3,6 +3,7 @@ reported by row and column with nothing written, updates and probable duplicates
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 
@@ -18,7 +19,7 @@ from asylon.registry import services as registry
 from asylon.registry.models import Household, Membership, Person
 from asylon.reports.imports.mapping import guess_target
 from asylon.reports.imports.services import import_registrations
-from asylon.reports.models import ImportRun, ImportSource, ImportStatus
+from asylon.reports.models import ImportedPerson, ImportRun, ImportSource, ImportStatus
 
 
 @pytest.fixture
@@ -79,6 +80,15 @@ def test_a_kobo_export_with_repeat_groups_imports_right(tmp_path, clerk, site_a,
         assert list(mother.specific_needs.values_list("code_id", flat=True)) == ["ER-NF"]
     event = AuditEvent.objects.get(action="import.committed")
     assert event.changes["sha256"] == run.sha256 and event.changes["created"] == persons
+    # One event for the whole import, naming what it registered: no event per person.
+    assert not AuditEvent.objects.filter(action__in=["person.registered", "household.registered"]).exists()
+    imported = list(ImportedPerson.objects.filter(run=run).order_by("person__reference"))
+    references = [i.person.reference for i in imported]
+    assert len(imported) == persons and set(references) == set(Person.objects.values_list("reference", flat=True))
+    assert ImportedPerson.objects.get(person=head).row.endswith(":2")  # the first submission's row
+    registered = event.changes["registered"]
+    assert (registered["persons"], registered["households"]) == (persons, 6)
+    assert registered["references_sha256"] == hashlib.sha256("".join(f"{r}\n" for r in references).encode()).hexdigest()
 
 
 def test_ten_bad_rows_are_all_reported_and_nothing_is_written(tmp_path, clerk, site_a, units, capsys):

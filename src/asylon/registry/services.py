@@ -17,6 +17,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput
 
+from . import bulk
 from .models import (
     Household,
     Location,
@@ -36,6 +37,12 @@ from .validation import CORRECTABLE_FIELDS, PERSON_FIELDS, check_members, check_
 # Hooks other apps register to keep derived data in step with persons (e.g. the name keys
 # of `matching`). Each is called inside the writing transaction with the saved persons.
 persons_saved_hooks: list[Callable[[list[Person]], None]] = []
+
+# A bulk registration whose caller audits it as one event (an import, with its file's
+# checksum): instead of an event per person and per household, the service hands the caller
+# what it wrote, as (household, person, the member dict the caller passed), and the caller
+# records it in the same transaction.
+RegistrationTrail = Callable[[list[tuple[Household, Person, dict[str, Any]]]], None]
 
 
 @dataclass
@@ -101,11 +108,17 @@ def register_household(
 
 @transaction.atomic
 def register_households(
-    *, actor, site: Site, households: list[NewHousehold], error_prefix: bool = True
+    *,
+    actor,
+    site: Site,
+    households: list[NewHousehold],
+    error_prefix: bool = True,
+    trail: RegistrationTrail | None = None,
 ) -> list[Household]:
     """Register many households at once (imports, the demo camp), all or nothing.
 
-    The same checks and the same audit events as one registration, written in bulk.
+    The same checks and the same audit events as one registration, written in bulk; with
+    `trail`, the caller records the audit event instead (see `RegistrationTrail`).
     Errors are keyed `households.<i>.members.<j>.<field>` (without the household part when
     `error_prefix` is false, for the single-household pages and API).
     """
@@ -119,7 +132,7 @@ def register_households(
         _check_household(new, site, errors, prefix, known_codes, may_record_sensitive, taken)
     if errors:
         raise InvalidInput(dict(errors))
-    return _write_households(actor, site, households)
+    return _write_households(actor, site, households, trail)
 
 
 def _references_taken(wanted: list[str]) -> set[str]:
@@ -149,7 +162,7 @@ def _check_household(new: NewHousehold, site, errors, prefix, known_codes, may_r
             errors[f"{prefix}members.{j}.sensitive"].append(_("Your role may not record sensitive fields."))
 
 
-def _write_households(actor, site: Site, households: list[NewHousehold]) -> list[Household]:
+def _write_households(actor, site: Site, households: list[NewHousehold], trail=None) -> list[Household]:
     auto_refs = iter(next_references(f"{site.code}-H", sum(1 for h in households if not h.reference)))
     # The principal applicant first, so references and the audit trail read in family order.
     families = [
@@ -162,41 +175,42 @@ def _write_households(actor, site: Site, households: list[NewHousehold]) -> list
     ]
     try:
         with transaction.atomic():
-            Household.objects.bulk_create(rows)
+            bulk.insert(rows)
     except IntegrityError as exc:  # a concurrent registration took a reference
         raise InvalidInput({"reference": [_("The reference is already used.")]}) from exc
     plan: list[tuple[Household, Person, dict[str, Any]]] = []
+    on = today()
     for row, new, family in zip(rows, households, families, strict=True):
         for member in family:
-            values = {"registered_on": today(), **_person_values(member)}
+            values = {"registered_on": on, **_person_values(member)}
             plan.append((row, Person(reference=next(person_refs), site=site, unit=new.unit, **values), member))
-    persons = Person.objects.bulk_create([p for _h, p, _m in plan], batch_size=2000)
+    persons = [p for _h, p, _m in plan]
+    bulk.insert(persons)
     for hook in persons_saved_hooks:
         hook(persons)
     _write_person_details(actor, plan)
-    audit.record_many(actor, _registration_events(rows, households, plan))
+    if trail is None:
+        audit.record_many(actor, _registration_events(rows, households, plan))
+    else:
+        trail(plan)
     return rows
 
 
 def _write_person_details(actor, plan) -> None:
     on = today()
-    SensitiveProfile.objects.bulk_create(
-        [SensitiveProfile(person=p, **_filled(m.get("sensitive"))) for _h, p, m in plan], batch_size=2000
-    )
-    Membership.objects.bulk_create(
+    bulk.insert([SensitiveProfile(person=p, **_filled(m.get("sensitive"))) for _h, p, m in plan])
+    bulk.insert(
         [
             Membership(household=h, person=p, relationship=m["relationship"], started_on=h.arrival_date or on)
             for h, p, m in plan
-        ],
-        batch_size=2000,
+        ]
     )
-    SpecificNeed.objects.bulk_create(
+    bulk.insert(
         [
             SpecificNeed(person=p, code_id=c, recorded_on=on, recorded_by=actor)
             for _h, p, m in plan
             for c in m.get("specific_needs") or []
-        ],
-        batch_size=2000,
+        ]
     )
 
 

@@ -30,11 +30,12 @@ from django.utils.translation import gettext as _
 from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
+from asylon.registry import bulk
 from asylon.registry import services as registry
 from asylon.registry.models import Household, Location, Person, Relationship, SensitiveProfile, Site, SpecificNeedCode
 from asylon.registry.validation import PERSON_FIELDS, check_members, check_person, new_errors
 
-from ..models import IMPORT_TRANSITIONS, ImportRun, ImportSource, ImportStatus
+from ..models import IMPORT_TRANSITIONS, ImportedPerson, ImportRun, ImportSource, ImportStatus
 from . import values
 from .duplicates import Candidate, DuplicateIndex
 from .mapping import HOUSEHOLD_TARGETS, PERSON_TARGETS, guess_mapping, mapping_problems
@@ -106,6 +107,7 @@ class Tally:
     problem_count: int = 0
     problems: list[Problem] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
+    registered: Registered = field(default_factory=lambda: Registered())
 
     def problem(self, row: SourceRow | None, column: str, message: str) -> None:
         self.problem_count += 1
@@ -125,6 +127,33 @@ class Tally:
                     "candidates": [c.as_dict() for c in member.candidates],
                 }
             )
+
+
+@dataclass
+class Registered:
+    """What a real run registered, for its one audit event: counts, the first and last
+    reference, and a digest of every reference in order (the list is in `ImportedPerson`)."""
+
+    persons: int = 0
+    households: int = 0
+    first: str | None = None
+    last: str | None = None
+    digest: Any = field(default_factory=hashlib.sha256)
+
+    def add(self, reference: str) -> None:
+        self.persons += 1
+        self.first = self.first or reference
+        self.last = reference
+        self.digest.update(reference.encode() + b"\n")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "persons": self.persons,
+            "households": self.households,
+            "first": self.first,
+            "last": self.last,
+            "references_sha256": self.digest.hexdigest(),
+        }
 
 
 class _Rollback(Exception):
@@ -175,7 +204,7 @@ def import_registrations(
                 tally.problem(SourceRow(sheet, 1, {}), column, message)
             if tally.problem_count:
                 return _finish(actor, run, ImportStatus.FAILED, tally)
-            importer = _Importer(actor, site, reg_file, resolved, decisions or {}, file_name, sha256, dry_run)
+            importer = _Importer(actor, site, reg_file, resolved, decisions or {}, run, dry_run)
             if dry_run:
                 importer.run(tally, progress, chunk_households)
                 return _finish(actor, run, ImportStatus.DRY_RUN, tally)
@@ -303,6 +332,7 @@ def _finish(actor, run: ImportRun, status: str, tally: Tally) -> ImportRun:
                 "linked": run.linked,
                 "needs_decision": run.needs_decision,
                 "problems": run.error_count,
+                **({"registered": tally.registered.as_dict()} if status == ImportStatus.COMMITTED else {}),
             },
         )
     _clear_progress(run.pk)
@@ -313,10 +343,10 @@ def _finish(actor, run: ImportRun, status: str, tally: Tally) -> ImportRun:
 
 
 class _Importer:
-    def __init__(self, actor, site, reg_file, mapping, decisions, file_name, sha256, dry_run):
-        self.actor, self.site, self.file, self.mapping = actor, site, reg_file, mapping
+    def __init__(self, actor, site, reg_file, mapping, decisions, run: ImportRun, dry_run):
+        self.actor, self.site, self.file, self.mapping, self.import_run = actor, site, reg_file, mapping, run
         self.decisions = {str(k): str(v).strip() for k, v in decisions.items()}
-        self.reason = _("Import of %(f)s (sha256 %(h)s)") % {"f": file_name, "h": sha256[:16]}
+        self.reason = _("Import of %(f)s (sha256 %(h)s)") % {"f": run.file_name, "h": run.sha256[:16]}
         self.dry_run = dry_run
         self.known_codes = set(SpecificNeedCode.objects.values_list("code", flat=True))
         self.may_record_sensitive = actor.has_perm("registry.change_sensitive", site)
@@ -597,18 +627,22 @@ class _Importer:
 
     def _write(self, chunk: list[FileHousehold], tally: Tally) -> None:
         creates = [h for h in chunk if h.action == "create"]
-        new = [
-            registry.NewHousehold(
-                members=[_register_values(m.person) for m in h.members],
-                unit=h.unit,
-                arrival_date=h.arrival_date,
-                reference=h.reference,
+        rows_of: dict[int, str] = {}  # the member dicts passed, by identity, to their file rows
+        new = []
+        for h in creates:
+            members = [_register_values(m.person) for m in h.members]
+            rows_of.update((id(values), m.row.key) for values, m in zip(members, h.members, strict=True))
+            new.append(
+                registry.NewHousehold(members=members, unit=h.unit, arrival_date=h.arrival_date, reference=h.reference)
             )
-            for h in creates
-        ]
         if new:
             try:
-                registry.register_households(actor=self.actor, site=self.site, households=new)
+                registry.register_households(
+                    actor=self.actor,
+                    site=self.site,
+                    households=new,
+                    trail=lambda plan: self._registered(plan, rows_of, tally),
+                )
             except InvalidInput as exc:
                 self._map_service_errors(exc.errors, creates, tally)
                 return
@@ -624,6 +658,13 @@ class _Importer:
                             tally.problem(member.row, member.column(key.removeprefix("sensitive.")), message)
                 except NotPermitted as exc:
                     tally.problem(member.row, "", exc.message)
+
+    def _registered(self, plan, rows_of: dict[int, str], tally: Tally) -> None:
+        """The import is audited as one event (see `_finish`): here its list is kept."""
+        tally.registered.households += len({household.pk for household, _p, _m in plan})
+        for _h, person, _m in plan:
+            tally.registered.add(person.reference)
+        bulk.insert([ImportedPerson(run=self.import_run, person=p, row=rows_of[id(m)]) for _h, p, m in plan])
 
     def _update(self, member: FileMember) -> None:
         person = member.existing

@@ -32,7 +32,16 @@ from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
 from asylon.registry import bulk
 from asylon.registry import services as registry
-from asylon.registry.models import Household, Location, Person, Relationship, SensitiveProfile, Site, SpecificNeedCode
+from asylon.registry.models import (
+    Household,
+    Location,
+    Membership,
+    Person,
+    Relationship,
+    SensitiveProfile,
+    Site,
+    SpecificNeedCode,
+)
 from asylon.registry.validation import PERSON_FIELDS, check_members, check_person, new_errors
 
 from ..models import IMPORT_TRANSITIONS, ImportedPerson, ImportRun, ImportSource, ImportStatus
@@ -93,7 +102,8 @@ class FileHousehold:
     unit: Location | None = None
     arrival_date: date | None = None
     reference: str | None = None
-    action: str = "create"
+    action: str = "create"  # create, update (persons already registered), add (to `target`), mixed
+    target: Household | None = None  # the registered household new members join
 
 
 @dataclass
@@ -114,7 +124,7 @@ class Tally:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(row.sheet if row else "", row.number if row else None, column, message))
 
-    def outcome(self, member: FileMember) -> None:
+    def outcome(self, member: FileMember, household: Household | None = None) -> None:
         if len(self.outcomes) < MAX_OUTCOMES:
             self.outcomes.append(
                 {
@@ -125,6 +135,7 @@ class Tally:
                     ).strip(),
                     "reference": member.existing.reference if member.existing else None,
                     "candidates": [c.as_dict() for c in member.candidates],
+                    "household": household.reference if household else None,
                 }
             )
 
@@ -360,6 +371,8 @@ class _Importer:
             self.units_by_name.setdefault(unit.name.casefold(), []).append(unit)
         self.targets = set(mapping.values())
         self.household_refs_seen: set[str] = set()
+        self.homes: dict[int, Membership] = {}  # current memberships of the chunk's registered persons
+        self.with_principal: set[int] = set()  # their households that have a principal applicant
         self.main_rows = 0
 
     def run(self, tally: Tally, progress: Progress | None, chunk_households: int) -> None:
@@ -434,6 +447,20 @@ class _Importer:
         refs = {values.text(m.raw.get("person_reference")) for h in chunk for m in h.members} - {""}
         refs |= {v for v in self.decisions.values() if v and v != "new"}
         existing = {p.reference: p for p in Person.objects.filter(site=self.site, reference__in=refs)}
+        # The registered households of those persons, for groups that add new members to them.
+        self.homes = {
+            m.person_id: m
+            for m in Membership.objects.filter(
+                person__in=list(existing.values()), ended_on__isnull=True
+            ).select_related("household")
+        }
+        self.with_principal = set(
+            Membership.objects.filter(
+                household__in={m.household_id for m in self.homes.values()},
+                ended_on__isnull=True,
+                relationship=Relationship.PRINCIPAL_APPLICANT,
+            ).values_list("household_id", flat=True)
+        )
         wanted = {values.text(h.raw.get("household_reference")) for h in chunk} - {""}
         taken = set(Household.objects.filter(reference__in=wanted).values_list("reference", flat=True))
         for household in chunk:
@@ -452,19 +479,12 @@ class _Importer:
         actions = {m.action for m in household.members}
         if actions and actions <= {"update", "link"}:
             household.action = "update"
-            return
-        if actions & {"update", "link"}:
-            household.action = "mixed"
-            known = ", ".join(m.existing.reference for m in household.members if m.existing)
-            tally.problem(
-                household.first,
-                self._header_of("person_reference"),
-                _(
-                    "This household mixes persons already registered (%(refs)s) with new ones. Import the new "
-                    "members as their own household, or register them on the household's page."
-                )
-                % {"refs": known},
-            )
+        elif actions & {"update", "link"}:
+            self._joining(household, tally)
+        if household.action != "create":
+            for member in household.members:
+                if member.action != "decide" and (member.existing or household.target):
+                    tally.outcome(member, household.target)
             return
         errors = new_errors()
         check_members([m.person for m in household.members], errors)
@@ -482,6 +502,61 @@ class _Importer:
                 row = household.members[0].row if household.members else household.first
                 for message in messages:
                     tally.problem(row, self._header_of("relationship"), message)
+
+    def _joining(self, household: FileHousehold, tally: Tally) -> None:
+        """A group naming persons already registered and new ones: the new ones join the
+        registered household of the others (which must be one and the same)."""
+        known = [m for m in household.members if m.existing]
+        persons = [m.existing for m in known if m.existing is not None]
+        homes = {self.homes[p.pk].household if p.pk in self.homes else None for p in persons}
+        refs = ", ".join(p.reference for p in persons)
+        if len(homes) != 1 or None in homes:
+            household.action = "mixed"
+            tally.problem(
+                household.first,
+                self._header_of("person_reference"),
+                _(
+                    "This household mixes new persons with persons already registered (%(refs)s) who are not "
+                    "members of one household of the register. Import the new members as their own household, "
+                    "or register them on the household's page."
+                )
+                % {"refs": refs},
+            )
+            return
+        target = homes.pop()
+        assert target is not None
+        household.action, household.target = "add", target
+        for member in known:
+            assert member.existing is not None
+            registered = self.homes[member.existing.pk].relationship
+            if values.text(member.raw.get("relationship")) and member.person.get("relationship") != registered:
+                tally.problem(
+                    member.row,
+                    member.column("relationship"),
+                    _(
+                        "The register has %(p)s as %(r)s in household %(h)s: change relationships on the "
+                        "household's page."
+                    )
+                    % {"p": member.existing.reference, "r": Relationship(registered).label, "h": target.reference},
+                )
+        principal = target.pk in self.with_principal
+        for member in (m for m in household.members if m.action == "create"):
+            errors = new_errors()
+            check_person(member.person, errors)
+            relationship = member.person.get("relationship")
+            if "relationship" in member.bad:
+                pass
+            elif relationship not in Relationship.values:
+                errors["relationship"].append(_("Give the new member's relationship to the principal applicant."))
+            elif relationship == Relationship.PRINCIPAL_APPLICANT and principal:
+                errors["relationship"].append(
+                    _("Household %(h)s already has a principal applicant.") % {"h": target.reference}
+                )
+            principal = principal or relationship == Relationship.PRINCIPAL_APPLICANT
+            for key, messages in errors.items():
+                if key not in member.bad:
+                    for message in messages:
+                        tally.problem(member.row, member.column(key), message)
 
     def _header_of(self, target: str) -> str:
         return next((h for h, t in self.mapping.items() if t == target), target)
@@ -623,7 +698,6 @@ class _Importer:
             tally.updated += 1
         else:
             tally.linked += 1
-        tally.outcome(member)
 
     def _write(self, chunk: list[FileHousehold], tally: Tally) -> None:
         creates = [h for h in chunk if h.action == "create"]
@@ -647,9 +721,13 @@ class _Importer:
                 self._map_service_errors(exc.errors, creates, tally)
                 return
         for household in chunk:
-            if household.action != "update":
+            if household.action == "add":
+                self._add_members(household, rows_of, tally)
+            if household.action not in ("update", "add"):
                 continue
             for member in household.members:
+                if member.existing is None:
+                    continue
                 try:
                     self._update(member)
                 except InvalidInput as exc:
@@ -659,9 +737,33 @@ class _Importer:
                 except NotPermitted as exc:
                     tally.problem(member.row, "", exc.message)
 
-    def _registered(self, plan, rows_of: dict[int, str], tally: Tally) -> None:
+    def _add_members(self, household: FileHousehold, rows_of: dict[int, str], tally: Tally) -> None:
+        assert household.target is not None
+        new = [m for m in household.members if m.action == "create"]
+        members = [_register_values(m.person) for m in new]
+        rows_of.update((id(values), m.row.key) for values, m in zip(members, new, strict=True))
+        try:
+            registry.add_household_members(
+                actor=self.actor,
+                household=household.target,
+                members=members,
+                trail=lambda plan: self._registered(plan, rows_of, tally, new_households=False),
+            )
+        except InvalidInput as exc:
+            for key, messages in exc.errors.items():
+                parts = key.split(".", 2)
+                member = new[int(parts[1])] if len(parts) == 3 else None
+                for message in messages:
+                    tally.problem(
+                        member.row if member else household.first, member.column(parts[2]) if member else "", message
+                    )
+        except NotPermitted as exc:
+            tally.problem(household.first, "", exc.message)
+
+    def _registered(self, plan, rows_of: dict[int, str], tally: Tally, new_households: bool = True) -> None:
         """The import is audited as one event (see `_finish`): here its list is kept."""
-        tally.registered.households += len({household.pk for household, _p, _m in plan})
+        if new_households:
+            tally.registered.households += len({household.pk for household, _p, _m in plan})
         for _h, person, _m in plan:
             tally.registered.add(person.reference)
         bulk.insert([ImportedPerson(run=self.import_run, person=p, row=rows_of[id(m)]) for _h, p, m in plan])

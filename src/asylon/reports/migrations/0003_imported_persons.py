@@ -5,23 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_alter_person_presence'),
-        ('reports', '0002_imports_exports'),
+        ("registry", "0004_alter_person_presence"),
+        ("reports", "0002_imports_exports"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportedPerson',
+            name="ImportedPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.CharField(help_text='The file row, as the report names it ("12", "members:12")', max_length=80)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='imported_persons', to='reports.importrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "row",
+                    models.CharField(
+                        help_text='The file row, as the report names it ("12", "members:12")', max_length=80
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.person"
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="imported_persons",
+                        to="reports.importrun",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['run', 'row'], name='reports_imp_run_id_6d9611_idx')],
+                "indexes": [models.Index(fields=["run", "row"], name="reports_imp_run_id_6d9611_idx")],
             },
         ),
     ]

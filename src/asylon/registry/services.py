@@ -271,7 +271,7 @@ def add_household_members(
     """
     ensure(actor, "registry.change_household", household)
     ensure(actor, "registry.add_person", household)
-    household = Household.objects.select_for_update().select_related("site", "unit").get(pk=household.pk)
+    household = Household.objects.select_for_update(of=("self",)).select_related("site", "unit").get(pk=household.pk)
     site = household.site
     errors = new_errors()
     if household.closed_on is not None:

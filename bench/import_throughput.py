@@ -7,7 +7,8 @@ One CSV of N synthetic persons in households (a hand-kept sheet: household id, r
 names, sex, date of birth, nationality, block, unit) is imported, in the same run, by:
 
 * our importer, dry run (checks every row, writes nothing) and real run (households,
-  persons, memberships, sensitive profiles, audit events, all in one transaction);
+  persons, memberships, sensitive profiles, name keys, the list of imported persons and one audit
+  event, all in one transaction);
 * django-import-export (`pip install .[bench]`): a ModelResource for Person importing the same
   rows into the same table, persons only (it has no notion of households), default settings
   and with `use_bulk=True`;

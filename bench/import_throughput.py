@@ -7,7 +7,8 @@ One CSV of N synthetic persons in households (a hand-kept sheet: household id, r
 names, sex, date of birth, nationality, block, unit) is imported, in the same run, by:
 
 * our importer, dry run (checks every row, writes nothing) and real run (households,
-  persons, memberships, sensitive profiles, audit events, all in one transaction);
+  persons, memberships, sensitive profiles, name keys, the list of imported persons and one audit
+  event, all in one transaction);
 * django-import-export (`pip install .[bench]`): a ModelResource for Person importing the same
   rows into the same table, persons only (it has no notion of households), default settings
   and with `use_bulk=True`;
@@ -200,20 +201,19 @@ def child(args) -> None:
     print(f"CHILD {elapsed:.2f} {peak_kib} {connection.vendor}")
 
 
-def setup_db():
+def setup_db(child: bool):
+    """A fresh database for the run: on PostgreSQL `<name>_bench` (or the named `..._bench`
+    database itself) is created anew and dropped at the end; children use the parent's."""
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not child:
         name = connection.settings_dict["NAME"]
-        if not name.endswith("_bench"):
-            connection.settings_dict["TEST"]["NAME"] = f"{name}_bench"
-            return connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        call_command("migrate", verbosity=0)
-        return None
+        connection.settings_dict["TEST"]["NAME"] = name if name.endswith("_bench") else f"{name}_bench"
+        return connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     call_command("migrate", verbosity=0)
     return None
 
@@ -229,7 +229,7 @@ def main() -> None:
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--site", default="MEM", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    scratch = setup_db()
+    scratch = setup_db(bool(args.child))
     from django.db import connection
 
     if args.child:

@@ -3,6 +3,7 @@ reported by row and column with nothing written, updates and probable duplicates
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 
@@ -18,7 +19,7 @@ from asylon.registry import services as registry
 from asylon.registry.models import Household, Membership, Person
 from asylon.reports.imports.mapping import guess_target
 from asylon.reports.imports.services import import_registrations
-from asylon.reports.models import ImportRun, ImportSource, ImportStatus
+from asylon.reports.models import ImportedPerson, ImportRun, ImportSource, ImportStatus
 
 
 @pytest.fixture
@@ -79,6 +80,15 @@ def test_a_kobo_export_with_repeat_groups_imports_right(tmp_path, clerk, site_a,
         assert list(mother.specific_needs.values_list("code_id", flat=True)) == ["ER-NF"]
     event = AuditEvent.objects.get(action="import.committed")
     assert event.changes["sha256"] == run.sha256 and event.changes["created"] == persons
+    # One event for the whole import, naming what it registered: no event per person.
+    assert not AuditEvent.objects.filter(action__in=["person.registered", "household.registered"]).exists()
+    imported = list(ImportedPerson.objects.filter(run=run).order_by("person__reference"))
+    references = [i.person.reference for i in imported]
+    assert len(imported) == persons and set(references) == set(Person.objects.values_list("reference", flat=True))
+    assert ImportedPerson.objects.get(person=head).row.endswith(":2")  # the first submission's row
+    registered = event.changes["registered"]
+    assert (registered["persons"], registered["households"]) == (persons, 6)
+    assert registered["references_sha256"] == hashlib.sha256("".join(f"{r}\n" for r in references).encode()).hexdigest()
 
 
 def test_ten_bad_rows_are_all_reported_and_nothing_is_written(tmp_path, clerk, site_a, units, capsys):
@@ -218,3 +228,64 @@ def test_existing_registration_keeps_working(clerk, site_a):
     # The import reuses register_households; a registration through the service still works beside it.
     registry.register_household(actor=clerk, site=site_a, members=[member()])
     assert Person.objects.count() == 1
+
+
+MIXED_HEADERS = ["Household ID", "Reference", "Relationship", "Given name", "Father name", "Family name", "Sex"]
+MIXED_HEADERS += ["Birth date", "Languages"]
+
+
+def test_new_persons_in_a_group_with_registered_ones_join_their_household(tmp_path, clerk, site_a, household):
+    head = household.memberships.get(relationship="PA").person
+    spouse = household.memberships.get(relationship="SPOUSE").person
+    rows = [
+        ["F1", head.reference, "PA", "Dariush", "Kamran", "Tehranifar", "M", "1980-03-01", "fa, en"],
+        ["F1", "", "wife", "Parvane", "Kamran", "Tehranifar", "F", "1980-03-01", ""],  # the clerk links her
+        ["F1", "", "son", "Arman", "Dariush", "Tehranifar", "M", "2012-11-30", ""],  # born since
+    ]
+    path = write_csv(tmp_path / "update.csv", MIXED_HEADERS, rows)
+    decisions = {"3": spouse.reference}
+
+    dry = import_registrations(actor=clerk, site=site_a, path=path, decisions=decisions)
+    assert (dry.error_count, dry.created, dry.updated, dry.linked) == (0, 1, 1, 1), dry.errors
+    shown = {o["row"]: (o["action"], o["reference"], o["household"]) for o in dry.outcomes}
+    assert shown == {
+        "2": ("update", head.reference, household.reference),
+        "3": ("link", spouse.reference, household.reference),
+        "4": ("create", None, household.reference),
+    }
+    assert Person.objects.count() == 3
+
+    run = import_registrations(actor=clerk, site=site_a, path=path, dry_run=False, decisions=decisions)
+    assert run.status == ImportStatus.COMMITTED, run.errors
+    assert Household.objects.count() == 1 and Person.objects.count() == 4
+    arman = Person.objects.get(given_name="Arman")
+    assert arman.memberships.get(ended_on__isnull=True).household == household
+    assert arman.unit == household.unit and arman.memberships.get().relationship == "CHILD"
+    assert ImportedPerson.objects.get(run=run).person == arman
+    head.refresh_from_db()
+    assert head.languages == "fa, en"
+    event = AuditEvent.objects.get(action="import.committed")
+    assert (event.changes["registered"]["persons"], event.changes["registered"]["households"]) == (1, 0)
+
+
+def test_a_group_that_cannot_join_one_household_is_refused_by_row(tmp_path, clerk, site_a, household):
+    head = household.memberships.get(relationship="PA").person
+    other = registry.register_household(actor=clerk, site=site_a, members=[member(given_name="Kaveh")])
+    kaveh = other.memberships.get().person
+    rows = [
+        ["F1", head.reference, "PA", "Dariush", "Kamran", "Tehranifar", "M", "1980-03-01", ""],
+        ["F1", "", "PA", "Babak", "Farhad", "Navabi", "M", "1970-01-01", ""],  # a second principal applicant
+        ["F1", "", "cousin-in-law", "Omid", "Farhad", "Navabi", "M", "1999-01-01", ""],  # relationship unknown
+        ["F2", head.reference, "PA", "Dariush", "Kamran", "Tehranifar", "M", "1980-03-01", ""],
+        ["F2", kaveh.reference, "son", "Kaveh", "Kamran", "Tehranifar", "M", "1980-03-01", ""],
+        ["F2", "", "daughter", "Roya", "Kaveh", "Tehranifar", "F", "2011-01-01", ""],  # two households
+    ]
+    path = write_csv(tmp_path / "bad.csv", MIXED_HEADERS, rows)
+    persons = Person.objects.count()
+    for dry_run in (True, False):
+        run = import_registrations(actor=clerk, site=site_a, path=path, dry_run=dry_run)
+        by_row = {(e["row"], e["column"]): e["message"] for e in run.errors}
+        assert "already has a principal applicant" in by_row[(3, "Relationship")]
+        assert (4, "Relationship") in by_row
+        assert "not members of one household" in by_row[(5, "Reference")]
+        assert Person.objects.count() == persons

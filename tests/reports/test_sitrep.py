@@ -116,3 +116,24 @@ def test_the_command_writes_the_pdf(camp, protection_officer, tmp_path):
     )
     assert out.read_bytes().startswith(b"%PDF")
     assert ReportRun.objects.filter(requested_by=protection_officer).count() == 1
+
+
+@needs_poppler
+def test_the_demo_camps_sitrep_has_every_section_and_renders_to_pages(db, tmp_path):
+    from asylon.accounts.models import User
+    from asylon.registry import demo
+    from asylon.registry.models import Site
+
+    seeded = demo.seed()
+    camp = Site.objects.get(code=demo.SITE_CODE)
+    officer = User.objects.get(username="demo-protection-officer")
+    pdf, _run = sitrep.generate_sitrep(officer, site=camp, start=date(2013, 1, 1), end=date(2013, 3, 31))
+    path = tmp_path / "demo-sitrep.pdf"
+    path.write_bytes(pdf)
+    text = pdf_text(path)  # pdftotext fails on a PDF that does not open
+    for heading in HEADINGS:
+        assert heading in text, heading
+    assert f"{seeded.persons:,}" in text or str(seeded.persons) in text  # the headline population
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert len(pages) >= 2 and all(p.stat().st_size > 1000 for p in pages)

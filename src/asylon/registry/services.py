@@ -17,6 +17,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput
 
+from . import bulk
 from .models import (
     Household,
     Location,
@@ -36,6 +37,12 @@ from .validation import CORRECTABLE_FIELDS, PERSON_FIELDS, check_members, check_
 # Hooks other apps register to keep derived data in step with persons (e.g. the name keys
 # of `matching`). Each is called inside the writing transaction with the saved persons.
 persons_saved_hooks: list[Callable[[list[Person]], None]] = []
+
+# A bulk registration whose caller audits it as one event (an import, with its file's
+# checksum): instead of an event per person and per household, the service hands the caller
+# what it wrote, as (household, person, the member dict the caller passed), and the caller
+# records it in the same transaction.
+RegistrationTrail = Callable[[list[tuple[Household, Person, dict[str, Any]]]], None]
 
 
 @dataclass
@@ -101,11 +108,17 @@ def register_household(
 
 @transaction.atomic
 def register_households(
-    *, actor, site: Site, households: list[NewHousehold], error_prefix: bool = True
+    *,
+    actor,
+    site: Site,
+    households: list[NewHousehold],
+    error_prefix: bool = True,
+    trail: RegistrationTrail | None = None,
 ) -> list[Household]:
     """Register many households at once (imports, the demo camp), all or nothing.
 
-    The same checks and the same audit events as one registration, written in bulk.
+    The same checks and the same audit events as one registration, written in bulk; with
+    `trail`, the caller records the audit event instead (see `RegistrationTrail`).
     Errors are keyed `households.<i>.members.<j>.<field>` (without the household part when
     `error_prefix` is false, for the single-household pages and API).
     """
@@ -119,7 +132,7 @@ def register_households(
         _check_household(new, site, errors, prefix, known_codes, may_record_sensitive, taken)
     if errors:
         raise InvalidInput(dict(errors))
-    return _write_households(actor, site, households)
+    return _write_households(actor, site, households, trail)
 
 
 def _references_taken(wanted: list[str]) -> set[str]:
@@ -149,7 +162,7 @@ def _check_household(new: NewHousehold, site, errors, prefix, known_codes, may_r
             errors[f"{prefix}members.{j}.sensitive"].append(_("Your role may not record sensitive fields."))
 
 
-def _write_households(actor, site: Site, households: list[NewHousehold]) -> list[Household]:
+def _write_households(actor, site: Site, households: list[NewHousehold], trail=None) -> list[Household]:
     auto_refs = iter(next_references(f"{site.code}-H", sum(1 for h in households if not h.reference)))
     # The principal applicant first, so references and the audit trail read in family order.
     families = [
@@ -162,41 +175,48 @@ def _write_households(actor, site: Site, households: list[NewHousehold]) -> list
     ]
     try:
         with transaction.atomic():
-            Household.objects.bulk_create(rows)
+            bulk.insert(rows)
     except IntegrityError as exc:  # a concurrent registration took a reference
         raise InvalidInput({"reference": [_("The reference is already used.")]}) from exc
     plan: list[tuple[Household, Person, dict[str, Any]]] = []
+    on = today()
     for row, new, family in zip(rows, households, families, strict=True):
         for member in family:
-            values = {"registered_on": today(), **_person_values(member)}
+            values = {"registered_on": on, **_person_values(member)}
             plan.append((row, Person(reference=next(person_refs), site=site, unit=new.unit, **values), member))
-    persons = Person.objects.bulk_create([p for _h, p, _m in plan], batch_size=2000)
-    for hook in persons_saved_hooks:
-        hook(persons)
-    _write_person_details(actor, plan)
-    audit.record_many(actor, _registration_events(rows, households, plan))
+    _write_persons(actor, plan)
+    if trail is None:
+        audit.record_many(actor, _registration_events(rows, households, plan))
+    else:
+        trail(plan)
     return rows
 
 
-def _write_person_details(actor, plan) -> None:
+def _write_persons(actor, plan, started_on: date | None = None) -> None:
+    persons = [p for _h, p, _m in plan]
+    bulk.insert(persons)
+    for hook in persons_saved_hooks:
+        hook(persons)
+    _write_person_details(actor, plan, started_on)
+
+
+def _write_person_details(actor, plan, started_on: date | None = None) -> None:
     on = today()
-    SensitiveProfile.objects.bulk_create(
-        [SensitiveProfile(person=p, **_filled(m.get("sensitive"))) for _h, p, m in plan], batch_size=2000
-    )
-    Membership.objects.bulk_create(
+    bulk.insert([SensitiveProfile(person=p, **_filled(m.get("sensitive"))) for _h, p, m in plan])
+    bulk.insert(
         [
-            Membership(household=h, person=p, relationship=m["relationship"], started_on=h.arrival_date or on)
+            Membership(
+                household=h, person=p, relationship=m["relationship"], started_on=started_on or h.arrival_date or on
+            )
             for h, p, m in plan
-        ],
-        batch_size=2000,
+        ]
     )
-    SpecificNeed.objects.bulk_create(
+    bulk.insert(
         [
             SpecificNeed(person=p, code_id=c, recorded_on=on, recorded_by=actor)
             for _h, p, m in plan
             for c in m.get("specific_needs") or []
-        ],
-        batch_size=2000,
+        ]
     )
 
 
@@ -234,6 +254,104 @@ def _registration_events(rows, households, plan) -> list[audit.Entry]:
             )
         )
     return events
+
+
+@transaction.atomic
+def add_household_members(
+    *, actor, household: Household, members: list[dict[str, Any]], trail: RegistrationTrail | None = None
+) -> list[Person]:
+    """Register new persons into a household that exists (a baby born in the camp, a relative
+    who arrives later, the new rows of an import naming persons already in the household).
+
+    Members are dicts as for `register_household`, each with its relationship to the
+    principal applicant; they live in the household's unit and are members from today. The
+    household keeps one principal applicant (the database holds it too). Audited as a
+    `person.registered` event per new person and one `household.members_added`, or through
+    `trail` (an import's one event). Errors are keyed `members.<j>.<field>`.
+    """
+    ensure(actor, "registry.change_household", household)
+    ensure(actor, "registry.add_person", household)
+    household = Household.objects.select_for_update(of=("self",)).select_related("site", "unit").get(pk=household.pk)
+    site = household.site
+    errors = new_errors()
+    if household.closed_on is not None:
+        errors["household"].append(_("Household %(h)s is closed.") % {"h": household.reference})
+    if not members:
+        errors["members"].append(_("Name at least one member to add."))
+    principal = (
+        Membership.objects.filter(
+            household=household, ended_on__isnull=True, relationship=Relationship.PRINCIPAL_APPLICANT
+        )
+        .values_list("person__reference", flat=True)
+        .first()
+    )
+    known_codes = set(SpecificNeedCode.objects.values_list("code", flat=True))
+    may_record_sensitive = actor.has_perm("registry.change_sensitive", site)
+    principals = 1 if principal else 0
+    for j, member in enumerate(members):
+        prefix = f"members.{j}."
+        relationship = member.get("relationship")
+        if relationship not in Relationship.values:
+            errors[f"{prefix}relationship"].append(
+                _("Unknown relationship to the principal applicant: use one of %(c)s.")
+                % {"c": ", ".join(Relationship.values)}
+            )
+        elif relationship == Relationship.PRINCIPAL_APPLICANT:
+            principals += 1
+            if principals > 1:
+                errors[f"{prefix}relationship"].append(
+                    _("Household %(h)s already has a principal applicant (%(p)s).")
+                    % {"h": household.reference, "p": principal or _("another new member")}
+                )
+        check_person(member, errors, prefix)
+        for code in member.get("specific_needs") or []:
+            if code not in known_codes:
+                errors[f"{prefix}specific_needs"].append(_("Unknown specific-need code %(c)r.") % {"c": code})
+        if member.get("sensitive") and not may_record_sensitive:
+            errors[f"{prefix}sensitive"].append(_("Your role may not record sensitive fields."))
+    if errors:
+        raise InvalidInput(dict(errors))
+    on = today()
+    references = iter(next_references(site.code, len(members)))
+    plan = [
+        (
+            household,
+            Person(
+                reference=next(references),
+                site=site,
+                unit=household.unit,
+                **{"registered_on": on, **_person_values(member)},
+            ),
+            member,
+        )
+        for member in members
+    ]
+    _write_persons(actor, plan, started_on=on)
+    if trail is not None:
+        trail(plan)
+        return [p for _h, p, _m in plan]
+    entries = [
+        audit.Entry(
+            "person.registered",
+            person,
+            sensitive=list(_filled(member.get("sensitive"))),
+            changes={
+                **_person_values(member),
+                "specific_needs": member.get("specific_needs") or [],
+                **dict.fromkeys(_filled(member.get("sensitive")), "set"),
+            },
+        )
+        for _h, person, member in plan
+    ]
+    entries.append(
+        audit.Entry(
+            "household.members_added",
+            household,
+            changes={"members": [p.reference for _h, p, _m in plan]},
+        )
+    )
+    audit.record_many(actor, entries)
+    return [p for _h, p, _m in plan]
 
 
 @transaction.atomic

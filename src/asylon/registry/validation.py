@@ -41,6 +41,10 @@ MAX_NAME = 100
 
 Errors = dict[str, list[str]]
 
+# Looked up once: an enum's `.values` is rebuilt on every access, and imports check every row.
+SEXES, PRECISIONS = frozenset(Sex.values), frozenset(DatePrecision.values)
+PRESENCES, RELATIONSHIPS = frozenset(Presence.values), frozenset(Relationship.values)
+
 
 def new_errors() -> Errors:
     return defaultdict(list)
@@ -63,7 +67,7 @@ def check_person(data: dict[str, Any], errors: Errors, prefix: str = "", *, part
     for field in NAME_FIELDS:
         if len(str(data.get(field) or "")) > MAX_NAME:
             err(field, _("At most %(n)d characters.") % {"n": MAX_NAME})
-    if present("sex") and data.get("sex") not in Sex.values:
+    if present("sex") and data.get("sex") not in SEXES:
         err(
             "sex",
             _("Unknown sex %(v)r: use one of %(choices)s.") % {"v": data.get("sex"), "choices": ", ".join(Sex.values)},
@@ -75,7 +79,7 @@ def check_person(data: dict[str, Any], errors: Errors, prefix: str = "", *, part
         err("date_of_birth", _("The date of birth %(d)s is in the future.") % {"d": dob.isoformat()})
     elif isinstance(dob, date) and dob.year < 1900:
         err("date_of_birth", _("The date of birth %(d)s is before 1900.") % {"d": dob.isoformat()})
-    if "dob_precision" in data and data["dob_precision"] not in DatePrecision.values:
+    if "dob_precision" in data and data["dob_precision"] not in PRECISIONS:
         err("dob_precision", _("Unknown precision: use one of %(c)s.") % {"c": ", ".join(DatePrecision.values)})
     for field in ("nationality", "country_of_origin"):
         code = data.get(field) or ""
@@ -84,7 +88,7 @@ def check_person(data: dict[str, Any], errors: Errors, prefix: str = "", *, part
     reg = data.get("registered_on")
     if reg is not None and (not isinstance(reg, date) or reg > today()):
         err("registered_on", _("The registration date must be a date not in the future."))
-    if "presence" in data and data["presence"] not in Presence.values:
+    if "presence" in data and data["presence"] not in PRESENCES:
         err("presence", _("Unknown presence: use one of %(c)s.") % {"c": ", ".join(Presence.values)})
     sensitive = data.get("sensitive") or {}
     for field in set(sensitive) - set(SensitiveProfile.FIELDS):
@@ -104,7 +108,7 @@ def check_members(members: list[dict[str, Any]], errors: Errors, prefix: str = "
         )
     for i, member in enumerate(members):
         member_prefix = f"{prefix}members.{i}."
-        if member.get("relationship") not in Relationship.values:
+        if member.get("relationship") not in RELATIONSHIPS:
             errors[f"{member_prefix}relationship"].append(
                 _("Unknown relationship to the principal applicant: use one of %(c)s.")
                 % {"c": ", ".join(Relationship.values)}

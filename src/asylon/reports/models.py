@@ -129,3 +129,18 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.status})"
+
+
+class ImportedPerson(models.Model):
+    """A person a committed import registered, and the file row it came from. The import's one
+    audit event carries the count and a digest of these references, so the list is checkable."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="imported_persons")
+    person = models.OneToOneField("registry.Person", on_delete=models.PROTECT, related_name="+")
+    row = models.CharField(max_length=80, help_text=_('The file row, as the report names it ("12", "members:12")'))
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "row"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} from import {self.run_id} row {self.row}"

@@ -30,11 +30,21 @@ from django.utils.translation import gettext as _
 from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
+from asylon.registry import bulk
 from asylon.registry import services as registry
-from asylon.registry.models import Household, Location, Person, Relationship, SensitiveProfile, Site, SpecificNeedCode
+from asylon.registry.models import (
+    Household,
+    Location,
+    Membership,
+    Person,
+    Relationship,
+    SensitiveProfile,
+    Site,
+    SpecificNeedCode,
+)
 from asylon.registry.validation import PERSON_FIELDS, check_members, check_person, new_errors
 
-from ..models import IMPORT_TRANSITIONS, ImportRun, ImportSource, ImportStatus
+from ..models import IMPORT_TRANSITIONS, ImportedPerson, ImportRun, ImportSource, ImportStatus
 from . import values
 from .duplicates import Candidate, DuplicateIndex
 from .mapping import HOUSEHOLD_TARGETS, PERSON_TARGETS, guess_mapping, mapping_problems
@@ -92,7 +102,8 @@ class FileHousehold:
     unit: Location | None = None
     arrival_date: date | None = None
     reference: str | None = None
-    action: str = "create"
+    action: str = "create"  # create, update (persons already registered), add (to `target`), mixed
+    target: Household | None = None  # the registered household new members join
 
 
 @dataclass
@@ -106,13 +117,14 @@ class Tally:
     problem_count: int = 0
     problems: list[Problem] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
+    registered: Registered = field(default_factory=lambda: Registered())
 
     def problem(self, row: SourceRow | None, column: str, message: str) -> None:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(row.sheet if row else "", row.number if row else None, column, message))
 
-    def outcome(self, member: FileMember) -> None:
+    def outcome(self, member: FileMember, household: Household | None = None) -> None:
         if len(self.outcomes) < MAX_OUTCOMES:
             self.outcomes.append(
                 {
@@ -123,8 +135,36 @@ class Tally:
                     ).strip(),
                     "reference": member.existing.reference if member.existing else None,
                     "candidates": [c.as_dict() for c in member.candidates],
+                    "household": household.reference if household else None,
                 }
             )
+
+
+@dataclass
+class Registered:
+    """What a real run registered, for its one audit event: counts, the first and last
+    reference, and a digest of every reference in order (the list is in `ImportedPerson`)."""
+
+    persons: int = 0
+    households: int = 0
+    first: str | None = None
+    last: str | None = None
+    digest: Any = field(default_factory=hashlib.sha256)
+
+    def add(self, reference: str) -> None:
+        self.persons += 1
+        self.first = self.first or reference
+        self.last = reference
+        self.digest.update(reference.encode() + b"\n")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "persons": self.persons,
+            "households": self.households,
+            "first": self.first,
+            "last": self.last,
+            "references_sha256": self.digest.hexdigest(),
+        }
 
 
 class _Rollback(Exception):
@@ -175,7 +215,7 @@ def import_registrations(
                 tally.problem(SourceRow(sheet, 1, {}), column, message)
             if tally.problem_count:
                 return _finish(actor, run, ImportStatus.FAILED, tally)
-            importer = _Importer(actor, site, reg_file, resolved, decisions or {}, file_name, sha256, dry_run)
+            importer = _Importer(actor, site, reg_file, resolved, decisions or {}, run, dry_run)
             if dry_run:
                 importer.run(tally, progress, chunk_households)
                 return _finish(actor, run, ImportStatus.DRY_RUN, tally)
@@ -303,6 +343,7 @@ def _finish(actor, run: ImportRun, status: str, tally: Tally) -> ImportRun:
                 "linked": run.linked,
                 "needs_decision": run.needs_decision,
                 "problems": run.error_count,
+                **({"registered": tally.registered.as_dict()} if status == ImportStatus.COMMITTED else {}),
             },
         )
     _clear_progress(run.pk)
@@ -313,10 +354,10 @@ def _finish(actor, run: ImportRun, status: str, tally: Tally) -> ImportRun:
 
 
 class _Importer:
-    def __init__(self, actor, site, reg_file, mapping, decisions, file_name, sha256, dry_run):
-        self.actor, self.site, self.file, self.mapping = actor, site, reg_file, mapping
+    def __init__(self, actor, site, reg_file, mapping, decisions, run: ImportRun, dry_run):
+        self.actor, self.site, self.file, self.mapping, self.import_run = actor, site, reg_file, mapping, run
         self.decisions = {str(k): str(v).strip() for k, v in decisions.items()}
-        self.reason = _("Import of %(f)s (sha256 %(h)s)") % {"f": file_name, "h": sha256[:16]}
+        self.reason = _("Import of %(f)s (sha256 %(h)s)") % {"f": run.file_name, "h": run.sha256[:16]}
         self.dry_run = dry_run
         self.known_codes = set(SpecificNeedCode.objects.values_list("code", flat=True))
         self.may_record_sensitive = actor.has_perm("registry.change_sensitive", site)
@@ -330,6 +371,8 @@ class _Importer:
             self.units_by_name.setdefault(unit.name.casefold(), []).append(unit)
         self.targets = set(mapping.values())
         self.household_refs_seen: set[str] = set()
+        self.homes: dict[int, Membership] = {}  # current memberships of the chunk's registered persons
+        self.with_principal: set[int] = set()  # their households that have a principal applicant
         self.main_rows = 0
 
     def run(self, tally: Tally, progress: Progress | None, chunk_households: int) -> None:
@@ -404,6 +447,20 @@ class _Importer:
         refs = {values.text(m.raw.get("person_reference")) for h in chunk for m in h.members} - {""}
         refs |= {v for v in self.decisions.values() if v and v != "new"}
         existing = {p.reference: p for p in Person.objects.filter(site=self.site, reference__in=refs)}
+        # The registered households of those persons, for groups that add new members to them.
+        self.homes = {
+            m.person_id: m
+            for m in Membership.objects.filter(
+                person__in=list(existing.values()), ended_on__isnull=True
+            ).select_related("household")
+        }
+        self.with_principal = set(
+            Membership.objects.filter(
+                household__in={m.household_id for m in self.homes.values()},
+                ended_on__isnull=True,
+                relationship=Relationship.PRINCIPAL_APPLICANT,
+            ).values_list("household_id", flat=True)
+        )
         wanted = {values.text(h.raw.get("household_reference")) for h in chunk} - {""}
         taken = set(Household.objects.filter(reference__in=wanted).values_list("reference", flat=True))
         for household in chunk:
@@ -422,19 +479,12 @@ class _Importer:
         actions = {m.action for m in household.members}
         if actions and actions <= {"update", "link"}:
             household.action = "update"
-            return
-        if actions & {"update", "link"}:
-            household.action = "mixed"
-            known = ", ".join(m.existing.reference for m in household.members if m.existing)
-            tally.problem(
-                household.first,
-                self._header_of("person_reference"),
-                _(
-                    "This household mixes persons already registered (%(refs)s) with new ones. Import the new "
-                    "members as their own household, or register them on the household's page."
-                )
-                % {"refs": known},
-            )
+        elif actions & {"update", "link"}:
+            self._joining(household, tally)
+        if household.action != "create":
+            for member in household.members:
+                if member.action != "decide" and (member.existing or household.target):
+                    tally.outcome(member, household.target)
             return
         errors = new_errors()
         check_members([m.person for m in household.members], errors)
@@ -452,6 +502,61 @@ class _Importer:
                 row = household.members[0].row if household.members else household.first
                 for message in messages:
                     tally.problem(row, self._header_of("relationship"), message)
+
+    def _joining(self, household: FileHousehold, tally: Tally) -> None:
+        """A group naming persons already registered and new ones: the new ones join the
+        registered household of the others (which must be one and the same)."""
+        known = [m for m in household.members if m.existing]
+        persons = [m.existing for m in known if m.existing is not None]
+        homes = {self.homes[p.pk].household if p.pk in self.homes else None for p in persons}
+        refs = ", ".join(p.reference for p in persons)
+        if len(homes) != 1 or None in homes:
+            household.action = "mixed"
+            tally.problem(
+                household.first,
+                self._header_of("person_reference"),
+                _(
+                    "This household mixes new persons with persons already registered (%(refs)s) who are not "
+                    "members of one household of the register. Import the new members as their own household, "
+                    "or register them on the household's page."
+                )
+                % {"refs": refs},
+            )
+            return
+        target = homes.pop()
+        assert target is not None
+        household.action, household.target = "add", target
+        for member in known:
+            assert member.existing is not None
+            registered = self.homes[member.existing.pk].relationship
+            if values.text(member.raw.get("relationship")) and member.person.get("relationship") != registered:
+                tally.problem(
+                    member.row,
+                    member.column("relationship"),
+                    _(
+                        "The register has %(p)s as %(r)s in household %(h)s: change relationships on the "
+                        "household's page."
+                    )
+                    % {"p": member.existing.reference, "r": Relationship(registered).label, "h": target.reference},
+                )
+        principal = target.pk in self.with_principal
+        for member in (m for m in household.members if m.action == "create"):
+            errors = new_errors()
+            check_person(member.person, errors)
+            relationship = member.person.get("relationship")
+            if "relationship" in member.bad:
+                pass
+            elif relationship not in Relationship.values:
+                errors["relationship"].append(_("Give the new member's relationship to the principal applicant."))
+            elif relationship == Relationship.PRINCIPAL_APPLICANT and principal:
+                errors["relationship"].append(
+                    _("Household %(h)s already has a principal applicant.") % {"h": target.reference}
+                )
+            principal = principal or relationship == Relationship.PRINCIPAL_APPLICANT
+            for key, messages in errors.items():
+                if key not in member.bad:
+                    for message in messages:
+                        tally.problem(member.row, member.column(key), message)
 
     def _header_of(self, target: str) -> str:
         return next((h for h, t in self.mapping.items() if t == target), target)
@@ -593,29 +698,36 @@ class _Importer:
             tally.updated += 1
         else:
             tally.linked += 1
-        tally.outcome(member)
 
     def _write(self, chunk: list[FileHousehold], tally: Tally) -> None:
         creates = [h for h in chunk if h.action == "create"]
-        new = [
-            registry.NewHousehold(
-                members=[_register_values(m.person) for m in h.members],
-                unit=h.unit,
-                arrival_date=h.arrival_date,
-                reference=h.reference,
+        rows_of: dict[int, str] = {}  # the member dicts passed, by identity, to their file rows
+        new = []
+        for h in creates:
+            members = [_register_values(m.person) for m in h.members]
+            rows_of.update((id(values), m.row.key) for values, m in zip(members, h.members, strict=True))
+            new.append(
+                registry.NewHousehold(members=members, unit=h.unit, arrival_date=h.arrival_date, reference=h.reference)
             )
-            for h in creates
-        ]
         if new:
             try:
-                registry.register_households(actor=self.actor, site=self.site, households=new)
+                registry.register_households(
+                    actor=self.actor,
+                    site=self.site,
+                    households=new,
+                    trail=lambda plan: self._registered(plan, rows_of, tally),
+                )
             except InvalidInput as exc:
                 self._map_service_errors(exc.errors, creates, tally)
                 return
         for household in chunk:
-            if household.action != "update":
+            if household.action == "add":
+                self._add_members(household, rows_of, tally)
+            if household.action not in ("update", "add"):
                 continue
             for member in household.members:
+                if member.existing is None:
+                    continue
                 try:
                     self._update(member)
                 except InvalidInput as exc:
@@ -624,6 +736,37 @@ class _Importer:
                             tally.problem(member.row, member.column(key.removeprefix("sensitive.")), message)
                 except NotPermitted as exc:
                     tally.problem(member.row, "", exc.message)
+
+    def _add_members(self, household: FileHousehold, rows_of: dict[int, str], tally: Tally) -> None:
+        assert household.target is not None
+        new = [m for m in household.members if m.action == "create"]
+        members = [_register_values(m.person) for m in new]
+        rows_of.update((id(values), m.row.key) for values, m in zip(members, new, strict=True))
+        try:
+            registry.add_household_members(
+                actor=self.actor,
+                household=household.target,
+                members=members,
+                trail=lambda plan: self._registered(plan, rows_of, tally, new_households=False),
+            )
+        except InvalidInput as exc:
+            for key, messages in exc.errors.items():
+                parts = key.split(".", 2)
+                member = new[int(parts[1])] if len(parts) == 3 else None
+                for message in messages:
+                    tally.problem(
+                        member.row if member else household.first, member.column(parts[2]) if member else "", message
+                    )
+        except NotPermitted as exc:
+            tally.problem(household.first, "", exc.message)
+
+    def _registered(self, plan, rows_of: dict[int, str], tally: Tally, new_households: bool = True) -> None:
+        """The import is audited as one event (see `_finish`): here its list is kept."""
+        if new_households:
+            tally.registered.households += len({household.pk for household, _p, _m in plan})
+        for _h, person, _m in plan:
+            tally.registered.add(person.reference)
+        bulk.insert([ImportedPerson(run=self.import_run, person=p, row=rows_of[id(m)]) for _h, p, m in plan])
 
     def _update(self, member: FileMember) -> None:
         person = member.existing

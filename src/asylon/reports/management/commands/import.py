@@ -84,7 +84,8 @@ class Command(BaseCommand):
                 similar = "; ".join(f"{c['reference']} {c['name']} ({c['score']})" for c in outcome["candidates"])
                 write(f"row {outcome['row']}: needs a decision: {outcome['name']} resembles {similar}")
             else:
-                write(f"row {outcome['row']}: {outcome['action']} {outcome['reference']}")
+                household = f" in household {outcome['household']}" if outcome.get("household") else ""
+                write(f"row {outcome['row']}: {outcome['action']} {outcome['reference'] or ''}{household}".rstrip())
         for error in run.errors:
             self.stderr.write(str(Problem(**error)))
         if run.error_count > len(run.errors):

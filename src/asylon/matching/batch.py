@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import IO
 
 import numpy as np
@@ -87,18 +88,37 @@ def find_duplicates_in_register(
     run = _open_run(actor, site, total_chunks, resume)
     levels = dedup.levels(rows, pairs)
     model = dedup.estimate(rows, levels)
-    for number, chunk in chunks(pairs, CHUNK):
+
+    def scored(number: int, chunk: np.ndarray) -> Iterator[QueuedPair]:
+        for p in _score_chunk(dedup, model, rows, chunk, levels[number * CHUNK : number * CHUNK + len(chunk)]):
+            yield people[p.i], people[p.j], p.probability, p.weight, dedup.explain(model, p.levels)
+
+    work = ((number, partial(scored, number, chunk)) for number, chunk in chunks(pairs, CHUNK))
+    return _queue_chunks(run, total_chunks, work, progress)
+
+
+QueuedPair = tuple[Person, Person, float, float, dict]
+
+
+def _queue_chunks(
+    run: DetectionRun,
+    total_chunks: int,
+    chunked: Iterable[tuple[int, Callable[[], Iterable[QueuedPair]]]],
+    progress: Progress | None,
+) -> DetectionRun:
+    """Each chunk's pairs into the review queue in a transaction of its own; the chunks a run
+    already wrote are skipped without being scored again (resume)."""
+    for number, pairs_of_chunk in chunked:
         if number < run.blocks_done:
             continue
-        scored = _score_chunk(dedup, model, rows, chunk, levels[number * CHUNK : number * CHUNK + len(chunk)])
         with transaction.atomic():
-            for p in scored:
+            for person_a, person_b, probability, weight, explanation in pairs_of_chunk():
                 _candidate, created = raise_candidate(
-                    people[p.i],
-                    people[p.j],
-                    probability=p.probability,
-                    match_weight=p.weight,
-                    explanation=dedup.explain(model, p.levels),
+                    person_a,
+                    person_b,
+                    probability=probability,
+                    match_weight=weight,
+                    explanation=explanation,
                     source="batch",
                     run=run,
                 )
@@ -127,26 +147,15 @@ def _splink_into_queue(
     pairs = splink_engine.dedupe(records, backend=backend)
     total_chunks = max(1, -(-len(pairs) // CHUNK))
     run = _open_run(actor, site, total_chunks, resume)
-    for number, start in enumerate(range(0, len(pairs), CHUNK)):
-        if number < run.blocks_done:
-            continue
-        with transaction.atomic():
-            for a, b, probability in pairs[start : start + CHUNK]:
-                _candidate, created = raise_candidate(
-                    by_reference[a],
-                    by_reference[b],
-                    probability=probability,
-                    match_weight=_log2_odds(probability),
-                    explanation={"engine": f"Splink ({backend})"},
-                    source="batch",
-                    run=run,
-                )
-                run.pairs_found += int(created)
-            run.blocks_done = number + 1
-            run.save(update_fields=["blocks_done", "pairs_found"])
-        if progress:
-            progress(run.blocks_done, total_chunks)
-    return _finish_run(run, total_chunks)
+    explanation = {"engine": f"Splink ({backend})"}
+
+    def chunk(start: int) -> Iterator[QueuedPair]:
+        for a, b, probability in pairs[start : start + CHUNK]:
+            yield by_reference[a], by_reference[b], probability, _log2_odds(probability), explanation
+
+    starts = range(0, len(pairs), CHUNK)
+    work = ((number, partial(chunk, start)) for number, start in enumerate(starts))
+    return _queue_chunks(run, total_chunks, work, progress)
 
 
 def _finish_run(run: DetectionRun, total_chunks: int) -> DetectionRun:

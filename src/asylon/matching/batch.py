@@ -12,7 +12,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from asylon.registry.models import Person, Presence, Site
+from asylon.registry.models import PERSON_NAME_FIELDS, Person, Presence, Site
 
 from .candidates import person_record, raise_candidate
 from .models import DetectionRun
@@ -174,12 +174,7 @@ _FIELDS = (
     "pk",
     "reference",
     "site_id",
-    "given_name",
-    "fathers_name",
-    "family_name",
-    "given_name_original",
-    "fathers_name_original",
-    "family_name_original",
+    *PERSON_NAME_FIELDS,
     "date_of_birth",
     "sex",
 )

@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from asylon.accounts.scope import site_ids
 from asylon.registry import queries as registry_queries
-from asylon.registry.models import Person
+from asylon.registry.models import PERSON_NAME_FIELDS, Person
 
 from .keys import TokenKey, name_tokens, variant_keys
 from .models import NameKeyToken, NameVariantKey, PersonAlias
@@ -50,12 +50,7 @@ _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
 _PERSON_FIELDS = (
     "pk",
     "reference",
-    "given_name",
-    "fathers_name",
-    "family_name",
-    "given_name_original",
-    "fathers_name_original",
-    "family_name_original",
+    *PERSON_NAME_FIELDS,
     "date_of_birth",
 )
 

@@ -12,7 +12,7 @@ from asylon.core.errors import InvalidInput
 from asylon.movements.sharing import guard_read
 
 from . import queries, services
-from .models import Location, Person, Site
+from .models import PERSON_NAME_FIELDS, Location, Person, Site
 
 router = Router(tags=["register"])
 
@@ -162,12 +162,7 @@ def person_out(actor, person: Person, *, with_sensitive: bool = False) -> dict:
             f: getattr(person, f)
             for f in (
                 "reference",
-                "given_name",
-                "fathers_name",
-                "family_name",
-                "given_name_original",
-                "fathers_name_original",
-                "family_name_original",
+                *PERSON_NAME_FIELDS,
                 "sex",
                 "date_of_birth",
                 "dob_precision",

@@ -113,6 +113,17 @@ class Household(TimeStamped):
         return self.reference
 
 
+# A person's names as entered: Latin transcription and original script of each.
+PERSON_NAME_FIELDS = (
+    "given_name",
+    "fathers_name",
+    "family_name",
+    "given_name_original",
+    "fathers_name_original",
+    "family_name_original",
+)
+
+
 class Person(TimeStamped):
     """An individual: the unit of protection. Sensitive fields live in SensitiveProfile."""
 

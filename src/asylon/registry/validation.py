@@ -16,15 +16,10 @@ from django_countries import countries
 from asylon.core.dates import today
 from asylon.core.models import DatePrecision
 
-from .models import Presence, Relationship, SensitiveProfile, Sex
+from .models import PERSON_NAME_FIELDS, Presence, Relationship, SensitiveProfile, Sex
 
 PERSON_FIELDS = (
-    "given_name",
-    "fathers_name",
-    "family_name",
-    "given_name_original",
-    "fathers_name_original",
-    "family_name_original",
+    *PERSON_NAME_FIELDS,
     "sex",
     "date_of_birth",
     "dob_precision",

@@ -90,12 +90,13 @@ def test_future_time_and_bad_severity_are_refused(report, monitor):
 
 
 def test_timeline_filters_and_create_page(client, report, monitor, officer, unit_a):
-    report(monitor, kind="THREAT", severity=2)
-    report(monitor, kind="ARMED_ATTACK", severity=4, occurred_at=timezone.now() - timedelta(days=3))
+    threat = report(monitor, kind="THREAT", severity=2)
+    report(monitor, kind="ARMED_ATTACK", severity=4, occurred_at=threat.occurred_at - timedelta(days=3))
     sign_in(client, officer)
     page = client.get("/incidents/?kind=ARMED_ATTACK")
     assert page.content.count(b'">AAA-I-') == 1
-    page = client.get(f"/incidents/?date_from={timezone.localdate().isoformat()}")
+    # The threat's own day (two hours ago may be yesterday just after midnight).
+    page = client.get(f"/incidents/?date_from={timezone.localtime(threat.occurred_at).date().isoformat()}")
     assert page.content.count(b'">AAA-I-') == 1 and b"AAA-I-000001" in page.content
     sign_in(client, monitor)
     created = client.post(

@@ -50,24 +50,19 @@ def _name_level(a: str, b: str) -> int:
     if s >= 0.88:
         return 2
     if s >= 0.75:
-        return 3
+        return 1 if _same_skeleton_across_scripts(a, b) else 3
     return 4
 
 
-@lru_cache(maxsize=262144)
-def _date_level(a: tuple, b: tuple) -> int:
-    (ya, ma, da), (yb, mb, db) = a, b
-    if ya == yb and ma == mb and da == db and ma is not None and da is not None:
-        return 0
-    if ya == yb and ma is not None and da is not None and (ma, da) == (db, mb):
-        return 1
-    if ya == yb and ma is not None and ma == mb:
-        return 2
-    if ya == yb:
-        return 3
-    if abs(ya - yb) == 1:
-        return 4
-    return 5
+def _same_skeleton_across_scripts(a: str, b: str) -> bool:
+    """Whether a name in Persian script and a romanised one have one skeleton. Persian
+    script writes no short vowels, so equal skeletons are as close as the two can be
+    however short the name (علی and Ali: "ly"), where the similarity of names leaves keys
+    that short below its floor."""
+    if is_persian_script(a) == is_persian_script(b):
+        return False
+    skeleton_a = name_keys(a).compact_skeleton
+    return bool(skeleton_a) and skeleton_a == name_keys(b).compact_skeleton
 
 
 @lru_cache(maxsize=262144)
@@ -94,17 +89,27 @@ def _code_level(a: str, b: str) -> int:
 # romanisers err, not a property of one register. Best level first.
 M_PRIORS: dict[str, list[float]] = {
     # A wholly different given name, or a date in the right year but another month, is
-    # rarely one person's: it is a sibling's far more often.
-    "name": [0.6, 0.25, 0.07, 0.07, 0.01],
-    "date": [0.69, 0.07, 0.05, 0.04, 0.08, 0.07],
+    # rarely one person's: it is a sibling's far more often. A merely similar name (Shabnam, Shahla) is as often a sister's as a slip.
+    "name": [0.6, 0.27, 0.09, 0.03, 0.01],
+    # A year off by one with the same day and month is an estimated age or a calendar
+    # conversion; a year off by one with another day is as often a sibling's.
+    "date": [0.69, 0.07, 0.05, 0.04, 0.06, 0.02, 0.07],
     "string": [0.7, 0.15, 0.08, 0.07],
     "code": [0.75, 0.15, 0.05, 0.05],
     "exact": [0.95, 0.05],
 }
-LEVELS = {"name": 5, "date": 6, "string": 4, "code": 4, "exact": 2}
+LEVELS = {"name": 5, "date": 7, "string": 4, "code": 4, "exact": 2}
 LEVEL_LABELS = {
     "name": ["exact", "same skeleton", "close", "similar", "different"],
-    "date": ["exact", "day/month swapped", "same month", "same year", "adjacent year", "different"],
+    "date": [
+        "exact",
+        "day/month swapped",
+        "same month",
+        "same year",
+        "same day and month, adjacent year",
+        "adjacent year",
+        "different",
+    ],
     "string": ["exact", "very close", "close", "different"],
     "code": ["exact", "one edit", "two edits", "different"],
     "exact": ["equal", "different"],
@@ -376,13 +381,16 @@ def _pairwise_levels(column: _Column, i: np.ndarray, j: np.ndarray) -> np.ndarra
 
 
 def _date_levels(column: _Column, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Exact, day/month swapped, same month, same year, adjacent year, different."""
+    """Exact, day/month swapped, same month, same year, same day and month in an adjacent
+    year, adjacent year, different."""
     ya, ma, da = column.year[i], column.month[i], column.day[i]
     yb, mb, db = column.year[j], column.month[j], column.day[j]
     same_year = ya == yb
     full = (ma > 0) & (da > 0)
-    out = np.full(len(i), 5, dtype=np.int8)
-    out[np.abs(ya - yb) == 1] = 4
+    out = np.full(len(i), 6, dtype=np.int8)
+    adjacent = np.abs(ya - yb) == 1
+    out[adjacent] = 5
+    out[adjacent & full & (ma == mb) & (da == db)] = 4
     out[same_year] = 3
     out[same_year & (ma > 0) & (ma == mb)] = 2
     out[same_year & full & (ma == db) & (da == mb)] = 1
@@ -684,9 +692,17 @@ REGISTER_BLOCKING = [
     ["family_name", "date_of_birth"],
     ["given_name", "date_of_birth"],
     ["given_name", "family_name", "date_of_birth:md"],
-    # Pairs where one record has no date of birth, or no father's name, meet on the name.
+    # A wrong year and a slip in the given or the family name.
+    ["given_name", "fathers_name", "date_of_birth:md"],
+    ["family_name", "fathers_name", "date_of_birth:md"],
+    # Slips in both the given and the family name.
+    ["date_of_birth", "place_of_birth"],
+    # Pairs where one record has no date of birth, or no father's name, meet on the name,
+    # or on the given and the father's name when the family name has a slip. (Not on the
+    # family and the father's name: without a date of birth that pairs brothers and sisters.)
     ["given_name", "family_name", "!date_of_birth"],
     ["given_name", "family_name", "!fathers_name"],
+    ["given_name", "fathers_name", "!date_of_birth"],
 ]
 
 

@@ -1,15 +1,26 @@
 """A million synthetic registrations: Asylon's scorer against Splink 5 + DuckDB on the same
-records, both at match probability >= 0.5, each in its own process so that its time and
-peak memory are its own.
+records, all at match probability >= 0.5, each engine in its own process so that its time
+and peak memory are its own.
 
-    /work/main/.venv/bin/python bench/dedup_million.py [N] [--seed S]     (default 1000000)
+    nice -n 10 /work/main/.venv/bin/python bench/dedup_million.py [N] [--seed S]   (default 1000000)
 
 Each engine's process generates the same population (`generate_population(N, seed)`),
 then resets its peak-memory mark (/proc/self/clear_refs) so that the peak it reports is
 the one of deduplication, the records it was given included. Splink gets the same help
-as in dedup_persian.py (folded names, phonetic keys), prepared inside its timed run as
-ours is inside ours. Prints time, peak memory, precision, recall and F1 of each, the
-ratios ours / Splink, and whether the issue's targets are met.
+as ours (folded names, phonetic keys), prepared inside its timed run as ours is inside
+ours, and the same blocking, rule for rule (`splink_engine.blocking_rules`). It runs twice:
+
+- `splink+duckdb`: trained on the records themselves, as Splink's tutorials train and as
+  dedup_persian.py runs it. Its expectation-maximisation blocks (all pairs of one family
+  name; one given name and year) grow with the square of the register: from 200,000
+  records on it passes the memory cap (default 10 GiB) and is stopped.
+- `splink+duckdb shipped` (the anchor): the model Asylon ships for Splink
+  (`splink_parameters.json`, trained once on 20,000 synthetic records), which is what
+  `asylon duplicates find --engine splink` runs; no training, so it finishes.
+
+Prints time, peak memory, precision, recall and F1 of each, the ratios ours / each Splink,
+and whether the issue's targets (recall >= 0.95; less time and less peak memory than
+Splink + DuckDB) are met.
 """
 
 from __future__ import annotations
@@ -28,7 +39,8 @@ from _linkage import THRESHOLD, f1
 
 from asylon.matching.synthetic import generate_population
 
-ENGINES = ("asylon", "splink+duckdb")
+ENGINES = ("asylon", "splink+duckdb", "splink+duckdb shipped")
+ANCHOR = "splink+duckdb shipped"
 TARGET_RECALL = 0.95
 
 
@@ -49,6 +61,10 @@ def _engine_pairs(engine: str, records: list[dict]) -> set:
         from dedup_persian import ours_pairs
 
         return ours_pairs(records)
+    if engine == ANCHOR:
+        from asylon.matching import splink_engine
+
+        return {(a, b) for a, b, _p in splink_engine.dedupe(records, backend="duckdb")}
     from dedup_persian import run_splink
 
     return run_splink(records)
@@ -138,33 +154,38 @@ def main() -> None:
         r = results[engine] = run_engine(engine, args.n, args.seed, cap_kib)
         if r.get("stopped_at_cap"):
             print(
-                f"{engine:14} stopped when its memory passed {args.memory_cap_gib:g} GiB, "
+                f"{engine:22} stopped when its memory passed {args.memory_cap_gib:g} GiB, "
                 f"{r['seconds']:.1f}s into deduplication"
             )
             continue
         print(
-            f"{engine:14} time={r['seconds']:7.1f}s peak memory={_mib(r['peak_kib']):>10} "
+            f"{engine:22} time={r['seconds']:7.1f}s peak memory={_mib(r['peak_kib']):>10} "
             f"(records alone {_mib(r['input_kib'])}) found={r['found']:,} of {r['truth']:,} true pairs "
             f"P={r['precision']:.4f} R={r['recall']:.4f} F1={r['f1']:.4f}",
             flush=True,
         )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    ours, theirs = results["asylon"], results["splink+duckdb"]
+    ours = results["asylon"]
     recall_met = ours["recall"] >= TARGET_RECALL
     print(f"target recall >= {TARGET_RECALL}: {'met' if recall_met else 'NOT met'} (R={ours['recall']:.4f})")
+    for engine in ENGINES[1:]:
+        faster = _compare(ours, results[engine], engine, cap_kib)
+        print(f"target less time and memory than {engine}: {'met' if faster else 'NOT met'}")
+
+
+def _compare(ours: dict, theirs: dict, engine: str, cap_kib: int) -> bool:
+    """Prints the ratios ours / theirs; True when ours took less time and less memory."""
     if theirs.get("stopped_at_cap"):
-        # Splink needed more than the cap: more memory than ours, and more time than it had run.
-        faster = ours["seconds"] < theirs["seconds"] and ours["peak_kib"] < cap_kib
+        # It needed more than the cap: more memory than ours, and more time than it had run.
         print(
-            f"asylon / splink+duckdb: time ratio < {ours['seconds'] / theirs['seconds']:.2f}, "
+            f"asylon / {engine}: time ratio < {ours['seconds'] / theirs['seconds']:.2f}, "
             f"peak memory ratio < {ours['peak_kib'] / cap_kib:.2f}"
         )
-    else:
-        time_ratio = ours["seconds"] / theirs["seconds"]
-        memory_ratio = ours["peak_kib"] / theirs["peak_kib"]
-        faster = time_ratio < 1 and memory_ratio < 1
-        print(f"asylon / splink+duckdb: time ratio {time_ratio:.2f}, peak memory ratio {memory_ratio:.2f}")
-    print(f"target less time and memory than splink+duckdb: {'met' if faster else 'NOT met'}")
+        return ours["seconds"] < theirs["seconds"] and ours["peak_kib"] < cap_kib
+    time_ratio = ours["seconds"] / theirs["seconds"]
+    memory_ratio = ours["peak_kib"] / theirs["peak_kib"]
+    print(f"asylon / {engine}: time ratio {time_ratio:.2f}, peak memory ratio {memory_ratio:.2f}")
+    return time_ratio < 1 and memory_ratio < 1
 
 
 if __name__ == "__main__":

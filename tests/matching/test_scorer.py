@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from asylon.matching.scorer import NULL, register_deduplicator
+from asylon.matching.scorer import LEVEL_LABELS, NULL, register_deduplicator
 from asylon.matching.synthetic import generate_population
 
 
@@ -69,3 +69,67 @@ def test_an_explanation_names_each_field_and_the_missing_ones(population):
     assert "missing" in explanation.values()
     assert "missing fields" in explanation
     assert rows[with_missing.i]["given_name"]  # a prepared record reads as its values
+
+
+SIAVASH = {
+    "record_id": "A",
+    "given_name": "Siavash",
+    "fathers_name": "Bahram",
+    "family_name": "Khoshnevis",
+    "date_of_birth": "1984-03-07",
+    "sex": "M",
+    "place_of_birth": "Shiraz",
+}
+
+
+def _candidates_and_pair(records: list[dict], first: dict, again: dict):
+    dedup = register_deduplicator()
+    rows = dedup.prepare(_with(records, first, again))
+    i, j = len(records), len(records) + 1
+    candidates = {tuple(p) for p in dedup.candidate_pairs(rows).tolist()}
+    return (i, j) in candidates, _pair_of(dedup.run(_with(records, first, again)), i, j)
+
+
+def test_a_reregistration_missing_date_of_birth_and_fathers_name_is_a_candidate_pair(population):
+    again = {**SIAVASH, "record_id": "B", "fathers_name": "", "date_of_birth": ""}
+    is_candidate, _pair = _candidates_and_pair(population[0], SIAVASH, again)
+    assert is_candidate
+
+
+def test_a_reregistration_without_date_of_birth_and_a_slip_in_the_family_name_is_found(population):
+    again = {**SIAVASH, "record_id": "B", "family_name": "Khosnevis", "date_of_birth": ""}
+    is_candidate, pair = _candidates_and_pair(population[0], SIAVASH, again)
+    assert is_candidate and pair is not None and pair.probability >= 0.5
+
+
+def test_a_year_off_by_one_on_the_same_day_with_a_slip_in_the_family_name_is_found(population):
+    again = {**SIAVASH, "record_id": "B", "family_name": "Khosnevis", "date_of_birth": "1985-03-07"}
+    is_candidate, pair = _candidates_and_pair(population[0], SIAVASH, again)
+    assert is_candidate and pair is not None and pair.probability >= 0.5
+    assert pair.levels[3] == LEVEL_LABELS["date"].index("same day and month, adjacent year")
+
+
+def test_slips_in_both_the_given_and_the_family_name_still_pair_on_date_and_place(population):
+    again = {**SIAVASH, "record_id": "B", "given_name": "Siavsh", "family_name": "Khosnevis"}
+    is_candidate, pair = _candidates_and_pair(population[0], SIAVASH, again)
+    assert is_candidate and pair is not None and pair.probability >= 0.5
+
+
+def test_a_short_name_in_persian_script_agrees_with_its_romanisation(population):
+    ali = {**SIAVASH, "given_name": "Ali"}
+    again = {**ali, "record_id": "B", "given_name": "علی", "fathers_name": "بهرام", "date_of_birth": ""}
+    _is_candidate, pair = _candidates_and_pair(population[0], ali, again)
+    assert pair is not None and pair.probability >= 0.5
+    assert pair.levels[0] == LEVEL_LABELS["name"].index("same skeleton")
+
+
+@pytest.mark.parametrize("second_birth", ["2001-09-23", ""], ids=["same year", "no date of birth"])
+def test_two_sisters_born_the_same_year_with_the_same_family_and_fathers_names_are_not_paired(
+    population, second_birth
+):
+    records, _ = population
+    household = {"fathers_name": "Hossein", "family_name": "Zanganeh", "sex": "F", "place_of_birth": "Yazd"}
+    sister = {**household, "record_id": "S1", "given_name": "Maryam", "date_of_birth": "2001-01-14"}
+    other_sister = {**household, "record_id": "S2", "given_name": "Fatemeh", "date_of_birth": second_birth}
+    scored = register_deduplicator().run(_with(records, sister, other_sister))
+    assert _pair_of(scored, len(records), len(records) + 1) is None

@@ -633,8 +633,10 @@ class NameKeys:
         return self.skeleton.replace(" ", "")
 
 
+@lru_cache(maxsize=262144)
 def name_keys(name: str | None) -> NameKeys:
-    """All three keys of a name, computed in one pass."""
+    """All three keys of a name, computed in one pass (cached: comparing a register's pairs
+    asks for the keys of each of its spellings many times)."""
     if not name:
         return NameKeys("", "", "")
     keys = [_token_keys(t) for t in _name_tokens(name)]

@@ -89,7 +89,8 @@ def _code_level(a: str, b: str) -> int:
 # romanisers err, not a property of one register. Best level first.
 M_PRIORS: dict[str, list[float]] = {
     # A wholly different given name, or a date in the right year but another month, is
-    # rarely one person's: it is a sibling's far more often. A merely similar name (Shabnam, Shahla) is as often a sister's as a slip.
+    # rarely one person's: it is a sibling's far more often. A slip leaves a name close;
+    # a merely similar one (Shabnam, Shahla) is as often a sister's.
     "name": [0.6, 0.27, 0.09, 0.03, 0.01],
     # A year off by one with the same day and month is an estimated age or a calendar
     # conversion; a year off by one with another day is as often a sibling's.
@@ -419,6 +420,12 @@ class Model:
     # records (u) show it. Counted jointly because missing fields go together (a hasty
     # re-registration lacks several). None: a missing value is no evidence either way.
     missing: tuple[np.ndarray, np.ndarray] | None = None
+    # Pairs of one household (agreeing on the `household` fields, indexes into `fields`)
+    # compare their other fields against other pairs of one household, not random pairs:
+    # brothers and sisters share a place of birth and are born a few years apart, so in a
+    # household those agreements prove little. Per field index, u among such pairs.
+    household: tuple[int, ...] = ()
+    household_u: dict[int, np.ndarray] = field(default_factory=dict)
 
     def ratios(self, base: float = 2.0) -> list[np.ndarray]:
         """Per field, log(m/u) of each level, and 0 for "missing" as the last entry (index -1)."""
@@ -438,6 +445,8 @@ class Model:
             "prior": self.prior,
             "tf": {c: [[k, v] for k, v in t.items()] for c, t in self.tf.items()},
             "missing": [x.tolist() for x in self.missing] if self.missing is not None else None,
+            "household": list(self.household),
+            "household_u": {str(k): v.tolist() for k, v in self.household_u.items()},
         }
 
     @classmethod
@@ -445,7 +454,23 @@ class Model:
         tf = {c: {(k if not isinstance(k, list) else tuple(k)): v for k, v in rows} for c, rows in data["tf"].items()}
         m, u = [np.array(x) for x in data["m"]], [np.array(x) for x in data["u"]]
         missing = (np.array(data["missing"][0]), np.array(data["missing"][1])) if data.get("missing") else None
-        return cls(fields, m, u, data["prior"], tf, missing)
+        household_u = {int(k): np.array(v) for k, v in data.get("household_u", {}).items()}
+        return cls(fields, m, u, data["prior"], tf, missing, tuple(data.get("household", ())), household_u)
+
+    def household_ratio(self, levels: np.ndarray, base: float = 2.0) -> np.ndarray:
+        """Per pair, what comparing against households instead of random pairs changes:
+        log(u/u_household) of each other field's level; 0 outside a household."""
+        out = np.zeros(len(levels))
+        if not self.household_u:
+            return out
+        agree = np.all((levels[:, list(self.household)] >= 0) & (levels[:, list(self.household)] <= 1), axis=1)
+        rows = np.nonzero(agree)[0]
+        for f_index, u_household in self.household_u.items():
+            col = levels[rows, f_index].astype(np.int64)
+            known = col >= 0
+            change = np.log(self.u[f_index] / u_household) / math.log(base)
+            out[rows[known]] += change[col[known]]
+        return out
 
 
 def _missing_sets(levels: np.ndarray) -> np.ndarray:
@@ -480,6 +505,7 @@ class Deduplicator:
         seed: int = 42,
         tf_columns: Iterable[str] | None = None,
         chunk: int = 2_000_000,
+        household: Sequence[str] = (),
     ) -> None:
         self.fields = list(fields)
         self.rules = [list(r) for r in blocking]
@@ -489,6 +515,7 @@ class Deduplicator:
         self.seed = seed
         self.tf_columns = list(tf_columns) if tf_columns is not None else [f.column for f in fields if f.kind == "name"]
         self.chunk = chunk  # pairs compared at once: bounds the memory of the comparison
+        self.household = list(household)  # columns one household shares (family and father's name)
 
     # records ----------------------------------------------------------------------------
 
@@ -605,7 +632,49 @@ class Deduplicator:
             frequency = np.bincount(folds[folds >= 0], minlength=len(c.folds))
             total_count = int(frequency.sum()) or 1
             tf[column] = {c.tf_key(k): int(x) / total_count for k, x in enumerate(frequency.tolist()) if x}
-        return Model(self.fields, m, u, prior, tf, (m_missing, u_missing))
+        household = tuple(f_index for f_index, f in enumerate(self.fields) if f.column in self.household)
+        household_u = self._household_u(rows, household) if household else {}
+        return Model(self.fields, m, u, prior, tf, (m_missing, u_missing), household, household_u)
+
+    def _household_pairs(self, rows: Prepared, count: int) -> np.ndarray:
+        """Random pairs of records agreeing on the household's blocking keys: each record of
+        a group with another, up to `count` pairs."""
+        key = _combine([rows.columns[column].block_key("") for column in self.household])
+        order, start, size = _groups(key)
+        shared = np.nonzero(size >= 2)[0]
+        rng = np.random.default_rng(self.seed)
+        if len(shared) > count:
+            shared = rng.choice(shared, count, replace=False)
+        if not len(shared):
+            return np.zeros((0, 2), dtype=np.int64)
+        other = start[shared] + (shared - start[shared] + rng.integers(1, size[shared])) % size[shared]
+        i, j = order[shared], order[other]
+        return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
+
+    def _household_u(self, rows: Prepared, household: tuple[int, ...]) -> dict[int, np.ndarray]:
+        """u of each other field among pairs of one household that are two people.
+
+        Which pairs are two people is seen on another field: for the date of birth, sex and
+        place, a wholly different given name; for the given name, dates of birth years apart.
+        Duplicates, which agree on the household's fields too, stay out of the count.
+        """
+        pairs = self._household_pairs(rows, 200_000)
+        levels = self.levels(rows, pairs)
+        levels = levels[np.all((levels[:, list(household)] >= 0) & (levels[:, list(household)] <= 1), axis=1)]
+        witnesses = [k for k, f in enumerate(self.fields) if k not in household and f.kind in ("name", "date")]
+        out = {}
+        for f_index, f in enumerate(self.fields):
+            others = [k for k in witnesses if k != f_index]
+            if f_index in household or not others:
+                continue
+            witness = others[0]
+            observed = levels[levels[:, witness] == self.fields[witness].levels - 1, f_index]
+            observed = observed[observed >= 0]
+            if len(observed) < 200:  # too few households to tell
+                continue
+            counts = np.bincount(observed, minlength=f.levels)[: f.levels] + 0.5
+            out[f_index] = counts / counts.sum()
+        return out
 
     def _all_pairs(self, rows: Prepared) -> int:
         if rows.sources is not None:
@@ -618,7 +687,7 @@ class Deduplicator:
 
     def weights(self, model: Model, rows: Prepared, pairs: np.ndarray, levels: np.ndarray) -> np.ndarray:
         """Match weights (bits), with term-frequency adjustment of exact name agreement."""
-        w = math.log2(model.prior / (1 - model.prior)) + model.missing_ratio(levels)
+        w = math.log2(model.prior / (1 - model.prior)) + model.missing_ratio(levels) + model.household_ratio(levels)
         ratios = model.ratios()
         for f_index, f in enumerate(self.fields):
             col = levels[:, f_index]
@@ -666,6 +735,9 @@ class Deduplicator:
                 out[f.label or f.column] = f"{LEVEL_LABELS[f.kind][level]} ({ratios[f_index][level]:+.1f})"
         if model.missing is not None and NULL in levels:
             out["missing fields"] = f"{float(model.missing_ratio(np.array([levels]))[0]):+.1f}"
+        household = float(model.household_ratio(np.array([levels]))[0])
+        if household:
+            out["one household"] = f"{household:+.1f}"
         return out
 
 
@@ -712,4 +784,5 @@ def register_deduplicator(threshold: float = DEFAULT_THRESHOLD) -> Deduplicator:
         REGISTER_BLOCKING,
         threshold=threshold,
         tf_columns=["given_name", "family_name"],
+        household=["family_name", "fathers_name"],
     )

@@ -58,6 +58,7 @@ def frame(records: Iterable[dict]):
                 "year": (r.get("date_of_birth") or "")[:4] or None,
                 "sex": r.get("sex") or None,
                 "place_of_birth": fold(r.get("place_of_birth") or "") or None,
+                "place_key": key(r.get("place_of_birth") or ""),
             }
             for r in records
         ],
@@ -89,7 +90,7 @@ def settings(parameters: dict | None = None, n_records: int | None = None):
     The shipped share of matching pairs was measured on `trained_on_records` records; it is
     rescaled to n_records on the assumption that the share of re-registrations stays the same
     (the number of pairs grows with n², the number of duplicates with n)."""
-    from splink import SettingsCreator, block_on
+    from splink import SettingsCreator
 
     extra: dict[str, Any] = {}
     chosen = comparisons()
@@ -108,16 +109,38 @@ def settings(parameters: dict | None = None, n_records: int | None = None):
         link_type="dedupe_only",
         comparisons=chosen,
         **extra,
-        blocking_rules_to_generate_predictions=[
-            block_on("given_key", "family_key", "year"),
-            block_on("given_key", "family_key", "fathers_key"),
-            block_on("given_key", "fathers_key", "year"),
-            block_on("family_key", "fathers_key", "year"),
-            block_on("family_key", "date_of_birth"),
-            block_on("given_key", "date_of_birth"),
-            block_on("given_key", "family_key"),
-        ],
+        blocking_rules_to_generate_predictions=blocking_rules(),
     )
+
+
+def blocking_rules() -> list:
+    """The blocking of Asylon's own scorer (scorer.REGISTER_BLOCKING), rule for rule, on the
+    phonetic keys: a typo in one field or a wrong year leaves another rule to pair a
+    duplicate, and a record without a date of birth or a father's name meets on the names."""
+    from splink import block_on
+    from splink.blocking_rule_library import CustomRule
+
+    month_day = "substr(date_of_birth, 6, 5)"
+
+    def lacking(keys: tuple[str, ...], column: str) -> CustomRule:
+        agree = " and ".join(f"l.{k} = r.{k}" for k in keys)
+        return CustomRule(f"{agree} and (l.{column} is null or r.{column} is null)")
+
+    return [
+        block_on("given_key", "family_key", "year"),
+        block_on("given_key", "family_key", "fathers_key"),
+        block_on("given_key", "fathers_key", "year"),
+        block_on("family_key", "fathers_key", "year"),
+        block_on("family_key", "date_of_birth"),
+        block_on("given_key", "date_of_birth"),
+        block_on("given_key", "family_key", month_day),
+        block_on("given_key", "fathers_key", month_day),
+        block_on("family_key", "fathers_key", month_day),
+        block_on("date_of_birth", "place_key"),
+        lacking(("given_key", "family_key"), "date_of_birth"),
+        lacking(("given_key", "family_key"), "fathers_key"),
+        lacking(("given_key", "fathers_key"), "date_of_birth"),
+    ]
 
 
 def train(linker) -> None:

@@ -124,9 +124,7 @@ def test_a_short_name_in_persian_script_agrees_with_its_romanisation(population)
 
 
 @pytest.mark.parametrize("second_birth", ["2001-09-23", ""], ids=["same year", "no date of birth"])
-def test_two_sisters_born_the_same_year_with_the_same_family_and_fathers_names_are_not_paired(
-    population, second_birth
-):
+def test_two_sisters_born_the_same_year_with_the_same_family_and_fathers_names_are_not_paired(population, second_birth):
     records, _ = population
     household = {"fathers_name": "Hossein", "family_name": "Zanganeh", "sex": "F", "place_of_birth": "Yazd"}
     sister = {**household, "record_id": "S1", "given_name": "Maryam", "date_of_birth": "2001-01-14"}

@@ -6,7 +6,9 @@
    and the pairs of every rule are built and merged with numpy, never one by one.
 2. **Comparison.** Each field of a pair gets an agreement level (exact, same skeleton,
    same phonetic key, close, different; dates: exact, day and month swapped, same month,
-   same year, adjacent year, different). Each distinct pair of values is compared once
+   same year, same day and month in an adjacent year, adjacent year, different). A name in
+   Persian script and its romanisation with one skeleton agree as one name spelled two
+   ways, however short (علی, Ali). Each distinct pair of values is compared once
    (a register's names come from a small vocabulary), then spread to its pairs by index.
 3. **Weights.** u-probabilities (how often two random records agree at each level) are
    counted on random pairs; m-probabilities (how often one person's two records do) come
@@ -14,7 +16,10 @@
    too (a re-registration often lacks the father's name), counted as one comparison
    whose m is estimated by expectation-maximisation on the candidate pairs, with the
    share of true pairs. Exact agreement on a name weighs by the name's own frequency
-   (Mohammad proves less than Siavash).
+   (Mohammad proves less than Siavash). Pairs of one household (same family and father's
+   name) have their other fields weighed against other households' pairs instead of
+   random pairs: brothers and sisters share a place of birth and are born a few years
+   apart, so those agreements prove little there.
 4. **Decision.** A pair whose match probability reaches the threshold (fixed: 0.5) is a
    probable duplicate, for a person to review. Nothing is merged automatically.
 """

@@ -108,6 +108,12 @@ class Journey:
     def t(self, message: str) -> str:
         return tr(self.lang, message)
 
+    def n(self, figure: object) -> str:
+        """`figure` as the journey's user reads it: in the digits of their language."""
+        from asylon.core.i18n import LANGUAGE_DIGITS, Digits, to_digits
+
+        return to_digits(figure, LANGUAGE_DIGITS.get(self.lang, Digits.LATIN))
+
     def user(self, role: str) -> str:
         """The journey's own user of `role`: an authenticator code is good once, and two
         journeys of the same role may well log in within the same 30 seconds."""

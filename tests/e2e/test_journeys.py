@@ -200,7 +200,7 @@ def test_declare_a_group(journey, camp):
     page.get_by_role("button", name=t("Confirm the declaration")).click()
     page.wait_for_url(re.compile(r"/declarations/\d+/$"))
     journey.see(page, "declared")
-    expect(page.locator("#applied")).to_have_text(str(shown))
+    expect(page.locator("#applied")).to_have_text(journey.n(shown))
     declaration = GroupDeclaration.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
     assert declaration.entries.filter(status="REFUGEE").count() == shown
 
@@ -258,20 +258,20 @@ def test_run_a_roll_call(journey, camp):
     roll_call = RollCall.objects.order_by("-pk").first()
     assert roll_call is not None
     total = roll_call.entries.count()
-    expect(page.locator("#count-total")).to_have_text(str(total))
+    expect(page.locator("#count-total")).to_have_text(journey.n(total))
     for entry in roll_call.entries.select_related("person").order_by("person__reference")[:2]:
         page.locator("#rc-search").fill(entry.person.reference)
         row = page.locator("#rc-list li.rc-person").filter(has_text=entry.person.reference)
         row.get_by_role("button", name=t("safe"), exact=True).click()
     expect(page.locator("#pending")).to_have_attribute("data-count", "0")
-    expect(page.locator("#count-accounted")).to_have_text("2", timeout=15000)
+    expect(page.locator("#count-accounted")).to_have_text(journey.n(2), timeout=15000)
     journey.see(page, "marked")
     page.reload()
     page.get_by_role("button", name=t("Close the roll call and produce its report")).click()
     page.wait_for_url("**/report/")
     journey.see(page, "report")
-    expect(page.locator("#report-accounted")).to_have_text("2")
-    expect(page.locator("#report-unaccounted")).to_have_text(str(total - 2))
+    expect(page.locator("#report-accounted")).to_have_text(journey.n(2))
+    expect(page.locator("#report-unaccounted")).to_have_text(journey.n(total - 2))
 
 
 def test_resettle_a_household(journey, camp):

@@ -68,3 +68,22 @@ def test_reasons_stored_before_messages_still_show():
     with translation.override("fa"):
         assert reason_text(old_static) == "ارزیابی منافع عالیهٔ این کودک موجود نیست."
         assert reason_text(old_free) == old_free["detail"]  # shown as stored: nothing is lost
+
+
+def test_a_refusal_shown_as_a_form_error_reads_in_the_readers_language():
+    from django.utils import translation
+
+    from asylon.core.errors import SafeguardRefusal
+    from asylon.safeguards import RecipientKind, legal_bases
+    from asylon.safeguards.sharing_rules import d1_refusal
+    from asylon.safeguards.types import DisclosureSubject, Recipient
+
+    reason = d1_refusal(Recipient(kind=RecipientKind.NGO, country="IR"), [DisclosureSubject("P-1", "IR")])
+    assert reason is not None
+    refusal = SafeguardRefusal("D1", legal_bases.CONFIDENTIALITY_COUNTRY_OF_ORIGIN, reason.english(), reason.as_dict())
+    with translation.override("fa"):
+        assert refusal.message.startswith("D1: گیرنده از طرف ایران عمل می‌کند")
+    with translation.override("en"):
+        assert refusal.message.startswith("D1: The recipient acts for Iran,")
+    assert str(refusal).startswith("D1: The recipient acts for IR,")  # the logged text stays as it was
+    assert refusal.as_dict()["detail"] == reason.english()

@@ -86,7 +86,11 @@ class Setting:
 
 ENGLISH_DESKTOP = Setting("en", {"width": 1280, "height": 900}, phone=False)
 PERSIAN_PHONE = Setting("fa", {"width": 360, "height": 740}, phone=True)
-SETTINGS = [ENGLISH_DESKTOP, PERSIAN_PHONE]
+ARABIC_PHONE = Setting("ar", {"width": 360, "height": 740}, phone=True)
+# Arabic walks the same journeys on the same phone when asked (ASYLON_JOURNEYS_ARABIC=1):
+# it shares the stylesheet and the code paths of Persian, so it is not in every run.
+SETTINGS = [ENGLISH_DESKTOP, PERSIAN_PHONE, *([ARABIC_PHONE] if os.environ.get("ASYLON_JOURNEYS_ARABIC") else [])]
+BROWSER_LOCALES = {"en": "en-GB", "fa": "fa-IR", "ar": "ar-IQ"}
 
 
 @dataclass
@@ -132,7 +136,7 @@ class Journey:
             viewport=self.setting.viewport,
             is_mobile=self.setting.phone,
             has_touch=self.setting.phone,
-            locale="fa-IR" if self.lang == "fa" else "en-GB",
+            locale=BROWSER_LOCALES[self.lang],
             # axe-core is injected as an inline script, which the app's CSP rightly forbids.
             bypass_csp=True,
             accept_downloads=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from asylon.accounts.roles import Role
 from asylon.accounts.services import create_user
@@ -18,6 +19,14 @@ def _fast_password_hashing(settings):
     (tests/accounts/test_login.py logs in against an Argon2 hash)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ASYLON_IMPORTS_INLINE = True  # imports started from pages run in the request, not a thread
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A page request leaves its user's language active in the thread, as Django's locale
+    middleware does; a test that follows must not write its alerts in Arabic for that."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -86,7 +86,11 @@ class Setting:
 
 ENGLISH_DESKTOP = Setting("en", {"width": 1280, "height": 900}, phone=False)
 PERSIAN_PHONE = Setting("fa", {"width": 360, "height": 740}, phone=True)
-SETTINGS = [ENGLISH_DESKTOP, PERSIAN_PHONE]
+ARABIC_PHONE = Setting("ar", {"width": 360, "height": 740}, phone=True)
+# Arabic walks the same journeys on the same phone when asked (ASYLON_JOURNEYS_ARABIC=1):
+# it shares the stylesheet and the code paths of Persian, so it is not in every run.
+SETTINGS = [ENGLISH_DESKTOP, PERSIAN_PHONE, *([ARABIC_PHONE] if os.environ.get("ASYLON_JOURNEYS_ARABIC") else [])]
+BROWSER_LOCALES = {"en": "en-GB", "fa": "fa-IR", "ar": "ar-IQ"}
 
 
 @dataclass
@@ -108,6 +112,12 @@ class Journey:
     def t(self, message: str) -> str:
         return tr(self.lang, message)
 
+    def n(self, figure: object) -> str:
+        """`figure` as the journey's user reads it: in the digits of their language."""
+        from asylon.core.i18n import LANGUAGE_DIGITS, Digits, to_digits
+
+        return to_digits(figure, LANGUAGE_DIGITS.get(self.lang, Digits.LATIN))
+
     def user(self, role: str) -> str:
         """The journey's own user of `role`: an authenticator code is good once, and two
         journeys of the same role may well log in within the same 30 seconds."""
@@ -126,7 +136,7 @@ class Journey:
             viewport=self.setting.viewport,
             is_mobile=self.setting.phone,
             has_touch=self.setting.phone,
-            locale="fa-IR" if self.lang == "fa" else "en-GB",
+            locale=BROWSER_LOCALES[self.lang],
             # axe-core is injected as an inline script, which the app's CSP rightly forbids.
             bypass_csp=True,
             accept_downloads=True,

@@ -215,3 +215,17 @@ def test_departure_is_not_recorded_before_approval(case, rso, po, po2, albania):
     with pytest.raises(Conflict) as err:
         services.record_departure(actor=rso, case=case)
     assert err.value.code == "departure_not_approved"
+
+
+def test_the_case_members_show_their_relationship_in_the_readers_language(client, rso, case):
+    from tests.signin import sign_in
+
+    from asylon.accounts.models import User
+
+    User.objects.filter(pk=rso.pk).update(language="fa")
+    page = sign_in(client, rso).get(f"/resettlement/cases/{case.reference}/").content.decode()
+    assert "(متقاضی اصلی)" in page and "(همسر یا شریک زندگی)" in page and "(فرزند)" in page
+    assert "(PA)" not in page and "(SPOUSE)" not in page and "(CHILD)" not in page
+    User.objects.filter(pk=rso.pk).update(language="en")
+    page = client.get(f"/resettlement/cases/{case.reference}/").content.decode()
+    assert "(principal applicant)" in page and "(PA)" not in page

@@ -7,6 +7,8 @@ a command prints one line and exits non-zero.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -66,11 +68,28 @@ class SafeguardRefusal(Conflict):
 
     code = "safeguard_refusal"
 
-    def __init__(self, rule: str, legal_basis: str, detail: str):
+    def __init__(self, rule: str, legal_basis: str, detail: str, reason: Mapping | None = None):
+        """`detail` and `legal_basis` are English (the API and the audit quote them);
+        `reason` is the detail as a stored message (`safeguards.messages.Message.as_dict()`)."""
         self.rule = rule
         self.legal_basis = legal_basis
         self.detail = detail
+        self.reason = dict(reason) if reason else None
         super().__init__(f"{rule}: {detail} ({legal_basis})")
+
+    @property
+    def message(self) -> str:
+        """The refusal in the language of the reader, built when a page shows it."""
+        from django.utils.translation import gettext
+
+        from asylon.core.messages import reason_text
+
+        detail = reason_text({"detail": self.detail, **(self.reason or {})})
+        return f"{self.rule}: {detail} ({gettext(self.legal_basis)})"
+
+    @message.setter
+    def message(self, english: str) -> None:
+        self.english = english  # DomainError's message: str(self) keeps it
 
     def as_dict(self) -> dict:
         return {"code": self.code, "rule": self.rule, "legal_basis": self.legal_basis, "detail": self.detail}

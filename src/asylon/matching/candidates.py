@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,8 @@ from django.utils.translation import gettext as _
 from asylon.accounts.scope import ensure, site_ids
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput
-from asylon.registry.models import Person, Presence, Site
+from asylon.core.i18n import format_date
+from asylon.registry.models import Person, Presence, Sex, Site
 
 from .keys import name_tokens
 from .models import CANDIDATE_TRANSITIONS, CandidateStatus, DuplicateCandidate, NameKeyToken
@@ -55,10 +57,36 @@ def person_record(p: Person) -> dict[str, Any]:
 
 @dataclass
 class FieldComparison:
+    """One field of a probable match. `new` and `existing` are the entered values as the
+    register keeps them (ISO date, sex code); `new_shown` and `existing_shown` are for a page."""
+
     label: str
     new: str
     existing: str
     agreement: str
+    column: str = ""
+
+    @property
+    def new_shown(self) -> str:
+        return _shown(self.column, self.new)
+
+    @property
+    def existing_shown(self) -> str:
+        return _shown(self.column, self.existing)
+
+
+def _shown(column: str, value: str) -> str:
+    """A value in the reader's calendar, digits and language."""
+    if not value:
+        return ""
+    if column == "date_of_birth":
+        try:
+            return format_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if column == "sex":
+        return str(Sex(value).label) if value in Sex.values else value
+    return value
 
 
 @dataclass
@@ -106,7 +134,8 @@ def find_matches_for(data: dict[str, Any], site: Site, *, limit: int = 5, exclud
     if not persons:
         return []
     dedup = register_deduplicator()
-    rows = dedup.prepare([record, *[person_record(p) for p in persons]])
+    records = [record, *[person_record(p) for p in persons]]
+    rows = dedup.prepare(records)
     pairs = np.array([(0, k) for k in range(1, len(rows))], dtype=np.int64)
     levels = dedup.levels(rows, pairs)
     model = _single_model(Person.objects.filter(site=site).count())
@@ -124,9 +153,10 @@ def find_matches_for(data: dict[str, Any], site: Site, *, limit: int = 5, exclud
             comparisons.append(
                 FieldComparison(
                     f.label,
-                    str(rows[0][f.column] or ""),
-                    str(rows[k + 1][f.column] or ""),
+                    str(record[f.column] or ""),
+                    str(records[k + 1][f.column] or ""),
                     "missing" if level == NULL else LEVEL_LABELS[f.kind][level],
+                    f.column,
                 )
             )
         matches.append(ProbableMatch(person, round(probability, 4), round(float(weights[k]), 2), comparisons))

@@ -87,7 +87,8 @@ class MovementRefused(SafeguardRefusal):
 
     def __init__(self, movement: Movement, assessment: Assessment):
         first = assessment.blocks[0]
-        super().__init__(first.rule, first.legal_basis, first.detail)
+        reason = first.message.as_dict() if first.message else None
+        super().__init__(first.rule, first.legal_basis, first.detail, reason)
         self.movement = movement
         self.blocks = assessment.blocks
 
@@ -1107,7 +1108,9 @@ def grant_sharing(
         subjects,
     )
     if refusal:
-        raise SafeguardRefusal("D1", legal_bases.CONFIDENTIALITY_COUNTRY_OF_ORIGIN, refusal)
+        raise SafeguardRefusal(
+            "D1", legal_bases.CONFIDENTIALITY_COUNTRY_OF_ORIGIN, refusal.english(), refusal.as_dict()
+        )
     open_for = set(
         SharingGrant.objects.filter(recipient=recipient, expires_at__isnull=True, person__in=persons).values_list(
             "person_id", flat=True

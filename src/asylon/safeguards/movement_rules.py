@@ -33,9 +33,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 from asylon.core.errors import SafeguardRefusal
 
 from . import legal_bases as basis
+from .messages import Country, Listing, Message, message
 from .types import (
     THIRD_COUNTRY_SOLUTION_KINDS,
     Block,
@@ -178,15 +181,19 @@ def stays_in_host_country(movement: MovementFacts) -> bool:
 
 def is_third_country(person: PersonFacts, movement: MovementFacts) -> bool:
     destination = destination_of(movement)
-    return (
-        bool(destination)
-        and not stays_in_host_country(movement)
-        and (destination not in person.home_countries)
-    )
+    return bool(destination) and not stays_in_host_country(movement) and (destination not in person.home_countries)
 
 
-def _names(codes: Iterable[str]) -> str:
-    return ", ".join(sorted(codes))
+def _where(destination: str) -> Country | Message:
+    return Country(destination) if destination else message(gettext_noop("the destination"))
+
+
+def _block(rule: str, legal_basis: str, msgid: str, **params: object) -> Block:
+    return Block.of(rule, legal_basis, Message(msgid, params))
+
+
+def _notice(rule: str, legal_basis: str, msgid: str, **params: object) -> Notice:
+    return Notice.of(rule, legal_basis, Message(msgid, params))
 
 
 # --- N1 country of origin ----------------------------------------------------------------
@@ -207,8 +214,10 @@ def check_n1_country_of_origin(person: PersonFacts, movement: MovementFacts) -> 
             "N1",
             [
                 _block_n1(
-                    "The destination country is not recorded, so a return to the country the person "
-                    "fled cannot be ruled out. Record the destination first."
+                    gettext_noop(
+                        "The destination country is not recorded, so a return to the country the person "
+                        "fled cannot be ruled out. Record the destination first."
+                    )
                 )
             ],
         )
@@ -221,11 +230,14 @@ def check_n1_country_of_origin(person: PersonFacts, movement: MovementFacts) -> 
         return _result(
             "N1",
             warnings=[
-                Notice(
+                _notice(
                     "N1",
                     basis.REFUGEE_CONVENTION_33_1,
-                    f"Movement to {destination}, a country the person fled, is not blocked because the "
-                    "required evidence is on file. It still needs the decision of the competent authority.",
+                    gettext_noop(
+                        "Movement to %(country)s, a country the person fled, is not blocked because the "
+                        "required evidence is on file. It still needs the decision of the competent authority."
+                    ),
+                    country=Country(destination),
                 )
             ],
         )
@@ -233,56 +245,73 @@ def check_n1_country_of_origin(person: PersonFacts, movement: MovementFacts) -> 
         "N1",
         [
             _block_n1(
-                f"{destination} is a country the person fled or where persecution is recorded. "
-                f"They cannot be sent there. Missing: {'; '.join(missing)}."
+                gettext_noop(
+                    "%(country)s is a country the person fled or where persecution is recorded. "
+                    "They cannot be sent there. Missing: %(missing)s."
+                ),
+                country=Country(destination),
+                missing=Listing(tuple(missing), ";"),
             )
         ],
         alerts=_refoulement_alert(movement, destination),
     )
 
 
-def _n1_missing_evidence(person: PersonFacts, destination: str) -> list[str]:
+def _n1_missing_evidence(person: PersonFacts, destination: str) -> list[Message]:
     missing = []
     if person.has_convention_protection:
         determination = person.art_33_2_determination
         if determination is None or not determination.is_complete:
             missing.append(
-                "an art. 33(2) determination by a competent authority (refugees and asylum "
-                "seekers are otherwise protected from return)"
+                message(
+                    gettext_noop(
+                        "an art. 33(2) determination by a competent authority (refugees and asylum "
+                        "seekers are otherwise protected from return)"
+                    )
+                )
             )
     if person.claim_or_appeal_open:
-        missing.append("a final decision on the asylum claim with the appeal period over")
+        missing.append(message(gettext_noop("a final decision on the asylum claim with the appeal period over")))
     assessment = person.assessment_for(destination)
     if assessment is None or not (assessment.clears_torture_risk and assessment.clears_risk_to_life):
         missing.append(
-            f"a signed individual risk assessment for {destination} finding no risk of torture, "
-            "death or inhuman treatment"
+            message(
+                gettext_noop(
+                    "a signed individual risk assessment for %(country)s finding no risk of torture, "
+                    "death or inhuman treatment"
+                ),
+                country=Country(destination),
+            )
         )
     return missing
 
 
-def _block_n1(detail: str) -> Block:
-    return Block("N1", basis.REFUGEE_CONVENTION_33_1, detail)
+def _block_n1(msgid: str, **params: object) -> Block:
+    return _block("N1", basis.REFUGEE_CONVENTION_33_1, msgid, **params)
 
 
-_KIND_WORDS = {
-    MovementKind.DEPORTATION_ORDER: "A deportation",
-    MovementKind.EXTRADITION_REQUEST: "An extradition",
-    MovementKind.OTHER_REMOVAL: "A removal",
+# One whole sentence per kind, so that each language can build it its own way.
+_REFOULEMENT_ALERTS = {
+    MovementKind.DEPORTATION_ORDER: gettext_noop(
+        "A deportation to %(country)s, a country the person fled, is planned. "
+        "Record a refoulement-risk incident and inform protection staff."
+    ),
+    MovementKind.EXTRADITION_REQUEST: gettext_noop(
+        "An extradition to %(country)s, a country the person fled, is planned. "
+        "Record a refoulement-risk incident and inform protection staff."
+    ),
+    MovementKind.OTHER_REMOVAL: gettext_noop(
+        "A removal to %(country)s, a country the person fled, is planned. "
+        "Record a refoulement-risk incident and inform protection staff."
+    ),
 }
 
 
 def _refoulement_alert(movement: MovementFacts, destination: str) -> list[Notice]:
     if not movement.is_involuntary:
         return []
-    return [
-        Notice(
-            "N1",
-            basis.REFUGEE_CONVENTION_33_1,
-            f"{_KIND_WORDS[movement.kind]} to {destination}, a country the person fled, is planned. "
-            "Record a refoulement-risk incident and inform protection staff.",
-        )
-    ]
+    msgid = _REFOULEMENT_ALERTS[movement.kind]
+    return [_notice("N1", basis.REFUGEE_CONVENTION_33_1, msgid, country=Country(destination))]
 
 
 # --- N2 torture, N3 life and ill-treatment -----------------------------------------------
@@ -297,18 +326,18 @@ def check_n2_torture(person: PersonFacts, movement: MovementFacts) -> RuleResult
     if assessment is not None and assessment.clears_torture_risk:
         return _result("N2")
     if assessment is not None and assessment.is_complete:
-        detail = (
-            f"The risk assessment for {destination} found substantial grounds for believing the "
+        msgid = gettext_noop(
+            "The risk assessment for %(country)s found substantial grounds for believing the "
             "person would be in danger of torture there. The ban on torture is absolute: nothing "
             "can lift this block."
         )
     else:
-        detail = (
-            f"No signed individual risk assessment (with the country information used) shows that "
-            f"the person would not be in danger of torture in {destination or 'the destination'}. "
+        msgid = gettext_noop(
+            "No signed individual risk assessment (with the country information used) shows that "
+            "the person would not be in danger of torture in %(country)s. "
             "This protection is absolute: exclusion or an art. 33(2) decision does not lift it."
         )
-    return _result("N2", [Block("N2", basis.TORTURE_CONVENTION_3, detail)])
+    return _result("N2", [_block("N2", basis.TORTURE_CONVENTION_3, msgid, country=_where(destination))])
 
 
 def check_n3_life_and_ill_treatment(person: PersonFacts, movement: MovementFacts) -> RuleResult:
@@ -320,17 +349,17 @@ def check_n3_life_and_ill_treatment(person: PersonFacts, movement: MovementFacts
     if assessment is not None and assessment.clears_risk_to_life:
         return _result("N3")
     if assessment is not None and assessment.is_complete:
-        detail = (
-            f"The risk assessment for {destination} found a real risk that the person would be "
+        msgid = gettext_noop(
+            "The risk assessment for %(country)s found a real risk that the person would be "
             "killed or treated cruelly or inhumanly there. Nothing can lift this block."
         )
     else:
-        detail = (
-            f"No signed individual risk assessment shows that the person would not face a real "
-            f"risk to life or of cruel or inhuman treatment in {destination or 'the destination'}. "
+        msgid = gettext_noop(
+            "No signed individual risk assessment shows that the person would not face a real "
+            "risk to life or of cruel or inhuman treatment in %(country)s. "
             "This protection is absolute: exclusion or an art. 33(2) decision does not lift it."
         )
-    return _result("N3", [Block("N3", basis.ICCPR_6_7, detail)])
+    return _result("N3", [_block("N3", basis.ICCPR_6_7, msgid, country=_where(destination))])
 
 
 # --- N4 suspensive effect ----------------------------------------------------------------
@@ -344,16 +373,16 @@ def check_n4_suspensive_effect(person: PersonFacts, movement: MovementFacts) -> 
         return _result("N4")
     reasons = []
     if person.legal_status == LegalStatus.ASYLUM_SEEKER or person.claim_pending:
-        reasons.append("the asylum claim is not finally decided")
+        reasons.append(message(gettext_noop("the asylum claim is not finally decided")))
     if person.in_appeal_window:
-        reasons.append("the time to appeal has not run out")
+        reasons.append(message(gettext_noop("the time to appeal has not run out")))
     if person.appeal_pending:
-        reasons.append("an appeal is pending")
-    detail = (
-        f"The person cannot be removed while their case is open: {', '.join(reasons)}. "
+        reasons.append(message(gettext_noop("an appeal is pending")))
+    msgid = gettext_noop(
+        "The person cannot be removed while their case is open: %(reasons)s. "
         "An asylum seeker is protected from return until the final decision."
     )
-    return _result("N4", [Block("N4", basis.SUSPENSIVE_EFFECT, detail)])
+    return _result("N4", [_block("N4", basis.SUSPENSIVE_EFFECT, msgid, reasons=Listing(tuple(reasons)))])
 
 
 # --- N5 extradition ----------------------------------------------------------------------
@@ -373,44 +402,46 @@ def check_n5_extradition(person: PersonFacts, movement: MovementFacts) -> RuleRe
     blocks = []
     if not movement.rsd_decision_final or person.claim_or_appeal_open:
         blocks.append(
-            Block(
+            _block(
                 "N5",
                 basis.EXTRADITION,
-                (
-                    f"{requesting}, the country the person fled, asks for extradition. The asylum claim "
+                gettext_noop(
+                    "%(country)s, the country the person fled, asks for extradition. The asylum claim "
                     "must be finally decided first; a claim made after the request still counts."
                 ),
+                country=Country(requesting),
             )
         )
     if not movement.court_reference.strip():
         blocks.append(
-            Block(
+            _block(
                 "N5",
                 basis.EXTRADITION,
-                ("The reference of the court or authority decision on the extradition is not recorded."),
+                gettext_noop("The reference of the court or authority decision on the extradition is not recorded."),
             )
         )
     determination = person.art_33_2_determination
     if person.has_convention_protection and not (determination and determination.is_complete):
         blocks.append(
-            Block(
+            _block(
                 "N5",
                 basis.REFUGEE_CONVENTION_33_1,
-                (
+                gettext_noop(
                     "The person is protected as a refugee or asylum seeker; the refugee decision binds "
                     "the extradition authorities. Only an art. 33(2) determination by a competent "
                     "authority can lift this, and even then the torture and life-risk checks still apply."
                 ),
             )
         )
-    alert = Notice(
+    alert = _notice(
         "N5",
         basis.EXTRADITION,
-        (
-            f"Extradition requested by {requesting}, the country the person fled. Record a "
+        gettext_noop(
+            "Extradition requested by %(country)s, the country the person fled. Record a "
             "refoulement-risk incident and inform protection staff. Never tell the requesting state "
             "that the person has asked for asylum."
         ),
+        country=Country(requesting),
     )
     return _result("N5", blocks, alerts=[alert])
 
@@ -432,13 +463,12 @@ def check_n6_chain_refoulement(person: PersonFacts, movement: MovementFacts) -> 
     blocks = []
     if leaves_host:
         blocks.append(
-            Block(
-                "N6",
-                basis.CHAIN_REFOULEMENT,
-                (
-                    f"An internal transfer must stay inside the host country, but the destination is "
-                    f"{destination}. Plan a move abroad as a departure or removal so that it is checked."
+            _block_n6(
+                gettext_noop(
+                    "An internal transfer must stay inside the host country, but the destination is "
+                    "%(country)s. Plan a move abroad as a departure or removal so that it is checked."
                 ),
+                country=Country(destination),
             )
         )
     chain_blocks = _known_chain_blocks(person, movement, destination)
@@ -446,6 +476,10 @@ def check_n6_chain_refoulement(person: PersonFacts, movement: MovementFacts) -> 
     if not chain_blocks:
         blocks.extend(_chain_assessment_blocks(movement, destination))
     return _result("N6", blocks)
+
+
+def _block_n6(msgid: str, **params: object) -> Block:
+    return _block("N6", basis.CHAIN_REFOULEMENT, msgid, **params)
 
 
 def onward_reach(destination: str, movement: MovementFacts) -> frozenset[str]:
@@ -463,10 +497,9 @@ def _known_chain_blocks(person: PersonFacts, movement: MovementFacts, destinatio
     # Known refoulement needs no assessment to refuse, and no approval can lift it.
     if destination in person.all_risk_countries:
         return [
-            Block(
-                "N6",
-                basis.CHAIN_REFOULEMENT,
-                (f"A risk to this person is recorded in {destination}. They cannot be sent there."),
+            _block_n6(
+                gettext_noop("A risk to this person is recorded in %(country)s. They cannot be sent there."),
+                country=Country(destination),
             )
         ]
     reach = onward_reach(destination, movement)
@@ -474,50 +507,60 @@ def _known_chain_blocks(person: PersonFacts, movement: MovementFacts, destinatio
     at_risk = (reach - {destination}) & person.all_risk_countries
     if not (returners or at_risk):
         return []
-    via = f" (via {_names(reach - {destination})})" if len(reach) > 1 else ""
+    onward = sorted(reach - {destination})
+    if not onward:
+        return [
+            _block_n6(
+                gettext_noop(
+                    "%(country)s is known to send people of this nationality on to a country where this "
+                    "person is at risk. Sending them there would be refoulement by another route."
+                ),
+                country=Country(destination),
+            )
+        ]
     return [
-        Block(
-            "N6",
-            basis.CHAIN_REFOULEMENT,
-            (
-                f"{destination} is known to send people of this nationality on to a country where this "
-                f"person is at risk{via}. Sending them there would be refoulement by another route."
+        _block_n6(
+            gettext_noop(
+                "%(country)s is known to send people of this nationality on to a country where this "
+                "person is at risk (via %(via)s). Sending them there would be refoulement by another route."
             ),
+            country=Country(destination),
+            via=Listing(tuple(Country(c) for c in onward)),
         )
     ]
 
 
 def _chain_assessment_blocks(movement: MovementFacts, destination: str) -> list[Block]:
     chain = movement.chain_assessment
+    place = Country(destination)
     if chain is None or chain.country != destination:
         return [
-            Block(
-                "N6",
-                basis.CHAIN_REFOULEMENT,
-                (
-                    f"No assessment of {destination} is on file: record that it admits the person, gives "
+            _block_n6(
+                gettext_noop(
+                    "No assessment of %(country)s is on file: record that it admits the person, gives "
                     "access to protection and respects non-refoulement, approved by two protection officers."
                 ),
+                country=place,
             )
         ]
     missing = []
     if not chain.admission_document.strip():
-        missing.append(f"the admission or acceptance document from {destination}")
+        missing.append(message(gettext_noop("the admission or acceptance document from %(country)s"), country=place))
     if not chain.access_to_protection:
-        missing.append("a finding that the person will have access to protection there")
+        missing.append(message(gettext_noop("a finding that the person will have access to protection there")))
     if not chain.respects_non_refoulement:
-        missing.append(f"a finding that {destination} respects non-refoulement")
+        missing.append(message(gettext_noop("a finding that %(country)s respects non-refoulement"), country=place))
     if len(chain.distinct_approvers) < 2:
-        missing.append("approval by two different protection officers")
+        missing.append(message(gettext_noop("approval by two different protection officers")))
     if not chain.rationale.strip():
-        missing.append("the written rationale")
+        missing.append(message(gettext_noop("the written rationale")))
     if not missing:
         return []
     return [
-        Block(
-            "N6",
-            basis.CHAIN_REFOULEMENT,
-            (f"The assessment of {destination} is incomplete. Missing: {'; '.join(missing)}."),
+        _block_n6(
+            gettext_noop("The assessment of %(country)s is incomplete. Missing: %(missing)s."),
+            country=place,
+            missing=Listing(tuple(missing), ";"),
         )
     ]
 
@@ -534,23 +577,28 @@ def check_n7_voluntariness(person: PersonFacts, movement: MovementFacts) -> Rule
     if destination and destination not in person.home_countries:
         blocks.append(
             _block_n7(
-                f"Voluntary repatriation means going back to the person's own country, not to "
-                f"{destination}. Plan a move to another country as a relocation."
+                gettext_noop(
+                    "Voluntary repatriation means going back to the person's own country, not to "
+                    "%(country)s. Plan a move to another country as a relocation."
+                ),
+                country=Country(destination),
             )
         )
     record = person.voluntariness
     if record is None:
-        blocks.append(_block_n7("No voluntariness record is on file for this person."))
+        blocks.append(_block_n7(gettext_noop("No voluntariness record is on file for this person.")))
         return _result("N7", blocks)
     if record.withdrawn:
-        blocks.append(_block_n7("The person withdrew their consent. The return is cancelled."))
+        blocks.append(_block_n7(gettext_noop("The person withdrew their consent. The return is cancelled.")))
     if record.coercion_flag_open:
-        blocks.append(_block_n7("A report of pressure or coercion to return is still open."))
+        blocks.append(_block_n7(gettext_noop("A report of pressure or coercion to return is still open.")))
         alerts.append(
-            Notice(
+            _notice(
                 "N7",
                 basis.VOLUNTARY_REPATRIATION,
-                ("Possible pressure to return: a coercion flag is open on a planned voluntary repatriation."),
+                gettext_noop(
+                    "Possible pressure to return: a coercion flag is open on a planned voluntary repatriation."
+                ),
             )
         )
     blocks.extend(_consent_evidence_blocks(person, record))
@@ -561,36 +609,39 @@ def _consent_evidence_blocks(person: PersonFacts, record: VoluntarinessRecord) -
     blocks = []
     if not person.is_minor:
         if not record.signed_declaration:
-            blocks.append(_block_n7("The person's own signed voluntary repatriation declaration is missing."))
+            blocks.append(
+                _block_n7(gettext_noop("The person's own signed voluntary repatriation declaration is missing."))
+            )
         if not record.counselling_record:
             blocks.append(
                 _block_n7(
-                    "No counselling record shows the person was given up-to-date information about "
-                    "their country."
+                    gettext_noop(
+                        "No counselling record shows the person was given up-to-date information about their country."
+                    )
                 )
             )
         return blocks
     if not record.best_interests_assessment:
         blocks.append(
-            Block(
+            _block(
                 "N7",
                 basis.BEST_INTERESTS_OF_THE_CHILD,
-                ("A best-interests assessment for this child is missing."),
+                gettext_noop("A best-interests assessment for this child is missing."),
             )
         )
     if person.unaccompanied_or_separated and not record.best_interests_determination:
         blocks.append(
-            Block(
+            _block(
                 "N7",
                 basis.BEST_INTERESTS_OF_THE_CHILD,
-                ("This child is unaccompanied or separated: a best-interests determination is required."),
+                gettext_noop("This child is unaccompanied or separated: a best-interests determination is required."),
             )
         )
     return blocks
 
 
-def _block_n7(detail: str) -> Block:
-    return Block("N7", basis.VOLUNTARY_REPATRIATION, detail)
+def _block_n7(msgid: str, **params: object) -> Block:
+    return _block("N7", basis.VOLUNTARY_REPATRIATION, msgid, **params)
 
 
 # --- N8 family unity ---------------------------------------------------------------------
@@ -605,17 +656,17 @@ def check_n8_family_unity(person: PersonFacts, movement: MovementFacts) -> RuleR
         return _not_applicable("N8") if not decisions else _result("N8")
     undecided = sorted(ref for ref, d in decisions.items() if not d)
     if not decisions:
-        missing = "no member has a recorded decision"
+        missing = message(gettext_noop("no member has a recorded decision"))
     elif undecided:
-        missing = f"no decision yet for {', '.join(undecided)}"
+        missing = message(gettext_noop("no decision yet for %(members)s"), members=", ".join(undecided))
     else:
         return _result(
             "N8",
             warnings=[
-                Notice(
+                _notice(
                     "N8",
                     basis.FAMILY_UNITY,
-                    ("Household members have different outcomes; every member has an explicit decision."),
+                    gettext_noop("Household members have different outcomes; every member has an explicit decision."),
                 )
             ],
         )
@@ -624,26 +675,30 @@ def check_n8_family_unity(person: PersonFacts, movement: MovementFacts) -> RuleR
         return _result(
             "N8",
             warnings=[
-                Notice(
+                _notice(
                     "N8",
                     basis.FAMILY_UNITY,
-                    (
-                        f"Household split with {missing}; going ahead under a recorded override by "
-                        f"{override.approved_by}: {override.rationale}"
+                    gettext_noop(
+                        "Household split with %(missing)s; going ahead under a recorded override by "
+                        "%(approver)s: %(rationale)s"
                     ),
+                    missing=missing,
+                    approver=override.approved_by,
+                    rationale=override.rationale,
                 )
             ],
         )
     return _result(
         "N8",
         [
-            Block(
+            _block(
                 "N8",
                 basis.FAMILY_UNITY,
-                (
-                    f"Household members have different outcomes and {missing}. Decide for every member "
+                gettext_noop(
+                    "Household members have different outcomes and %(missing)s. Decide for every member "
                     "(or record an override with its reason) before moving anyone."
                 ),
+                missing=missing,
             )
         ],
     )

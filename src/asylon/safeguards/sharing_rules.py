@@ -32,9 +32,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from django.utils.translation import gettext_noop
+
 from asylon.core.errors import SafeguardRefusal
 
 from . import legal_bases as basis
+from .messages import Country, Day, Listing, Message, message
 from .types import NEVER_RECIPIENTS, Agreement, Recipient, RecipientKind, countries
 
 
@@ -61,10 +64,13 @@ class SharingDecision:
     on: date
     aggregate: bool = False
     requires_disclosure_control: bool = False
+    # The detail as a translatable message; `detail` is its English text.
+    message: Message | None = None
 
     def raise_if_refused(self) -> None:
         if not self.allowed:
-            raise SafeguardRefusal(self.rule, self.legal_basis, self.detail)
+            reason = self.message.as_dict() if self.message else None
+            raise SafeguardRefusal(self.rule, self.legal_basis, self.detail, reason)
 
     def as_audit_dict(self) -> dict:
         """D6: recipient, legal basis, purpose and fields of every disclosure decision."""
@@ -74,6 +80,7 @@ class SharingDecision:
             "rule": self.rule,
             "legal_basis": self.legal_basis,
             "detail": self.detail,
+            **(self.message.as_dict() if self.message else {}),
             "recipient": {
                 "kind": str(self.recipient.kind),
                 "country": self.recipient.country,
@@ -103,12 +110,13 @@ def assess_disclosure(
     persons = tuple(persons)
     fields = frozenset(fields)
 
-    def decide(allowed: bool, rule: str, legal_basis: str, detail: str, control: bool = False):
+    def decide(allowed: bool, rule: str, legal_basis: str, reason: Message, control: bool = False):
         return SharingDecision(
             allowed=allowed,
             rule=rule,
             legal_basis=legal_basis,
-            detail=detail,
+            detail=reason.english(),
+            message=reason,
             recipient=recipient,
             purpose=purpose,
             requested_fields=fields,
@@ -127,28 +135,36 @@ def assess_disclosure(
             True,
             "D5",
             basis.AGGREGATE_DISCLOSURE_CONTROL,
-            ("Aggregate figures only. Small cells must be suppressed before release."),
+            message(gettext_noop("Aggregate figures only. Small cells must be suppressed before release.")),
             control=True,
         )
     rule, legal_basis, refusal = _recipient_rule(recipient, persons, fields, purpose, on)
     if refusal:
         return decide(False, rule, legal_basis, refusal)
-    return decide(True, rule, legal_basis, f"May share the {len(fields)} listed field(s) for: {purpose}.")
+    allowed = message(
+        gettext_noop("May share the %(count)s listed field(s) for: %(purpose)s."), count=len(fields), purpose=purpose
+    )
+    return decide(True, rule, legal_basis, allowed)
 
 
-def d1_refusal(recipient: Recipient, persons: Iterable[Subject]) -> str:
-    """Why D1 forbids this recipient, or "" if it does not. No override exists."""
+def d1_refusal(recipient: Recipient, persons: Iterable[Subject]) -> Message | None:
+    """Why D1 forbids this recipient, or None if it does not. No override exists."""
     if recipient.kind in NEVER_RECIPIENTS:
-        return (
-            "Nothing about refugees or asylum seekers, not even whether a person is here, may go "
-            "to the authorities of the country they fled or to anyone accused of persecuting them."
+        return message(
+            gettext_noop(
+                "Nothing about refugees or asylum seekers, not even whether a person is here, may go "
+                "to the authorities of the country they fled or to anyone accused of persecuting them."
+            )
         )
     if recipient.country and recipient.country in _feared_states(persons):
-        return (
-            f"The recipient acts for {recipient.country}, a country that at least one of these "
-            "persons fled. Nothing about them may be shared with it, in any form, through anyone."
+        return message(
+            gettext_noop(
+                "The recipient acts for %(country)s, a country that at least one of these "
+                "persons fled. Nothing about them may be shared with it, in any form, through anyone."
+            ),
+            country=Country(recipient.country),
         )
-    return ""
+    return None
 
 
 def _feared_states(persons: Iterable[Subject]) -> frozenset[str]:
@@ -167,7 +183,7 @@ def _feared_states(persons: Iterable[Subject]) -> frozenset[str]:
 
 def _recipient_rule(
     recipient: Recipient, persons: tuple[Subject, ...], fields: frozenset[str], purpose: str, on: date
-) -> tuple[str, str, str]:
+) -> tuple[str, str, Message | None]:
     agreement = recipient.agreement
     if recipient.kind == RecipientKind.HOST_AUTHORITY:
         return "D2", basis.HOST_STATE_SHARING, _agreement_refusal(agreement, fields, purpose, on, True)
@@ -179,38 +195,45 @@ def _recipient_rule(
 
 def _agreement_refusal(
     agreement: Agreement | None, fields: frozenset[str], purpose: str, on: date, needs_undertaking: bool
-) -> str:
+) -> Message | None:
     if agreement is None:
-        return "No data-sharing agreement with this recipient is on file."
+        return message(gettext_noop("No data-sharing agreement with this recipient is on file."))
     if not agreement.is_valid_on(on):
-        return f"The data-sharing agreement is not in force on {on.isoformat()}."
+        return message(gettext_noop("The data-sharing agreement is not in force on %(day)s."), day=Day(on))
     if not agreement.covers_purpose(purpose):
-        return f"The agreement covers '{agreement.purpose}', not '{purpose}'."
+        return message(
+            gettext_noop("The agreement covers '%(covered)s', not '%(purpose)s'."),
+            covered=agreement.purpose,
+            purpose=purpose,
+        )
     extra = fields - agreement.fields
     if extra:
-        listed = ", ".join(sorted(extra))
-        return f"The agreement does not cover these fields: {listed}. Share only what it lists."
+        return message(
+            gettext_noop("The agreement does not cover these fields: %(fields)s. Share only what it lists."),
+            fields=Listing(tuple(sorted(extra))),
+        )
     if needs_undertaking and not agreement.non_refoulement_undertaking:
-        return "The host authority has not undertaken in the agreement not to return anyone to danger."
-    return ""
+        return message(
+            gettext_noop("The host authority has not undertaken in the agreement not to return anyone to danger.")
+        )
+    return None
 
 
 def _resettlement_refusal(
     recipient: Recipient, persons: tuple[Subject, ...], fields: frozenset[str], purpose: str, on: date
-) -> str:
+) -> Message | None:
     if not recipient.country:
-        return "The resettlement country is not recorded."
+        return message(gettext_noop("The resettlement country is not recorded."))
     not_submitted = sorted(
-        p.reference
-        for p in persons
-        if recipient.country not in countries(getattr(p, "submitted_to_countries", ()))
+        p.reference for p in persons if recipient.country not in countries(getattr(p, "submitted_to_countries", ()))
     )
     if not_submitted:
-        return (
-            f"{recipient.country} may only receive data on cases submitted to it. Not submitted: "
-            f"{', '.join(not_submitted)}."
+        return message(
+            gettext_noop("%(country)s may only receive data on cases submitted to it. Not submitted: %(cases)s."),
+            country=Country(recipient.country),
+            cases=", ".join(not_submitted),
         )
     # The submission is the grant; an agreement, when recorded, narrows it further.
     if recipient.agreement is not None:
         return _agreement_refusal(recipient.agreement, fields, purpose, on, False)
-    return ""
+    return None

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from .messages import Message
+
 ADULT_AGE = 18
 
 
@@ -310,27 +312,32 @@ class MovementFacts:
 
 
 @dataclass(frozen=True)
-class Block:
-    """A rule that stops the movement. `detail` is written for a non-lawyer."""
-
+class _Reason:
     rule: str
     legal_basis: str
     detail: str
+    # The same reason as a translatable message; `detail` is its English text (the evidence).
+    message: Message | None = field(default=None, compare=False, repr=False)
 
-    def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "legal_basis": self.legal_basis, "detail": self.detail}
+    @classmethod
+    def of(cls, rule: str, legal_basis: str, message: Message):
+        return cls(rule, legal_basis, message.english(), message)
+
+    def as_dict(self) -> dict:
+        reason: dict = {"rule": self.rule, "legal_basis": self.legal_basis, "detail": self.detail}
+        if self.message is not None:
+            reason |= self.message.as_dict()
+        return reason
 
 
 @dataclass(frozen=True)
-class Notice:
+class Block(_Reason):
+    """A rule that stops the movement. `detail` is written for a non-lawyer."""
+
+
+@dataclass(frozen=True)
+class Notice(_Reason):
     """A warning (the movement may go on, someone should know) or an alert (notify protection staff)."""
-
-    rule: str
-    legal_basis: str
-    detail: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "legal_basis": self.legal_basis, "detail": self.detail}
 
 
 class RuleOutcome(StrEnum):

@@ -55,7 +55,7 @@ PLAN = [
     ("ACCEPTED", 4),
     ("REJECTED", 3),
     ("EXIT_FORMALITIES", 3),
-    ("DEPARTURE_SCHEDULED", 2),
+    ("DEPARTURE_SCHEDULED", 3),  # one for each language the browser journeys walk in
     ("DEPARTED", 18),
     ("ARRIVED", 5),
 ]

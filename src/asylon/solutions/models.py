@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from asylon.movements.models import Movement, Recipient
-from asylon.registry.models import Household, Person, Site
+from asylon.registry.models import Household, Person, Relationship, Site
 
 USER = settings.AUTH_USER_MODEL
 
@@ -184,7 +184,7 @@ class CaseMember(models.Model):
 
     case = models.ForeignKey(ResettlementCase, on_delete=models.PROTECT, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="resettlement_memberships")
-    relationship = models.CharField(max_length=14)
+    relationship = models.CharField(max_length=14, choices=Relationship.choices)
     active = models.BooleanField(default=True)
     movement = models.ForeignKey(Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 

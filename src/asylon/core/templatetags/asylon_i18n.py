@@ -3,6 +3,7 @@
     {{ person.date_of_birth|localdate:person.dob_precision|default:"—" }}
     {{ event.at|localdatetime }}
     {{ page.paginator.count|digits }}
+    {{ block|reason }} · {{ block|legal_basis }}
 
 References (P-000123) are identifiers people type and read aloud: leave them in ASCII.
 """
@@ -10,8 +11,9 @@ References (P-000123) are identifiers people type and read aloud: leave them in 
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
-from asylon.core import i18n
+from asylon.core import i18n, messages
 
 register = template.Library()
 
@@ -34,3 +36,15 @@ def digits(value) -> str:
     if value is None:
         return ""
     return i18n.to_digits(value)
+
+
+@register.filter
+def reason(stored) -> str:
+    """A stored safeguard reason (Block or Notice dict) in the reader's language."""
+    return messages.reason_text(stored)
+
+
+@register.filter
+def legal_basis(stored) -> str:
+    """The legal basis of a stored safeguard reason in the reader's language."""
+    return gettext(stored.get("legal_basis", "")) if stored.get("legal_basis") else ""

@@ -40,7 +40,7 @@
   function showPending() {
     var el = document.getElementById("pending");
     var n = readQueue().length;
-    el.textContent = n ? el.dataset.template.replace("%s", n) : "";
+    el.textContent = n ? el.dataset.template.replace("%s", digits(n)) : "";
     el.dataset.count = String(n);
   }
   function setNet(online) {
@@ -141,10 +141,17 @@
     box.hidden = false;
   }
 
+  // The tallies in the user's digits: the page gives its ten digits (data-digits).
+  function digits(n) {
+    var live = document.querySelector(".live");
+    var ten = (live && live.dataset.digits) || "0123456789";
+    return String(n).replace(/[0-9]/g, function (d) { return ten.charAt(+d); });
+  }
+
   function updateCounts(c) {
-    document.getElementById("count-accounted").textContent = c.accounted;
-    document.getElementById("count-unaccounted").textContent = c.unaccounted;
-    document.getElementById("count-total").textContent = c.total;
+    document.getElementById("count-accounted").textContent = digits(c.accounted);
+    document.getElementById("count-unaccounted").textContent = digits(c.unaccounted);
+    document.getElementById("count-total").textContent = digits(c.total);
   }
 
   function flush() {

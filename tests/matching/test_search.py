@@ -167,3 +167,30 @@ def test_a_namesake_at_another_site_never_shows(namesakes, clerk):
     _same, _others, elsewhere = namesakes
     for query in ("Ali Karimi", "Ali Karimi 1980", elsewhere.reference):
         assert elsewhere not in [h.person for h in search_persons(clerk, query, limit=50)]
+
+
+def test_a_typo_finds_the_closest_spelling_first(clerk, site_a):
+    # "Kaal" is one letter from Kamal and from Jalal's consonants alike; a clerk means Kamal.
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Jalal", family_name="Kermani", fathers_name="Hassan"),
+        member("SPOUSE", given_name="Kamal", family_name="Kermani", fathers_name="Reza"),
+        member("CHILD", given_name="Nima", family_name="Kermani", fathers_name="Jalal"),
+        member("CHILD", given_name="Negar", family_name="Kermani", fathers_name="Jalal", sex="F"),
+    )
+    assert search_persons(clerk, "Kaal Kermani")[0].person == persons["Kamal"]
+    assert search_persons(clerk, "Nira Kermani")[0].person == persons["Nima"]
+
+
+def test_persian_spelling_tells_names_with_the_same_consonants_apart(clerk, site_a):
+    # صغری (Soghra) and اصغر (Asghar) share their consonants but are different names.
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="اصغر", family_name="کریمی", fathers_name="جواد"),
+        member("SPOUSE", given_name="صغری", family_name="کریمی", fathers_name="حسن", sex="F"),
+    )
+    hits = [h.person for h in search_persons(clerk, "صغری کریمی")]
+    assert hits[0] == persons["صغری"]
+    assert hits.index(persons["اصغر"]) > 0

@@ -6,10 +6,15 @@ Candidates come from the name-key tables, the same way on every database:
 1. each word of the query is turned into skeletons through the vocabulary
    (`NameVariantKey`): its own skeleton and those sharing its phonetic key when the
    register knows them, else the skeletons one edit away (a typo, wherever it sits);
-2. the token index gives the persons holding those skeletons in the actor's sites,
-   ranked by how many query words they match in their own name (a father's name counts
-   less) and whether they were born in the year asked for;
-3. a bounded set of them is ranked in Python with `name_similarity` and the year.
+2. the persons whose given and family name are both named by the query (two of its words,
+   or of words joined, in either order) are looked up by their compact key; with a year,
+   so are the persons born in it (or next to it) who bear any of the query's words;
+3. only when these are fewer than asked for, the token index gives the persons holding
+   any of the skeletons, ranked by how many query words they match in their own name (a
+   father's name counts less) and whether they were born in the year asked for: at a
+   million persons a common name (Mohammad, Ali as a father's name) has tens of thousands
+   of tokens, too many to count per query;
+4. a bounded set of them is ranked in Python with `name_similarity` and the year.
 """
 
 from __future__ import annotations
@@ -20,15 +25,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.db.models import Case, Expression, IntegerField, Max, Value, When
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from asylon.accounts.scope import site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import PERSON_NAME_FIELDS, Person
 
 from .keys import TokenKey, name_tokens, variant_keys
-from .models import NameKeyToken, NameVariantKey, PersonAlias
-from .names import is_persian_script, token_keys
+from .models import NameKeyToken, NameVariantKey, PersonAlias, PersonNameKeys
+from .names import is_persian_script, name_keys, token_keys
 from .similarity import CROSS_SCRIPT_NEAR, SKELETON_MATCH
 
 __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
@@ -43,6 +48,8 @@ CROSS_SCRIPT_PHONETIC = 0.92
 # Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
 LATIN_SKELETON_MATCH = 0.9
 TYPO_MATCH = 0.9
+# How much the closeness of spelling adds to a typo's match (keeps it under an exact one).
+TYPO_SPREAD = 0.09
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY = 3
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -101,6 +108,39 @@ def _word_groups(words: list[str]) -> list[list[TokenKey]]:
     return groups
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One query word, or two neighbours joined, as a whole name part would be keyed."""
+
+    start: int
+    end: int
+    key: TokenKey
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def _spans(words: list[str]) -> list[Span]:
+    out = []
+    for start in range(len(words)):
+        for end in range(start + 1, min(start + 2, len(words)) + 1):
+            keys = name_keys(" ".join(words[start:end]))
+            if keys.compact_skeleton:
+                out.append(Span(start, end, TokenKey(keys.compact_skeleton[:100], keys.phonetic.replace(" ", "")[:100])))
+    return out
+
+
+def _compact_keys(spans: list[Span], skeletons: list[set[str]]) -> set[str]:
+    """The compact keys (given then family skeleton) of every way two disjoint spans of the
+    query can be a given and a family name, in either order."""
+    keys: set[str] = set()
+    for i, first in enumerate(spans):
+        for j, second in enumerate(spans):
+            if i != j and not first.overlaps(second):
+                keys.update((a + b)[:200] for a in skeletons[i] for b in skeletons[j])
+    return keys
+
+
 def _expand(groups: list[list[TokenKey]]) -> tuple[list[set[str]], dict[str, frozenset[str]]]:
     """The register's skeletons each group stands for (see the module's docstring), and for
     each query skeleton no name has, the registered skeletons one edit from it."""
@@ -125,13 +165,24 @@ def _expand(groups: list[list[TokenKey]]) -> tuple[list[set[str]], dict[str, fro
     return out, typos
 
 
-def _candidates(sites: list[int], groups: list[set[str]], year: int | None) -> list[int]:
+def _namesakes(sites: list[int], compact_keys: set[str]) -> list[int]:
+    """Persons whose given and family name the query names, by their compact key."""
+    if not compact_keys:
+        return []
+    qs = PersonNameKeys.objects.filter(site_id__in=sites, active=True, compact_key__in=sorted(compact_keys))
+    return list(qs.order_by("person_id").values_list("person_id", flat=True)[:CANDIDATES])
+
+
+def _candidates(sites: list[int], groups: list[set[str]], year: int | None, born_near: bool = False) -> list[int]:
     """Person ids from the token index, best first: two points per query word matched in the
-    person's own name, one in the father's, three for the year of birth (or one next to it)."""
+    person's own name, one in the father's, three for the year of birth (or one next to it).
+    With `born_near`, only the persons born within a year of it (a narrow range of the index)."""
     everything = set().union(*groups)
     if not everything:
         return []
     qs = NameKeyToken.objects.filter(skeleton__in=sorted(everything), site_id__in=sites)
+    if born_near and year is not None:
+        qs = qs.filter(birth_year__in=[year - 1, year, year + 1])
     points: Expression = Value(0)
     for group in groups:
         word = sorted(group)
@@ -199,6 +250,14 @@ def _same_length_but_classes(a: Word, b: Word) -> bool:
     return len(a.skeleton.replace("w", "")) == len(b.skeleton.replace("w", ""))
 
 
+def _spelling_closeness(a: Word, b: Word) -> float:
+    """Letters in common, in order, of two spellings; across scripts of the consonants, as
+    Persian script leaves the short vowels out."""
+    if a.persian == b.persian:
+        return Indel.normalized_similarity(a.fold, b.fold)
+    return Indel.normalized_similarity(a.skeleton, b.skeleton)
+
+
 @lru_cache(maxsize=262144)
 def _similarity(a: Word, b: Word) -> float:
     """Similarity of two tokens in [0, 1]. Across scripts the Latin vowels are unknown to the
@@ -206,12 +265,18 @@ def _similarity(a: Word, b: Word) -> float:
     all the agreement there can be; an equal skeleton or phonetic key nearly so."""
     if a.fold == b.fold:
         return 1.0
-    if b.skeleton in a.near:  # the registered name one slip away from an unknown query word
-        return max(TYPO_MATCH, _similarity(replace(a, near=frozenset()), b))
+    if a.near:  # an unknown query word: the registered names one slip away from it come first
+        plain = _similarity(replace(a, near=frozenset()), b)
+        if b.skeleton not in a.near:
+            return min(plain, TYPO_MATCH)
+        # Among those, the closer spelling: Kaal is Kamal before Jalal, Nira is Nima before Negar.
+        return max(plain, TYPO_MATCH + TYPO_SPREAD * _spelling_closeness(a, b))
     if a.persian and b.persian:
-        return (
-            1.0 if a.skeleton == b.skeleton else min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
-        )
+        # Persian script writes a name one way (the keyboard's letters are folded): another
+        # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).
+        if a.skeleton == b.skeleton:
+            return SKELETON_MATCH
+        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
     if a.persian or b.persian:
         persian, latin = (a, b) if a.persian else (b, a)
         if persian.skeleton == latin.skeleton:
@@ -298,6 +363,21 @@ def _score(parsed: ParsedQuery, query: tuple[Word, ...], person: dict) -> tuple[
     return score, why
 
 
+def _candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int) -> tuple[list[int], dict[str, frozenset[str]]]:
+    """The persons to rank (see the module's docstring), and the typo expansions of the query."""
+    word_groups = _word_groups(parsed.names)
+    spans = _spans(parsed.names)
+    expanded, typos = _expand(word_groups + [[span.key] for span in spans])
+    groups, span_skeletons = expanded[: len(word_groups)], expanded[len(word_groups) :]
+    ids = _namesakes(sites, _compact_keys(spans, span_skeletons))
+    if parsed.year is not None:
+        ids += _candidates(sites, groups, parsed.year, born_near=True)
+    ids = list(dict.fromkeys(ids))
+    if len(ids) < limit:
+        ids = list(dict.fromkeys(ids + _candidates(sites, groups, parsed.year)))
+    return ids, typos
+
+
 def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
     """The persons the actor may see that best match the search text, best first."""
     parsed = parse_query(q)
@@ -312,8 +392,7 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
             hits[person.pk] = Hit(person, 2.0, why)
     ranked: list[tuple[float, str, int, list[str]]] = []
     if parsed.names and sites:
-        groups, typos = _expand(_word_groups(parsed.names))
-        ids = _candidates(sites, groups, parsed.year)
+        ids, typos = _candidate_ids(sites, parsed, limit)
         query = tuple(replace(w, near=typos.get(w.skeleton, frozenset())) for w in _words(parsed.text))
         for person in visible.filter(pk__in=ids).exclude(pk__in=list(hits)).values(*_PERSON_FIELDS):
             score, why = _score(parsed, query, person)

@@ -50,6 +50,17 @@ LATIN_SKELETON_MATCH = 0.9
 TYPO_MATCH = 0.9
 # How much the closeness of spelling adds to a typo's match (keeps it under an exact one).
 TYPO_SPREAD = 0.09
+# A query token this similar to a name part is a spelling of it; under it, another name.
+_MATCHED = 0.75
+# Two Latin names alike in letters but in neither skeleton nor phonetic key: another name.
+OTHER_NAME = 0.7
+# A long vowel written in one spelling, not the other (Kazem, Kazim).
+VOWEL_VARIANT = 0.85
+_VOWELS = "aeiou"
+# Spellings of this many letters one slip apart (a letter dropped, added, changed or two
+# swapped) may be one name mistyped: a weak match, under any true spelling of the name.
+SLIP = 0.8
+_MIN_SLIP = 4
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY = 3
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -126,7 +137,9 @@ def _spans(words: list[str]) -> list[Span]:
         for end in range(start + 1, min(start + 2, len(words)) + 1):
             keys = name_keys(" ".join(words[start:end]))
             if keys.compact_skeleton:
-                out.append(Span(start, end, TokenKey(keys.compact_skeleton[:100], keys.phonetic.replace(" ", "")[:100])))
+                out.append(
+                    Span(start, end, TokenKey(keys.compact_skeleton[:100], keys.phonetic.replace(" ", "")[:100]))
+                )
     return out
 
 
@@ -139,6 +152,18 @@ def _compact_keys(spans: list[Span], skeletons: list[set[str]]) -> set[str]:
             if i != j and not first.overlaps(second):
                 keys.update((a + b)[:200] for a in skeletons[i] for b in skeletons[j])
     return keys
+
+
+def _inner_consonants(skeleton: str) -> str:
+    return (
+        skeleton[0] + skeleton[1:-1].replace("y", "").replace("w", "") + skeleton[-1] if len(skeleton) > 2 else skeleton
+    )
+
+
+def _same_but_a_vowel(skeleton: str, token: TokenKey) -> bool:
+    """Kazem and Kazim: one long vowel written or not inside the name (not at its end, where
+    Karim and Karimi are two names)."""
+    return _inner_consonants(skeleton) == _inner_consonants(token.skeleton)
 
 
 def _expand(groups: list[list[TokenKey]]) -> tuple[list[set[str]], dict[str, frozenset[str]]]:
@@ -156,7 +181,9 @@ def _expand(groups: list[list[TokenKey]]) -> tuple[list[set[str]], dict[str, fro
         skeletons: set[str] = set()
         for token in group:
             reachable = set().union(*(found.get(k, set()) for k in variant_keys(token)))
-            known = {s for s, p in reachable if s == token.skeleton or p == token.phonetic}
+            known = {
+                s for s, p in reachable if s == token.skeleton or p == token.phonetic or _same_but_a_vowel(s, token)
+            }
             # A word the register knows is taken as written; only an unknown one is a typo.
             if not known:
                 typos[token.skeleton] = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
@@ -284,12 +311,22 @@ def _similarity(a: Word, b: Word) -> float:
         if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:
             return CROSS_SCRIPT_PHONETIC
         return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
-    score = JaroWinkler.similarity(a.fold, b.fold)
+    # Two Latin spellings of one name share a skeleton or a phonetic key (or are a typo, above);
+    # letters in common alone make another name (Ansari and Askari), never a near-certain match.
+    score = min(JaroWinkler.similarity(a.fold, b.fold), OTHER_NAME)
     if a.skeleton == b.skeleton and len(a.skeleton) >= _MIN_KEY:
-        # The skeleton drops a word-initial vowel: Asghar and Soghra share one, Leila and Leyla too.
-        return max(score, SKELETON_MATCH if a.fold[0] == b.fold[0] else LATIN_SKELETON_MATCH)
+        if a.fold[0] == b.fold[0]:
+            return max(score, SKELETON_MATCH)
+        # The skeleton drops a word-initial vowel: Elham and Ilham are one name, but Ansari
+        # and Naseri, Asghar and Soghra are two.
+        return LATIN_SKELETON_MATCH if a.fold[0] in _VOWELS and b.fold[0] in _VOWELS else score
     if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
         return max(score, CROSS_SCRIPT_PHONETIC)
+    if _inner_consonants(a.skeleton) == _inner_consonants(b.skeleton):
+        return max(score, VOWEL_VARIANT)  # Kazem and Kazim
+    if min(len(a.fold), len(b.fold)) >= _MIN_SLIP and OSA.distance(a.fold, b.fold) == 1:
+        # One slip away even when the slip makes another registered spelling (Naeri, Naderi).
+        return max(score, SLIP)
     return score
 
 
@@ -307,33 +344,38 @@ def _person_words(person: dict) -> list[tuple[Word, str]]:
     return out
 
 
-def _best(query_word: Word, person_words: list[tuple[Word, str]], used: set[int]) -> tuple[float, int]:
-    best, best_i = 0.0, -1
+def _best(query_word: Word, person_words: list[tuple[Word, str]], used: set[int]) -> tuple[float, float, int]:
+    """The best match of the query word among the person's words not yet used: its score
+    (a father's name weighing less), its similarity as a spelling, and which word. A word
+    that is no spelling of any of them scores nothing."""
+    best, best_raw, best_i = 0.0, 0.0, -1
     for i, (word, label) in enumerate(person_words):
         if i in used:
             continue
-        s = _similarity(query_word, word) * (FATHER_WEIGHT if label == FATHERS_NAME else 1.0)
-        if s > best:
-            best, best_i = s, i
-    return best, best_i
+        raw = _similarity(query_word, word)
+        s = raw * (FATHER_WEIGHT if label == FATHERS_NAME else 1.0)
+        if raw >= _MATCHED and s > best:
+            best, best_raw, best_i = s, raw, i
+    return best, best_raw, best_i
 
 
 def _name_score(query: tuple[Word, ...], person_words: list[tuple[Word, str]]) -> tuple[float, list[str]]:
     """Mean over query tokens of the best match among the person's tokens, each used once;
-    two query tokens may together match one (Ali Reza = Alireza)."""
+    two query tokens may together match one (Ali Reza = Alireza, Gholam Reza = a father
+    Gholamreza)."""
     if not query:
         return 0.0, []
     used: set[int] = set()
     scores, matched = [], []
     for q in query:
-        best, best_i = _best(q, person_words, used)
-        if best_i >= 0 and best >= 0.7:
+        best, _raw, best_i = _best(q, person_words, used)
+        if best_i >= 0:
             used.add(best_i)
         scores.append(best)
-        matched.append(best_i if best >= 0.7 else -1)
+        matched.append(best_i)
     for i in range(len(query) - 1):
-        best, best_i = _best(query[i].joined(query[i + 1]), person_words, set())
-        if best >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
+        best, raw, best_i = _best(query[i].joined(query[i + 1]), person_words, set())
+        if raw >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
             scores[i] = scores[i + 1] = best
             matched[i], matched[i + 1] = best_i, -1
     why = [

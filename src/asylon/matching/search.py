@@ -57,6 +57,8 @@ OTHER_NAME = 0.7
 # A long vowel written in one spelling, not the other (Kazem, Kazim).
 VOWEL_VARIANT = 0.85
 _VOWELS = "aeiou"
+# A Persian spelling that writes none of the Latin spelling's vowels, its letters in order.
+IN_ORDER = 0.97
 # Spellings of this many letters one slip apart (a letter dropped, added, changed or two
 # swapped) may be one name mistyped: a weak match, under any true spelling of the name.
 SLIP = 0.8
@@ -285,6 +287,15 @@ def _spelling_closeness(a: Word, b: Word) -> float:
     return Indel.normalized_similarity(a.skeleton, b.skeleton)
 
 
+def _vowels_written(persian: Word, latin: Word) -> float:
+    """A Persian spelling whose letters all appear in the Latin one: the more of the Latin
+    vowels it writes as long vowels, the better it fits (Fattahi is فتاحی more than فتحی,
+    Amini امینی more than معینی)."""
+    latin_vowels = sum(latin.fold.count(v) for v in _VOWELS)
+    written = sum(persian.fold.count(v) for v in _VOWELS)
+    return IN_ORDER + (1.0 - IN_ORDER) * min(written / latin_vowels, 1.0) if latin_vowels else 1.0
+
+
 @lru_cache(maxsize=262144)
 def _similarity(a: Word, b: Word) -> float:
     """Similarity of two tokens in [0, 1]. Across scripts the Latin vowels are unknown to the
@@ -307,7 +318,7 @@ def _similarity(a: Word, b: Word) -> float:
     if a.persian or b.persian:
         persian, latin = (a, b) if a.persian else (b, a)
         if persian.skeleton == latin.skeleton:
-            return 1.0 if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
+            return _vowels_written(persian, latin) if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
         if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:
             return CROSS_SCRIPT_PHONETIC
         return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)

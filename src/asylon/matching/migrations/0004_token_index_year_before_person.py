@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0003_search_vocabulary'),
-        ('registry', '0004_alter_person_presence'),
+        ("matching", "0003_search_vocabulary"),
+        ("registry", "0004_alter_person_presence"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='namekeytoken',
-            index=models.Index(fields=['skeleton', 'site', 'birth_year', 'person', 'own'], name='matching_token_year'),
+            model_name="namekeytoken",
+            index=models.Index(fields=["skeleton", "site", "birth_year", "person", "own"], name="matching_token_year"),
         ),
         migrations.RemoveIndex(
-            model_name='namekeytoken',
-            name='matching_token_search',
+            model_name="namekeytoken",
+            name="matching_token_search",
         ),
     ]

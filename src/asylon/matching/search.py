@@ -269,7 +269,7 @@ def _words(name: str, whole: bool = False) -> tuple[Word, ...]:
 def _in_order(letters: str, word: str) -> bool:
     """True when the letters occur in the word in this order (a Persian-script fold, which
     writes only consonants and long vowels, against a Latin fold that writes every vowel)."""
-    rest = iter(word)
+    rest = iter(word.replace("y", "i"))  # ی is written y in Payman, i in Shirin
     return all(letter in rest for letter in letters)
 
 
@@ -317,6 +317,10 @@ def _similarity(a: Word, b: Word) -> float:
         return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
     if a.persian or b.persian:
         persian, latin = (a, b) if a.persian else (b, a)
+        if persian.fold[0] in _VOWELS and latin.fold[0] not in _VOWELS:
+            # A Persian name opening with alef is no Latin name opening with a consonant
+            # (اکبر Akbar, Kobra), though a Latin vowel may stand for an unwritten ع (Ali, علی).
+            return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
         if persian.skeleton == latin.skeleton:
             return _vowels_written(persian, latin) if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
         if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:

@@ -194,3 +194,28 @@ def test_persian_spelling_tells_names_with_the_same_consonants_apart(clerk, site
     hits = [h.person for h in search_persons(clerk, "صغری کریمی")]
     assert hits[0] == persons["صغری"]
     assert hits.index(persons["اصغر"]) > 0
+
+
+def test_a_fathers_compound_name_written_in_two_words_puts_the_child_first(clerk, site_a):
+    # "Gholam-Reza" typed for a father Gholamreza; a Gholamreza Karimi is not named Atena.
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Gholamreza", family_name="Karimi", fathers_name="Farhad"),
+        member("CHILD", given_name="Atena", family_name="Karimi", fathers_name="Gholamreza", sex="F"),
+    )
+    assert search_persons(clerk, "Atena Karimi Gholam-Reza")[0].person == persons["Atena"]
+
+
+def test_a_family_name_one_slip_off_ranks_above_a_fathers_name_written_exactly(clerk, site_a):
+    # The daughter of Asghar is registered first, so that a tie would put her first.
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Nafise", family_name="Vakili", fathers_name="Asghar", sex="F"),
+    ) | _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Nafiseh", family_name="Asghari", fathers_name="Hossein", sex="F"),
+    )
+    assert search_persons(clerk, "Nafiseh Asghar")[0].person == persons["Nafiseh"]

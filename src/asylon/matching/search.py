@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.db.models import Case, Expression, IntegerField, Max, Value, When
-from rapidfuzz.distance import OSA, Indel, JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from asylon.accounts.scope import site_ids
 from asylon.registry import queries as registry_queries
@@ -38,7 +38,8 @@ from .similarity import CROSS_SCRIPT_NEAR, SKELETON_MATCH
 
 __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
 
-# How many candidates the index hands to the ranking.
+# How many candidates the index hands to the ranking (from each of the namesakes, the
+# persons born near the year and the token count).
 CANDIDATES = 200
 FATHERS_NAME = "father's name"
 # A person's own name outranks a father's of that name.
@@ -60,8 +61,9 @@ _VOWELS = "aeiou"
 # A Persian spelling that writes none of the Latin spelling's vowels, its letters in order.
 IN_ORDER = 0.97
 # Spellings of this many letters one slip apart (a letter dropped, added, changed or two
-# swapped) may be one name mistyped: a weak match, under any true spelling of the name.
-SLIP = 0.8
+# swapped) may be one name mistyped: a weak match, under any true spelling of the name but
+# over a father's name written exactly (Nafiseh Asghar: Nafiseh Asghari before a daughter of Asghar).
+SLIP = 0.85
 _MIN_SLIP = 4
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY = 3
@@ -145,14 +147,29 @@ def _spans(words: list[str]) -> list[Span]:
     return out
 
 
-def _compact_keys(spans: list[Span], skeletons: list[set[str]]) -> set[str]:
+def _part_ranks(span: Span, skeletons: set[str], expansion: Expansion) -> dict[str, float]:
+    """The registered skeletons a span may stand for as a name part: its spellings first (0),
+    then those one slip from it, the closer the earlier (a typo that made another name)."""
+    own = span.key.skeleton
+    ranks = {} if own in expansion.typos else dict.fromkeys(skeletons, 0.0)
+    for slip in expansion.slips.get(own, frozenset()):
+        ranks.setdefault(slip, 2.0 - OSA.normalized_similarity(slip, own))
+    return ranks
+
+
+def _compact_keys(spans: list[Span], skeletons: list[set[str]], expansion: Expansion) -> dict[str, float]:
     """The compact keys (given then family skeleton) of every way two disjoint spans of the
-    query can be a given and a family name, in either order."""
-    keys: set[str] = set()
+    query can be a given and a family name, in either order, ranked (0 is best)."""
+    parts = [_part_ranks(span, skels, expansion) for span, skels in zip(spans, skeletons, strict=True)]
+    keys: dict[str, float] = {}
     for i, first in enumerate(spans):
         for j, second in enumerate(spans):
-            if i != j and not first.overlaps(second):
-                keys.update((a + b)[:200] for a in skeletons[i] for b in skeletons[j])
+            if i == j or first.overlaps(second):
+                continue
+            for a, rank_a in parts[i].items():
+                for b, rank_b in parts[j].items():
+                    key = (a + b)[:200]
+                    keys[key] = min(keys.get(key, 9.0), rank_a + rank_b)
     return keys
 
 
@@ -168,17 +185,27 @@ def _same_but_a_vowel(skeleton: str, token: TokenKey) -> bool:
     return _inner_consonants(skeleton) == _inner_consonants(token.skeleton)
 
 
-def _expand(groups: list[list[TokenKey]]) -> tuple[list[set[str]], dict[str, frozenset[str]]]:
-    """The register's skeletons each group stands for (see the module's docstring), and for
-    each query skeleton no name has, the registered skeletons one edit from it."""
+@dataclass
+class Expansion:
+    """What the vocabulary says of the query's tokens."""
+
+    # Per group, the registered skeletons it stands for.
+    groups: list[set[str]]
+    # For each query skeleton no name has, the registered skeletons one edit from it.
+    typos: dict[str, frozenset[str]]
+    # For every query skeleton, the registered skeletons one edit from it, known or not.
+    slips: dict[str, frozenset[str]]
+
+
+def _expand(groups: list[list[TokenKey]]) -> Expansion:
+    """The register's skeletons each group stands for (see the module's docstring)."""
     probes = {key: token for group in groups for token in group for key in variant_keys(token)}
     found: dict[str, set[tuple[str, str]]] = {}
     for key, skel, phon in NameVariantKey.objects.filter(key__in=list(probes)).values_list(
         "key", "skeleton", "phonetic"
     ):
         found.setdefault(key, set()).add((skel, phon))
-    out = []
-    typos: dict[str, frozenset[str]] = {}
+    out = Expansion([], {}, {})
     for group in groups:
         skeletons: set[str] = set()
         for token in group:
@@ -186,20 +213,25 @@ def _expand(groups: list[list[TokenKey]]) -> tuple[list[set[str]], dict[str, fro
             known = {
                 s for s, p in reachable if s == token.skeleton or p == token.phonetic or _same_but_a_vowel(s, token)
             }
+            slips = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
+            out.slips[token.skeleton] = slips
             # A word the register knows is taken as written; only an unknown one is a typo.
             if not known:
-                typos[token.skeleton] = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
-            skeletons |= known or typos[token.skeleton]
-        out.append(skeletons)
-    return out, typos
+                out.typos[token.skeleton] = slips
+            skeletons |= known or slips
+        out.groups.append(skeletons)
+    return out
 
 
-def _namesakes(sites: list[int], compact_keys: set[str]) -> list[int]:
-    """Persons whose given and family name the query names, by their compact key."""
+def _namesakes(sites: list[int], compact_keys: dict[str, float]) -> list[int]:
+    """Persons whose given and family name the query names, by their compact key: those of
+    its spellings first, then those of a slip."""
     if not compact_keys:
         return []
     qs = PersonNameKeys.objects.filter(site_id__in=sites, active=True, compact_key__in=sorted(compact_keys))
-    return list(qs.order_by("person_id").values_list("person_id", flat=True)[:CANDIDATES])
+    rows = qs.order_by("person_id").values_list("person_id", "compact_key")[: 4 * CANDIDATES]
+    ranked = sorted(rows, key=lambda row: (compact_keys[row[1]], row[0]))
+    return [person_id for person_id, _key in ranked[:CANDIDATES]]
 
 
 def _candidates(sites: list[int], groups: list[set[str]], year: int | None, born_near: bool = False) -> list[int]:
@@ -280,11 +312,11 @@ def _same_length_but_classes(a: Word, b: Word) -> bool:
 
 
 def _spelling_closeness(a: Word, b: Word) -> float:
-    """Letters in common, in order, of two spellings; across scripts of the consonants, as
-    Persian script leaves the short vowels out."""
+    """How few slips (a letter dropped, added, changed, two swapped) part two spellings, for
+    their length; across scripts of the consonants, as Persian script leaves short vowels out."""
     if a.persian == b.persian:
-        return Indel.normalized_similarity(a.fold, b.fold)
-    return Indel.normalized_similarity(a.skeleton, b.skeleton)
+        return OSA.normalized_similarity(a.fold, b.fold)
+    return OSA.normalized_similarity(a.skeleton, b.skeleton)
 
 
 def _vowels_written(persian: Word, latin: Word) -> float:
@@ -424,15 +456,15 @@ def _candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int) -> tuple[l
     """The persons to rank (see the module's docstring), and the typo expansions of the query."""
     word_groups = _word_groups(parsed.names)
     spans = _spans(parsed.names)
-    expanded, typos = _expand(word_groups + [[span.key] for span in spans])
-    groups, span_skeletons = expanded[: len(word_groups)], expanded[len(word_groups) :]
-    ids = _namesakes(sites, _compact_keys(spans, span_skeletons))
+    expansion = _expand(word_groups + [[span.key] for span in spans])
+    groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
+    ids = _namesakes(sites, _compact_keys(spans, span_skeletons, expansion))
     if parsed.year is not None:
         ids += _candidates(sites, groups, parsed.year, born_near=True)
     ids = list(dict.fromkeys(ids))
     if len(ids) < limit:
         ids = list(dict.fromkeys(ids + _candidates(sites, groups, parsed.year)))
-    return ids, typos
+    return ids, expansion.typos
 
 
 def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:

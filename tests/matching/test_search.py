@@ -219,3 +219,37 @@ def test_a_family_name_one_slip_off_ranks_above_a_fathers_name_written_exactly(c
         member("PA", given_name="Nafiseh", family_name="Asghari", fathers_name="Hossein", sex="F"),
     )
     assert search_persons(clerk, "Nafiseh Asghar")[0].person == persons["Nafiseh"]
+
+
+def test_a_final_h_is_one_name_but_a_feminine_ending_is_another(clerk, site_a):
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Vahid", family_name="Tavakoli", fathers_name="Reza"),
+        member("SPOUSE", given_name="Mariam", family_name="Tavakoli", fathers_name="Hassan", sex="F"),
+        member("CHILD", given_name="Marzieh", family_name="Tavakoli", fathers_name="Vahid", sex="F"),
+        member("CHILD", given_name="Vahideh", family_name="Tavakoli", fathers_name="Vahid", sex="F"),
+    )
+    assert search_persons(clerk, "Marzie Tavakoli")[0].person == persons["Marzieh"]
+    hits = [h.person for h in search_persons(clerk, "Vahid Tavakoli")]
+    assert hits[0] == persons["Vahid"]
+    assert hits.index(persons["Vahideh"]) > hits.index(persons["Vahid"])
+
+
+def test_a_vav_read_as_v_finds_the_persian_spelling_before_another_name(clerk, site_a):
+    # توکلی is Tavakoli (و read as v); Tavakol, registered first, is another name one slip away.
+    persons = (
+        _register(
+            clerk,
+            site_a,
+            member("PA", given_name="Vahid", family_name="Tavakol", fathers_name="Reza"),
+        )
+        | _register(
+            clerk,
+            site_a,
+            member("PA", given_name="وحید", family_name="توکلی", fathers_name="حسن"),
+        )
+        | _register(clerk, site_a, member("PA", given_name="Wahid", family_name="Tavakoli", fathers_name="Ali"))
+    )
+    hits = [h.person for h in search_persons(clerk, "Vahid Tavakoli")]
+    assert hits.index(persons["وحید"]) < hits.index(persons["Vahid"])

@@ -328,6 +328,14 @@ def _vowels_written(persian: Word, latin: Word) -> float:
     return IN_ORDER + (1.0 - IN_ORDER) * min(written / latin_vowels, 1.0) if latin_vowels else 1.0
 
 
+def _silent_h(a: Word, b: Word) -> bool:
+    """The final ه after a long i written or not (Marzie, Marzieh); after a consonant it makes
+    another name (Vahid, Vahideh)."""
+    return (
+        a.skeleton.endswith("y") and a.skeleton + "h" == b.skeleton and JaroWinkler.similarity(a.fold, b.fold) >= 0.85
+    )
+
+
 @lru_cache(maxsize=262144)
 def _similarity(a: Word, b: Word) -> float:
     """Similarity of two tokens in [0, 1]. Across scripts the Latin vowels are unknown to the
@@ -353,6 +361,8 @@ def _similarity(a: Word, b: Word) -> float:
             # A Persian name opening with alef is no Latin name opening with a consonant
             # (اکبر Akbar, Kobra), though a Latin vowel may stand for an unwritten ع (Ali, علی).
             return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
+        if persian.skeleton != latin.skeleton and persian.skeleton.replace("w", "v") == latin.skeleton:
+            return SKELETON_MATCH  # و read as v: دانشور Daneshvar, توکلی Tavakoli
         if persian.skeleton == latin.skeleton:
             return _vowels_written(persian, latin) if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
         if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:
@@ -369,6 +379,8 @@ def _similarity(a: Word, b: Word) -> float:
         return LATIN_SKELETON_MATCH if a.fold[0] in _VOWELS and b.fold[0] in _VOWELS else score
     if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
         return max(score, CROSS_SCRIPT_PHONETIC)
+    if _silent_h(a, b) or _silent_h(b, a):
+        return SKELETON_MATCH
     if _inner_consonants(a.skeleton) == _inner_consonants(b.skeleton):
         return max(score, VOWEL_VARIANT)  # Kazem and Kazim
     if min(len(a.fold), len(b.fold)) >= _MIN_SLIP and OSA.distance(a.fold, b.fold) == 1:

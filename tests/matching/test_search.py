@@ -253,3 +253,12 @@ def test_a_vav_read_as_v_finds_the_persian_spelling_before_another_name(clerk, s
     )
     hits = [h.person for h in search_persons(clerk, "Vahid Tavakoli")]
     assert hits.index(persons["وحید"]) < hits.index(persons["Vahid"])
+
+
+def test_among_many_namesakes_those_bearing_the_fathers_name_asked_for_are_kept(clerk, site_a, monkeypatch):
+    # A register with more namesakes than search ranks: the son of Reza must not be cut.
+    monkeypatch.setattr("asylon.matching.search.CANDIDATES", 2)
+    for father in ("Hassan", "Javad", "Mahdi"):
+        _register(clerk, site_a, member("PA", given_name="Ali", family_name="Karimi", fathers_name=father))
+    son_of_reza = _register(clerk, site_a, member("PA", given_name="Ali", family_name="Karimi", fathers_name="Reza"))
+    assert search_persons(clerk, "Ali Karimi Reza", limit=2)[0].person == son_of_reza["Ali"]

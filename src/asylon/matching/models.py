@@ -43,7 +43,10 @@ class PersonNameKeys(models.Model):
             models.Index(fields=["site", "compact_key"]),
             # Search's namesakes: read from the index alone (an index-only scan on PostgreSQL).
             models.Index(
-                fields=["site", "compact_key", "person"], condition=Q(active=True), name="matching_keys_namesakes"
+                fields=["site", "compact_key", "person"],
+                include=["skeleton_tokens"],
+                condition=Q(active=True),
+                name="matching_keys_namesakes",
             ),
             models.Index(fields=["site", "birth_year"]),
             models.Index(fields=["fathers_key"]),

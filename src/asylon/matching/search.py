@@ -223,15 +223,20 @@ def _expand(groups: list[list[TokenKey]]) -> Expansion:
     return out
 
 
-def _namesakes(sites: list[int], compact_keys: dict[str, float]) -> list[int]:
+def _namesakes(sites: list[int], compact_keys: dict[str, float], groups: list[set[str]]) -> list[int]:
     """Persons whose given and family name the query names, by their compact key: those of
-    its spellings first, then those of a slip."""
+    its spellings first, then those of a slip; among them first those bearing more of the
+    query's words (a father's name besides)."""
     if not compact_keys:
         return []
     qs = PersonNameKeys.objects.filter(site_id__in=sites, active=True, compact_key__in=sorted(compact_keys))
-    rows = qs.order_by("person_id").values_list("person_id", "compact_key")[: 4 * CANDIDATES]
-    ranked = sorted(rows, key=lambda row: (compact_keys[row[1]], row[0]))
-    return [person_id for person_id, _key in ranked[:CANDIDATES]]
+    rows = qs.order_by("person_id").values_list("person_id", "compact_key", "skeleton_tokens")[: 4 * CANDIDATES]
+
+    def rank(row: tuple[int, str, str]) -> tuple[float, int]:
+        tokens = set(row[2].split())
+        return compact_keys[row[1]] - sum(1 for group in groups if group & tokens), row[0]
+
+    return [row[0] for row in sorted(rows, key=rank)[:CANDIDATES]]
 
 
 def _candidates(sites: list[int], groups: list[set[str]], year: int | None, born_near: bool = False) -> list[int]:
@@ -470,7 +475,7 @@ def _candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int) -> tuple[l
     spans = _spans(parsed.names)
     expansion = _expand(word_groups + [[span.key] for span in spans])
     groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
-    ids = _namesakes(sites, _compact_keys(spans, span_skeletons, expansion))
+    ids = _namesakes(sites, _compact_keys(spans, span_skeletons, expansion), groups)
     if parsed.year is not None:
         ids += _candidates(sites, groups, parsed.year, born_near=True)
     ids = list(dict.fromkeys(ids))

@@ -185,6 +185,7 @@ def test_marking_endpoint_needs_csrf_and_returns_counts(monitor, officer, site_a
 
 
 def test_api_roll_call(client, officer, site_a, residents):
+
     h = bearer(officer)
     r = client.post("/api/v1/roll-calls", json.dumps({"site": "AAA"}), content_type="application/json", **h)
     assert r.status_code == 201 and r.json()["counts"]["total"] == 6

@@ -123,12 +123,8 @@ def test_list_filters_by_specific_need(logged_in, clerk, site_a):
     from asylon.registry import services
 
     services.register_household(
-        actor=clerk,
-        site=site_a,
-        members=[
-            member(given_name="Behrouz", specific_needs=["SM-CI"]),
-            member("CHILD", given_name="Kaveh", date_of_birth=date(2012, 1, 1)),
-        ],
+        actor=clerk, site=site_a, members=[member(given_name="Behrouz", specific_needs=["SM-CI"]),
+                                           member("CHILD", given_name="Kaveh", date_of_birth=date(2012, 1, 1))]
     )
     by_category = logged_in.get("/persons/?specific_need=SM").content.decode()
     by_code = logged_in.get("/persons/?specific_need=SM-CI").content.decode()
@@ -144,17 +140,10 @@ def test_admin_edits_of_reference_data_are_audited_and_nothing_is_deleted(client
 
     admin_user, _ = create_user(actor=None, username="adm", role="administrator", sites=[site_a], is_staff=True)
     client.force_login(admin_user)
-    response = client.post(
-        f"/admin/registry/site/{site_a.pk}/change/",
-        {
-            "code": "AAA",
-            "name": "Site A renamed",
-            "host_country": "IQ",
-            "designation": "TTL",
-            "designated_on": "",
-            "capacity": "",
-        },
-    )
+    response = client.post(f"/admin/registry/site/{site_a.pk}/change/", {
+        "code": "AAA", "name": "Site A renamed", "host_country": "IQ", "designation": "TTL",
+        "designated_on": "", "capacity": "",
+    })
     assert response.status_code == 302, response.content[:500]
     event = AuditEvent.objects.get(action="site.changed_in_admin")
     assert event.changes["name"] == ["Site A", "Site A renamed"]

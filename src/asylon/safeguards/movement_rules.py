@@ -178,7 +178,11 @@ def stays_in_host_country(movement: MovementFacts) -> bool:
 
 def is_third_country(person: PersonFacts, movement: MovementFacts) -> bool:
     destination = destination_of(movement)
-    return bool(destination) and not stays_in_host_country(movement) and (destination not in person.home_countries)
+    return (
+        bool(destination)
+        and not stays_in_host_country(movement)
+        and (destination not in person.home_countries)
+    )
 
 
 def _names(codes: Iterable[str]) -> str:
@@ -561,7 +565,8 @@ def _consent_evidence_blocks(person: PersonFacts, record: VoluntarinessRecord) -
         if not record.counselling_record:
             blocks.append(
                 _block_n7(
-                    "No counselling record shows the person was given up-to-date information about their country."
+                    "No counselling record shows the person was given up-to-date information about "
+                    "their country."
                 )
             )
         return blocks

@@ -201,7 +201,9 @@ def _resettlement_refusal(
     if not recipient.country:
         return "The resettlement country is not recorded."
     not_submitted = sorted(
-        p.reference for p in persons if recipient.country not in countries(getattr(p, "submitted_to_countries", ()))
+        p.reference
+        for p in persons
+        if recipient.country not in countries(getattr(p, "submitted_to_countries", ()))
     )
     if not_submitted:
         return (

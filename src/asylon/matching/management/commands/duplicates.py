@@ -70,5 +70,7 @@ class Command(BaseCommand):
             def report(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            run = find_duplicates_in_register(site=site, resume=not options.get("restart"), progress=report, **engine)
+            run = find_duplicates_in_register(
+                site=site, resume=not options.get("restart"), progress=report, **engine
+            )
         self.stdout.write(f"Run {run.pk}: {run.pairs_found} new pairs in the review queue.")

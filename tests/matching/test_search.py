@@ -167,3 +167,98 @@ def test_a_namesake_at_another_site_never_shows(namesakes, clerk):
     _same, _others, elsewhere = namesakes
     for query in ("Ali Karimi", "Ali Karimi 1980", elsewhere.reference):
         assert elsewhere not in [h.person for h in search_persons(clerk, query, limit=50)]
+
+
+def test_a_typo_finds_the_closest_spelling_first(clerk, site_a):
+    # "Kaal" is one letter from Kamal and from Jalal's consonants alike; a clerk means Kamal.
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Jalal", family_name="Kermani", fathers_name="Hassan"),
+        member("SPOUSE", given_name="Kamal", family_name="Kermani", fathers_name="Reza"),
+        member("CHILD", given_name="Nima", family_name="Kermani", fathers_name="Jalal"),
+        member("CHILD", given_name="Negar", family_name="Kermani", fathers_name="Jalal", sex="F"),
+    )
+    assert search_persons(clerk, "Kaal Kermani")[0].person == persons["Kamal"]
+    assert search_persons(clerk, "Nira Kermani")[0].person == persons["Nima"]
+
+
+def test_persian_spelling_tells_names_with_the_same_consonants_apart(clerk, site_a):
+    # صغری (Soghra) and اصغر (Asghar) share their consonants but are different names.
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="اصغر", family_name="کریمی", fathers_name="جواد"),
+        member("SPOUSE", given_name="صغری", family_name="کریمی", fathers_name="حسن", sex="F"),
+    )
+    hits = [h.person for h in search_persons(clerk, "صغری کریمی")]
+    assert hits[0] == persons["صغری"]
+    assert hits.index(persons["اصغر"]) > 0
+
+
+def test_a_fathers_compound_name_written_in_two_words_puts_the_child_first(clerk, site_a):
+    # "Gholam-Reza" typed for a father Gholamreza; a Gholamreza Karimi is not named Atena.
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Gholamreza", family_name="Karimi", fathers_name="Farhad"),
+        member("CHILD", given_name="Atena", family_name="Karimi", fathers_name="Gholamreza", sex="F"),
+    )
+    assert search_persons(clerk, "Atena Karimi Gholam-Reza")[0].person == persons["Atena"]
+
+
+def test_a_family_name_one_slip_off_ranks_above_a_fathers_name_written_exactly(clerk, site_a):
+    # The daughter of Asghar is registered first, so that a tie would put her first.
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Nafise", family_name="Vakili", fathers_name="Asghar", sex="F"),
+    ) | _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Nafiseh", family_name="Asghari", fathers_name="Hossein", sex="F"),
+    )
+    assert search_persons(clerk, "Nafiseh Asghar")[0].person == persons["Nafiseh"]
+
+
+def test_a_final_h_is_one_name_but_a_feminine_ending_is_another(clerk, site_a):
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Vahid", family_name="Tavakoli", fathers_name="Reza"),
+        member("SPOUSE", given_name="Mariam", family_name="Tavakoli", fathers_name="Hassan", sex="F"),
+        member("CHILD", given_name="Marzieh", family_name="Tavakoli", fathers_name="Vahid", sex="F"),
+        member("CHILD", given_name="Vahideh", family_name="Tavakoli", fathers_name="Vahid", sex="F"),
+    )
+    assert search_persons(clerk, "Marzie Tavakoli")[0].person == persons["Marzieh"]
+    hits = [h.person for h in search_persons(clerk, "Vahid Tavakoli")]
+    assert hits[0] == persons["Vahid"]
+    assert hits.index(persons["Vahideh"]) > hits.index(persons["Vahid"])
+
+
+def test_a_vav_read_as_v_finds_the_persian_spelling_before_another_name(clerk, site_a):
+    # توکلی is Tavakoli (و read as v); Tavakol, registered first, is another name one slip away.
+    persons = (
+        _register(
+            clerk,
+            site_a,
+            member("PA", given_name="Vahid", family_name="Tavakol", fathers_name="Reza"),
+        )
+        | _register(
+            clerk,
+            site_a,
+            member("PA", given_name="وحید", family_name="توکلی", fathers_name="حسن"),
+        )
+        | _register(clerk, site_a, member("PA", given_name="Wahid", family_name="Tavakoli", fathers_name="Ali"))
+    )
+    hits = [h.person for h in search_persons(clerk, "Vahid Tavakoli")]
+    assert hits.index(persons["وحید"]) < hits.index(persons["Vahid"])
+
+
+def test_among_many_namesakes_those_bearing_the_fathers_name_asked_for_are_kept(clerk, site_a, monkeypatch):
+    # A register with more namesakes than search ranks: the son of Reza must not be cut.
+    monkeypatch.setattr("asylon.matching.search.CANDIDATES", 2)
+    for father in ("Hassan", "Javad", "Mahdi"):
+        _register(clerk, site_a, member("PA", given_name="Ali", family_name="Karimi", fathers_name=father))
+    son_of_reza = _register(clerk, site_a, member("PA", given_name="Ali", family_name="Karimi", fathers_name="Reza"))
+    assert search_persons(clerk, "Ali Karimi Reza", limit=2)[0].person == son_of_reza["Ali"]

@@ -41,6 +41,13 @@ class PersonNameKeys(models.Model):
         verbose_name_plural = "person name keys"
         indexes = [
             models.Index(fields=["site", "compact_key"]),
+            # Search's namesakes: read from the index alone (an index-only scan on PostgreSQL).
+            models.Index(
+                fields=["site", "compact_key", "person"],
+                include=["skeleton_tokens"],
+                condition=Q(active=True),
+                name="matching_keys_namesakes",
+            ),
             models.Index(fields=["site", "birth_year"]),
             models.Index(fields=["fathers_key"]),
         ]
@@ -66,8 +73,9 @@ class NameKeyToken(models.Model):
 
     class Meta:
         indexes = [
-            # Search reads everything it needs from this index (an index-only scan on PostgreSQL).
-            models.Index(fields=["skeleton", "site", "person", "own", "birth_year"], name="matching_token_search"),
+            # Search reads everything it needs from this index (an index-only scan on PostgreSQL);
+            # the year before the person, so that "born in or next to 1980" is a narrow range.
+            models.Index(fields=["skeleton", "site", "birth_year", "person", "own"], name="matching_token_year"),
             models.Index(fields=["phonetic", "birth_year"]),
         ]
         constraints = [models.UniqueConstraint(fields=["person", "skeleton"], name="name_token_once")]

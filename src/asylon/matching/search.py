@@ -6,10 +6,15 @@ Candidates come from the name-key tables, the same way on every database:
 1. each word of the query is turned into skeletons through the vocabulary
    (`NameVariantKey`): its own skeleton and those sharing its phonetic key when the
    register knows them, else the skeletons one edit away (a typo, wherever it sits);
-2. the token index gives the persons holding those skeletons in the actor's sites,
-   ranked by how many query words they match in their own name (a father's name counts
-   less) and whether they were born in the year asked for;
-3. a bounded set of them is ranked in Python with `name_similarity` and the year.
+2. the persons whose given and family name are both named by the query (two of its words,
+   or of words joined, in either order) are looked up by their compact key; with a year,
+   so are the persons born in it (or next to it) who bear any of the query's words;
+3. only when these are fewer than asked for, the token index gives the persons holding
+   any of the skeletons, ranked by how many query words they match in their own name (a
+   father's name counts less) and whether they were born in the year asked for: at a
+   million persons a common name (Mohammad, Ali as a father's name) has tens of thousands
+   of tokens, too many to count per query;
+4. a bounded set of them is ranked in Python with `name_similarity` and the year.
 """
 
 from __future__ import annotations
@@ -27,13 +32,14 @@ from asylon.registry import queries as registry_queries
 from asylon.registry.models import PERSON_NAME_FIELDS, Person
 
 from .keys import TokenKey, name_tokens, variant_keys
-from .models import NameKeyToken, NameVariantKey, PersonAlias
-from .names import is_persian_script, token_keys
+from .models import NameKeyToken, NameVariantKey, PersonAlias, PersonNameKeys
+from .names import is_persian_script, name_keys, token_keys
 from .similarity import CROSS_SCRIPT_NEAR, SKELETON_MATCH
 
 __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
 
-# How many candidates the index hands to the ranking.
+# How many candidates the index hands to the ranking (from each of the namesakes, the
+# persons born near the year and the token count).
 CANDIDATES = 200
 FATHERS_NAME = "father's name"
 # A person's own name outranks a father's of that name.
@@ -43,6 +49,22 @@ CROSS_SCRIPT_PHONETIC = 0.92
 # Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
 LATIN_SKELETON_MATCH = 0.9
 TYPO_MATCH = 0.9
+# How much the closeness of spelling adds to a typo's match (keeps it under an exact one).
+TYPO_SPREAD = 0.09
+# A query token this similar to a name part is a spelling of it; under it, another name.
+_MATCHED = 0.75
+# Two Latin names alike in letters but in neither skeleton nor phonetic key: another name.
+OTHER_NAME = 0.7
+# A long vowel written in one spelling, not the other (Kazem, Kazim).
+VOWEL_VARIANT = 0.85
+_VOWELS = "aeiou"
+# A Persian spelling that writes none of the Latin spelling's vowels, its letters in order.
+IN_ORDER = 0.97
+# Spellings of this many letters one slip apart (a letter dropped, added, changed or two
+# swapped) may be one name mistyped: a weak match, under any true spelling of the name but
+# over a father's name written exactly (Nafiseh Asghar: Nafiseh Asghari before a daughter of Asghar).
+SLIP = 0.85
+_MIN_SLIP = 4
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY = 3
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -101,37 +123,132 @@ def _word_groups(words: list[str]) -> list[list[TokenKey]]:
     return groups
 
 
-def _expand(groups: list[list[TokenKey]]) -> tuple[list[set[str]], dict[str, frozenset[str]]]:
-    """The register's skeletons each group stands for (see the module's docstring), and for
-    each query skeleton no name has, the registered skeletons one edit from it."""
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One query word, or two neighbours joined, as a whole name part would be keyed."""
+
+    start: int
+    end: int
+    key: TokenKey
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def _spans(words: list[str]) -> list[Span]:
+    out = []
+    for start in range(len(words)):
+        for end in range(start + 1, min(start + 2, len(words)) + 1):
+            keys = name_keys(" ".join(words[start:end]))
+            if keys.compact_skeleton:
+                out.append(
+                    Span(start, end, TokenKey(keys.compact_skeleton[:100], keys.phonetic.replace(" ", "")[:100]))
+                )
+    return out
+
+
+def _part_ranks(span: Span, skeletons: set[str], expansion: Expansion) -> dict[str, float]:
+    """The registered skeletons a span may stand for as a name part: its spellings first (0),
+    then those one slip from it, the closer the earlier (a typo that made another name)."""
+    own = span.key.skeleton
+    ranks = {} if own in expansion.typos else dict.fromkeys(skeletons, 0.0)
+    for slip in expansion.slips.get(own, frozenset()):
+        ranks.setdefault(slip, 2.0 - OSA.normalized_similarity(slip, own))
+    return ranks
+
+
+def _compact_keys(spans: list[Span], skeletons: list[set[str]], expansion: Expansion) -> dict[str, float]:
+    """The compact keys (given then family skeleton) of every way two disjoint spans of the
+    query can be a given and a family name, in either order, ranked (0 is best)."""
+    parts = [_part_ranks(span, skels, expansion) for span, skels in zip(spans, skeletons, strict=True)]
+    keys: dict[str, float] = {}
+    for i, first in enumerate(spans):
+        for j, second in enumerate(spans):
+            if i == j or first.overlaps(second):
+                continue
+            for a, rank_a in parts[i].items():
+                for b, rank_b in parts[j].items():
+                    key = (a + b)[:200]
+                    keys[key] = min(keys.get(key, 9.0), rank_a + rank_b)
+    return keys
+
+
+def _inner_consonants(skeleton: str) -> str:
+    return (
+        skeleton[0] + skeleton[1:-1].replace("y", "").replace("w", "") + skeleton[-1] if len(skeleton) > 2 else skeleton
+    )
+
+
+def _same_but_a_vowel(skeleton: str, token: TokenKey) -> bool:
+    """Kazem and Kazim: one long vowel written or not inside the name (not at its end, where
+    Karim and Karimi are two names)."""
+    return _inner_consonants(skeleton) == _inner_consonants(token.skeleton)
+
+
+@dataclass
+class Expansion:
+    """What the vocabulary says of the query's tokens."""
+
+    # Per group, the registered skeletons it stands for.
+    groups: list[set[str]]
+    # For each query skeleton no name has, the registered skeletons one edit from it.
+    typos: dict[str, frozenset[str]]
+    # For every query skeleton, the registered skeletons one edit from it, known or not.
+    slips: dict[str, frozenset[str]]
+
+
+def _expand(groups: list[list[TokenKey]]) -> Expansion:
+    """The register's skeletons each group stands for (see the module's docstring)."""
     probes = {key: token for group in groups for token in group for key in variant_keys(token)}
     found: dict[str, set[tuple[str, str]]] = {}
     for key, skel, phon in NameVariantKey.objects.filter(key__in=list(probes)).values_list(
         "key", "skeleton", "phonetic"
     ):
         found.setdefault(key, set()).add((skel, phon))
-    out = []
-    typos: dict[str, frozenset[str]] = {}
+    out = Expansion([], {}, {})
     for group in groups:
         skeletons: set[str] = set()
         for token in group:
             reachable = set().union(*(found.get(k, set()) for k in variant_keys(token)))
-            known = {s for s, p in reachable if s == token.skeleton or p == token.phonetic}
+            known = {
+                s for s, p in reachable if s == token.skeleton or p == token.phonetic or _same_but_a_vowel(s, token)
+            }
+            slips = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
+            out.slips[token.skeleton] = slips
             # A word the register knows is taken as written; only an unknown one is a typo.
             if not known:
-                typos[token.skeleton] = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
-            skeletons |= known or typos[token.skeleton]
-        out.append(skeletons)
-    return out, typos
+                out.typos[token.skeleton] = slips
+            skeletons |= known or slips
+        out.groups.append(skeletons)
+    return out
 
 
-def _candidates(sites: list[int], groups: list[set[str]], year: int | None) -> list[int]:
+def _namesakes(sites: list[int], compact_keys: dict[str, float], groups: list[set[str]]) -> list[int]:
+    """Persons whose given and family name the query names, by their compact key: those of
+    its spellings first, then those of a slip; among them first those bearing more of the
+    query's words (a father's name besides)."""
+    if not compact_keys:
+        return []
+    qs = PersonNameKeys.objects.filter(site_id__in=sites, active=True, compact_key__in=sorted(compact_keys))
+    rows = qs.order_by("person_id").values_list("person_id", "compact_key", "skeleton_tokens")[: 4 * CANDIDATES]
+
+    def rank(row: tuple[int, str, str]) -> tuple[float, int]:
+        tokens = set(row[2].split())
+        return compact_keys[row[1]] - sum(1 for group in groups if group & tokens), row[0]
+
+    return [row[0] for row in sorted(rows, key=rank)[:CANDIDATES]]
+
+
+def _candidates(sites: list[int], groups: list[set[str]], year: int | None, born_near: bool = False) -> list[int]:
     """Person ids from the token index, best first: two points per query word matched in the
-    person's own name, one in the father's, three for the year of birth (or one next to it)."""
+    person's own name, one in the father's, three for the year of birth (or one next to it).
+    With `born_near`, only the persons born within a year of it (a narrow range of the index)."""
     everything = set().union(*groups)
     if not everything:
         return []
     qs = NameKeyToken.objects.filter(skeleton__in=sorted(everything), site_id__in=sites)
+    if born_near and year is not None:
+        qs = qs.filter(birth_year__in=[year - 1, year, year + 1])
     points: Expression = Value(0)
     for group in groups:
         word = sorted(group)
@@ -189,7 +306,7 @@ def _words(name: str, whole: bool = False) -> tuple[Word, ...]:
 def _in_order(letters: str, word: str) -> bool:
     """True when the letters occur in the word in this order (a Persian-script fold, which
     writes only consonants and long vowels, against a Latin fold that writes every vowel)."""
-    rest = iter(word)
+    rest = iter(word.replace("y", "i"))  # ی is written y in Payman, i in Shirin
     return all(letter in rest for letter in letters)
 
 
@@ -199,6 +316,31 @@ def _same_length_but_classes(a: Word, b: Word) -> bool:
     return len(a.skeleton.replace("w", "")) == len(b.skeleton.replace("w", ""))
 
 
+def _spelling_closeness(a: Word, b: Word) -> float:
+    """How few slips (a letter dropped, added, changed, two swapped) part two spellings, for
+    their length; across scripts of the consonants, as Persian script leaves short vowels out."""
+    if a.persian == b.persian:
+        return OSA.normalized_similarity(a.fold, b.fold)
+    return OSA.normalized_similarity(a.skeleton, b.skeleton)
+
+
+def _vowels_written(persian: Word, latin: Word) -> float:
+    """A Persian spelling whose letters all appear in the Latin one: the more of the Latin
+    vowels it writes as long vowels, the better it fits (Fattahi is فتاحی more than فتحی,
+    Amini امینی more than معینی)."""
+    latin_vowels = sum(latin.fold.count(v) for v in _VOWELS)
+    written = sum(persian.fold.count(v) for v in _VOWELS)
+    return IN_ORDER + (1.0 - IN_ORDER) * min(written / latin_vowels, 1.0) if latin_vowels else 1.0
+
+
+def _silent_h(a: Word, b: Word) -> bool:
+    """The final ه after a long i written or not (Marzie, Marzieh); after a consonant it makes
+    another name (Vahid, Vahideh)."""
+    return (
+        a.skeleton.endswith("y") and a.skeleton + "h" == b.skeleton and JaroWinkler.similarity(a.fold, b.fold) >= 0.85
+    )
+
+
 @lru_cache(maxsize=262144)
 def _similarity(a: Word, b: Word) -> float:
     """Similarity of two tokens in [0, 1]. Across scripts the Latin vowels are unknown to the
@@ -206,25 +348,49 @@ def _similarity(a: Word, b: Word) -> float:
     all the agreement there can be; an equal skeleton or phonetic key nearly so."""
     if a.fold == b.fold:
         return 1.0
-    if b.skeleton in a.near:  # the registered name one slip away from an unknown query word
-        return max(TYPO_MATCH, _similarity(replace(a, near=frozenset()), b))
+    if a.near:  # an unknown query word: the registered names one slip away from it come first
+        plain = _similarity(replace(a, near=frozenset()), b)
+        if b.skeleton not in a.near:
+            return min(plain, TYPO_MATCH)
+        # Among those, the closer spelling: Kaal is Kamal before Jalal, Nira is Nima before Negar.
+        return max(plain, TYPO_MATCH + TYPO_SPREAD * _spelling_closeness(a, b))
     if a.persian and b.persian:
-        return (
-            1.0 if a.skeleton == b.skeleton else min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
-        )
+        # Persian script writes a name one way (the keyboard's letters are folded): another
+        # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).
+        if a.skeleton == b.skeleton:
+            return SKELETON_MATCH
+        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
     if a.persian or b.persian:
         persian, latin = (a, b) if a.persian else (b, a)
+        if persian.fold[0] in _VOWELS and latin.fold[0] not in _VOWELS:
+            # A Persian name opening with alef is no Latin name opening with a consonant
+            # (اکبر Akbar, Kobra), though a Latin vowel may stand for an unwritten ع (Ali, علی).
+            return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
+        if persian.skeleton != latin.skeleton and persian.skeleton.replace("w", "v") == latin.skeleton:
+            return SKELETON_MATCH  # و read as v: دانشور Daneshvar, توکلی Tavakoli
         if persian.skeleton == latin.skeleton:
-            return 1.0 if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
+            return _vowels_written(persian, latin) if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
         if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:
             return CROSS_SCRIPT_PHONETIC
         return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
-    score = JaroWinkler.similarity(a.fold, b.fold)
+    # Two Latin spellings of one name share a skeleton or a phonetic key (or are a typo, above);
+    # letters in common alone make another name (Ansari and Askari), never a near-certain match.
+    score = min(JaroWinkler.similarity(a.fold, b.fold), OTHER_NAME)
     if a.skeleton == b.skeleton and len(a.skeleton) >= _MIN_KEY:
-        # The skeleton drops a word-initial vowel: Asghar and Soghra share one, Leila and Leyla too.
-        return max(score, SKELETON_MATCH if a.fold[0] == b.fold[0] else LATIN_SKELETON_MATCH)
+        if a.fold[0] == b.fold[0]:
+            return max(score, SKELETON_MATCH)
+        # The skeleton drops a word-initial vowel: Elham and Ilham are one name, but Ansari
+        # and Naseri, Asghar and Soghra are two.
+        return LATIN_SKELETON_MATCH if a.fold[0] in _VOWELS and b.fold[0] in _VOWELS else score
     if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
         return max(score, CROSS_SCRIPT_PHONETIC)
+    if _silent_h(a, b) or _silent_h(b, a):
+        return SKELETON_MATCH
+    if _inner_consonants(a.skeleton) == _inner_consonants(b.skeleton):
+        return max(score, VOWEL_VARIANT)  # Kazem and Kazim
+    if min(len(a.fold), len(b.fold)) >= _MIN_SLIP and OSA.distance(a.fold, b.fold) == 1:
+        # One slip away even when the slip makes another registered spelling (Naeri, Naderi).
+        return max(score, SLIP)
     return score
 
 
@@ -242,33 +408,38 @@ def _person_words(person: dict) -> list[tuple[Word, str]]:
     return out
 
 
-def _best(query_word: Word, person_words: list[tuple[Word, str]], used: set[int]) -> tuple[float, int]:
-    best, best_i = 0.0, -1
+def _best(query_word: Word, person_words: list[tuple[Word, str]], used: set[int]) -> tuple[float, float, int]:
+    """The best match of the query word among the person's words not yet used: its score
+    (a father's name weighing less), its similarity as a spelling, and which word. A word
+    that is no spelling of any of them scores nothing."""
+    best, best_raw, best_i = 0.0, 0.0, -1
     for i, (word, label) in enumerate(person_words):
         if i in used:
             continue
-        s = _similarity(query_word, word) * (FATHER_WEIGHT if label == FATHERS_NAME else 1.0)
-        if s > best:
-            best, best_i = s, i
-    return best, best_i
+        raw = _similarity(query_word, word)
+        s = raw * (FATHER_WEIGHT if label == FATHERS_NAME else 1.0)
+        if raw >= _MATCHED and s > best:
+            best, best_raw, best_i = s, raw, i
+    return best, best_raw, best_i
 
 
 def _name_score(query: tuple[Word, ...], person_words: list[tuple[Word, str]]) -> tuple[float, list[str]]:
     """Mean over query tokens of the best match among the person's tokens, each used once;
-    two query tokens may together match one (Ali Reza = Alireza)."""
+    two query tokens may together match one (Ali Reza = Alireza, Gholam Reza = a father
+    Gholamreza)."""
     if not query:
         return 0.0, []
     used: set[int] = set()
     scores, matched = [], []
     for q in query:
-        best, best_i = _best(q, person_words, used)
-        if best_i >= 0 and best >= 0.7:
+        best, _raw, best_i = _best(q, person_words, used)
+        if best_i >= 0:
             used.add(best_i)
         scores.append(best)
-        matched.append(best_i if best >= 0.7 else -1)
+        matched.append(best_i)
     for i in range(len(query) - 1):
-        best, best_i = _best(query[i].joined(query[i + 1]), person_words, set())
-        if best >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
+        best, raw, best_i = _best(query[i].joined(query[i + 1]), person_words, set())
+        if raw >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
             scores[i] = scores[i + 1] = best
             matched[i], matched[i + 1] = best_i, -1
     why = [
@@ -298,6 +469,21 @@ def _score(parsed: ParsedQuery, query: tuple[Word, ...], person: dict) -> tuple[
     return score, why
 
 
+def _candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int) -> tuple[list[int], dict[str, frozenset[str]]]:
+    """The persons to rank (see the module's docstring), and the typo expansions of the query."""
+    word_groups = _word_groups(parsed.names)
+    spans = _spans(parsed.names)
+    expansion = _expand(word_groups + [[span.key] for span in spans])
+    groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
+    ids = _namesakes(sites, _compact_keys(spans, span_skeletons, expansion), groups)
+    if parsed.year is not None:
+        ids += _candidates(sites, groups, parsed.year, born_near=True)
+    ids = list(dict.fromkeys(ids))
+    if len(ids) < limit:
+        ids = list(dict.fromkeys(ids + _candidates(sites, groups, parsed.year)))
+    return ids, expansion.typos
+
+
 def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
     """The persons the actor may see that best match the search text, best first."""
     parsed = parse_query(q)
@@ -312,8 +498,7 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
             hits[person.pk] = Hit(person, 2.0, why)
     ranked: list[tuple[float, str, int, list[str]]] = []
     if parsed.names and sites:
-        groups, typos = _expand(_word_groups(parsed.names))
-        ids = _candidates(sites, groups, parsed.year)
+        ids, typos = _candidate_ids(sites, parsed, limit)
         query = tuple(replace(w, near=typos.get(w.skeleton, frozenset())) for w in _words(parsed.text))
         for person in visible.filter(pk__in=ids).exclude(pk__in=list(hits)).values(*_PERSON_FIELDS):
             score, why = _score(parsed, query, person)

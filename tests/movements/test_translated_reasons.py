@@ -41,7 +41,7 @@ def test_a_refused_extradition_reads_in_persian_arabic_and_english(client, po, r
     movement = _refused_extradition(client, po, resident())
     persian = _page(client, po, movement, "fa")
     assert N5_FA in persian
-    assert "کنوانسیون 1951 پناهندگان، ماده 33(1)" in persian  # the legal basis, translated
+    assert "کنوانسیون ۱۹۵۱ پناهندگان، ماده ۳۳(۱)" in persian  # the legal basis, translated, in its digits
     assert "asks for extradition" not in persian and "1951 Refugee Convention" not in persian
     arabic = _page(client, po, movement, "ar")
     assert N5_AR in arabic and "asks for extradition" not in arabic
@@ -87,3 +87,19 @@ def test_a_refusal_shown_as_a_form_error_reads_in_the_readers_language():
         assert refusal.message.startswith("D1: The recipient acts for Iran,")
     assert str(refusal).startswith("D1: The recipient acts for IR,")  # the logged text stays as it was
     assert refusal.as_dict()["detail"] == reason.english()
+
+
+def test_a_count_in_a_reason_is_written_in_the_readers_digits():
+    from django.utils import translation
+
+    from asylon.core.messages import render
+    from asylon.safeguards.messages import Number, message
+
+    allowed = message("May share the %(count)s listed field(s) for: %(purpose)s.", count=Number(12), purpose="x")
+    assert allowed.english().startswith("May share the 12 listed")  # the stored evidence keeps ASCII
+    with translation.override("fa"):
+        assert "۱۲ فیلد" in render(allowed.as_dict())
+    with translation.override("ar"):
+        assert "١٢" in render(allowed.as_dict())
+    with translation.override("en"):
+        assert render(allowed.as_dict()).startswith("May share the 12 listed")

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django_countries import countries
 
-from asylon.core.i18n import format_date
+from asylon.core.i18n import format_date, to_digits
 
 # The separators of a list inside a sentence: Persian and Arabic write the Arabic comma and
 # semicolon.
@@ -38,6 +38,8 @@ def _render_param(value: object) -> str:
             return country_name(value["country"])
         if "date" in value:
             return format_date(date.fromisoformat(value["date"]))
+        if "number" in value:
+            return to_digits(value["number"])
         if "list" in value:
             language = (translation.get_language() or "en").split("-")[0]
             separator = _SEPARATORS[value.get("sep", ",")]

@@ -8,11 +8,12 @@ as evidence, as it always was; `asylon.core.messages.render()` shows the stored 
 (`Message.as_dict()`) in the reader's language.
 
 Parameters are plain text (references, names: shown as they are), a `Country` (shown by its
-name in the reader's language), a `Day` (in the reader's calendar and digits), a `Listing`
+name in the reader's language), a `Day` (in the reader's calendar and digits), a `Number`
+(in the reader's digits), a `Listing`
 joined with the punctuation of the reader's language, or another `Message`.
 
 Stored form (JSON): ``{"msgid": "...", "params": {"name": value}}`` where a value is a string,
-``{"country": "IR"}``, ``{"date": "2024-05-01"}``, ``{"list": [...], "sep": ";"}`` or a
+``{"country": "IR"}``, ``{"date": "2024-05-01"}``, ``{"number": 3}``, ``{"list": [...], "sep": ";"}`` or a
 nested ``{"msgid": ..., "params": ...}``.
 """
 
@@ -33,6 +34,11 @@ class Country:
 @dataclass(frozen=True)
 class Day:
     day: date
+
+
+@dataclass(frozen=True)
+class Number:
+    value: int
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ def _english(value: object) -> str:
         return value.code  # the audit text has always named countries by their code
     if isinstance(value, Day):
         return value.day.isoformat()
+    if isinstance(value, Number):
+        return str(value.value)
     if isinstance(value, Listing):
         return _ENGLISH_SEPARATORS[value.sep].join(_english(v) for v in value.items)
     return str(value)
@@ -76,6 +84,8 @@ def _stored(value: object) -> object:
         return {"country": value.code}
     if isinstance(value, Day):
         return {"date": value.day.isoformat()}
+    if isinstance(value, Number):
+        return {"number": value.value}
     if isinstance(value, Listing):
         return {"list": [_stored(v) for v in value.items], "sep": value.sep}
     return str(value)

@@ -37,7 +37,7 @@ from django.utils.translation import gettext_noop
 from asylon.core.errors import SafeguardRefusal
 
 from . import legal_bases as basis
-from .messages import Country, Day, Listing, Message, message
+from .messages import Country, Day, Listing, Message, Number, message
 from .types import NEVER_RECIPIENTS, Agreement, Recipient, RecipientKind, countries
 
 
@@ -142,7 +142,9 @@ def assess_disclosure(
     if refusal:
         return decide(False, rule, legal_basis, refusal)
     allowed = message(
-        gettext_noop("May share the %(count)s listed field(s) for: %(purpose)s."), count=len(fields), purpose=purpose
+        gettext_noop("May share the %(count)s listed field(s) for: %(purpose)s."),
+        count=Number(len(fields)),
+        purpose=purpose,
     )
     return decide(True, rule, legal_basis, allowed)
 

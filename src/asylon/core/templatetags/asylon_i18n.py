@@ -46,5 +46,6 @@ def reason(stored) -> str:
 
 @register.filter
 def legal_basis(stored) -> str:
-    """The legal basis of a stored safeguard reason in the reader's language."""
-    return gettext(stored.get("legal_basis", "")) if stored.get("legal_basis") else ""
+    """The legal basis of a stored safeguard reason in the reader's language and digits
+    (its years and article numbers are figures like any other)."""
+    return i18n.to_digits(gettext(stored["legal_basis"])) if stored.get("legal_basis") else ""

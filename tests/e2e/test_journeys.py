@@ -29,7 +29,7 @@ from tests.e2e.steps import SETTINGS, Journey
 
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
-from asylon.core.i18n import format_date
+from asylon.core.i18n import format_date, to_digits
 from asylon.core.messages import country_name
 from asylon.incidents.models import RollCall
 from asylon.registry import demo
@@ -179,7 +179,7 @@ def test_extradition_refused_with_its_reason(journey, camp):
             "%(country)s, the country the person fled, asks for extradition. The asylum claim "
             "must be finally decided first; a claim made after the request still counts."
         ) % {"country": country_name("IR")}
-        basis = translation.gettext(legal_bases.EXTRADITION)
+        basis = to_digits(translation.gettext(legal_bases.EXTRADITION))  # its years in the reader's digits
     reasons = refusal.locator("ul.reasons li")
     expect(reasons.filter(has_text=rule).first).to_contain_text(fled)
     expect(reasons.filter(has_text=rule).first).to_contain_text(t("Legal basis"))

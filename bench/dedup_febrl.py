@@ -2,7 +2,7 @@
 Asylon's scorer against Splink 5 + DuckDB and recordlinkage (ECM), all at a threshold fixed
 in advance (match probability 0.5), in the same run. Prints F1 and time, and the ratios.
 
-    /work/main/.venv/bin/python bench/dedup_febrl.py
+    .venv/bin/python bench/dedup_febrl.py
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 records, all at match probability >= 0.5, each engine in its own process so that its time
 and peak memory are its own.
 
-    nice -n 10 /work/main/.venv/bin/python bench/dedup_million.py [N] [--seed S]   (default 1000000)
+    nice -n 10 .venv/bin/python bench/dedup_million.py [N] [--seed S]   (default 1000000)
 
 Each engine's process generates the same population (`generate_population(N, seed)`),
 then resets its peak-memory mark (/proc/self/clear_refs) so that the peak it reports is

@@ -1,7 +1,7 @@
 """Synthetic Persian-name registrations (`synthetic.generate_population`): Asylon's scorer
 against Splink 5 + DuckDB on the same records, both at match probability >= 0.5.
 
-    /work/main/.venv/bin/python bench/dedup_persian.py [N]      (default 20000)
+    .venv/bin/python bench/dedup_persian.py [N]      (default 20000)
 """
 
 from __future__ import annotations

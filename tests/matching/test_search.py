@@ -262,3 +262,29 @@ def test_among_many_namesakes_those_bearing_the_fathers_name_asked_for_are_kept(
         _register(clerk, site_a, member("PA", given_name="Ali", family_name="Karimi", fathers_name=father))
     son_of_reza = _register(clerk, site_a, member("PA", given_name="Ali", family_name="Karimi", fathers_name="Reza"))
     assert search_persons(clerk, "Ali Karimi Reza", limit=2)[0].person == son_of_reza["Ali"]
+
+
+def test_two_letters_swapped_find_the_name_before_another_with_like_consonants(clerk, site_a):
+    # "oShrab" is Sohrab with two letters swapped; Ashraf (registered first) shares consonants only.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="Ashraf", family_name="Kermani", fathers_name="Masoud")
+    ) | _register(clerk, site_a, member("PA", given_name="Sohrab", family_name="Kermani", fathers_name="Saeid"))
+    assert search_persons(clerk, "oShrab Kermani")[0].person == persons["Sohrab"]
+
+
+def test_two_letters_swapped_find_the_persian_spelling(clerk, site_a):
+    # The swap hides the digraph sh; the Persian record سهراب is still that name.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="اشرف", family_name="کرمانی", fathers_name="مسعود")
+    ) | _register(clerk, site_a, member("PA", given_name="سهراب", family_name="کرمانی", fathers_name="سعید"))
+    assert search_persons(clerk, "oShrab Kermani")[0].person == persons["سهراب"]
+
+
+def test_a_swapped_first_vowel_is_the_name_not_another(clerk, site_a):
+    # "aPnahi" has Panahi's consonants and is two letters swapped (Ansari and Naseri share
+    # consonants only); Tayebeh Ahmadi, registered first, bears the given name alone.
+    _register(clerk, site_a, member("PA", given_name="Tayebeh", family_name="Ahmadi", fathers_name="Ali", sex="F"))
+    persons = _register(
+        clerk, site_a, member("PA", given_name="Tayebeh", family_name="Panahi", fathers_name="Davood", sex="F")
+    )
+    assert search_persons(clerk, "Tayebeh aPnahi")[0].person == persons["Tayebeh"]

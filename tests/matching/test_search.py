@@ -288,3 +288,22 @@ def test_a_swapped_first_vowel_is_the_name_not_another(clerk, site_a):
         clerk, site_a, member("PA", given_name="Tayebeh", family_name="Panahi", fathers_name="Davood", sex="F")
     )
     assert search_persons(clerk, "Tayebeh aPnahi")[0].person == persons["Tayebeh"]
+
+
+def test_a_slip_of_one_letter_ranks_before_a_name_two_letters_off(clerk, site_a):
+    # "Korami" is Khorami with the h dropped; Karimi, registered first, shares its consonants.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="Shiva", family_name="Karimi", fathers_name="Houman", sex="F")
+    ) | _register(clerk, site_a, member("PA", given_name="Shiva", family_name="Khorami", fathers_name="Nima", sex="F"))
+    hits = [h.person for h in search_persons(clerk, "Shiva Korami")]
+    assert hits[0] == persons["Shiva"] and hits[0].family_name == "Khorami"
+
+
+def test_a_dropped_first_letter_is_not_read_as_a_short_name_and_a_final_h(clerk, site_a):
+    # "alihe" is Maliheh without its M, not Ali (registered first) with a final h.
+    ali = _register(clerk, site_a, member("PA", given_name="Ali", family_name="Ansari", fathers_name="Hamid"))
+    maliheh = _register(
+        clerk, site_a, member("PA", given_name="Maliheh", family_name="Ansari", fathers_name="Ramin", sex="F")
+    )
+    hits = [h.person for h in search_persons(clerk, "alihe Ansari")]
+    assert hits.index(maliheh["Maliheh"]) < hits.index(ali["Ali"])

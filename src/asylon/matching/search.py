@@ -64,6 +64,8 @@ IN_ORDER = 0.97
 # swapped) may be one name mistyped: a weak match, under any true spelling of the name but
 # over a father's name written exactly (Nafiseh Asghar: Nafiseh Asghari before a daughter of Asghar).
 SLIP = 0.85
+# How much the letters apart take from a weak match (never down to a father's name exactly).
+WEAK_SPREAD = 0.02
 _MIN_SLIP = 4
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY = 3
@@ -360,7 +362,10 @@ def _silent_h(a: Word, b: Word) -> bool:
     """The final ه after a long i written or not (Marzie, Marzieh); after a consonant it makes
     another name (Vahid, Vahideh)."""
     return (
-        a.skeleton.endswith("y") and a.skeleton + "h" == b.skeleton and JaroWinkler.similarity(a.fold, b.fold) >= 0.85
+        len(a.skeleton) >= _MIN_KEY  # Ali and Alihe are no Marzie and Marzieh
+        and a.skeleton.endswith("y")
+        and a.skeleton + "h" == b.skeleton
+        and JaroWinkler.similarity(a.fold, b.fold) >= 0.85
     )
 
 
@@ -416,11 +421,14 @@ def _similarity(a: Word, b: Word) -> float:
         return max(score, CROSS_SCRIPT_PHONETIC)
     if _silent_h(a, b) or _silent_h(b, a):
         return SKELETON_MATCH
+    # Of the weak matches below, the fewer letters apart the closer: Korami is Khorami (one
+    # letter) before Karimi (two), though Korami and Karimi share their consonants.
+    nearer = WEAK_SPREAD * (OSA.normalized_similarity(a.fold, b.fold) - 1.0)
     if _inner_consonants(a.skeleton) == _inner_consonants(b.skeleton):
-        return max(score, VOWEL_VARIANT)  # Kazem and Kazim
+        return max(score, VOWEL_VARIANT + nearer)  # Kazem and Kazim
     if min(len(a.fold), len(b.fold)) >= _MIN_SLIP and OSA.distance(a.fold, b.fold) == 1:
         # One slip away even when the slip makes another registered spelling (Naeri, Naderi).
-        return max(score, SLIP)
+        return max(score, SLIP + nearer)
     return score
 
 

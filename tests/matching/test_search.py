@@ -307,3 +307,14 @@ def test_a_dropped_first_letter_is_not_read_as_a_short_name_and_a_final_h(clerk,
     )
     hits = [h.person for h in search_persons(clerk, "alihe Ansari")]
     assert hits.index(maliheh["Maliheh"]) < hits.index(ali["Ali"])
+
+
+def test_the_same_consonants_with_two_letters_swapped_rank_before_a_shorter_name(clerk, site_a):
+    # "ATHERE" is Tahereh with its first two letters swapped; طاهر Taher (registered first) is
+    # another name that the Persian script writes with fewer letters.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="طاهر", family_name="قلی‌زاده", fathers_name="یحیی")
+    ) | _register(
+        clerk, site_a, member("PA", given_name="TAHEREH", family_name="Gholizadeh", fathers_name="Hassan", sex="F")
+    )
+    assert search_persons(clerk, "ATHERE Qolizadeh")[0].person == persons["TAHEREH"]

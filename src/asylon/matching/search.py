@@ -413,10 +413,11 @@ def _similarity(a: Word, b: Word) -> float:
         if a.fold[0] == b.fold[0]:
             return max(score, SKELETON_MATCH)
         # The skeleton drops a word-initial vowel: Elham and Ilham are one name, but Ansari
-        # and Naseri, Asghar and Soghra are two; aPnahi is Panahi with two letters swapped.
+        # and Naseri, Asghar and Soghra are two; the same consonants and two letters swapped
+        # are one name mistyped (aPnahi: Panahi, ATHERE: Tahereh).
         if a.fold[0] in _VOWELS and b.fold[0] in _VOWELS:
             return LATIN_SKELETON_MATCH
-        return max(score, SLIP) if OSA.distance(a.fold, b.fold) == 1 else score
+        return SKELETON_MATCH if OSA.distance(a.fold, b.fold) == 1 else score
     if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
         return max(score, CROSS_SCRIPT_PHONETIC)
     if _silent_h(a, b) or _silent_h(b, a):

@@ -262,3 +262,59 @@ def test_among_many_namesakes_those_bearing_the_fathers_name_asked_for_are_kept(
         _register(clerk, site_a, member("PA", given_name="Ali", family_name="Karimi", fathers_name=father))
     son_of_reza = _register(clerk, site_a, member("PA", given_name="Ali", family_name="Karimi", fathers_name="Reza"))
     assert search_persons(clerk, "Ali Karimi Reza", limit=2)[0].person == son_of_reza["Ali"]
+
+
+def test_two_letters_swapped_find_the_name_before_another_with_like_consonants(clerk, site_a):
+    # "oShrab" is Sohrab with two letters swapped; Ashraf (registered first) shares consonants only.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="Ashraf", family_name="Kermani", fathers_name="Masoud")
+    ) | _register(clerk, site_a, member("PA", given_name="Sohrab", family_name="Kermani", fathers_name="Saeid"))
+    assert search_persons(clerk, "oShrab Kermani")[0].person == persons["Sohrab"]
+
+
+def test_two_letters_swapped_find_the_persian_spelling(clerk, site_a):
+    # The swap hides the digraph sh; the Persian record سهراب is still that name.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="اشرف", family_name="کرمانی", fathers_name="مسعود")
+    ) | _register(clerk, site_a, member("PA", given_name="سهراب", family_name="کرمانی", fathers_name="سعید"))
+    assert search_persons(clerk, "oShrab Kermani")[0].person == persons["سهراب"]
+
+
+def test_a_swapped_first_vowel_is_the_name_not_another(clerk, site_a):
+    # "aPnahi" has Panahi's consonants and is two letters swapped (Ansari and Naseri share
+    # consonants only); Tayebeh Ahmadi, registered first, bears the given name alone.
+    _register(clerk, site_a, member("PA", given_name="Tayebeh", family_name="Ahmadi", fathers_name="Ali", sex="F"))
+    persons = _register(
+        clerk, site_a, member("PA", given_name="Tayebeh", family_name="Panahi", fathers_name="Davood", sex="F")
+    )
+    assert search_persons(clerk, "Tayebeh aPnahi")[0].person == persons["Tayebeh"]
+
+
+def test_a_slip_of_one_letter_ranks_before_a_name_two_letters_off(clerk, site_a):
+    # "Korami" is Khorami with the h dropped; Karimi, registered first, shares its consonants.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="Shiva", family_name="Karimi", fathers_name="Houman", sex="F")
+    ) | _register(clerk, site_a, member("PA", given_name="Shiva", family_name="Khorami", fathers_name="Nima", sex="F"))
+    hits = [h.person for h in search_persons(clerk, "Shiva Korami")]
+    assert hits[0] == persons["Shiva"] and hits[0].family_name == "Khorami"
+
+
+def test_a_dropped_first_letter_is_not_read_as_a_short_name_and_a_final_h(clerk, site_a):
+    # "alihe" is Maliheh without its M, not Ali (registered first) with a final h.
+    ali = _register(clerk, site_a, member("PA", given_name="Ali", family_name="Ansari", fathers_name="Hamid"))
+    maliheh = _register(
+        clerk, site_a, member("PA", given_name="Maliheh", family_name="Ansari", fathers_name="Ramin", sex="F")
+    )
+    hits = [h.person for h in search_persons(clerk, "alihe Ansari")]
+    assert hits.index(maliheh["Maliheh"]) < hits.index(ali["Ali"])
+
+
+def test_the_same_consonants_with_two_letters_swapped_rank_before_a_shorter_name(clerk, site_a):
+    # "ATHERE" is Tahereh with its first two letters swapped; طاهر Taher (registered first) is
+    # another name that the Persian script writes with fewer letters.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="طاهر", family_name="قلی‌زاده", fathers_name="یحیی")
+    ) | _register(
+        clerk, site_a, member("PA", given_name="TAHEREH", family_name="Gholizadeh", fathers_name="Hassan", sex="F")
+    )
+    assert search_persons(clerk, "ATHERE Qolizadeh")[0].person == persons["TAHEREH"]

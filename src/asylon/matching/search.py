@@ -33,7 +33,7 @@ from asylon.registry.models import PERSON_NAME_FIELDS, Person
 
 from .keys import TokenKey, name_tokens, variant_keys
 from .models import NameKeyToken, NameVariantKey, PersonAlias, PersonNameKeys
-from .names import is_persian_script, name_keys, token_keys
+from .names import fold, is_persian_script, name_keys, token_keys
 from .similarity import CROSS_SCRIPT_NEAR, SKELETON_MATCH
 
 __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
@@ -64,9 +64,12 @@ IN_ORDER = 0.97
 # swapped) may be one name mistyped: a weak match, under any true spelling of the name but
 # over a father's name written exactly (Nafiseh Asghar: Nafiseh Asghari before a daughter of Asghar).
 SLIP = 0.85
+# How much the letters apart take from a weak match (never down to a father's name exactly).
+WEAK_SPREAD = 0.02
 _MIN_SLIP = 4
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY = 3
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
 _PERSON_FIELDS = (
@@ -185,6 +188,23 @@ def _same_but_a_vowel(skeleton: str, token: TokenKey) -> bool:
     return _inner_consonants(skeleton) == _inner_consonants(token.skeleton)
 
 
+@lru_cache(maxsize=4096)
+def written_slips(word: str, first_letter_changed: bool = True) -> frozenset[str]:
+    """The skeletons of the Latin word with one slip of the pen undone that its skeleton hides:
+    two neighbouring letters swapped (oShrab for Sohrab), the first letter dropped (ahid for
+    Vahid) or, with `first_letter_changed`, mistyped (maeid for Saeid). A slip on a vowel or
+    inside a digraph is no single edit of the skeleton, so its deletions alone miss the name."""
+    written = fold(word)
+    if len(written) < 3 or " " in written or is_persian_script(word):
+        return frozenset()
+    spellings = {written[:i] + written[i + 1] + written[i] + written[i + 2 :] for i in range(len(written) - 1)}
+    spellings |= {c + written for c in _LETTERS}
+    if first_letter_changed:
+        spellings |= {c + written[1:] for c in _LETTERS}
+    own = name_keys(written).compact_skeleton
+    return frozenset(k for k in (name_keys(s).compact_skeleton[:100] for s in spellings) if k and k != own)
+
+
 @dataclass
 class Expansion:
     """What the vocabulary says of the query's tokens."""
@@ -197,9 +217,11 @@ class Expansion:
     slips: dict[str, frozenset[str]]
 
 
-def _expand(groups: list[list[TokenKey]]) -> Expansion:
-    """The register's skeletons each group stands for (see the module's docstring)."""
+def _expand(groups: list[list[TokenKey]], written: dict[str, frozenset[str]]) -> Expansion:
+    """The register's skeletons each group stands for (see the module's docstring); `written`
+    gives, per query skeleton, the skeletons of its spelling with a written slip undone."""
     probes = {key: token for group in groups for token in group for key in variant_keys(token)}
+    probes.update((key, TokenKey(key, "")) for keys in written.values() for key in keys)
     found: dict[str, set[tuple[str, str]]] = {}
     for key, skel, phon in NameVariantKey.objects.filter(key__in=list(probes)).values_list(
         "key", "skeleton", "phonetic"
@@ -214,6 +236,7 @@ def _expand(groups: list[list[TokenKey]]) -> Expansion:
                 s for s, p in reachable if s == token.skeleton or p == token.phonetic or _same_but_a_vowel(s, token)
             }
             slips = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
+            slips |= {k for k in written.get(token.skeleton, ()) if any(s == k for s, _p in found.get(k, ()))}
             out.slips[token.skeleton] = slips
             # A word the register knows is taken as written; only an unknown one is a typo.
             if not known:
@@ -281,8 +304,10 @@ class Word:
     skeleton: str
     phonetic: str
     persian: bool
-    # For a mistyped query token: the registered skeletons one edit from it.
+    # For a mistyped query token: the registered skeletons one edit from it, and those of
+    # its spelling with one written slip undone (see `written_slips`).
     near: frozenset[str] = frozenset()
+    written: frozenset[str] = frozenset()
 
     def joined(self, other: Word) -> Word:
         return Word(
@@ -337,7 +362,10 @@ def _silent_h(a: Word, b: Word) -> bool:
     """The final ه after a long i written or not (Marzie, Marzieh); after a consonant it makes
     another name (Vahid, Vahideh)."""
     return (
-        a.skeleton.endswith("y") and a.skeleton + "h" == b.skeleton and JaroWinkler.similarity(a.fold, b.fold) >= 0.85
+        len(a.skeleton) >= _MIN_KEY  # Ali and Alihe are no Marzie and Marzieh
+        and a.skeleton.endswith("y")
+        and a.skeleton + "h" == b.skeleton
+        and JaroWinkler.similarity(a.fold, b.fold) >= 0.85
     )
 
 
@@ -348,12 +376,17 @@ def _similarity(a: Word, b: Word) -> float:
     all the agreement there can be; an equal skeleton or phonetic key nearly so."""
     if a.fold == b.fold:
         return 1.0
-    if a.near:  # an unknown query word: the registered names one slip away from it come first
-        plain = _similarity(replace(a, near=frozenset()), b)
-        if b.skeleton not in a.near:
+    if a.near or a.written:  # an unknown query word: the registered names one slip away from it come first
+        plain = _similarity(replace(a, near=frozenset(), written=frozenset()), b)
+        # In the same script the letters tell the slip; a Persian spelling, by its skeleton
+        # (a first letter changed is left out: Kaal would be Jalal as much as Kamal).
+        one_slip = OSA.distance(a.fold, b.fold) == 1 if a.persian == b.persian else b.skeleton in a.written
+        if not one_slip and b.skeleton not in a.near:
             return min(plain, TYPO_MATCH)
-        # Among those, the closer spelling: Kaal is Kamal before Jalal, Nira is Nima before Negar.
-        return max(plain, TYPO_MATCH + TYPO_SPREAD * _spelling_closeness(a, b))
+        # Among those, the closer spelling: Kaal is Kamal before Jalal, Nira is Nima before Negar;
+        # one slip of the pen (oShrab, Sohrab) is as close as spellings get.
+        closeness = 1.0 - 1.0 / max(len(a.fold), len(b.fold)) if one_slip else _spelling_closeness(a, b)
+        return max(plain, TYPO_MATCH + TYPO_SPREAD * closeness)
     if a.persian and b.persian:
         # Persian script writes a name one way (the keyboard's letters are folded): another
         # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).
@@ -380,17 +413,23 @@ def _similarity(a: Word, b: Word) -> float:
         if a.fold[0] == b.fold[0]:
             return max(score, SKELETON_MATCH)
         # The skeleton drops a word-initial vowel: Elham and Ilham are one name, but Ansari
-        # and Naseri, Asghar and Soghra are two.
-        return LATIN_SKELETON_MATCH if a.fold[0] in _VOWELS and b.fold[0] in _VOWELS else score
+        # and Naseri, Asghar and Soghra are two; the same consonants and two letters swapped
+        # are one name mistyped (aPnahi: Panahi, ATHERE: Tahereh).
+        if a.fold[0] in _VOWELS and b.fold[0] in _VOWELS:
+            return LATIN_SKELETON_MATCH
+        return SKELETON_MATCH if OSA.distance(a.fold, b.fold) == 1 else score
     if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
         return max(score, CROSS_SCRIPT_PHONETIC)
     if _silent_h(a, b) or _silent_h(b, a):
         return SKELETON_MATCH
+    # Of the weak matches below, the fewer letters apart the closer: Korami is Khorami (one
+    # letter) before Karimi (two), though Korami and Karimi share their consonants.
+    nearer = WEAK_SPREAD * (OSA.normalized_similarity(a.fold, b.fold) - 1.0)
     if _inner_consonants(a.skeleton) == _inner_consonants(b.skeleton):
-        return max(score, VOWEL_VARIANT)  # Kazem and Kazim
+        return max(score, VOWEL_VARIANT + nearer)  # Kazem and Kazim
     if min(len(a.fold), len(b.fold)) >= _MIN_SLIP and OSA.distance(a.fold, b.fold) == 1:
         # One slip away even when the slip makes another registered spelling (Naeri, Naderi).
-        return max(score, SLIP)
+        return max(score, SLIP + nearer)
     return score
 
 
@@ -473,7 +512,10 @@ def _candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int) -> tuple[l
     """The persons to rank (see the module's docstring), and the typo expansions of the query."""
     word_groups = _word_groups(parsed.names)
     spans = _spans(parsed.names)
-    expansion = _expand(word_groups + [[span.key] for span in spans])
+    written = {
+        span.key.skeleton: written_slips(parsed.names[span.start]) for span in spans if span.end == span.start + 1
+    }
+    expansion = _expand(word_groups + [[span.key] for span in spans], written)
     groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
     ids = _namesakes(sites, _compact_keys(spans, span_skeletons, expansion), groups)
     if parsed.year is not None:
@@ -482,6 +524,13 @@ def _candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int) -> tuple[l
     if len(ids) < limit:
         ids = list(dict.fromkeys(ids + _candidates(sites, groups, parsed.year)))
     return ids, expansion.typos
+
+
+def _as_typed(word: Word, typos: dict[str, frozenset[str]]) -> Word:
+    """The query word with, when the register knows no such name, the names it may be a slip for."""
+    if word.skeleton not in typos:
+        return word
+    return replace(word, near=typos[word.skeleton], written=written_slips(word.fold, first_letter_changed=False))
 
 
 def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
@@ -499,7 +548,7 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
     ranked: list[tuple[float, str, int, list[str]]] = []
     if parsed.names and sites:
         ids, typos = _candidate_ids(sites, parsed, limit)
-        query = tuple(replace(w, near=typos.get(w.skeleton, frozenset())) for w in _words(parsed.text))
+        query = tuple(_as_typed(w, typos) for w in _words(parsed.text))
         for person in visible.filter(pk__in=ids).exclude(pk__in=list(hits)).values(*_PERSON_FIELDS):
             score, why = _score(parsed, query, person)
             if score >= 0.5:

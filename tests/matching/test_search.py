@@ -318,3 +318,13 @@ def test_the_same_consonants_with_two_letters_swapped_rank_before_a_shorter_name
         clerk, site_a, member("PA", given_name="TAHEREH", family_name="Gholizadeh", fathers_name="Hassan", sex="F")
     )
     assert search_persons(clerk, "ATHERE Qolizadeh")[0].person == persons["TAHEREH"]
+
+
+def test_a_dropped_first_letter_that_sounds_like_another_name_finds_the_name(clerk, site_a):
+    # "ohamadreza" is Mohammadreza without its M; it sounds like Hamidreza (registered first),
+    # but no name in the register is written with its consonants.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="Hamidreza", family_name="Faraji", fathers_name="Masoud")
+    ) | _register(clerk, site_a, member("PA", given_name="محمدرضا", family_name="فرجی", fathers_name="مسعود"))
+    hits = [h.person for h in search_persons(clerk, "ohamadreza Faraji")]
+    assert hits.index(persons["محمدرضا"]) < hits.index(persons["Hamidreza"])

@@ -241,6 +241,16 @@ def _expand(groups: list[list[TokenKey]], written: dict[str, frozenset[str]]) ->
             # A word the register knows is taken as written; only an unknown one is a typo.
             if not known:
                 out.typos[token.skeleton] = slips
+            elif not any(s == token.skeleton for s, _p in reachable):
+                # Known only as a name of like sound or one vowel more, none written with these
+                # consonants: a slip of the pen that the skeleton hides may be the name
+                # (ohamadreza: Mohammadreza without its M, not Hamidreza).
+                undone = frozenset(
+                    k for k in written.get(token.skeleton, ()) if any(s == k for s, _p in found.get(k, ()))
+                )
+                if undone:
+                    out.typos[token.skeleton] = undone
+                    known |= undone
             skeletons |= known or slips
         out.groups.append(skeletons)
     return out

@@ -328,3 +328,14 @@ def test_a_dropped_first_letter_that_sounds_like_another_name_finds_the_name(cle
     ) | _register(clerk, site_a, member("PA", given_name="محمدرضا", family_name="فرجی", fathers_name="مسعود"))
     hits = [h.person for h in search_persons(clerk, "ohamadreza Faraji")]
     assert hits.index(persons["محمدرضا"]) < hits.index(persons["Hamidreza"])
+
+
+def test_two_letters_swapped_find_the_latin_spelling_before_another_family_name(clerk, site_a):
+    # "AFRZANE" is Farzaneh with its first two letters swapped: the Latin record of Farzaneh
+    # Amini is that person, before فرزانه معینی (Moeini, registered first), another family name.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="فرزانه", family_name="معینی", fathers_name="هومن", sex="F")
+    ) | _register(
+        clerk, site_a, member("PA", given_name="Farzaneh", family_name="Amini", fathers_name="Madjid", sex="F")
+    )
+    assert search_persons(clerk, "AFRZANE Amini")[0].person == persons["Farzaneh"]

@@ -427,7 +427,10 @@ def _similarity(a: Word, b: Word) -> float:
         # are one name mistyped (aPnahi: Panahi, ATHERE: Tahereh).
         if a.fold[0] in _VOWELS and b.fold[0] in _VOWELS:
             return LATIN_SKELETON_MATCH
-        return SKELETON_MATCH if OSA.distance(a.fold, b.fold) == 1 else score
+        if OSA.distance(a.fold, b.fold) == 1:
+            # As close as a slip of the pen gets, as a Persian spelling of the name would be.
+            return max(SKELETON_MATCH, TYPO_MATCH + TYPO_SPREAD * (1.0 - 1.0 / max(len(a.fold), len(b.fold))))
+        return score
     if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
         return max(score, CROSS_SCRIPT_PHONETIC)
     if _silent_h(a, b) or _silent_h(b, a):

@@ -339,3 +339,11 @@ def test_two_letters_swapped_find_the_latin_spelling_before_another_family_name(
         clerk, site_a, member("PA", given_name="Farzaneh", family_name="Amini", fathers_name="Madjid", sex="F")
     )
     assert search_persons(clerk, "AFRZANE Amini")[0].person == persons["Farzaneh"]
+
+
+def test_a_final_h_written_in_one_script_only_is_another_name(clerk, site_a):
+    # "Sedqeh" (Sedigheh mistyped) writes the final h that صادق Sadegh, registered first, lacks.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="صادق", family_name="کرمانی", fathers_name="رضا")
+    ) | _register(clerk, site_a, member("PA", given_name="صدیقه", family_name="کرمانی", fathers_name="حسن", sex="F"))
+    assert search_persons(clerk, "Sedqeh Kermani")[0].person == persons["صدیقه"]

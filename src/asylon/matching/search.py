@@ -379,6 +379,16 @@ def _silent_h(a: Word, b: Word) -> bool:
     )
 
 
+def _final_h_apart(persian: Word, latin: Word) -> bool:
+    """A final ه after a consonant that one spelling writes and the other does not: another
+    name (صادق Sadegh, Sedigheh; وحیده Vahideh, Vahid). A Latin final vowel stands for it
+    (Atefe, عاطفه)."""
+    short, long = sorted((persian.skeleton, latin.skeleton), key=len)
+    if long != short + "h" or short.endswith("y") or len(short) < _MIN_KEY - 1:
+        return False
+    return long == latin.skeleton or latin.fold[-1] not in _VOWELS
+
+
 @lru_cache(maxsize=262144)
 def _similarity(a: Word, b: Word) -> float:
     """Similarity of two tokens in [0, 1]. Across scripts the Latin vowels are unknown to the
@@ -413,6 +423,8 @@ def _similarity(a: Word, b: Word) -> float:
             return SKELETON_MATCH  # و read as v: دانشور Daneshvar, توکلی Tavakoli
         if persian.skeleton == latin.skeleton:
             return _vowels_written(persian, latin) if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
+        if _final_h_apart(persian, latin):
+            return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
         if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:
             return CROSS_SCRIPT_PHONETIC
         return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)

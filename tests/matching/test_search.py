@@ -318,3 +318,32 @@ def test_the_same_consonants_with_two_letters_swapped_rank_before_a_shorter_name
         clerk, site_a, member("PA", given_name="TAHEREH", family_name="Gholizadeh", fathers_name="Hassan", sex="F")
     )
     assert search_persons(clerk, "ATHERE Qolizadeh")[0].person == persons["TAHEREH"]
+
+
+def test_a_dropped_first_letter_that_sounds_like_another_name_finds_the_name(clerk, site_a):
+    # "ohamadreza" is Mohammadreza without its M; it sounds like Hamidreza (registered first),
+    # but no name in the register is written with its consonants.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="Hamidreza", family_name="Faraji", fathers_name="Masoud")
+    ) | _register(clerk, site_a, member("PA", given_name="محمدرضا", family_name="فرجی", fathers_name="مسعود"))
+    hits = [h.person for h in search_persons(clerk, "ohamadreza Faraji")]
+    assert hits.index(persons["محمدرضا"]) < hits.index(persons["Hamidreza"])
+
+
+def test_two_letters_swapped_find_the_latin_spelling_before_another_family_name(clerk, site_a):
+    # "AFRZANE" is Farzaneh with its first two letters swapped: the Latin record of Farzaneh
+    # Amini is that person, before فرزانه معینی (Moeini, registered first), another family name.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="فرزانه", family_name="معینی", fathers_name="هومن", sex="F")
+    ) | _register(
+        clerk, site_a, member("PA", given_name="Farzaneh", family_name="Amini", fathers_name="Madjid", sex="F")
+    )
+    assert search_persons(clerk, "AFRZANE Amini")[0].person == persons["Farzaneh"]
+
+
+def test_a_final_h_written_in_one_script_only_is_another_name(clerk, site_a):
+    # "Sedqeh" (Sedigheh mistyped) writes the final h that صادق Sadegh, registered first, lacks.
+    persons = _register(
+        clerk, site_a, member("PA", given_name="صادق", family_name="کرمانی", fathers_name="رضا")
+    ) | _register(clerk, site_a, member("PA", given_name="صدیقه", family_name="کرمانی", fathers_name="حسن", sex="F"))
+    assert search_persons(clerk, "Sedqeh Kermani")[0].person == persons["صدیقه"]

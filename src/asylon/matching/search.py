@@ -241,6 +241,16 @@ def _expand(groups: list[list[TokenKey]], written: dict[str, frozenset[str]]) ->
             # A word the register knows is taken as written; only an unknown one is a typo.
             if not known:
                 out.typos[token.skeleton] = slips
+            elif not any(s == token.skeleton for s, _p in reachable):
+                # Known only as a name of like sound or one vowel more, none written with these
+                # consonants: a slip of the pen that the skeleton hides may be the name
+                # (ohamadreza: Mohammadreza without its M, not Hamidreza).
+                undone = frozenset(
+                    k for k in written.get(token.skeleton, ()) if any(s == k for s, _p in found.get(k, ()))
+                )
+                if undone:
+                    out.typos[token.skeleton] = undone
+                    known |= undone
             skeletons |= known or slips
         out.groups.append(skeletons)
     return out
@@ -369,6 +379,16 @@ def _silent_h(a: Word, b: Word) -> bool:
     )
 
 
+def _final_h_apart(persian: Word, latin: Word) -> bool:
+    """A final ه after a consonant that one spelling writes and the other does not: another
+    name (صادق Sadegh, Sedigheh; وحیده Vahideh, Vahid). A Latin final vowel stands for it
+    (Atefe, عاطفه)."""
+    short, long = sorted((persian.skeleton, latin.skeleton), key=len)
+    if long != short + "h" or short.endswith("y") or len(short) < _MIN_KEY - 1:
+        return False
+    return long == latin.skeleton or latin.fold[-1] not in _VOWELS
+
+
 @lru_cache(maxsize=262144)
 def _similarity(a: Word, b: Word) -> float:
     """Similarity of two tokens in [0, 1]. Across scripts the Latin vowels are unknown to the
@@ -403,6 +423,8 @@ def _similarity(a: Word, b: Word) -> float:
             return SKELETON_MATCH  # و read as v: دانشور Daneshvar, توکلی Tavakoli
         if persian.skeleton == latin.skeleton:
             return _vowels_written(persian, latin) if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
+        if _final_h_apart(persian, latin):
+            return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
         if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:
             return CROSS_SCRIPT_PHONETIC
         return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
@@ -417,7 +439,10 @@ def _similarity(a: Word, b: Word) -> float:
         # are one name mistyped (aPnahi: Panahi, ATHERE: Tahereh).
         if a.fold[0] in _VOWELS and b.fold[0] in _VOWELS:
             return LATIN_SKELETON_MATCH
-        return SKELETON_MATCH if OSA.distance(a.fold, b.fold) == 1 else score
+        if OSA.distance(a.fold, b.fold) == 1:
+            # As close as a slip of the pen gets, as a Persian spelling of the name would be.
+            return max(SKELETON_MATCH, TYPO_MATCH + TYPO_SPREAD * (1.0 - 1.0 / max(len(a.fold), len(b.fold))))
+        return score
     if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
         return max(score, CROSS_SCRIPT_PHONETIC)
     if _silent_h(a, b) or _silent_h(b, a):

@@ -1,0 +1,284 @@
+"""Ranking of search candidates: how close a query's name tokens are to a person's, in
+either script, and how the year of birth weighs in.
+
+`search.py` finds the candidates in the name-key tables; this module scores each of them
+in Python. A token is compared in its folded spelling, its skeleton and its phonetic key
+(`names.token_keys`); across scripts the Latin vowels are unknown to the Persian side, so
+agreement there rests on the skeleton and on which vowels the Persian spelling writes.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from .names import is_persian_script, token_keys
+from .similarity import CROSS_SCRIPT_NEAR, SKELETON_MATCH
+
+FATHERS_NAME = "father's name"
+# A person's own name outranks a father's of that name.
+FATHER_WEIGHT = 0.8
+# An equal phonetic key across scripts, or in Latin with letters of one class (Jaleh/Zhaleh).
+CROSS_SCRIPT_PHONETIC = 0.92
+# Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
+LATIN_SKELETON_MATCH = 0.9
+TYPO_MATCH = 0.9
+# How much the closeness of spelling adds to a typo's match (keeps it under an exact one).
+TYPO_SPREAD = 0.09
+# A query token this similar to a name part is a spelling of it; under it, another name.
+_MATCHED = 0.75
+# Two Latin names alike in letters but in neither skeleton nor phonetic key: another name.
+OTHER_NAME = 0.7
+# A long vowel written in one spelling, not the other (Kazem, Kazim).
+VOWEL_VARIANT = 0.85
+_VOWELS = "aeiou"
+# A Persian spelling that writes none of the Latin spelling's vowels, its letters in order.
+IN_ORDER = 0.97
+# Spellings of this many letters one slip apart (a letter dropped, added, changed or two
+# swapped) may be one name mistyped: a weak match, under any true spelling of the name but
+# over a father's name written exactly (Nafiseh Asghar: Nafiseh Asghari before a daughter of Asghar).
+SLIP = 0.85
+# How much the letters apart take from a weak match (never down to a father's name exactly).
+WEAK_SPREAD = 0.02
+_MIN_SLIP = 4
+# Keys this short (Ali: "ly") agree by accident too often to lift a score.
+_MIN_KEY = 3
+
+
+def inner_consonants(skeleton: str) -> str:
+    """The skeleton without the long vowels (y, w) inside it: Kazem and Kazim share it."""
+    return (
+        skeleton[0] + skeleton[1:-1].replace("y", "").replace("w", "") + skeleton[-1] if len(skeleton) > 2 else skeleton
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One name token in its comparable forms, and whether it was written in Persian script."""
+
+    fold: str
+    skeleton: str
+    phonetic: str
+    persian: bool
+    # For a mistyped query token: the registered skeletons one edit from it, and those of
+    # its spelling with one written slip undone (see `written_slips`).
+    near: frozenset[str] = frozenset()
+    written: frozenset[str] = frozenset()
+
+    def joined(self, other: Word) -> Word:
+        return Word(
+            self.fold + other.fold,
+            self.skeleton + other.skeleton,
+            self.phonetic + other.phonetic,
+            self.persian or other.persian,
+        )
+
+
+@lru_cache(maxsize=65536)
+def name_words(name: str, whole: bool = False) -> tuple[Word, ...]:
+    """The name's tokens; with `whole`, also the tokens joined (Mohammad Reza = Mohammadreza)."""
+    persian = is_persian_script(name)
+    words = [Word(f, s, p, persian) for f, s, p in token_keys(name)]
+    if whole and len(words) > 1:
+        words.append(functools.reduce(Word.joined, words))
+    return tuple(words)
+
+
+def _in_order(letters: str, word: str) -> bool:
+    """True when the letters occur in the word in this order (a Persian-script fold, which
+    writes only consonants and long vowels, against a Latin fold that writes every vowel)."""
+    rest = iter(word.replace("y", "i"))  # ی is written y in Payman, i in Shirin
+    return all(letter in rest for letter in letters)
+
+
+def _same_length_but_classes(a: Word, b: Word) -> bool:
+    # Jaleh/Zhaleh and Husain/Hossein differ in a consonant class or a vowel marker only;
+    # Jaleh and Jalal, which share a phonetic key, differ by a letter.
+    return len(a.skeleton.replace("w", "")) == len(b.skeleton.replace("w", ""))
+
+
+def _spelling_closeness(a: Word, b: Word) -> float:
+    """How few slips (a letter dropped, added, changed, two swapped) part two spellings, for
+    their length; across scripts of the consonants, as Persian script leaves short vowels out."""
+    if a.persian == b.persian:
+        return OSA.normalized_similarity(a.fold, b.fold)
+    return OSA.normalized_similarity(a.skeleton, b.skeleton)
+
+
+def _vowels_written(persian: Word, latin: Word) -> float:
+    """A Persian spelling whose letters all appear in the Latin one: the more of the Latin
+    vowels it writes as long vowels, the better it fits (Fattahi is فتاحی more than فتحی,
+    Amini امینی more than معینی)."""
+    latin_vowels = sum(latin.fold.count(v) for v in _VOWELS)
+    written = sum(persian.fold.count(v) for v in _VOWELS)
+    return IN_ORDER + (1.0 - IN_ORDER) * min(written / latin_vowels, 1.0) if latin_vowels else 1.0
+
+
+def _silent_h(a: Word, b: Word) -> bool:
+    """The final ه after a long i written or not (Marzie, Marzieh); after a consonant it makes
+    another name (Vahid, Vahideh)."""
+    return (
+        len(a.skeleton) >= _MIN_KEY  # Ali and Alihe are no Marzie and Marzieh
+        and a.skeleton.endswith("y")
+        and a.skeleton + "h" == b.skeleton
+        and JaroWinkler.similarity(a.fold, b.fold) >= 0.85
+    )
+
+
+def _final_h_apart(persian: Word, latin: Word) -> bool:
+    """A final ه after a consonant that one spelling writes and the other does not: another
+    name (صادق Sadegh, Sedigheh; وحیده Vahideh, Vahid). A Latin final vowel stands for it
+    (Atefe, عاطفه)."""
+    short, long = sorted((persian.skeleton, latin.skeleton), key=len)
+    if long != short + "h" or short.endswith("y") or len(short) < _MIN_KEY - 1:
+        return False
+    return long == latin.skeleton or latin.fold[-1] not in _VOWELS
+
+
+@lru_cache(maxsize=262144)
+def _similarity(a: Word, b: Word) -> float:
+    """Similarity of two tokens in [0, 1]. Across scripts the Latin vowels are unknown to the
+    Persian side: an equal skeleton whose Persian letters all appear in the Latin spelling is
+    all the agreement there can be; an equal skeleton or phonetic key nearly so."""
+    if a.fold == b.fold:
+        return 1.0
+    if a.near or a.written:  # an unknown query word: the registered names one slip away from it come first
+        plain = _similarity(replace(a, near=frozenset(), written=frozenset()), b)
+        # In the same script the letters tell the slip; a Persian spelling, by its skeleton
+        # (a first letter changed is left out: Kaal would be Jalal as much as Kamal).
+        one_slip = OSA.distance(a.fold, b.fold) == 1 if a.persian == b.persian else b.skeleton in a.written
+        if not one_slip and b.skeleton not in a.near:
+            return min(plain, TYPO_MATCH)
+        # Among those, the closer spelling: Kaal is Kamal before Jalal, Nira is Nima before Negar;
+        # one slip of the pen (oShrab, Sohrab) is as close as spellings get.
+        closeness = 1.0 - 1.0 / max(len(a.fold), len(b.fold)) if one_slip else _spelling_closeness(a, b)
+        return max(plain, TYPO_MATCH + TYPO_SPREAD * closeness)
+    if a.persian and b.persian:
+        # Persian script writes a name one way (the keyboard's letters are folded): another
+        # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).
+        if a.skeleton == b.skeleton:
+            return SKELETON_MATCH
+        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
+    if a.persian or b.persian:
+        persian, latin = (a, b) if a.persian else (b, a)
+        if persian.fold[0] in _VOWELS and latin.fold[0] not in _VOWELS:
+            # A Persian name opening with alef is no Latin name opening with a consonant
+            # (اکبر Akbar, Kobra), though a Latin vowel may stand for an unwritten ع (Ali, علی).
+            return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
+        if persian.skeleton != latin.skeleton and persian.skeleton.replace("w", "v") == latin.skeleton:
+            return SKELETON_MATCH  # و read as v: دانشور Daneshvar, توکلی Tavakoli
+        if persian.skeleton == latin.skeleton:
+            return _vowels_written(persian, latin) if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
+        if _final_h_apart(persian, latin):
+            return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
+        if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:
+            return CROSS_SCRIPT_PHONETIC
+        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
+    # Two Latin spellings of one name share a skeleton or a phonetic key (or are a typo, above);
+    # letters in common alone make another name (Ansari and Askari), never a near-certain match.
+    score = min(JaroWinkler.similarity(a.fold, b.fold), OTHER_NAME)
+    if a.skeleton == b.skeleton and len(a.skeleton) >= _MIN_KEY:
+        if a.fold[0] == b.fold[0]:
+            return max(score, SKELETON_MATCH)
+        # The skeleton drops a word-initial vowel: Elham and Ilham are one name, but Ansari
+        # and Naseri, Asghar and Soghra are two; the same consonants and two letters swapped
+        # are one name mistyped (aPnahi: Panahi, ATHERE: Tahereh).
+        if a.fold[0] in _VOWELS and b.fold[0] in _VOWELS:
+            return LATIN_SKELETON_MATCH
+        if OSA.distance(a.fold, b.fold) == 1:
+            # As close as a slip of the pen gets, as a Persian spelling of the name would be.
+            return max(SKELETON_MATCH, TYPO_MATCH + TYPO_SPREAD * (1.0 - 1.0 / max(len(a.fold), len(b.fold))))
+        return score
+    if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
+        return max(score, CROSS_SCRIPT_PHONETIC)
+    if _silent_h(a, b) or _silent_h(b, a):
+        return SKELETON_MATCH
+    # Of the weak matches below, the fewer letters apart the closer: Korami is Khorami (one
+    # letter) before Karimi (two), though Korami and Karimi share their consonants.
+    nearer = WEAK_SPREAD * (OSA.normalized_similarity(a.fold, b.fold) - 1.0)
+    if inner_consonants(a.skeleton) == inner_consonants(b.skeleton):
+        return max(score, VOWEL_VARIANT + nearer)  # Kazem and Kazim
+    if min(len(a.fold), len(b.fold)) >= _MIN_SLIP and OSA.distance(a.fold, b.fold) == 1:
+        # One slip away even when the slip makes another registered spelling (Naeri, Naderi).
+        return max(score, SLIP + nearer)
+    return score
+
+
+def _person_words(person: dict) -> list[tuple[Word, str]]:
+    """(token, which field) for every name part of the person, in each script recorded."""
+    out: list[tuple[Word, str]] = []
+    for label, latin, original in (
+        ("given name", person["given_name"], person["given_name_original"]),
+        ("family name", person["family_name"], person["family_name_original"]),
+        (FATHERS_NAME, person["fathers_name"], person["fathers_name_original"]),
+    ):
+        for name in (latin, original):
+            if name:
+                out.extend((w, label) for w in name_words(name, whole=True))
+    return out
+
+
+def _best(query_word: Word, person_words: list[tuple[Word, str]], used: set[int]) -> tuple[float, float, int]:
+    """The best match of the query word among the person's words not yet used: its score
+    (a father's name weighing less), its similarity as a spelling, and which word. A word
+    that is no spelling of any of them scores nothing."""
+    best, best_raw, best_i = 0.0, 0.0, -1
+    for i, (word, label) in enumerate(person_words):
+        if i in used:
+            continue
+        raw = _similarity(query_word, word)
+        s = raw * (FATHER_WEIGHT if label == FATHERS_NAME else 1.0)
+        if raw >= _MATCHED and s > best:
+            best, best_raw, best_i = s, raw, i
+    return best, best_raw, best_i
+
+
+def _name_score(query: tuple[Word, ...], person_words: list[tuple[Word, str]]) -> tuple[float, list[str]]:
+    """Mean over query tokens of the best match among the person's tokens, each used once;
+    two query tokens may together match one (Ali Reza = Alireza, Gholam Reza = a father
+    Gholamreza)."""
+    if not query:
+        return 0.0, []
+    used: set[int] = set()
+    scores, matched = [], []
+    for q in query:
+        best, _raw, best_i = _best(q, person_words, used)
+        if best_i >= 0:
+            used.add(best_i)
+        scores.append(best)
+        matched.append(best_i)
+    for i in range(len(query) - 1):
+        best, raw, best_i = _best(query[i].joined(query[i + 1]), person_words, set())
+        if raw >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
+            scores[i] = scores[i + 1] = best
+            matched[i], matched[i + 1] = best_i, -1
+    why = [
+        f"{person_words[m][1]} ~ {q.fold} ({s:.2f})" for q, s, m in zip(query, scores, matched, strict=True) if m >= 0
+    ]
+    return sum(scores) / len(query), why
+
+
+def _year_score(year: int, born) -> tuple[float, str | None]:
+    if born is None:
+        return 0.3, None
+    diff = abs(born.year - year)
+    if diff == 0:
+        return 1.0, f"born {year}"
+    if diff == 1:
+        return 0.5, f"born {born.year}"
+    return 0.0, None
+
+
+def score_person(query: tuple[Word, ...], year: int | None, person: dict) -> tuple[float, list[str]]:
+    """How well a person (a dict of `PERSON_NAME_FIELDS` and `date_of_birth`) fits the
+    query's name tokens and year of birth, in [0, 1], with the reasons shown beside the hit."""
+    score, why = _name_score(query, _person_words(person))
+    if year:
+        year_score, year_why = _year_score(year, person["date_of_birth"])
+        score = 0.75 * score + 0.25 * year_score
+        if year_why:
+            why.append(year_why)
+    return score, why

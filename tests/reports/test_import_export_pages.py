@@ -77,3 +77,17 @@ def test_the_export_page_sends_a_recorded_file(client, protection_officer, house
     assert refused.status_code == 422 and "State the purpose" in refused.content.decode()
     hxl = client.post(reverse("reports:exports"), {"site": "AAA", "kind": "households-by-block", "format": "csv"})
     assert "#population+hh" in hxl.content.decode()
+
+
+def test_the_counts_of_an_import_read_in_the_users_digits(client, clerk, site_a):
+    from asylon.accounts.models import User
+
+    User.objects.filter(pk=clerk.pk).update(language="fa")
+    sign_in(client, clerk)
+    body = _csv([["PA", "Dariush", "Tehranifar", "M", "1980-03-01"], ["PA", "Mina", "Farzin", "F", "1991-05-05"]])
+    client.post(reverse("imports:upload"), {"site": "AAA", "file": SimpleUploadedFile("list.csv", body, "text/csv")})
+    run = ImportRun.objects.get()
+    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert "<td>۲</td>" in page and "<td>2</td>" not in page  # two rows, two persons to register
+    listing = client.get(reverse("imports:list")).content.decode()
+    assert "<td>۲</td>" in listing and "<td>2</td>" not in listing

@@ -89,7 +89,7 @@ class SafeguardRefusal(Conflict):
 
     @message.setter
     def message(self, english: str) -> None:
-        self.english = english  # DomainError's message: str(self) keeps it
+        """DomainError's constructor sets the English message; `str(self)` keeps it already."""
 
     def as_dict(self) -> dict:
         return {"code": self.code, "rule": self.rule, "legal_basis": self.legal_basis, "detail": self.detail}

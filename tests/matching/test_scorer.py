@@ -23,15 +23,7 @@ def _pair_of(scored, i: int, j: int):
 
 def test_a_reregistration_with_day_and_month_swapped_and_no_fathers_name_is_found(population):
     records, _ = population
-    first = {
-        "record_id": "A",
-        "given_name": "Siavash",
-        "fathers_name": "Bahram",
-        "family_name": "Khoshnevis",
-        "date_of_birth": "1984-03-07",
-        "sex": "M",
-        "place_of_birth": "Shiraz",
-    }
+    first = SIAVASH
     again = {**first, "record_id": "B", "fathers_name": "", "date_of_birth": "1984-07-03", "given_name": "SIAVASH"}
     rows = _with(records, first, again)
     pair = _pair_of(register_deduplicator().run(rows), len(records), len(records) + 1)

@@ -323,12 +323,14 @@ JOIN_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "suffix-join",
-        r"\s+(?=(?:zad[ae]h?|p(?:ou|oo|u)r|n[ei](?:j|ž|zh)h?ad)\b)",
+        r"\s+(?=(?:zad[ae]h?|p(?:ou|oo|u)r|n[ei](?:j|ž|zh)h?ad)(?![a-zšžč']))",
         "",
-        "family-name suffixes -zadeh, -pour, -nejad are written joined or apart",
+        "family-name suffixes -zadeh, -pour, -nejad are written joined or apart; one joined to "
+        "what follows (پورحسینی, pur'hsini once transliterated) is a prefix of that word",
         ("hasan zadeh", "hasanzadeh"),
         ("ali pour", "alipour"),
         ("nik nejad", "niknejad"),
+        ("narges pur'hsini", "narges pur'hsini"),
         triggers=(" z", " p", " n"),
     ),
 )

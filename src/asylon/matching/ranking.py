@@ -10,19 +10,27 @@ agreement there rests on the skeleton and on which vowels the Persian spelling w
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from .names import is_persian_script, token_keys
-from .similarity import CROSS_SCRIPT_NEAR, SKELETON_MATCH
+from .names import fold, is_persian_script, name_keys, token_keys
+from .similarity import SKELETON_MATCH
 
 FATHERS_NAME = "father's name"
 # A person's own name outranks a father's of that name.
 FATHER_WEIGHT = 0.8
 # An equal phonetic key across scripts, or in Latin with letters of one class (Jaleh/Zhaleh).
 CROSS_SCRIPT_PHONETIC = 0.92
+# Two Latin spellings of one name (one skeleton, the same first letter, vowels where the
+# other writes vowels: Heidari, Heydari; not Fathi, Fattahi). Near an exact spelling: a query
+# is seldom written as the name was registered, and every spelling of the name must rank
+# above any other name (Mahnaz Heydari before Elnaz Heidari).
+ANOTHER_SPELLING = 0.99
+# Two Latin spellings of one sound (ژ as zh or j: Zhila, Jila), their letters otherwise alike.
+ONE_SOUND = 0.97
 # Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
 LATIN_SKELETON_MATCH = 0.9
 TYPO_MATCH = 0.9
@@ -35,6 +43,9 @@ OTHER_NAME = 0.7
 # A long vowel written in one spelling, not the other (Kazem, Kazim).
 VOWEL_VARIANT = 0.85
 _VOWELS = "aeiou"
+_VOWEL_RUN = re.compile("[aeiouy]+")
+_CONSONANT_LETTER = re.compile("[^aeiouy]")
+_DIGRAPH_H = re.compile("(?<=[skzcg])h")
 # A Persian spelling that writes none of the Latin spelling's vowels, its letters in order.
 IN_ORDER = 0.97
 # Spellings of this many letters one slip apart (a letter dropped, added, changed or two
@@ -46,6 +57,9 @@ WEAK_SPREAD = 0.02
 _MIN_SLIP = 4
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY = 3
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Letters that an h after them turns into another sound (sh, kh, zh, ch, gh).
+_DIGRAPH_FIRST = "skzcg"
 
 
 def inner_consonants(skeleton: str) -> str:
@@ -53,6 +67,27 @@ def inner_consonants(skeleton: str) -> str:
     return (
         skeleton[0] + skeleton[1:-1].replace("y", "").replace("w", "") + skeleton[-1] if len(skeleton) > 2 else skeleton
     )
+
+
+@lru_cache(maxsize=4096)
+def written_slips(word: str, first_letter_changed: bool = True) -> frozenset[str]:
+    """The skeletons of the Latin word with one slip of the pen undone that its skeleton hides:
+    two neighbouring letters swapped (oShrab for Sohrab), the first letter dropped (ahid for
+    Vahid), the h of a digraph mistyped (Sgahram for Shahram) or, with `first_letter_changed`,
+    the first letter mistyped (maeid for Saeid). A slip on a vowel or inside a digraph is no
+    single edit of the skeleton, so its deletions alone miss the name."""
+    written = fold(word)
+    if len(written) < 3 or " " in written or is_persian_script(word):
+        return frozenset()
+    spellings = {written[:i] + written[i + 1] + written[i] + written[i + 2 :] for i in range(len(written) - 1)}
+    spellings |= {
+        written[:i] + "h" + written[i + 1 :] for i in range(1, len(written)) if written[i - 1] in _DIGRAPH_FIRST
+    }
+    spellings |= {c + written for c in _LETTERS}
+    if first_letter_changed:
+        spellings |= {c + written[1:] for c in _LETTERS}
+    own = name_keys(written).compact_skeleton
+    return frozenset(k for k in (name_keys(s).compact_skeleton[:100] for s in spellings) if k and k != own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +126,69 @@ def _in_order(letters: str, word: str) -> bool:
     """True when the letters occur in the word in this order (a Persian-script fold, which
     writes only consonants and long vowels, against a Latin fold that writes every vowel)."""
     rest = iter(word.replace("y", "i"))  # ی is written y in Payman, i in Shirin
-    return all(letter in rest for letter in letters)
+    return all(letter in rest for letter in letters.replace("y", "i"))
 
 
 def _same_length_but_classes(a: Word, b: Word) -> bool:
     # Jaleh/Zhaleh and Husain/Hossein differ in a consonant class or a vowel marker only;
     # Jaleh and Jalal, which share a phonetic key, differ by a letter.
     return len(a.skeleton.replace("w", "")) == len(b.skeleton.replace("w", ""))
+
+
+def _vav_read_as_vowel(persian: Word) -> str:
+    """The Persian skeleton with a و inside the name read as the vowel o it may be (رویا Roya),
+    where the transliteration read it as v before a vowel letter (Mousavi)."""
+    skeleton = persian.skeleton
+    return skeleton[0] + skeleton[1:].replace("v", "") if "v" in skeleton[1:] and len(skeleton) > 2 else ""
+
+
+def _vav_read_as_v(persian: Word) -> str:
+    """The Persian skeleton with a و between consonants read as v (پریوش Parivash), where the
+    transliteration read it as the vowel u (محمود Mahmoud)."""
+    if "u" not in persian.fold[1:]:
+        return ""
+    return token_keys(persian.fold[0] + persian.fold[1:].replace("u", "v"))[0][1]
+
+
+def _vav_written_o(persian: Word, latin: Word) -> bool:
+    """A و inside the name that the Latin spelling writes as a short o, where the Persian
+    skeleton keeps it as a long vowel (نوروزی Norouzi, کوروش Kourosh); at the place of the و,
+    not elsewhere (محمود is no Mohammad)."""
+    skeleton, fold = persian.skeleton, persian.fold
+    for i in range(1, len(skeleton) - 1):
+        if skeleton[i] == "w" and skeleton[:i] + skeleton[i + 1 :] == latin.skeleton:
+            return any(
+                _in_order(fold[:j] + "o" + fold[j + 1 :], latin.fold) for j in range(1, len(fold)) if fold[j] == "u"
+            )
+    return False
+
+
+def _one_sound(a: Word, b: Word) -> bool:
+    """Two spellings whose phonetic key agrees on one sound written two ways (ژیلا Jila), not
+    on a long vowel one of them leaves out (محمدی is no Mahmoudi) nor on غ or ق against a g
+    (اصغری is no Asgari, Asghari no Asgari): Persian script writes both apart."""
+    if len(a.skeleton) != len(b.skeleton):
+        return False
+    return all({x, y} != {"q", "g"} for x, y in zip(a.skeleton, b.skeleton, strict=True))
+
+
+def _vowels_where(fold: str) -> str:
+    """Where the spelling writes vowels, as a pattern of consonants (c) and runs of vowels (v),
+    a digraph one consonant: Heidari and Heydari write them in the same places, Zhila and Jila
+    too, Fathi and Fattahi (فتحی, فتاحی) do not."""
+    letters = _DIGRAPH_H.sub("", fold.replace("'", ""))
+    return _VOWEL_RUN.sub("v", _CONSONANT_LETTER.sub("c", letters))
+
+
+def _vowel_apart(a: str, b: str) -> bool:
+    """Two spellings one vowel apart (Eisa, Isa), for names whose skeleton is too short to tell."""
+    if len(a) == len(b):
+        changed = [pair for pair in zip(a, b, strict=True) if pair[0] != pair[1]]
+        return len(changed) == 1 and all(letter in _VOWELS for letter in changed[0])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return len(longer) == len(shorter) + 1 and any(
+        longer[i] in _VOWELS and longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer))
+    )
 
 
 def _spelling_closeness(a: Word, b: Word) -> float:
@@ -161,7 +252,7 @@ def _similarity(a: Word, b: Word) -> float:
         # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).
         if a.skeleton == b.skeleton:
             return SKELETON_MATCH
-        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
+        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
     if a.persian or b.persian:
         persian, latin = (a, b) if a.persian else (b, a)
         if persian.fold[0] in _VOWELS and latin.fold[0] not in _VOWELS:
@@ -170,19 +261,29 @@ def _similarity(a: Word, b: Word) -> float:
             return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
         if persian.skeleton != latin.skeleton and persian.skeleton.replace("w", "v") == latin.skeleton:
             return SKELETON_MATCH  # و read as v: دانشور Daneshvar, توکلی Tavakoli
+        if latin.skeleton in (_vav_read_as_vowel(persian), _vav_read_as_v(persian)):
+            return SKELETON_MATCH  # رویا Roya, پریوش Parivash
+        if _vav_written_o(persian, latin):
+            return SKELETON_MATCH  # نوروزی Norouzi, کوروش Kourosh
+        if persian.skeleton == latin.skeleton + "h" and latin.skeleton.endswith("y"):
+            return SKELETON_MATCH  # مرضیه Marzie: the final ه after a long i, unwritten
         if persian.skeleton == latin.skeleton:
             return _vowels_written(persian, latin) if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
         if _final_h_apart(persian, latin):
             return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
-        if persian.phonetic == latin.phonetic and len(persian.phonetic) >= _MIN_KEY:
+        if persian.phonetic == latin.phonetic and len(persian.skeleton) >= _MIN_KEY and _one_sound(persian, latin):
             return CROSS_SCRIPT_PHONETIC
-        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), CROSS_SCRIPT_NEAR)
+        if inner_consonants(persian.skeleton) == inner_consonants(latin.skeleton):
+            return VOWEL_VARIANT  # کاظم Kazim: a short vowel written as a long one
+        if len(latin.fold) >= _MIN_SLIP and persian.skeleton in written_slips(latin.fold):
+            return SLIP  # one slip of the pen from the Persian spelling's letters (airi: امیری)
+        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
     # Two Latin spellings of one name share a skeleton or a phonetic key (or are a typo, above);
     # letters in common alone make another name (Ansari and Askari), never a near-certain match.
     score = min(JaroWinkler.similarity(a.fold, b.fold), OTHER_NAME)
     if a.skeleton == b.skeleton and len(a.skeleton) >= _MIN_KEY:
         if a.fold[0] == b.fold[0]:
-            return max(score, SKELETON_MATCH)
+            return ANOTHER_SPELLING if _vowels_where(a.fold) == _vowels_where(b.fold) else max(score, SKELETON_MATCH)
         # The skeleton drops a word-initial vowel: Elham and Ilham are one name, but Ansari
         # and Naseri, Asghar and Soghra are two; the same consonants and two letters swapped
         # are one name mistyped (aPnahi: Panahi, ATHERE: Tahereh).
@@ -192,10 +293,16 @@ def _similarity(a: Word, b: Word) -> float:
             # As close as a slip of the pen gets, as a Persian spelling of the name would be.
             return max(SKELETON_MATCH, TYPO_MATCH + TYPO_SPREAD * (1.0 - 1.0 / max(len(a.fold), len(b.fold))))
         return score
+    if a.skeleton == b.skeleton and _vowel_apart(a.fold, b.fold):
+        return ANOTHER_SPELLING  # a short name: Eisa, Isa
+    if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _one_sound(a, b):
+        return ONE_SOUND if _vowels_where(a.fold) == _vowels_where(b.fold) else CROSS_SCRIPT_PHONETIC
     if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
-        return max(score, CROSS_SCRIPT_PHONETIC)
+        # Husain and Hossein write their vowels in the same places; Mahmoud and Mohammad do not.
+        if _vowels_where(a.fold) == _vowels_where(b.fold):
+            return max(score, CROSS_SCRIPT_PHONETIC)
     if _silent_h(a, b) or _silent_h(b, a):
-        return SKELETON_MATCH
+        return ANOTHER_SPELLING
     # Of the weak matches below, the fewer letters apart the closer: Korami is Khorami (one
     # letter) before Karimi (two), though Korami and Karimi share their consonants.
     nearer = WEAK_SPREAD * (OSA.normalized_similarity(a.fold, b.fold) - 1.0)

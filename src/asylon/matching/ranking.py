@@ -5,6 +5,9 @@ either script, and how the year of birth weighs in.
 in Python. A token is compared in its folded spelling, its skeleton and its phonetic key
 (`names.token_keys`); across scripts the Latin vowels are unknown to the Persian side, so
 agreement there rests on the skeleton and on which vowels the Persian spelling writes.
+Every spelling of one name should rank above any other name: the Latin spellings of a name
+score near an exact one, and a mistyped word is judged against names, each as close as its
+nearest Latin spelling among the candidates (`judged_by_names`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ CROSS_SCRIPT_PHONETIC = 0.92
 # is seldom written as the name was registered, and every spelling of the name must rank
 # above any other name (Mahnaz Heydari before Elnaz Heidari).
 ANOTHER_SPELLING = 0.99
+# A Persian and a Latin spelling of one name that a rule of reading tells apart from their
+# skeletons (و read as a vowel or as v, a final ه unwritten): near a spelling of the name.
+CROSS_SCRIPT_SPELLING = 0.98
 # Two Latin spellings of one sound (ژ as zh or j: Zhila, Jila), their letters otherwise alike.
 ONE_SOUND = 0.97
 # Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
@@ -43,6 +49,10 @@ OTHER_NAME = 0.7
 # A long vowel written in one spelling, not the other (Kazem, Kazim).
 VOWEL_VARIANT = 0.85
 _VOWELS = "aeiou"
+# Persian letters a Latin opening vowel may stand for: alef in its forms, ع, hamza.
+_OPEN_VOWEL = "اآأإعئء"
+# Sounds one phonetic key holds that Persian script writes with different letters.
+_LETTERS_APART = ({"q", "g"}, {"q", "k"}, {"v", "f"}, {"p", "b"})
 _VOWEL_RUN = re.compile("[aeiouy]+")
 _CONSONANT_LETTER = re.compile("[^aeiouy]")
 _DIGRAPH_H = re.compile("(?<=[skzcg])h")
@@ -102,6 +112,12 @@ class Word:
     # its spelling with one written slip undone (see `written_slips`).
     near: frozenset[str] = frozenset()
     written: frozenset[str] = frozenset()
+    # For a mistyped query word: (skeleton, closeness) of the nearest Latin spelling of each
+    # registered name among the persons to rank (see `judged_by_names`).
+    closeness: tuple[tuple[str, float], ...] = ()
+    # A Persian spelling whose first letter is a consonant, not alef nor ع (which a Latin
+    # vowel may stand for): معینی Moeini, never Amini.
+    consonant_first: bool = False
 
     def joined(self, other: Word) -> Word:
         return Word(
@@ -117,6 +133,11 @@ def name_words(name: str, whole: bool = False) -> tuple[Word, ...]:
     """The name's tokens; with `whole`, also the tokens joined (Mohammad Reza = Mohammadreza)."""
     persian = is_persian_script(name)
     words = [Word(f, s, p, persian) for f, s, p in token_keys(name)]
+    written = name.replace("\u200c", " ").split()
+    if persian and len(written) == len(words):
+        words = [
+            replace(w, consonant_first=w_.lstrip()[:1] not in _OPEN_VOWEL) for w, w_ in zip(words, written, strict=True)
+        ]
     if whole and len(words) > 1:
         words.append(functools.reduce(Word.joined, words))
     return tuple(words)
@@ -136,10 +157,12 @@ def _same_length_but_classes(a: Word, b: Word) -> bool:
 
 
 def _vav_read_as_vowel(persian: Word) -> str:
-    """The Persian skeleton with a و inside the name read as the vowel o it may be (رویا Roya),
-    where the transliteration read it as v before a vowel letter (Mousavi)."""
-    skeleton = persian.skeleton
-    return skeleton[0] + skeleton[1:].replace("v", "") if "v" in skeleton[1:] and len(skeleton) > 2 else ""
+    """The Persian skeleton with a و before یا read as the vowel o it is there (رویا Roya,
+    پویا Pouya), where the transliteration read it as v before a vowel letter (Mousavi,
+    Mahdavi: a final وی stays v)."""
+    if "vya" not in persian.fold[1:]:
+        return ""
+    return token_keys(persian.fold.replace("vya", "uya"))[0][1]
 
 
 def _vav_read_as_v(persian: Word) -> str:
@@ -164,12 +187,14 @@ def _vav_written_o(persian: Word, latin: Word) -> bool:
 
 
 def _one_sound(a: Word, b: Word) -> bool:
-    """Two spellings whose phonetic key agrees on one sound written two ways (ژیلا Jila), not
-    on a long vowel one of them leaves out (محمدی is no Mahmoudi) nor on غ or ق against a g
-    (اصغری is no Asgari, Asghari no Asgari): Persian script writes both apart."""
+    """Two spellings whose phonetic key agrees on one sound written two ways, in one letter
+    (ژیلا Jila), not on a long vowel one of them leaves out (محمدی is no Mahmoudi) nor on
+    letters that Persian script writes apart: غ or ق against g or k (اصغری is no Asgari),
+    و against ف (رویا is no Rafiei), پ against ب."""
     if len(a.skeleton) != len(b.skeleton):
         return False
-    return all({x, y} != {"q", "g"} for x, y in zip(a.skeleton, b.skeleton, strict=True))
+    changed = [{x, y} for x, y in zip(a.skeleton, b.skeleton, strict=True) if x != y]
+    return len(changed) <= 1 and all(pair not in _LETTERS_APART for pair in changed)
 
 
 def _vowels_where(fold: str) -> str:
@@ -237,15 +262,16 @@ def _similarity(a: Word, b: Word) -> float:
     if a.fold == b.fold:
         return 1.0
     if a.near or a.written:  # an unknown query word: the registered names one slip away from it come first
-        plain = _similarity(replace(a, near=frozenset(), written=frozenset()), b)
-        # In the same script the letters tell the slip; a Persian spelling, by its skeleton
-        # (a first letter changed is left out: Kaal would be Jalal as much as Kamal).
-        one_slip = OSA.distance(a.fold, b.fold) == 1 if a.persian == b.persian else b.skeleton in a.written
-        if not one_slip and b.skeleton not in a.near:
+        plain = _similarity(replace(a, near=frozenset(), written=frozenset(), closeness=()), b)
+        closeness = _typo_closeness(a, b)
+        if closeness is None:
             return min(plain, TYPO_MATCH)
-        # Among those, the closer spelling: Kaal is Kamal before Jalal, Nira is Nima before Negar;
-        # one slip of the pen (oShrab, Sohrab) is as close as spellings get.
-        closeness = 1.0 - 1.0 / max(len(a.fold), len(b.fold)) if one_slip else _spelling_closeness(a, b)
+        # A name is as close as its closest Latin spelling among the candidates: Mariam as
+        # Maryam to "Maryah"; a Persian spelling, whose vowels are unwritten, by those alone
+        # when the register holds any (مرضیه as far as Marzieh, not as near as its consonants).
+        for skeleton, nearest in a.closeness:
+            if skeleton == b.skeleton:
+                closeness = nearest if b.persian else max(closeness, nearest)
         return max(plain, TYPO_MATCH + TYPO_SPREAD * closeness)
     if a.persian and b.persian:
         # Persian script writes a name one way (the keyboard's letters are folded): another
@@ -259,21 +285,35 @@ def _similarity(a: Word, b: Word) -> float:
             # A Persian name opening with alef is no Latin name opening with a consonant
             # (اکبر Akbar, Kobra), though a Latin vowel may stand for an unwritten ع (Ali, علی).
             return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
+        if a.consonant_first and b.fold[0] in _VOWELS:
+            # Asked in Persian, its letters are certain (a Latin query may have its first
+            # letters swapped: asfari for صفری Safari).
+            return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)  # معینی, Amini
         if persian.skeleton != latin.skeleton and persian.skeleton.replace("w", "v") == latin.skeleton:
             return SKELETON_MATCH  # و read as v: دانشور Daneshvar, توکلی Tavakoli
         if latin.skeleton in (_vav_read_as_vowel(persian), _vav_read_as_v(persian)):
-            return SKELETON_MATCH  # رویا Roya, پریوش Parivash
+            return CROSS_SCRIPT_SPELLING  # رویا Roya, پریوش Parivash
         if _vav_written_o(persian, latin):
-            return SKELETON_MATCH  # نوروزی Norouzi, کوروش Kourosh
+            return CROSS_SCRIPT_SPELLING  # نوروزی Norouzi, کوروش Kourosh
         if persian.skeleton == latin.skeleton + "h" and latin.skeleton.endswith("y"):
-            return SKELETON_MATCH  # مرضیه Marzie: the final ه after a long i, unwritten
+            return CROSS_SCRIPT_SPELLING  # مرضیه Marzie: the final ه after a long i, unwritten
         if persian.skeleton == latin.skeleton:
-            return _vowels_written(persian, latin) if _in_order(persian.fold, latin.fold) else SKELETON_MATCH
+            if _in_order(persian.fold, latin.fold):
+                return _vowels_written(persian, latin)
+            # Short skeletons agree by accident (جلال, Jael) unless the letters do, one
+            # spelling's within the other's (جلال, Jal) or with an opening alef read as any
+            # vowel (امامی Emami, ایرج Iraj).
+            if (
+                len(latin.skeleton) >= _MIN_KEY
+                or _in_order(latin.fold, persian.fold)
+                or (persian.fold[0] == "a" and _in_order(persian.fold[1:], latin.fold))
+            ):
+                return SKELETON_MATCH
         if _final_h_apart(persian, latin):
             return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
         if persian.phonetic == latin.phonetic and len(persian.skeleton) >= _MIN_KEY and _one_sound(persian, latin):
             return CROSS_SCRIPT_PHONETIC
-        if inner_consonants(persian.skeleton) == inner_consonants(latin.skeleton):
+        if len(persian.skeleton) >= _MIN_KEY and inner_consonants(persian.skeleton) == inner_consonants(latin.skeleton):
             return VOWEL_VARIANT  # کاظم Kazim: a short vowel written as a long one
         if len(latin.fold) >= _MIN_SLIP and persian.skeleton in written_slips(latin.fold):
             return SLIP  # one slip of the pen from the Persian spelling's letters (airi: امیری)
@@ -295,7 +335,7 @@ def _similarity(a: Word, b: Word) -> float:
         return score
     if a.skeleton == b.skeleton and _vowel_apart(a.fold, b.fold):
         return ANOTHER_SPELLING  # a short name: Eisa, Isa
-    if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _one_sound(a, b):
+    if a.skeleton != b.skeleton and a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _one_sound(a, b):
         return ONE_SOUND if _vowels_where(a.fold) == _vowels_where(b.fold) else CROSS_SCRIPT_PHONETIC
     if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
         # Husain and Hossein write their vowels in the same places; Mahmoud and Mohammad do not.
@@ -312,6 +352,36 @@ def _similarity(a: Word, b: Word) -> float:
         # One slip away even when the slip makes another registered spelling (Naeri, Naderi).
         return max(score, SLIP + nearer)
     return score
+
+
+def _typo_closeness(a: Word, b: Word) -> float | None:
+    """For a mistyped query word, how close a registered spelling one slip from it is, in
+    [0, 1); None when it is no slip from it."""
+    # In the same script the letters tell the slip; a Persian spelling, by its skeleton
+    # (a first letter changed is left out: Kaal would be Jalal as much as Kamal).
+    one_slip = OSA.distance(a.fold, b.fold) == 1 if a.persian == b.persian else b.skeleton in a.written
+    if not one_slip and b.skeleton not in a.near:
+        return None
+    # Among those, the closer spelling: Kaal is Kamal before Jalal, Nira is Nima before Negar;
+    # one slip of the pen (oShrab, Sohrab) is as close as spellings get.
+    return 1.0 - 1.0 / max(len(a.fold), len(b.fold)) if one_slip else _spelling_closeness(a, b)
+
+
+def judged_by_names(query: tuple[Word, ...], persons: list[dict]) -> tuple[Word, ...]:
+    """The query with each mistyped word told, per registered skeleton, the closeness of the
+    nearest Latin spelling of it among the persons to rank (see `_similarity`)."""
+    out = []
+    for word in query:
+        if not (word.near or word.written) or word.persian:
+            out.append(word)
+            continue
+        nearest: dict[str, float] = {}
+        for person in persons:
+            for other, _label in _person_words(person):
+                if not other.persian and (closeness := _typo_closeness(word, other)) is not None:
+                    nearest[other.skeleton] = max(closeness, nearest.get(other.skeleton, 0.0))
+        out.append(replace(word, closeness=tuple(sorted(nearest.items()))))
+    return tuple(out)
 
 
 def _person_words(person: dict) -> list[tuple[Word, str]]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from django.db.models import Case, Expression, IntegerField, Max, Value, When
 from rapidfuzz.distance import OSA
@@ -32,15 +31,16 @@ from asylon.registry.models import PERSON_NAME_FIELDS, Person
 
 from .keys import TokenKey, name_tokens, variant_keys
 from .models import NameKeyToken, NameVariantKey, PersonAlias, PersonNameKeys
-from .names import fold, is_persian_script, name_keys
-from .ranking import Word, inner_consonants, name_words, score_person
+from .names import name_keys
+from .ranking import Word, inner_consonants, judged_by_names, name_words, score_person, written_slips
 
 __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
 
 # How many candidates the index hands to the ranking (from each of the namesakes, the
 # persons born near the year and the token count).
 CANDIDATES = 200
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# A phonetic key this short names too many names to stand for one.
+_MIN_SOUND = 3
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
 _PERSON_FIELDS = (
@@ -153,23 +153,6 @@ def _same_but_a_vowel(skeleton: str, token: TokenKey) -> bool:
     return inner_consonants(skeleton) == inner_consonants(token.skeleton)
 
 
-@lru_cache(maxsize=4096)
-def written_slips(word: str, first_letter_changed: bool = True) -> frozenset[str]:
-    """The skeletons of the Latin word with one slip of the pen undone that its skeleton hides:
-    two neighbouring letters swapped (oShrab for Sohrab), the first letter dropped (ahid for
-    Vahid) or, with `first_letter_changed`, mistyped (maeid for Saeid). A slip on a vowel or
-    inside a digraph is no single edit of the skeleton, so its deletions alone miss the name."""
-    written = fold(word)
-    if len(written) < 3 or " " in written or is_persian_script(word):
-        return frozenset()
-    spellings = {written[:i] + written[i + 1] + written[i] + written[i + 2 :] for i in range(len(written) - 1)}
-    spellings |= {c + written for c in _LETTERS}
-    if first_letter_changed:
-        spellings |= {c + written[1:] for c in _LETTERS}
-    own = name_keys(written).compact_skeleton
-    return frozenset(k for k in (name_keys(s).compact_skeleton[:100] for s in spellings) if k and k != own)
-
-
 @dataclass
 class Expansion:
     """What the vocabulary says of the query's tokens."""
@@ -202,6 +185,10 @@ def _expand(groups: list[list[TokenKey]], written: dict[str, frozenset[str]]) ->
             }
             slips = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
             slips |= {k for k in written.get(token.skeleton, ()) if any(s == k for s, _p in found.get(k, ()))}
+            # And the other spellings of those names, by their sound (a slip from Khoshnevis
+            # is one from خوشنویس, whose skeleton keeps the و as a vowel).
+            sounds = {p for s, p in reachable if s in slips and len(p) >= _MIN_SOUND}
+            slips |= {s for s, p in reachable if p in sounds}
             out.slips[token.skeleton] = slips
             # A word the register knows is taken as written; only an unknown one is a typo.
             if not known:
@@ -312,7 +299,9 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
     if parsed.names and sites:
         ids, typos = _candidate_ids(sites, parsed, limit)
         query = tuple(_as_typed(w, typos) for w in name_words(parsed.text))
-        for person in visible.filter(pk__in=ids).exclude(pk__in=list(hits)).values(*_PERSON_FIELDS):
+        candidates = list(visible.filter(pk__in=ids).exclude(pk__in=list(hits)).values(*_PERSON_FIELDS))
+        query = judged_by_names(query, candidates)
+        for person in candidates:
             score, why = score_person(query, parsed.year, person)
             if score >= 0.5:
                 ranked.append((-round(score, 4), person["reference"], person["pk"], why))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -23,6 +23,8 @@ from .names import fold, is_persian_script, name_keys, token_keys
 from .similarity import SKELETON_MATCH
 
 FATHERS_NAME = "father's name"
+# The label of each name field, in the order `_person_words` reads them (two scripts each).
+_NAME_LABELS = ("given name", "given name", "family name", "family name", FATHERS_NAME, FATHERS_NAME)
 # A person's own name outranks a father's of that name.
 FATHER_WEIGHT = 0.8
 # An equal phonetic key across scripts, or in Latin with letters of one class (Jaleh/Zhaleh).
@@ -65,6 +67,8 @@ SLIP = 0.85
 # How much the letters apart take from a weak match (never down to a father's name exactly).
 WEAK_SPREAD = 0.02
 _MIN_SLIP = 4
+# Skeletons this unlike (Jaro-Winkler) are no spellings of one name, whatever the rules say.
+_UNLIKE = 0.5
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
 _MIN_KEY = 3
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -118,6 +122,15 @@ class Word:
     # A Persian spelling whose first letter is a consonant, not alef nor ع (which a Latin
     # vowel may stand for): معینی Moeini, never Amini.
     consonant_first: bool = False
+    # Words are dictionary keys in every comparison: their hash is computed once.
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        fields = (self.fold, self.skeleton, self.phonetic, self.persian, self.near, self.written, self.closeness)
+        object.__setattr__(self, "_hash", hash((*fields, self.consonant_first)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def joined(self, other: Word) -> Word:
         return Word(
@@ -261,6 +274,8 @@ def _similarity(a: Word, b: Word) -> float:
     all the agreement there can be; an equal skeleton or phonetic key nearly so."""
     if a.fold == b.fold:
         return 1.0
+    if JaroWinkler.similarity(a.skeleton, b.skeleton) < _UNLIKE and b.skeleton not in a.near | a.written:
+        return 0.0  # most words met are other names: no rule below makes a spelling of them
     if a.near or a.written:  # an unknown query word: the registered names one slip away from it come first
         plain = _similarity(replace(a, near=frozenset(), written=frozenset(), closeness=()), b)
         closeness = _typo_closeness(a, b)
@@ -315,8 +330,9 @@ def _similarity(a: Word, b: Word) -> float:
             return CROSS_SCRIPT_PHONETIC
         if len(persian.skeleton) >= _MIN_KEY and inner_consonants(persian.skeleton) == inner_consonants(latin.skeleton):
             return VOWEL_VARIANT  # کاظم Kazim: a short vowel written as a long one
-        if len(latin.fold) >= _MIN_SLIP and persian.skeleton in written_slips(latin.fold):
-            return SLIP  # one slip of the pen from the Persian spelling's letters (airi: امیری)
+        if not a.persian and len(a.fold) >= _MIN_SLIP and b.skeleton in written_slips(a.fold):
+            # Asked in Latin: one slip of the pen from the Persian spelling (airi: امیری).
+            return SLIP
         return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
     # Two Latin spellings of one name share a skeleton or a phonetic key (or are a typo, above);
     # letters in common alone make another name (Ansari and Askari), never a near-certain match.
@@ -386,56 +402,37 @@ def judged_by_names(query: tuple[Word, ...], persons: list[dict]) -> tuple[Word,
 
 def _person_words(person: dict) -> list[tuple[Word, str]]:
     """(token, which field) for every name part of the person, in each script recorded."""
+    return _words_of(
+        person["given_name"],
+        person["given_name_original"],
+        person["family_name"],
+        person["family_name_original"],
+        person["fathers_name"],
+        person["fathers_name_original"],
+    )
+
+
+@lru_cache(maxsize=65536)
+def _words_of(*names: str) -> list[tuple[Word, str]]:
     out: list[tuple[Word, str]] = []
-    for label, latin, original in (
-        ("given name", person["given_name"], person["given_name_original"]),
-        ("family name", person["family_name"], person["family_name_original"]),
-        (FATHERS_NAME, person["fathers_name"], person["fathers_name_original"]),
-    ):
-        for name in (latin, original):
-            if name:
-                out.extend((w, label) for w in name_words(name, whole=True))
+    for label, name in zip(_NAME_LABELS, names, strict=True):
+        if name:
+            out.extend((w, label) for w in name_words(name, whole=True))
     return out
 
 
-def _best(query_word: Word, person_words: list[tuple[Word, str]], used: set[int]) -> tuple[float, float, int]:
-    """The best match of the query word among the person's words not yet used: its score
-    (a father's name weighing less), its similarity as a spelling, and which word. A word
-    that is no spelling of any of them scores nothing."""
+def _best(sims: list[float], person_words: list[tuple[Word, str]], used: set[int]) -> tuple[float, float, int]:
+    """The best match of a query word (its similarity to each of the person's words) among
+    the words not yet used: its score (a father's name weighing less), its similarity as a
+    spelling, and which word. A word that is no spelling of any of them scores nothing."""
     best, best_raw, best_i = 0.0, 0.0, -1
-    for i, (word, label) in enumerate(person_words):
+    for i, (raw, (_word, label)) in enumerate(zip(sims, person_words, strict=True)):
         if i in used:
             continue
-        raw = _similarity(query_word, word)
         s = raw * (FATHER_WEIGHT if label == FATHERS_NAME else 1.0)
         if raw >= _MATCHED and s > best:
             best, best_raw, best_i = s, raw, i
     return best, best_raw, best_i
-
-
-def _name_score(query: tuple[Word, ...], person_words: list[tuple[Word, str]]) -> tuple[float, list[str]]:
-    """Mean over query tokens of the best match among the person's tokens, each used once;
-    two query tokens may together match one (Ali Reza = Alireza, Gholam Reza = a father
-    Gholamreza)."""
-    if not query:
-        return 0.0, []
-    used: set[int] = set()
-    scores, matched = [], []
-    for q in query:
-        best, _raw, best_i = _best(q, person_words, used)
-        if best_i >= 0:
-            used.add(best_i)
-        scores.append(best)
-        matched.append(best_i)
-    for i in range(len(query) - 1):
-        best, raw, best_i = _best(query[i].joined(query[i + 1]), person_words, set())
-        if raw >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
-            scores[i] = scores[i + 1] = best
-            matched[i], matched[i + 1] = best_i, -1
-    why = [
-        f"{person_words[m][1]} ~ {q.fold} ({s:.2f})" for q, s, m in zip(query, scores, matched, strict=True) if m >= 0
-    ]
-    return sum(scores) / len(query), why
 
 
 def _year_score(year: int, born) -> tuple[float, str | None]:
@@ -449,13 +446,60 @@ def _year_score(year: int, born) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def score_person(query: tuple[Word, ...], year: int | None, person: dict) -> tuple[float, list[str]]:
-    """How well a person (a dict of `PERSON_NAME_FIELDS` and `date_of_birth`) fits the
-    query's name tokens and year of birth, in [0, 1], with the reasons shown beside the hit."""
-    score, why = _name_score(query, _person_words(person))
-    if year:
-        year_score, year_why = _year_score(year, person["date_of_birth"])
-        score = 0.75 * score + 0.25 * year_score
-        if year_why:
-            why.append(year_why)
-    return score, why
+class QueryScorer:
+    """Scores persons (dicts of `PERSON_NAME_FIELDS` and `date_of_birth`) against one query's
+    name tokens and year of birth, each query word compared once with each spelling met."""
+
+    def __init__(self, query: tuple[Word, ...], year: int | None) -> None:
+        self.query = query
+        self.year = year
+        # Neighbouring query words together, for a name part written in one (Alireza).
+        self.pairs = tuple(query[i].joined(query[i + 1]) for i in range(len(query) - 1))
+        self._seen: list[dict[Word, float]] = [{} for _ in range(len(query) + len(self.pairs))]
+
+    def _sims(self, k: int, query_word: Word, person_words: list[tuple[Word, str]]) -> list[float]:
+        seen = self._seen[k]
+        out = []
+        for word, _label in person_words:
+            sim = seen.get(word)
+            if sim is None:
+                sim = seen[word] = _similarity(query_word, word)
+            out.append(sim)
+        return out
+
+    def _name_score(self, person_words: list[tuple[Word, str]]) -> tuple[float, list[str]]:
+        """Mean over query tokens of the best match among the person's tokens, each used
+        once; two query tokens may together match one (Ali Reza = Alireza, Gholam Reza = a
+        father Gholamreza)."""
+        query = self.query
+        if not query:
+            return 0.0, []
+        used: set[int] = set()
+        scores, matched = [], []
+        for k, q in enumerate(query):
+            best, _raw, best_i = _best(self._sims(k, q, person_words), person_words, used)
+            if best_i >= 0:
+                used.add(best_i)
+            scores.append(best)
+            matched.append(best_i)
+        for i, pair in enumerate(self.pairs):
+            best, raw, best_i = _best(self._sims(len(query) + i, pair, person_words), person_words, set())
+            if raw >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
+                scores[i] = scores[i + 1] = best
+                matched[i], matched[i + 1] = best_i, -1
+        why = [
+            f"{person_words[m][1]} ~ {q.fold} ({s:.2f})"
+            for q, s, m in zip(query, scores, matched, strict=True)
+            if m >= 0
+        ]
+        return sum(scores) / len(query), why
+
+    def score(self, person: dict) -> tuple[float, list[str]]:
+        """How well the person fits the query, in [0, 1], with the reasons shown beside the hit."""
+        score, why = self._name_score(_person_words(person))
+        if self.year:
+            year_score, year_why = _year_score(self.year, person["date_of_birth"])
+            score = 0.75 * score + 0.25 * year_score
+            if year_why:
+                why.append(year_why)
+        return score, why

@@ -32,7 +32,7 @@ from asylon.registry.models import PERSON_NAME_FIELDS, Person
 from .keys import TokenKey, name_tokens, variant_keys
 from .models import NameKeyToken, NameVariantKey, PersonAlias, PersonNameKeys
 from .names import name_keys
-from .ranking import Word, inner_consonants, judged_by_names, name_words, score_person, written_slips
+from .ranking import QueryScorer, Word, inner_consonants, judged_by_names, name_words, written_slips
 
 __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
 
@@ -165,16 +165,28 @@ class Expansion:
     slips: dict[str, frozenset[str]]
 
 
-def _expand(groups: list[list[TokenKey]], written: dict[str, frozenset[str]]) -> Expansion:
-    """The register's skeletons each group stands for (see the module's docstring); `written`
-    gives, per query skeleton, the skeletons of its spelling with a written slip undone."""
-    probes = {key: token for group in groups for token in group for key in variant_keys(token)}
-    probes.update((key, TokenKey(key, "")) for keys in written.values() for key in keys)
+def _vocabulary(keys: set[str]) -> dict[str, set[tuple[str, str]]]:
+    """(skeleton, phonetic key) of the registered names, by lookup key."""
     found: dict[str, set[tuple[str, str]]] = {}
-    for key, skel, phon in NameVariantKey.objects.filter(key__in=list(probes)).values_list(
+    for key, skel, phon in NameVariantKey.objects.filter(key__in=sorted(keys)).values_list(
         "key", "skeleton", "phonetic"
     ):
         found.setdefault(key, set()).add((skel, phon))
+    return found
+
+
+def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
+    """The register's skeletons each group stands for (see the module's docstring); `words`
+    gives, per skeleton of a single query word, the word as written, whose written slips
+    undone (`written_slips`) are looked up when the register has no name of that skeleton."""
+    found = _vocabulary({key for group in groups for token in group for key in variant_keys(token)})
+    written = {
+        skeleton: written_slips(word)
+        for skeleton, word in words.items()
+        if not any(s == skeleton for s, _p in found.get(skeleton, ()))
+    }
+    if any(written.values()):
+        found.update(_vocabulary(set().union(*written.values())))
     out = Expansion([], {}, {})
     for group in groups:
         skeletons: set[str] = set()
@@ -262,10 +274,8 @@ def _candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int) -> tuple[l
     """The persons to rank (see the module's docstring), and the typo expansions of the query."""
     word_groups = _word_groups(parsed.names)
     spans = _spans(parsed.names)
-    written = {
-        span.key.skeleton: written_slips(parsed.names[span.start]) for span in spans if span.end == span.start + 1
-    }
-    expansion = _expand(word_groups + [[span.key] for span in spans], written)
+    words = {span.key.skeleton: parsed.names[span.start] for span in spans if span.end == span.start + 1}
+    expansion = _expand(word_groups + [[span.key] for span in spans], words)
     groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
     ids = _namesakes(sites, _compact_keys(spans, span_skeletons, expansion), groups)
     if parsed.year is not None:
@@ -300,9 +310,16 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
         ids, typos = _candidate_ids(sites, parsed, limit)
         query = tuple(_as_typed(w, typos) for w in name_words(parsed.text))
         candidates = list(visible.filter(pk__in=ids).exclude(pk__in=list(hits)).values(*_PERSON_FIELDS))
-        query = judged_by_names(query, candidates)
+        scorer = QueryScorer(judged_by_names(query, candidates), parsed.year)
+        # Namesakes written alike score alike: each distinct way of writing the names (and
+        # year of birth, when asked) is scored once.
+        scores: dict[tuple, tuple[float, list[str]]] = {}
         for person in candidates:
-            score, why = score_person(query, parsed.year, person)
+            born = person["date_of_birth"]
+            written = (*(person[f] for f in PERSON_NAME_FIELDS), born.year if born and parsed.year else None)
+            if written not in scores:
+                scores[written] = scorer.score(person)
+            score, why = scores[written]
             if score >= 0.5:
                 ranked.append((-round(score, 4), person["reference"], person["pk"], why))
     ranked.sort()

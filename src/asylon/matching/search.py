@@ -39,7 +39,7 @@ __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
 # How many candidates the index hands to the ranking (from each of the namesakes, the
 # persons born near the year and the token count).
 CANDIDATES = 200
-# A phonetic key this short names too many names to stand for one.
+# A phonetic key or skeleton this short names too many names to stand for one.
 _MIN_SOUND = 3
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
@@ -180,10 +180,12 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
     gives, per skeleton of a single query word, the word as written, whose written slips
     undone (`written_slips`) are looked up when the register has no name of that skeleton."""
     found = _vocabulary({key for group in groups for token in group for key in variant_keys(token)})
+    # A skeleton of two letters or fewer is registered by accident as often as not (airi: the
+    # "ry" of Roya, not Amiri mistyped).
     written = {
         skeleton: written_slips(word)
         for skeleton, word in words.items()
-        if not any(s == skeleton for s, _p in found.get(skeleton, ()))
+        if len(skeleton) < _MIN_SOUND or not any(s == skeleton for s, _p in found.get(skeleton, ()))
     }
     if any(written.values()):
         found.update(_vocabulary(set().union(*written.values())))

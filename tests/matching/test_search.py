@@ -391,9 +391,6 @@ def test_a_spelling_of_the_name_ranks_above_another_name(clerk, site_a, query, w
 @pytest.mark.parametrize(
     ("query", "wanted", "other"),
     [
-        # A typo that leaves a short skeleton another name has (airi: Roya's "ry") is still a
-        # slip from the Persian spelling امیری.
-        ("Kourosh Airi", ("کوروش", "امیری"), ("Kourosh", "Ataei")),
         # The h of a digraph mistyped (Sgahram for Shahram).
         ("Sgahram Moghadam", ("شهرام", "مقدم"), ("Bahram", "Moghadam")),
     ],
@@ -435,3 +432,16 @@ def test_a_typo_ranks_every_spelling_of_the_nearest_name_first(clerk, site_a):
     hits = [h.person for h in search_persons(clerk, "Maryah Pakzad")]
     assert set(hits[:2]) == {maryam, mariam}
     assert hits.index(persian_marzieh) > 1
+
+
+def test_a_typo_leaving_a_short_skeleton_of_another_name_ranks_as_a_slip(clerk, site_a):
+    # "airi" has the skeleton "ry" of Roya, registered here: it is still Amiri mistyped, in
+    # either script, before Ataei (a slip further). (That such persons are fetched at all
+    # among many, bench/search_million.py shows: "Kourosh Airi".)
+    roya = _register(clerk, site_a, member("PA", given_name="Roya", family_name="Karimi", fathers_name="Ali", sex="F"))
+    persons = _register(
+        clerk, site_a, member("PA", given_name="Kourosh", family_name="Ataei", fathers_name="Reza")
+    ) | _register(clerk, site_a, member("PA", given_name="کوروش", family_name="امیری", fathers_name="رضا"))
+    hits = [h.person for h in search_persons(clerk, "Kourosh Airi")]
+    assert hits.index(persons["کوروش"]) < hits.index(persons["Kourosh"])
+    assert roya["Roya"] not in hits[:2]

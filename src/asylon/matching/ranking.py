@@ -274,7 +274,8 @@ def _similarity(a: Word, b: Word) -> float:
     all the agreement there can be; an equal skeleton or phonetic key nearly so."""
     if a.fold == b.fold:
         return 1.0
-    if JaroWinkler.similarity(a.skeleton, b.skeleton) < _UNLIKE and b.skeleton not in a.near | a.written:
+    unlike = JaroWinkler.similarity(a.skeleton, b.skeleton) < _UNLIKE
+    if unlike and b.skeleton not in a.near and b.skeleton not in a.written:
         return 0.0  # most words met are other names: no rule below makes a spelling of them
     if a.near or a.written:  # an unknown query word: the registered names one slip away from it come first
         plain = _similarity(replace(a, near=frozenset(), written=frozenset(), closeness=()), b)

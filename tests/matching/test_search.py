@@ -349,6 +349,10 @@ def test_a_final_h_written_in_one_script_only_is_another_name(clerk, site_a):
     assert search_persons(clerk, "Sedqeh Kermani")[0].person == persons["صدیقه"]
 
 
+def _named(given, family):
+    return {"given_name": given, "family_name": family, "fathers_name": "Hamid"}
+
+
 def _first_of(clerk, site, query, wanted, other):
     """Register `other` first (so that a tie would rank it first), then `wanted`: True when
     the search finds the wanted person, above the other if it finds both."""
@@ -382,10 +386,7 @@ def _first_of(clerk, site, query, wanted, other):
     ],
 )
 def test_a_spelling_of_the_name_ranks_above_another_name(clerk, site_a, query, wanted, other):
-    def person(given, family):
-        return {"given_name": given, "family_name": family, "fathers_name": "Hamid"}
-
-    assert _first_of(clerk, site_a, query, person(*wanted), person(*other)), query
+    assert _first_of(clerk, site_a, query, _named(*wanted), _named(*other)), query
 
 
 @pytest.mark.parametrize(
@@ -396,10 +397,7 @@ def test_a_spelling_of_the_name_ranks_above_another_name(clerk, site_a, query, w
     ],
 )
 def test_a_typo_finds_the_persian_spelling_of_the_name(clerk, site_a, query, wanted, other):
-    def person(given, family):
-        return {"given_name": given, "family_name": family, "fathers_name": "Hamid"}
-
-    assert _first_of(clerk, site_a, query, person(*wanted), person(*other)), query
+    assert _first_of(clerk, site_a, query, _named(*wanted), _named(*other)), query
 
 
 def test_a_typo_of_a_latin_spelling_finds_the_persian_spelling_of_that_name(clerk, site_a):

@@ -15,6 +15,7 @@ from asylon.matching.names import (
     phonetic,
     skeleton,
     tokens,
+    word_skeleton,
 )
 
 ALL_RULES = PERSIAN_RULES + JOIN_RULES + SPELLING_RULES
@@ -207,3 +208,10 @@ def test_keys_never_raise_and_use_a_small_alphabet(name):
     assert set(keys.skeleton) <= set("bdfghjklmnpqrstvwxyzšžč ")
     assert set(keys.phonetic) <= set("bdfhjklmnrstxyzš ")
     assert tokens(name) == keys.fold.split()
+
+
+@given(st.text(alphabet="abcdeghiklmnoqrstuvyz'", min_size=1, max_size=12))
+@example("abdulreza")  # a bound part (Abdol-) that the join rules rewrite
+@example("qasksem")
+def test_word_skeleton_is_the_skeleton_of_the_word_as_a_name(word):
+    assert word_skeleton(word) == name_keys(word).compact_skeleton

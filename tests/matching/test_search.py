@@ -443,3 +443,31 @@ def test_a_typo_leaving_a_short_skeleton_of_another_name_ranks_as_a_slip(clerk, 
     hits = [h.person for h in search_persons(clerk, "Kourosh Airi")]
     assert hits.index(persons["کوروش"]) < hits.index(persons["Kourosh"])
     assert roya["Roya"] not in hits[:2]
+
+
+@pytest.mark.parametrize(
+    ("query", "wanted", "other"),
+    [
+        # A letter typed too many inside a doubled letter: two edits of the skeleton (qsksm,
+        # qsm), one of the written word.
+        ("Ghascsem Majidi", ("Qasem", "Majidi"), ("Akbar", "Majidi")),
+        # Asgar is one slip from the skeleton of Asghar and of Soghra: the name that opens on
+        # a vowel, as the typo does, is the nearer.
+        ("ASGAR Tahmasbi", ("Asghar", "Tahmasbi"), ("Soghra", "Tahmasbi")),
+        # Abolfazel is Abolfazl (an e Persian script never writes), so a typo of Ramezani
+        # with it ranks above Zamani, a slip nearer the typo, with the given name as typed.
+        ("Abolfazel Amazani", ("Abol-Fazl", "Ramezani"), ("Abolfazel", "Zamani")),
+    ],
+)
+def test_a_typo_finds_the_name_it_was_typed_for(clerk, site_a, query, wanted, other):
+    assert _first_of(clerk, site_a, query, _named(*wanted), _named(*other)), query
+
+
+def test_a_letter_typed_too_many_in_a_digraph_finds_the_name_among_many_of_the_family(clerk, site_a, monkeypatch):
+    # frsdhth is three edits from the skeleton fršth of Fereshteh, one of the written word:
+    # the persons of both names are looked up, not the first of the many Bakhtiaris.
+    monkeypatch.setattr("asylon.matching.search.CANDIDATES", 2)
+    for given in ("Effat", "Jafar", "Nima"):
+        _register(clerk, site_a, member("PA", given_name=given, family_name="Bakhtiari", fathers_name="Reza"))
+    wanted = _register(clerk, site_a, member("PA", given_name="Fereshteh", family_name="Bakhtiari", sex="F"))
+    assert search_persons(clerk, "Feresdhte Bakhtiari", limit=2)[0].person == wanted["Fereshteh"]

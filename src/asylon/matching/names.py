@@ -46,6 +46,7 @@ __all__ = [
     "skeleton",
     "token_keys",
     "tokens",
+    "word_skeleton",
 ]
 
 
@@ -633,6 +634,18 @@ class NameKeys:
     def compact_skeleton(self) -> str:
         """Skeleton without spaces, so that "Mohammad Reza" meets "Mohammadreza"."""
         return self.skeleton.replace(" ", "")
+
+
+_PLAIN_WORD = re.compile(r"[a-z']+")
+
+
+def word_skeleton(word: str) -> str:
+    """The skeleton of one lower-case Latin word, as `name_keys` gives it: without cleaning
+    the text or joining bound parts when the word needs neither (four times cheaper, for the
+    scores of spellings a typo is undone into)."""
+    if _PLAIN_WORD.fullmatch(word) and _JOIN_HINT.search(word) is None:
+        return _token_keys(word)[1]
+    return name_keys(word).compact_skeleton
 
 
 @lru_cache(maxsize=262144)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from .names import fold, is_persian_script, name_keys, token_keys
+from .names import fold, is_persian_script, token_keys, word_skeleton
 from .similarity import SKELETON_MATCH
 
 FATHERS_NAME = "father's name"
@@ -87,9 +87,10 @@ def inner_consonants(skeleton: str) -> str:
 def written_slips(word: str, first_letter_changed: bool = True) -> frozenset[str]:
     """The skeletons of the Latin word with one slip of the pen undone that its skeleton hides:
     two neighbouring letters swapped (oShrab for Sohrab), the first letter dropped (ahid for
-    Vahid), the h of a digraph mistyped (Sgahram for Shahram) or, with `first_letter_changed`,
-    the first letter mistyped (maeid for Saeid). A slip on a vowel or inside a digraph is no
-    single edit of the skeleton, so its deletions alone miss the name."""
+    Vahid), the h of a digraph mistyped (Sgahram for Shahram), a letter typed too many
+    (Feresdhte for Fereshte, Ghascsem for Ghassem) or, with `first_letter_changed`, the first
+    letter mistyped (maeid for Saeid). A slip on a vowel, inside a digraph or a doubled letter
+    is no single edit of the skeleton, so its deletions alone miss the name."""
     written = fold(word)
     if len(written) < 3 or " " in written or is_persian_script(word):
         return frozenset()
@@ -98,10 +99,11 @@ def written_slips(word: str, first_letter_changed: bool = True) -> frozenset[str
         written[:i] + "h" + written[i + 1 :] for i in range(1, len(written)) if written[i - 1] in _DIGRAPH_FIRST
     }
     spellings |= {c + written for c in _LETTERS}
+    spellings |= {written[:i] + written[i + 1 :] for i in range(len(written))}
     if first_letter_changed:
         spellings |= {c + written[1:] for c in _LETTERS}
-    own = name_keys(written).compact_skeleton
-    return frozenset(k for k in (name_keys(s).compact_skeleton[:100] for s in spellings) if k and k != own)
+    own = word_skeleton(written)
+    return frozenset(k for k in (word_skeleton(s)[:100] for s in spellings) if k and k != own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +118,9 @@ class Word:
     # its spelling with one written slip undone (see `written_slips`).
     near: frozenset[str] = frozenset()
     written: frozenset[str] = frozenset()
-    # For a mistyped query word: (skeleton, closeness) of the nearest Latin spelling of each
-    # registered name among the persons to rank (see `judged_by_names`).
-    closeness: tuple[tuple[str, float], ...] = ()
+    # For a mistyped query word: the closeness of the nearest Latin spelling of each
+    # registered name among the persons to rank, by `_name_of` (see `judged_by_names`).
+    closeness: tuple[tuple[tuple[str, bool], float], ...] = ()
     # A Persian spelling whose first letter is a consonant, not alef nor ع (which a Latin
     # vowel may stand for): معینی Moeini, never Amini.
     consonant_first: bool = False
@@ -218,6 +220,23 @@ def _vowels_where(fold: str) -> str:
     return _VOWEL_RUN.sub("v", _CONSONANT_LETTER.sub("c", letters))
 
 
+def _short_e_apart(a: str, b: str) -> bool:
+    """One spelling writes an e between two consonants where the other writes none
+    (Tahmasebi, Tahmasbi; Abolfazel, Abolfazl): Persian script never writes that short
+    vowel, so a romanisation adds it or not. (It also makes Naser a spelling of Nasr, which
+    Latin letters cannot tell apart.)"""
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(
+        longer[i] == "e"
+        and longer[i - 1] not in _VOWELS
+        and longer[i + 1] not in _VOWELS
+        and longer[:i] + longer[i + 1 :] == shorter
+        for i in range(1, len(longer) - 1)
+    )
+
+
 def _vowel_apart(a: str, b: str) -> bool:
     """Two spellings one vowel apart (Eisa, Isa), for names whose skeleton is too short to tell."""
     if len(a) == len(b):
@@ -285,8 +304,9 @@ def _similarity(a: Word, b: Word) -> float:
         # A name is as close as its closest Latin spelling among the candidates: Mariam as
         # Maryam to "Maryah"; a Persian spelling, whose vowels are unwritten, by those alone
         # when the register holds any (مرضیه as far as Marzieh, not as near as its consonants).
-        for skeleton, nearest in a.closeness:
-            if skeleton == b.skeleton:
+        name = _name_of(b)
+        for other, nearest in a.closeness:
+            if other == name:
                 closeness = nearest if b.persian else max(closeness, nearest)
         return max(plain, TYPO_MATCH + TYPO_SPREAD * closeness)
     if a.persian and b.persian:
@@ -340,7 +360,9 @@ def _similarity(a: Word, b: Word) -> float:
     score = min(JaroWinkler.similarity(a.fold, b.fold), OTHER_NAME)
     if a.skeleton == b.skeleton and len(a.skeleton) >= _MIN_KEY:
         if a.fold[0] == b.fold[0]:
-            return ANOTHER_SPELLING if _vowels_where(a.fold) == _vowels_where(b.fold) else max(score, SKELETON_MATCH)
+            if _vowels_where(a.fold) == _vowels_where(b.fold) or _short_e_apart(a.fold, b.fold):
+                return ANOTHER_SPELLING
+            return max(score, SKELETON_MATCH)
         # The skeleton drops a word-initial vowel: Elham and Ilham are one name, but Ansari
         # and Naseri, Asghar and Soghra are two; the same consonants and two letters swapped
         # are one name mistyped (aPnahi: Panahi, ATHERE: Tahereh).
@@ -384,19 +406,28 @@ def _typo_closeness(a: Word, b: Word) -> float | None:
     return 1.0 - 1.0 / max(len(a.fold), len(b.fold)) if one_slip else _spelling_closeness(a, b)
 
 
+def _name_of(word: Word) -> tuple[str, bool]:
+    """What tells one name from another among the spellings a typo may stand for: the
+    skeleton, and whether the name opens on a vowel (Asghar, اصغر; not Soghra, صغری), which
+    the skeleton leaves out."""
+    opens_on_vowel = not word.consonant_first if word.persian else word.fold[:1] in _VOWELS
+    return word.skeleton, opens_on_vowel
+
+
 def judged_by_names(query: tuple[Word, ...], persons: list[dict]) -> tuple[Word, ...]:
-    """The query with each mistyped word told, per registered skeleton, the closeness of the
-    nearest Latin spelling of it among the persons to rank (see `_similarity`)."""
+    """The query with each mistyped word told, per registered name (`_name_of`), the closeness
+    of the nearest Latin spelling of it among the persons to rank (see `_similarity`)."""
     out = []
     for word in query:
         if not (word.near or word.written) or word.persian:
             out.append(word)
             continue
-        nearest: dict[str, float] = {}
+        nearest: dict[tuple[str, bool], float] = {}
         for person in persons:
             for other, _label in _person_words(person):
                 if not other.persian and (closeness := _typo_closeness(word, other)) is not None:
-                    nearest[other.skeleton] = max(closeness, nearest.get(other.skeleton, 0.0))
+                    name = _name_of(other)
+                    nearest[name] = max(closeness, nearest.get(name, 0.0))
         out.append(replace(word, closeness=tuple(sorted(nearest.items()))))
     return tuple(out)
 
@@ -468,39 +499,45 @@ class QueryScorer:
             out.append(sim)
         return out
 
-    def _name_score(self, person_words: list[tuple[Word, str]]) -> tuple[float, list[str]]:
-        """Mean over query tokens of the best match among the person's tokens, each used
-        once; two query tokens may together match one (Ali Reza = Alireza, Gholam Reza = a
-        father Gholamreza)."""
-        query = self.query
-        if not query:
-            return 0.0, []
+    def _matches(self, person_words: list[tuple[Word, str]]) -> tuple[list[float], list[int]]:
+        """Per query token, the best match among the person's tokens, each used once (its
+        score, and which token, -1 for none); two query tokens may together match one (Ali
+        Reza = Alireza, Gholam Reza = a father Gholamreza)."""
         used: set[int] = set()
         scores, matched = [], []
-        for k, q in enumerate(query):
+        for k, q in enumerate(self.query):
             best, _raw, best_i = _best(self._sims(k, q, person_words), person_words, used)
             if best_i >= 0:
                 used.add(best_i)
             scores.append(best)
             matched.append(best_i)
         for i, pair in enumerate(self.pairs):
-            best, raw, best_i = _best(self._sims(len(query) + i, pair, person_words), person_words, set())
+            best, raw, best_i = _best(self._sims(len(self.query) + i, pair, person_words), person_words, set())
             if raw >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
                 scores[i] = scores[i + 1] = best
                 matched[i], matched[i + 1] = best_i, -1
+        return scores, matched
+
+    def score(self, person: dict) -> float:
+        """How well the person fits the query, in [0, 1]: the mean of the query tokens'
+        matches, and with a year asked, a quarter for the year of birth."""
+        score = 0.0
+        if self.query:
+            scores, _matched = self._matches(_person_words(person))
+            score = sum(scores) / len(self.query)
+        if self.year:
+            score = 0.75 * score + 0.25 * _year_score(self.year, person["date_of_birth"])[0]
+        return score
+
+    def why(self, person: dict) -> list[str]:
+        """The reasons shown beside a hit (asked only of the hits shown: scoring is the hot path)."""
+        person_words = _person_words(person)
+        scores, matched = self._matches(person_words) if self.query else ([], [])
         why = [
             f"{person_words[m][1]} ~ {q.fold} ({s:.2f})"
-            for q, s, m in zip(query, scores, matched, strict=True)
+            for q, s, m in zip(self.query, scores, matched, strict=True)
             if m >= 0
         ]
-        return sum(scores) / len(query), why
-
-    def score(self, person: dict) -> tuple[float, list[str]]:
-        """How well the person fits the query, in [0, 1], with the reasons shown beside the hit."""
-        score, why = self._name_score(_person_words(person))
-        if self.year:
-            year_score, year_why = _year_score(self.year, person["date_of_birth"])
-            score = 0.75 * score + 0.25 * year_score
-            if year_why:
-                why.append(year_why)
-        return score, why
+        if self.year and (year_why := _year_score(self.year, person["date_of_birth"])[1]):
+            why.append(year_why)
+        return why

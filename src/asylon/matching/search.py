@@ -307,26 +307,30 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
         for person in visible.filter(reference__in=[ref, alias or ref]).select_related("site", "unit"):
             why = [f"reference {ref}" + (f" (merged into {person.reference})" if person.reference != ref else "")]
             hits[person.pk] = Hit(person, 2.0, why)
-    ranked: list[tuple[float, str, int, list[str]]] = []
+    ranked: list[tuple[float, str, dict]] = []
+    scorer = None
     if parsed.names and sites:
         ids, typos = _candidate_ids(sites, parsed, limit)
         query = tuple(_as_typed(w, typos) for w in name_words(parsed.text))
-        candidates = list(visible.filter(pk__in=ids).exclude(pk__in=list(hits)).values(*_PERSON_FIELDS))
-        scorer = QueryScorer(judged_by_names(query, candidates), parsed.year)
+        candidates = visible.filter(pk__in=ids).order_by()
+        if hits:
+            candidates = candidates.exclude(pk__in=list(hits))
+        rows = list(candidates.values(*_PERSON_FIELDS))
+        scorer = QueryScorer(judged_by_names(query, rows), parsed.year)
         # Namesakes written alike score alike: each distinct way of writing the names (and
         # year of birth, when asked) is scored once.
-        scores: dict[tuple, tuple[float, list[str]]] = {}
-        for person in candidates:
+        scores: dict[tuple, float] = {}
+        for person in rows:
             born = person["date_of_birth"]
             written = (*(person[f] for f in PERSON_NAME_FIELDS), born.year if born and parsed.year else None)
             if written not in scores:
                 scores[written] = scorer.score(person)
-            score, why = scores[written]
-            if score >= 0.5:
-                ranked.append((-round(score, 4), person["reference"], person["pk"], why))
-    ranked.sort()
+            if scores[written] >= 0.5:
+                ranked.append((-round(scores[written], 4), person["reference"], person))
+    ranked.sort(key=lambda r: r[:2])
     chosen = ranked[: max(limit - len(hits), 0)]
-    persons = visible.select_related("site", "unit").in_bulk([pk for _s, _r, pk, _w in chosen])
+    persons = visible.select_related("site", "unit").in_bulk([row["pk"] for _s, _r, row in chosen])
     found = sorted(hits.values(), key=lambda h: h.person.reference)
-    found += [Hit(persons[pk], -neg, why) for neg, _ref, pk, why in chosen if pk in persons]
+    if scorer is not None:
+        found += [Hit(persons[row["pk"]], -neg, scorer.why(row)) for neg, _r, row in chosen if row["pk"] in persons]
     return found[:limit]

@@ -67,6 +67,9 @@ SLIP = 0.85
 # How much the letters apart take from a weak match (never down to a father's name exactly).
 WEAK_SPREAD = 0.02
 _MIN_SLIP = 4
+# How many edits of the skeleton one slip of the pen can make (a letter typed too many
+# inside a digraph: frsdhth, fršth).
+_SLIP_SPAN = 3
 # Skeletons this unlike (Jaro-Winkler) are no spellings of one name, whatever the rules say.
 _UNLIKE = 0.5
 # Keys this short (Ali: "ly") agree by accident too often to lift a score.
@@ -351,7 +354,13 @@ def _similarity(a: Word, b: Word) -> float:
             return CROSS_SCRIPT_PHONETIC
         if len(persian.skeleton) >= _MIN_KEY and inner_consonants(persian.skeleton) == inner_consonants(latin.skeleton):
             return VOWEL_VARIANT  # کاظم Kazim: a short vowel written as a long one
-        if not a.persian and len(a.fold) >= _MIN_SLIP and b.skeleton in written_slips(a.fold):
+        if (
+            not a.persian
+            and len(a.fold) >= _MIN_SLIP
+            # (A slip of the pen moves the skeleton three edits at most: Feresdhte, Fereshteh.)
+            and OSA.distance(a.skeleton, b.skeleton) <= _SLIP_SPAN
+            and b.skeleton in written_slips(a.fold)
+        ):
             # Asked in Latin: one slip of the pen from the Persian spelling (airi: امیری).
             return SLIP
         return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)

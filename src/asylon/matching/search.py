@@ -304,7 +304,7 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
     if parsed.reference:
         ref = parsed.reference
         alias = PersonAlias.objects.filter(reference=ref).values_list("person__reference", flat=True).first()
-        for person in visible.filter(reference__in=[ref, alias or ref]).select_related("site", "unit"):
+        for person in visible.filter(reference__in=[ref, alias or ref]).select_related("site"):
             why = [f"reference {ref}" + (f" (merged into {person.reference})" if person.reference != ref else "")]
             hits[person.pk] = Hit(person, 2.0, why)
     ranked: list[tuple[float, str, dict]] = []
@@ -329,7 +329,7 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
                 ranked.append((-round(scores[written], 4), person["reference"], person))
     ranked.sort(key=lambda r: r[:2])
     chosen = ranked[: max(limit - len(hits), 0)]
-    persons = visible.select_related("site", "unit").in_bulk([row["pk"] for _s, _r, row in chosen])
+    persons = visible.select_related("site").in_bulk([row["pk"] for _s, _r, row in chosen])
     found = sorted(hits.values(), key=lambda h: h.person.reference)
     if scorer is not None:
         found += [Hit(persons[row["pk"]], -neg, scorer.why(row)) for neg, _r, row in chosen if row["pk"] in persons]

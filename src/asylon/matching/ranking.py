@@ -357,7 +357,6 @@ def _similarity(a: Word, b: Word) -> float:
         if (
             not a.persian
             and len(a.fold) >= _MIN_SLIP
-            # (A slip of the pen moves the skeleton three edits at most: Feresdhte, Fereshteh.)
             and OSA.distance(a.skeleton, b.skeleton) <= _SLIP_SPAN
             and b.skeleton in written_slips(a.fold)
         ):

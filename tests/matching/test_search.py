@@ -264,6 +264,16 @@ def test_among_many_namesakes_those_bearing_the_fathers_name_asked_for_are_kept(
     assert search_persons(clerk, "Ali Karimi Reza", limit=2)[0].person == son_of_reza["Ali"]
 
 
+def test_where_namesakes_outnumber_what_the_index_hands_over_the_one_asked_for_stays(clerk, site_a, monkeypatch):
+    # Four namesakes are handed over to the ranking (four times CANDIDATES); the son of Reza,
+    # registered last, comes before the earlier ones by his father's name, not after them.
+    monkeypatch.setattr("asylon.matching.search.CANDIDATES", 1)
+    for father in ("Hassan", "Javad", "Mahdi", "Nima", "Omid"):
+        _register(clerk, site_a, member("PA", given_name="Ali", family_name="Karimi", fathers_name=father))
+    son_of_reza = _register(clerk, site_a, member("PA", given_name="Ali", family_name="Karimi", fathers_name="Reza"))
+    assert search_persons(clerk, "Ali Karimi Reza", limit=1)[0].person == son_of_reza["Ali"]
+
+
 def test_two_letters_swapped_find_the_name_before_another_with_like_consonants(clerk, site_a):
     # "oShrab" is Sohrab with two letters swapped; Ashraf (registered first) shares consonants only.
     persons = _register(

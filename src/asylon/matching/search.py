@@ -222,14 +222,28 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
     return out
 
 
-def _namesakes(sites: list[int], compact_keys: dict[str, float], groups: list[set[str]]) -> list[int]:
+def _namesakes(
+    sites: list[int], compact_keys: dict[str, float], groups: list[set[str]], fathers: set[str]
+) -> list[int]:
     """Persons whose given and family name the query names, by their compact key: those of
     its spellings first, then those of a slip; among them first those bearing more of the
-    query's words (a father's name besides)."""
+    query's words (a father's name besides). The index hands over the best of them by key
+    and father (`fathers`: the phonetic keys of the query's words) before the others, so
+    that where a common name has more namesakes than are ranked the person asked for stays."""
     if not compact_keys:
         return []
+    cap = 4 * CANDIDATES
     qs = PersonNameKeys.objects.filter(site_id__in=sites, active=True, compact_key__in=sorted(compact_keys))
-    rows = qs.order_by("person_id").values_list("person_id", "compact_key", "skeleton_tokens")[: 4 * CANDIDATES]
+    fields = ("person_id", "compact_key", "skeleton_tokens")
+    rows = list(qs.order_by("person_id").values_list(*fields)[: cap + 1])
+    if len(rows) > cap:
+        # More than are handed over, first by number: those of the query's spellings and
+        # those of the father asked for are read as well (each a narrow range of an index).
+        spelled = sorted(key for key, rank in compact_keys.items() if rank < 1)
+        rows += qs.filter(compact_key__in=spelled).order_by("person_id").values_list(*fields)[:cap]
+        if fathers:
+            rows += qs.filter(fathers_key__in=sorted(fathers)).order_by("person_id").values_list(*fields)[:cap]
+        rows = list(dict.fromkeys(rows))
 
     def rank(row: tuple[int, str, str]) -> tuple[float, int]:
         tokens = set(row[2].split())
@@ -279,7 +293,8 @@ def _candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int) -> tuple[l
     words = {span.key.skeleton: parsed.names[span.start] for span in spans if span.end == span.start + 1}
     expansion = _expand(word_groups + [[span.key] for span in spans], words)
     groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
-    ids = _namesakes(sites, _compact_keys(spans, span_skeletons, expansion), groups)
+    fathers = {span.key.phonetic for span in spans if len(span.key.phonetic) >= 2}
+    ids = _namesakes(sites, _compact_keys(spans, span_skeletons, expansion), groups, fathers)
     if parsed.year is not None:
         ids += _candidates(sites, groups, parsed.year, born_near=True)
     ids = list(dict.fromkeys(ids))

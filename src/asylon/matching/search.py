@@ -227,9 +227,10 @@ def _namesakes(
 ) -> list[int]:
     """Persons whose given and family name the query names, by their compact key: those of
     its spellings first, then those of a slip; among them first those bearing more of the
-    query's words (a father's name besides). The index hands over the best of them by key
-    and father (`fathers`: the phonetic keys of the query's words) before the others, so
-    that where a common name has more namesakes than are ranked the person asked for stays."""
+    query's words (a father's name besides). Where a common name has more namesakes than
+    are handed to the ranking, those of the query's spellings and those whose father's name
+    is a word of the query (`fathers`: their phonetic keys) are read as well, so that the
+    person asked for stays."""
     if not compact_keys:
         return []
     cap = 4 * CANDIDATES
@@ -237,8 +238,7 @@ def _namesakes(
     fields = ("person_id", "compact_key", "skeleton_tokens")
     rows = list(qs.order_by("person_id").values_list(*fields)[: cap + 1])
     if len(rows) > cap:
-        # More than are handed over, first by number: those of the query's spellings and
-        # those of the father asked for are read as well (each a narrow range of an index).
+        # Each a narrow range of an index, cheaper than ordering every namesake by key and father.
         spelled = sorted(key for key, rank in compact_keys.items() if rank < 1)
         rows += qs.filter(compact_key__in=spelled).order_by("person_id").values_list(*fields)[:cap]
         if fathers:

@@ -2,6 +2,7 @@
 Asylon's scorer against Splink 5 + DuckDB and recordlinkage (ECM), all at a threshold fixed
 in advance (match probability 0.5), in the same run. Prints F1 and time, and the ratios.
 
+    .venv/bin/pip install -e '.[dev,bench]'    # recordlinkage and its FEBRL data: not in `make install`
     .venv/bin/python bench/dedup_febrl.py
 """
 

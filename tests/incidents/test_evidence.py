@@ -134,3 +134,19 @@ def test_upload_page_shows_a_clear_error(client, report, monitor):
         follow=True,
     )
     assert b"s.pdf attached" in r.content and Evidence.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "saved_as"),
+    [("statement.html", "statement.png"), ("photo.png.html", "photo.png"), (".html", "evidence.png")],
+)
+def test_download_is_named_from_the_stored_type_not_the_uploaded_name(client, report, officer, uploaded, saved_as):
+    """A PNG uploaded as "statement.html" is saved as "statement.png": a browser or a desktop
+    opens it as a picture, never as a page."""
+    ev = attach(officer, report(officer), name=uploaded)
+    sign_in(client, officer)
+    r = client.get(f"/incidents/evidence/{ev.pk}/")
+    assert r.status_code == 200
+    assert r["Content-Type"] == "image/png"
+    assert r["Content-Disposition"] == f'attachment; filename="{saved_as}"'
+    assert r["X-Content-Type-Options"] == "nosniff"

@@ -56,6 +56,31 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+# The extension a download is named with, from the type the content proved (`sniff`): the
+# uploaded name's own extension is the uploader's claim and may say ".html" of a PNG.
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/pdf": ".pdf",
+    "audio/ogg": ".ogg",
+    "audio/wav": ".wav",
+    "audio/mp4": ".m4a",
+    "video/mp4": ".mp4",
+    "audio/mpeg": ".mp3",
+}
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a download is saved under: the uploaded name's stem, the stored type's extension.
+
+    A type with no known extension gets ".bin", so no name ever carries an extension a browser
+    or a desktop would open as something the content is not.
+    """
+    stem = Path(original_name.replace("\\", "/")).name
+    stem = stem.split(".", 1)[0].strip() or "evidence"
+    return stem + EXTENSIONS.get(content_type, ".bin")
+
+
 @dataclass
 class Stored:
     sha256: str

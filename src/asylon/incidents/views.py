@@ -21,6 +21,7 @@ from asylon.registry.models import Location, Person
 from asylon.registry.queries import sites_for
 
 from . import alerts, queries, rollcall, services
+from . import evidence as evidence_store
 from .forms import (
     AffectedForm,
     EvidenceForm,
@@ -260,7 +261,8 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
         return HttpResponse(exc.message, status=410, content_type="text/plain; charset=utf-8")
     except Conflict as exc:
         return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
-    response = FileResponse(fh, as_attachment=True, filename=ev.original_name, content_type=ev.content_type)
+    name = evidence_store.download_name(ev.original_name, ev.content_type)
+    response = FileResponse(fh, as_attachment=True, filename=name, content_type=ev.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -19,6 +19,7 @@ from asylon.core.errors import InvalidInput
 
 from . import bulk
 from .models import (
+    PERSON_NAME_FIELDS,
     Household,
     Location,
     LocationKind,
@@ -32,7 +33,15 @@ from .models import (
     SpecificNeed,
     SpecificNeedCode,
 )
-from .validation import CORRECTABLE_FIELDS, PERSON_FIELDS, check_members, check_person, new_errors, normalise_country
+from .validation import (
+    CORRECTABLE_FIELDS,
+    PERSON_FIELDS,
+    check_members,
+    check_person,
+    new_errors,
+    normalise_country,
+    normalise_name,
+)
 
 # Hooks other apps register to keep derived data in step with persons (e.g. the name keys
 # of `matching`). Each is called inside the writing transaction with the saved persons.
@@ -80,9 +89,9 @@ def _person_values(data: dict[str, Any]) -> dict[str, Any]:
     for field in ("nationality", "country_of_origin"):
         if field in values:
             values[field] = normalise_country(values[field])
-    for field in ("given_name", "fathers_name", "family_name"):
+    for field in PERSON_NAME_FIELDS:
         if field in values:
-            values[field] = " ".join(str(values[field]).split())
+            values[field] = normalise_name(values[field])
     return values
 
 

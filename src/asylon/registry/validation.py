@@ -6,6 +6,8 @@ path the edge will show ("members.2.date_of_birth").
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -41,6 +43,25 @@ SEXES, PRECISIONS = frozenset(Sex.values), frozenset(DatePrecision.values)
 PRESENCES, RELATIONSHIPS = frozenset(Presence.values), frozenset(Relationship.values)
 
 
+# Invisible characters that are never part of a name's spelling: bidi embeddings, overrides and
+# isolates (U+202A-U+202E, U+2066-U+2069), the directional marks (LRM, RLM, ALM), the zero-width
+# space, the word joiner and the byte-order mark. They can make a name look like another one or
+# like nothing at all, so they are removed wherever a name comes in.
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u2060\ufeff]")
+# Joiners (ZWNJ U+200C, ZWJ U+200D) belong to Persian and Arabic spelling between two letters
+# ("می\u200cخواهم"); at a word's edge or alone they only hide, so they are dropped there.
+_JOINERS = "\u200c\u200d"
+_EDGE_JOINERS = re.compile(f"(?:^|(?<=\\s))[{_JOINERS}]+|[{_JOINERS}]+(?=\\s|$)")
+
+
+def normalise_name(value: Any) -> str:
+    """A name as it is stored: NFC, without invisible controls, joiners only inside words,
+    whitespace collapsed to single spaces. A name made only of invisible characters becomes ""."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", str(value or "")))
+    text = _EDGE_JOINERS.sub("", " ".join(text.split()))
+    return " ".join(text.split())
+
+
 def new_errors() -> Errors:
     return defaultdict(list)
 
@@ -57,10 +78,14 @@ def check_person(data: dict[str, Any], errors: Errors, prefix: str = "", *, part
     unknown = set(data) - set(PERSON_FIELDS) - {"relationship", "specific_needs", "sensitive", "unit", "presence"}
     for field in sorted(unknown):
         err(field, _("Unknown field."))
-    if present("given_name") and not str(data.get("given_name") or "").strip():
-        err("given_name", _("A given name is required."))
     for field in NAME_FIELDS:
-        if len(str(data.get(field) or "")) > MAX_NAME:
+        raw = str(data.get(field) or "")
+        name = normalise_name(raw)
+        if raw.strip() and not name:
+            err(field, _("This name is made only of invisible characters."))
+        elif field == "given_name" and present(field) and not name:
+            err(field, _("A given name is required."))
+        if len(name) > MAX_NAME:
             err(field, _("At most %(n)d characters.") % {"n": MAX_NAME})
     if present("sex") and data.get("sex") not in SEXES:
         err(

@@ -1,10 +1,12 @@
 """The JSON API under /api/v1/: every app's router, one error format."""
 
+from django.db import OperationalError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from asylon.accounts.api_auth import api_auth
 from asylon.core.errors import DomainError
+from asylon.core.middleware import busy_response, is_database_locked
 
 api = NinjaAPI(
     title="Asylon API",
@@ -19,6 +21,14 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(OperationalError)
+def database_busy(request: HttpRequest, exc: OperationalError):
+    """SQLite's write lock held past the timeout (a long import): 503 with Retry-After."""
+    if not is_database_locked(exc):
+        raise exc
+    return busy_response(request)
 
 
 def _mount() -> None:

@@ -4,6 +4,10 @@ from django.urls import include, path
 from asylon.accounts.views import set_language
 from asylon.api import api
 
+# A locked SQLite database met outside a view (the session's save) is 503, not 400 or 500.
+handler400 = "asylon.core.middleware.bad_request"
+handler500 = "asylon.core.middleware.server_error"
+
 urlpatterns = [
     # Before the register: "persons/search/" must not be read as a person's reference.
     path("", include("asylon.matching.urls")),

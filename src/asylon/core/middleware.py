@@ -1,0 +1,96 @@
+"""Two answers every response needs, given in one place for every page and the API.
+
+`NoStoreMiddleware`: what Asylon serves names people who must not be found. No browser or
+proxy may keep a copy: every response Django builds (pages, the API, downloads, the login
+pages) carries `Cache-Control: no-store, private`. Static files are served by WhiteNoise before
+this middleware and keep their own long caching; they hold no personal data.
+
+`DatabaseBusyMiddleware`, `server_error` and `bad_request`: the embedded SQLite database serves one writer at a
+time, and an import holds the write lock until it commits (it writes everything or nothing).
+A writer that waited past the lock timeout gets "database is locked"; that is answered 503
+with `Retry-After` (a short translated page, or the API's JSON error body with the stable code
+`database_busy`), never 500. Views raise it into `process_exception`. The session's save after
+the view (every request saves it, so even a page that only reads waits for the lock) fails
+outside any view, and Django answers that 400 or 500: its handlers (`urls.handler400`,
+`handler500`) ask the same question first. The API's own exception handler (`asylon.api`)
+gives the same answer for API routes.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+# Seconds a client is told to wait: a long import takes about a minute.
+RETRY_AFTER = 60
+BUSY_CODE = "database_busy"
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+def is_database_locked(exc: BaseException | None) -> bool:
+    """True for SQLite's "database is locked" (a writer waited past the timeout), also when
+    another exception was raised while handling it (the session store turns it into
+    `UpdateError`, its middleware into `SessionInterrupted`)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OperationalError) and "database is locked" in str(exc):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def busy_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON with a stable code for the API, a translated page otherwise."""
+    detail = _("The register is busy with a long write (an import). Nothing was saved; try again in a minute.")
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": BUSY_CODE, "detail": detail}, status=503)
+    else:
+        html = loader.render_to_string("busy.html", {"detail": detail, "retry_after": RETRY_AFTER}, request=request)
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+class DatabaseBusyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return busy_response(request) if is_database_locked(exception) else None
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler: a locked database met outside a view is 503 too.
+
+    Django calls this while handling the exception, so `sys.exc_info()` names it.
+    """
+    if is_database_locked(sys.exc_info()[1]):
+        return busy_response(request)
+    return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 handler: the session's save after the view (every request saves it) meets
+    the lock, and Django reports that as `SessionInterrupted`, a 400; it is 503 here."""
+    if is_database_locked(exception):
+        return busy_response(request)
+    return defaults.bad_request(request, exception)

@@ -19,6 +19,9 @@ def _fast_password_hashing(settings):
     (tests/accounts/test_login.py logs in against an Argon2 hash)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ASYLON_IMPORTS_INLINE = True  # imports started from pages run in the request, not a thread
+    # The API's rate limits are off: tests call it faster than any client; tests/core/test_api_throttling.py
+    # sets tiny rates to prove them.
+    settings.ASYLON_API_RATE_USER = settings.ASYLON_API_RATE_ANON = None
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from asylon.accounts.api_auth import api_auth
+from asylon.core import throttles
 from asylon.core.errors import DomainError
 from asylon.core.middleware import busy_response, is_database_locked
 
@@ -15,7 +16,9 @@ api = NinjaAPI(
     auth=api_auth,
     docs_url="/docs",
     openapi_url="/openapi.json",
+    throttle=[throttles.PerUser(), throttles.PerAddress()],
 )
+throttles.install(api)  # 429 with Retry-After; refused authentications counted per address
 
 
 @api.exception_handler(DomainError)

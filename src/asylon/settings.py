@@ -5,6 +5,9 @@ ASYLON_DATABASE_URL  e.g. postgres://user@host:5432/asylon (default: SQLite in t
 ASYLON_SECRET_KEY    generated and kept in the data dir when absent
 ASYLON_DEBUG         false unless set
 ASYLON_SMALL_CELL_THRESHOLD  published statistics hide counts below this (default 5)
+ASYLON_API_RATE_USER  API requests a signed-in user may make (default 600/min)
+ASYLON_API_RATE_ANON  API requests per address without a valid sign-in (default 60/min)
+ASYLON_CACHE_URL     Django's cache (default: files in the data dir, shared by one machine's processes)
 """
 
 import secrets
@@ -204,6 +207,13 @@ ASYLON_ALERT_MAX_ATTEMPTS = env.int("ASYLON_ALERT_MAX_ATTEMPTS", default=8)
 
 # Imports (issue 9): pages start an import in a thread; True runs it inside the request (tests).
 ASYLON_IMPORTS_INLINE = env.bool("ASYLON_IMPORTS_INLINE", default=False)
+
+# API rate limits (asylon.core.throttles); counts live in the cache below, which every process of
+# one machine shares. Several machines: point ASYLON_CACHE_URL at a shared cache (e.g. redis://).
+ASYLON_API_RATE_USER = env("ASYLON_API_RATE_USER", default="600/min") or None
+ASYLON_API_RATE_ANON = env("ASYLON_API_RATE_ANON", default="60/min") or None
+CACHES = {"default": env.cache_url("ASYLON_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
+CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
-"""An import killed half-way (SIGKILL, no chance to clean up) leaves the register as it was.
+"""An import killed half-way (SIGKILL, no chance to clean up) leaves the register as it was,
+and `asylon import --list` then lists it as interrupted, not running.
 
 The import runs as `python -m asylon import ...` in a subprocess, against a file-backed SQLite
 database in a temporary data dir, or against the test database when the suite runs on
@@ -97,3 +98,6 @@ def test_a_killed_import_leaves_the_database_as_before(tmp_path):
 
     after = _asylon(env, "shell", "-c", COUNT).split("COUNTS")[1].split()
     assert after == before
+    # The killed run no longer reads as running: its process is gone from this host.
+    listing = _asylon(env, "import", "--list", "--as", "kill-clerk")
+    assert "big.csv" in listing and "interrupted (its worker stopped), nothing written" in listing, listing

@@ -78,20 +78,31 @@ class ImportStatus(models.TextChoices):
     DRY_RUN = "DRY_RUN", _("checked (dry run)")
     COMMITTED = "COMMITTED", _("committed")
     FAILED = "FAILED", _("failed, nothing written")
+    INTERRUPTED = "INTERRUPTED", _("interrupted (its worker stopped), nothing written")
 
 
 # The one transition table of an import run; only `imports.services` assigns the status.
 IMPORT_TRANSITIONS: dict[str, set[str]] = {
-    ImportStatus.RUNNING: {ImportStatus.DRY_RUN, ImportStatus.COMMITTED, ImportStatus.FAILED},
+    ImportStatus.RUNNING: {
+        ImportStatus.DRY_RUN,
+        ImportStatus.COMMITTED,
+        ImportStatus.FAILED,
+        ImportStatus.INTERRUPTED,
+    },
     ImportStatus.DRY_RUN: set(),
     ImportStatus.COMMITTED: set(),
     ImportStatus.FAILED: set(),
+    ImportStatus.INTERRUPTED: set(),
 }
 
 
 class ImportRun(models.Model):
     """One attempt at importing a file, dry run or real. Problems are kept capped (the first
-    `MAX_STORED_ERRORS`); `error_count` is the full count."""
+    `MAX_STORED_ERRORS`); `error_count` is the full count.
+
+    A running import names its worker (process id and host) and beats a heartbeat as its chunks
+    progress, outside its own transaction; a run whose worker is gone reads as interrupted
+    (`imports.services.settle_interrupted`)."""
 
     MAX_STORED_ERRORS = 1000
 
@@ -102,7 +113,7 @@ class ImportRun(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     mapping = models.JSONField(default=dict)
     dry_run = models.BooleanField(default=True)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
     rows = models.PositiveIntegerField(default=0)
     households = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0, help_text=_("Persons registered (or to register)"))
@@ -117,6 +128,12 @@ class ImportRun(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The process and machine running the import, and its last sign of life written on a
+    # connection of its own (PostgreSQL; on SQLite the import holds the only write lock, so the
+    # sign of life is the progress file in the data dir).
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    worker_host = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -9,25 +9,35 @@ dropped once handled; only problems, counts and the rows needing a decision are 
 so memory stays bounded whatever the file's size.
 
 Each run is recorded (`ImportRun`) and audited as one event with the file's checksum.
+
+A run names its worker (process id and host) and beats a heartbeat at its start and after every
+chunk, outside its transaction: the progress file in the data dir, and on PostgreSQL the run's
+`heartbeat_at` written on a connection of its own (on SQLite the import holds the only write
+lock). A RUNNING run whose process is gone from this host, or that gave no sign of life for
+`STALE_AFTER`, was killed: `settle_interrupted` moves it to INTERRUPTED (audited) whenever runs
+are read, on the pages and by `asylon import --list`. Its transaction never committed, so
+nothing of it was written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import ensure
+from asylon.accounts.scope import can, ensure
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
 from asylon.registry import bulk
@@ -53,6 +63,10 @@ from .readers import RegistrationFile, SourceRow, UnreadableFile
 CHUNK_HOUSEHOLDS = 2000
 MAX_PROBLEMS = 10_000  # kept in memory and shown; further problems are only counted
 MAX_OUTCOMES = 10_000
+# A worker silent this long is gone: a chunk takes seconds, and the file is read before the
+# first chunk in well under a minute even for the largest sites.
+STALE_AFTER = timedelta(minutes=5)
+BEAT_EVERY = timedelta(seconds=10)  # the heartbeat column is written at most this often
 
 Progress = Callable[[int, int | None], None]
 
@@ -209,7 +223,8 @@ def import_registrations(
             if run is None:
                 run = _start_run(actor, site, saved_source, file_name, sha256, size, resolved, dry_run)
             else:
-                ImportRun.objects.filter(pk=run.pk).update(mapping=resolved, source=saved_source)
+                ImportRun.objects.filter(pk=run.pk).update(mapping=resolved, source=saved_source, **_this_worker())
+            progress = _Heartbeat(run.pk, progress)
             tally = Tally()
             for sheet, column, message in mapping_problems(resolved, reg_file.sheets):
                 tally.problem(SourceRow(sheet, 1, {}), column, message)
@@ -284,6 +299,7 @@ def _start_run(actor, site, source, file_name, sha256, size, mapping, dry_run) -
         dry_run=dry_run,
         actor=actor,
         started_at=timezone.now(),
+        **_this_worker(),
     )
 
 
@@ -834,6 +850,113 @@ def read_progress(run_id: int) -> dict[str, Any]:
 
 def _clear_progress(run_id: int) -> None:
     progress_file(run_id).unlink(missing_ok=True)
+
+
+# --- the worker's heartbeat, and runs whose worker is gone ------------------------------
+
+
+def _this_worker() -> dict[str, Any]:
+    return {"worker_pid": os.getpid(), "worker_host": socket.gethostname()[:255]}
+
+
+class _Heartbeat:
+    """The progress callback the importer calls after every chunk: it writes the progress file
+    (the sign of life on SQLite), on PostgreSQL also the run's `heartbeat_at` on a connection of
+    its own so that it commits outside the import's transaction, then calls `progress`."""
+
+    def __init__(self, run_id: int, progress: Progress | None):
+        self.run_id, self.progress = run_id, progress
+        self.column_beaten: datetime | None = None
+        self.beat(0, None)
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self.beat(done, total)
+        if self.progress:
+            self.progress(done, total)
+
+    def beat(self, done: int, total: int | None) -> None:
+        write_progress(self.run_id, done, total)
+        now = timezone.now()
+        if connection.vendor != "sqlite" and (self.column_beaten is None or now - self.column_beaten >= BEAT_EVERY):
+            self.column_beaten = now
+            own = connections.create_connection(DEFAULT_DB_ALIAS)
+            try:
+                with own.cursor() as cursor:
+                    table = own.ops.quote_name(ImportRun._meta.db_table)
+                    cursor.execute(f"UPDATE {table} SET heartbeat_at = %s WHERE id = %s", [now, self.run_id])  # noqa: S608
+            finally:
+                own.close()
+
+
+def last_sign_of_life(run: ImportRun) -> datetime:
+    """The latest of the run's start, its heartbeat column and its progress file."""
+    signs = [run.started_at, run.heartbeat_at]
+    at = read_progress(run.pk).get("at")
+    if at:
+        try:
+            signs.append(datetime.fromisoformat(at))
+        except ValueError:
+            pass
+    return max(s for s in signs if s is not None)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, under another user
+    return True
+
+
+def worker_gone(run: ImportRun) -> bool:
+    """A RUNNING run whose process no longer exists on this host, or that gave no sign of
+    life for `STALE_AFTER` (its host may be another machine, or its thread may have died)."""
+    if run.status != ImportStatus.RUNNING:
+        return False
+    if run.worker_pid and run.worker_host == socket.gethostname()[:255] and not _process_alive(run.worker_pid):
+        return True
+    return timezone.now() - last_sign_of_life(run) > STALE_AFTER
+
+
+def settle_interrupted(*, actor, runs: Iterable[ImportRun]) -> list[ImportRun]:
+    """Return `runs` as they now stand, each RUNNING run whose worker is gone moved to INTERRUPTED.
+
+    Called wherever runs are read (the import pages, `asylon import --list`); `actor` is the
+    reader who noticed, and the move is audited as theirs. Runs of sites where the actor may
+    not import are returned unchanged."""
+    return [
+        _interrupt(actor, run) if worker_gone(run) and can(actor, "reports.import_registrations", run.site) else run
+        for run in runs
+    ]
+
+
+def _interrupt(actor, run: ImportRun) -> ImportRun:
+    with transaction.atomic():
+        rows = ImportRun.objects.select_related("site", "actor", "source")
+        locked = rows.select_for_update(of=("self",)).get(pk=run.pk)
+        if not worker_gone(locked):  # it ended, or beat, meanwhile
+            return locked
+        last = last_sign_of_life(locked)
+        locked.status = ImportStatus.INTERRUPTED
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "finished_at"])
+        audit.record(
+            actor,
+            "import.interrupted",
+            locked,
+            object_ref=f"import-{locked.pk}",
+            changes={
+                "file": locked.file_name,
+                "sha256": locked.sha256,
+                "worker_pid": locked.worker_pid,
+                "worker_host": locked.worker_host,
+                "last_sign_of_life": last.isoformat(),
+            },
+        )
+    _clear_progress(locked.pk)
+    return locked
 
 
 def sensitive_targets() -> Iterable[str]:

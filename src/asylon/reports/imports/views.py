@@ -26,7 +26,7 @@ from asylon.core.errors import DomainError
 from asylon.registry.models import Site
 
 from ..models import ImportRun, ImportStatus
-from .services import Problem, begin_import, import_registrations, read_progress, write_progress
+from .services import Problem, begin_import, import_registrations, read_progress, settle_interrupted
 
 SUFFIXES = (".csv", ".xlsx", ".zip")
 
@@ -86,8 +86,7 @@ def _start(run: ImportRun, actor, path: Path, source: str | None, decisions: dic
                 source=source or None,
                 dry_run=run.dry_run,
                 decisions=decisions,
-                run=run,
-                progress=lambda done, total: write_progress(run.pk, done, total),
+                run=run,  # the service writes the progress file the run's page reads
             )
             run.refresh_from_db()
             if run.status == ImportStatus.COMMITTED:
@@ -107,6 +106,7 @@ def _start(run: ImportRun, actor, path: Path, source: str | None, decisions: dic
 def import_list(request: HttpRequest) -> HttpResponse:
     sites = _sites(request)
     runs = ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source")[:100]
+    runs = settle_interrupted(actor=request.user, runs=runs)
     return render(request, "imports/list.html", {"form": UploadForm(sites=sites), "runs": runs})
 
 
@@ -130,10 +130,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _run_or_404(request: HttpRequest, pk: int) -> ImportRun:
+    """The run, read as interrupted when its worker is gone."""
     run = ImportRun.objects.select_related("site", "actor", "source").filter(pk=pk).first()
     if run is None or not can(request.user, PERM, run.site):
         raise Http404
-    return run
+    return settle_interrupted(actor=request.user, runs=[run])[0]
 
 
 def _stored_path(run: ImportRun) -> Path | None:

@@ -3,7 +3,8 @@
 Imports registrations from a CSV, an XLSX (KoboToolbox exports with repeat groups included) or
 a ZIP of CSV files. A dry run checks every row and writes nothing; a real run writes
 everything or nothing. Any problem: every one is listed by row and column, the exit status is
-non-zero and nothing is written. `asylon import --list --as USERNAME` lists past imports.
+non-zero and nothing is written. `asylon import --list --as USERNAME` lists past imports; one
+whose worker was killed is listed (and recorded) as interrupted.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from asylon.accounts.models import User
 from asylon.accounts.scope import site_ids
 from asylon.core.errors import DomainError
 from asylon.registry.models import Site
-from asylon.reports.imports.services import Problem, import_registrations
+from asylon.reports.imports.services import Problem, import_registrations, settle_interrupted
 from asylon.reports.models import ImportRun, ImportStatus
 
 
@@ -102,7 +103,9 @@ class Command(BaseCommand):
         write(summary)
 
     def _list(self, actor) -> None:
-        for run in ImportRun.objects.filter(site__in=site_ids(actor)).select_related("site", "actor")[:200]:
+        """Past imports; a run whose worker is gone is settled as interrupted first."""
+        runs = ImportRun.objects.filter(site__in=site_ids(actor)).select_related("site", "actor", "source")[:200]
+        for run in settle_interrupted(actor=actor, runs=runs):
             self.stdout.write(
                 f"#{run.pk} {run.started_at:%Y-%m-%d %H:%M} {run.site.code} {run.file_name} {run.sha256[:12]} "
                 f"{run.get_status_display()} rows={run.rows} created={run.created} updated={run.updated} "

@@ -8,6 +8,7 @@ ASYLON_SMALL_CELL_THRESHOLD  published statistics hide counts below this (defaul
 ASYLON_API_RATE_USER  API requests a signed-in user may make (default 600/min)
 ASYLON_API_RATE_ANON  API requests per address without a valid sign-in (default 60/min)
 ASYLON_CACHE_URL     Django's cache (default: files in the data dir, shared by one machine's processes)
+ASYLON_NUM_PROXIES   reverse proxies whose X-Forwarded-For names the client (default 0)
 """
 
 import secrets
@@ -212,6 +213,9 @@ ASYLON_IMPORTS_INLINE = env.bool("ASYLON_IMPORTS_INLINE", default=False)
 # one machine shares. Several machines: point ASYLON_CACHE_URL at a shared cache (e.g. redis://).
 ASYLON_API_RATE_USER = env("ASYLON_API_RATE_USER", default="600/min") or None
 ASYLON_API_RATE_ANON = env("ASYLON_API_RATE_ANON", default="60/min") or None
+# Proxies in front of Asylon whose X-Forwarded-For is trusted for the client's address. None are
+# by default: a caller could otherwise write any address into the header and never be limited.
+NINJA_NUM_PROXIES = env.int("ASYLON_NUM_PROXIES", default=0)
 CACHES = {"default": env.cache_url("ASYLON_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 

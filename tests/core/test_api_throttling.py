@@ -20,9 +20,9 @@ def tiny_rates(settings):
     cache.clear()
 
 
-def get(client, token: str | None, address: str = "192.0.2.10"):
+def get(client, token: str | None, address: str = "192.0.2.10", **headers):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    return client.get("/api/v1/persons", REMOTE_ADDR=address, **auth)
+    return client.get("/api/v1/persons", REMOTE_ADDR=address, **auth, **headers)
 
 
 def test_a_user_over_the_rate_gets_429_with_retry_after(client, clerk, make_user):
@@ -46,3 +46,9 @@ def test_an_address_guessing_tokens_gets_429_with_retry_after(client, clerk):
     assert get(client, "asy_guess_wrongsecret", address="198.51.100.7").status_code == 401
     # A user signed in from the same (shared) address is counted as a user, not by address.
     assert get(client, issue_api_token(actor=clerk, user=clerk)).status_code == 200
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_count(client, db):
+    """No proxy is trusted by default: the header is the caller's own word."""
+    codes = [get(client, "asy_guess_wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(3)]
+    assert codes == [401, 401, 429]

@@ -66,14 +66,13 @@ def install(api: NinjaAPI) -> None:
             response["Retry-After"] = str(max(1, ceil(wait)))
         return response
 
+    @api.exception_handler(Throttled)
     def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
         return too_many(request, exc.wait)  # ninja sets Retry-After too, from the same wait
 
+    @api.exception_handler(AuthenticationError)
     def refused(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         counter = PerAddress()
         if counter.allow_request(request):
             return api.create_response(request, {"detail": "Unauthorized"}, status=401)
         return too_many(request, counter.wait())
-
-    api.add_exception_handler(Throttled, throttled)
-    api.add_exception_handler(AuthenticationError, refused)

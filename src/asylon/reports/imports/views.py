@@ -105,8 +105,8 @@ def _start(run: ImportRun, actor, path: Path, source: str | None, decisions: dic
 @require_GET
 def import_list(request: HttpRequest) -> HttpResponse:
     sites = _sites(request)
-    runs = ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source")[:100]
-    runs = settle_interrupted(actor=request.user, runs=runs)
+    recent = ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source")[:100]
+    runs = settle_interrupted(actor=request.user, runs=recent)
     return render(request, "imports/list.html", {"form": UploadForm(sites=sites), "runs": runs})
 
 

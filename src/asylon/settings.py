@@ -5,6 +5,9 @@ ASYLON_DATABASE_URL  e.g. postgres://user@host:5432/asylon (default: SQLite in t
 ASYLON_SECRET_KEY    generated and kept in the data dir when absent
 ASYLON_DEBUG         false unless set
 ASYLON_SMALL_CELL_THRESHOLD  published statistics hide counts below this (default 5)
+ASYLON_AUDIT_CHECKPOINTS  append-only file of the audit trail's signed checkpoints
+                     (default <data dir>/audit-checkpoints.log; keep it off the database host)
+ASYLON_AUDIT_LOG_LEVEL  level of the `asylon.audit` logger, which also carries each checkpoint (INFO)
 """
 
 import secrets
@@ -201,11 +204,16 @@ ASYLON_ALERT_MAX_ATTEMPTS = env.int("ASYLON_ALERT_MAX_ATTEMPTS", default=8)
 # Imports (issue 9): pages start an import in a thread; True runs it inside the request (tests).
 ASYLON_IMPORTS_INLINE = env.bool("ASYLON_IMPORTS_INLINE", default=False)
 
+# The audit trail's checkpoints (docs/security.md): one signed line per committed
+# transaction that wrote audit events, to this file and to the `asylon.audit` logger.
+ASYLON_AUDIT_CHECKPOINTS = Path(env("ASYLON_AUDIT_CHECKPOINTS", default=str(DATA_DIR / "audit-checkpoints.log")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("ASYLON_LOG_LEVEL", default="WARNING")},
+    "loggers": {"asylon.audit": {"level": env("ASYLON_AUDIT_LOG_LEVEL", default="INFO")}},
 }
 
 # Roles that see sensitive fields must log in with a second factor (issue 3).

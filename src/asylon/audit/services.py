@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from . import checkpoints
 from .models import AuditEvent, ChainHead, EventSite
 
 MASK = "[sensitive]"
+ANOTHER_SITE = "[another site]"
 
 
 def _key() -> bytes:
@@ -113,6 +114,41 @@ def sites_of(entry: Entry) -> list[int]:
     if isinstance(user, AbstractBaseUser) and user.pk is not None and hasattr(user, "sites"):
         return sorted(user.sites.values_list("pk", flat=True))
     return []
+
+
+def split_by_site(entry: Entry, references: Mapping[int | None, Iterable[str]]) -> list[Entry]:
+    """One entry per site for an event about records of several sites (a disclosure, a batch
+    of cases), each naming only its own site's references: every other site's reference in
+    the changes or the reason is dropped from lists and masked in text, so that an
+    administrator of one site reads nothing of another's. `references` maps each site (None:
+    records of no site) to the references of its records in the event."""
+    refs = {site: set(own) for site, own in references.items()}
+    if len(refs) <= 1:
+        return [replace(entry, site_id=next(iter(refs), None), sites=None)]
+    entries = []
+    for site, own in refs.items():
+        foreign = sorted(set().union(*refs.values()) - own, key=len, reverse=True)
+        entries.append(
+            replace(
+                entry,
+                changes=_without(entry.changes or {}, foreign),
+                reason=_without(entry.reason, foreign),
+                site_id=site,
+                sites=None,
+            )
+        )
+    return entries
+
+
+def _without(value: Any, foreign: list[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _without(v, foreign) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without(v, foreign) for v in value if not (isinstance(v, str) and v in foreign)]
+    if isinstance(value, str):
+        for ref in foreign:  # longest first: no reference is masked inside a longer one
+            value = value.replace(ref, ANOTHER_SITE)
+    return value
 
 
 def record(

@@ -40,9 +40,9 @@ def events_for(actor, f: EventFilters | None = None) -> QuerySet[AuditEvent]:
         return AuditEvent.objects.none()
     mine = site_ids(actor)
     several = EventSite.objects.filter(seq=OuterRef("seq"))
-    visible = Q(site_id__in=mine) | Exists(several.filter(site_id__in=mine))
+    visible = Q(site_id__in=mine) | Q(Exists(several.filter(site_id__in=mine)))
     if is_administrator(actor):
-        visible |= Q(site_id__isnull=True) & ~Exists(several)
+        visible |= Q(site_id__isnull=True) & ~Q(Exists(several))
     else:
         visible &= ~Q(object_type__startswith=ACCOUNT_OBJECTS)
     qs = AuditEvent.objects.filter(visible)

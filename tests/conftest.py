@@ -25,6 +25,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings, tmp_path):
+    """Each test's database starts empty, so it gets its own checkpoint file as well: a
+    checkpoint left by another test's trail would read as a trail cut short."""
+    settings.ASYLON_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.log"
+
+
+@pytest.fixture(autouse=True)
 def _each_test_starts_in_the_default_language():
     """A page request leaves its user's language active in the thread, as Django's locale
     middleware does; a test that follows must not write its alerts in Arabic for that."""

@@ -9,6 +9,9 @@ ASYLON_API_RATE_USER  API requests a signed-in user may make (default 600/min)
 ASYLON_API_RATE_ANON  API requests per address without a valid sign-in (default 60/min)
 ASYLON_CACHE_URL     Django's cache (default: files in the data dir, shared by one machine's processes)
 ASYLON_NUM_PROXIES   reverse proxies whose X-Forwarded-For names the client (default 0)
+ASYLON_AUDIT_CHECKPOINTS  append-only file of the audit trail's signed checkpoints
+                     (default <data dir>/audit-checkpoints.log; keep it off the database host)
+ASYLON_AUDIT_LOG_LEVEL  level of the `asylon.audit` logger, which also carries each checkpoint (INFO)
 """
 
 import secrets
@@ -219,11 +222,16 @@ NINJA_NUM_PROXIES = env.int("ASYLON_NUM_PROXIES", default=0)
 CACHES = {"default": env.cache_url("ASYLON_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 
+# The audit trail's checkpoints (docs/security.md): one signed line per committed
+# transaction that wrote audit events, to this file and to the `asylon.audit` logger.
+ASYLON_AUDIT_CHECKPOINTS = Path(env("ASYLON_AUDIT_CHECKPOINTS", default=str(DATA_DIR / "audit-checkpoints.log")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("ASYLON_LOG_LEVEL", default="WARNING")},
+    "loggers": {"asylon.audit": {"level": env("ASYLON_AUDIT_LOG_LEVEL", default="INFO")}},
 }
 
 # Roles that see sensitive fields must log in with a second factor (issue 3).

@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 
 from asylon.accounts.roles import Role
 from asylon.accounts.services import create_user
+from asylon.audit import checkpoints
 from asylon.audit.models import AuditEvent
 from asylon.audit.verify import verify_chain
 from asylon.registry import services
@@ -64,3 +66,8 @@ def test_concurrent_corrections_leave_a_single_valid_chain():
     verdict = verify_chain()
     assert verdict.ok, verdict.problem
     assert verdict.checked == len(seqs)
+    # Each commit checkpointed once, whole lines, numbered without gaps or repeats.
+    lines = settings.ASYLON_AUDIT_CHECKPOINTS.read_text().splitlines()
+    marks = [checkpoints.parse(line) for line in lines]
+    assert all(marks) and [m.n for m in marks] == list(range(1, len(marks) + 1))
+    assert verdict.checkpoints == len(marks) > THREADS

@@ -105,3 +105,16 @@ def test_verify_exits_non_zero_from_the_command_line(trail):
 
         execute_from_command_line(["asylon", "audit", "verify"])
     assert exc.value.code != 0
+
+
+def test_two_alterations_are_both_named(trail):
+    sql("UPDATE audit_auditevent SET reason = 'nothing to see' WHERE seq = 3")
+    sql("DELETE FROM audit_auditevent WHERE seq = 5")
+    sql("UPDATE audit_auditevent SET actor_username = 'someone-else' WHERE seq = %s", [trail - 1])
+    with pytest.raises(CommandError) as exc:
+        verify()
+    message = str(exc.value)
+    assert "event #3 was altered" in message
+    assert "event #5 is missing" in message
+    assert f"event #{trail - 1} was altered" in message
+    assert "event #4 " not in message and "event #6 " not in message  # the walk resumes cleanly

@@ -150,3 +150,31 @@ def test_download_is_named_from_the_stored_type_not_the_uploaded_name(client, re
     assert r["Content-Type"] == "image/png"
     assert r["Content-Disposition"] == f'attachment; filename="{saved_as}"'
     assert r["X-Content-Type-Options"] == "nosniff"
+
+
+def test_verify_names_a_file_swapped_together_with_its_row(report, officer, capsys):
+    """The table and the store agree with each other, but not with the audit trail's record
+    of the upload: the evidence is named, with the checksum the trail holds."""
+    ev = attach(officer, report(officer), PNG, "gate.png")
+    forged = PNG + b" retouched"
+    forged_sha = hashlib.sha256(forged).hexdigest()
+    path = store.path_of(forged_sha)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(forged)
+    Evidence.objects.filter(pk=ev.pk).update(sha256=forged_sha, size=len(forged))
+    with pytest.raises(CommandError, match="replaced"):
+        call_command("evidence", "verify")
+    out = capsys.readouterr().out
+    assert f"REPLACED: evidence {ev.pk} of {ev.incident.reference} 'gate.png' sha256 {ev.sha256}" in out
+    assert f"now sha256 {forged_sha}" in out and "the audit trail recorded another checksum" in out
+    assert CustodyEntry.objects.filter(evidence=ev, action="INTEGRITY_FAILED", note="replaced").exists()
+
+
+def test_verify_names_evidence_with_no_upload_on_the_trail(report, officer, capsys):
+    ev = attach(officer, report(officer), PDF, "statement.pdf")
+    from asylon.audit.models import AuditEvent
+
+    AuditEvent.objects.filter(action="evidence.uploaded", object_id=str(ev.pk)).update(object_id="0")
+    with pytest.raises(CommandError):
+        call_command("evidence", "verify", "--no-record")
+    assert f"UNRECORDED: evidence {ev.pk}" in capsys.readouterr().out

@@ -4,6 +4,12 @@ Each event stores an HMAC of its own content and of the previous event's hash, k
 secret that is not in the database: editing, deleting or inserting a row with raw SQL breaks
 the chain at that row, and a forger without the key cannot repair it. `ChainHead` is a single
 row locked by every writer, so that concurrent writers on PostgreSQL still form one line.
+
+Which sites an event concerns: `site_id` when it is one site (most events); when it is several
+(a user of two camps), `site_id` is empty and `EventSite` holds each, and the event's hash
+covers that list, so a row added or removed there breaks the chain like an edited event. An
+event with no site at all concerns no camp (reference data, a country) and only
+administrators read it.
 """
 
 from django.conf import settings
@@ -44,3 +50,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_ref or self.object_id} by {self.actor_username}"
+
+
+class EventSite(models.Model):
+    """One site of an event that concerns several (see the module docstring). Keyed by the
+    event's seq, which the hash covers, rather than by its row id."""
+
+    seq = models.BigIntegerField(db_index=True)
+    site_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["seq", "site_id"], name="audit_event_site_once")]

@@ -1,18 +1,25 @@
-"""Reading the audit trail, scoped like everything else: events of the viewer's sites, and
-events with no site (users, tokens, reference data) for administrators only."""
+"""Reading the audit trail, scoped like everything else. A viewer reads the events of their
+sites (an event of several sites, through `EventSite`, if any is theirs); events about user
+accounts only if they are an administrator of one of that user's sites; and events that
+concern no site at all (reference data, a country) only if they are an administrator.
+This is the one read of the trail: the page and the API both go through `events_for`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from asylon.accounts.roles import is_administrator
 from asylon.accounts.scope import site_ids
 
-from .models import AuditEvent
+from .models import AuditEvent, EventSite
+
+# Events about accounts (users, their tokens and second factors) are an administrator's
+# business, even within the viewer's sites.
+ACCOUNT_OBJECTS = "accounts."
 
 
 @dataclass
@@ -31,9 +38,13 @@ def _start_of(day: date) -> datetime:
 def events_for(actor, f: EventFilters | None = None) -> QuerySet[AuditEvent]:
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm("audit.view_audit_trail"):
         return AuditEvent.objects.none()
-    visible = Q(site_id__in=site_ids(actor))
+    mine = site_ids(actor)
+    several = EventSite.objects.filter(seq=OuterRef("seq"))
+    visible = Q(site_id__in=mine) | Q(Exists(several.filter(site_id__in=mine)))
     if is_administrator(actor):
-        visible |= Q(site_id__isnull=True)
+        visible |= Q(site_id__isnull=True) & ~Q(Exists(several))
+    else:
+        visible &= ~Q(object_type__startswith=ACCOUNT_OBJECTS)
     qs = AuditEvent.objects.filter(visible)
     f = f or EventFilters()
     if f.person:

@@ -1,22 +1,33 @@
 """Writing to the audit trail. Called inside the service's own transaction, so an event
-exists exactly when the change it describes was committed."""
+exists exactly when the change it describes was committed.
+
+Every event names the site(s) it concerns (`sites_of`): the object's site, a site itself, a
+user's (or a user's token's) sites, or what the caller says. After each committed
+transaction that appended events, one signed checkpoint of the head is written outside the
+database (`checkpoints.py`), so that a trail cut short together with its head is still seen.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import AuditEvent, ChainHead
+from asylon.accounts.scope import site_id_of
+
+from . import checkpoints
+from .models import AuditEvent, ChainHead, EventSite
 
 MASK = "[sensitive]"
+ANOTHER_SITE = "[another site]"
 
 
 def _key() -> bytes:
@@ -44,8 +55,13 @@ def event_digest(fields: dict[str, Any], prev_hash: str) -> str:
     return hmac.new(_key(), body.encode(), hashlib.sha256).hexdigest()
 
 
-def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+def hashed_fields(event: AuditEvent, sites: Iterable[int] = ()) -> dict[str, Any]:
+    """What an event's hash covers. `sites` (the `EventSite` rows of an event that concerns
+    several sites) is covered only when there are any, so events written before sites were
+    recorded this way keep their hash."""
+    extra = {"sites": sorted(sites)} if sites else {}
     return {
+        **extra,
         "seq": event.seq,
         "at": event.at.isoformat(),
         "actor_id": event.actor_id,
@@ -78,6 +94,61 @@ class Entry:
     reason: str = ""
     object_ref: str = ""
     site_id: int | None = None
+    # Every site the event concerns, when the caller knows better than the object (a user of
+    # two sites, a batch of cases of several); overrides site_id.
+    sites: Iterable[int] | None = None
+
+
+def sites_of(entry: Entry) -> list[int]:
+    """The sites an event concerns, sorted; empty for reference data and countries."""
+    if entry.sites is not None:
+        return sorted(set(entry.sites))
+    if entry.site_id is not None:
+        return [entry.site_id]
+    obj = entry.obj
+    site = site_id_of(obj)
+    if site is not None:
+        return [site]
+    # A user, or a user's token or device: the user's sites (accounts.User.sites).
+    user = obj if isinstance(obj, AbstractBaseUser) else getattr(obj, "user", None)
+    if isinstance(user, AbstractBaseUser) and user.pk is not None and hasattr(user, "sites"):
+        return sorted(user.sites.values_list("pk", flat=True))
+    return []
+
+
+def split_by_site(entry: Entry, references: Mapping[int | None, Iterable[str]]) -> list[Entry]:
+    """One entry per site for an event about records of several sites (a disclosure, a batch
+    of cases), each naming only its own site's references: every other site's reference in
+    the changes or the reason is dropped from lists and masked in text, so that an
+    administrator of one site reads nothing of another's. `references` maps each site (None:
+    records of no site) to the references of its records in the event."""
+    refs = {site: set(own) for site, own in references.items()}
+    if len(refs) <= 1:
+        return [replace(entry, site_id=next(iter(refs), None), sites=None)]
+    entries = []
+    for site, own in refs.items():
+        foreign = sorted(set().union(*refs.values()) - own, key=len, reverse=True)
+        entries.append(
+            replace(
+                entry,
+                changes=_without(entry.changes or {}, foreign),
+                reason=_without(entry.reason, foreign),
+                site_id=site,
+                sites=None,
+            )
+        )
+    return entries
+
+
+def _without(value: Any, foreign: list[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _without(v, foreign) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without(v, foreign) for v in value if not (isinstance(v, str) and v in foreign)]
+    if isinstance(value, str):
+        for ref in foreign:  # longest first: no reference is masked inside a longer one
+            value = value.replace(ref, ANOTHER_SITE)
+    return value
 
 
 def record(
@@ -90,9 +161,10 @@ def record(
     reason: str = "",
     object_ref: str = "",
     site_id: int | None = None,
+    sites: Iterable[int] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the caller's transaction."""
-    entry = Entry(action, obj, changes, sensitive, reason, object_ref, site_id)
+    entry = Entry(action, obj, changes, sensitive, reason, object_ref, site_id, sites)
     return record_many(actor, [entry])[0]
 
 
@@ -103,10 +175,12 @@ def record_many(actor, entries: list[Entry]) -> list[AuditEvent]:
     head = _locked_head()
     user = actor if getattr(actor, "is_authenticated", False) else None
     now = timezone.now()
-    events = []
+    events, links = [], []
     seq, prev_hash = head.last_seq, head.last_hash
     for e in entries:
         seq += 1
+        sites = sites_of(e)
+        several = sites if len(sites) > 1 else []
         event = AuditEvent(
             seq=seq,
             at=now,
@@ -116,17 +190,28 @@ def record_many(actor, entries: list[Entry]) -> list[AuditEvent]:
             object_type=e.obj._meta.label_lower if e.obj is not None else "",
             object_id=str(e.obj.pk) if e.obj is not None else "",
             object_ref=e.object_ref or str(getattr(e.obj, "reference", "") or ""),
-            site_id=e.site_id if e.site_id is not None else getattr(e.obj, "site_id", None),
+            site_id=sites[0] if len(sites) == 1 else None,
             changes=_canonical(mask(e.changes or {}, e.sensitive)),
             reason=e.reason,
             prev_hash=prev_hash,
         )
-        event.hash = prev_hash = event_digest(hashed_fields(event), event.prev_hash)
+        event.hash = prev_hash = event_digest(hashed_fields(event, several), event.prev_hash)
         events.append(event)
+        links += [EventSite(seq=seq, site_id=site) for site in several]
     AuditEvent.objects.bulk_create(events, batch_size=2000)
+    EventSite.objects.bulk_create(links, batch_size=2000)
     head.last_seq, head.last_hash = seq, prev_hash
     head.save(update_fields=["last_seq", "last_hash"])
+    _checkpoint_on_commit()
     return events
+
+
+def _checkpoint_on_commit() -> None:
+    """One checkpoint per committed transaction, however many events it appended: register
+    the writer once (a rolled-back savepoint drops it with its events, so look again)."""
+    pending = transaction.get_connection().run_on_commit
+    if not any(func is checkpoints.write_checkpoint for _sids, func, _robust in pending):
+        transaction.on_commit(checkpoints.write_checkpoint, robust=True)
 
 
 def _locked_head() -> ChainHead:

@@ -157,15 +157,35 @@ class Problem:
     evidence_id: int
     incident: str
     name: str
-    sha256: str
-    problem: str  # "missing" or "changed"
+    sha256: str  # what the file should hash to: the audit trail's record of the upload
+    problem: str  # "missing", "changed", "replaced" or "unrecorded"
     found: str = ""
 
 
+def recorded_checksums() -> dict[str, str]:
+    """Evidence id -> the SHA-256 its `evidence.uploaded` audit event holds.
+
+    The trail is hash-chained and checkpointed (`asylon audit verify`); the table is not. A
+    file swapped together with its row's checksum still differs from what was recorded here.
+    """
+    from asylon.audit.models import AuditEvent
+
+    rows = AuditEvent.objects.filter(action="evidence.uploaded", object_type="incidents.evidence")
+    return {str(pk): str(sha) for pk, sha in rows.values_list("object_id", "changes__sha256")}
+
+
 def verify_all(progress=None) -> tuple[int, list[Problem]]:
-    """Recompute every evidence file's checksum. Returns (files checked, problems)."""
+    """Recompute every evidence file's checksum and hold it against the checksum the audit
+    trail recorded at upload (not only the table's). Returns (files checked, problems):
+
+    * missing: no file for the evidence;
+    * replaced: the row's checksum is not the one recorded at upload (file and row swapped);
+    * changed: the file's content no longer matches its checksum;
+    * unrecorded: no upload of this evidence is in the audit trail (a row added behind it).
+    """
     from .models import Evidence
 
+    recorded = recorded_checksums()
     problems: list[Problem] = []
     checked = 0
     cache: dict[str, str | None] = {}
@@ -174,12 +194,25 @@ def verify_all(progress=None) -> tuple[int, list[Problem]]:
         if ev.sha256 not in cache:
             p = path_of(ev.sha256)
             cache[ev.sha256] = checksum(p) if p.exists() else None
-        found = cache[ev.sha256]
         checked += 1
-        if found is None:
-            problems.append(Problem(ev.pk, ev.incident.reference, ev.original_name, ev.sha256, "missing"))
-        elif found != ev.sha256:
-            problems.append(Problem(ev.pk, ev.incident.reference, ev.original_name, ev.sha256, "changed", found))
+        problem = _problem(ev, recorded.get(str(ev.pk)), cache[ev.sha256])
+        if problem is not None:
+            problems.append(problem)
         if progress:
             progress()
     return checked, problems
+
+
+def _problem(ev, recorded: str | None, found: str | None) -> Problem | None:
+    def named(problem: str, expected: str, seen: str = "") -> Problem:
+        return Problem(ev.pk, ev.incident.reference, ev.original_name, expected, problem, seen)
+
+    if recorded is None:
+        return named("unrecorded", ev.sha256, found or "")
+    if found is None:
+        return named("missing", recorded)
+    if ev.sha256 != recorded:
+        return named("replaced", recorded, found)
+    if found != recorded:
+        return named("changed", recorded, found)
+    return None

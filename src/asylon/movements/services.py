@@ -1071,7 +1071,14 @@ def link_recipient_user(*, actor, recipient: Recipient, user) -> Recipient:
     if user.recipients.exclude(pk=recipient.pk).exists():
         raise InvalidInput({"user": [_("This account already acts for another recipient.")]})
     recipient.users.add(user)
-    audit.record(actor, "sharing.recipient_user_linked", recipient, changes={"user": user.get_username()})
+    # About a user: read by the administrators of the user's sites (issue 18).
+    audit.record(
+        actor,
+        "sharing.recipient_user_linked",
+        recipient,
+        changes={"user": user.get_username()},
+        sites=user.sites.values_list("pk", flat=True),
+    )
     return recipient
 
 

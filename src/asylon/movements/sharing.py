@@ -14,6 +14,7 @@ Exports to a recipient (reports, later) call `release_personal_data` directly.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -129,13 +130,14 @@ def _release(*, actor, recipient: Recipient, persons: list[Person], fields, purp
     decision = assess_disclosure(recipient_facts(recipient, purpose, on), subjects, sorted(set(fields)), purpose, on)
     record = decision.as_audit_dict()
     record["channel"] = channel
-    audit.record(
-        actor,
-        "disclosure.released" if decision.allowed else "disclosure.refused",
-        recipient,
-        changes=record,
-        reason=purpose,
-    )
+    action = "disclosure.released" if decision.allowed else "disclosure.refused"
+    # One event per site of the persons, each naming only that site's persons: the trail of a
+    # site tells its administrators nothing about another site's people (issue 18).
+    by_site: dict[int | None, list[str]] = defaultdict(list)
+    for p in persons:
+        by_site[p.site_id].append(p.reference)
+    entry = audit.Entry(action, recipient, changes=record, reason=purpose)
+    audit.record_many(actor, audit.split_by_site(entry, by_site))
     if decision.allowed:
         Disclosure.objects.create(
             recipient=recipient,

@@ -617,10 +617,12 @@ def submit_batch(
     batch = SubmissionBatch.objects.create(country=country, fields=fields, case_count=len(cases), created_by=actor)
     for case in cases:
         _submit(actor, case, country, on or today(), batch=batch)
-    audit.record(
-        actor,
-        "resettlement.batch_submitted",
-        country,
-        changes={"cases": [c.reference for c in cases], "fields": fields},
+    # One event per site of the cases, each naming only that site's cases (issue 18).
+    by_site: dict[int | None, list[str]] = {}
+    for c in cases:
+        by_site.setdefault(c.site_id, []).append(c.reference)
+    entry = audit.Entry(
+        "resettlement.batch_submitted", country, changes={"cases": [c.reference for c in cases], "fields": fields}
     )
+    audit.record_many(actor, audit.split_by_site(entry, by_site))
     return batch

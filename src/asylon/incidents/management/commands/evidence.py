@@ -1,5 +1,7 @@
-"""`asylon evidence verify`: recompute every evidence file's SHA-256 and report any that
-changed or went missing (each also gets a custody entry and an alert). Exit 1 on problems."""
+"""`asylon evidence verify`: recompute every evidence file's SHA-256, hold it against the
+checksum the audit trail recorded at upload, and report every file that changed, was
+replaced (file and row swapped together), went missing or has no upload on the trail (each
+also gets a custody entry and an alert). Exit 1 on problems."""
 
 from __future__ import annotations
 
@@ -8,6 +10,12 @@ from rich.progress import Progress
 
 from asylon.incidents import evidence, services
 from asylon.incidents.models import Evidence
+
+
+REASONS = {
+    "replaced": "the audit trail recorded another checksum at upload",
+    "unrecorded": "the audit trail holds no upload of it",
+}
 
 
 class Command(BaseCommand):
@@ -24,6 +32,8 @@ class Command(BaseCommand):
             checked, problems = evidence.verify_all(progress=lambda: progress.advance(task))
         for p in problems:
             extra = f" (now sha256 {p.found})" if p.found else ""
+            if p.problem in ("replaced", "unrecorded"):
+                extra = f"{extra}: {REASONS[p.problem]}"
             self.stdout.write(
                 f"{p.problem.upper()}: evidence {p.evidence_id} of {p.incident} {p.name!r} sha256 {p.sha256}{extra}"
             )
@@ -33,4 +43,4 @@ class Command(BaseCommand):
                 )
         self.stdout.write(f"{checked} evidence files checked, {len(problems)} problems.")
         if problems:
-            raise CommandError(f"{len(problems)} evidence files changed or missing.")
+            raise CommandError(f"{len(problems)} evidence files changed, replaced, missing or unrecorded.")

@@ -112,3 +112,20 @@ def test_a_site_removed_from_an_event_breaks_the_chain(staff, make_user, site_a,
         cursor.execute("DELETE FROM audit_eventsite WHERE seq = %s AND site_id = %s", [event.seq, site_b.pk])
     with pytest.raises(CommandError, match=rf"event #{event.seq} was altered"):
         call_command("audit", "verify", stdout=StringIO(), stderr=StringIO())
+
+
+def test_an_event_split_by_site_names_in_each_only_its_own_references():
+    from asylon.audit.services import ANOTHER_SITE, Entry, split_by_site
+
+    entry = Entry(
+        "resettlement.batch_submitted",
+        changes={"cases": ["AAA-R-1", "BBB-R-1", "BBB-R-12"], "detail": "Not submitted: AAA-R-1, BBB-R-12."},
+        reason="batch of AAA-R-1 and BBB-R-1",
+    )
+    a, b = split_by_site(entry, {1: ["AAA-R-1"], 2: ["BBB-R-1", "BBB-R-12"]})
+    assert (a.site_id, a.changes, a.reason) == (
+        1,
+        {"cases": ["AAA-R-1"], "detail": f"Not submitted: AAA-R-1, {ANOTHER_SITE}."},
+        f"batch of AAA-R-1 and {ANOTHER_SITE}",
+    )
+    assert b.site_id == 2 and b.changes["cases"] == ["BBB-R-1", "BBB-R-12"] and "AAA-R-1" not in str(b)

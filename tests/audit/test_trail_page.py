@@ -50,7 +50,7 @@ def test_viewer_sees_only_events_of_their_sites(world):
     body = rows(officer.get("/audit/"))
     assert world.person.reference in body
     assert world.person_b.reference not in body  # site B's registration
-    assert "user.created" not in body  # no site: administrators only
+    assert "user.created" not in body  # accounts: administrators only
     assert "No events." in rows(officer.get(f"/audit/?person={world.person_b.reference}"))
 
 

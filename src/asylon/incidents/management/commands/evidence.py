@@ -11,7 +11,6 @@ from rich.progress import Progress
 from asylon.incidents import evidence, services
 from asylon.incidents.models import Evidence
 
-
 REASONS = {
     "replaced": "the audit trail recorded another checksum at upload",
     "unrecorded": "the audit trail holds no upload of it",

@@ -14,13 +14,15 @@ A run names its worker (process id and host) and beats a heartbeat at its start 
 chunk, outside its transaction: the progress file in the data dir, and on PostgreSQL the run's
 `heartbeat_at` written on a connection of its own (on SQLite the import holds the only write
 lock). A RUNNING run whose process is gone from this host, or that gave no sign of life for
-`STALE_AFTER`, was killed: `settle_interrupted` moves it to INTERRUPTED (audited) whenever runs
-are read, on the pages and by `asylon import --list`. Its transaction never committed, so
-nothing of it was written.
+`STALE_AFTER`, was killed. The pages show it as interrupted (`as_seen`, which writes nothing: a
+page read changes no state); `settle_interrupted` moves it to INTERRUPTED (audited) when
+`asylon import --list` reads it and when the next import of its site begins. Its transaction
+never committed, so nothing of it was written.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -265,6 +267,7 @@ def begin_import(*, actor, site: Site, path: str | Path, file_name: str, dry_run
     ensure(actor, "reports.import_registrations", site)
     ensure(actor, "registry.add_household", site)
     sha256, size = file_digest(Path(path))
+    settle_interrupted(actor=actor, runs=ImportRun.objects.filter(site=site, status=ImportStatus.RUNNING))
     return _start_run(actor, site, None, file_name, sha256, size, {}, dry_run)
 
 
@@ -920,11 +923,23 @@ def worker_gone(run: ImportRun) -> bool:
     return timezone.now() - last_sign_of_life(run) > STALE_AFTER
 
 
+def as_seen(runs: Iterable[ImportRun]) -> list[ImportRun]:
+    """`runs` as a reader should see them: a RUNNING run whose worker is gone reads as
+    INTERRUPTED. Nothing is written; the shown copy is never saved."""
+    return [_shown_interrupted(run) if worker_gone(run) else run for run in runs]
+
+
+def _shown_interrupted(run: ImportRun) -> ImportRun:
+    shown = copy.copy(run)
+    shown.status = ImportStatus.INTERRUPTED
+    return shown
+
+
 def settle_interrupted(*, actor, runs: Iterable[ImportRun]) -> list[ImportRun]:
     """Return `runs` as they now stand, each RUNNING run whose worker is gone moved to INTERRUPTED.
 
-    Called wherever runs are read (the import pages, `asylon import --list`); `actor` is the
-    reader who noticed, and the move is audited as theirs. Runs of sites where the actor may
+    Called by `asylon import --list` and when an import of the site begins; `actor` is the
+    one who noticed, and the move is audited as theirs. Runs of sites where the actor may
     not import are returned unchanged."""
     return [
         _interrupt(actor, run) if worker_gone(run) and can(actor, "reports.import_registrations", run.site) else run

@@ -26,7 +26,7 @@ from asylon.core.errors import DomainError
 from asylon.registry.models import Site
 
 from ..models import ImportRun, ImportStatus
-from .services import Problem, begin_import, import_registrations, read_progress, settle_interrupted
+from .services import Problem, as_seen, begin_import, import_registrations, read_progress
 
 SUFFIXES = (".csv", ".xlsx", ".zip")
 
@@ -106,7 +106,7 @@ def _start(run: ImportRun, actor, path: Path, source: str | None, decisions: dic
 def import_list(request: HttpRequest) -> HttpResponse:
     sites = _sites(request)
     recent = ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source")[:100]
-    runs = settle_interrupted(actor=request.user, runs=recent)
+    runs = as_seen(recent)
     return render(request, "imports/list.html", {"form": UploadForm(sites=sites), "runs": runs})
 
 
@@ -134,7 +134,7 @@ def _run_or_404(request: HttpRequest, pk: int) -> ImportRun:
     run = ImportRun.objects.select_related("site", "actor", "source").filter(pk=pk).first()
     if run is None or not can(request.user, PERM, run.site):
         raise Http404
-    return settle_interrupted(actor=request.user, runs=[run])[0]
+    return as_seen([run])[0]
 
 
 def _stored_path(run: ImportRun) -> Path | None:

@@ -270,7 +270,10 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
     return {"items": [person_out(request.user, p) for p in rows], "next_cursor": next_cursor}
 
 
-@router.get("/persons/{reference}", response=PersonOut, auth=requires("registry.view_person"))
+# Partners read the persons shared with their country (D3); others are not found for them.
+@router.get(
+    "/persons/{reference}", response=PersonOut, auth=requires("registry.view_person", "movements.read_shared_cases")
+)
 def get_person(request: HttpRequest, reference: Line):
     person = queries.get_person(request.user, reference)
     guard_read(request.user, [person], fields=PersonOut.model_fields, channel="api:GET /persons/{reference}")

@@ -87,7 +87,9 @@ def test_case_lifecycle_through_the_api(as_user, officer1, officer2, family, cle
     # Reasons and notes are for RSD and protection roles only; a clerk sees status, not cases.
     assert one("get", f"/rsd-cases/{ref}").json()["confidential"]["interview_notes"] == "Held."
     clerk_api = as_user(clerk)
-    assert clerk_api("get", f"/rsd-cases/{ref}").status_code == 404
+    # The route is closed to the role: 403 for any reference, so it tells nothing of this case.
+    assert clerk_api("get", f"/rsd-cases/{ref}").status_code == 403
+    assert clerk_api("get", "/rsd-cases/NO-SUCH-CASE").status_code == 403
     assert clerk_api("get", f"/persons/{pa.reference}/status").json()["status"] == "REFUGEE"
     mine = one("get", "/rsd-cases?queue=mine").json()
     assert mine["count"] == 0  # closed cases leave the officer's queue

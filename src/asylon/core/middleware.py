@@ -1,12 +1,12 @@
-"""Two answers every response needs, given in one place for every page and the API.
+"""What every request and response needs, given in one place for every page and the API.
 
 `NoStoreMiddleware`: what Asylon serves names people who must not be found. No browser or
 proxy may keep a copy: every response Django builds (pages, the API, downloads, the login
 pages) carries `Cache-Control: no-store, private`. Static files are served by WhiteNoise before
 this middleware and keep their own long caching; they hold no personal data.
 
-`DatabaseBusyMiddleware`, `server_error` and `bad_request`: the embedded SQLite database serves one writer at a
-time, and an import holds the write lock until it commits (it writes everything or nothing).
+`DatabaseBusyMiddleware`, `server_error` and `bad_request`: the embedded SQLite database
+serves one writer at a time, and an import holds the write lock until it commits (it writes everything or nothing).
 A writer that waited past the lock timeout gets "database is locked"; that is answered 503
 with `Retry-After` (a short translated page, or the API's JSON error body with the stable code
 `database_busy`), never 500. Views raise it into `process_exception`. The session's save after
@@ -14,17 +14,28 @@ the view (every request saves it, so even a page that only reads waits for the l
 outside any view, and Django answers that 400 or 500: its handlers (`urls.handler400`,
 `handler500`) ask the same question first. The API's own exception handler (`asylon.api`)
 gives the same answer for API routes.
+
+`RefuseControlCharacters`: refuse, before any view runs, a page request whose path or query
+string holds a control character. Pages read URL parameters (`/persons/<reference>/`, `?stage=`) straight into queries; a NUL
+byte there is a 500 on PostgreSQL, which refuses it in text, while SQLite just finds nothing.
+Forms already refuse NUL (Django's ProhibitNullCharactersValidator); this covers what no form
+reads. The rule is the API's (`core.api_edge`): no C0 control but tab and line breaks in a
+query value, none at all in the path. The API is left to its own edge, which checks the
+caller's permission first and then names the field in a 422.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from .api_edge import text_check
 
 # Seconds a client is told to wait: a long import takes about a minute.
 RETRY_AFTER = 60
@@ -94,3 +105,31 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_database_locked(exception):
         return busy_response(request)
     return defaults.bad_request(request, exception)
+
+
+API_PREFIX = "/api/"
+
+
+class RefuseControlCharacters:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            refusal = self.refusal(request)
+            if refusal:
+                return HttpResponseBadRequest(refusal, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def refusal(request: HttpRequest) -> str | None:
+        """The sentence that names the refused part of the URL and why, or None."""
+        reason = text_check(request.path)
+        if reason:
+            return f"The address {reason}."
+        for name, values in request.GET.lists():
+            for value in (name, *values):
+                reason = text_check(value, multiline=True)
+                if reason:
+                    return f"The parameter {name!r} {reason}."
+        return None

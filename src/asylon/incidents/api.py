@@ -3,39 +3,45 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from asylon.accounts.scope import ensure, site_ids
+from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.registry.models import Location, Site
 
 from . import queries, rollcall, services
-from .models import Incident
+from .models import FollowUp, Incident, RollCallEntry
 
 router = Router(tags=["incidents"])
 
 
+def _of(field: str):
+    return FromModel(Incident, field)
+
+
 class IncidentIn(Schema):
-    site: str = Field(description="Site code")
-    kind: str
+    site: Line = Field(description="Site code")
+    kind: Annotated[str, _of("kind")]
     occurred_at: datetime
-    occurred_precision: str = "MINUTE"
-    location: int | None = Field(None, description="Id of a block or unit of that site")
-    latitude: float | None = None
-    longitude: float | None = None
-    severity: int
-    source: str = ""
-    verification: str | None = None
-    perpetrator_category: str = "UNKNOWN"
-    perpetrator_detail: str = ""
-    narrative: str = ""
-    killed: int = 0
-    injured: int = 0
-    missing: int = 0
-    detained: int = 0
+    occurred_precision: Annotated[str, _of("occurred_precision")] = "MINUTE"
+    location: Id | None = Field(None, description="Id of a block or unit of that site")
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    severity: Annotated[int, _of("severity")]
+    source: Annotated[str, _of("source")] = ""
+    verification: Annotated[str, _of("verification")] | None = None
+    perpetrator_category: Annotated[str, _of("perpetrator_category")] = "UNKNOWN"
+    perpetrator_detail: Annotated[str, _of("perpetrator_detail")] = ""
+    narrative: Annotated[str, _of("narrative")] = ""
+    killed: Annotated[int, _of("killed")] = 0
+    injured: Annotated[int, _of("injured")] = 0
+    missing: Annotated[int, _of("missing")] = 0
+    detained: Annotated[int, _of("detained")] = 0
 
 
 class AffectedOut(Schema):
@@ -83,24 +89,24 @@ class IncidentPage(Schema):
 
 
 class TransitionIn(Schema):
-    to: str
-    reason: str = ""
+    to: Line
+    reason: Text = ""
 
 
 class FollowUpIn(Schema):
-    action: str
-    owner: str = Field(description="Username")
+    action: Annotated[str, FromModel(FollowUp, "action")]
+    owner: Line = Field(description="Username")
     due_on: date
 
 
 class FollowUpDoneIn(Schema):
-    outcome: str = ""
+    outcome: Annotated[str, FromModel(FollowUp, "outcome")] = ""
 
 
 class RollCallIn(Schema):
-    site: str
-    blocks: list[int] = []
-    incident: str | None = None
+    site: Line
+    blocks: list[Id] = []
+    incident: Line | None = None
 
 
 class CountsOut(Schema):
@@ -121,10 +127,10 @@ class RollCallOut(Schema):
 
 
 class MarkIn(Schema):
-    person: str
-    result: str
-    marked_at: str
-    client_id: str
+    person: Line
+    result: Annotated[str, FromModel(RollCallEntry, "result")]
+    marked_at: Line
+    client_id: Annotated[str, FromModel(RollCallEntry, "client_id")]
 
 
 class MarksIn(Schema):
@@ -174,9 +180,8 @@ def incident_out(actor, i: Incident) -> dict:
     }
 
 
-@router.post("/incidents", response={201: IncidentOut})
+@router.post("/incidents", response={201: IncidentOut}, auth=requires("incidents.add_incident"))
 def create_incident(request: HttpRequest, payload: IncidentIn):
-    ensure(request.user, "incidents.add_incident")
     site = _site(request.user, payload.site)
     data = payload.dict()
     data.pop("site")
@@ -189,19 +194,18 @@ def create_incident(request: HttpRequest, payload: IncidentIn):
     return Status(201, incident_out(request.user, queries.get_incident(request.user, incident.reference)))
 
 
-@router.get("/incidents", response=IncidentPage)
+@router.get("/incidents", response=IncidentPage, auth=requires("incidents.view_incident"))
 def list_incidents(
     request: HttpRequest,
-    site: str | None = None,
-    kind: str | None = None,
-    severity: int | None = None,
-    status: str | None = None,
+    site: Line | None = None,
+    kind: Line | None = None,
+    severity: Annotated[int, _of("severity")] | None = None,
+    status: Line | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    offset: int = 0,
+    offset: Offset = 0,
     limit: int = Query(50, ge=1, le=500),  # type: ignore[type-arg]
 ):
-    ensure(request.user, "incidents.view_incident")
     f = queries.IncidentFilters(
         site=_site(request.user, site).pk if site else None,
         kind=kind,
@@ -215,13 +219,13 @@ def list_incidents(
     return {"items": [incident_out(request.user, i) for i in rows], "count": qs.count()}
 
 
-@router.get("/incidents/{reference}", response=IncidentOut)
-def get_incident(request: HttpRequest, reference: str):
+@router.get("/incidents/{reference}", response=IncidentOut, auth=requires("incidents.view_incident"))
+def get_incident(request: HttpRequest, reference: Line):
     return incident_out(request.user, queries.get_incident(request.user, reference))
 
 
-@router.post("/incidents/{reference}/transitions", response=IncidentOut)
-def transition(request: HttpRequest, reference: str, payload: TransitionIn):
+@router.post("/incidents/{reference}/transitions", response=IncidentOut, auth=requires("incidents.change_incident"))
+def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
     incident = queries.get_incident(request.user, reference)
     ensure(request.user, "incidents.change_incident", incident)
     services.transition_incident(actor=request.user, incident=incident, to=payload.to, reason=payload.reason)
@@ -240,8 +244,8 @@ def follow_up_out(f) -> dict:
     }
 
 
-@router.post("/incidents/{reference}/follow-ups", response={201: FollowUpOut})
-def add_follow_up(request: HttpRequest, reference: str, payload: FollowUpIn):
+@router.post("/incidents/{reference}/follow-ups", response={201: FollowUpOut}, auth=requires("incidents.add_followup"))
+def add_follow_up(request: HttpRequest, reference: Line, payload: FollowUpIn):
     incident = queries.get_incident(request.user, reference)
     ensure(request.user, "incidents.add_followup", incident)
     owner = get_user_model().objects.filter(username=payload.owner).first()
@@ -251,18 +255,15 @@ def add_follow_up(request: HttpRequest, reference: str, payload: FollowUpIn):
     return Status(201, follow_up_out(f))
 
 
-@router.get("/follow-ups", response=list[FollowUpOut])
-def open_follow_ups(request: HttpRequest, site: str | None = None):
-    ensure(request.user, "incidents.view_followup")
+@router.get("/follow-ups", response=list[FollowUpOut], auth=requires("incidents.view_followup"))
+def open_follow_ups(request: HttpRequest, site: Line | None = None):
     return [
         follow_up_out(f) for f in queries.open_follow_ups(request.user, _site(request.user, site).pk if site else None)
     ]
 
 
-@router.post("/follow-ups/{pk}/done", response=FollowUpOut)
-def follow_up_done(request: HttpRequest, pk: int, payload: FollowUpDoneIn):
-    from .models import FollowUp
-
+@router.post("/follow-ups/{pk}/done", response=FollowUpOut, auth=requires("incidents.change_followup"))
+def follow_up_done(request: HttpRequest, pk: Id, payload: FollowUpDoneIn):
     f = FollowUp.objects.filter(pk=pk, site_id__in=site_ids(request.user)).first()
     if f is None:
         raise NotFound("No such follow-up.")
@@ -281,9 +282,8 @@ def roll_call_out(rc) -> dict:
     }
 
 
-@router.post("/roll-calls", response={201: RollCallOut})
+@router.post("/roll-calls", response={201: RollCallOut}, auth=requires("incidents.add_rollcall"))
 def start_roll_call(request: HttpRequest, payload: RollCallIn):
-    ensure(request.user, "incidents.add_rollcall")
     site = _site(request.user, payload.site)
     blocks = list(Location.objects.filter(pk__in=payload.blocks, site=site, parent__isnull=True))
     if len(blocks) != len(set(payload.blocks)):
@@ -293,18 +293,18 @@ def start_roll_call(request: HttpRequest, payload: RollCallIn):
     return Status(201, roll_call_out(queries.get_roll_call(request.user, rc.pk)))
 
 
-@router.get("/roll-calls/{pk}", response=RollCallOut)
-def get_roll_call(request: HttpRequest, pk: int):
+@router.get("/roll-calls/{pk}", response=RollCallOut, auth=requires("incidents.view_rollcall"))
+def get_roll_call(request: HttpRequest, pk: Id):
     return roll_call_out(queries.get_roll_call(request.user, pk))
 
 
-@router.get("/roll-calls/{pk}/counts", response=CountsOut)
-def roll_call_counts(request: HttpRequest, pk: int):
+@router.get("/roll-calls/{pk}/counts", response=CountsOut, auth=requires("incidents.view_rollcall"))
+def roll_call_counts(request: HttpRequest, pk: Id):
     return rollcall.counts(queries.get_roll_call(request.user, pk))
 
 
-@router.post("/roll-calls/{pk}/marks", response=MarksOut)
-def roll_call_marks(request: HttpRequest, pk: int, payload: MarksIn):
+@router.post("/roll-calls/{pk}/marks", response=MarksOut, auth=requires("incidents.mark_rollcall"))
+def roll_call_marks(request: HttpRequest, pk: Id, payload: MarksIn):
     rc = queries.get_roll_call(request.user, pk)
     ensure(request.user, "incidents.mark_rollcall", rc)
     marks, rejected = rollcall.parse_marks([m.dict() for m in payload.marks])
@@ -312,8 +312,8 @@ def roll_call_marks(request: HttpRequest, pk: int, payload: MarksIn):
     return {"results": results + rejected, "counts": rollcall.counts(rc)}
 
 
-@router.post("/roll-calls/{pk}/close", response=RollCallOut)
-def close_roll_call(request: HttpRequest, pk: int):
+@router.post("/roll-calls/{pk}/close", response=RollCallOut, auth=requires("incidents.close_rollcall"))
+def close_roll_call(request: HttpRequest, pk: Id):
     rc = queries.get_roll_call(request.user, pk)
     ensure(request.user, "incidents.close_rollcall", rc)
     rollcall.close_roll_call(actor=request.user, roll_call=rc)

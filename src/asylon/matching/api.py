@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from asylon.accounts.scope import ensure
+from asylon.core.api_edge import FromModel, Id, Line, requires
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.registry import queries as registry_queries
+from asylon.registry.models import Person
 
 from . import candidates, merges, search
-from .models import Merge
+from .models import DuplicateCandidate, Merge
 
 router = Router(tags=["matching"])
 
@@ -30,15 +33,15 @@ class HitOut(Schema):
 
 
 class CheckIn(Schema):
-    site: str = Field(description="Site code")
-    given_name: str = ""
-    fathers_name: str = ""
-    family_name: str = ""
-    given_name_original: str = ""
-    fathers_name_original: str = ""
-    family_name_original: str = ""
+    site: Line = Field(description="Site code")
+    given_name: Annotated[str, FromModel(Person, "given_name")] = ""
+    fathers_name: Annotated[str, FromModel(Person, "fathers_name")] = ""
+    family_name: Annotated[str, FromModel(Person, "family_name")] = ""
+    given_name_original: Annotated[str, FromModel(Person, "given_name_original")] = ""
+    fathers_name_original: Annotated[str, FromModel(Person, "fathers_name_original")] = ""
+    family_name_original: Annotated[str, FromModel(Person, "family_name_original")] = ""
     date_of_birth: date | None = None
-    sex: str = ""
+    sex: Annotated[str, FromModel(Person, "sex")] = ""
 
 
 class FieldOut(Schema):
@@ -66,9 +69,10 @@ class CandidateOut(Schema):
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="DIFFERENT, LINKED or MERGE")
-    survivor: str | None = Field(None, description="For MERGE: the reference to keep (default: the older record)")
-    reason: str = ""
+    decision: Line = Field(description="DIFFERENT, LINKED or MERGE")
+    survivor: Line | None = Field(None, description="For MERGE: the reference to keep (default: the older record)")
+    # Kept as the pair's note or as the merge's reason: both hold as much.
+    reason: Annotated[str, FromModel(DuplicateCandidate, "note")] = ""
 
 
 class MergeOut(Schema):
@@ -80,12 +84,11 @@ class MergeOut(Schema):
 
 
 class UndoIn(Schema):
-    reason: str
+    reason: Annotated[str, FromModel(Merge, "undo_reason")]
 
 
-@router.get("/persons/search", response=list[HitOut])
-def search_persons(request: HttpRequest, q: str = "", limit: int = 10):
-    ensure(request.user, "registry.view_person")
+@router.get("/persons/search", response=list[HitOut], auth=requires("registry.view_person"))
+def search_persons(request: HttpRequest, q: Line = "", limit: Id = 10):
     hits = search.search_persons(request.user, q, limit=min(max(limit, 1), 50))
     return [
         {
@@ -103,9 +106,8 @@ def search_persons(request: HttpRequest, q: str = "", limit: int = 10):
     ]
 
 
-@router.post("/persons/duplicates/check", response=list[MatchOut])
+@router.post("/persons/duplicates/check", response=list[MatchOut], auth=requires("registry.add_household"))
 def check_duplicates(request: HttpRequest, payload: CheckIn):
-    ensure(request.user, "registry.add_household")
     site = registry_queries.sites_for(request.user).filter(code=payload.site).first()
     if site is None:
         raise InvalidInput({"site": ["Unknown site."]})
@@ -134,15 +136,22 @@ def _candidate_out(c) -> dict:
     }
 
 
-@router.get("/duplicates", response=list[CandidateOut])
-def list_candidates(request: HttpRequest, status: str = "OPEN", limit: int = 100):
-    ensure(request.user, "matching.view_duplicatecandidate")
+@router.get("/duplicates", response=list[CandidateOut], auth=requires("matching.view_duplicatecandidate"))
+def list_candidates(
+    request: HttpRequest,
+    status: Line = "OPEN",
+    limit: Id = 100,
+):
     qs = candidates.candidates_for(request.user, status=status or None)
     return [_candidate_out(c) for c in qs[: min(max(limit, 1), 500)]]
 
 
-@router.post("/duplicates/{candidate_id}/decision", response={200: CandidateOut, 201: MergeOut})
-def decide(request: HttpRequest, candidate_id: int, payload: DecisionIn):
+@router.post(
+    "/duplicates/{candidate_id}/decision",
+    response={200: CandidateOut, 201: MergeOut},
+    auth=requires("matching.decide_duplicatecandidate"),
+)
+def decide(request: HttpRequest, candidate_id: Id, payload: DecisionIn):
     ensure(request.user, "matching.view_duplicatecandidate")
     candidate = candidates.candidates_for(request.user, status=None).filter(pk=candidate_id).first()
     if candidate is None:
@@ -168,9 +177,8 @@ def _merge_out(merge: Merge) -> dict:
     }
 
 
-@router.post("/merges/{merge_id}/undo", response=MergeOut)
-def undo_merge(request: HttpRequest, merge_id: int, payload: UndoIn):
-    ensure(request.user, "matching.unmerge_person")
+@router.post("/merges/{merge_id}/undo", response=MergeOut, auth=requires("matching.unmerge_person"))
+def undo_merge(request: HttpRequest, merge_id: Id, payload: UndoIn):
     visible = registry_queries.persons_for(request.user)
     merge = Merge.objects.select_related("survivor", "merged").filter(pk=merge_id, survivor__in=visible).first()
     if merge is None:

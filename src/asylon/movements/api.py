@@ -7,31 +7,37 @@ movement, its reference, its state and every block. Movements are addressed by r
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from asylon.accounts.scope import ensure, site_ids
+from asylon.accounts.scope import site_ids
+from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import InvalidInput
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Location, Person, Site
 
 from . import queries, services
-from .models import Movement
+from .models import GroupRequest, Movement, RiskAssessment, RiskCountry
 from .transitions import allowed_actions
 
 router = Router(tags=["movements"])
 
 
+def _of(field: str):
+    return FromModel(Movement, field)
+
+
 class MovementIn(Schema):
-    person: str = Field(description="Person reference")
-    kind: str
-    destination_country: str = Field("", description="ISO 3166-1 alpha-2")
-    destination_site: str | None = Field(None, description="Site code, for an internal transfer")
-    requesting_state: str = Field("", description="ISO alpha-2; required for an extradition request")
-    legal_reference: str = ""
-    court_reference: str = ""
-    note: str = ""
+    person: Line = Field(description="Person reference")
+    kind: Annotated[str, _of("kind")]
+    destination_country: Line = Field("", description="ISO 3166-1 alpha-2")
+    destination_site: Line | None = Field(None, description="Site code, for an internal transfer")
+    requesting_state: Line = Field("", description="ISO alpha-2; required for an extradition request")
+    legal_reference: Annotated[str, _of("legal_reference")] = ""
+    court_reference: Annotated[str, _of("court_reference")] = ""
+    note: Annotated[str, _of("note")] = ""
 
 
 class ReasonOut(Schema):
@@ -77,21 +83,21 @@ class MovementPage(Schema):
 
 
 class TransitionIn(Schema):
-    action: str = Field(description="approve, refuse, carry_out or cancel")
-    reason: str = ""
+    action: Line = Field(description="approve, refuse, carry_out or cancel")
+    reason: Text = ""
 
 
 class GroupIn(Schema):
-    site: str
-    kind: str
-    description: str
-    block: int | None = Field(None, description="Id of a block of the site: all its residents")
-    persons: list[str] | None = Field(None, description="Person references, instead of a block")
-    destination_country: str = ""
-    destination_site: str | None = None
-    requesting_state: str = ""
-    legal_reference: str = ""
-    court_reference: str = ""
+    site: Line
+    kind: Annotated[str, _of("kind")]
+    description: Annotated[str, FromModel(GroupRequest, "description")]
+    block: Id | None = Field(None, description="Id of a block of the site: all its residents")
+    persons: list[Line] | None = Field(None, description="Person references, instead of a block")
+    destination_country: Line = ""
+    destination_site: Line | None = None
+    requesting_state: Line = ""
+    legal_reference: Annotated[str, FromModel(GroupRequest, "legal_reference")] = ""
+    court_reference: Annotated[str, _of("court_reference")] = ""
 
 
 class AnswerOut(Schema):
@@ -114,24 +120,24 @@ class GroupOut(Schema):
 
 
 class MovementFilterIn(Schema):
-    state: str | None = None
-    kind: str | None = None
-    person: str | None = None
-    cursor: str | None = None
+    state: Line | None = None
+    kind: Line | None = None
+    person: Line | None = None
+    cursor: Line | None = None
     limit: int = Field(50, ge=1, le=500)
 
 
 class RiskCountryIn(Schema):
-    country: str
-    kind: str = Field(description="PERSECUTION, TORTURE or ILL_TREATMENT")
-    reason: str
+    country: Line
+    kind: Annotated[str, FromModel(RiskCountry, "kind")] = Field(description="PERSECUTION, TORTURE or ILL_TREATMENT")
+    reason: Annotated[str, FromModel(RiskCountry, "reason")]
 
 
 class RiskAssessmentIn(Schema):
-    country: str
+    country: Line
     finds_no_substantial_grounds: bool
     finds_no_real_risk: bool
-    country_information: str
+    country_information: Annotated[str, FromModel(RiskAssessment, "country_information")]
     signed_on: date | None = None
 
 
@@ -227,7 +233,13 @@ def group_out(group) -> dict:
     }
 
 
-@router.post("/movements", response={201: MovementOut})
+# Open to the roles that may request some kind of movement; the kind is checked next.
+REQUESTERS = ("movements.add_movement", "movements.request_departure")
+HANDLERS = (*REQUESTERS, "movements.approve_movement", "movements.carry_out_movement")
+VIEW = "movements.view_movement"
+
+
+@router.post("/movements", response={201: MovementOut}, auth=requires(*REQUESTERS))
 def request_movement(request: HttpRequest, payload: MovementIn):
     services.ensure_may_request(request.user, payload.kind)
     person = registry_queries.get_person(request.user, payload.person)
@@ -245,9 +257,8 @@ def request_movement(request: HttpRequest, payload: MovementIn):
     return Status(201, movement_out(request.user, queries.get_movement(request.user, movement.reference)))
 
 
-@router.get("/movements", response=MovementPage)
+@router.get("/movements", response=MovementPage, auth=requires(VIEW))
 def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
-    ensure(request.user, "movements.view_movement")
     qs = queries.movements_for(request.user).select_related("group_request")
     if filters.state:
         qs = qs.filter(state=filters.state)
@@ -259,7 +270,7 @@ def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
     return {"items": [movement_out(request.user, m) for m in rows], "next_cursor": next_cursor}
 
 
-@router.post("/movements/group", response={201: GroupOut})
+@router.post("/movements/group", response={201: GroupOut}, auth=requires(*REQUESTERS))
 def request_group(request: HttpRequest, payload: GroupIn):
     services.ensure_may_request(request.user, payload.kind)
     site = _site(request.user, payload.site)
@@ -289,18 +300,18 @@ def request_group(request: HttpRequest, payload: GroupIn):
     return Status(201, group_out(group))
 
 
-@router.get("/movements/group/{reference}", response=GroupOut)
-def get_group(request: HttpRequest, reference: str):
+@router.get("/movements/group/{reference}", response=GroupOut, auth=requires(VIEW))
+def get_group(request: HttpRequest, reference: Line):
     return group_out(queries.get_group(request.user, reference))
 
 
-@router.get("/movements/{reference}", response=MovementOut)
-def get_movement(request: HttpRequest, reference: str):
+@router.get("/movements/{reference}", response=MovementOut, auth=requires(VIEW))
+def get_movement(request: HttpRequest, reference: Line):
     return movement_out(request.user, queries.get_movement(request.user, reference))
 
 
-@router.post("/movements/{reference}/transitions", response=MovementOut)
-def transition(request: HttpRequest, reference: str, payload: TransitionIn):
+@router.post("/movements/{reference}/transitions", response=MovementOut, auth=requires(*HANDLERS))
+def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
     movement = queries.get_movement(request.user, reference)
     services.transition_movement(actor=request.user, movement=movement, action=payload.action, reason=payload.reason)
     return movement_out(request.user, queries.get_movement(request.user, reference))
@@ -335,14 +346,18 @@ def profile_out(profile) -> dict:
     }
 
 
-@router.get("/persons/{reference}/risk-profile", response=RiskProfileOut)
-def get_risk_profile(request: HttpRequest, reference: str):
+@router.get("/persons/{reference}/risk-profile", response=RiskProfileOut, auth=requires("movements.view_risk_profile"))
+def get_risk_profile(request: HttpRequest, reference: Line):
     person = registry_queries.get_person(request.user, reference)
     return profile_out(queries.risk_profile(request.user, person))
 
 
-@router.post("/persons/{reference}/risk-countries", response={201: RiskProfileOut})
-def add_risk_country(request: HttpRequest, reference: str, payload: RiskCountryIn):
+@router.post(
+    "/persons/{reference}/risk-countries",
+    response={201: RiskProfileOut},
+    auth=requires("movements.manage_risk_profile"),
+)
+def add_risk_country(request: HttpRequest, reference: Line, payload: RiskCountryIn):
     person = registry_queries.get_person(request.user, reference)
     services.add_risk_country(
         actor=request.user, person=person, country=payload.country, kind=payload.kind, reason=payload.reason
@@ -350,8 +365,12 @@ def add_risk_country(request: HttpRequest, reference: str, payload: RiskCountryI
     return Status(201, profile_out(queries.risk_profile(request.user, person)))
 
 
-@router.post("/persons/{reference}/risk-assessments", response={201: RiskProfileOut})
-def add_risk_assessment(request: HttpRequest, reference: str, payload: RiskAssessmentIn):
+@router.post(
+    "/persons/{reference}/risk-assessments",
+    response={201: RiskProfileOut},
+    auth=requires("movements.manage_risk_profile"),
+)
+def add_risk_assessment(request: HttpRequest, reference: Line, payload: RiskAssessmentIn):
     person = registry_queries.get_person(request.user, reference)
     services.record_risk_assessment(actor=request.user, person=person, **payload.dict())
     return Status(201, profile_out(queries.risk_profile(request.user, person)))

@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from asylon.accounts.scope import ensure, site_ids
+from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import InvalidInput
 from asylon.movements.sharing import guard_read
 
 from . import queries, services
-from .models import PERSON_NAME_FIELDS, Location, Person, Site
+from .models import PERSON_NAME_FIELDS, Household, Location, Membership, Person, SensitiveProfile, Site
 
 router = Router(tags=["register"])
 
 
+def _person(field: str):
+    return FromModel(Person, field)
+
+
+def _sensitive(field: str):
+    return FromModel(SensitiveProfile, field)
+
+
 class SensitiveIn(Schema):
+    religion: Annotated[str, _sensitive("religion")] = ""
+    ethnicity: Annotated[str, _sensitive("ethnicity")] = ""
+    political_profile: Annotated[str, _sensitive("political_profile")] = ""
+    medical_notes: Annotated[str, _sensitive("medical_notes")] = ""
+    torture_survivor: bool | None = None
+
+
+class SensitiveOut(Schema):
     religion: str = ""
     ethnicity: str = ""
     political_profile: str = ""
@@ -26,30 +44,30 @@ class SensitiveIn(Schema):
 
 
 class MemberIn(Schema):
-    relationship: str
-    given_name: str
-    fathers_name: str = ""
-    family_name: str = ""
-    given_name_original: str = ""
-    fathers_name_original: str = ""
-    family_name_original: str = ""
-    sex: str
+    relationship: Annotated[str, FromModel(Membership, "relationship")]
+    given_name: Annotated[str, _person("given_name")]
+    fathers_name: Annotated[str, _person("fathers_name")] = ""
+    family_name: Annotated[str, _person("family_name")] = ""
+    given_name_original: Annotated[str, _person("given_name_original")] = ""
+    fathers_name_original: Annotated[str, _person("fathers_name_original")] = ""
+    family_name_original: Annotated[str, _person("family_name_original")] = ""
+    sex: Annotated[str, _person("sex")]
     date_of_birth: date | None = None
-    dob_precision: str = "EXACT"
-    nationality: str = ""
-    country_of_origin: str = ""
+    dob_precision: Annotated[str, _person("dob_precision")] = "EXACT"
+    nationality: Line = ""
+    country_of_origin: Line = ""
     stateless: bool = False
-    languages: str = ""
+    languages: Annotated[str, _person("languages")] = ""
     registered_on: date | None = None
-    specific_needs: list[str] = []
+    specific_needs: list[Line] = []
     sensitive: SensitiveIn | None = None
 
 
 class HouseholdIn(Schema):
-    site: str = Field(description="Site code, e.g. LIB")
-    unit: int | None = Field(None, description="Id of a unit of that site")
+    site: Line = Field(description="Site code, e.g. LIB")
+    unit: Id | None = Field(None, description="Id of a unit of that site")
     arrival_date: date | None = None
-    reference: str | None = None
+    reference: Annotated[str, FromModel(Household, "reference")] | None = None
     members: list[MemberIn]
 
 
@@ -81,7 +99,7 @@ class PersonOut(Schema):
     registered_on: date
     presence: str
     specific_needs: list[NeedOut]
-    sensitive: SensitiveIn | None = Field(None, description="Only for roles allowed to see sensitive fields")
+    sensitive: SensitiveOut | None = Field(None, description="Only for roles allowed to see sensitive fields")
 
 
 class MemberOut(Schema):
@@ -109,33 +127,33 @@ class HouseholdPage(Schema):
 
 
 class PersonFilterIn(Schema):
-    site: str | None = None
-    block: int | None = None
-    presence: str | None = None
-    sex: str | None = None
-    age_bracket: str | None = None
-    specific_need: str | None = None
-    household: str | None = None
-    cursor: str | None = None
+    site: Line | None = None
+    block: Id | None = None
+    presence: Line | None = None
+    sex: Line | None = None
+    age_bracket: Line | None = None
+    specific_need: Line | None = None
+    household: Line | None = None
+    cursor: Line | None = None
     limit: int = Field(50, ge=1, le=500)
 
 
 class PersonCorrectionIn(Schema):
-    reason: str
-    given_name: str | None = None
-    fathers_name: str | None = None
-    family_name: str | None = None
-    given_name_original: str | None = None
-    fathers_name_original: str | None = None
-    family_name_original: str | None = None
-    sex: str | None = None
+    reason: Text
+    given_name: Annotated[str, _person("given_name")] | None = None
+    fathers_name: Annotated[str, _person("fathers_name")] | None = None
+    family_name: Annotated[str, _person("family_name")] | None = None
+    given_name_original: Annotated[str, _person("given_name_original")] | None = None
+    fathers_name_original: Annotated[str, _person("fathers_name_original")] | None = None
+    family_name_original: Annotated[str, _person("family_name_original")] | None = None
+    sex: Annotated[str, _person("sex")] | None = None
     date_of_birth: date | None = None
-    dob_precision: str | None = None
-    nationality: str | None = None
-    country_of_origin: str | None = None
+    dob_precision: Annotated[str, _person("dob_precision")] | None = None
+    nationality: Line | None = None
+    country_of_origin: Line | None = None
     stateless: bool | None = None
-    languages: str | None = None
-    unit: int | None = None
+    languages: Annotated[str, _person("languages")] | None = None
+    unit: Id | None = None
 
 
 def _site(actor, code: str) -> Site:
@@ -198,7 +216,7 @@ def household_out(household) -> dict:
     }
 
 
-@router.post("/households", response={201: HouseholdOut})
+@router.post("/households", response={201: HouseholdOut}, auth=requires("registry.add_household"))
 def create_household(request: HttpRequest, payload: HouseholdIn):
     site = _site(request.user, payload.site)
     household = services.register_household(
@@ -213,9 +231,8 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
     return Status(201, household_out(household))
 
 
-@router.get("/households", response=HouseholdPage)
-def list_households(request: HttpRequest, site: str | None = None, cursor: str | None = None, limit: int = 50):
-    ensure(request.user, "registry.view_household")  # a role without it is refused, not shown an empty list
+@router.get("/households", response=HouseholdPage, auth=requires("registry.view_household"))
+def list_households(request: HttpRequest, site: Line | None = None, cursor: Line | None = None, limit: Id = 50):
     qs = queries.households_for(request.user).select_related("site", "unit", "unit__parent")
     if site:
         qs = qs.filter(site__code=site)
@@ -223,12 +240,13 @@ def list_households(request: HttpRequest, site: str | None = None, cursor: str |
     return {"items": [household_out(h) for h in rows], "next_cursor": next_cursor}
 
 
-@router.get("/households/{reference}", response=HouseholdOut)
-def get_household(request: HttpRequest, reference: str):
+@router.get("/households/{reference}", response=HouseholdOut, auth=requires("registry.view_household"))
+def get_household(request: HttpRequest, reference: Line):
     return household_out(queries.get_household(request.user, reference))
 
 
-@router.get("/persons", response=PersonPage)
+# Partners list only the persons shared with their country (D3).
+@router.get("/persons", response=PersonPage, auth=requires("registry.view_person", "movements.read_shared_cases"))
 def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
     if not request.user.has_perm("movements.read_shared_cases"):  # partners: only what is shared (D3)
         ensure(request.user, "registry.view_person")
@@ -252,15 +270,18 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
     return {"items": [person_out(request.user, p) for p in rows], "next_cursor": next_cursor}
 
 
-@router.get("/persons/{reference}", response=PersonOut)
-def get_person(request: HttpRequest, reference: str):
+# Partners read the persons shared with their country (D3); others are not found for them.
+@router.get(
+    "/persons/{reference}", response=PersonOut, auth=requires("registry.view_person", "movements.read_shared_cases")
+)
+def get_person(request: HttpRequest, reference: Line):
     person = queries.get_person(request.user, reference)
     guard_read(request.user, [person], fields=PersonOut.model_fields, channel="api:GET /persons/{reference}")
     return person_out(request.user, person, with_sensitive=True)
 
 
-@router.patch("/persons/{reference}", response=PersonOut)
-def correct_person(request: HttpRequest, reference: str, payload: PersonCorrectionIn):
+@router.patch("/persons/{reference}", response=PersonOut, auth=requires("registry.change_person"))
+def correct_person(request: HttpRequest, reference: Line, payload: PersonCorrectionIn):
     person = queries.get_person(request.user, reference)
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")

@@ -6,11 +6,13 @@ country and only their shared members; each read is a recorded release (D3, D6).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from asylon.accounts.scope import can, ensure
+from asylon.core.api_edge import FromModel, Line, Text, requires
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.movements.sharing import recipient_of
 from asylon.registry import queries as registry_queries
@@ -60,52 +62,56 @@ class CaseOut(Schema):
     allowed_actions: list[str]
 
 
+def _of(field: str):
+    return FromModel(ResettlementCase, field)
+
+
 class CaseIn(Schema):
-    household: str = Field(description="Household reference: the whole household forms the case")
-    primary_category: str
-    secondary_category: str = ""
-    priority: str = "NORMAL"
+    household: Line = Field(description="Household reference: the whole household forms the case")
+    primary_category: Annotated[str, _of("primary_category")]
+    secondary_category: Annotated[str, _of("secondary_category")] = ""
+    priority: Annotated[str, _of("priority")] = "NORMAL"
 
 
 class AssessmentIn(Schema):
-    need_assessment: str
-    primary_category: str | None = None
-    secondary_category: str | None = None
-    priority: str | None = None
+    need_assessment: Annotated[str, _of("need_assessment")]
+    primary_category: Annotated[str, _of("primary_category")] | None = None
+    secondary_category: Annotated[str, _of("secondary_category")] | None = None
+    priority: Annotated[str, _of("priority")] | None = None
 
 
 class SplitIn(Schema):
-    persons: list[str]
-    reason: str
+    persons: list[Line]
+    reason: Text
 
 
 class SubmissionIn(Schema):
-    country: str = Field(description="ISO alpha-2 of a receiving country")
+    country: Line = Field(description="ISO alpha-2 of a receiving country")
     submitted_on: date | None = None
 
 
 class DecisionIn(Schema):
     accepted: bool | None = Field(None, description="The country's decision; omit to schedule an interview")
     interview_on: date | None = None
-    note: str = ""
+    note: Text = ""
 
 
 class StepIn(Schema):
-    action: str = Field(description="exit_formalities, formalities or close")
+    action: Line = Field(description="exit_formalities, formalities or close")
     exit_permit: bool | None = None
     medical_clearance: bool | None = None
     travel_documents: bool | None = None
-    reason: str = ""
+    reason: Text = ""
 
 
 class DepartureIn(Schema):
-    action: str = Field(description="schedule, approve, record or confirm_arrival")
+    action: Line = Field(description="schedule, approve, record or confirm_arrival")
     on: date | None = None
 
 
 class BatchIn(Schema):
-    country: str
-    cases: list[str]
+    country: Line
+    cases: list[Line]
 
 
 class BatchOut(Schema):
@@ -116,7 +122,7 @@ class BatchOut(Schema):
 
 
 class CaseFilterIn(Schema):
-    stage: str | None = None
+    stage: Line | None = None
     limit: int = Field(100, ge=1, le=500)
 
 
@@ -174,18 +180,16 @@ def _fresh(actor, case: ResettlementCase) -> dict:
     return case_out(actor, queries.get_case(actor, case.reference))
 
 
-@router.get("/resettlement-cases", response=list[CaseOut])
+@router.get("/resettlement-cases", response=list[CaseOut], auth=requires(VIEW))
 def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]):
-    ensure(request.user, VIEW)
     qs = queries.cases_for(request.user).order_by("reference")
     if filters.stage:
         qs = qs.filter(stage=filters.stage)
     return [case_out(request.user, c) for c in qs[: filters.limit]]
 
 
-@router.post("/resettlement-cases", response={201: CaseOut})
+@router.post("/resettlement-cases", response={201: CaseOut}, auth=requires(MANAGE))
 def open_case(request: HttpRequest, payload: CaseIn):
-    ensure(request.user, MANAGE)
     household = registry_queries.get_household(request.user, payload.household)
     case = services.open_case(
         actor=request.user,
@@ -197,21 +201,21 @@ def open_case(request: HttpRequest, payload: CaseIn):
     return Status(201, _fresh(request.user, case))
 
 
-@router.get("/resettlement-cases/{reference}", response=CaseOut)
-def get_case(request: HttpRequest, reference: str):
+@router.get("/resettlement-cases/{reference}", response=CaseOut, auth=requires(VIEW))
+def get_case(request: HttpRequest, reference: Line):
     return case_out(request.user, queries.get_case(request.user, reference))
 
 
-@router.post("/resettlement-cases/{reference}/assessment", response=CaseOut)
-def assess(request: HttpRequest, reference: str, payload: AssessmentIn):
+@router.post("/resettlement-cases/{reference}/assessment", response=CaseOut, auth=requires(MANAGE))
+def assess(request: HttpRequest, reference: Line, payload: AssessmentIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     services.assess_case(actor=request.user, case=case, **payload.dict())
     return _fresh(request.user, case)
 
 
-@router.post("/resettlement-cases/{reference}/splits", response={201: CaseOut})
-def split(request: HttpRequest, reference: str, payload: SplitIn):
+@router.post("/resettlement-cases/{reference}/splits", response={201: CaseOut}, auth=requires(MANAGE))
+def split(request: HttpRequest, reference: Line, payload: SplitIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     persons = [registry_queries.get_person(request.user, ref) for ref in payload.persons]
@@ -219,16 +223,16 @@ def split(request: HttpRequest, reference: str, payload: SplitIn):
     return Status(201, _fresh(request.user, new))
 
 
-@router.post("/resettlement-cases/{reference}/submissions", response={201: CaseOut})
-def submit(request: HttpRequest, reference: str, payload: SubmissionIn):
+@router.post("/resettlement-cases/{reference}/submissions", response={201: CaseOut}, auth=requires(MANAGE))
+def submit(request: HttpRequest, reference: Line, payload: SubmissionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     services.submit_case(actor=request.user, case=case, country=_country(payload.country), on=payload.submitted_on)
     return Status(201, _fresh(request.user, case))
 
 
-@router.post("/resettlement-cases/{reference}/decisions", response=CaseOut)
-def decide(request: HttpRequest, reference: str, payload: DecisionIn):
+@router.post("/resettlement-cases/{reference}/decisions", response=CaseOut, auth=requires(MANAGE))
+def decide(request: HttpRequest, reference: Line, payload: DecisionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     if payload.accepted is None:
@@ -240,8 +244,8 @@ def decide(request: HttpRequest, reference: str, payload: DecisionIn):
     return _fresh(request.user, case)
 
 
-@router.post("/resettlement-cases/{reference}/steps", response=CaseOut)
-def step(request: HttpRequest, reference: str, payload: StepIn):
+@router.post("/resettlement-cases/{reference}/steps", response=CaseOut, auth=requires(MANAGE))
+def step(request: HttpRequest, reference: Line, payload: StepIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     if payload.action == "exit_formalities":
@@ -261,8 +265,8 @@ def step(request: HttpRequest, reference: str, payload: StepIn):
     return _fresh(request.user, case)
 
 
-@router.post("/resettlement-cases/{reference}/departures", response=CaseOut)
-def departure(request: HttpRequest, reference: str, payload: DepartureIn):
+@router.post("/resettlement-cases/{reference}/departures", response=CaseOut, auth=requires(MANAGE, APPROVE))
+def departure(request: HttpRequest, reference: Line, payload: DepartureIn):
     """schedule (the gate assesses each member), approve (protection officer), record
     (carried out: members leave the register), confirm_arrival. A refusal answers 409."""
     case = queries.get_case(request.user, reference)
@@ -287,10 +291,9 @@ def departure(request: HttpRequest, reference: str, payload: DepartureIn):
     return _fresh(request.user, case)
 
 
-@router.post("/resettlement-batches", response={201: BatchOut})
+@router.post("/resettlement-batches", response={201: BatchOut}, auth=requires(MANAGE))
 def submit_batch(request: HttpRequest, payload: BatchIn):
     """Submit many cases to one country. The manifest: GET /resettlement/batches/{id}/manifest.csv|xlsx."""
-    ensure(request.user, MANAGE)
     cases = list(queries.cases_for(request.user).filter(reference__in=payload.cases))
     if len(cases) != len(set(payload.cases)):
         raise NotFound("No such resettlement case.")

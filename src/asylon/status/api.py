@@ -4,12 +4,14 @@ acts, and each person's status history and status on a date. Same services as th
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from asylon.accounts.models import User
 from asylon.accounts.scope import can, ensure, site_ids
+from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
 from asylon.core.errors import InvalidInput
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
@@ -65,32 +67,36 @@ class HistoryOut(Schema):
 
 
 class CaseIn(Schema):
-    applicant: str = Field(description="Person reference of the principal applicant")
-    dependants: list[str] = []
+    applicant: Line = Field(description="Person reference of the principal applicant")
+    dependants: list[Line] = []
     registered_on: date | None = None
-    assigned_officer: str | None = Field(None, description="Username of an RSD officer")
+    assigned_officer: Line | None = Field(None, description="Username of an RSD officer")
+
+
+def _case(field: str):
+    return FromModel(RsdCase, field)
 
 
 class TransitionIn(Schema):
-    action: str
+    action: Line
     on: date | None = Field(None, description="Day the step happened; default today")
     interview_on: date | None = None
-    notes: str | None = None
-    assessment: str | None = None
-    recommendation: str | None = None
-    indications: str | None = None
-    clause: str | None = None
-    outcome: str | None = None
-    reasons: str | None = None
-    grounds: list[str] | str | None = None
-    legal_basis: str | None = None
-    recognised_by: str | None = None
-    ground: str | None = None
+    notes: Annotated[str, _case("interview_notes")] | None = None
+    assessment: Annotated[str, _case("assessment")] | None = None
+    recommendation: Annotated[str, _case("recommendation")] | None = None
+    indications: Annotated[str, _case("exclusion_indications")] | None = None
+    clause: Annotated[str, _case("exclusion_clause")] | None = None
+    outcome: Annotated[str, _case("outcome")] | None = None
+    reasons: Annotated[str, _case("decision_reasons")] | None = None
+    grounds: list[Line] | Annotated[str, _case("appeal_grounds")] | None = None
+    legal_basis: Annotated[str, _case("legal_basis")] | None = None
+    recognised_by: Annotated[str, _case("recognised_by")] | None = None
+    ground: Annotated[str, _case("reopen_ground")] | None = None
     explanation: str | None = None
 
 
 class AssignIn(Schema):
-    officer: str
+    officer: Line
 
 
 class ConfidentialOut(Schema):
@@ -138,19 +144,23 @@ class CasePage(Schema):
     items: list[CaseOut]
 
 
+def _declaration(field: str):
+    return FromModel(GroupDeclaration, field)
+
+
 class CriteriaIn(Schema):
-    site: str
-    nationality: str
-    cutoff_kind: str = Field(description="ARRIVAL or REGISTRATION")
+    site: Line
+    nationality: Line
+    cutoff_kind: Annotated[str, _declaration("cutoff_kind")] = Field(description="ARRIVAL or REGISTRATION")
     cutoff_date: date
-    ethnicity: str = ""
+    ethnicity: Annotated[str, _declaration("ethnicity")] = ""
 
 
 class DeclarationIn(CriteriaIn):
     effective_on: date
-    legal_basis: str
-    recognised_by: str
-    legal_basis_text: str
+    legal_basis: Annotated[str, _declaration("legal_basis")]
+    recognised_by: Annotated[str, _declaration("recognised_by")]
+    legal_basis_text: Annotated[str, _declaration("legal_basis_text")]
 
 
 class PersonRef(Schema):
@@ -192,14 +202,14 @@ class DeclarationOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Text
 
 
 class DesignationIn(Schema):
-    site: str
-    designation: str
+    site: Line
+    designation: Annotated[str, FromModel(SiteDesignationAct, "designation")]
     effective_on: date
-    legal_basis_text: str
+    legal_basis_text: Annotated[str, FromModel(SiteDesignationAct, "legal_basis_text")]
 
 
 class DesignationOut(Schema):
@@ -373,8 +383,8 @@ def _criteria(actor, p: CriteriaIn) -> queries.Criteria:
 # --- persons' status --------------------------------------------------------------------
 
 
-@router.get("/persons/{reference}/status-history", response=HistoryOut)
-def status_history(request: HttpRequest, reference: str):
+@router.get("/persons/{reference}/status-history", response=HistoryOut, auth=requires("status.view_statusentry"))
+def status_history(request: HttpRequest, reference: Line):
     person = registry_queries.get_person(request.user, reference)
     entries = queries.status_history(request.user, person)
     return {
@@ -384,8 +394,8 @@ def status_history(request: HttpRequest, reference: str):
     }
 
 
-@router.get("/persons/{reference}/status", response=SnapshotOut)
-def person_status(request: HttpRequest, reference: str, on: date | None = None):
+@router.get("/persons/{reference}/status", response=SnapshotOut, auth=requires("status.view_statusentry"))
+def person_status(request: HttpRequest, reference: Line, on: date | None = None):
     person = registry_queries.get_person(request.user, reference)
     return snapshot_out(queries.person_status(request.user, person, on))
 
@@ -393,7 +403,7 @@ def person_status(request: HttpRequest, reference: str, on: date | None = None):
 # --- RSD cases --------------------------------------------------------------------------
 
 
-@router.post("/rsd-cases", response={201: CaseOut})
+@router.post("/rsd-cases", response={201: CaseOut}, auth=requires("status.add_rsdcase"))
 def create_case(request: HttpRequest, payload: CaseIn):
     actor = request.user
     applicant = registry_queries.get_person(actor, payload.applicant)
@@ -408,16 +418,15 @@ def create_case(request: HttpRequest, payload: CaseIn):
     return Status(201, case_out(actor, queries.get_case(actor, case.reference)))
 
 
-@router.get("/rsd-cases", response=CasePage)
+@router.get("/rsd-cases", response=CasePage, auth=requires("status.view_rsdcase"))
 def list_cases(
     request: HttpRequest,
-    queue: str = "open",
-    state: str | None = None,
-    site: str | None = None,
-    offset: int = 0,
-    limit: int = 50,
+    queue: Line = "open",
+    state: Line | None = None,
+    site: Line | None = None,
+    offset: Offset = 0,
+    limit: Id = 50,
 ):
-    ensure(request.user, "status.view_rsdcase")
     if queue not in queries.QUEUES:
         raise InvalidInput({"queue": [f"Use one of {', '.join(queries.QUEUES)}."]})
     qs = queries.case_queue(request.user, queue)
@@ -430,13 +439,13 @@ def list_cases(
     return {"count": qs.count(), "items": [case_out(request.user, c) for c in rows]}
 
 
-@router.get("/rsd-cases/{reference}", response=CaseOut)
-def get_case(request: HttpRequest, reference: str):
+@router.get("/rsd-cases/{reference}", response=CaseOut, auth=requires("status.view_rsdcase"))
+def get_case(request: HttpRequest, reference: Line):
     return case_out(request.user, queries.get_case(request.user, reference))
 
 
-@router.post("/rsd-cases/{reference}/transitions", response=CaseOut)
-def transition(request: HttpRequest, reference: str, payload: TransitionIn):
+@router.post("/rsd-cases/{reference}/transitions", response=CaseOut, auth=requires("status.change_rsdcase"))
+def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)
     data = payload.dict(exclude_none=True)
@@ -445,8 +454,8 @@ def transition(request: HttpRequest, reference: str, payload: TransitionIn):
     return case_out(request.user, queries.get_case(request.user, reference))
 
 
-@router.post("/rsd-cases/{reference}/assign", response=CaseOut)
-def assign(request: HttpRequest, reference: str, payload: AssignIn):
+@router.post("/rsd-cases/{reference}/assign", response=CaseOut, auth=requires("status.change_rsdcase"))
+def assign(request: HttpRequest, reference: Line, payload: AssignIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)
     officer = _user(payload.officer, "officer")
@@ -457,13 +466,13 @@ def assign(request: HttpRequest, reference: str, payload: AssignIn):
 # --- group declarations -----------------------------------------------------------------
 
 
-@router.post("/group-declarations/preview", response=PreviewOut)
+@router.post("/group-declarations/preview", response=PreviewOut, auth=requires("status.add_groupdeclaration"))
 def preview(request: HttpRequest, payload: CriteriaIn):
     p = queries.preview_declaration(request.user, _criteria(request.user, payload))
     return {"count": p.count, "skipped_count": p.skipped_count, "sample": p.sample, "skipped_sample": p.skipped_sample}
 
 
-@router.post("/group-declarations", response={201: DeclarationOut})
+@router.post("/group-declarations", response={201: DeclarationOut}, auth=requires("status.add_groupdeclaration"))
 def declare(request: HttpRequest, payload: DeclarationIn):
     d = services.declare_group(
         actor=request.user,
@@ -476,19 +485,24 @@ def declare(request: HttpRequest, payload: DeclarationIn):
     return Status(201, declaration_out(queries.get_declaration(request.user, d.pk)))
 
 
-@router.get("/group-declarations", response=list[DeclarationOut])
+@router.get("/group-declarations", response=list[DeclarationOut], auth=requires("status.view_groupdeclaration"))
 def list_declarations(request: HttpRequest):
-    ensure(request.user, "status.view_groupdeclaration")
     return [declaration_out(d) for d in queries.declarations_for(request.user)[:200]]
 
 
-@router.get("/group-declarations/{declaration_id}", response=DeclarationOut)
-def get_declaration(request: HttpRequest, declaration_id: int):
+@router.get(
+    "/group-declarations/{declaration_id}", response=DeclarationOut, auth=requires("status.view_groupdeclaration")
+)
+def get_declaration(request: HttpRequest, declaration_id: Id):
     return declaration_out(queries.get_declaration(request.user, declaration_id))
 
 
-@router.post("/group-declarations/{declaration_id}/revoke", response=DeclarationOut)
-def revoke_declaration(request: HttpRequest, declaration_id: int, payload: ReasonIn):
+@router.post(
+    "/group-declarations/{declaration_id}/revoke",
+    response=DeclarationOut,
+    auth=requires("status.revoke_groupdeclaration"),
+)
+def revoke_declaration(request: HttpRequest, declaration_id: Id, payload: ReasonIn):
     d = queries.get_declaration(request.user, declaration_id)
     services.revoke_group_declaration(actor=request.user, declaration=d, reason=payload.reason)
     return declaration_out(queries.get_declaration(request.user, declaration_id))
@@ -497,13 +511,12 @@ def revoke_declaration(request: HttpRequest, declaration_id: int, payload: Reaso
 # --- site designation acts --------------------------------------------------------------
 
 
-@router.get("/site-designations", response=list[DesignationOut])
+@router.get("/site-designations", response=list[DesignationOut], auth=requires("status.view_sitedesignationact"))
 def list_designations(request: HttpRequest):
-    ensure(request.user, "status.view_sitedesignationact")
     return [designation_out(a) for a in queries.designations_for(request.user)[:200]]
 
 
-@router.post("/site-designations", response={201: DesignationOut})
+@router.post("/site-designations", response={201: DesignationOut}, auth=requires("status.add_sitedesignationact"))
 def designate(request: HttpRequest, payload: DesignationIn):
     act = services.designate_site(
         actor=request.user,
@@ -515,8 +528,12 @@ def designate(request: HttpRequest, payload: DesignationIn):
     return Status(201, designation_out(queries.get_designation(request.user, act.pk)))
 
 
-@router.post("/site-designations/{act_id}/revoke", response=DesignationOut)
-def revoke_designation(request: HttpRequest, act_id: int, payload: ReasonIn):
+@router.post(
+    "/site-designations/{act_id}/revoke",
+    response=DesignationOut,
+    auth=requires("status.revoke_sitedesignationact"),
+)
+def revoke_designation(request: HttpRequest, act_id: Id, payload: ReasonIn):
     act = queries.get_designation(request.user, act_id)
     services.revoke_site_designation(actor=request.user, act=act, reason=payload.reason)
     return designation_out(queries.get_designation(request.user, act_id))

@@ -1,23 +1,35 @@
-"""The situation report: every section present, a PDF that opens, no name without the annex."""
+"""The situation report: every section present and true to what happened, a PDF that opens,
+no name without the annex."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from tests.conftest import member
+from tests.movements.conftest import set_status
+from tests.solutions.conftest import make_country, to_stage
 
 from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import NotPermitted
+from asylon.incidents import rollcall
+from asylon.incidents import services as incident_services
+from asylon.incidents.models import IncidentKind, RollCallResult
+from asylon.movements import services as movements
 from asylon.registry import services
 from asylon.registry.models import Person
-from asylon.reports import sitrep
+from asylon.reports import sitrep, statistics
 from asylon.reports.models import ReportRun
+from asylon.solutions import services as resettlement
+from asylon.solutions.models import Stage
+from asylon.solutions.queries import dashboard
+from asylon.status.models import LegalStatus
 
 START, END = date(2013, 1, 1), date(2013, 3, 31)
 HEADINGS = ["Population", "Legal status", "Incidents of the period", "Roll calls", "Resettlement", "Safeguard refusals"]
@@ -64,7 +76,7 @@ def test_the_sitrep_has_every_section_and_renders_to_pages(camp, protection_offi
     text = pdf_text(path)
     for heading in HEADINGS:
         assert heading in text, heading
-    assert "No data recorded for this period." in text  # the sections of apps not yet there
+    assert "No data recorded for this period." in text  # no incident, roll call or refusal in 2013
     assert "60" in text  # the headline population
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page*.png"))
@@ -137,3 +149,222 @@ def test_the_demo_camps_sitrep_has_every_section_and_renders_to_pages(db, tmp_pa
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page*.png"))
     assert len(pages) >= 2 and all(p.stat().st_size > 1000 for p in pages)
+
+
+# --- each section says what happened ----------------------------------------------------------
+#
+# A day at the camp, recorded through the services as the officers would: an armed attack with 3
+# injured, a roll call after it (closed), an extradition request the safeguards refused, one
+# household resettled in the period and one seven months before it (both entered today, as a
+# departure is often entered after the fact).
+
+TODAY = timezone.localdate()
+PERIOD = (TODAY - timedelta(days=30), TODAY)
+RECENT, LONG_AGO = TODAY - timedelta(days=3), TODAY - timedelta(days=210)
+SECTION_TITLES = [
+    "Population",
+    "Legal status",
+    "Incidents of the period",
+    "Roll calls",
+    "Resettlement and the emptying of the site",
+    "Safeguard refusals",
+]
+NO_DATA = "No data recorded for this period."
+ARRIVED = date(2012, 2, 18)
+HEADLINE = "Residents Households Arrivals in the period Departures in the period"
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def sections_of(text: str) -> dict[str, str]:
+    """The PDF's text cut at its numbered section headings: title -> what the section says."""
+    flat = words(text)
+    cuts = [flat.index(f"{n}. {title}") for n, title in enumerate(SECTION_TITLES, start=1)]
+    bounds = [*cuts[1:], len(flat)]
+    return {
+        title: flat[cut + len(title) + 3 : end].strip()
+        for title, cut, end in zip(SECTION_TITLES, cuts, bounds, strict=True)
+    }
+
+
+def resettled_household(clerk, site, *, po, po2, rso, country, departed_on, name):
+    """A household of 3 recognised refugees, resettled through the services on `departed_on`."""
+    household = services.register_household(
+        actor=clerk,
+        site=site,
+        unit=None,
+        arrival_date=ARRIVED,
+        members=[
+            member(given_name=name, family_name="Rostami", registered_on=ARRIVED),
+            member("SPOUSE", given_name=f"{name}-spouse", family_name="Rostami", sex="F", registered_on=ARRIVED),
+            member(
+                "CHILD",
+                given_name=f"{name}-child",
+                family_name="Rostami",
+                date_of_birth=date(2010, 4, 4),
+                registered_on=ARRIVED,
+            ),
+        ],
+    )
+    for m in household.memberships.all():
+        set_status(po, m.person, "REFUGEE")
+    case = resettlement.open_case(actor=rso, household=household, primary_category="LPP", secondary_category="LAS")
+    to_stage(rso, case, "DEPARTURE_SCHEDULED", country=country, po=po, po2=po2)
+    resettlement.approve_departure(actor=po, case=case)
+    resettlement.record_departure(actor=rso, case=case, departed_on=departed_on)
+    return household
+
+
+@pytest.fixture
+def known_day(camp, clerk, protection_officer, make_user):
+    """The day described above, in the camp of 60 residents (all asylum seekers)."""
+    po2 = make_user(Role.PROTECTION_OFFICER, username="protection-2")
+    rso = make_user(Role.RESETTLEMENT_OFFICER, username="resettlement")
+    albania = make_country(protection_officer, rso, make_user, "AL")
+    for name, day in (("Arash", RECENT), ("Bijan", LONG_AGO)):
+        resettled_household(
+            clerk, camp, po=protection_officer, po2=po2, rso=rso, country=albania, departed_on=day, name=name
+        )
+    attack = incident_services.report_incident(
+        actor=protection_officer,
+        site=camp,
+        kind="ARMED_ATTACK",
+        occurred_at=timezone.now() - timedelta(hours=2),
+        severity=4,
+        perpetrator_category="UNKNOWN",
+        injured=3,
+    )
+    roll_call = rollcall.start_roll_call(actor=protection_officer, site=camp, incident=attack)
+    residents = list(Person.objects.filter(site=camp, presence="PRESENT").order_by("reference"))
+    results = ["INJURED"] * 3 + ["ABSENT_KNOWN"] * 4 + ["ACCOUNTED_SAFE"] * 50  # 3 left unchecked
+    now = timezone.now()
+    rollcall.mark_persons(
+        actor=protection_officer,
+        roll_call=roll_call,
+        marks=[
+            rollcall.Mark(person=p.reference, result=r, marked_at=now, client_id=f"m{i}")
+            for i, (p, r) in enumerate(zip(residents, results, strict=False))
+        ],
+    )
+    rollcall.close_roll_call(actor=protection_officer, roll_call=roll_call)
+    with pytest.raises(movements.MovementRefused):
+        movements.request_movement(
+            actor=protection_officer,
+            person=residents[-1],
+            kind="EXTRADITION_REQUEST",
+            requesting_state="IR",
+            legal_reference="Warrant 7/2013",
+        )
+    return camp
+
+
+def sitrep_text(actor, site, tmp_path, period=PERIOD) -> dict[str, str]:
+    pdf, _run = sitrep.generate_sitrep(actor, site=site, start=period[0], end=period[1])
+    path = tmp_path / "sitrep.pdf"
+    path.write_bytes(pdf)
+    return sections_of(pdf_text(path))
+
+
+def label(choice) -> str:
+    return str(choice.label)
+
+
+def figures_of_the_day(site) -> dict[str, list[str]]:
+    """What a reader of each section must read about the known day, all figures published."""
+    results = (
+        (RollCallResult.ACCOUNTED_SAFE, 50),
+        (RollCallResult.INJURED, 3),
+        (RollCallResult.ABSENT_KNOWN, 4),
+        (RollCallResult.NOT_YET_CHECKED, 3),
+        (RollCallResult.MISSING, 0),
+    )
+    return {
+        # The headline boxes: residents and households on the last day (both resettled
+        # households have left), arrivals, and departures in the period: 3, not the 3 more who
+        # left seven months before it.
+        "Population": [HEADLINE + " 60 15 0 3"],
+        "Legal status": [f"{label(LegalStatus.ASYLUM_SEEKER)} 60"],
+        "Incidents of the period": [
+            f"{label(IncidentKind.ARMED_ATTACK)} (severity 4): killed 0, injured 3, missing 0, detained 0",
+            "1 incidents; in all 0 killed, 3 injured.",
+        ],
+        "Roll calls": [
+            f"Roll call of {TODAY:%Y-%m-%d} (closed)",
+            *(f"{label(result)} {n}" for result, n in results),
+            "Total 60",
+        ],
+        "Resettlement and the emptying of the site": [
+            f"{label(Stage.DEPARTED)} 2",
+            "Persons departed for resettlement in the period: 3",
+            "Projection: " + words(str(dashboard(site, on=PERIOD[1]).projection.message)),
+        ],
+        "Safeguard refusals": [
+            "Steps refused in the period: 1",
+            "N1 return to the country of origin 1",
+            "N5 extradition before the asylum decision 1",
+        ],
+    }
+
+
+@needs_poppler
+@pytest.mark.parametrize("section", SECTION_TITLES)
+def test_each_section_gives_the_figures_of_the_day(section, known_day, protection_officer, settings, tmp_path):
+    settings.ASYLON_SMALL_CELL_THRESHOLD = 1  # an operator who publishes every figure
+    text = sitrep_text(protection_officer, known_day, tmp_path)[section]
+    assert NO_DATA not in text
+    for phrase in figures_of_the_day(known_day)[section]:
+        assert phrase in text
+
+
+@needs_poppler
+def test_the_command_prints_the_same_figures(known_day, protection_officer, settings, tmp_path):
+    settings.ASYLON_SMALL_CELL_THRESHOLD = 1
+    out = tmp_path / "cmd.pdf"
+    call_command(
+        "report",
+        "sitrep",
+        "--site",
+        known_day.code,
+        "--period",
+        f"{PERIOD[0]:%Y-%m-%d}:{PERIOD[1]:%Y-%m-%d}",
+        "--out",
+        str(out),
+        "--as",
+        protection_officer.username,
+    )
+    text = sections_of(pdf_text(out))
+    assert "1 incidents; in all 0 killed, 3 injured." in text["Incidents of the period"]
+    assert f"{label(RollCallResult.INJURED)} 3" in text["Roll calls"]
+    assert "Persons departed for resettlement in the period: 3" in text["Resettlement and the emptying of the site"]
+    assert "Steps refused in the period: 1" in text["Safeguard refusals"]
+
+
+@needs_poppler
+def test_a_period_when_nothing_happened_says_so_section_by_section(known_day, protection_officer, settings, tmp_path):
+    settings.ASYLON_SMALL_CELL_THRESHOLD = 1
+    quiet = (TODAY - timedelta(days=120), TODAY - timedelta(days=60))  # after the old departure, before the day
+    text = sitrep_text(protection_officer, known_day, tmp_path, period=quiet)
+    for title in ("Incidents of the period", "Roll calls", "Safeguard refusals"):
+        assert text[title].startswith(NO_DATA), title
+    assert HEADLINE + " 63 16 0 0" in text["Population"]  # the household that left 3 days ago is there
+    assert "Persons departed for resettlement in the period: 0" in text["Resettlement and the emptying of the site"]
+
+
+@needs_poppler
+def test_small_casualty_figures_stay_hidden_but_the_attack_is_reported(known_day, protection_officer, tmp_path):
+    text = sitrep_text(protection_officer, known_day, tmp_path)  # the default threshold, 5
+    incidents = text["Incidents of the period"]
+    assert f"{label(IncidentKind.ARMED_ATTACK)} (severity 4): killed 0, injured —" in incidents
+    assert "injured 3" not in incidents
+
+
+def test_residents_on_a_past_day_count_a_household_until_the_day_it_left(known_day, protection_officer):
+    between = RECENT - timedelta(days=1)  # the recent household still there, the old one gone
+    stats = statistics.population_statistics(protection_officer, site=known_day, on=between, internal=True)
+    assert stats.total == 63
+    series = statistics.time_series(
+        protection_officer, site=known_day, start=LONG_AGO - timedelta(days=1), end=LONG_AGO, internal=True
+    )
+    assert series.departures.total == 3

@@ -5,13 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from asylon.accounts.scope import site_ids
+from asylon.accounts.scope import ensure, site_ids
 from asylon.core.errors import NotFound
+from asylon.registry.models import Site
 
-from .models import Evidence, FollowUp, Incident, Notification, RollCall, RollCallEntry
+from .models import (
+    Evidence,
+    FollowUp,
+    Incident,
+    IncidentKind,
+    Notification,
+    RollCall,
+    RollCallEntry,
+    RollCallResult,
+    RollCallState,
+)
 
 
 def incidents_for(actor) -> QuerySet[Incident]:
@@ -140,3 +151,79 @@ def roll_call_entries(roll_call: RollCall) -> list[dict]:
 
 def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("alert", "alert__site")
+
+
+# --- figures for the situation report (counts only: no person, no narrative) -----------------
+
+
+def _local_days(start: date, end: date) -> tuple[datetime, datetime]:
+    """From the start of local day `start` to the start of the day after `end`."""
+    return _day_start(start), _day_start(date.fromordinal(end.toordinal() + 1))
+
+
+@dataclass(frozen=True)
+class IncidentFigures:
+    occurred_on: date
+    kind: str
+    label: str
+    severity: int
+    killed: int
+    injured: int
+    missing: int
+    detained: int
+
+
+def incidents_in_period(*, actor, site: Site, start: date, end: date) -> list[IncidentFigures]:
+    """The incidents at `site` that occurred between `start` and `end` (local days, both
+    included), oldest first, with their type's label, severity and casualty counts as
+    recorded now (a roll call may have raised them). Counts only: a role that may read the
+    site's statistics may read them."""
+    ensure(actor, "reports.view_statistics", site)
+    first, after = _local_days(start, end)
+    rows = (
+        Incident.objects.filter(site=site, occurred_at__gte=first, occurred_at__lt=after)
+        .order_by("occurred_at", "pk")
+        .values_list("occurred_at", "kind", "severity", "killed", "injured", "missing", "detained")
+    )
+    return [
+        IncidentFigures(timezone.localdate(at), kind, str(IncidentKind(kind).label), severity, *counts)
+        for at, kind, severity, *counts in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RollCallTally:
+    started_on: date
+    closed: bool
+    expected: int
+    by_result: dict[str, int]  # every RollCallResult value, in its declared order
+
+    def labelled(self) -> list[tuple[str, int]]:
+        """(label, count) for every result, in the declared order."""
+        return [(str(RollCallResult(r).label), n) for r, n in self.by_result.items()]
+
+
+def roll_calls_in_period(*, actor, site: Site, start: date, end: date) -> list[RollCallTally]:
+    """The roll calls at `site` started between `start` and `end` (local days, both
+    included), oldest first, each with the number of persons expected and its tally by
+    result (frozen when it closed). Counts only: a role that may read the site's statistics
+    may read them."""
+    ensure(actor, "reports.view_statistics", site)
+    first, after = _local_days(start, end)
+    calls = list(
+        RollCall.objects.filter(site=site, started_at__gte=first, started_at__lt=after)
+        .order_by("started_at", "pk")
+        .values_list("pk", "started_at", "state")
+    )
+    tallies: dict[int, dict[str, int]] = {pk: dict.fromkeys(RollCallResult.values, 0) for pk, _at, _s in calls}
+    for roll_call_id, result, n in (
+        RollCallEntry.objects.filter(roll_call_id__in=list(tallies))
+        .values_list("roll_call_id", "result")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        tallies[roll_call_id][result] = n
+    return [
+        RollCallTally(timezone.localdate(at), state == RollCallState.CLOSED, sum(tallies[pk].values()), tallies[pk])
+        for pk, at, state in calls
+    ]

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from asylon.accounts.scope import ensure, site_ids
 from asylon.core.dates import today
 from asylon.core.errors import NotFound
-from asylon.registry.models import Person
+from asylon.registry.models import Person, Site
 
 from .models import (
     Art332Determination,
     ChainAssessmentRecord,
     CountryAuthority,
     Disclosure,
+    GateAction,
     GateResult,
     GroupRequest,
     Movement,
+    MovementKind,
     OnwardReturnPolicy,
     Recipient,
     RiskAssessment,
@@ -170,3 +176,87 @@ def country_authorities(actor) -> QuerySet[CountryAuthority]:
 
 def today_or(on: date | None) -> date:
     return on or today()
+
+
+# --- figures for the situation report (counts only: no person is named) ----------------------
+
+# What each rule of the gate (DOMAIN.md 6.2) protects, in words for a reader of the report.
+RULE_LABELS = {
+    "N1": _("return to the country of origin"),
+    "N2": _("risk of torture"),
+    "N3": _("risk to life or of cruel or inhuman treatment"),
+    "N4": _("claim or appeal still pending"),
+    "N5": _("extradition before the asylum decision"),
+    "N6": _("third country not shown to be safe"),
+    "N7": _("return not shown to be voluntary"),
+    "N8": _("family unity"),
+}
+
+
+@dataclass(frozen=True)
+class RuleRefusals:
+    rule: str
+    label: str
+    refusals: int  # refused steps in which this rule blocked
+
+
+@dataclass(frozen=True)
+class SafeguardRefusals:
+    refusals: int  # refused steps; one step may be blocked by several rules
+    by_rule: list[RuleRefusals]
+
+
+def _local_days(start: date, end: date) -> tuple[datetime, datetime]:
+    """The moments from the start of local day `start` to the start of the day after `end`."""
+    return (
+        timezone.make_aware(datetime.combine(start, time.min)),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min)),
+    )
+
+
+def safeguard_refusals_in_period(*, actor, site: Site, start: date, end: date) -> SafeguardRefusals:
+    """The steps the gate refused at `site` between `start` and `end` (local days, both
+    included), counted by the rule that blocked, in rule order. Read from the gate results
+    (N9), which every refusal writes before it is reported. Counts only: a role that may
+    read the site's statistics may read them."""
+    ensure(actor, "reports.view_statistics", site)
+    first, after = _local_days(start, end)
+    refused = GateResult.objects.filter(movement__site=site, gated=True, allowed=False, at__gte=first, at__lt=after)
+    per_rule: Counter[str] = Counter()
+    steps = 0
+    for blocks in refused.values_list("blocks", flat=True):
+        steps += 1
+        per_rule.update({b.get("rule", "") for b in blocks if isinstance(b, dict)})
+    rules = sorted(per_rule, key=lambda r: (r not in RULE_LABELS, r))
+    return SafeguardRefusals(
+        refusals=steps,
+        by_rule=[RuleRefusals(r, str(RULE_LABELS.get(r, r)), per_rule[r]) for r in rules],
+    )
+
+
+@dataclass(frozen=True)
+class Departure:
+    person_id: int
+    on: date
+    kind: str
+
+
+def departures_in_period(
+    *, actor, site: Site, start: date, end: date, dated: Mapping[int, date] | None = None
+) -> list[Departure]:
+    """Persons who left `site` between `start` and `end` (both included) by a movement carried
+    out, in date order. A departure is dated by its own day: `dated` gives it by movement id
+    where another app records that day (a resettlement case's departure date, which may be
+    earlier than the day it was entered); else it is the day the movement was carried out.
+    Counts only: a role that may read the site's statistics may read them."""
+    ensure(actor, "reports.view_statistics", site)
+    dated = dated or {}
+    carried_out = GateResult.objects.filter(movement__site=site, action=GateAction.CARRY_OUT, applied=True).values_list(
+        "movement_id", "movement__person_id", "movement__kind", "at"
+    )
+    out = []
+    for movement_id, person_id, kind, at in carried_out:
+        on = dated.get(movement_id) or timezone.localdate(at)
+        if start <= on <= end:
+            out.append(Departure(person_id, on, str(MovementKind(kind).label)))
+    return sorted(out, key=lambda d: (d.on, d.person_id))

@@ -2,7 +2,9 @@
 
 Sections, each with data or an explicit "no data recorded for this period": population and
 pyramid; legal status; incidents of the period with a timeline; roll calls; resettlement
-progress and the emptying projection; safeguard refusals (counts only). Every figure is
+progress and the emptying projection; safeguard refusals (counts only). Each section reads
+the query function of the app that owns its data (`reports` sits above incidents, movements,
+solutions and status, and imports them directly: a missing one fails loudly). Every figure is
 disclosure-controlled: the report leaves the system (D5). It names no one, unless a protection
 officer asks for the annex; the annex, like every report, is recorded and audited.
 """
@@ -20,14 +22,18 @@ from django.utils.translation import gettext as _
 from asylon.accounts.scope import ensure
 from asylon.core.dates import age_on
 from asylon.core.errors import InvalidInput
+from asylon.incidents.queries import incidents_in_period, roll_calls_in_period
+from asylon.movements.queries import safeguard_refusals_in_period
 from asylon.registry.models import Person, Presence, Site
+from asylon.solutions.queries import resettlement_in_period
 
-from . import charts, providers, services, statistics
+from . import charts, services, statistics
 from .disclosure import PublishedVector, protect_vector
 from .models import ReportKind, ReportRun
 
 SECTIONS = ("population", "legal_status", "incidents", "roll_calls", "resettlement", "safeguards")
 ANNEX_PRESENCE = (Presence.MISSING, Presence.DETAINED, Presence.HOSPITALISED)
+CASUALTIES = ("killed", "injured", "missing", "detained")
 
 
 def parse_period(text: str) -> tuple[date, date]:
@@ -62,22 +68,13 @@ class Section:
 
 def _incidents(actor, site, start, end) -> Section:
     title = _("Incidents of the period")
-    provider = providers.incidents()
-    rows = provider(actor=actor, site=site, start=start, end=end) if provider else []
+    rows = incidents_in_period(actor=actor, site=site, start=start, end=end)
     if not rows:
         return Section("incidents", title, False)
-    rows = sorted(rows, key=lambda r: r["occurred_on"])
-    labels = [f"{r['occurred_on']:%Y-%m-%d} {r['type']}" for r in rows]
-    columns = {}
-    for key in ("killed", "injured", "missing", "detained"):
-        columns[key] = _protect(labels, [int(r.get(key) or 0) for r in rows])
+    labels = [f"{r.occurred_on:%Y-%m-%d} {r.label}" for r in rows]
+    columns = {key: _protect(labels, [getattr(r, key) for r in rows]) for key in CASUALTIES}
     timeline = [
-        {
-            "date": r["occurred_on"],
-            "type": r["type"],
-            "severity": r.get("severity"),
-            **{k: columns[k].values[i] for k in columns},
-        }
+        {"date": r.occurred_on, "type": r.label, "severity": r.severity, **{k: columns[k].values[i] for k in columns}}
         for i, r in enumerate(rows)
     ]
     totals = {k: v.total for k, v in columns.items()}
@@ -86,46 +83,45 @@ def _incidents(actor, site, start, end) -> Section:
 
 def _roll_calls(actor, site, start, end) -> Section:
     title = _("Roll calls")
-    provider = providers.roll_calls()
-    rows = provider(actor=actor, site=site, start=start, end=end) if provider else []
-    if not rows:
+    tallies = roll_calls_in_period(actor=actor, site=site, start=start, end=end)
+    if not tallies:
         return Section("roll_calls", title, False)
-    keys = ("accounted_safe", "injured", "deceased", "missing", "absent_known", "not_yet_checked")
-    labels = [_("accounted for, safe"), _("injured"), _("deceased"), _("missing"), _("absent, known"), _("not checked")]
-    calls = [
-        {"started_on": r["started_on"], "closed": r.get("closed"), "results": _protect(labels, [r[k] for k in keys])}
-        for r in rows
-    ]
+    calls = []
+    for tally in tallies:
+        labelled = tally.labelled()
+        results = _protect([label for label, _n in labelled], [n for _label, n in labelled])
+        calls.append({"started_on": tally.started_on, "closed": tally.closed, "results": results})
     return Section("roll_calls", title, True, calls)
 
 
 def _resettlement(actor, site, start, end) -> Section:
     title = _("Resettlement and the emptying of the site")
-    provider = providers.resettlement()
-    data = provider(actor=actor, site=site, start=start, end=end) if provider else None
-    if not data:
+    figures = resettlement_in_period(actor=actor, site=site, start=start, end=end)
+    stages = [(label, n) for _stage, label, n in figures.by_stage]
+    if not any(n for _label, n in stages) and not figures.departed_in_period:
         return Section("resettlement", title, False)
-    stages = data.get("by_stage") or []
-    projection = [(month, statistics_figure(n)) for month, n in data.get("projection") or []]
     return Section(
         "resettlement",
         title,
         True,
         {
-            "stages": _protect([s for s, _n in stages], [n for _s, n in stages]) if stages else None,
-            "departed_in_period": statistics_figure(data.get("departed_in_period") or 0),
-            "projection": projection,
+            "stages": _protect([label for label, _n in stages], [n for _label, n in stages]),
+            "departed_in_period": statistics_figure(figures.departed_in_period),
+            "projection": figures.projection,
         },
     )
 
 
 def _safeguards(actor, site, start, end) -> Section:
     title = _("Safeguard refusals")
-    provider = providers.safeguard_refusals()
-    rows = provider(actor=actor, site=site, start=start, end=end) if provider else []
-    if not rows:
+    refusals = safeguard_refusals_in_period(actor=actor, site=site, start=start, end=end)
+    if not refusals.refusals:
         return Section("safeguards", title, False)
-    return Section("safeguards", title, True, _protect([r for r, _n in rows], [n for _r, n in rows]))
+    # A refused step may be blocked by several rules: the rules' rows do not add up to a total.
+    by_rule = _protect(
+        [f"{r.rule} {r.label}" for r in refusals.by_rule], [r.refusals for r in refusals.by_rule], with_total=False
+    )
+    return Section("safeguards", title, True, {"refusals": statistics_figure(refusals.refusals), "by_rule": by_rule})
 
 
 def statistics_figure(n: int) -> int | None:
@@ -133,13 +129,14 @@ def statistics_figure(n: int) -> int | None:
     return None if 0 < n < t or (n == 0 and not statistics.zeros_safe()) else n
 
 
-def _annex(site: Site, start: date, end: date) -> list[dict]:
+def _annex(actor, site: Site, start: date, end: date) -> list[dict]:
     """Persons a protection body must know by name: not present on the last day, or departed
     in the period. Personal data: only with the annex permission, and audited."""
-    residents = {r.pk: r for r in statistics.residents_on(site, end) if r.presence in ANNEX_PRESENCE}
+    departed_on = statistics.departure_days_by_person(actor, site)
+    residents = {r.pk: r for r in statistics.residents_on(site, end, departed_on) if r.presence in ANNEX_PRESENCE}
     departed = {
         pk
-        for pk, changes in statistics.presence_changes(site).items()
+        for pk, changes in statistics.presence_changes(site, departed_on).items()
         if any(after == Presence.DEPARTED and start <= day <= end for day, _b, after in changes)
     }
     persons = Person.objects.filter(site=site, pk__in=set(residents) | departed).select_related("unit__parent")
@@ -177,7 +174,7 @@ def build_context(actor, *, site: Site, start: date, end: date, annex: bool = Fa
             "monthly": charts.data_uri(charts.monthly_svg(series.months, series.arrivals, series.departures)),
         },
     )
-    legal = Section("legal_status", _("Legal status"), stats.legal_status is not None, stats.legal_status)
+    legal = Section("legal_status", _("Legal status"), stats.total is not None, stats.legal_status)
     sections = [
         population,
         legal,
@@ -194,7 +191,7 @@ def build_context(actor, *, site: Site, start: date, end: date, annex: bool = Fa
         "generated_by": actor.get_username(),
         "threshold": stats.threshold,
         "sections": sections,
-        "annex": _annex(site, start, end) if annex else None,
+        "annex": _annex(actor, site, start, end) if annex else None,
     }
 
 

@@ -15,9 +15,11 @@ Definitions (also printed under the tables):
   like exact ones; their number is published beside the pyramid. No date of birth, or one after
   D, is "unknown age".
 * Sex: female, male, and "other or unknown" kept apart from both.
-* Arrivals: the household's arrival date, else the person's registration date. Departures: the
-  changes of presence to "departed" in the audit trail, or the movements app's records when it
-  exists.
+* Arrivals: the household's arrival date, else the person's registration date. Departures:
+  the movements carried out (movements.queries), each on its own day (a resettlement case's
+  departure date, solutions.queries), and the changes of presence to "departed" recorded
+  without a movement (audit trail). A departure's own day also dates the change of presence
+  it made, so a departure entered late counts from the day the person left.
 * Specific needs (flagged or confirmed) by category, at site level only, never crossed with
   anything else (DOMAIN.md 4). A person may have several, so that table has no total.
 """
@@ -25,6 +27,7 @@ Definitions (also printed under the tables):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,11 +41,14 @@ from asylon.accounts.scope import ensure
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import age_on
 from asylon.core.errors import InvalidInput
+from asylon.movements.queries import departures_in_period
 from asylon.registry.models import Location, Membership, NeedStatus, Person, Presence, Site, SpecificNeed
 from asylon.registry.queries import AGE_BRACKETS
 from asylon.registry.specific_needs import CODES
+from asylon.solutions.queries import departure_days
+from asylon.status.models import LegalStatus
+from asylon.status.queries import statuses_on
 
-from . import providers
 from .disclosure import PublishedTable, PublishedVector, protect_table, protect_vector
 
 IN_CAMP = (Presence.PRESENT, Presence.HOSPITALISED, Presence.DETAINED, Presence.MISSING)
@@ -81,7 +87,7 @@ class Statistics:
     nationality: PublishedVector
     block: PublishedVector
     needs: PublishedVector
-    legal_status: PublishedVector | None  # None: the status app gives no data yet
+    legal_status: PublishedVector
 
 
 @dataclass
@@ -104,19 +110,43 @@ def check_access(actor, site: Site, internal: bool) -> None:
 # --- the population on a date --------------------------------------------------------------
 
 
-def presence_changes(site: Site) -> dict[int, list[tuple[date, str, str]]]:
-    """Per person id, its presence changes (date, before, after) in the order they happened."""
-    out: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
-    events = (
+# The audit action of the change of presence a carried-out movement makes (movements.services).
+DEPARTED_BY_MOVEMENT = "person.departed"
+
+
+def _presence_events(site: Site):
+    return (
         AuditEvent.objects.filter(site_id=site.pk, object_type="registry.person", changes__has_key="presence")
         .order_by("seq")
-        .values_list("object_id", "at", "changes")
+        .values_list("object_id", "action", "at", "changes")
     )
-    for object_id, at, changes in events:
+
+
+Changes = dict[int, list[tuple[date, str, str]]]
+
+
+def presence_changes(site: Site, departed_on: Mapping[int, date] | None = None) -> Changes:
+    """Per person id, its presence changes (date, before, after) in the order they happened.
+
+    A change is dated by the day it was recorded, except a departure by movement: it is dated
+    by the departure's own day, given by person id in `departed_on` (`departure_days_by_person`)."""
+    departed_on = departed_on or {}
+    out: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
+    for object_id, action, at, changes in _presence_events(site):
         before_after = changes.get("presence")
         if isinstance(before_after, list) and len(before_after) == 2:
-            out[int(object_id)].append((timezone.localdate(at), before_after[0], before_after[1]))
+            pk = int(object_id)
+            day = departed_on.get(pk) if action == DEPARTED_BY_MOVEMENT else None
+            out[pk].append((day or timezone.localdate(at), before_after[0], before_after[1]))
     return out
+
+
+def departure_days_by_person(actor, site: Site) -> dict[int, date]:
+    """The day each person who left `site` by a movement left (movements and solutions)."""
+    moved = departures_in_period(
+        actor=actor, site=site, start=date.min, end=date.max, dated=departure_days(actor=actor, site=site)
+    )
+    return {d.person_id: d.on for d in moved}
 
 
 def presence_on(current: str, changes: list[tuple[date, str, str]], on: date) -> str:
@@ -141,8 +171,10 @@ class Resident:
     presence: str
 
 
-def residents_on(site: Site, on: date) -> list[Resident]:
-    changes = presence_changes(site)
+def residents_on(site: Site, on: date, departed_on: Mapping[int, date] | None = None) -> list[Resident]:
+    """The residents of `site` on `on` (see the module's definitions); `departed_on` dates the
+    departures by movement (`departure_days_by_person`)."""
+    changes = presence_changes(site, departed_on)
     rows = Person.objects.filter(site=site, registered_on__lte=on).values_list(
         "pk", "sex", "date_of_birth", "dob_precision", "nationality", "stateless", "unit__parent_id", "presence"
     )
@@ -190,7 +222,7 @@ def population_statistics(actor, *, site: Site, on: date, internal: bool = False
     """The published tables of a site's population on `on` (see the module's definitions)."""
     check_access(actor, site, internal)
     t, zs = threshold(), zeros_safe()
-    residents = residents_on(site, on)
+    residents = residents_on(site, on, departure_days_by_person(actor, site))
     ids = {r.pk for r in residents}
     total = len(residents)
 
@@ -233,12 +265,9 @@ def population_statistics(actor, *, site: Site, on: date, internal: bool = False
     need_labels = {c: f"{c} {label}" for c, label in CATEGORIES.items()}
     need_table = _vector(needs, need_order, need_labels, internal=internal, with_total=False)
 
-    legal = None
-    statuses_on = providers.statuses_on()
-    if statuses_on is not None:
-        by_person = statuses_on(ids, on)
-        status_counts = Counter(by_person[pk].status for pk in ids)
-        legal = _vector(status_counts, sorted(status_counts), {}, internal=internal)
+    by_person = statuses_on(ids, on)
+    status_counts = Counter(by_person[pk].status for pk in ids)
+    legal = _vector(status_counts, sorted(status_counts), dict(LegalStatus.choices), internal=internal)
 
     return Statistics(
         site=site,
@@ -287,12 +316,17 @@ def arrival_dates(site: Site, start: date, end: date) -> list[date]:
 
 
 def departure_dates(actor, site: Site, start: date, end: date) -> list[date]:
-    from_movements = providers.departures()
-    if from_movements is not None:
-        return list(from_movements(actor=actor, site=site, start=start, end=end))
-    dates: list[date] = []
-    for changes in presence_changes(site).values():
-        dates.extend(day for day, _before, after in changes if after == Presence.DEPARTED and start <= day <= end)
+    """The day of each departure from `site` between `start` and `end` (see the module's
+    definitions): movements carried out, each on its own day, and the changes of presence to
+    "departed" recorded without a movement."""
+    days = departure_days(actor=actor, site=site)
+    dates = [d.on for d in departures_in_period(actor=actor, site=site, start=start, end=end, dated=days)]
+    for _pk, action, at, changes in _presence_events(site):
+        before_after = changes.get("presence")
+        if action == DEPARTED_BY_MOVEMENT or not isinstance(before_after, list) or len(before_after) != 2:
+            continue
+        if before_after[1] == Presence.DEPARTED and start <= timezone.localdate(at) <= end:
+            dates.append(timezone.localdate(at))
     return dates
 
 

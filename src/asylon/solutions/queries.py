@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from asylon.accounts.scope import site_ids
+from asylon.accounts.scope import ensure, site_ids
 from asylon.core.dates import today as today_
 from asylon.core.errors import NotFound
 from asylon.movements.sharing import guard_read, recipient_of, shared_persons_for
@@ -236,4 +236,51 @@ def dashboard(site: Site, on: date | None = None) -> Dashboard:
     )
 
 
-__all__ = ["WINDOW_DAYS", "Dashboard", "cases_for", "dashboard", "get_case", "members_for"]
+# --- figures for the situation report (counts only: no person is named) ----------------------
+
+
+@dataclass(frozen=True)
+class ResettlementFigures:
+    by_stage: list[tuple[str, str, int]]  # (stage, label, cases) today, every stage in order
+    departed_in_period: int  # persons whose case departed between start and end
+    projection: Projection  # the dashboard's, as of `end`
+
+
+def resettlement_in_period(*, actor, site: Site, start: date, end: date) -> ResettlementFigures:
+    """Resettlement at `site`: today's cases by stage, the persons who departed between
+    `start` and `end` (both included) by their case's departure date (not the day it was
+    entered), and the dashboard's projection of the emptying of the site as of `end`.
+    Counts only: a role that may read the site's statistics may read them."""
+    ensure(actor, "reports.view_statistics", site)
+    board = dashboard(site, on=end)
+    departed = (
+        ResettlementCase.objects.filter(site=site, departed_on__gte=start, departed_on__lte=end)
+        .exclude(stage=Stage.CLOSED)
+        .aggregate(n=Sum("persons"))["n"]
+    )
+    return ResettlementFigures(
+        by_stage=[(row.stage, row.label, row.cases) for row in board.stages],
+        departed_in_period=departed or 0,
+        projection=board.projection,
+    )
+
+
+def departure_days(*, actor, site: Site) -> dict[int, date]:
+    """The day each resettlement departure from `site` left, by movement id: the case's
+    departure date, which the officer gives and may be earlier than the day it was entered."""
+    ensure(actor, "reports.view_statistics", site)
+    rows = CaseMember.objects.filter(case__site=site, case__departed_on__isnull=False, movement__isnull=False)
+    return {movement: day for movement, day in rows.values_list("movement_id", "case__departed_on") if day}
+
+
+__all__ = [
+    "WINDOW_DAYS",
+    "Dashboard",
+    "ResettlementFigures",
+    "cases_for",
+    "dashboard",
+    "departure_days",
+    "get_case",
+    "members_for",
+    "resettlement_in_period",
+]

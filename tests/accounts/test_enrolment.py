@@ -112,3 +112,9 @@ def test_the_operator_issues_a_code_for_a_superuser(db):
     call_command("enrolment-code", "root", stdout=out)
     assert EnrolmentCode.live(root).get().code_hash == EnrolmentCode.digest(out.getvalue().strip())
     assert AuditEvent.objects.get(action="user.enrolment_code_issued").actor_username == "system"
+
+
+def test_create_user_still_reads_as_user_and_password(site_a):
+    account = services.create_user(actor=None, username="pair", role=Role.FIELD_MONITOR, sites=[site_a])
+    user, password = account
+    assert account[0] == user == account.user and account[1] == password and account.enrolment_code is None

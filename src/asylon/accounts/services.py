@@ -45,16 +45,25 @@ def generate_password() -> str:
 
 @dataclass(frozen=True)
 class NewAccount:
-    """What `create_user` hands back. Unpacks as `user, password` (the older callers);
+    """What `create_user` hands back. Reads as the pair `(user, password)` it used to be
+    (`user, password = ...`, `[0]`), so callers written before it keep working;
     `enrolment_code` is set when the user's role needs a second factor."""
 
     user: User
     password: str
     enrolment_code: str | None = None
 
+    def _pair(self) -> tuple[User, str]:
+        return (self.user, self.password)
+
     def __iter__(self):
-        yield self.user
-        yield self.password
+        return iter(self._pair())
+
+    def __getitem__(self, index):
+        return self._pair()[index]
+
+    def __len__(self) -> int:
+        return 2
 
 
 def _check_password(password: str, user: User | None, errors: dict[str, list[str]]) -> None:
@@ -135,14 +144,14 @@ def manages(actor, user: User) -> bool:
     return bool(theirs) and theirs <= site_ids(actor)
 
 
-def _lock_managed(actor, user: User, *, perm: str = "accounts.change_user", not_self: bool = True) -> User:
-    """The user's row, locked, once the actor may act on it; else the refusal."""
+def _lock_managed(actor, user: User) -> User:
+    """The user's row, locked, once the actor may change it; else the refusal."""
     if actor is not None:
-        ensure(actor, perm)
+        ensure(actor, "accounts.change_user")
     locked = User.objects.select_for_update().filter(pk=user.pk).first()
     if locked is None or not manages(actor, locked):
         raise NotFound(_("No such user."))
-    if not_self and actor is not None and actor.pk == locked.pk:
+    if actor is not None and actor.pk == locked.pk:
         raise NotPermitted(_("You cannot change your own account here; ask another administrator."))
     return locked
 
@@ -306,7 +315,9 @@ def _refuse_code(actor) -> None:
     with transaction.atomic():
         live = EnrolmentCode.live(actor)
         counted = live.update(failures=F("failures") + 1)
-        audit.record(actor, "user.enrolment_code_refused", actor, changes={"live_codes": counted})
+        audit.record(
+            actor, "user.enrolment_code_refused", actor, changes={"live_codes": counted}, site_id=_audit_site(actor)
+        )
 
 
 def start_totp_enrolment(*, actor, code: str) -> TOTPDevice:
@@ -327,8 +338,9 @@ def start_totp_enrolment(*, actor, code: str) -> TOTPDevice:
             row.save(update_fields=["used_at"])
             TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
             device = TOTPDevice.objects.create(user=actor, name="default", confirmed=False)
-            audit.record(actor, "user.enrolment_code_used", actor, changes={"device": device.pk})
-            audit.record(actor, "user.second_factor_started", actor, changes={"device": device.pk})
+            site = _audit_site(actor)
+            audit.record(actor, "user.enrolment_code_used", actor, changes={"device": device.pk}, site_id=site)
+            audit.record(actor, "user.second_factor_started", actor, changes={"device": device.pk}, site_id=site)
             return device
     _refuse_code(actor)
     raise InvalidInput({"code": [_(CODE_REFUSED)]})

@@ -209,7 +209,7 @@ def admin_page(admin_a):
 
 def test_the_user_list_shows_only_users_of_the_administrators_sites(admin_page, clerk, officer_b, clerk_ab):
     html = admin_page.get("/accounts/users/").content.decode()
-    assert ">clerk<" in html
+    assert ">clerk<" in html and "Registration clerk" in html
     assert "officer-b" not in html and "clerk-ab" not in html
 
 

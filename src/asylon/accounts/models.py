@@ -28,6 +28,13 @@ class User(AbstractUser):
     def role_names(self) -> list[str]:
         return [g.name for g in self.groups.all()]
 
+    @property
+    def role_labels(self) -> list[str]:
+        """The roles as the reader's language names them (for pages; groups stay codes)."""
+        from .roles import Role
+
+        return [str(Role(name).label) if name in Role.values else name for name in self.role_names]
+
 
 def token_expiry():
     """When a token issued now stops working: ASYLON_API_TOKEN_DAYS from now (issue 18)."""

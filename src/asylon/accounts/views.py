@@ -17,7 +17,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asylon.core import dates
 from asylon.core.errors import Conflict, InvalidInput
@@ -25,7 +24,7 @@ from asylon.core.views import attach_errors
 
 from . import services
 from .forms import EnrolmentCodeForm, PreferencesForm, TokenForm
-from .twofactor import confirmed_device, is_verified, qr_data_uri
+from .twofactor import confirmed_device, is_verified, pending_device, qr_data_uri
 
 
 def _next(request: HttpRequest) -> str:
@@ -76,9 +75,7 @@ def enrol_second_factor(request: HttpRequest) -> HttpResponse:
         return redirect(_next(request))
     if confirmed_device(request.user) is not None:
         return redirect(_with_next("accounts:second_factor", request))
-    device = TOTPDevice.objects.filter(
-        pk=request.session.get(ENROLMENT_DEVICE_KEY) or 0, user=request.user, confirmed=False
-    ).first()
+    device = pending_device(request.user, request.session.get(ENROLMENT_DEVICE_KEY))
     if device is None:
         return _ask_enrolment_code(request)
     form = TokenForm(request.POST or None)

@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env.list("ASYLON_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("ASYLON_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "asylon.accounts.apps.AsylonAdminConfig",  # read-only, superusers only (issue 18)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -140,6 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:home"  # the first page the role may see
@@ -238,6 +239,10 @@ LOGGING = {
 
 # Roles that see sensitive fields must log in with a second factor (issue 3).
 ASYLON_REQUIRE_2FA = env.bool("ASYLON_REQUIRE_2FA", default=True)
+# A personal API token stops working this many days after it is issued (issue 18).
+ASYLON_API_TOKEN_DAYS = env.int("ASYLON_API_TOKEN_DAYS", default=90)
+# A second-factor enrolment code (issued by an administrator or at account creation) expires.
+ASYLON_ENROLMENT_CODE_DAYS = env.int("ASYLON_ENROLMENT_CODE_DAYS", default=7)
 OTP_TOTP_ISSUER = "Asylon"  # the name authenticator apps show beside the code
 
 # Disclosure control of every aggregate that leaves the system (DOMAIN.md 4): cells below the

@@ -13,7 +13,7 @@ from tests.signin import bearer, current_code, sign_in
 
 import asylon
 from asylon.accounts.roles import Role
-from asylon.accounts.services import issue_api_token
+from asylon.accounts.services import issue_api_token, issue_enrolment_code
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import Conflict
 
@@ -65,8 +65,11 @@ def test_protection_officer_enrols_then_needs_the_code_at_every_log_in(protectio
     assert blocked.status_code == 302 and blocked["Location"].startswith("/accounts/two-factor/")
     assert client.get("/audit/").status_code == 302
     assert client.get("/api/v1/persons").status_code in (401, 403)
-    # First log-in: enrolment with a QR code as an image (no script).
-    enrol = client.get("/accounts/two-factor/", follow=True)
+    # First log-in: the enrolment code first, then a QR code as an image (no script).
+    code = issue_enrolment_code(actor=None, user=protection_officer)
+    asked = client.get("/accounts/two-factor/", follow=True).content.decode()
+    assert "data:image/svg+xml" not in asked and "Enrolment code" in asked
+    enrol = client.post("/accounts/two-factor/enrol/", {"code": code}, follow=True)
     html = enrol.content.decode()
     assert 'src="data:image/svg+xml;base64,' in html and "<script" not in html
     device = TOTPDevice.objects.get(user=protection_officer, confirmed=False)

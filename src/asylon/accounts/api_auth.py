@@ -1,8 +1,9 @@
 """API authentication: a personal bearer token, or the browser session (with CSRF).
 
-A user who needs a second factor is accepted by token only while a confirmed TOTP device
-exists (tokens are issued only after enrolment), and by session only once the session has
-passed the second factor.
+A token works until its `expires_at` (ASYLON_API_TOKEN_DAYS after issue) unless revoked
+first; an expired token is refused like an unknown one. A user who needs a second factor is
+accepted by token only while a confirmed TOTP device exists (tokens are issued only after
+enrolment), and by session only once the session has passed the second factor.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ class BearerToken(HttpBearer):
             _tag, prefix, secret = token.split("_", 2)
         except ValueError:
             return None
-        row = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(prefix=prefix, revoked_at__isnull=True, expires_at__gt=timezone.now())
+            .first()
+        )
         if row is None or not hmac.compare_digest(row.key_hash, ApiToken.digest(secret)):
             return None
         if not row.user.is_active:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
@@ -11,3 +12,12 @@ class AccountsConfig(AppConfig):
         from .roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, dispatch_uid="asylon.accounts.sync_role_groups")
+
+
+class AsylonAdminConfig(admin_apps.AdminConfig):
+    """`django.contrib.admin` with `admin_site.SuperuserAdminSite` as `admin.site`: read-only,
+    superusers only (issue 18). Kept here, not in admin_site.py, because settings load it
+    before the app registry is ready."""
+
+    default = False  # "asylon.accounts" still means AccountsConfig
+    default_site = "asylon.accounts.admin_site.SuperuserAdminSite"

@@ -3,6 +3,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from asylon.core.i18n import Calendar, Digits
+from asylon.registry.models import Site
+
+from .roles import Role
 
 
 class TokenForm(forms.Form):
@@ -11,6 +14,14 @@ class TokenForm(forms.Form):
         min_length=6,
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code from your administrator"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}),
     )
 
 
@@ -33,3 +44,27 @@ class PreferencesForm(forms.Form):
         for name, field in self.fields.items():
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"id_{name}-help"
+
+
+class AccountForm(forms.Form):
+    """Role, sites and active flag of a user (the administrator's user page)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Sites"), queryset=Site.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("Active (may log in)"), required=False)
+
+    def __init__(self, *args, sites=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the sites the administrator works in are offered; the service checks again.
+        self.fields["sites"].queryset = sites if sites is not None else Site.objects.none()
+
+
+class NewUserForm(AccountForm):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    field_order = ["username", "role", "sites"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["is_active"]

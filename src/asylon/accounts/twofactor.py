@@ -30,6 +30,13 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
+def pending_device(user, device_id) -> TOTPDevice | None:
+    """The user's unconfirmed device `device_id` (the one their enrolment code opened), if any."""
+    if not device_id:
+        return None
+    return TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+
+
 def is_verified(request) -> bool:
     user = getattr(request, "user", None)
     check = getattr(user, "is_verified", None)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import user_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("two-factor/", views.second_factor, name="second_factor"),
     path("two-factor/enrol/", views.enrol_second_factor, name="enrol_second_factor"),
     path("preferences/", views.preferences, name="preferences"),
+    path("users/", user_views.user_list, name="user_list"),
+    path("users/new/", user_views.user_new, name="user_new"),
+    path("users/<int:pk>/", user_views.user_detail, name="user_detail"),
+    path("users/<int:pk>/reset-password/", user_views.user_reset_password, name="user_reset_password"),
+    path("users/<int:pk>/enrolment-code/", user_views.user_enrolment_code, name="user_enrolment_code"),
 ]

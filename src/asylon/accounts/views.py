@@ -23,8 +23,8 @@ from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.views import attach_errors
 
 from . import services
-from .forms import PreferencesForm, TokenForm
-from .twofactor import confirmed_device, is_verified, qr_data_uri
+from .forms import EnrolmentCodeForm, PreferencesForm, TokenForm
+from .twofactor import confirmed_device, is_verified, pending_device, qr_data_uri
 
 
 def _next(request: HttpRequest) -> str:
@@ -62,18 +62,22 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/second_factor.html", {"form": form, "next": _next(request)})
 
 
+# The unconfirmed device this session may confirm: set only once an enrolment code was redeemed.
+ENROLMENT_DEVICE_KEY = "asylon_enrolment_device"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol_second_factor(request: HttpRequest) -> HttpResponse:
-    """First log-in of a user without a device: scan the QR code, type a code to confirm."""
+    """First log-in of a user without a device: the enrolment code an administrator handed
+    over, then the QR code to scan and a code from the app to confirm."""
     if is_verified(request):
         return redirect(_next(request))
     if confirmed_device(request.user) is not None:
         return redirect(_with_next("accounts:second_factor", request))
-    try:
-        device = services.start_totp_enrolment(actor=request.user)
-    except Conflict:
-        return redirect(_with_next("accounts:second_factor", request))
+    device = pending_device(request.user, request.session.get(ENROLMENT_DEVICE_KEY))
+    if device is None:
+        return _ask_enrolment_code(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,6 +85,7 @@ def enrol_second_factor(request: HttpRequest) -> HttpResponse:
         except InvalidInput as exc:
             attach_errors(exc, form)
         else:
+            request.session.pop(ENROLMENT_DEVICE_KEY, None)
             django_otp.login(request, device)
             return redirect(_next(request))
     return render(
@@ -93,6 +98,22 @@ def enrol_second_factor(request: HttpRequest) -> HttpResponse:
             "secret": b32encode(device.bin_key).decode(),
         },
     )
+
+
+def _ask_enrolment_code(request: HttpRequest) -> HttpResponse:
+    """Step one of enrolment: no QR secret is shown before a live enrolment code is given."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.start_totp_enrolment(actor=request.user, code=form.cleaned_data["code"])
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        except Conflict:
+            return redirect(_with_next("accounts:second_factor", request))
+        else:
+            request.session[ENROLMENT_DEVICE_KEY] = device.pk
+            return redirect(_with_next("accounts:enrol_second_factor", request))
+    return render(request, "accounts/enrolment_code.html", {"form": form, "next": _next(request)})
 
 
 def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:

@@ -1,24 +1,24 @@
-"""Django admin for reference data only. Persons and their sensitive fields are not here:
-every change to them goes through the services, with permissions and audit."""
+"""Reference data in the read-only admin. Sites and their places change through
+`registry.services` (scoped, audited); persons and their sensitive fields are not here."""
 
 from django.contrib import admin
 
-from asylon.audit.admin import AuditedAdmin
+from asylon.accounts.admin_site import ReadOnlyAdmin
 
 from .models import Location, Site, SpecificNeedCode
 
 
 @admin.register(Site)
-class SiteAdmin(AuditedAdmin):
+class SiteAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "host_country", "designation", "designated_on", "capacity")
 
 
 @admin.register(Location)
-class LocationAdmin(AuditedAdmin):
+class LocationAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "parent", "site")
     list_filter = ("site", "kind")
 
 
 @admin.register(SpecificNeedCode)
-class SpecificNeedCodeAdmin(AuditedAdmin):
+class SpecificNeedCodeAdmin(ReadOnlyAdmin):
     list_display = ("code", "label", "category", "restricted", "valid_from", "valid_to")

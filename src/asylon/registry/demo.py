@@ -9,7 +9,7 @@ services as a clerk would, in one transaction, so it is all or nothing.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
@@ -45,6 +45,8 @@ class DemoResult:
     created: bool
     persons: int
     users: dict[str, str]  # username -> password, printed once
+    # username -> second-factor enrolment code (roles that see sensitive fields), printed once
+    enrolment_codes: dict[str, str] = field(default_factory=dict)
 
 
 def _romanised(entry, rng: random.Random) -> str:
@@ -139,15 +141,17 @@ def _site_and_places(actor) -> tuple[Site, list[Location]]:
     return site, units
 
 
-def _users(site: Site, admin: User) -> dict[str, str]:
-    """One administrator plus one user per role, all with a fresh password shown once."""
+def _users(site: Site, admin: User) -> tuple[dict[str, str], dict[str, str]]:
+    """One administrator plus one user per role, all with a fresh password shown once, and
+    an enrolment code for each role that logs in with a second factor."""
     passwords: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for role in Role.values:
         username = "admin" if role == Role.ADMINISTRATOR else f"demo-{role.replace('_', '-')}"
         if User.objects.filter(username=username).exists():
             continue
         password = generate_password()
-        create_user(
+        account = create_user(
             actor=admin,
             username=username,
             role=role,
@@ -156,7 +160,9 @@ def _users(site: Site, admin: User) -> dict[str, str]:
             is_staff=role == Role.ADMINISTRATOR,
         )
         passwords[username] = password
-    return passwords
+        if account.enrolment_code:
+            codes[username] = account.enrolment_code
+    return passwords, codes
 
 
 @transaction.atomic
@@ -181,8 +187,8 @@ def seed(target_persons: int = 3000) -> DemoResult:
         households.append(services.NewHousehold(members=members, unit=rng.choice(units), arrival_date=arrival))
         count += len(members)
     services.register_households(actor=seeder, site=site, households=households)
-    users = _users(site, seeder)
+    users, codes = _users(site, seeder)
     from asylon.solutions.demo import seed_resettlement  # resettlement picture (issue 7)
 
     seed_resettlement(site, seeder)
-    return DemoResult(True, count, users)
+    return DemoResult(True, count, users, codes)

@@ -43,7 +43,8 @@ def cases_for(actor) -> QuerySet[ResettlementCase]:
         return ResettlementCase.objects.none()
     qs = ResettlementCase.objects.filter(site_id__in=site_ids(actor)).select_related("site", "country", "household")
     recipient = recipient_of(actor)
-    if recipient is None and actor.has_perm("movements.read_shared_cases"):
+    # A superuser holds every permission, read_shared_cases too, but is staff, not a partner.
+    if recipient is None and actor.has_perm("movements.read_shared_cases") and not actor.is_superuser:
         return ResettlementCase.objects.none()  # a partner account linked to no recipient sees nothing
     if recipient is not None:
         shared = shared_persons_for(actor)

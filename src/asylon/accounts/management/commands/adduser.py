@@ -1,7 +1,9 @@
 """asylon adduser USERNAME --role ROLE --site CODE [--site CODE ...]
 
 Creates a user with one role in one or more sites and prints a generated password (shown
-once). Acts as the system: the event in the audit trail names "system" as the actor.
+once) and, for a role that logs in with a second factor, the enrolment code on the next line
+(also shown once; the user types it before setting up their authenticator app). Acts as
+the system: the event in the audit trail names "system" as the actor.
 """
 
 from __future__ import annotations
@@ -30,8 +32,17 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"Unknown site {missing[0]!r}.")
         try:
-            user, password = create_user(actor=None, username=username, role=role, sites=list(found.values()))
+            account = create_user(actor=None, username=username, role=role, sites=list(found.values()))
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        self.stderr.write(f"Created {user.username} ({role}) in {', '.join(sorted(found))}. Password, shown once:")
-        self.stdout.write(password)
+        where = ", ".join(sorted(found))
+        if account.enrolment_code is None:
+            self.stderr.write(f"Created {account.user.username} ({role}) in {where}. Password, shown once:")
+            self.stdout.write(account.password)
+            return
+        self.stderr.write(
+            f"Created {account.user.username} ({role}) in {where}. Password, then second-factor enrolment code"
+            " (valid for a few days), shown once:"
+        )
+        self.stdout.write(account.password)
+        self.stdout.write(account.enrolment_code)

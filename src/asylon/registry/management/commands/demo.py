@@ -32,6 +32,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo users (passwords are shown only this once):")
             for username, password in result.users.items():
                 self.stdout.write(f"  {username:28} {password}")
+        if result.enrolment_codes:
+            self.stdout.write("Second-factor enrolment codes (asked at the first log-in, valid for a few days):")
+            for username, code in result.enrolment_codes.items():
+                self.stdout.write(f"  {username:28} {code}")
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         if no_serve:
             return

@@ -78,11 +78,6 @@ def _site_codes(sites) -> list[str]:
     return sorted(s.code for s in sites)
 
 
-def _audit_site(user: User) -> int | None:
-    """The site an event about a user is filed under: the first of the user's sites."""
-    return min(user.sites.values_list("pk", flat=True), default=None)
-
-
 def _check_grantable(actor, sites, errors: dict[str, list[str]]) -> None:
     if not sites:
         errors["sites"] = [_("A user works in at least one site.")]
@@ -127,7 +122,6 @@ def create_user(
         "user.created",
         user,
         changes={"username": username, "role": role, "sites": _site_codes(sites)},
-        site_id=_audit_site(user),
     )
     code = _new_enrolment_code(actor, user) if needs_second_factor(user) else None
     return NewAccount(user, password, code)
@@ -167,7 +161,7 @@ def change_role(*, actor, user: User, role: str) -> User:
         return user
     user.groups.set([Group.objects.get(name=role)])
     user.__dict__.pop("_asylon_roles", None)
-    audit.record(actor, "user.role_changed", user, changes={"role": [before, [role]]}, site_id=_audit_site(user))
+    audit.record(actor, "user.role_changed", user, changes={"role": [before, [role]]})
     return user
 
 
@@ -180,13 +174,16 @@ def change_sites(*, actor, user: User, sites) -> User:
     user = _lock_managed(actor, user)
     if errors:
         raise InvalidInput(errors)
+    before_ids = set(user.sites.values_list("pk", flat=True))
     before = _site_codes(user.sites.all())
     after = _site_codes(sites)
     if before == after:
         return user
     user.sites.set(sites)
     user.__dict__.pop("_asylon_site_ids", None)
-    audit.record(actor, "user.sites_changed", user, changes={"sites": [before, after]}, site_id=_audit_site(user))
+    # Filed under the sites left and the sites joined: each one's administrators read it.
+    concerned = before_ids | {s.pk for s in sites}
+    audit.record(actor, "user.sites_changed", user, changes={"sites": [before, after]}, sites=concerned)
     return user
 
 
@@ -199,7 +196,7 @@ def set_active(*, actor, user: User, active: bool) -> User:
     user.is_active = active
     user.save(update_fields=["is_active"])
     action = "user.reactivated" if active else "user.deactivated"
-    audit.record(actor, action, user, changes={"is_active": [not active, active]}, site_id=_audit_site(user))
+    audit.record(actor, action, user, changes={"is_active": [not active, active]})
     return user
 
 
@@ -211,7 +208,7 @@ def reset_password(*, actor, user: User) -> str:
     password = generate_password()
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor, "user.password_reset", user, changes={"password": ["…", "…"]}, site_id=_audit_site(user))
+    audit.record(actor, "user.password_reset", user, changes={"password": ["…", "…"]})
     return password
 
 
@@ -237,7 +234,6 @@ def _new_enrolment_code(actor, user: User) -> str:
         "user.enrolment_code_issued",
         user,
         changes={"expires_at": row.expires_at.isoformat(), "earlier_codes_voided": voided},
-        site_id=_audit_site(user),
     )
     return code
 
@@ -315,9 +311,7 @@ def _refuse_code(actor) -> None:
     with transaction.atomic():
         live = EnrolmentCode.live(actor)
         counted = live.update(failures=F("failures") + 1)
-        audit.record(
-            actor, "user.enrolment_code_refused", actor, changes={"live_codes": counted}, site_id=_audit_site(actor)
-        )
+        audit.record(actor, "user.enrolment_code_refused", actor, changes={"live_codes": counted})
 
 
 def start_totp_enrolment(*, actor, code: str) -> TOTPDevice:
@@ -338,9 +332,8 @@ def start_totp_enrolment(*, actor, code: str) -> TOTPDevice:
             row.save(update_fields=["used_at"])
             TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
             device = TOTPDevice.objects.create(user=actor, name="default", confirmed=False)
-            site = _audit_site(actor)
-            audit.record(actor, "user.enrolment_code_used", actor, changes={"device": device.pk}, site_id=site)
-            audit.record(actor, "user.second_factor_started", actor, changes={"device": device.pk}, site_id=site)
+            audit.record(actor, "user.enrolment_code_used", actor, changes={"device": device.pk})
+            audit.record(actor, "user.second_factor_started", actor, changes={"device": device.pk})
             return device
     _refuse_code(actor)
     raise InvalidInput({"code": [_(CODE_REFUSED)]})

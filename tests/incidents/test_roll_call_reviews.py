@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 from tests.incidents.conftest import register_residents
@@ -19,7 +20,7 @@ from tests.signin import sign_in
 from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
-from asylon.incidents import reviews, rollcall
+from asylon.incidents import reviews, rollcall, services
 from asylon.incidents.models import AffectedPerson, Incident, PresenceReview, RollCall
 from asylon.registry import services as registry
 from asylon.registry.models import Person
@@ -193,6 +194,29 @@ def test_a_reported_figure_is_kept_when_the_register_confirms_fewer(
     assert figures(attack)[0] == 2
 
 
+def test_a_typed_figure_never_hides_a_confirmed_death(officer, second_officer, monitor, site_a, residents, attack):
+    rc = marked_roll_call(officer, monitor, site_a, attack, residents)
+    rollcall.close_roll_call(actor=officer, roll_call=rc)
+    camran = residents[2]
+    reviews.confirm_review(actor=officer, review=review_of(rc, camran), source="Hospital record 17")
+    reviews.confirm_review(actor=second_officer, review=review_of(rc, camran))
+    services.update_incident(actor=officer, incident=attack, changes={"killed": 0}, reason="typo")
+    assert figures(attack)[0] == 1
+    services.update_incident(actor=officer, incident=attack, changes={"killed": 4}, reason="hospital list")
+    assert figures(attack)[0] == 4
+
+
+def test_the_database_refuses_one_person_confirming_a_death_twice(officer, monitor, site_a, residents, attack):
+    rc = marked_roll_call(officer, monitor, site_a, attack, residents)
+    rollcall.close_roll_call(actor=officer, roll_call=rc)
+    review = reviews.confirm_review(actor=officer, review=review_of(rc, residents[2]), source="Witness")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PresenceReview.objects.filter(pk=review.pk).update(second_by=officer, state="CONFIRMED")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PresenceReview.objects.filter(pk=review.pk).update(state="CONFIRMED")
+    assert review_of(rc, residents[2]).state == "AWAITING_SECOND"
+
+
 # --- the pages ----------------------------------------------------------------------------------
 
 
@@ -229,6 +253,9 @@ def test_two_officers_confirm_a_death_on_the_pages(officer, second_officer, moni
     camran = residents[2]
     review = review_of(rc, camran)
     first, second = page_client(officer), page_client(second_officer)
+    before = first.get(f"/incidents/{attack.reference}/").content.decode()
+    assert "killed 0, injured 3, missing 0" in before
+    assert "seen in roll calls, awaiting review: 3" in before
     report = first.get(f"/incidents/roll-calls/{rc.pk}/report/").content.decode()
     assert "Camran" in report and "Confirm the death (first of two)" in report
     confirm = f"/incidents/roll-calls/reviews/{review.pk}/confirm/"
@@ -242,6 +269,7 @@ def test_two_officers_confirm_a_death_on_the_pages(officer, second_officer, moni
     assert presence(camran) == "DECEASED"
     detail = second.get(f"/incidents/{attack.reference}/").content.decode()
     assert "killed 1, injured 3, missing 0" in detail
+    assert "awaiting review: 2" in detail
     person_page = second.get(f"/persons/{camran.reference}/").content.decode()
     assert "deceased" in person_page
 

@@ -49,6 +49,11 @@ def open_reviews(actor) -> QuerySet[PresenceReview]:
     )
 
 
+def open_for_incident(incident) -> QuerySet[PresenceReview]:
+    """The reviews still waiting from the roll calls of an incident (its figures exclude them)."""
+    return PresenceReview.objects.filter(roll_call__incident=incident, state__in=OPEN_REVIEW_STATES)
+
+
 def reviews_of(roll_call) -> QuerySet[PresenceReview]:
     return (
         PresenceReview.objects.filter(roll_call=roll_call)

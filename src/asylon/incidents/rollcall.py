@@ -275,7 +275,9 @@ def close_roll_call(*, actor, roll_call: RollCall) -> RollCall:
         batch_size=1000,
     )
     if rc.incident is not None:
-        _record_injured(actor, rc, rc.incident, [pid for pid, result, _by, _at in marks if result == RollCallResult.INJURED])
+        _record_injured(
+            actor, rc, rc.incident, [pid for pid, result, _by, _at in marks if result == RollCallResult.INJURED]
+        )
     audit.record(actor, "roll_call.closed", rc, changes={**report, "reviews_opened": len(reviews)})
     return rc
 

@@ -122,6 +122,8 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "evidence_form": EvidenceForm(),
         "handover_form": HandOverForm(),
         "roll_calls": incident.roll_calls.all(),
+        # The figures above count only what the register confirms; say what still waits.
+        "awaiting_review": reviews.open_for_incident(incident).count() if can(user, reviews.REVIEW, incident) else 0,
     }
     return render(request, "incidents/incident_detail.html", ctx)
 

@@ -269,19 +269,39 @@ def test_run_a_roll_call(journey, camp):
     assert roll_call is not None
     total = roll_call.entries.count()
     expect(page.locator("#count-total")).to_have_text(journey.n(total))
-    for entry in roll_call.entries.select_related("person").order_by("person__reference")[:2]:
+    entries = list(roll_call.entries.select_related("person").order_by("person__reference")[:3])
+    for entry, result in zip(entries, ["safe", "safe", "dead"], strict=True):
         page.locator("#rc-search").fill(entry.person.reference)
         row = page.locator("#rc-list li.rc-person").filter(has_text=entry.person.reference)
-        row.get_by_role("button", name=t("safe"), exact=True).click()
+        row.get_by_role("button", name=t(result), exact=True).click()
     expect(page.locator("#pending")).to_have_attribute("data-count", "0")
-    expect(page.locator("#count-accounted")).to_have_text(journey.n(2), timeout=15000)
+    expect(page.locator("#count-accounted")).to_have_text(journey.n(3), timeout=15000)
     journey.see(page, "marked")
     page.reload()
-    page.get_by_role("button", name=t("Close the roll call and produce its report")).click()
+    # Closing first says what it will change, and changes nothing until confirmed.
+    page.get_by_role("link", name=t("Close the roll call…")).click()
+    page.wait_for_url("**/close/")
+    journey.see(page, "close-preview")
+    unaccounted = t("%(u)s of %(t)s persons are still unaccounted for.") % {
+        "u": journey.n(total - 3),
+        "t": journey.n(total),
+    }
+    expect(page.locator("#close-summary")).to_contain_text(unaccounted)
+    dead = entries[2].person
+    expect(page.locator("#to-review-deceased")).to_contain_text(dead.full_name)
+    page.get_by_role("button", name=t("Close with %(u)s unaccounted") % {"u": journey.n(total - 3)}).click()
     page.wait_for_url("**/report/")
     journey.see(page, "report")
-    expect(page.locator("#report-accounted")).to_have_text(journey.n(2))
-    expect(page.locator("#report-unaccounted")).to_have_text(journey.n(total - 2))
+    expect(page.locator("#report-accounted")).to_have_text(journey.n(3))
+    expect(page.locator("#report-unaccounted")).to_have_text(journey.n(total - 3))
+    # The dead mark is an observation: one officer's confirmation waits for a second one.
+    assert Person.objects.get(pk=dead.pk).presence == "PRESENT"
+    review = page.locator("li.review").filter(has_text=dead.full_name)
+    review.get_by_label(t("How is the death known? (body identified, hospital record, witness)")).fill("Witness")
+    review.get_by_role("button", name=t("Confirm the death (first of two)")).click()
+    expect(review.locator(".review-state")).to_have_text(t("awaiting a second confirmation").capitalize())
+    journey.see(page, "death-awaiting-second")
+    assert Person.objects.get(pk=dead.pk).presence == "PRESENT"
 
 
 def test_resettle_a_household(journey, camp):

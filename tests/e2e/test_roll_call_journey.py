@@ -1,18 +1,26 @@
-"""A roll call after an attack: two monitors mark at once, the live count follows, closing
-updates presences; a third monitor loses the network, marks ten residents, and all ten
-arrive when it returns."""
+"""A roll call after an attack: two monitors mark at once, the live count follows; a third
+monitor loses the network, marks ten residents, and all ten arrive when it returns.
+
+Closing shows what it will change and changes no presence: the death one monitor marked
+reaches the register only when two protection officers have confirmed it (the second one
+works in Persian on a 360-pixel phone), and a presence corrected on the person's page, with
+its reason, takes the attack's casualty figure back down (issue 19)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
-from tests.e2e.steps import login
+from tests.e2e.steps import SCREENSHOTS, login, tr
 
 from asylon.accounts.roles import Role
 from asylon.accounts.services import create_user
-from asylon.incidents.models import RollCall, RollCallEntry
+from asylon.audit.models import AuditEvent
+from asylon.core.i18n import Digits, to_digits
+from asylon.incidents.models import Incident, RollCall, RollCallEntry
+from asylon.incidents.services import report_incident
 from asylon.registry import services as registry
 from asylon.registry.models import Location, Person, Site
 
@@ -28,6 +36,7 @@ def camp(db):
         name: create_user(actor=None, username=name, role=role, sites=[site], password=PASSWORD)[0]
         for name, role in [
             ("officer", Role.PROTECTION_OFFICER),
+            ("officer2", Role.PROTECTION_OFFICER),
             ("clerk", Role.REGISTRATION_CLERK),
             ("mon1", Role.FIELD_MONITOR),
             ("mon2", Role.FIELD_MONITOR),
@@ -51,7 +60,20 @@ def camp(db):
                 }
             ],
         )
+    # The second officer reads Persian: the review and the correction are walked in it too.
+    users["officer2"].language = "fa"
+    users["officer2"].save(update_fields=["language"])
     return site, users
+
+
+def shot(page, name: str) -> None:
+    folder = SCREENSHOTS / "roll-call"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def fits_the_phone(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{page.url} is wider than the phone"
 
 
 def monitor_page(browser, live_server, user, rc_pk):
@@ -71,11 +93,20 @@ def mark(page, query: str, result_label: str) -> None:
 
 def test_roll_call_with_two_monitors_and_one_offline(browser, live_server, camp):
     site, users = camp
+    attack = report_incident(
+        actor=users["officer"],
+        site=site,
+        kind="ARMED_ATTACK",
+        occurred_at=timezone.now() - timedelta(hours=1),
+        severity=4,
+        injured=3,
+    )
     officer_ctx = browser.new_context(base_url=live_server.url)
     officer = officer_ctx.new_page()
     login(officer, "officer")
     officer.goto("/incidents/roll-calls/new/")
     officer.get_by_label("Site", exact=True).select_option(str(site.pk))
+    officer.get_by_label("Incident reference (optional)").fill(attack.reference)
     officer.get_by_role("button", name="Start the roll call").click()
     officer.wait_for_url("**/incidents/roll-calls/*/")
     rc = RollCall.objects.get()
@@ -123,12 +154,79 @@ def test_roll_call_with_two_monitors_and_one_offline(browser, live_server, camp)
     assert arrived.count() == 10
 
     officer.reload()
-    officer.get_by_role("button", name="Close the roll call and produce its report").click()
+    officer.get_by_role("link", name="Close the roll call…").click()
+    officer.wait_for_url("**/close/")
+    # What closing will change, before anything changes: the names and the counts.
+    expect(officer.locator("#close-summary")).to_contain_text("18 of 40 persons are still unaccounted for.")
+    expect(officer.locator("#to-review-deceased")).to_contain_text("Bahar21")
+    expect(officer.locator("#to-review-missing")).to_contain_text("Fereshteh25")
+    shot(officer, "01-close-preview")
+    assert RollCall.objects.get().state == "OPEN"
+    officer.get_by_role("button", name="Close with 18 unaccounted").click()
     officer.wait_for_url("**/report/")
     assert officer.locator("#report-unaccounted").text_content() == "18"
-    assert Person.objects.get(given_name="Bahar21").presence == "DECEASED"
-    assert Person.objects.get(given_name="Fereshteh25").presence == "MISSING"
-    assert Person.objects.get(given_name="Arash00").presence == "PRESENT"
-    officer.screenshot(path="artifacts/roll-call-report.png", full_page=True)
+    # One monitor's tap is an observation: the register and the attack's figures are unchanged.
+    bahar, fereshteh = Person.objects.get(given_name="Bahar21"), Person.objects.get(given_name="Fereshteh25")
+    assert (bahar.presence, fereshteh.presence) == ("PRESENT", "PRESENT")
+    assert Incident.objects.get(pk=attack.pk).killed == 0
+
+    # The first officer confirms the death with its source; it waits for a second person.
+    death = officer.locator("li.review").filter(has_text="Bahar21")
+    death.get_by_label("How is the death known? (body identified, hospital record, witness)").fill(
+        "Body identified by the family"
+    )
+    death.get_by_role("button", name="Confirm the death (first of two)").click()
+    expect(death.locator(".review-state")).to_have_text("Awaiting a second confirmation")
+    expect(death).to_contain_text("a second protection officer must confirm it")
+    expect(death.get_by_role("button", name="Confirm the death (second)")).to_have_count(0)
+    officer.locator("li.review").filter(has_text="Fereshteh25").get_by_role("button", name="Confirm missing").click()
+    expect(officer.locator("li.review").filter(has_text="Fereshteh25").locator(".review-state")).to_have_text(
+        "Confirmed"
+    )
+    shot(officer, "02-report-reviews")
+    assert Person.objects.get(pk=bahar.pk).presence == "PRESENT"
+    assert Person.objects.get(pk=fereshteh.pk).presence == "MISSING"
+    assert Incident.objects.get(pk=attack.pk).missing == 1
+
+    # The second officer, in Persian on a phone, confirms the death from the review queue.
+    fa_ctx = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="fa-IR")
+    second = fa_ctx.new_page()
+    login(second, "officer2", lang="fa")
+    second.goto("/incidents/roll-calls/reviews/")
+    row = second.locator("li.review").filter(has_text="Bahar21")
+    expect(row).to_contain_text("Body identified by the family")
+    fits_the_phone(second)
+    shot(second, "03-fa-360-review-queue")
+    row.get_by_role("button", name=tr("fa", "Confirm the death (second)")).click()
+    second.wait_for_url("**/roll-calls/reviews/")
+    assert Person.objects.get(pk=bahar.pk).presence == "DECEASED"
+    second.goto(f"/incidents/{attack.reference}/")
+    casualties = tr("fa", "killed %(k)s, injured %(i)s, missing %(m)s, detained %(d)s")
+    persian = {k: to_digits(v, Digits.PERSIAN) for k, v in {"k": 1, "i": 3, "m": 1, "d": 0}.items()}
+    expect(second.locator("dl.facts").first).to_contain_text(casualties % persian)
+    shot(second, "04-fa-360-incident-killed-1")
+    # Confirmed dead, Bahar21 is no longer expected in the next roll call.
+    assert Incident.objects.get(pk=attack.pk).killed == 1
+
+    # The death was a mistake: the officer corrects the presence on the person's page, with a reason.
+    second.goto(f"/persons/{bahar.reference}/")
+    expect(second.locator("#presence")).to_contain_text(tr("fa", "deceased"))
+    second.get_by_role("link", name=tr("fa", "correct the presence")).click()
+    second.get_by_label(tr("fa", "Presence")).select_option("PRESENT")
+    second.get_by_role("button", name=tr("fa", "Save the corrected presence")).click()
+    reason = second.get_by_label(tr("fa", "Reason for the correction"))
+    assert reason.evaluate("e => e.validity.valueMissing")  # no reason: the form is not sent
+    assert Person.objects.get(pk=bahar.pk).presence == "DECEASED"
+    reason.fill("Seen alive at the clinic")
+    shot(second, "05-fa-360-presence-correction")
+    fits_the_phone(second)
+    second.get_by_role("button", name=tr("fa", "Save the corrected presence")).click()
+    second.wait_for_url(f"**/persons/{bahar.reference}/")
+    expect(second.locator("#presence")).to_contain_text(tr("fa", "present"))
+    shot(second, "06-fa-360-person-present-again")
+    assert Person.objects.get(pk=bahar.pk).presence == "PRESENT"
+    assert AuditEvent.objects.filter(action="person.presence_corrected", reason="Seen alive at the clinic").exists()
+    assert Incident.objects.get(pk=attack.pk).killed == 0
+    fa_ctx.close()
     for ctx in (ctx1, ctx2, ctx3, officer_ctx):
         ctx.close()

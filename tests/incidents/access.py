@@ -23,11 +23,13 @@ MARK = having("incidents.mark_rollcall") & ROLL_CALLS
 START = having("incidents.add_rollcall")
 CLOSE = having("incidents.close_rollcall")
 DELIVERIES = having("incidents.view_delivery")
+REVIEW = having("incidents.review_presence")
 
 INCIDENT = {"reference": "incident.reference"}
 FOLLOW_UP = {"pk": "follow_up.pk"}
 EVIDENCE_FILE = {"pk": "evidence.pk"}
 ROLL_CALL = {"pk": "roll_call.pk"}
+PRESENCE_REVIEW = {"pk": "presence_review.pk"}
 
 
 def png(extra: bytes = b"") -> bytes:
@@ -116,6 +118,17 @@ ROUTES = {
     "page:incidents:rollcall_marks": Entry(MARK, method="POST", params=ROLL_CALL),
     "page:incidents:rollcall_close": Entry(CLOSE, method="POST", params=ROLL_CALL),
     "page:incidents:rollcall_report": Entry(CLOSE, params=ROLL_CALL),
+    # reviews of a roll call's deaths and disappearances; the bodies are refused (no source,
+    # no reason), so the walk leaves the register as it was
+    "page:incidents:presence_reviews": Entry(REVIEW),
+    "page:incidents:presence_review_confirm": Entry(
+        REVIEW, method="POST", params=PRESENCE_REVIEW, body=lambda w: {"next": "report"}
+    ),
+    "page:incidents:presence_review_reject": Entry(
+        REVIEW, method="POST", params=PRESENCE_REVIEW, body=lambda w: {"next": "report"}
+    ),
+    # the person's page: correcting a presence is the reviewers' permission
+    "page:registry:person_presence": Entry(REVIEW, params={"reference": "person.reference"}),
     # API
     "api:POST /api/v1/incidents": Entry(having("incidents.add_incident"), method="POST", body=_incident_body),
     "api:GET /api/v1/incidents": Entry(VIEW),
@@ -179,3 +192,8 @@ def build_world(w):
         description="Photo of the notice",
     )
     w.roll_call = rollcall.start_roll_call(actor=protection, site=w.site_a, incident=w.incident)
+    closed = rollcall.start_roll_call(actor=protection, site=w.site_a, incident=w.incident)
+    mark = rollcall.Mark(person=w.person.reference, result="DECEASED", marked_at=timezone.now(), client_id="matrix-d")
+    rollcall.mark_persons(actor=monitor, roll_call=closed, marks=[mark])
+    rollcall.close_roll_call(actor=protection, roll_call=closed)
+    w.presence_review = closed.reviews.get()

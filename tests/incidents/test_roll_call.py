@@ -1,5 +1,5 @@
 """Roll calls: who is expected, marks from many monitors (newer wins, conflicts shown,
-idempotent), live counts, and closing (report, presences with audit, the incident)."""
+idempotent), live counts. What closing does to the register is in test_roll_call_reviews.py."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from django.utils import timezone
 from tests.incidents.conftest import register_residents
 from tests.signin import bearer, sign_in
 
-from asylon.audit.models import AuditEvent
-from asylon.core.errors import Conflict, InvalidInput, NotPermitted
+from asylon.core.errors import InvalidInput, NotPermitted
 from asylon.incidents import rollcall
-from asylon.incidents.models import AffectedPerson, RollCallEntry
+from asylon.incidents.models import RollCallEntry
 from asylon.registry import services as registry
-from asylon.registry.models import Location, Person
+from asylon.registry.models import Location
 
 
 @pytest.fixture
@@ -112,40 +111,6 @@ def test_rejected_marks_say_why(officer, site_a, residents, site_b, clerk):
     assert rollcall.counts(rc)["accounted"] == 0
 
 
-def test_close_updates_presences_with_audit_and_the_incident(officer, monitor, site_a, residents, report):
-    incident = report(officer, kind="ARMED_ATTACK", severity=4, killed=0, injured=3)
-    rc = rollcall.start_roll_call(actor=officer, site=site_a, incident=incident)
-    results = ["ACCOUNTED_SAFE", "INJURED", "DECEASED", "MISSING", "ABSENT_KNOWN"]
-    rollcall.mark_persons(
-        actor=monitor,
-        roll_call=rc,
-        marks=[mk(p, r, at(i), f"c{i}") for i, (p, r) in enumerate(zip(residents, results, strict=False))],
-    )
-    counts = rollcall.counts(rc)
-    assert (counts["accounted"], counts["unaccounted"]) == (4, 2)
-    rollcall.close_roll_call(actor=officer, roll_call=rc)
-    presences = dict(Person.objects.filter(pk__in=[p.pk for p in residents]).values_list("reference", "presence"))
-    assert [presences[p.reference] for p in residents] == [
-        "PRESENT",
-        "PRESENT",
-        "DECEASED",
-        "MISSING",
-        "PRESENT",
-        "PRESENT",
-    ]
-    events = AuditEvent.objects.filter(action="person.presence_changed_by_roll_call")
-    assert sorted(e.object_ref for e in events) == sorted([residents[2].reference, residents[3].reference])
-    incident.refresh_from_db()
-    assert (incident.killed, incident.injured, incident.missing) == (1, 3, 1)
-    assert AffectedPerson.objects.filter(incident=incident).count() == 3
-    rc.refresh_from_db()
-    assert rc.state == "CLOSED" and rc.report["unaccounted"] == 2
-    with pytest.raises(Conflict):
-        rollcall.mark_persons(actor=monitor, roll_call=rc, marks=[mk(residents[5], "ACCOUNTED_SAFE", at(9), "late")])
-    with pytest.raises(Conflict):
-        rollcall.close_roll_call(actor=officer, roll_call=rc)
-
-
 def test_blocks_of_another_site_are_refused(officer, site_a, site_b):
     foreign = Location.objects.create(site=site_b, kind="BLOCK", name="B9")
     with pytest.raises(InvalidInput):
@@ -185,7 +150,6 @@ def test_marking_endpoint_needs_csrf_and_returns_counts(monitor, officer, site_a
 
 
 def test_api_roll_call(client, officer, site_a, residents):
-
     h = bearer(officer)
     r = client.post("/api/v1/roll-calls", json.dumps({"site": "AAA"}), content_type="application/json", **h)
     assert r.status_code == 201 and r.json()["counts"]["total"] == 6

@@ -78,6 +78,8 @@ INCIDENTS_PROTECTION = INCIDENTS_FIELD | {
     "incidents.view_evidence",
     "incidents.add_rollcall",
     "incidents.close_rollcall",
+    # A roll call's deaths and disappearances, and any presence on the person's page (issue 19).
+    "incidents.review_presence",
     "incidents.receive_alerts",
     "incidents.view_delivery",
 }

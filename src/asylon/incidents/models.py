@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from asylon.registry.models import Location, Person, Site
+from asylon.registry.models import Location, Person, Presence, Site
 
 
 class IncidentKind(models.TextChoices):
@@ -98,9 +98,15 @@ class Incident(models.Model):
     # Restricted (D4): only roles with incidents.view_restricted_incident, and the reporter.
     perpetrator_detail = models.TextField(blank=True)
     narrative = models.TextField(blank=True)
+    # `killed` and `missing` are the figures everyone reads: the larger of the figure reported
+    # (typed by a person, `*_reported`) and the deaths and disappearances confirmed in the
+    # register for this incident. services.refresh_casualties is their only writer after
+    # creation, so a corrected presence takes the figure back down.
     killed = models.PositiveIntegerField(default=0)
     injured = models.PositiveIntegerField(default=0)
     missing = models.PositiveIntegerField(default=0)
+    killed_reported = models.PositiveIntegerField(default=0)
+    missing_reported = models.PositiveIntegerField(default=0)
     detained = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -386,3 +392,89 @@ class RollCallEntry(models.Model):
     class Meta:
         indexes = [models.Index(fields=["roll_call", "result"])]
         constraints = [models.UniqueConstraint(fields=["roll_call", "person"], name="rollcall_person_once")]
+
+
+# --- reviews of what a roll call saw ---------------------------------------------------------
+
+
+class PresenceReviewState(models.TextChoices):
+    PENDING = "PENDING", _("awaiting review")
+    AWAITING_SECOND = "AWAITING_SECOND", _("awaiting a second confirmation")
+    CONFIRMED = "CONFIRMED", _("confirmed")
+    REJECTED = "REJECTED", _("rejected")
+
+
+# The one transition table of a review; reviews.py reads it. A death goes through
+# AWAITING_SECOND (two different protection officers), a disappearance needs one.
+PRESENCE_REVIEW_TRANSITIONS: dict[str, set[str]] = {
+    PresenceReviewState.PENDING: {
+        PresenceReviewState.AWAITING_SECOND,
+        PresenceReviewState.CONFIRMED,
+        PresenceReviewState.REJECTED,
+    },
+    PresenceReviewState.AWAITING_SECOND: {PresenceReviewState.CONFIRMED, PresenceReviewState.REJECTED},
+    PresenceReviewState.CONFIRMED: set(),
+    PresenceReviewState.REJECTED: set(),
+}
+OPEN_REVIEW_STATES = (PresenceReviewState.PENDING, PresenceReviewState.AWAITING_SECOND)
+
+
+class PresenceReview(models.Model):
+    """A roll call's "dead", "missing" or "not found" mark, waiting for a protection officer.
+
+    The mark is an observation (DOMAIN 9.2): the register's presence and the incident's
+    casualties change only when the review is confirmed, by two different people for a death.
+    """
+
+    roll_call = models.ForeignKey(RollCall, on_delete=models.PROTECT, related_name="reviews")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    observed = models.CharField(max_length=16, choices=RollCallResult.choices)
+    observed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    observed_at = models.DateTimeField(null=True, blank=True)
+    proposed = models.CharField(max_length=12, choices=Presence.choices)
+    state = models.CharField(max_length=16, choices=PresenceReviewState.choices, default=PresenceReviewState.PENDING)
+    first_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(
+        max_length=300, blank=True, help_text=_("How it is known: body identified, hospital record, witness")
+    )
+    second_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    second_at = models.DateTimeField(null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["roll_call", "person__reference"]
+        indexes = [models.Index(fields=["site", "state"])]
+        permissions = [
+            ("review_presence", "Can confirm or reject a death or disappearance and correct a person's presence")
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["roll_call", "person"], name="presence_review_once_per_roll_call"),
+            models.CheckConstraint(
+                condition=Q(proposed__in=["DECEASED", "MISSING"]), name="presence_review_deceased_or_missing"
+            ),
+            # A death is confirmed by two different people: the database refuses one person twice.
+            models.CheckConstraint(
+                condition=Q(second_by__isnull=True) | ~Q(second_by=F("first_by")),
+                name="presence_review_two_people",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="CONFIRMED", proposed="DECEASED") | Q(second_by__isnull=False),
+                name="presence_review_death_confirmed_twice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"review of {self.person_id} in roll call {self.roll_call_id}: {self.proposed} ({self.state})"

@@ -1,5 +1,8 @@
 """Roll calls after an attack: start, mark (many monitors at once, online or not), count, close.
 
+Closing changes no presence: a mark is an observation, and the dead, missing and not found
+become reviews for protection officers (reviews.py) before anything reaches the register.
+
 Marking is lock-free: a mark is one conditional UPDATE that applies only when its client
 time is newer than the stored mark's, so concurrent monitors never overwrite a newer mark
 and no mark is silently lost: each one comes back as applied, duplicate or conflict (with
@@ -23,7 +26,6 @@ from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.registry.models import Location, Person, Presence, Site
-from asylon.registry.services import change_presence_many
 
 from .alerts import raise_alert
 from .models import (
@@ -33,6 +35,7 @@ from .models import (
     AlertKind,
     Harm,
     Incident,
+    PresenceReview,
     RollCall,
     RollCallEntry,
     RollCallResult,
@@ -43,17 +46,12 @@ from .models import (
 MAX_BATCH = 500
 CLOCK_SKEW = timedelta(minutes=10)
 
-# What closing a roll call does to a person's presence. Others keep theirs.
-PRESENCE_AFTER: dict[str, str] = {
+# The marks that are proposed to the register on closing, each waiting for a protection
+# officer's review (reviews.py); no mark changes a presence by itself (DOMAIN 9.2).
+PROPOSED_PRESENCE: dict[str, str] = {
     RollCallResult.DECEASED: Presence.DECEASED,
     RollCallResult.MISSING: Presence.MISSING,
     RollCallResult.NOT_FOUND: Presence.MISSING,
-}
-HARM_OF: dict[str, str] = {
-    RollCallResult.DECEASED: Harm.KILLED,
-    RollCallResult.INJURED: Harm.INJURED,
-    RollCallResult.MISSING: Harm.MISSING,
-    RollCallResult.NOT_FOUND: Harm.MISSING,
 }
 
 
@@ -226,46 +224,86 @@ def _transition(rc: RollCall, to: str) -> None:
     rc.state = to
 
 
+def closing_preview(roll_call: RollCall) -> dict[str, Any]:
+    """What closing will do, for the confirmation page: the counts per mark, how many are
+    still unaccounted, and the persons whose mark becomes a review (dead, missing, not found)."""
+    entries = (
+        RollCallEntry.objects.filter(roll_call=roll_call, result__in=list(PROPOSED_PRESENCE))
+        .select_related("person", "person__unit", "marked_by")
+        .order_by("person__reference")
+    )
+    to_review: dict[str, list[RollCallEntry]] = {r: [] for r in PROPOSED_PRESENCE}
+    for e in entries:
+        to_review[e.result].append(e)
+    return {**counts(roll_call), "to_review": to_review, "reviews": sum(len(v) for v in to_review.values())}
+
+
 @transaction.atomic
 def close_roll_call(*, actor, roll_call: RollCall) -> RollCall:
-    """Freeze the results, write the report, update presences (audited) and the incident."""
+    """Freeze the marks and write the report. Change no presence.
+
+    Each "dead", "missing" or "not found" mark becomes a pending review (reviews.py): only a
+    confirmed review reaches the register and the incident's killed and missing. "Injured"
+    marks name the persons affected by the incident and raise its injured figure, as before.
+    """
     ensure(actor, "incidents.close_rollcall", roll_call)
     rc = RollCall.objects.select_for_update(of=("self",)).select_related("site", "incident").get(pk=roll_call.pk)
     _transition(rc, RollCallState.CLOSED)
     rc.closed_at, rc.closed_by = timezone.now(), actor
-    entries = list(RollCallEntry.objects.filter(roll_call=rc).values_list("person_id", "result"))
     report = counts(rc)
     rc.report = {**report, "closed_at": rc.closed_at.isoformat()}
     rc.save(update_fields=["state", "closed_at", "closed_by", "report"])
-    presences = {pid: PRESENCE_AFTER[r] for pid, r in entries if r in PRESENCE_AFTER}
-    reason = _("Roll call %(id)s closed") % {"id": rc.pk}
-    changed = change_presence_many(
-        actor=actor, site=rc.site, presences=presences, reason=reason, action="person.presence_changed_by_roll_call"
-    )
-    incident = rc.incident
-    if incident is not None:
-        incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        by = report["by_result"]
-        new = {
-            "killed": max(incident.killed, by[RollCallResult.DECEASED]),
-            "injured": max(incident.injured, by[RollCallResult.INJURED]),
-            "missing": max(incident.missing, by[RollCallResult.MISSING] + by[RollCallResult.NOT_FOUND]),
-        }
-        delta = audit.diff({k: getattr(incident, k) for k in new}, new)
-        if delta:
-            Incident.objects.filter(pk=incident.pk).update(**new)
-            audit.record(actor, "incident.counts_from_roll_call", incident, changes=delta, reason=reason)
-        existing = set(AffectedPerson.objects.filter(incident=incident).values_list("person_id", flat=True))
-        AffectedPerson.objects.bulk_create(
-            [
-                AffectedPerson(incident=incident, person_id=pid, harm=HARM_OF[r], note=reason)
-                for pid, r in entries
-                if r in HARM_OF and pid not in existing
-            ],
-            batch_size=1000,
+    marks = list(
+        RollCallEntry.objects.filter(roll_call=rc, result__in=[*PROPOSED_PRESENCE, RollCallResult.INJURED]).values_list(
+            "person_id", "result", "marked_by_id", "marked_at"
         )
-    audit.record(actor, "roll_call.closed", rc, changes={**report, "presences_changed": changed})
+    )
+    reviews = PresenceReview.objects.bulk_create(
+        [
+            PresenceReview(
+                roll_call=rc,
+                site_id=rc.site_id,
+                person_id=pid,
+                observed=result,
+                observed_by_id=by,
+                observed_at=at,
+                proposed=PROPOSED_PRESENCE[result],
+            )
+            for pid, result, by, at in marks
+            if result in PROPOSED_PRESENCE
+        ],
+        batch_size=1000,
+    )
+    if rc.incident is not None:
+        _record_injured(
+            actor, rc, rc.incident, [pid for pid, result, _by, _at in marks if result == RollCallResult.INJURED]
+        )
+    audit.record(actor, "roll_call.closed", rc, changes={**report, "reviews_opened": len(reviews)})
     return rc
+
+
+def _record_injured(actor, rc: RollCall, incident: Incident, injured: list[int]) -> None:
+    """Name the injured as affected by the incident and raise its injured figure to their count."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    reason = _("Roll call %(id)s closed") % {"id": rc.pk}
+    if len(injured) > incident.injured:
+        Incident.objects.filter(pk=incident.pk).update(injured=len(injured))
+        audit.record(
+            actor,
+            "incident.counts_from_roll_call",
+            incident,
+            changes={"injured": [incident.injured, len(injured)]},
+            reason=reason,
+        )
+    existing = set(AffectedPerson.objects.filter(incident=incident).values_list("person_id", flat=True))
+    AffectedPerson.objects.bulk_create(
+        [
+            AffectedPerson(incident=incident, person_id=pid, harm=Harm.INJURED, note=reason)
+            for pid in injured
+            if pid not in existing
+        ],
+        batch_size=1000,
+    )
 
 
 def report_lists(roll_call: RollCall) -> dict[str, list[RollCallEntry]]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from asylon.accounts.scope import ensure, site_ids
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
-from asylon.registry.models import Location, Person, Site
+from asylon.registry.models import Location, Person, Presence, Site
 from asylon.registry.services import next_reference
 
 from . import evidence as store
@@ -144,7 +144,12 @@ def report_incident(*, actor, site: Site, **values: Any) -> Incident:
     ):
         values["verification"] = Verification.UNVERIFIED  # a field report starts unverified
     incident = Incident.objects.create(
-        reference=next_reference(f"{site.code}-I"), site=site, reported_by=actor, **values
+        reference=next_reference(f"{site.code}-I"),
+        site=site,
+        reported_by=actor,
+        killed_reported=values.get("killed", 0),
+        missing_reported=values.get("missing", 0),
+        **values,
     )
     audit.record(
         actor,
@@ -172,10 +177,16 @@ def update_incident(*, actor, incident: Incident, changes: dict[str, Any], reaso
     _check(changes, incident.site, errors)
     if errors:
         raise InvalidInput(errors)
-    before = {k: getattr(incident, k) for k in changes}
+    watched = [*changes, *(f"{f}_reported" for f in DERIVED_COUNTS if f in changes)]
+    before = {k: getattr(incident, k) for k in watched}
     for k, v in changes.items():
         setattr(incident, k, v)
-    delta = audit.diff(before, {k: getattr(incident, k) for k in changes})
+    # A typed figure is the reported one; the figure read stays at least what the register confirms.
+    for field in DERIVED_COUNTS:
+        if field in changes:
+            setattr(incident, f"{field}_reported", changes[field])
+            setattr(incident, field, max(changes[field], _confirmed(incident)[field]))
+    delta = audit.diff(before, {k: getattr(incident, k) for k in watched})
     if not delta:
         return incident
     was_alerting = before.get("severity", incident.severity)
@@ -184,6 +195,48 @@ def update_incident(*, actor, incident: Incident, changes: dict[str, Any], reaso
     if "severity" in delta and was_alerting < ALERT_SEVERITY <= incident.severity:
         _alert_for(incident)
     return incident
+
+
+# --- casualties that follow the register --------------------------------------------------------
+
+DERIVED_COUNTS = ("killed", "missing")
+# The harm recorded for an affected person, and the presence that confirms it in the register.
+CONFIRMED_BY = {"killed": (Harm.KILLED, Presence.DECEASED), "missing": (Harm.MISSING, Presence.MISSING)}
+
+
+def _confirmed(incident: Incident) -> dict[str, int]:
+    """How many affected persons the register confirms as dead and as missing."""
+    return {
+        field: AffectedPerson.objects.filter(incident=incident, harm=harm, person__presence=presence).count()
+        for field, (harm, presence) in CONFIRMED_BY.items()
+    }
+
+
+def refresh_casualties(*, actor, incident: Incident, reason: str) -> Incident:
+    """Set killed and missing to the larger of the reported figure and what the register confirms.
+
+    Called inside the transaction that changed an affected person's harm or presence (a review
+    confirmed, a presence corrected); audited as `incident.casualties_followed_register`.
+    """
+    incident = _locked(incident)
+    confirmed = _confirmed(incident)
+    new = {f: max(getattr(incident, f"{f}_reported"), confirmed[f]) for f in DERIVED_COUNTS}
+    delta = audit.diff({f: getattr(incident, f) for f in DERIVED_COUNTS}, new)
+    if delta:
+        Incident.objects.filter(pk=incident.pk).update(**new)
+        audit.record(actor, "incident.casualties_followed_register", incident, changes=delta, reason=reason)
+        for f, v in new.items():
+            setattr(incident, f, v)
+    return incident
+
+
+def follow_presences(actor, person_ids: list[int], reason: str) -> None:
+    """The register's hook (registry.services.presence_changed_hooks): the incidents that count
+    these persons as killed or missing take their figures from the register again."""
+    harms = [harm for harm, _presence in CONFIRMED_BY.values()]
+    incidents = Incident.objects.filter(affected__person_id__in=person_ids, affected__harm__in=harms).distinct()
+    for incident in incidents.order_by("pk"):
+        refresh_casualties(actor=actor, incident=incident, reason=reason)
 
 
 @transaction.atomic
@@ -226,6 +279,8 @@ def add_affected_person(*, actor, incident: Incident, person: Person, harm: str,
         changes={"person": person.reference, "harm": harm, "note": note},
         sensitive=["person", "note"],
     )
+    # A person the register already confirms dead or missing now counts in the figures.
+    refresh_casualties(actor=actor, incident=incident, reason=_("affected person recorded"))
     return row
 
 

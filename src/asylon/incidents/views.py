@@ -20,7 +20,7 @@ from asylon.core.views import attach_errors
 from asylon.registry.models import Location, Person
 from asylon.registry.queries import sites_for
 
-from . import alerts, queries, rollcall, services
+from . import alerts, queries, reviews, rollcall, services
 from . import evidence as evidence_store
 from .forms import (
     AffectedForm,
@@ -123,6 +123,8 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "evidence_form": EvidenceForm(),
         "handover_form": HandOverForm(),
         "roll_calls": incident.roll_calls.all(),
+        # The figures above count only what the register confirms; say what still waits.
+        "awaiting_review": reviews.open_for_incident(incident).count() if can(user, reviews.REVIEW, incident) else 0,
     }
     return render(request, "incidents/incident_detail.html", ctx)
 
@@ -418,16 +420,30 @@ def roll_call_marks(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"results": results + rejected, "counts": rollcall.counts(rc)})
 
 
+CONFIRM_CLOSE = "yes"
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def roll_call_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET shows what closing will change; only a POST carrying confirm=yes closes."""
     rc = _or_404(queries.get_roll_call, request.user, pk)
     _need(request, "incidents.close_rollcall", rc)
-    try:
-        rollcall.close_roll_call(actor=request.user, roll_call=rc)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    return redirect("incidents:rollcall_report", pk=rc.pk)
+    if rc.state != RollCallState.OPEN:
+        return redirect("incidents:rollcall_report", pk=rc.pk)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("confirm") == CONFIRM_CLOSE:
+            try:
+                rollcall.close_roll_call(actor=request.user, roll_call=rc)
+            except Conflict as exc:
+                messages.error(request, exc.message)
+            return redirect("incidents:rollcall_report", pk=rc.pk)
+        messages.error(request, _("The roll call is still open: confirm below to close it."))
+        status = 400
+    preview = rollcall.closing_preview(rc)
+    ctx = {"rc": rc, "preview": preview, "labels": dict(RollCallResult.choices), "confirm": CONFIRM_CLOSE}
+    return render(request, "incidents/rollcall_close.html", ctx, status=status)
 
 
 @login_required
@@ -442,8 +458,63 @@ def roll_call_report(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": rc.report or rollcall.counts(rc),
             "lists": rollcall.report_lists(rc),
             "labels": dict(RollCallResult.choices),
+            "reviews": reviews.reviews_of(rc),
+            "can_review": can(request.user, reviews.REVIEW, rc),
         },
     )
+
+
+@login_required
+def presence_reviews(request: HttpRequest) -> HttpResponse:
+    """The deaths and disappearances seen in roll calls that wait for a protection officer."""
+    _need(request, reviews.REVIEW)
+    return render(
+        request, "incidents/presence_reviews.html", {"reviews": reviews.open_reviews(request.user), "can_review": True}
+    )
+
+
+def _review_done(request: HttpRequest, review) -> HttpResponse:
+    back = request.POST.get("next", "")
+    if back == "queue":
+        return redirect("incidents:presence_reviews")
+    return redirect("incidents:rollcall_report", pk=review.roll_call_id)
+
+
+@login_required
+@require_POST
+def presence_review_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _or_404(reviews.get_review, request.user, pk)
+    _need(request, reviews.REVIEW, review)
+    try:
+        done = reviews.confirm_review(actor=request.user, review=review, source=request.POST.get("source", ""))
+    except InvalidInput as exc:
+        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s: %(state)s.") % {"name": done.person.full_name, "state": done.get_state_display()},
+        )
+    return _review_done(request, review)
+
+
+@login_required
+@require_POST
+def presence_review_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _or_404(reviews.get_review, request.user, pk)
+    _need(request, reviews.REVIEW, review)
+    try:
+        done = reviews.reject_review(actor=request.user, review=review, reason=request.POST.get("reason", ""))
+    except InvalidInput as exc:
+        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(name)s: observation rejected, the register is unchanged.") % {"name": done.person.full_name}
+        )
+    return _review_done(request, review)
 
 
 @login_required

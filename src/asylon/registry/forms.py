@@ -91,3 +91,16 @@ class CorrectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if site is not None:
             self.fields["unit"].queryset = Location.objects.filter(site=site, kind="UNIT").select_related("parent")
+
+
+class PresenceCorrectionForm(forms.Form):
+    """A presence corrected on the person's page (e.g. a death recorded in error)."""
+
+    presence = forms.ChoiceField(
+        label=_("Presence"), choices=[(v, label) for v, label in Presence.choices if v != Presence.MERGED]
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=300,
+        help_text=_("Who saw the person, which document shows it: it stays in the audit trail."),
+    )

@@ -46,6 +46,15 @@ from .validation import (
 # Hooks other apps register to keep derived data in step with persons (e.g. the name keys
 # of `matching`). Each is called inside the writing transaction with the saved persons.
 persons_saved_hooks: list[Callable[[list[Person]], None]] = []
+# Hooks called, inside the writing transaction, after presences changed: (actor, person ids,
+# reason). The incidents app keeps its casualty figures equal to what the register confirms.
+presence_changed_hooks: list[Callable[[Any, list[int], str], None]] = []
+
+
+def _presence_changed(actor, person_ids: list[int], reason: str) -> None:
+    for hook in presence_changed_hooks:
+        hook(actor, person_ids, reason)
+
 
 # A bulk registration whose caller audits it as one event (an import, with its file's
 # checksum): instead of an event per person and per household, the service hands the caller
@@ -442,7 +451,36 @@ def apply_presence(*, actor, person: Person, presence: str, reason: str, action:
     person.presence = presence
     person.save(update_fields=["presence", "updated_at"])
     audit.record(actor, action, person, changes={"presence": [before, presence]}, reason=reason)
+    _presence_changed(actor, [person.pk], reason)
     return person
+
+
+# Who may correct a presence on the person's page: a death or a disappearance is a protection
+# matter (DOMAIN 9.2), so the permission is the one that reviews a roll call's observations.
+CORRECT_PRESENCE = "incidents.review_presence"
+
+
+@transaction.atomic
+def correct_presence(*, actor, person: Person, presence: str, reason: str) -> Person:
+    """Correct a person's presence (e.g. a death recorded in error), with a mandatory reason.
+
+    Protection officers only. Refuses an unknown or unchanged presence and an empty reason,
+    leaving the record as it was. Audited as `person.presence_corrected`; the incidents whose
+    casualties count this person follow through `presence_changed_hooks`.
+    """
+    ensure(actor, CORRECT_PRESENCE, person)
+    errors: dict[str, list[str]] = {}
+    if not (reason or "").strip():
+        errors["reason"] = [_("Say why the presence is corrected.")]
+    if presence not in Presence.values or presence == Presence.MERGED:
+        errors["presence"] = [_("Choose a presence from the list.")]
+    elif presence == Person.objects.filter(pk=person.pk).values_list("presence", flat=True).first():
+        errors["presence"] = [_("The presence is already “%(p)s”.") % {"p": Presence(presence).label}]
+    if errors:
+        raise InvalidInput(errors)
+    return apply_presence(
+        actor=actor, person=person, presence=presence, reason=reason.strip(), action="person.presence_corrected"
+    )
 
 
 @transaction.atomic
@@ -547,4 +585,5 @@ def change_presence_many(
         for pk in sorted(pks)
     ]
     audit.record_many(actor, entries)
+    _presence_changed(actor, [pk for pks in by_value.values() for pk in pks], reason)
     return len(entries)

@@ -14,7 +14,7 @@ from asylon.core.views import attach_errors
 from asylon.movements.sharing import guard_read
 
 from . import queries, services
-from .forms import CorrectionForm, HouseholdForm, MemberFormSet, PersonFilterForm
+from .forms import CorrectionForm, HouseholdForm, MemberFormSet, PersonFilterForm, PresenceCorrectionForm
 from .models import Location
 
 PAGE_SIZE = 50
@@ -90,6 +90,7 @@ def person_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "membership": queries.current_household(person),
             "sensitive": queries.read_sensitive(request.user, person),
             "can_correct": can(request.user, "registry.change_person", person),
+            "can_correct_presence": can(request.user, services.CORRECT_PRESENCE, person),
         },
     )
 
@@ -177,3 +178,26 @@ def household_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "registry/household_detail.html",
         {"household": household, "members": queries.current_members(household)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_presence(request: HttpRequest, reference: str) -> HttpResponse:
+    """Correct a person's presence with a reason (protection officers)."""
+    person = _get_or_404(queries.get_person, request.user, reference)
+    if not can(request.user, services.CORRECT_PRESENCE, person):
+        raise Http404
+    form = PresenceCorrectionForm(request.POST or None, initial={"presence": person.presence})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_presence(
+                actor=request.user,
+                person=person,
+                presence=form.cleaned_data["presence"],
+                reason=form.cleaned_data["reason"],
+            )
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        else:
+            return redirect("registry:person_detail", reference=person.reference)
+    return render(request, "registry/person_presence.html", {"person": person, "form": form})

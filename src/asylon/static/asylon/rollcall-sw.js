@@ -13,6 +13,11 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) { return; }
   var scope = url.pathname.indexOf("/incidents/roll-calls/") === 0 || url.pathname.indexOf("/static/") === 0;
   if (!scope || /counts\.json$/.test(url.pathname)) { return; }
+  // The report, the close page and the reviews name the dead and the missing, and are not
+  // needed offline: they are never kept on the device.
+  if (/\/(report|close)\/$/.test(url.pathname) || url.pathname.indexOf("/incidents/roll-calls/reviews/") === 0) {
+    return;
+  }
   event.respondWith(
     fetch(req).then(function (resp) {
       if (resp.ok && resp.type === "basic") {

@@ -1,7 +1,8 @@
 """A run left RUNNING by a killed worker reads as interrupted, on the pages and in
-`asylon import --list`; the command (or the site's next import, never a page read) moves it to
-INTERRUPTED once (audited); a live run still reads as running. The kill itself is tested in test_import_interrupted.py; here the run is started
-through the service and its worker made gone: a dead process id, or an old heartbeat."""
+`asylon import --list`; the command (or the site's next import, never a page read) moves it
+to INTERRUPTED once (audited); a live run still reads as running. The kill itself is tested
+in test_import_interrupted.py; here the run is started through the service and its worker
+made gone: a dead process id, or an old heartbeat."""
 
 from __future__ import annotations
 

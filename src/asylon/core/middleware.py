@@ -16,12 +16,13 @@ outside any view, and Django answers that 400 or 500: its handlers (`urls.handle
 gives the same answer for API routes.
 
 `RefuseControlCharacters`: refuse, before any view runs, a page request whose path or query
-string holds a control character. Pages read URL parameters (`/persons/<reference>/`, `?stage=`) straight into queries; a NUL
-byte there is a 500 on PostgreSQL, which refuses it in text, while SQLite just finds nothing.
-Forms already refuse NUL (Django's ProhibitNullCharactersValidator); this covers what no form
-reads. The rule is the API's (`core.api_edge`): no C0 control but tab and line breaks in a
-query value, none at all in the path. The API is left to its own edge, which checks the
-caller's permission first and then names the field in a 422.
+string holds a control character. Pages read URL parameters (`/persons/<reference>/`,
+`?stage=`) straight into queries; a NUL byte there is a 500 on PostgreSQL, which refuses it
+in text, while SQLite just finds nothing. Forms already refuse NUL (Django's
+ProhibitNullCharactersValidator); this covers what no form reads. The rule is the API's
+(`core.api_edge`): no C0 control but tab and line breaks in a query value, none at all in
+the path. The API is left to its own edge, which checks the caller's permission first and
+then names the field in a 422.
 """
 
 from __future__ import annotations

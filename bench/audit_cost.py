@@ -55,7 +55,7 @@ def run(n: int) -> None:
     from asylon.registry.models import Site
 
     site = Site.objects.create(code="BEN", name="Bench", host_country="IQ", designation="TTL")
-    clerk, _ = create_user(actor=None, username="bench", role=Role.REGISTRATION_CLERK, sites=[site])
+    clerk = create_user(actor=None, username="bench", role=Role.REGISTRATION_CLERK, sites=[site]).user
     household = services.register_household(
         actor=clerk, site=site, members=[{"relationship": "PA", "given_name": "Bench", "sex": "M"}]
     )

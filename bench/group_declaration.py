@@ -68,9 +68,9 @@ def main() -> None:
     site = Site.objects.filter(code=CODE).first() or Site.objects.create(
         code=CODE, name="Bench site", host_country="IQ", designation="TTL"
     )
-    officer, _pw = create_user(
+    officer = create_user(
         actor=None, username=f"bench-protection-{time.time_ns()}", role=Role.PROTECTION_OFFICER, sites=[site]
-    )
+    ).user
     t = time.perf_counter()
     Person.objects.bulk_create(
         (

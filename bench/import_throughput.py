@@ -89,9 +89,9 @@ def make_site(code: str):
 def clerk_for(sites):
     from asylon.accounts.services import create_user
 
-    user, _pw = create_user(
+    user = create_user(
         actor=None, username=f"bench-{sites[0].code}", role="registration_clerk", sites=sites, password="x" * 16
-    )
+    ).user
     return user
 
 

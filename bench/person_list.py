@@ -50,7 +50,7 @@ def main() -> None:
     t = time.perf_counter()
     site = bulk_population(args.persons)
     print(f"set-up: {args.persons:,} persons in {time.perf_counter() - t:.1f} s on {connection.vendor}")
-    user, _ = create_user(actor=None, username="bench-clerk", role="registration_clerk", sites=[site])
+    user = create_user(actor=None, username="bench-clerk", role="registration_clerk", sites=[site]).user
     client = Client()
     client.force_login(user)
     block = Location.objects.filter(site=site, parent__isnull=True).first().pk

@@ -133,9 +133,9 @@ def main() -> None:
         f"set-up: {args.residents} residents, {args.cases} cases"
         f" in {time.perf_counter() - t0:.1f}s ({connection.vendor})"
     )
-    user, _pw = create_user(
+    user = create_user(
         actor=None, username="bench-rso", role=Role.RESETTLEMENT_OFFICER, sites=[site], password="bench bench bench 1"
-    )
+    ).user
     client = Client()
     client.force_login(user)
     url = f"/resettlement/dashboard/{site.code}/"

@@ -68,14 +68,14 @@ def setup_data():
         ],
         batch_size=1000,
     )
-    officer, _ = create_user(
+    officer = create_user(
         actor=None, username=f"{code}-officer", role=Role.PROTECTION_OFFICER, sites=[site], password="bench password 1"
-    )
+    ).user
     monitors = []
     for i in range(CLIENTS):
-        user, _ = create_user(
+        user = create_user(
             actor=None, username=f"{code}-m{i}", role=Role.FIELD_MONITOR, sites=[site], password="bench password 1"
-        )
+        ).user
         monitors.append(user)
     rc = rollcall.start_roll_call(actor=officer, site=site)
     return code, rc.pk, [m.username for m in monitors]

@@ -447,7 +447,7 @@ def main() -> None:
 
     user = get_user_model().objects.filter(username="bench-search").first()
     if user is None:
-        user, _ = create_user(actor=None, username="bench-search", role="registration_clerk", sites=[site])
+        user = create_user(actor=None, username="bench-search", role="registration_clerk", sites=[site]).user
     qs = queries(truths, args.queries, args.seed + 2)
     name_of, namesakes = same_name_index(truths)
     # The million truths held here are no part of a search server: out of the collector's

@@ -52,13 +52,13 @@ def site_b(db) -> Site:
 @pytest.fixture
 def make_user(db, site_a):
     def make(role: str = Role.REGISTRATION_CLERK, *, sites=None, username: str | None = None):
-        user, _pw = create_user(
+        user = create_user(
             actor=None,
             username=username or f"{role}-{len(sites or [site_a])}-{id(sites)}",
             role=role,
             sites=sites or [site_a],
             password="correct horse battery staple",
-        )
+        ).user
         return user
 
     return make

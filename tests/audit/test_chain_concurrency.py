@@ -25,7 +25,7 @@ def test_concurrent_corrections_leave_a_single_valid_chain():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (SQLite takes one writer at a time anyway)")
     site = Site.objects.create(code="CCC", name="Site C", host_country="IQ", designation="TTL")
-    clerk, _pw = create_user(actor=None, username="conc", role=Role.REGISTRATION_CLERK, sites=[site])
+    clerk = create_user(actor=None, username="conc", role=Role.REGISTRATION_CLERK, sites=[site]).user
     household = services.register_household(
         actor=clerk,
         site=site,

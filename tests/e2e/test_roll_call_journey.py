@@ -33,7 +33,7 @@ NAMES = ["Arash", "Bahar", "Cyrus", "Darya", "Esfand", "Fereshteh", "Golshan", "
 def camp(db):
     site = Site.objects.create(code="RCX", name="Roll-call camp", host_country="IQ", designation="TTL")
     users = {
-        name: create_user(actor=None, username=name, role=role, sites=[site], password=PASSWORD)[0]
+        name: create_user(actor=None, username=name, role=role, sites=[site], password=PASSWORD).user
         for name, role in [
             ("officer", Role.PROTECTION_OFFICER),
             ("officer2", Role.PROTECTION_OFFICER),

@@ -104,7 +104,7 @@ def test_other_site_is_invisible(api, site_b, clerk):
     from asylon.accounts.services import create_user
     from asylon.registry import services
 
-    other, _ = create_user(actor=None, username="clerk-b", role="registration_clerk", sites=[site_b])
+    other = create_user(actor=None, username="clerk-b", role="registration_clerk", sites=[site_b]).user
     services.register_household(actor=other, site=site_b, members=[member()])
     assert api("get", "/persons/BBB-000001").status_code == 404
     assert api("get", "/persons").json()["items"] == []

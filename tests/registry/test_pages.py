@@ -140,7 +140,7 @@ def test_reference_data_does_not_change_through_the_admin(client, site_a):
     from asylon.accounts.services import create_user
     from asylon.audit.models import AuditEvent
 
-    admin_user, _ = create_user(actor=None, username="adm", role="administrator", sites=[site_a], is_staff=True)
+    admin_user = create_user(actor=None, username="adm", role="administrator", sites=[site_a], is_staff=True).user
     client.force_login(admin_user)
     before = AuditEvent.objects.count()
     response = client.post(f"/admin/registry/site/{site_a.pk}/change/", {

@@ -28,8 +28,8 @@ from asylon.registry.models import Location, Site
 site = Site.objects.create(code="KIL", name="Kill test", host_country="IQ", designation="TTL")
 block = Location.objects.create(site=site, kind="BLOCK", name="Block 1")
 Location.objects.create(site=site, kind="UNIT", name="T01", parent=block)
-clerk, _pw = create_user(actor=None, username="kill-clerk", role="registration_clerk", sites=[site],
-                         password="correct horse battery staple")
+clerk = create_user(actor=None, username="kill-clerk", role="registration_clerk", sites=[site],
+                    password="correct horse battery staple").user
 services.register_household(actor=clerk, site=site, members=[{"relationship": "PA", "given_name": "Before",
                             "sex": "F"}])
 """

@@ -45,25 +45,12 @@ def generate_password() -> str:
 
 @dataclass(frozen=True)
 class NewAccount:
-    """What `create_user` hands back. Reads as the pair `(user, password)` it used to be
-    (`user, password = ...`, `[0]`), so callers written before it keep working;
-    `enrolment_code` is set when the user's role needs a second factor."""
+    """What `create_user` hands back: the user, the password to hand over (shown once), and
+    the enrolment code when the user's role logs in with a second factor."""
 
     user: User
     password: str
     enrolment_code: str | None = None
-
-    def _pair(self) -> tuple[User, str]:
-        return (self.user, self.password)
-
-    def __iter__(self):
-        return iter(self._pair())
-
-    def __getitem__(self, index):
-        return self._pair()[index]
-
-    def __len__(self) -> int:
-        return 2
 
 
 def _check_password(password: str, user: User | None, errors: dict[str, list[str]]) -> None:

@@ -114,7 +114,6 @@ def test_the_operator_issues_a_code_for_a_superuser(db):
     assert AuditEvent.objects.get(action="user.enrolment_code_issued").actor_username == "system"
 
 
-def test_create_user_still_reads_as_user_and_password(site_a):
+def test_a_role_without_a_second_factor_gets_no_enrolment_code(site_a):
     account = services.create_user(actor=None, username="pair", role=Role.FIELD_MONITOR, sites=[site_a])
-    user, password = account
-    assert account[0] == user == account.user and account[1] == password and account.enrolment_code is None
+    assert account.user.check_password(account.password) and account.enrolment_code is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import translation
 
 from asylon.core import middleware
@@ -36,6 +36,25 @@ def test_a_disallowed_host_is_a_persian_400(client):
     assert response.status_code == 400
     _persian_page(body)
     assert "درخواست خوانده نشد" in body
+
+
+@pytest.mark.django_db
+def test_a_control_character_in_a_filter_is_a_persian_400_naming_the_parameter(client):
+    response = client.get("/resettlement/?stage=SUBMITTED%00", **PERSIAN)
+    body = response.content.decode()
+    assert response.status_code == 400
+    _persian_page(body)
+    assert "«stage»" in body and "U+0000" in body  # the parameter and the character, in a Persian sentence
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_token_is_a_persian_403():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"}, **PERSIAN)
+    body = response.content.decode()
+    assert response.status_code == 403
+    _persian_page(body)
+    assert "فرم فرستاده نشد" in body and "CSRF" not in body
 
 
 @pytest.mark.django_db

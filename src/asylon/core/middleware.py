@@ -33,11 +33,12 @@ then names the field in a 422.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -184,18 +185,28 @@ class RefuseControlCharacters:
         if not request.path.startswith(API_PREFIX):
             refusal = self.refusal(request)
             if refusal:
-                return HttpResponseBadRequest(refusal, content_type="text/plain; charset=utf-8")
+                return _page(request, "400.html", 400, {"detail": refusal})
         return self.get_response(request)
 
     @staticmethod
     def refusal(request: HttpRequest) -> str | None:
-        """The sentence that names the refused part of the URL and why, or None."""
+        """The sentence, in the reader's language, that names the refused part of the URL and
+        why, or None."""
         reason = text_check(request.path)
         if reason:
-            return f"The address {reason}."
+            return _("The address must not contain control characters (found %(char)s).") % {"char": _char(reason)}
         for name, values in request.GET.lists():
             for value in (name, *values):
                 reason = text_check(value, multiline=True)
                 if reason:
-                    return f"The parameter {name!r} {reason}."
+                    return _("The parameter “%(name)s” must not contain control characters (found %(char)s).") % {
+                        "name": name,
+                        "char": _char(reason),
+                    }
         return None
+
+
+def _char(reason: str) -> str:
+    """The character `text_check` names in its reason ("... (found U+0000)")."""
+    found = re.search(r"U\+[0-9A-F]{4}", reason)
+    return found.group(0) if found else "?"

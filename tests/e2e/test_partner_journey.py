@@ -106,3 +106,30 @@ def test_the_administrator_links_a_delegation_and_the_partner_reads_refusals_in_
         _shot(page, "fa-360-refused")
     finally:
         phone.close()
+
+    # The same pages the other way round: the administrator in Persian on the phone, the
+    # partner in English on a desktop.
+    User.objects.filter(username="admin").update(language="fa")
+    User.objects.filter(pk=partner.pk).update(language="en")
+    phone = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    page = phone.new_page()
+    try:
+        login(page, "admin")
+        page.goto("/movements/recipients/")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.get_by_role("heading", name=tr("fa", "Link a partner account to its recipient")).is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        _shot(page, "admin-fa-360")
+    finally:
+        phone.close()
+    desk = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = desk.new_page()
+    try:
+        login(page, "delegation")
+        response = page.goto(f"/persons/{shared.reference}/")
+        assert response is not None and response.status == 403
+        text = page.locator("main").inner_text()
+        assert "Refused" in text and "Rule D3" in text and "Nothing was shown or released" in text
+        _shot(page, "en-desktop-refused")
+    finally:
+        desk.close()

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A refusal no view handled (a safeguard, an object out of scope) is a translated page.
+    "asylon.core.middleware.DomainErrorPages",
     # Last, nearest the view: a view that met SQLite's write lock answers 503, not 500.
     "asylon.core.middleware.DatabaseBusyMiddleware",
 ]

@@ -5,7 +5,10 @@ from asylon.accounts.views import set_language
 from asylon.api import api
 
 # A locked SQLite database met outside a view (the session's save) is 503, not 400 or 500.
+# Every error page extends the base template, in the reader's language, with a way back.
 handler400 = "asylon.core.middleware.bad_request"
+handler403 = "asylon.core.middleware.permission_denied"
+handler404 = "asylon.core.middleware.page_not_found"
 handler500 = "asylon.core.middleware.server_error"
 
 urlpatterns = [

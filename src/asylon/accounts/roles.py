@@ -179,6 +179,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "status.view_sitedesignationact",
         "incidents.view_delivery",
         "movements.view_recipient",
+        # Recipients, their agreements and the partner accounts that act for them (issue 19);
+        # the safeguards still refuse D1 recipients, and grants stay with submissions.
+        "movements.manage_recipients",
         "movements.view_disclosure",
     }
     | READ_STATUS

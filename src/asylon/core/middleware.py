@@ -15,6 +15,12 @@ outside any view, and Django answers that 400 or 500: its handlers (`urls.handle
 `handler500`) ask the same question first. The API's own exception handler (`asylon.api`)
 gives the same answer for API routes.
 
+Error pages (`urls.handler400/403/404/500` and `DomainErrorPages`): every refusal is a page
+that extends the base template, in the reader's language, with a way back. A domain error no
+view handled is that page too (a safeguard refusal names its rule and legal basis, 403; an
+object out of scope is 404), never a bare 500. The 500 page is rendered without the request,
+so no context processor queries the database that may have failed.
+
 `RefuseControlCharacters`: refuse, before any view runs, a page request whose path or query
 string holds a control character. Pages read URL parameters (`/persons/<reference>/`,
 `?stage=`) straight into queries; a NUL byte there is a 500 on PostgreSQL, which refuses it
@@ -27,16 +33,20 @@ then names the field in a 422.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views import defaults
 
 from .api_edge import text_check
+from .errors import DomainError, NotFound, SafeguardRefusal
+from .messages import reason_text
 
 # Seconds a client is told to wait: a long import takes about a minute.
 RETRY_AFTER = 60
@@ -90,14 +100,26 @@ class DatabaseBusyMiddleware:
         return busy_response(request) if is_database_locked(exception) else None
 
 
+def _page(request: HttpRequest | None, template: str, status: int, context: dict | None = None) -> HttpResponse:
+    """An error page in the reader's language (LocaleMiddleware and the user's preference
+    have already chosen it), extending the base template, with a way back."""
+    html = loader.render_to_string(template, context or {}, request=request)
+    return HttpResponse(html, status=status)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django's 500 handler: a locked database met outside a view is 503 too.
 
-    Django calls this while handling the exception, so `sys.exc_info()` names it.
+    Django calls this while handling the exception, so `sys.exc_info()` names it. The page
+    is rendered without the request: no context processor runs, so no query can meet the
+    failure that brought us here; the language was chosen before the view ran.
     """
     if is_database_locked(sys.exc_info()[1]):
         return busy_response(request)
-    return defaults.server_error(request)
+    try:
+        return _page(None, "500.html", 500)
+    except Exception:  # the page itself must never fail: fall back to Django's bare one
+        return defaults.server_error(request)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -105,7 +127,51 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     the lock, and Django reports that as `SessionInterrupted`, a 400; it is 503 here."""
     if is_database_locked(exception):
         return busy_response(request)
-    return defaults.bad_request(request, exception)
+    return _page(request, "400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 403 handler (`PermissionDenied`)."""
+    return _page(request, "403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 handler (`Http404`, or no route). Its message is not shown: views raise
+    it with internal English sentences."""
+    return _page(request, "404.html", 404)
+
+
+def refusal_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A domain error no view handled, as a page: `NotFound` is the 404 page with its
+    sentence; a safeguard refusal is a 403 naming the rule, the reason and the legal basis in
+    the reader's language; any other refusal is a 403 page (or its own 4xx) with its message."""
+    if isinstance(exc, NotFound):
+        return _page(request, "404.html", 404, {"detail": gettext(exc.message)})
+    if isinstance(exc, SafeguardRefusal):
+        context = {
+            "rule": exc.rule,
+            "detail": reason_text({"detail": exc.detail, **(exc.reason or {})}),
+            "legal_basis": gettext(exc.legal_basis),
+        }
+        return _page(request, "403.html", 403, context)
+    status = exc.status if 400 <= exc.status < 500 else 403
+    return _page(request, "403.html", status, {"detail": exc.message})
+
+
+class DomainErrorPages:
+    """Every page's refusals in one place (STYLE 7): a `DomainError` raised out of a view
+    becomes a translated page instead of a 500. The API has its own handler (`asylon.api`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith(API_PREFIX) or not isinstance(exception, DomainError):
+            return None
+        return refusal_page(request, exception)
 
 
 API_PREFIX = "/api/"
@@ -119,18 +185,28 @@ class RefuseControlCharacters:
         if not request.path.startswith(API_PREFIX):
             refusal = self.refusal(request)
             if refusal:
-                return HttpResponseBadRequest(refusal, content_type="text/plain; charset=utf-8")
+                return _page(request, "400.html", 400, {"detail": refusal})
         return self.get_response(request)
 
     @staticmethod
     def refusal(request: HttpRequest) -> str | None:
-        """The sentence that names the refused part of the URL and why, or None."""
+        """The sentence, in the reader's language, that names the refused part of the URL and
+        why, or None."""
         reason = text_check(request.path)
         if reason:
-            return f"The address {reason}."
+            return _("The address must not contain control characters (found %(char)s).") % {"char": _char(reason)}
         for name, values in request.GET.lists():
             for value in (name, *values):
                 reason = text_check(value, multiline=True)
                 if reason:
-                    return f"The parameter {name!r} {reason}."
+                    return _("The parameter “%(name)s” must not contain control characters (found %(char)s).") % {
+                        "name": name,
+                        "char": _char(reason),
+                    }
         return None
+
+
+def _char(reason: str) -> str:
+    """The character `text_check` names in its reason ("... (found U+0000)")."""
+    found = re.search(r"U\+[0-9A-F]{4}", reason)
+    return found.group(0) if found else "?"

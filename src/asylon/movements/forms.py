@@ -126,6 +126,18 @@ class AgreementForm(forms.Form):
     valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
 
 
+class PartnerLinkForm(forms.Form):
+    """Which partner account acts for which recipient: both lists come from the page."""
+
+    recipient = forms.TypedChoiceField(label=_("Recipient"), coerce=int)
+    user = forms.TypedChoiceField(label=_("Partner account"), coerce=int)
+
+    def __init__(self, *args, recipients=(), users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = [("", "—")] + [(r.pk, r.name) for r in recipients]
+        self.fields["user"].choices = [("", "—")] + [(u.pk, u.get_username()) for u in users]
+
+
 class OnwardPolicyForm(forms.Form):
     country = country_field(_("Country"), required=True)
     nationality = country_field(_("Of persons of nationality (blank: any)"))

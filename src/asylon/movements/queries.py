@@ -153,6 +153,23 @@ def get_recipient(actor, pk: int) -> Recipient:
     return recipient
 
 
+def partner_users_for(actor):
+    """The partner accounts the actor may link to a recipient: active, and managed by it
+    (every site of the account is one of the actor's). None without `manage_recipients`."""
+    from asylon.movements.services import partner_users
+
+    if not actor.has_perm("movements.manage_recipients"):
+        return partner_users().none()
+    return partner_users(actor).order_by("username")
+
+
+def get_partner_user(actor, pk: int):
+    user = partner_users_for(actor).filter(pk=pk).first()
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
 def disclosures_for(actor) -> QuerySet[Disclosure]:
     if not actor.has_perm("movements.view_disclosure"):
         return Disclosure.objects.none()

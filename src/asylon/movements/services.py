@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from django_countries import countries as country_names
 
 from asylon.accounts.roles import Role
-from asylon.accounts.scope import can, ensure
+from asylon.accounts.scope import can, ensure, site_ids
+from asylon.accounts.services import manages
 from asylon.audit import services as audit
 from asylon.core.dates import today
-from asylon.core.errors import Conflict, InvalidInput, NotPermitted, SafeguardRefusal
+from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
 from asylon.incidents.alerts import raise_alert
 from asylon.registry.models import Location, Person, Presence, ReferenceCounter, Site
 from asylon.registry.services import apply_presence
@@ -1061,15 +1062,44 @@ def record_sharing_agreement(
     return agreement
 
 
+def _refuse_state_of_origin_for(recipient: Recipient, user) -> None:
+    """D1 at the door: an account acting for the state that people at the account's sites
+    fled (their country of origin or nationality) is refused outright, whatever the
+    recipient's kind or label: the reads would be refused one by one anyway, and even the
+    account's existence tells that state whom to look for here."""
+    state = recipient.country.code
+    if not state:
+        return
+    fled = Person.objects.filter(site__in=user.sites.all()).filter(Q(country_of_origin=state) | Q(nationality=state))
+    if fled.exists():
+        raise SafeguardRefusal(
+            "D1",
+            legal_bases.CONFIDENTIALITY_COUNTRY_OF_ORIGIN,
+            _(
+                "This recipient acts for %(state)s, the state that people at this account's sites fled. "
+                "Nothing about them, not even whether they are here, may reach it: no account can act for it."
+            )
+            % {"state": country_names.name(state) or state},
+        )
+
+
 @transaction.atomic
 def link_recipient_user(*, actor, recipient: Recipient, user) -> Recipient:
-    """Give a partner account access as this recipient (it will read only what is shared)."""
+    """Give a partner account access as this recipient (it will read only what is shared).
+
+    Refused: a recipient D1 names (by kind, or acting for the state people at the account's
+    sites fled), an account the actor does not manage (a site outside the actor's), an
+    account that is not a partner account only, or one already acting for another recipient.
+    """
     ensure(actor, "movements.manage_recipients")
     _refuse_never_recipient(recipient)
+    if not manages(actor, user):
+        raise NotFound(_("No such user."))
     if not user.groups.filter(name=Role.PARTNER).exists() or user.groups.exclude(name=Role.PARTNER).exists():
         raise InvalidInput({"user": [_("Only partner accounts (and nothing else) can act for a recipient.")]})
     if user.recipients.exclude(pk=recipient.pk).exists():
         raise InvalidInput({"user": [_("This account already acts for another recipient.")]})
+    _refuse_state_of_origin_for(recipient, user)
     recipient.users.add(user)
     # About a user: read by the administrators of the user's sites (issue 18).
     audit.record(
@@ -1165,5 +1195,11 @@ def expire_sharing(
     return ended
 
 
-def partner_users():
-    return get_user_model().objects.filter(groups__name=Role.PARTNER, is_active=True).distinct()
+def partner_users(actor=None):
+    """Active partner accounts; with `actor`, only those the actor manages (all its sites are
+    the actor's), the ones it may link to a recipient."""
+    users = get_user_model().objects.filter(groups__name=Role.PARTNER, is_active=True).distinct()
+    if actor is None:
+        return users
+    mine = site_ids(actor)
+    return users.filter(is_superuser=False, sites__in=mine).exclude(sites__in=Site.objects.exclude(pk__in=mine))

@@ -280,39 +280,61 @@ def risk_profile(request: HttpRequest, reference: str) -> HttpResponse:
 # --- recipients, agreements, reference data -------------------------------------------------------
 
 
+def _record(request: HttpRequest, what: str, data: dict) -> None:
+    """Call the one service the submitted form stands for (recipient, agreement, link)."""
+    if what == "recipient":
+        services.create_recipient(actor=request.user, **data)
+        return
+    recipient = _or_404(queries.get_recipient, request.user, data.pop("recipient"))
+    if what == "link":
+        user = _or_404(queries.get_partner_user, request.user, data["user"])
+        services.link_recipient_user(actor=request.user, recipient=recipient, user=user)
+        return
+    data["fields"] = [x for x in data.pop("field_list").split(",") if x.strip()]
+    services.record_sharing_agreement(actor=request.user, recipient=recipient, **data)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def recipients(request: HttpRequest) -> HttpResponse:
+    """Recipients, their agreements and the partner accounts acting for them. Whoever may
+    manage recipients (protection officers, administrators) records them here; a D1 refusal
+    or a bad field shows on the form it came from, and nothing is recorded."""
     _need(request, "movements.view_recipient")
-    recipient_form = f.RecipientForm(request.POST if request.POST.get("what") == "recipient" else None)
-    agreement_form = f.AgreementForm(request.POST if request.POST.get("what") == "agreement" else None)
-    if request.method == "POST":
-        form = recipient_form if request.POST.get("what") == "recipient" else agreement_form
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                if form is recipient_form:
-                    services.create_recipient(actor=request.user, **data)
-                else:
-                    recipient = _or_404(queries.get_recipient, request.user, data.pop("recipient"))
-                    data["fields"] = [x for x in data.pop("field_list").split(",") if x.strip()]
-                    services.record_sharing_agreement(actor=request.user, recipient=recipient, **data)
-                messages.success(request, _("Recorded."))
-                return redirect("movements:recipients")
-            except InvalidInput as exc:
-                attach_errors(exc, form)
-            except NotPermitted as exc:
-                raise Http404 from exc
-            except DomainError as exc:
-                form.add_error(None, exc.message)
+    what = request.POST.get("what") if request.method == "POST" else None
+    rows = queries.recipients_for(request.user)
+    forms_by_what = {
+        "recipient": f.RecipientForm(request.POST if what == "recipient" else None),
+        "agreement": f.AgreementForm(request.POST if what == "agreement" else None),
+        "link": f.PartnerLinkForm(
+            request.POST if what == "link" else None,
+            recipients=rows,
+            users=queries.partner_users_for(request.user),
+            auto_id="link_%s",
+        ),
+    }
+    form = forms_by_what.get(what or "")
+    if form is not None and form.is_valid():
+        try:
+            _record(request, what or "", dict(form.cleaned_data))
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        except NotPermitted as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("movements:recipients")
     return render(
         request,
         "movements/recipients.html",
         {
-            "recipients": queries.recipients_for(request.user),
+            "recipients": rows,
             "disclosures": queries.disclosures_for(request.user)[:50],
-            "recipient_form": recipient_form,
-            "agreement_form": agreement_form,
+            "recipient_form": forms_by_what["recipient"],
+            "agreement_form": forms_by_what["agreement"],
+            "link_form": forms_by_what["link"],
             "can_manage": request.user.has_perm("movements.manage_recipients"),
         },
     )

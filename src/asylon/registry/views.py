@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from asylon.accounts.scope import can, ensure
 from asylon.core.errors import InvalidInput, NotFound, NotPermitted
 from asylon.core.views import attach_errors
-from asylon.movements.sharing import guard_read
+from asylon.movements.sharing import guard_read, recipient_of
 
 from . import queries, services
 from .forms import CorrectionForm, HouseholdForm, MemberFormSet, PersonFilterForm, PresenceCorrectionForm
@@ -78,9 +79,28 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/person_list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
+def _person_for_page(user, reference: str):
+    """The person, or a 404. A partner is told the rule (D3) without learning whether the
+    person exists: one not shared with its organisation does not exist for it."""
+    try:
+        return queries.get_person(user, reference)
+    except NotFound as exc:
+        if recipient_of(user) is None:
+            raise Http404(exc.message) from exc
+        raise NotFound(
+            _(
+                "Rule D3: your organisation sees only the members of cases submitted to it. "
+                "No such person is shared with it."
+            )
+        ) from exc
+
+
 @login_required
 def person_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    person = _get_or_404(queries.get_person, request.user, reference)
+    """The person's page. For a partner every view is a release (D6): a refused release
+    (`SafeguardRefusal`) leaves the view and is the translated 403 page that names the rule
+    (`core.middleware.DomainErrorPages`), and nothing is shown."""
+    person = _person_for_page(request.user, reference)
     guard_read(request.user, [person], fields=PERSON_PAGE_FIELDS, channel="page:registry:person_detail")
     return render(
         request,

@@ -28,7 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import ensure
+from asylon.accounts.scope import can, ensure
 from asylon.audit import services as audit
 from asylon.core.errors import InvalidInput
 from asylon.registry import services as registry
@@ -40,6 +40,7 @@ from .candidates import FieldComparison, ProbableMatch, decide_candidate, find_m
 from .models import CandidateStatus
 
 SAME, DIFFERENT, UNSURE = "same", "different", "unsure"
+DECIDE = "matching.decide_duplicatecandidate"  # closing a pair as different, as the review queue does
 
 
 class DuplicatesUndecided(InvalidInput):
@@ -120,7 +121,7 @@ def register_checked(
     has not decided; apply each decision (see the module). All or nothing, audited."""
     ensure(actor, "registry.add_household", site)
     found = probable_duplicates(actor, site=site, members=members)
-    chosen = _decisions(found, decisions)  # refuses before anything is written
+    chosen = _decisions(actor, found, decisions)  # refuses before anything is written
     linked = {
         i: next(m.person for m in found[i] if m.person.reference == ref) for i, (c, ref) in chosen.items() if c == SAME
     }
@@ -142,13 +143,17 @@ def register_checked(
     return Registered(household, persons, list(linked.values()))
 
 
-def _decisions(found: dict[int, list[ProbableMatch]], decisions: dict[int, str]) -> dict[int, tuple[str, str]]:
+def _decisions(actor, found: dict[int, list[ProbableMatch]], decisions: dict[int, str]) -> dict[int, tuple[str, str]]:
     errors = new_errors()
     chosen = {}
     for i, matches in found.items():
         choice, reference = parse_decision(decisions.get(i, ""))
         shown = {m.person.reference for m in matches}
-        if choice in (DIFFERENT, UNSURE) or (choice == SAME and reference in shown):
+        if choice == DIFFERENT and not all(can(actor, DECIDE, m.person) for m in matches):
+            errors[f"members.{i}.duplicate"].append(
+                _("Your role may not close a pair as different persons: send it to the review queue.")
+            )
+        elif choice in (DIFFERENT, UNSURE) or (choice == SAME and reference in shown):
             chosen[i] = (choice, reference)
         else:
             errors[f"members.{i}.duplicate"].append(

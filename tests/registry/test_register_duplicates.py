@@ -202,3 +202,16 @@ def test_the_duplicate_check_page_carries_its_input_into_the_form(logged_in, sit
                 name == "sex" and '<option value="F" selected>' in form
             )
     assert f'<option value="{site_a.code}" selected>' in form
+
+
+def test_linking_persons_of_two_households_is_refused_and_nothing_saved(logged_in, site_a, nasim, household):
+    dariush = Person.objects.get(memberships__household=household, given_name="Dariush")
+    him = {**NASEEM, "given_name": "Dariush", "fathers_name": "Kamran", "family_name": "Tehranifar", "sex": "M"}
+    him |= {"relationship": "SPOUSE", "date_of_birth": "1980-03-01"}
+    persons = Person.objects.count()
+    data = form_data(site_a, NASEEM, him, m0=f"same:{nasim.reference}", m1=f"same:{dariush.reference}")
+    response = logged_in.post("/households/new/", data)
+    assert response.status_code == 200
+    assert f"({nasim.reference}, {dariush.reference}) are not the members of one household" in text(response)
+    assert Person.objects.count() == persons
+    assert not AuditEvent.objects.filter(action="registration.linked").exists()

@@ -104,11 +104,22 @@ def _single_model(population: int) -> Model:
     return Model(list(REGISTER_FIELDS), m, u, prior=1 / max(population, 100))
 
 
-def find_matches_for(data: dict[str, Any], site: Site, *, limit: int = 5, exclude: list[int] | None = None):
-    """Persons of the site that are probably the person described by `data` (before saving).
+def find_matches_for(
+    data: dict[str, Any],
+    site: Site,
+    *,
+    limit: int = 5,
+    exclude: list[int] | None = None,
+    sites: list[Site] | None = None,
+    population: int | None = None,
+):
+    """Persons of the site (or of `sites`) that are probably the person described by `data`
+    (before saving): one indexed lookup of the name tokens, then the register's scorer.
 
     Each match lists its fields side by side with the new entry and how they agree.
+    `population` (the register's size) may be passed by a caller checking many persons.
     """
+    scope = sites or [site]
     record = {
         "record_id": "new",
         "given_name": data.get("given_name") or data.get("given_name_original") or "",
@@ -124,7 +135,7 @@ def find_matches_for(data: dict[str, Any], site: Site, *, limit: int = 5, exclud
     ids = list(
         NameKeyToken.objects.filter(
             Q(skeleton__in=[t.skeleton for t in tokens]) | Q(phonetic__in=[t.phonetic for t in tokens]),
-            site=site,
+            site__in=scope,
         )
         .exclude(person_id__in=exclude or [])
         .values_list("person_id", flat=True)
@@ -138,7 +149,9 @@ def find_matches_for(data: dict[str, Any], site: Site, *, limit: int = 5, exclud
     rows = dedup.prepare(records)
     pairs = np.array([(0, k) for k in range(1, len(rows))], dtype=np.int64)
     levels = dedup.levels(rows, pairs)
-    model = _single_model(Person.objects.filter(site=site).count())
+    if population is None:
+        population = Person.objects.filter(site__in=scope).count()
+    model = _single_model(population)
     weights = dedup.weights(model, rows, pairs, levels)
     matches = []
     for k, person in enumerate(persons):
@@ -150,15 +163,12 @@ def find_matches_for(data: dict[str, Any], site: Site, *, limit: int = 5, exclud
             if f.column == "place_of_birth":
                 continue
             level = int(levels[k, f_index])
-            comparisons.append(
-                FieldComparison(
-                    f.label,
-                    str(record[f.column] or ""),
-                    str(records[k + 1][f.column] or ""),
-                    "missing" if level == NULL else LEVEL_LABELS[f.kind][level],
-                    f.column,
-                )
-            )
+            new, existing = str(record[f.column] or ""), str(records[k + 1][f.column] or "")
+            agreement = "missing" if level == NULL else LEVEL_LABELS[f.kind][level]
+            if f.kind == "name" and agreement == "exact" and new.casefold() != existing.casefold():
+                # The scorer reads Naseem and Nasim as one name; the clerk sees two spellings.
+                agreement = "spelled differently"
+            comparisons.append(FieldComparison(f.label, new, existing, agreement, f.column))
         matches.append(ProbableMatch(person, round(probability, 4), round(float(weights[k]), 2), comparisons))
     matches.sort(key=lambda m: -m.probability)
     return matches[:limit]

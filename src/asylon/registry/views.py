@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from asylon.accounts.scope import can, ensure
 from asylon.core.errors import InvalidInput, NotFound, NotPermitted
 from asylon.core.views import attach_errors
+from asylon.matching import registration
 from asylon.movements.sharing import guard_read, recipient_of
 
 from . import queries, services
@@ -143,9 +144,15 @@ def person_correct(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "registry/person_correct.html", {"person": person, "form": form})
 
 
+# What the duplicate-check page carries into the form's first member ("register this household").
+CARRIED = ("given_name", "fathers_name", "family_name", "sex", "date_of_birth")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_register(request: HttpRequest) -> HttpResponse:
+    """The household form. Before saving, each member is checked against the register
+    (`matching.registration`); probable matches are shown for the clerk to decide."""
     if not request.user.has_perm("registry.add_household"):
         raise Http404
     sites = list(queries.sites_for(request.user))
@@ -154,40 +161,61 @@ def household_register(request: HttpRequest) -> HttpResponse:
         .select_related("site", "parent")
         .order_by("site", "parent__name", "name")
     )
-    form = HouseholdForm(request.POST or None, sites=sites, units=units)
-    formset = MemberFormSet(request.POST or None, prefix="members")
-    if request.method == "POST" and "add_member" in request.POST:
+    if request.method == "GET":
+        carried = {f: request.GET[f].strip() for f in CARRIED if request.GET.get(f, "").strip()}
+        form = HouseholdForm(initial={"site": request.GET.get("site", "")}, sites=sites, units=units)
+        formset = MemberFormSet(prefix="members", initial=[carried] if carried else None)
+        return render(request, "registry/household_register.html", {"form": form, "formset": formset})
+    form = HouseholdForm(request.POST, sites=sites, units=units)
+    formset = MemberFormSet(request.POST, prefix="members")
+    if "add_member" in request.POST:
         # One more empty row, keeping what was typed (works without JavaScript).
         data = request.POST.copy()
         data["members-TOTAL_FORMS"] = str(int(data.get("members-TOTAL_FORMS", "1")) + 1)
         formset = MemberFormSet(data, prefix="members")
         form = HouseholdForm(data, sites=sites, units=units)
         return render(request, "registry/household_register.html", {"form": form, "formset": formset, "fresh": True})
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    undecided = 0
+    if form.is_valid() and formset.is_valid():
         site = next(s for s in sites if s.code == form.cleaned_data["site"])
         unit = next((u for u in units if u.pk == form.cleaned_data["unit"]), None)
-        members = [f.to_member() for f in formset.forms if f.has_changed() and f.cleaned_data]
+        # Blank rows are dropped; `filled` maps member indexes back to the rows on screen.
+        filled = [i for i, f in enumerate(formset.forms) if f.has_changed() and f.cleaned_data]
+        members = [formset.forms[i].to_member() for i in filled]
+        decisions = {k: request.POST.get(f"members-{row}-duplicate", "") for k, row in enumerate(filled)}
         try:
-            household = services.register_household(
+            done = registration.register_checked(
                 actor=request.user,
                 site=site,
                 unit=unit,
                 arrival_date=form.cleaned_data["arrival_date"],
                 members=members,
+                decisions=decisions,
             )
         except InvalidInput as exc:
-            # Blank rows were dropped; map member indexes back to the rows on screen.
-            filled = [i for i, f in enumerate(formset.forms) if f.has_changed() and f.cleaned_data]
-            remapped = {}
-            for path, msgs in exc.errors.items():
-                parts = path.split(".")
-                if parts[0] == "members" and len(parts) > 1 and parts[1].isdigit():
-                    parts[1] = str(filled[int(parts[1])])
-                remapped[".".join(parts)] = msgs
-            attach_errors(InvalidInput(remapped), form, formset)
+            if isinstance(exc, registration.DuplicatesUndecided):
+                undecided = len(exc.found)
+                for k, matches in exc.found.items():
+                    row = formset.forms[filled[k]]
+                    row.matches = matches  # type: ignore[attr-defined]
+                    row.decision = decisions[k]  # type: ignore[attr-defined]
+            attach_errors(_on_screen(exc, filled), form, formset)
         else:
-            return redirect("registry:household_detail", reference=household.reference)
-    return render(request, "registry/household_register.html", {"form": form, "formset": formset})
+            return redirect("registry:household_detail", reference=done.household.reference)
+    return render(
+        request, "registry/household_register.html", {"form": form, "formset": formset, "undecided": undecided}
+    )
+
+
+def _on_screen(exc: InvalidInput, filled: list[int]) -> InvalidInput:
+    """A service's errors keyed by member index, re-keyed by the form's row."""
+    remapped = {}
+    for path, msgs in exc.errors.items():
+        parts = path.split(".")
+        if parts[0] == "members" and len(parts) > 1 and parts[1].isdigit():
+            parts[1] = str(filled[int(parts[1])])
+        remapped[".".join(parts)] = msgs
+    return InvalidInput(remapped)
 
 
 @login_required

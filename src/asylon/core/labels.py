@@ -46,9 +46,13 @@ def _choices_by_code() -> dict[str, list[tuple[str, object]]]:
     """Each code of every TextChoices in Asylon, with (declaring module, lazy label) pairs."""
     classes: set[type[models.TextChoices]] = set()
     modules = [importlib.import_module(name) for name in CHOICE_MODULES]
-    modules += [config.models_module for config in apps.get_app_configs() if config.name.startswith("asylon.")]
+    modules += [
+        config.models_module
+        for config in apps.get_app_configs()
+        if config.name.startswith("asylon.") and config.models_module is not None
+    ]
     for module in modules:
-        for value in vars(module or object).values():
+        for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, models.TextChoices) and value is not models.TextChoices:
                 classes.add(value)
     by_code: dict[str, list[tuple[str, object]]] = {}

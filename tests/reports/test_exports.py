@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from tests.access_matrix import SECRETS
 from tests.conftest import member
 
@@ -42,8 +43,9 @@ def test_a_persons_export_leaves_sensitive_fields_out_and_is_recorded(protection
         actor=protection_officer, kind="persons", site=site_a, fmt="csv", purpose="Distribution list check"
     )
     rows = _rows(result)
-    assert rows[0][:4] == ["reference", "household", "relationship", "given_name"]
-    assert "religion" not in rows[0] and not any(SECRETS["religion"] in c for r in rows for c in r)
+    # The header row is for the person who opens the file (issue 19, item 7).
+    assert rows[0][:4] == ["Reference", "Household", "Relationship to principal applicant", "Given name"]
+    assert "Religion" not in rows[0] and not any(SECRETS["religion"] in c for r in rows for c in r)
     assert not rows[1][0].startswith("#")  # no HXL row on personal data
     assert [r[3] for r in rows[1:]] == ["Dariush", "Sara"]
     event = AuditEvent.objects.get(action="export.personal_data")
@@ -66,10 +68,14 @@ def test_sensitive_fields_only_when_asked_by_a_role_that_sees_them(
     )
     import openpyxl
 
-    sheet = openpyxl.load_workbook(result.path, read_only=True).active
-    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book = openpyxl.load_workbook(result.path, read_only=True)
+    values = [list(r) for r in book["export"].iter_rows(values_only=True)]
+    legend = dict(book["columns"].iter_rows(min_row=2, values_only=True))
     result.path.unlink()
-    assert "religion" in values[0] and SECRETS["religion"] in values[1]
+    assert "Religion" in values[0] and SECRETS["religion"] in values[1]
+    # The machine names stay beside the labels, on the "columns" sheet, in the header's order.
+    assert list(legend) == [c.key for c in exports.PERSON_COLUMNS]
+    assert legend["religion"] == "Religion" and legend["date_of_birth"] == "Date of birth"
     event = AuditEvent.objects.get(action="export.personal_data")
     assert "religion" in event.changes["sensitive_fields"]
 
@@ -135,6 +141,16 @@ def test_the_export_command_refuses_hxl_on_personal_data(tmp_path, protection_of
     with pytest.raises(CommandError, match="aggregates only"):
         call_command("export", "persons", site="AAA", username="protection", out=str(out), hxl=True, purpose="x")
     call_command("export", "persons", site="AAA", username="protection", out=str(out), purpose="Check")
-    assert out.read_text().startswith("reference,household")
+    assert out.read_text().startswith("Reference,Household")
     with pytest.raises(CommandError, match="purpose"):
         call_command("export", "persons", site="AAA", username="protection", out=str(out))
+
+
+def test_a_persian_exporter_reads_the_headers_in_persian(protection_officer, site_a, secret_household):
+    with translation.override("fa"):
+        rows = _rows(
+            exports.export_records(actor=protection_officer, kind="persons", site=site_a, fmt="csv", purpose="Check")
+        )
+        expected = [translation.gettext("Reference"), translation.gettext("Household")]
+    assert rows[0][:2] == expected and expected[0] != "Reference"
+    assert not any(cell.isascii() for cell in rows[0][:3])

@@ -72,7 +72,7 @@ def test_the_export_page_sends_a_recorded_file(client, protection_officer, house
         reverse("reports:exports"), {"site": "AAA", "kind": "persons", "format": "csv", "purpose": "Check"}
     )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    assert response.content.decode().startswith("reference,household")
+    assert response.content.decode().startswith("Reference,Household")
     refused = client.post(reverse("reports:exports"), {"site": "AAA", "kind": "persons", "format": "csv"})
     assert refused.status_code == 422 and "State the purpose" in refused.content.decode()
     hxl = client.post(reverse("reports:exports"), {"site": "AAA", "kind": "households-by-block", "format": "csv"})

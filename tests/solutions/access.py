@@ -71,7 +71,7 @@ def build_world(w):
     po = w.users["protection_officer"]
     rso = w.users["resettlement_officer"]
     recipient = movements.create_recipient(
-        actor=po, name="Delegation AL (matrix)", kind="RESETTLEMENT_COUNTRY", country="AL"
+        actor=po, name="Delegation of Albania (matrix)", kind="RESETTLEMENT_COUNTRY", country="AL"
     )
     movements.record_sharing_agreement(
         actor=po,

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from asylon.core.forms import judged
 from asylon.core.i18n import Calendar, Digits
 from asylon.registry.models import Site
 
@@ -49,7 +50,7 @@ class PreferencesForm(forms.Form):
 class AccountForm(forms.Form):
     """Role, sites and active flag of a user (the administrator's user page)."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=judged(Role.choices))
     sites = forms.ModelMultipleChoiceField(
         label=_("Sites"), queryset=Site.objects.none(), widget=forms.CheckboxSelectMultiple
     )

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from asylon.accounts.roles import is_administrator
 from asylon.accounts.scope import site_ids
+from asylon.core import labels
 
 from .models import AuditEvent, EventSite
 
@@ -65,20 +67,31 @@ LIST_VALUED = {"members", "sites", "specific_needs"}
 
 
 def change_lines(event: AuditEvent) -> list[tuple[str, str]]:
-    """The event's changes as (field, "before → after") lines for display."""
+    """The event's changes as (field, "before → after") lines for a reader.
+
+    Codes are shown in words (issue 19, item 7): a value of a field with choices by its
+    label in the reader's language (M → male, PRESENT → present), a country code by the
+    country's name (IR → Iran), a state-keyed tally by its labels. The stored event keeps
+    the codes; only this display translates them.
+    """
     lines = []
     for field, value in (event.changes or {}).items():
+        show = partial(_show, model=event.object_type, field=field)
         if isinstance(value, list) and len(value) == 2 and field not in LIST_VALUED:
-            text = f"{_show(value[0])} → {_show(value[1])}"
+            text = f"{show(value[0])} → {show(value[1])}"
         else:
-            text = _show(value)
+            text = show(value)
         lines.append((field, text))
     return lines
 
 
-def _show(value) -> str:
+def _show(value, *, model: str, field: str) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
-        return ", ".join(_show(v) for v in value)
-    return str(value)
+        return ", ".join(_show(v, model=model, field=field) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(
+            f"{labels.label_of(k, model=model, field=field)} {_show(v, model=model, field=k)}" for k, v in value.items()
+        )
+    return str(labels.label_of(value, model=model, field=field))

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from asylon.core.forms import judged
+
 from .models import Harm, IncidentKind, IncidentStatus, PerpetratorCategory, Severity, TimePrecision, Verification
 
 
@@ -27,16 +29,16 @@ class IncidentFilterForm(forms.Form):
 
 class IncidentForm(forms.Form):
     site = forms.TypedChoiceField(label=_("Site"), coerce=int)
-    kind = forms.ChoiceField(label=_("What happened"), choices=_choices(IncidentKind.choices))
+    kind = forms.ChoiceField(label=_("What happened"), choices=judged(IncidentKind.choices))
     occurred_at = forms.DateTimeField(
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    occurred_precision = forms.ChoiceField(label=_("How precise is the time"), choices=TimePrecision.choices)
+    occurred_precision = forms.ChoiceField(label=_("How precise is the time"), choices=judged(TimePrecision.choices))
     location = forms.TypedChoiceField(label=_("Where (block or unit)"), required=False, coerce=int, empty_value=None)
-    severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, choices=_choices(Severity.choices))
+    severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, choices=judged(Severity.choices))
     source = forms.CharField(label=_("Reported by / how"), required=False, max_length=200)
     verification = forms.ChoiceField(label=_("Verification"), choices=Verification.choices, required=False)
-    perpetrator_category = forms.ChoiceField(label=_("Perpetrator"), choices=PerpetratorCategory.choices)
+    perpetrator_category = forms.ChoiceField(label=_("Perpetrator"), choices=judged(PerpetratorCategory.choices))
     perpetrator_detail = forms.CharField(
         label=_("Perpetrator details (restricted)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -56,17 +58,18 @@ class IncidentForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     action = forms.CharField(label=_("Action"), max_length=300)
+    # Chosen among `owners`: the users who may act on the incident (queries.follow_up_owners).
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [(u.pk, u.username) for u in owners]
+        self.fields["owner"].choices = judged((u.pk, u.username) for u in owners)
 
 
 class AffectedForm(forms.Form):
     person = forms.CharField(label=_("Person reference"), max_length=20)
-    harm = forms.ChoiceField(label=_("Harm"), choices=Harm.choices)
+    harm = forms.ChoiceField(label=_("Harm"), choices=judged(Harm.choices))
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 

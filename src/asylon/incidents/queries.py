@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -29,6 +30,31 @@ def incidents_for(actor) -> QuerySet[Incident]:
     if not actor.has_perm("incidents.view_incident"):
         return Incident.objects.none()
     return Incident.objects.filter(site_id__in=site_ids(actor))
+
+
+# Who may own a follow-up: the roles that report and work incidents (field monitors and
+# protection officers), never an account that merely reads the site (issue 19, item 4).
+FOLLOW_UP_OWNER_PERMISSION = ("incidents", "add_incident")
+
+
+def follow_up_owners(site_id: int) -> QuerySet:
+    """The active users of `site_id` whose role may act on its incidents, by username.
+
+    Superusers and administrators are left out unless their role grants the permission: a
+    follow-up needs someone who can open the incident and do the work.
+    """
+    app_label, codename = FOLLOW_UP_OWNER_PERMISSION
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            sites=site_id,
+            groups__permissions__content_type__app_label=app_label,
+            groups__permissions__codename=codename,
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def can_see_restricted(actor, incident: Incident) -> bool:

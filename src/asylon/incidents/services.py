@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from asylon.accounts.scope import ensure, site_ids
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from asylon.core.labels import label_of
 from asylon.registry.models import Location, Person, Presence, Site
 from asylon.registry.services import next_reference
 
@@ -39,6 +40,7 @@ from .models import (
     TimePrecision,
     Verification,
 )
+from .queries import follow_up_owners
 
 # Kinds that reach protection officers whatever their severity.
 ALWAYS_ALERT = {IncidentKind.THREAT, IncidentKind.REFOULEMENT_RISK, IncidentKind.ARMED_ATTACK}
@@ -249,7 +251,9 @@ def _apply_transition(actor, incident: Incident, to: str, reason: str = "") -> I
     """The only place an incident's status is assigned; `incident` is locked by the caller."""
     if to not in INCIDENT_TRANSITIONS.get(incident.status, set()):
         raise Conflict(
-            _("An incident cannot go from %(a)s to %(b)s.") % {"a": incident.status, "b": to}, code="invalid_transition"
+            _("An incident cannot go from “%(a)s” to “%(b)s”.")
+            % {"a": IncidentStatus(incident.status).label, "b": label_of(to, model=Incident, field="status")},
+            code="invalid_transition",
         )
     before = incident.status
     incident.status = to
@@ -290,8 +294,8 @@ def add_follow_up(*, actor, incident: Incident, action: str, owner, due_on: date
     errors: dict[str, list[str]] = {}
     if not (action or "").strip():
         errors["action"] = [_("Say what must be done.")]
-    if owner is None or not owner.is_active or incident.site_id not in site_ids(owner):
-        errors["owner"] = [_("The owner must work in site %(s)s.") % {"s": incident.site.code}]
+    if owner is None or not follow_up_owners(incident.site_id).filter(pk=owner.pk).exists():
+        errors["owner"] = [_("The owner must work on incidents in site %(s)s.") % {"s": incident.site.code}]
     if not isinstance(due_on, date):
         errors["due_on"] = [_("A due date is required.")]
     if errors:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -63,10 +62,6 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/incident_list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-def _owners(site_id: int):
-    return get_user_model().objects.filter(is_active=True, sites=site_id).order_by("username")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_create(request: HttpRequest) -> HttpResponse:
@@ -116,7 +111,7 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "evidence_count": incident.evidence.count(),
         "can_upload": can(user, "incidents.add_evidence", incident)
         and (incident.reported_by_id == user.pk or can(user, "incidents.view_evidence", incident)),
-        "follow_up_form": FollowUpForm(owners=_owners(incident.site_id))
+        "follow_up_form": FollowUpForm(owners=queries.follow_up_owners(incident.site_id))
         if can(user, "incidents.add_followup", incident)
         else None,
         "affected_form": AffectedForm() if can_change else None,
@@ -127,6 +122,16 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "awaiting_review": reviews.open_for_incident(incident).count() if can(user, reviews.REVIEW, incident) else 0,
     }
     return render(request, "incidents/incident_detail.html", ctx)
+
+
+def _form_refusal(form) -> InvalidInput:
+    """A form's errors as one refusal whose messages name each field by its label."""
+
+    def labelled(name: str, message: str) -> str:
+        field = form.fields.get(name)
+        return f"{field.label}: {message}" if field is not None else message
+
+    return InvalidInput({name: [labelled(name, m) for m in msgs] for name, msgs in form.errors.items()})
 
 
 def _back(request: HttpRequest, reference: str, exc: DomainError | None = None):
@@ -157,11 +162,10 @@ def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
 def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
     incident = _or_404(queries.get_incident, request.user, reference)
     _need(request, "incidents.add_followup", incident)
-    owners = list(_owners(incident.site_id))
+    owners = list(queries.follow_up_owners(incident.site_id))
     form = FollowUpForm(request.POST, owners=owners)
     if not form.is_valid():
-        messages.error(request, "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()))
-        return _back(request, reference)
+        return _back(request, reference, _form_refusal(form))
     owner = next(u for u in owners if u.pk == form.cleaned_data["owner"])
     try:
         services.add_follow_up(
@@ -209,7 +213,7 @@ def affected_add(request: HttpRequest, reference: str) -> HttpResponse:
     _need(request, "incidents.change_incident", incident)
     form = AffectedForm(request.POST)
     if not form.is_valid():
-        return _back(request, reference, InvalidInput({k: [str(m) for m in v] for k, v in form.errors.items()}))
+        return _back(request, reference, _form_refusal(form))
     person = Person.objects.filter(
         reference=form.cleaned_data["person"].strip(), site_id__in=site_ids(request.user)
     ).first()

@@ -5,14 +5,28 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.accounts.scope import can
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from asylon.core.i18n import format_date
 from asylon.registry import queries as registry_queries
 
 from . import candidates, merges, search
 from .models import CandidateStatus, Merge
+
+# The pair's fields side by side, each in words and in the reader's calendar (issue 19).
+COMPARED_ON_THE_PAGE = (
+    (_("Given name"), lambda p: p.given_name),
+    (_("Father's name"), lambda p: p.fathers_name),
+    (_("Family name"), lambda p: p.family_name),
+    (_("Name (original script)"), lambda p: p.full_name_original),
+    (_("Date of birth"), lambda p: format_date(p.date_of_birth, precision=p.dob_precision)),
+    (_("Sex"), lambda p: p.get_sex_display()),
+    (_("Site"), lambda p: p.site),
+    (_("Presence"), lambda p: p.get_presence_display()),
+)
 
 
 @login_required
@@ -81,19 +95,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except (InvalidInput, Conflict) as exc:
             error = exc.message
     a, b = candidate.person_a, candidate.person_b
-    rows = [
-        (label, getattr(a, f), getattr(b, f))
-        for label, f in (
-            ("given name", "given_name"),
-            ("father's name", "fathers_name"),
-            ("family name", "family_name"),
-            ("original script", "full_name_original"),
-            ("date of birth", "date_of_birth"),
-            ("sex", "sex"),
-            ("site", "site"),
-            ("presence", "presence"),
-        )
-    ]
+    rows = [(label, shown(a), shown(b)) for label, shown in COMPARED_ON_THE_PAGE]
     return render(
         request,
         "matching/candidate.html",

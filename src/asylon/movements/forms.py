@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from asylon.core.forms import judged
+
 from .models import AuthorityKind, GateAction, MovementKind, RecipientKind, RiskKind
 
 
@@ -19,7 +21,7 @@ def country_field(label, required=False):
 
 class MovementForm(forms.Form):
     person = forms.CharField(label=_("Person reference"), max_length=20)
-    kind = forms.ChoiceField(label=_("Kind of movement"), choices=MovementKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of movement"), choices=judged(MovementKind.choices))
     destination_country = country_field(_("Destination country"))
     destination_site = forms.ModelChoiceField(  # type: ignore[var-annotated]
         label=_("Destination site (internal transfer)"), queryset=None, required=False
@@ -37,7 +39,7 @@ class MovementForm(forms.Form):
 class GroupForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=None)  # type: ignore[var-annotated]
     block = forms.ModelChoiceField(label=_("Block (all its residents)"), queryset=None)  # type: ignore[var-annotated]
-    kind = forms.ChoiceField(label=_("Kind of movement"), choices=MovementKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of movement"), choices=judged(MovementKind.choices))
     description = forms.CharField(label=_("What was asked"), max_length=300)
     destination_country = country_field(_("Destination country"))
     requesting_state = country_field(_("Requesting state (extradition)"))
@@ -57,7 +59,7 @@ class TransitionForm(forms.Form):
 
 class RiskCountryForm(forms.Form):
     country = country_field(_("Country"), required=True)
-    kind = forms.ChoiceField(label=_("Risk"), choices=RiskKind.choices)
+    kind = forms.ChoiceField(label=_("Risk"), choices=judged(RiskKind.choices))
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -112,7 +114,7 @@ class WithdrawConsentForm(forms.Form):
 
 class RecipientForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=RecipientKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=judged(RecipientKind.choices))
     country = country_field(_("State behind the recipient"))
 
 
@@ -150,7 +152,7 @@ class OnwardPolicyForm(forms.Form):
 class AuthorityForm(forms.Form):
     name = forms.CharField(label=_("Organisation"), max_length=200)
     country = country_field(_("Acts for the state of"), required=True)
-    kind = forms.ChoiceField(label=_("Kind"), choices=AuthorityKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=judged(AuthorityKind.choices))
     valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
     valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
     source = forms.CharField(label=_("Source"), max_length=500, required=False)

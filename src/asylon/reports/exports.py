@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _l
 
 from asylon.accounts.scope import can, ensure
 from asylon.audit import services as audit
@@ -138,8 +139,19 @@ CONTENT_TYPES = {
 }
 
 
-def _write(fmt: str, headers: list[str], rows: Iterable[list[Any]], hxl: list[str] | None = None) -> tuple[Path, int]:
-    """Rows to a temporary file, streamed (CSV as text, XLSX through openpyxl's write-only mode)."""
+def _write(
+    fmt: str,
+    headers: list[str],
+    rows: Iterable[list[Any]],
+    hxl: list[str] | None = None,
+    keys: list[str] | None = None,
+) -> tuple[Path, int]:
+    """Rows to a temporary file, streamed (CSV as text, XLSX through openpyxl's write-only mode).
+
+    The header row is for people (labels in the exporter's language, issue 19); what machines
+    read is kept beside it: the HXL hashtag row of an aggregate, and for a record export in
+    XLSX a second sheet, "columns", pairing each header with the field's stable `key`.
+    """
     if fmt not in FORMATS:
         raise InvalidInput({"format": [_("Use csv or xlsx.")]})
     handle = tempfile.NamedTemporaryFile(prefix="asylon-export-", suffix=f".{fmt}", delete=False)  # noqa: SIM115
@@ -166,6 +178,11 @@ def _write(fmt: str, headers: list[str], rows: Iterable[list[Any]], hxl: list[st
     for row in rows:
         sheet.append(row)
         count += 1
+    if keys:
+        legend = book.create_sheet("columns")
+        legend.append(["key", "label"])
+        for key, header in zip(keys, headers, strict=True):
+            legend.append([key, header])
     book.save(path)
     return path, count
 
@@ -184,8 +201,11 @@ def _digest(path: Path) -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class Column:
+    """One exported field: `key` is its machine name (the audit record, the XLSX "columns"
+    sheet), `label` the header a person reads in the file, in the exporter's language."""
+
     key: str
-    header: str
+    label: Any
     value: Callable[[Any], Any]
     sensitive: bool = False
 
@@ -245,7 +265,7 @@ def export_records(
                 subjects.extend(spec.subjects(obj))
             yield [c.value(obj) for c in columns]
 
-    path, count = _write(fmt, [c.header for c in columns], rows())
+    path, count = _write(fmt, [str(c.label) for c in columns], rows(), keys=[c.key for c in columns])
     sha256, size = _digest(path)
     details = {"export": kind, "format": fmt, "rows": count, "sha256": sha256, "size": size}
     try:
@@ -314,29 +334,38 @@ def _str(v: Any) -> Any:
     return "" if v is None else str(v)
 
 
+SENSITIVE_LABELS = {
+    "religion": _l("Religion"),
+    "ethnicity": _l("Ethnicity"),
+    "political_profile": _l("Political profile"),
+    "medical_notes": _l("Medical notes"),
+    "torture_survivor": _l("Torture survivor"),
+}
+assert set(SENSITIVE_LABELS) == set(SensitiveProfile.FIELDS), "every sensitive field has its header"
+
 PERSON_COLUMNS: tuple[Column, ...] = (
-    Column("reference", "reference", lambda p: p.reference),
-    Column("household", "household", lambda p: p.household_reference),
-    Column("relationship", "relationship", lambda p: p.relationship),
-    Column("given_name", "given_name", lambda p: p.given_name),
-    Column("fathers_name", "fathers_name", lambda p: p.fathers_name),
-    Column("family_name", "family_name", lambda p: p.family_name),
-    Column("given_name_original", "given_name_original", lambda p: p.given_name_original),
-    Column("fathers_name_original", "fathers_name_original", lambda p: p.fathers_name_original),
-    Column("family_name_original", "family_name_original", lambda p: p.family_name_original),
-    Column("sex", "sex", lambda p: p.sex),
-    Column("date_of_birth", "date_of_birth", lambda p: _str(p.date_of_birth)),
-    Column("dob_precision", "dob_precision", lambda p: p.dob_precision),
-    Column("nationality", "nationality", lambda p: _str(p.nationality)),
-    Column("country_of_origin", "country_of_origin", lambda p: _str(p.country_of_origin)),
-    Column("stateless", "stateless", lambda p: p.stateless),
-    Column("languages", "languages", lambda p: p.languages),
-    Column("registered_on", "registered_on", lambda p: _str(p.registered_on)),
-    Column("presence", "presence", lambda p: p.presence),
-    Column("block", "block", lambda p: p.unit.parent.name if p.unit and p.unit.parent else ""),
-    Column("unit", "unit", lambda p: p.unit.name if p.unit else ""),
-    Column("specific_needs", "specific_needs", lambda p: " ".join(n.code_id for n in p.specific_needs.all())),
-    *(Column(f, f, _sensitive(f), sensitive=True) for f in SensitiveProfile.FIELDS),
+    Column("reference", _l("Reference"), lambda p: p.reference),
+    Column("household", _l("Household"), lambda p: p.household_reference),
+    Column("relationship", _l("Relationship to principal applicant"), lambda p: p.relationship),
+    Column("given_name", _l("Given name"), lambda p: p.given_name),
+    Column("fathers_name", _l("Father's name"), lambda p: p.fathers_name),
+    Column("family_name", _l("Family name"), lambda p: p.family_name),
+    Column("given_name_original", _l("Given name (original script)"), lambda p: p.given_name_original),
+    Column("fathers_name_original", _l("Father's name (original script)"), lambda p: p.fathers_name_original),
+    Column("family_name_original", _l("Family name (original script)"), lambda p: p.family_name_original),
+    Column("sex", _l("Sex"), lambda p: p.sex),
+    Column("date_of_birth", _l("Date of birth"), lambda p: _str(p.date_of_birth)),
+    Column("dob_precision", _l("Precision of the date of birth"), lambda p: p.dob_precision),
+    Column("nationality", _l("Nationality"), lambda p: _str(p.nationality)),
+    Column("country_of_origin", _l("Country of origin"), lambda p: _str(p.country_of_origin)),
+    Column("stateless", _l("Stateless"), lambda p: p.stateless),
+    Column("languages", _l("Languages"), lambda p: p.languages),
+    Column("registered_on", _l("Registered on"), lambda p: _str(p.registered_on)),
+    Column("presence", _l("Presence"), lambda p: p.presence),
+    Column("block", _l("Block"), lambda p: p.unit.parent.name if p.unit and p.unit.parent else ""),
+    Column("unit", _l("Unit"), lambda p: p.unit.name if p.unit else ""),
+    Column("specific_needs", _l("Specific needs"), lambda p: " ".join(n.code_id for n in p.specific_needs.all())),
+    *(Column(f, label, _sensitive(f), sensitive=True) for f, label in SENSITIVE_LABELS.items()),
 )
 
 register_export(
@@ -376,14 +405,14 @@ register_export(
         label=gettext_lazy("Households"),
         read_permission="registry.view_household",
         columns=(
-            Column("reference", "reference", lambda h: h.reference),
-            Column("block", "block", lambda h: h.unit.parent.name if h.unit and h.unit.parent else ""),
-            Column("unit", "unit", lambda h: h.unit.name if h.unit else ""),
-            Column("arrival_date", "arrival_date", lambda h: _str(h.arrival_date)),
-            Column("closed_on", "closed_on", lambda h: _str(h.closed_on)),
-            Column("principal_applicant", "principal_applicant", _principal),
-            Column("members", "members", lambda h: " ".join(m.person.reference for m in _current(h))),
-            Column("size", "size", lambda h: len(_current(h))),
+            Column("reference", _l("Reference"), lambda h: h.reference),
+            Column("block", _l("Block"), lambda h: h.unit.parent.name if h.unit and h.unit.parent else ""),
+            Column("unit", _l("Unit"), lambda h: h.unit.name if h.unit else ""),
+            Column("arrival_date", _l("Arrival date"), lambda h: _str(h.arrival_date)),
+            Column("closed_on", _l("Closed on"), lambda h: _str(h.closed_on)),
+            Column("principal_applicant", _l("Principal applicant"), _principal),
+            Column("members", _l("Members"), lambda h: " ".join(m.person.reference for m in _current(h))),
+            Column("size", _l("Size"), lambda h: len(_current(h))),
         ),
         rows=_households,
         subjects=lambda h: [_subject(m.person) for m in _current(h)],
@@ -404,19 +433,19 @@ register_export(
         label=gettext_lazy("Incidents"),
         read_permission="incidents.view_incident",
         columns=(
-            Column("reference", "reference", lambda i: i.reference),
-            Column("kind", "kind", lambda i: i.kind),
-            Column("occurred_at", "occurred_at", lambda i: i.occurred_at.isoformat()),
-            Column("occurred_precision", "occurred_precision", lambda i: i.occurred_precision),
-            Column("location", "location", lambda i: str(i.location) if i.location else ""),
-            Column("severity", "severity", lambda i: i.severity),
-            Column("verification", "verification", lambda i: i.verification),
-            Column("perpetrator_category", "perpetrator_category", lambda i: i.perpetrator_category),
-            Column("killed", "killed", lambda i: i.killed),
-            Column("injured", "injured", lambda i: i.injured),
-            Column("missing", "missing", lambda i: i.missing),
-            Column("detained", "detained", lambda i: i.detained),
-            Column("status", "status", lambda i: i.status),
+            Column("reference", _l("Reference"), lambda i: i.reference),
+            Column("kind", _l("Type"), lambda i: i.kind),
+            Column("occurred_at", _l("When"), lambda i: i.occurred_at.isoformat()),
+            Column("occurred_precision", _l("How precise is the time"), lambda i: i.occurred_precision),
+            Column("location", _l("Where"), lambda i: str(i.location) if i.location else ""),
+            Column("severity", _l("Severity"), lambda i: i.severity),
+            Column("verification", _l("Verification"), lambda i: i.verification),
+            Column("perpetrator_category", _l("Perpetrator"), lambda i: i.perpetrator_category),
+            Column("killed", _l("Killed"), lambda i: i.killed),
+            Column("injured", _l("Injured"), lambda i: i.injured),
+            Column("missing", _l("Missing"), lambda i: i.missing),
+            Column("detained", _l("Detained"), lambda i: i.detained),
+            Column("status", _l("Status"), lambda i: i.status),
         ),
         rows=_incidents,
     )
@@ -467,7 +496,7 @@ def export_aggregate(*, actor, kind: str, site: Site, fmt: str) -> ExportedFile:
 
 def _site_columns(site: Site) -> tuple[list[str], list[str], list[Any]]:
     return (
-        ["Reporting date", "Camp code", "Camp name"],
+        [_("Reporting date"), _("Camp code"), _("Camp name")],
         ["#date+reported", "#loc+camp+code", "#loc+camp+name"],
         [today().isoformat(), site.code, site.name],
     )
@@ -501,7 +530,7 @@ def households_by_block(actor, site: Site) -> tuple[list[str], list[str], list[l
         blocks, [households[b] for b in blocks], threshold=statistics.threshold(), zeros_safe=statistics.zeros_safe()
     )
     head, tags, site_values = _site_columns(site)
-    headers = [*head, "Block", "Households", "Persons", "Female", "Male", "Other or unknown sex"]
+    headers = [*head, _("Block"), _("Households"), _("Persons"), _("Female"), _("Male"), _("Other or unknown sex")]
     hashtags = [
         *tags,
         "#loc+name",
@@ -534,7 +563,16 @@ def incidents_by_month(actor, site: Site) -> tuple[list[str], list[str], list[li
         return None if (0 < n < limit or (n == 0 and not zeros)) else n
 
     head, tags, site_values = _site_columns(site)
-    headers = [*head, "Month", "Incident type", "Incidents", "Killed", "Injured", "Missing", "Detained"]
+    headers = [
+        *head,
+        _("Month"),
+        _("Incident type"),
+        _("Incidents"),
+        _("Killed"),
+        _("Injured"),
+        _("Missing"),
+        _("Detained"),
+    ]
     hashtags = [
         *tags,
         "#date+start",

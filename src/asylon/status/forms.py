@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from asylon.core.forms import judged
 from asylon.registry.models import SiteDesignation
 
 from .models import ConventionGround, CutoffKind, ExclusionClause, LegalBasis, Outcome, RecognisedBy, ReopenGround
@@ -32,14 +33,16 @@ def _field(name: str) -> forms.Field:
         "notes": lambda: forms.CharField(label=_("Interview notes"), widget=_text_input()),
         "assessment": lambda: forms.CharField(label=_("Assessment"), widget=_text_input()),
         "recommendation": lambda: forms.ChoiceField(
-            label=_("Recommendation"), choices=[(Outcome.RECOGNISED, _("recognise")), (Outcome.REJECTED, _("reject"))]
+            label=_("Recommendation"),
+            choices=judged([(Outcome.RECOGNISED, _("recognise")), (Outcome.REJECTED, _("reject"))]),
         ),
         "indications": lambda: forms.CharField(label=_("Art. 1F indications"), widget=_text_input()),
-        "clause": lambda: forms.ChoiceField(label=_("Clause"), choices=ExclusionClause.choices),
+        "clause": lambda: forms.ChoiceField(label=_("Clause"), choices=judged(ExclusionClause.choices)),
         "reasons": lambda: forms.CharField(label=_("Reasons"), widget=_text_input()),
-        "outcome": lambda: forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices),
+        "outcome": lambda: forms.ChoiceField(label=_("Outcome"), choices=judged(Outcome.choices)),
         "decide_outcome": lambda: forms.ChoiceField(
-            label=_("Outcome"), choices=[(Outcome.RECOGNISED, _("recognised")), (Outcome.REJECTED, _("rejected"))]
+            label=_("Outcome"),
+            choices=judged([(Outcome.RECOGNISED, _("recognised")), (Outcome.REJECTED, _("rejected"))]),
         ),
         "grounds": lambda: forms.MultipleChoiceField(
             label=_("Grounds (for a recognition)"),
@@ -54,7 +57,7 @@ def _field(name: str) -> forms.Field:
             label=_("Recognised by (for a recognition)"), choices=EMPTY + RecognisedBy.choices, required=False
         ),
         "appeal_grounds": lambda: forms.CharField(label=_("Grounds of appeal"), required=False, widget=_text_input()),
-        "ground": lambda: forms.ChoiceField(label=_("Ground for reopening"), choices=EMPTY + ReopenGround.choices),
+        "ground": lambda: forms.ChoiceField(label=_("Ground for reopening"), choices=judged(ReopenGround.choices)),
         "explanation": lambda: forms.CharField(label=_("Explanation"), widget=_text_input()),
     }[name]()
 
@@ -107,12 +110,12 @@ class CaseForm(forms.Form):
 class DeclarationForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"))
     nationality = CountryField().formfield(label=_("Nationality"))
-    cutoff_kind = forms.ChoiceField(label=_("Criterion"), choices=CutoffKind.choices)
+    cutoff_kind = forms.ChoiceField(label=_("Criterion"), choices=judged(CutoffKind.choices))
     cutoff_date = forms.DateField(label=_("Before this date"), widget=_date_input())
     ethnicity = forms.CharField(label=_("Specific group (ethnicity, optional)"), required=False, max_length=100)
     effective_on = forms.DateField(label=_("Effective date"), widget=_date_input())
-    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.choices)
-    recognised_by = forms.ChoiceField(label=_("Recognised by"), choices=RecognisedBy.choices)
+    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=judged(LegalBasis.choices))
+    recognised_by = forms.ChoiceField(label=_("Recognised by"), choices=judged(RecognisedBy.choices))
     legal_basis_text = forms.CharField(label=_("Legal basis (text of the act)"), widget=_text_input())
 
     def __init__(self, *args, sites=(), **kwargs):
@@ -126,7 +129,7 @@ class RevokeForm(forms.Form):
 
 class DesignationForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"))
-    designation = forms.ChoiceField(label=_("Designation"), choices=SiteDesignation.choices)
+    designation = forms.ChoiceField(label=_("Designation"), choices=judged(SiteDesignation.choices))
     effective_on = forms.DateField(label=_("Effective date"), widget=_date_input())
     legal_basis_text = forms.CharField(label=_("Legal basis (text of the act)"), widget=_text_input())
 

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from asylon.accounts.scope import ensure, site_ids
 from asylon.core.dates import today
@@ -212,7 +213,18 @@ def settings_for(site: Site | int) -> RsdSiteSettings:
     return RsdSiteSettings.objects.filter(site_id=site_id).first() or RsdSiteSettings(site_id=site_id)
 
 
-QUEUES = ("mine", "overdue", "interviews_this_week", "open", "to_finalise", "all")
+class Queue(TextChoices):
+    """The RSD queues: the code travels in URLs and the API, the label is what a reader sees."""
+
+    MINE = "mine", _("my cases")
+    OVERDUE = "overdue", _("over target")
+    INTERVIEWS_THIS_WEEK = "interviews_this_week", _("interviews this week")
+    OPEN = "open", _("open")
+    TO_FINALISE = "to_finalise", _("to finalise")
+    ALL = "all", _("all")
+
+
+QUEUES = tuple(Queue.values)
 
 
 def case_queue(actor, queue: str = "open", on: date | None = None) -> QuerySet[RsdCase]:
@@ -286,6 +298,14 @@ def matching_persons(c: Criteria) -> QuerySet[Person]:
     return qs
 
 
+class SkipReason(TextChoices):
+    """Why a declaration passed a person by (stored with the declaration; shown by label)."""
+
+    EXCLUSION_REVIEW = "exclusion_review", _("under exclusion review (Art. 1F)")
+    EVENT = "event", _("departed or deceased")
+    ALREADY_DECIDED = "already_decided", _("status already decided")
+
+
 def classify(c: Criteria) -> tuple[list[tuple[int, str]], list[dict]]:
     """One query: (eligible [(id, reference)], skipped [{reference, reason}]) in reference order."""
     latest = (
@@ -302,12 +322,12 @@ def classify(c: Criteria) -> tuple[list[tuple[int, str]], list[dict]]:
     eligible, skipped = [], []
     for pk, ref, current, is_decided, is_flagged in rows.iterator(chunk_size=5000):
         if is_flagged:
-            skipped.append({"reference": ref, "reason": "exclusion_review"})
+            skipped.append({"reference": ref, "reason": SkipReason.EXCLUSION_REVIEW.value})
         elif current not in (None, LegalStatus.ASYLUM_SEEKER):
-            reason = "event" if current in EVENT_STATUSES else "already_decided"
+            reason = SkipReason.EVENT.value if current in EVENT_STATUSES else SkipReason.ALREADY_DECIDED.value
             skipped.append({"reference": ref, "reason": reason, "status": current})
         elif is_decided:
-            skipped.append({"reference": ref, "reason": "already_decided"})
+            skipped.append({"reference": ref, "reason": SkipReason.ALREADY_DECIDED.value})
         else:
             eligible.append((pk, ref))
     return eligible, skipped

@@ -272,7 +272,7 @@ def _recognition(data: dict, errors: dict) -> tuple[list[str], str, str]:
         grounds = [g.strip() for g in grounds.split(",") if g.strip()]
     if not grounds or any(g not in ConventionGround.values for g in grounds):
         errors.setdefault("grounds", []).append(
-            _("A recognition names its grounds: %(v)s.") % {"v": ", ".join(ConventionGround.values)}
+            _("A recognition names its grounds: %(v)s.") % {"v": ", ".join(map(str, ConventionGround.labels))}
         )
     legal_basis = _choice(data, "legal_basis", LegalBasis, errors)
     recognised_by = _choice(data, "recognised_by", RecognisedBy, errors)
@@ -574,7 +574,8 @@ def transition_rsd_case(
     target = next_state(case.state, action)
     if target is None:
         raise Conflict(
-            _("A case in state %(s)s cannot take the step %(a)s.") % {"s": case.state, "a": action},
+            _("A case in state “%(s)s” cannot take the step “%(a)s”.")
+            % {"s": RsdState(case.state).label, "a": Action(action).label},
             code="invalid_transition",
         )
     on = on or today()

@@ -55,7 +55,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.case_queue(request.user, queue), 50).get_page(request.GET.get("page"))
     for case in page:
         case.late = queries.overdue_days(case)  # type: ignore[attr-defined]
-    return render(request, "status/case_list.html", {"page": page, "queue": queue, "queues": queries.QUEUES})
+    return render(request, "status/case_list.html", {"page": page, "queue": queue, "queues": queries.Queue.choices})
 
 
 @login_required

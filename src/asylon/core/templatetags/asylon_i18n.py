@@ -4,6 +4,7 @@
     {{ event.at|localdatetime }}
     {{ page.paginator.count|digits }}
     {{ block|reason }} · {{ block|legal_basis }}
+    {{ transition.to_state|label }}   (a stored code in words; see core/labels.py)
 
 References (P-000123) are identifiers people type and read aloud: leave them in ASCII.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
-from asylon.core import i18n, messages
+from asylon.core import i18n, labels, messages
 
 register = template.Library()
 
@@ -49,3 +50,17 @@ def legal_basis(stored) -> str:
     """The legal basis of a stored safeguard reason in the reader's language and digits
     (its years and article numbers are figures like any other)."""
     return i18n.to_digits(gettext(stored["legal_basis"])) if stored.get("legal_basis") else ""
+
+
+@register.filter
+def label(value, field: str = "") -> str:
+    """A stored code in words: `{{ t.to_state|label }}`, `{{ v|label:"registry.person.sex" }}`.
+
+    With "app_label.model.field" the field's own choices decide (a code two choice lists
+    share with different meanings); without, any of Asylon's choices that agree on a label.
+    A value that is no code (a name, a number) is shown as it is.
+    """
+    if field.count(".") == 2:
+        model, name = field.rsplit(".", 1)
+        return labels.label_of(value, model=model, field=name)
+    return labels.label_of(value, field=field or None)

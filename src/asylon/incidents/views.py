@@ -477,9 +477,20 @@ def presence_reviews(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _review_done(request: HttpRequest, review) -> HttpResponse:
-    back = request.POST.get("next", "")
-    if back == "queue":
+def _act_on_review(request: HttpRequest, pk: int, act, said) -> HttpResponse:
+    """Confirm or reject one observation: call the review service, say what it did or why
+    not, and go back to where the officer came from (the queue or the roll call's report)."""
+    review = _or_404(reviews.get_review, request.user, pk)
+    _need(request, reviews.REVIEW, review)
+    try:
+        done = act(review)
+    except InvalidInput as exc:
+        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, said(done))
+    if request.POST.get("next", "") == "queue":
         return redirect("incidents:presence_reviews")
     return redirect("incidents:rollcall_report", pk=review.roll_call_id)
 
@@ -487,38 +498,23 @@ def _review_done(request: HttpRequest, review) -> HttpResponse:
 @login_required
 @require_POST
 def presence_review_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _or_404(reviews.get_review, request.user, pk)
-    _need(request, reviews.REVIEW, review)
-    try:
-        done = reviews.confirm_review(actor=request.user, review=review, source=request.POST.get("source", ""))
-    except InvalidInput as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs))
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("%(name)s: %(state)s.") % {"name": done.person.full_name, "state": done.get_state_display()},
-        )
-    return _review_done(request, review)
+    return _act_on_review(
+        request,
+        pk,
+        lambda review: reviews.confirm_review(actor=request.user, review=review, source=request.POST.get("source", "")),
+        lambda done: _("%(name)s: %(state)s.") % {"name": done.person.full_name, "state": done.get_state_display()},
+    )
 
 
 @login_required
 @require_POST
 def presence_review_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _or_404(reviews.get_review, request.user, pk)
-    _need(request, reviews.REVIEW, review)
-    try:
-        done = reviews.reject_review(actor=request.user, review=review, reason=request.POST.get("reason", ""))
-    except InvalidInput as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs))
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("%(name)s: observation rejected, the register is unchanged.") % {"name": done.person.full_name}
-        )
-    return _review_done(request, review)
+    return _act_on_review(
+        request,
+        pk,
+        lambda review: reviews.reject_review(actor=request.user, review=review, reason=request.POST.get("reason", "")),
+        lambda done: _("%(name)s: observation rejected, the register is unchanged.") % {"name": done.person.full_name},
+    )
 
 
 @login_required

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asylon.accounts.scope import ensure
@@ -544,46 +543,3 @@ def lay_out_site(*, actor, site: Site, layout: dict[str, list[str]]) -> list[Loc
     )
     made = {(blocks_by_pk[u.parent_id], u.name): u for u in new_units}
     return [existing.get((b, u)) or made[(b, u)] for b, units in layout.items() for u in units]
-
-
-def change_presence_many(
-    *, actor, site: Site, presences: dict[int, str], reason: str, action: str = "person.presence_changed"
-) -> int:
-    """`change_presence` for many persons of one site at once (e.g. closing a roll call).
-
-    Each person whose presence really changes gets its own audit event. Returns how many changed.
-    """
-    ensure(actor, "registry.change_person", site)
-    bad = {v for v in presences.values() if v not in Presence.values or v == Presence.MERGED}
-    if bad:
-        raise InvalidInput({"presence": [_("Unknown presence %(v)r.") % {"v": v} for v in sorted(bad)]})
-    current = {
-        pk: (ref, presence)
-        for pk, ref, presence in Person.objects.select_for_update()
-        .filter(site=site, pk__in=list(presences))
-        .values_list("pk", "reference", "presence")
-    }
-    if len(current) != len(presences):
-        raise InvalidInput({"persons": [_("Some persons are not in site %(s)s.") % {"s": site.code}]})
-    by_value: dict[str, list[int]] = {}
-    for pk, value in presences.items():
-        if current[pk][1] != value:
-            by_value.setdefault(value, []).append(pk)
-    now = timezone.now()
-    for value, pks in by_value.items():
-        for start in range(0, len(pks), 500):
-            Person.objects.filter(pk__in=pks[start : start + 500]).update(presence=value, updated_at=now)
-    entries = [
-        # A bare instance is enough for the trail: it names the person's type, id and reference.
-        audit.Entry(
-            action,
-            Person(pk=pk, reference=current[pk][0], site_id=site.pk),
-            changes={"presence": [current[pk][1], value]},
-            reason=reason,
-        )
-        for value, pks in by_value.items()
-        for pk in sorted(pks)
-    ]
-    audit.record_many(actor, entries)
-    _presence_changed(actor, [pk for pks in by_value.values() for pk in pks], reason)
-    return len(entries)

@@ -58,10 +58,14 @@ class ReportRun(models.Model):
 
 class ImportSource(models.Model):
     """Where registrations come from (a KoboToolbox form, a hand-kept sheet) and how its columns
-    map onto households and persons: {"header": "target", ...}. Guessed on first use, then kept."""
+    map onto households and persons: {"header": "target", ...}. Guessed on first use, then kept,
+    with the shape of its household roster when it has repeat groups (`imports.mapping.Roster`)."""
 
     name = models.CharField(max_length=100, unique=True)
     mapping = models.JSONField(default=dict)
+    roster = models.JSONField(
+        default=dict, blank=True, help_text=_("Where the household's head is: the main sheet or the repeat rows")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -112,6 +116,7 @@ class ImportRun(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(default=0)
     mapping = models.JSONField(default=dict)
+    roster = models.JSONField(default=dict, blank=True)
     dry_run = models.BooleanField(default=True)
     status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
     rows = models.PositiveIntegerField(default=0)

@@ -4,14 +4,23 @@ A mapping is a plain dict {header: target}; an empty target means "ignore this c
 It is guessed from the headers on first use (synonyms in English, Persian and Arabic, and
 the group paths of KoboToolbox/ODK such as ``household/head_given_name``) and then saved
 per source (`ImportSource`), so that the next export of the same form maps the same way.
+
+Beside the mapping, a file with repeat groups has a roster shape (`Roster`), saved with it:
+either the household's head is in the main sheet and the repeat rows are the other members
+(`HEAD_IN_MAIN`), or the main sheet holds household fields only and every member, the head
+included, is a repeat row whose relationship column says who is the head (`HEAD_IN_REPEAT`).
+`detect_roster` picks the shape from the mapped headers when it is obvious.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from asylon.registry.models import SensitiveProfile
 
@@ -127,12 +136,15 @@ def guess_target(header: str) -> str:
     """The target a header most likely holds, or "" when none fits."""
     if header in LINK_COLUMNS or str(header).startswith("_"):
         return ""
-    word = normalise_header(header)
-    if word in SYNONYMS:
-        return SYNONYMS[word]
-    for prefix in _PERSON_PREFIXES:
-        if word.startswith(prefix) and word[len(prefix) :] in SYNONYMS:
-            return SYNONYMS[word[len(prefix) :]]
+    if str(header).startswith("SET-OF-"):  # ODK Central's column naming a repeat group's rows
+        return ""
+    # ODK Central joins groups with "-" (`household-block`): the last segment is tried too.
+    for word in dict.fromkeys((normalise_header(header), normalise_header(str(header).split("-")[-1]))):
+        if word in SYNONYMS:
+            return SYNONYMS[word]
+        for prefix in _PERSON_PREFIXES:
+            if word.startswith(prefix) and word[len(prefix) :] in SYNONYMS:
+                return SYNONYMS[word[len(prefix) :]]
     return ""
 
 
@@ -166,4 +178,133 @@ def mapping_problems(mapping: dict[str, str], sheets: dict[str, list[str]]) -> l
             seen[target] = header
     if "given_name" not in mapping.values():
         problems.append(("", "", _("No column holds the given name; map one with --mapping.")))
+    return problems
+
+
+# --- the household roster's shape -------------------------------------------------------
+
+HEAD_IN_MAIN = "head_in_main"
+HEAD_IN_REPEAT = "head_in_repeat"
+SHAPES = {
+    HEAD_IN_MAIN: gettext_lazy("the head in the main sheet, the other members in the repeat rows"),
+    HEAD_IN_REPEAT: gettext_lazy("household fields in the main sheet, every member (the head too) in the repeat rows"),
+}
+# The values of a relationship column that name the head, as forms write them (compared
+# case-blind, spaces and dashes read as "_").
+HEAD_VALUES = (
+    "head",
+    "self",
+    "pa",
+    "principal_applicant",
+    "hoh",
+    "household_head",
+    "head_of_household",
+    "سرپرست",
+    "رب_الأسرة",
+)
+# Person fields a household-only main sheet may still hold: they hold for every member and
+# fill the member rows that leave them empty. Any other person field there is a mapping error.
+HOUSEHOLD_WIDE = ("registered_on", "country_of_origin", "nationality", "languages", "stateless")
+
+
+def head_code(value: Any) -> str:
+    return re.sub(r"[\s\-/]+", "_", " ".join(str(value or "").split()).casefold())
+
+
+@dataclass(frozen=True)
+class Roster:
+    """How a file with repeat groups lays out a household. `relationship_column` is the repeat
+    column mapped to `relationship`; `declared` tells a choice made by a person from a guess."""
+
+    shape: str = HEAD_IN_MAIN
+    relationship_column: str = ""
+    head_values: tuple[str, ...] = HEAD_VALUES
+    declared: bool = False
+
+    @property
+    def head_in_repeat(self) -> bool:
+        return self.shape == HEAD_IN_REPEAT
+
+    def is_head(self, value: Any) -> bool:
+        return head_code(value) in {head_code(v) for v in self.head_values}
+
+    def label(self) -> str:
+        return str(SHAPES[self.shape])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "shape": self.shape,
+            "relationship_column": self.relationship_column,
+            "head_values": list(self.head_values),
+            "declared": self.declared,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Roster | None:
+        if not data or data.get("shape") not in SHAPES:
+            return None
+        return cls(
+            shape=data["shape"],
+            relationship_column=str(data.get("relationship_column") or ""),
+            head_values=tuple(str(v) for v in data.get("head_values") or HEAD_VALUES),
+            declared=bool(data.get("declared")),
+        )
+
+
+def detect_roster(
+    mapping: dict[str, str],
+    sheets: dict[str, list[str]],
+    chosen: Roster | None = None,
+) -> Roster | None:
+    """The roster of a file with repeat groups (None for a flat file): the `chosen` shape and
+    head values when given (declared or saved), else guessed. The guess is "head among the
+    repeat rows" when the main sheet maps no given name and a repeat sheet maps a relationship;
+    otherwise "head in the main sheet", as exports of registration forms have long been read."""
+    if len(sheets) < 2:
+        return None
+    names = list(sheets)
+    main, repeats = sheets[names[0]], [h for name in names[1:] for h in sheets[name]]
+    relationship_column = next((h for h in repeats if mapping.get(h) == "relationship"), "")
+    if chosen is not None:
+        return Roster(chosen.shape, relationship_column, chosen.head_values, chosen.declared)
+    main_names = any(mapping.get(h) == "given_name" for h in main)
+    shape = HEAD_IN_REPEAT if not main_names and relationship_column else HEAD_IN_MAIN
+    return Roster(shape, relationship_column)
+
+
+def roster_problems(
+    roster: Roster | None, mapping: dict[str, str], sheets: dict[str, list[str]]
+) -> list[tuple[str, str, str]]:
+    """(sheet, column, message) for a roster whose head is among the repeat rows but that has no
+    relationship column there, or whose main sheet maps a person's own field."""
+    if roster is None or not roster.head_in_repeat:
+        return []
+    names = list(sheets)
+    problems = []
+    if not roster.relationship_column:
+        problems.append(
+            (
+                names[1] if len(names) > 1 else "",
+                "",
+                _(
+                    "The head is among the repeat rows, but no repeat column holds the relationship to the "
+                    "head: map one to relationship."
+                ),
+            )
+        )
+    for header in sheets[names[0]]:
+        target = mapping.get(header, "")
+        if target in PERSON_TARGETS and target not in HOUSEHOLD_WIDE:
+            problems.append(
+                (
+                    names[0],
+                    header,
+                    _(
+                        "The head is among the repeat rows, so the main sheet holds household fields only: "
+                        "this column cannot hold a person's %(t)s. Map it to nothing, or declare the head "
+                        "in the main sheet."
+                    )
+                    % {"t": target},
+                )
+            )
     return problems

@@ -7,7 +7,12 @@ Three shapes:
   repeat group has its own sheet whose rows point to their submission with `_parent_index`
   (the main sheet's `_index`);
 * a ZIP of CSV files (KoboToolbox's or ODK Central's CSV export with repeat groups): the main
-  file and one file per repeat group, linked by `_index`/`_parent_index` or `KEY`/`PARENT_KEY`.
+  file and one file per repeat group, linked by `_index`/`_parent_index` or `KEY`/`PARENT_KEY`
+  (ODK Central: a repeat row's `PARENT_KEY` is its submission's `KEY`, `uuid:...`, and its own
+  `KEY` is `uuid:.../members[1]`).
+
+CSV files are read in the delimiter their header row uses: KoboToolbox writes `;` by default,
+ODK Central and spreadsheets `,`.
 
 Repeat rows come in the order of their submissions in both tools' exports, so the join is a
 merge of streams: memory holds one submission at a time whatever the file's size.
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -116,7 +122,8 @@ class RegistrationFile:
         return stream
 
     def _csv_table(self, name: str, stream: io.TextIOWrapper) -> Table:
-        reader = csv.reader(stream)
+        first = stream.readline()
+        reader = csv.reader(itertools.chain([first], stream), delimiter=_delimiter(first))
         headers = [h.strip() for h in next(reader, [])]
 
         def rows() -> Iterator[SourceRow]:
@@ -220,6 +227,13 @@ class RegistrationFile:
         for peek in pending:
             while peek.head is not None:
                 orphans.append(peek.pop())
+
+
+def _delimiter(header_line: str) -> str:
+    """`;` when the header row has more of them than commas and tabs (KoboToolbox's CSV), tab
+    likewise, else `,`. Read from the header alone: a name never holds a delimiter there."""
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
 
 
 def _link(value: Any) -> str:

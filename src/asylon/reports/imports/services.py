@@ -59,7 +59,16 @@ from asylon.registry.validation import PERSON_FIELDS, check_members, check_perso
 from ..models import IMPORT_TRANSITIONS, ImportedPerson, ImportRun, ImportSource, ImportStatus
 from . import values
 from .duplicates import Candidate, DuplicateIndex
-from .mapping import HOUSEHOLD_TARGETS, PERSON_TARGETS, guess_mapping, mapping_problems
+from .mapping import (
+    HOUSEHOLD_TARGETS,
+    HOUSEHOLD_WIDE,
+    PERSON_TARGETS,
+    Roster,
+    detect_roster,
+    guess_mapping,
+    mapping_problems,
+    roster_problems,
+)
 from .readers import RegistrationFile, SourceRow, UnreadableFile
 
 CHUNK_HOUSEHOLDS = 2000
@@ -96,6 +105,7 @@ class FileMember:
     raw: dict[str, Any]
     columns: dict[str, str]
     default_relationship: str | None = None
+    head: bool = False  # a repeat row whose relationship value names the household's head
     person: dict[str, Any] = field(default_factory=dict)
     sensitive: dict[str, Any] = field(default_factory=dict)
     existing: Person | None = None
@@ -120,6 +130,7 @@ class FileHousehold:
     reference: str | None = None
     action: str = "create"  # create, update (persons already registered), add (to `target`), mixed
     target: Household | None = None  # the registered household new members join
+    head_row: SourceRow | None = None  # read as holding its head, yet its main row names nobody and this row the head
 
 
 @dataclass
@@ -198,6 +209,7 @@ def import_registrations(
     file_name: str | None = None,
     source: str | None = None,
     mapping: dict[str, str] | None = None,
+    roster: dict[str, Any] | None = None,
     dry_run: bool = True,
     decisions: dict[str, str] | None = None,
     progress: Progress | None = None,
@@ -206,8 +218,10 @@ def import_registrations(
 ) -> ImportRun:
     """Check (dry run) or import a registration file into `site`; return the recorded run.
 
-    `mapping` overrides the saved or guessed mapping for the headers it names; with `source`
-    the resulting mapping is saved under that name. `decisions` settle probable duplicates:
+    `mapping` overrides the saved or guessed mapping for the headers it names; `roster`
+    ({"shape": ..., "head_values": [...]}, see `mapping.Roster`) declares where a household's
+    head is in a file with repeat groups, over the saved or detected shape. With `source` the
+    resulting mapping and roster are saved under that name. `decisions` settle probable duplicates:
     {row: "new" | person reference}, rows named as in the report ("12" or "members:12").
     A real run writes everything or nothing; its problems are in the returned run.
     """
@@ -218,21 +232,25 @@ def import_registrations(
     sha256, size = file_digest(path)
     try:
         with RegistrationFile(path, name=file_name) as reg_file:
-            resolved, saved_source = _resolve_mapping(actor, reg_file, source, mapping)
-            fits = not mapping_problems(resolved, reg_file.sheets)
-            if source and fits and (saved_source is None or saved_source.mapping != resolved):
-                saved_source = save_source(actor=actor, name=source, mapping=resolved)
+            resolved, shape, saved_source = _resolve_mapping(actor, reg_file, source, mapping, roster)
+            problems = mapping_problems(resolved, reg_file.sheets) + roster_problems(shape, resolved, reg_file.sheets)
+            shape_dict = shape.as_dict() if shape else {}
+            changed = saved_source is None or saved_source.mapping != resolved or saved_source.roster != shape_dict
+            if source and not problems and changed:
+                saved_source = save_source(actor=actor, name=source, mapping=resolved, roster=shape_dict)
             if run is None:
-                run = _start_run(actor, site, saved_source, file_name, sha256, size, resolved, dry_run)
+                run = _start_run(actor, site, saved_source, file_name, sha256, size, resolved, dry_run, shape_dict)
             else:
-                ImportRun.objects.filter(pk=run.pk).update(mapping=resolved, source=saved_source, **_this_worker())
+                ImportRun.objects.filter(pk=run.pk).update(
+                    mapping=resolved, roster=shape_dict, source=saved_source, **_this_worker()
+                )
             progress = _Heartbeat(run.pk, progress)
             tally = Tally()
-            for sheet, column, message in mapping_problems(resolved, reg_file.sheets):
+            for sheet, column, message in problems:
                 tally.problem(SourceRow(sheet, 1, {}), column, message)
             if tally.problem_count:
                 return _finish(actor, run, ImportStatus.FAILED, tally)
-            importer = _Importer(actor, site, reg_file, resolved, decisions or {}, run, dry_run)
+            importer = _Importer(actor, site, reg_file, resolved, decisions or {}, run, dry_run, shape)
             if dry_run:
                 importer.run(tally, progress, chunk_households)
                 return _finish(actor, run, ImportStatus.DRY_RUN, tally)
@@ -282,16 +300,24 @@ def file_digest(path: Path) -> tuple[str, int]:
 
 
 def _resolve_mapping(
-    actor, reg_file: RegistrationFile, source: str | None, override: dict[str, str] | None
-) -> tuple[dict[str, str], ImportSource | None]:
+    actor,
+    reg_file: RegistrationFile,
+    source: str | None,
+    override: dict[str, str] | None,
+    declared: dict[str, Any] | None,
+) -> tuple[dict[str, str], Roster | None, ImportSource | None]:
+    """The mapping (saved, guessed, then overridden) and the roster shape: declared, else the
+    source's saved one, else detected from the mapped headers."""
     saved = ImportSource.objects.filter(name=source).first() if source else None
     resolved = guess_mapping(reg_file.headers, saved.mapping if saved else None)
     resolved.update({h: t for h, t in (override or {}).items() if h in resolved})
-    return resolved, saved
+    chosen = Roster.from_dict({**(declared or {}), "declared": True})
+    chosen = chosen or Roster.from_dict(saved.roster if saved else None)
+    return resolved, detect_roster(resolved, reg_file.sheets, chosen), saved
 
 
 @transaction.atomic
-def _start_run(actor, site, source, file_name, sha256, size, mapping, dry_run) -> ImportRun:
+def _start_run(actor, site, source, file_name, sha256, size, mapping, dry_run, roster=None) -> ImportRun:
     return ImportRun.objects.create(
         site=site,
         source=source,
@@ -299,6 +325,7 @@ def _start_run(actor, site, source, file_name, sha256, size, mapping, dry_run) -
         sha256=sha256,
         size=size,
         mapping=mapping,
+        roster=roster or {},
         dry_run=dry_run,
         actor=actor,
         started_at=timezone.now(),
@@ -307,20 +334,27 @@ def _start_run(actor, site, source, file_name, sha256, size, mapping, dry_run) -
 
 
 @transaction.atomic
-def save_source(*, actor, name: str, mapping: dict[str, str]) -> ImportSource:
-    """Save (or replace) the column mapping of a source."""
+def save_source(*, actor, name: str, mapping: dict[str, str], roster: dict[str, Any] | None = None) -> ImportSource:
+    """Save (or replace) the column mapping of a source, and its roster shape when given."""
     ensure(actor, "reports.import_registrations")
     problems = mapping_problems(mapping, {})
+    if roster and Roster.from_dict(roster) is None:
+        problems.append(("", "", _("Unknown roster shape %(s)r.") % {"s": roster.get("shape")}))
     if problems:
         raise InvalidInput({f"mapping.{c or 'file'}": [m] for _s, c, m in problems})
     source, created = ImportSource.objects.select_for_update().get_or_create(
-        name=name, defaults={"mapping": mapping, "created_by": actor}
+        name=name, defaults={"mapping": mapping, "roster": roster or {}, "created_by": actor}
     )
-    before = dict(source.mapping)
+    before, roster_before = dict(source.mapping), dict(source.roster)
     if not created:
         source.mapping = mapping
-        source.save(update_fields=["mapping", "updated_at"])
-    audit.record(actor, "import_source.saved", source, changes={"name": name, "mapping": audit.diff(before, mapping)})
+        if roster is not None:
+            source.roster = roster
+        source.save(update_fields=["mapping", "roster", "updated_at"])
+    changes = {"name": name, "mapping": audit.diff(before, mapping)}
+    if roster is not None:
+        changes["roster"] = audit.diff(roster_before if not created else {}, roster)
+    audit.record(actor, "import_source.saved", source, changes=changes)
     return source
 
 
@@ -373,8 +407,9 @@ def _finish(actor, run: ImportRun, status: str, tally: Tally) -> ImportRun:
 
 
 class _Importer:
-    def __init__(self, actor, site, reg_file, mapping, decisions, run: ImportRun, dry_run):
+    def __init__(self, actor, site, reg_file, mapping, decisions, run: ImportRun, dry_run, roster: Roster | None):
         self.actor, self.site, self.file, self.mapping, self.import_run = actor, site, reg_file, mapping, run
+        self.roster = roster
         self.decisions = {str(k): str(v).strip() for k, v in decisions.items()}
         self.reason = _("Import of %(f)s (sha256 %(h)s)") % {"f": run.file_name, "h": run.sha256[:16]}
         self.dry_run = dry_run
@@ -422,11 +457,20 @@ class _Importer:
 
     def _households(self, orphans: list[SourceRow]) -> Iterator[FileHousehold]:
         if self.file.is_linked:
+            in_repeat = self.roster is not None and self.roster.head_in_repeat
             for sub in self.file.submissions(orphans):
                 self.main_rows += 1
                 hraw, hcols, praw, pcols = self._split(sub.main)
                 household = FileHousehold(sub.main, hraw, hcols)
-                if any(values.text(v) for v in praw.values()):
+                if in_repeat:
+                    household.members = [self._repeat_member(child, praw, pcols) for child in sub.children]
+                    yield household
+                    continue
+                named = values.text(praw.get("given_name"))
+                heads = [c for c in sub.children if self._names_head(c)]
+                if not named and heads:  # the head is among the repeat rows: one error, not one per field
+                    household.head_row = heads[0]
+                elif any(values.text(v) for v in praw.values()):
                     household.members.append(FileMember(sub.main, praw, pcols, Relationship.PRINCIPAL_APPLICANT))
                 for child in sub.children:
                     _h, _c, craw, ccols = self._split(child)
@@ -459,6 +503,47 @@ class _Importer:
         if current is not None:
             yield current
 
+    def _names_head(self, row: SourceRow) -> bool:
+        return self.roster is not None and self.roster.is_head(self._split(row)[2].get("relationship"))
+
+    def _repeat_member(self, row: SourceRow, wide: dict, wide_columns: dict) -> FileMember:
+        """A member read from a repeat row of a roster whose head is among them; the main
+        sheet's household-wide person fields fill what the row leaves empty."""
+        assert self.roster is not None
+        _h, _c, raw, columns = self._split(row)
+        for target in HOUSEHOLD_WIDE:
+            if values.text(wide.get(target)) and not values.text(raw.get(target)):
+                raw[target], columns[target] = wide[target], wide_columns[target]
+        head = self.roster.is_head(raw.get("relationship"))
+        return FileMember(row, raw, columns, head=head)
+
+    def _heads(self, household: FileHousehold, tally: Tally) -> bool:
+        """In a roster whose head is among the repeat rows, exactly one row names the head;
+        else one problem on the submission's main row. True when the household has its head."""
+        assert self.roster is not None
+        heads = [m for m in household.members if m.head]
+        if len(heads) == 1:
+            return True
+        column = self.roster.relationship_column
+        if not heads:
+            tally.problem(
+                household.first,
+                column,
+                _(
+                    "None of this household's %(n)d member row(s) names its head (%(c)s is one of %(v)s "
+                    "for the head): mark exactly one member as the head."
+                )
+                % {"n": len(household.members), "c": column, "v": ", ".join(self.roster.head_values)},
+            )
+        else:
+            tally.problem(
+                household.first,
+                column,
+                _("Rows %(rows)s all name the head of this household: exactly one member is its head.")
+                % {"rows": ", ".join(m.row.key for m in heads)},
+            )
+        return False
+
     # --- one chunk
 
     def _chunk(self, chunk: list[FileHousehold], tally: Tally, *, write: bool) -> None:
@@ -484,7 +569,7 @@ class _Importer:
         taken = set(Household.objects.filter(reference__in=wanted).values_list("reference", flat=True))
         for household in chunk:
             tally.households += 1
-            tally.rows += len({m.row.key for m in household.members}) or 1
+            tally.rows += len({m.row.key for m in household.members} | {household.first.key})
             self._household(household, tally, existing, taken)
         if write and tally.problem_count == before and not tally.needs_decision:
             self._write(chunk, tally)
@@ -507,8 +592,24 @@ class _Importer:
             return
         errors = new_errors()
         check_members([m.person for m in household.members], errors)
-        # A value already reported as unreadable is not reported again as missing.
+        # A value already reported as unreadable is not reported again as missing; nor is a
+        # missing or second head, once reported on the submission's row.
         unreadable_relationship = any("relationship" in m.bad for m in household.members)
+        if self.file.is_linked and self.roster is not None and self.roster.head_in_repeat:
+            has_head = self._heads(household, tally)
+            unreadable_relationship = unreadable_relationship or not has_head
+        if household.head_row is not None:
+            unreadable_relationship = True
+            tally.problem(
+                household.first,
+                self.roster.relationship_column if self.roster else "",
+                _(
+                    "This main row names no person, and repeat row %(row)s names the head: the head is among the "
+                    "repeat rows. Import again with the head among the repeat rows (the household roster choice, or "
+                    "--roster repeat)."
+                )
+                % {"row": household.head_row.key},
+            )
         for key, messages in errors.items():
             parts = key.split(".", 2)
             if parts[0] == "members" and len(parts) == 3:
@@ -619,6 +720,8 @@ class _Importer:
         person: dict[str, Any] = {}
         if member.default_relationship and not values.text(member.raw.get("relationship")):
             person["relationship"] = member.default_relationship
+        if member.head:  # its value is one the roster names as the head, whatever its spelling
+            person["relationship"] = Relationship.PRINCIPAL_APPLICANT
         dob_from_age = None
         for target, raw in member.raw.items():
             if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -628,7 +731,8 @@ class _Importer:
                 if target == "person_reference":
                     continue
                 if target == "relationship":
-                    person["relationship"] = values.relationship(raw)
+                    if not member.head:
+                        person["relationship"] = values.relationship(raw)
                 elif target == "sex":
                     person["sex"] = values.sex(raw)
                 elif target == "date_of_birth":

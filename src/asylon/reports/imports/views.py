@@ -26,6 +26,7 @@ from asylon.core.errors import DomainError
 from asylon.registry.models import Site
 
 from ..models import ImportRun, ImportStatus
+from .mapping import HEAD_VALUES, SHAPES, Roster
 from .services import Problem, as_seen, begin_import, import_registrations, read_progress
 
 SUFFIXES = (".csv", ".xlsx", ".zip")
@@ -47,6 +48,17 @@ class UploadForm(forms.Form):
     source = forms.CharField(
         label=gettext_lazy("Source (its column mapping is saved under this name)"), required=False, max_length=100
     )
+    roster = forms.ChoiceField(
+        label=gettext_lazy("Household roster (files with repeat groups)"),
+        required=False,
+        choices=[("", gettext_lazy("as saved for the source, or detected from the columns")), *SHAPES.items()],
+    )
+    head_values = forms.CharField(
+        label=gettext_lazy("Relationship values that mean the head (comma-separated)"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("Only with the head among the repeat rows; empty for head, self, principal applicant…"),
+    )
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +69,14 @@ class UploadForm(forms.Form):
         if Path(upload.name).suffix.lower() not in SUFFIXES:
             raise forms.ValidationError(_("Use a .csv, .xlsx or .zip file."))
         return upload
+
+    def declared_roster(self) -> dict | None:
+        """The roster shape the person chose, None to keep the saved or detected one."""
+        shape = self.cleaned_data.get("roster")
+        if not shape:
+            return None
+        heads = [v.strip() for v in self.cleaned_data.get("head_values", "").split(",") if v.strip()]
+        return {"shape": shape, "head_values": heads or list(HEAD_VALUES)}
 
 
 def _stored(upload) -> Path:
@@ -75,7 +95,9 @@ def _stored(upload) -> Path:
     return path
 
 
-def _start(run: ImportRun, actor, path: Path, source: str | None, decisions: dict[str, str]) -> None:
+def _start(
+    run: ImportRun, actor, path: Path, source: str | None, decisions: dict[str, str], roster: dict | None = None
+) -> None:
     def work() -> None:
         try:
             import_registrations(
@@ -84,6 +106,7 @@ def _start(run: ImportRun, actor, path: Path, source: str | None, decisions: dic
                 path=path,
                 file_name=run.file_name,
                 source=source or None,
+                roster=roster,
                 dry_run=run.dry_run,
                 decisions=decisions,
                 run=run,  # the service writes the progress file the run's page reads
@@ -125,7 +148,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         run = begin_import(actor=request.user, site=site, path=path, file_name=Path(upload.name).name)
     except DomainError as exc:
         raise Http404 from exc
-    _start(run, request.user, path, form.cleaned_data.get("source"), {})
+    _start(run, request.user, path, form.cleaned_data.get("source"), {}, form.declared_roster())
     return redirect("imports:run", pk=run.pk)
 
 
@@ -156,6 +179,8 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": [o for o in run.outcomes if o["action"] != "decide"],
         "may_confirm": run.status == ImportStatus.DRY_RUN and not run.error_count and _stored_path(run) is not None,
         "more_problems": max(run.error_count - len(run.errors), 0),
+        "roster": Roster.from_dict(run.roster),
+        "mapped": [(header, target) for header, target in run.mapping.items() if target],
     }
     return render(request, "imports/run.html", context)
 
@@ -182,5 +207,6 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             if choice in allowed:
                 decisions[outcome["row"]] = choice
     real = begin_import(actor=request.user, site=run.site, path=path, file_name=run.file_name, dry_run=False)
-    _start(real, request.user, path, run.source.name if run.source else None, decisions)
+    # The real run reads the file as its check did: the same roster shape, declared or not.
+    _start(real, request.user, path, run.source.name if run.source else None, decisions, run.roster or None)
     return redirect("imports:run", pk=real.pk)

@@ -1,9 +1,12 @@
-"""`asylon import FILE --site CODE --as USERNAME [--source NAME] [--dry-run] [--mapping JSON]`
+"""`asylon import FILE --site CODE --as USERNAME [--source NAME] [--dry-run] [--mapping JSON]
+[--roster main|repeat [--head-value VALUE ...]]`
 
 Imports registrations from a CSV, an XLSX (KoboToolbox exports with repeat groups included) or
 a ZIP of CSV files. A dry run checks every row and writes nothing; a real run writes
 everything or nothing. Any problem: every one is listed by row and column, the exit status is
-non-zero and nothing is written. `asylon import --list --as USERNAME` lists past imports; one
+non-zero and nothing is written. A household roster in repeat rows holds its head either in
+the main sheet or among the repeat rows (`--roster`); the choice is detected when obvious and
+saved with the source's mapping. `asylon import --list --as USERNAME` lists past imports; one
 whose worker was killed is listed (and recorded) as interrupted.
 """
 
@@ -19,6 +22,7 @@ from asylon.accounts.models import User
 from asylon.accounts.scope import site_ids
 from asylon.core.errors import DomainError
 from asylon.registry.models import Site
+from asylon.reports.imports.mapping import HEAD_IN_MAIN, HEAD_IN_REPEAT, HEAD_VALUES, Roster
 from asylon.reports.imports.services import Problem, import_registrations, settle_interrupted
 from asylon.reports.models import ImportRun, ImportStatus
 
@@ -33,6 +37,19 @@ class Command(BaseCommand):
         parser.add_argument("--source", help="Name of the source whose column mapping to use (saved on first use)")
         parser.add_argument("--dry-run", action="store_true", help="Check every row, write nothing")
         parser.add_argument("--mapping", help='Column mapping as JSON ({"Header": "target"}) or a path to a JSON file')
+        parser.add_argument(
+            "--roster",
+            choices=["main", "repeat"],
+            help="Where a household's head is in a file with repeat groups: in the main sheet, or among the "
+            "repeat rows (the main sheet then holds household fields only). Default: as saved, or detected",
+        )
+        parser.add_argument(
+            "--head-value",
+            action="append",
+            default=[],
+            metavar="VALUE",
+            help="With --roster repeat: a relationship value that names the head (default head, self, pa...)",
+        )
         parser.add_argument(
             "--decision",
             action="append",
@@ -69,6 +86,7 @@ class Command(BaseCommand):
                     path=path,
                     source=opts["source"],
                     mapping=_mapping(opts["mapping"]),
+                    roster=_roster(opts["roster"], opts["head_value"]),
                     dry_run=opts["dry_run"],
                     decisions=decisions,
                     progress=bar.update,
@@ -91,6 +109,11 @@ class Command(BaseCommand):
             self.stderr.write(str(Problem(**error)))
         if run.error_count > len(run.errors):
             self.stderr.write(f"... and {run.error_count - len(run.errors)} more problem(s).")
+        roster = Roster.from_dict(run.roster)
+        if roster is not None:
+            how = "declared" if roster.declared else "saved or detected"
+            heads = f", the head's values: {', '.join(roster.head_values)}" if roster.head_in_repeat else ""
+            write(f"roster ({how}): {roster.label()}; relationship column {roster.relationship_column or '-'}{heads}")
         verb = "registered" if run.status == ImportStatus.COMMITTED else "would register"
         summary = (
             f"{run.file_name} (sha256 {run.sha256}): {run.rows} rows, {run.households} households; "
@@ -111,6 +134,17 @@ class Command(BaseCommand):
                 f"{run.get_status_display()} rows={run.rows} created={run.created} updated={run.updated} "
                 f"problems={run.error_count} by {run.actor.get_username()}"
             )
+
+
+def _roster(shape: str | None, head_values: list[str]) -> dict | None:
+    if head_values and shape != "repeat":
+        raise CommandError("--head-value goes with --roster repeat.")
+    if not shape:
+        return None
+    return {
+        "shape": {"main": HEAD_IN_MAIN, "repeat": HEAD_IN_REPEAT}[shape],
+        "head_values": head_values or list(HEAD_VALUES),
+    }
 
 
 def _mapping(value: str | None) -> dict[str, str] | None:

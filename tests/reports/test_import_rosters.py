@@ -179,3 +179,29 @@ def test_kobo_csv_is_read_with_its_semicolons_and_central_columns_are_named_by_t
     assert guess_target("household-registration_date") == "registered_on"
     assert guess_target("SET-OF-household_roster") == ""
     assert guess_target("meta-instanceID") == ""
+
+
+def test_the_upload_page_takes_the_roster_shape_shows_it_and_the_confirmation_keeps_it(
+    client, clerk, site_a, units, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from tests.signin import sign_in
+
+    households = rosters(2, seed=31, head_value="ego")
+    path = write("odk-central", tmp_path, households, HEAD_IN_REPEAT)
+    sign_in(client, clerk)
+    upload = SimpleUploadedFile(path.name, path.read_bytes(), "application/zip")
+    form = {"site": "AAA", "file": upload, "roster": HEAD_IN_REPEAT, "head_values": "ego, Ego"}
+    response = client.post(reverse("imports:upload"), form)
+    dry = ImportRun.objects.get()
+    assert dry.status == ImportStatus.DRY_RUN and dry.error_count == 0, dry.errors
+    page = client.get(response["Location"]).content.decode()
+    assert "The head is among the repeat rows" in page and "(declared)" in page
+    assert "<code>relationship_to_head</code>" in page and "values that mean the head: ego, Ego" in page
+    assert "<td><code>household-unit</code></td><td>unit</td>" in page  # the column mapping it read
+
+    client.post(reverse("imports:confirm", args=[dry.pk]))
+    real = ImportRun.objects.exclude(pk=dry.pk).get()
+    assert real.status == ImportStatus.COMMITTED and real.roster["head_values"] == ["ego", "Ego"], real.errors
+    assert _registered(site_a) == _expected(households)

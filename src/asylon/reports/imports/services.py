@@ -8,6 +8,10 @@ one transaction around every chunk: any problem anywhere and nothing is written.
 dropped once handled; only problems, counts and the rows needing a decision are kept (capped),
 so memory stays bounded whatever the file's size.
 
+A file with repeat groups is read in its roster's shape (`mapping.Roster`): the head in the
+main row and the other members in the repeat rows, or household fields in the main row and every
+member, the head too, in the repeat rows, where exactly one row per household names the head.
+
 Each run is recorded (`ImportRun`) and audited as one event with the file's checksum.
 
 A run names its worker (process id and host) and beats a heartbeat at its start and after every
@@ -466,11 +470,12 @@ class _Importer:
                     household.members = [self._repeat_member(child, praw, pcols) for child in sub.children]
                     yield household
                     continue
-                named = values.text(praw.get("given_name"))
-                heads = [c for c in sub.children if self._names_head(c)]
-                if not named and heads:  # the head is among the repeat rows: one error, not one per field
+                person_values = any(values.text(v) for v in praw.values())
+                nameless = person_values and not values.text(praw.get("given_name"))
+                heads = [c for c in sub.children if self._names_head(c)] if nameless else []
+                if heads:  # a nameless main row and a head among the repeat rows: one error says so
                     household.head_row = heads[0]
-                elif any(values.text(v) for v in praw.values()):
+                elif person_values:
                     household.members.append(FileMember(sub.main, praw, pcols, Relationship.PRINCIPAL_APPLICANT))
                 for child in sub.children:
                     _h, _c, craw, ccols = self._split(child)

@@ -205,3 +205,19 @@ def test_the_upload_page_takes_the_roster_shape_shows_it_and_the_confirmation_ke
     real = ImportRun.objects.exclude(pk=dry.pk).get()
     assert real.status == ImportStatus.COMMITTED and real.roster["head_values"] == ["ego", "Ego"], real.errors
     assert _registered(site_a) == _expected(households)
+
+
+def test_a_head_in_main_export_declared_as_head_among_the_repeat_rows_names_the_main_columns(
+    tmp_path, clerk, site_a, units
+):
+    path = write("kobo-xlsx", tmp_path, rosters(2), HEAD_IN_MAIN)
+    run = import_registrations(actor=clerk, site=site_a, path=path, roster={"shape": HEAD_IN_REPEAT}, dry_run=False)
+    assert run.status == ImportStatus.FAILED and Person.objects.count() == 0
+    assert [(e["sheet"], e["row"], e["column"]) for e in run.errors] == [
+        ("Household_Roster_v2", 1, f"household/head_{field}")
+        for field in ("given_name", "fathers_name", "family_name", "sex", "dob")
+    ]
+    assert run.errors[0]["message"] == (
+        "The head is among the repeat rows, so the main sheet holds household fields only: this column cannot hold "
+        "a person's given_name. Map it to nothing, or declare the head in the main sheet."
+    )

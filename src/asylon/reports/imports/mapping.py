@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -225,8 +226,12 @@ class Roster:
     def head_in_repeat(self) -> bool:
         return self.shape == HEAD_IN_REPEAT
 
+    @cached_property
+    def _head_codes(self) -> frozenset[str]:
+        return frozenset(head_code(v) for v in self.head_values)
+
     def is_head(self, value: Any) -> bool:
-        return head_code(value) in {head_code(v) for v in self.head_values}
+        return head_code(value) in self._head_codes
 
     def label(self) -> str:
         return str(SHAPES[self.shape])

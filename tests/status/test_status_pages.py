@@ -75,6 +75,8 @@ def test_declaration_preview_then_confirm_then_revoke(client, protection_officer
     declaration = GroupDeclaration.objects.get()
     assert "refugee" in client.get(f"/persons/{family[0].reference}/status/").content.decode()
     r = client.post(f"/declarations/{declaration.pk}/revoke/", {"reason": "Issued in error."})
+    assert r.status_code == 200 and GroupDeclaration.objects.get().revoked_at is None
+    r = client.post(f"/declarations/{declaration.pk}/revoke/", {"reason": "Issued in error.", "confirm": "yes"})
     assert r.status_code == 302
     page = client.get(f"/declarations/{declaration.pk}/").content.decode()
     assert "3 statuses reverted" in page

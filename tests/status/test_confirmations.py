@@ -8,6 +8,7 @@ whose preview carries the same figures.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -66,6 +67,34 @@ def declared(clerk, protection_officer, site_a):
         recognised_by="UNHCR",
         legal_basis_text="Prima facie determination (synthetic).",
     )
+
+
+DECLARATION_FORM = {
+    "site": "AAA",
+    "nationality": "IR",
+    "cutoff_kind": "REGISTRATION",
+    "cutoff_date": "2013-01-01",
+    "effective_on": "2013-02-01",
+    "legal_basis": "1951_CONV",
+    "recognised_by": "UNHCR",
+    "legal_basis_text": "Prima facie (synthetic).",
+}
+
+
+def test_a_declaration_confirmed_with_other_criteria_than_previewed_is_previewed_again(
+    client, protection_officer, family
+):
+    sign_in(client, protection_officer)
+    preview = client.post("/declarations/new/", {**DECLARATION_FORM, "preview": "1"})
+    assert "3 persons match and will be recognised" in summary(preview)
+    previewed = re.search(r'name="previewed" value="(\w+)"', preview.content.decode()).group(1)
+    changed = {**DECLARATION_FORM, "nationality": "AF", "previewed": previewed, "confirm": "yes"}
+    again = client.post("/declarations/new/", changed)
+    assert "The declaration changed since the preview" in again.content.decode()
+    assert "0 persons match and will be recognised" in summary(again)
+    assert not GroupDeclaration.objects.exists()
+    done = client.post("/declarations/new/", {**DECLARATION_FORM, "previewed": previewed, "confirm": "yes"})
+    assert done.status_code == 302 and GroupDeclaration.objects.get().applied_count == 3
 
 
 def test_revoking_a_declaration_first_shows_the_statuses_that_end(client, protection_officer, declared):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -70,7 +71,8 @@ def test_declaration_preview_then_confirm_then_revoke(client, protection_officer
     body = preview.content.decode()
     assert preview.status_code == 200 and "3 persons match" in body and family[2].reference in body
     assert GroupDeclaration.objects.count() == 0
-    r = client.post("/declarations/new/", {**form, "confirm": "1"})
+    previewed = re.search(r'name="previewed" value="(\w+)"', body).group(1)
+    r = client.post("/declarations/new/", {**form, "previewed": previewed, "confirm": "yes"})
     assert r.status_code == 302
     declaration = GroupDeclaration.objects.get()
     assert "refugee" in client.get(f"/persons/{family[0].reference}/status/").content.decode()

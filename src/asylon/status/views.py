@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 from django.contrib import messages
@@ -159,7 +161,7 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     sites = list(registry_queries.sites_for(request.user))
     form = DeclarationForm(request.POST or None, sites=sites)
-    preview = None
+    preview, previewed = None, ""
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         criteria = queries.Criteria(
@@ -169,8 +171,9 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
             cutoff_date=d["cutoff_date"],
             ethnicity=d["ethnicity"],
         )
+        previewed = _fingerprint(d)
         try:
-            if "confirm" in request.POST:
+            if "confirm" in request.POST and request.POST.get("previewed") == previewed:
                 declaration = services.declare_group(
                     actor=request.user,
                     criteria=criteria,
@@ -180,6 +183,10 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
                     legal_basis_text=d["legal_basis_text"],
                 )
                 return redirect("status:declaration_detail", pk=declaration.pk)
+            if "confirm" in request.POST:
+                form.add_error(
+                    None, _("The declaration changed since the preview: read the new preview, then confirm.")
+                )
             preview = queries.preview_declaration(request.user, criteria)
         except InvalidInput as exc:
             attach_errors(exc, form)
@@ -187,7 +194,14 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
             raise Http404 from exc
         except DomainError as exc:
             form.add_error(None, exc.message)
-    return render(request, "status/declaration_new.html", {"form": form, "preview": preview})
+    ctx = {"form": form, "preview": preview, "previewed": previewed}
+    return render(request, "status/declaration_new.html", ctx)
+
+
+def _fingerprint(data: dict) -> str:
+    """What the preview showed, in short: a confirmation counts only for what was previewed."""
+    text = json.dumps({k: str(v) for k, v in sorted(data.items())})
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 @login_required

@@ -62,6 +62,7 @@ def fill_member(page, index: int, relationship: str, given: str, sex: str, dob: 
     page.locator(f"#id_members-{index}-family_name").fill(family)
     page.locator(f"#id_members-{index}-sex").select_option(sex)
     page.locator(f"#id_members-{index}-date_of_birth").fill(dob)
+    page.locator(f"#id_members-{index}-dob_precision").select_option("EXACT")
 
 
 def row(section, header: str):
@@ -114,6 +115,7 @@ def test_a_probable_duplicate_is_shown_before_anything_is_saved(journey, unit_a,
     expect(page.locator("#id_members-0-date_of_birth")).to_have_value("1977-12-03")
     page.locator("#id_unit").select_option(str(unit_a.pk))
     page.locator("#id_members-0-relationship").select_option("PA")
+    page.locator("#id_members-0-dob_precision").select_option("EXACT")
     households = Household.objects.count()
 
     page.get_by_role("button", name=t("Register the household")).click()

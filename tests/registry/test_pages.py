@@ -74,7 +74,7 @@ def test_blank_extra_rows_are_ignored(logged_in, site_a, unit_a):
     data = form_data(site_a, unit_a, [m("PA", "Babak", "M")])
     data["members-TOTAL_FORMS"] = "3"
     for i in (1, 2):  # what a browser sends for an untouched row
-        data.update({f"members-{i}-relationship": "", f"members-{i}-sex": "", f"members-{i}-dob_precision": "EXACT"})
+        data.update({f"members-{i}-relationship": "", f"members-{i}-sex": "", f"members-{i}-dob_precision": ""})
     response = logged_in.post("/households/new/", data)
     assert response.status_code == 302 and Person.objects.count() == 1
 

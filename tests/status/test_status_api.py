@@ -50,8 +50,17 @@ def test_case_lifecycle_through_the_api(as_user, officer1, officer2, family, cle
         (one, {"action": "schedule_interview", "on": D0, "interview_on": D0}),
         (one, {"action": "record_interview", "on": D0, "notes": "Held."}),
         (one, {"action": "assess", "on": D0, "assessment": "Credible.", "recommendation": "REJECTED"}),
-        (one, {"action": "decide", "on": D0, "outcome": "REJECTED", "reasons": "Not credible on the key facts."}),
-        (one, {"action": "notify", "on": today() - timedelta(days=2)}),
+        (
+            one,
+            {
+                "action": "decide",
+                "on": D0,
+                "outcome": "REJECTED",
+                "reasons": "Not credible on the key facts.",
+                "confirm": True,
+            },
+        ),
+        (one, {"action": "notify", "on": today() - timedelta(days=2), "confirm": True}),
         (one, {"action": "lodge_appeal", "grounds": "Facts misread."}),
     ]
     for who, body in steps:
@@ -78,7 +87,7 @@ def test_case_lifecycle_through_the_api(as_user, officer1, officer2, family, cle
     assert ok.status_code == 200 and ok.json()["state"] == "APPEAL_DECIDED"
     pending = one("get", f"/persons/{child.reference}/status").json()
     assert pending["appeal_pending"] and pending["claim_pending"] and pending["status"] == "ASYLUM_SEEKER"
-    assert two("post", f"/rsd-cases/{ref}/transitions", {"action": "notify_appeal"}).status_code == 200
+    assert two("post", f"/rsd-cases/{ref}/transitions", {"action": "notify_appeal", "confirm": True}).status_code == 200
     history = one("get", f"/persons/{child.reference}/status-history").json()
     assert history["current"]["status"] == "REFUGEE" and history["current"]["derivative_of"] == pa.reference
     assert history["entries"][-1]["rsd_case"] == ref and history["entries"][-1]["recorded_by"] == "rsd-two"
@@ -113,8 +122,8 @@ def test_group_declaration_preview_confirm_revoke(as_user, protection_officer, o
     did = created.json()["id"]
     status = api("get", f"/persons/{family[0].reference}/status").json()
     assert status["status"] == "REFUGEE" and status["determination_mode"] == "PRIMA_FACIE_GROUP"
-    assert api("post", f"/group-declarations/{did}/revoke", {"reason": ""}).status_code == 422
-    revoked = api("post", f"/group-declarations/{did}/revoke", {"reason": "Issued in error."})
+    assert api("post", f"/group-declarations/{did}/revoke", {"reason": "", "confirm": True}).status_code == 422
+    revoked = api("post", f"/group-declarations/{did}/revoke", {"reason": "Issued in error.", "confirm": True})
     assert revoked.status_code == 200 and revoked.json()["reverted_count"] == 3
     assert api("get", f"/persons/{family[0].reference}/status").json()["status"] == "ASYLUM_SEEKER"
     entries = api("get", f"/persons/{family[0].reference}/status-history").json()["entries"]
@@ -134,4 +143,5 @@ def test_site_designation_api(as_user, protection_officer, site_a):
         },
     )
     assert r.status_code == 201 and r.json()["previous_designation"] == "TTL"
-    assert api("post", f"/site-designations/{r.json()['id']}/revoke", {"reason": "Error."}).status_code == 200
+    revoke = f"/site-designations/{r.json()['id']}/revoke"
+    assert api("post", revoke, {"reason": "Error.", "confirm": True}).status_code == 200

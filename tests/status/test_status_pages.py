@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -70,11 +71,14 @@ def test_declaration_preview_then_confirm_then_revoke(client, protection_officer
     body = preview.content.decode()
     assert preview.status_code == 200 and "3 persons match" in body and family[2].reference in body
     assert GroupDeclaration.objects.count() == 0
-    r = client.post("/declarations/new/", {**form, "confirm": "1"})
+    previewed = re.search(r'name="previewed" value="(\w+)"', body).group(1)
+    r = client.post("/declarations/new/", {**form, "previewed": previewed, "confirm": "yes"})
     assert r.status_code == 302
     declaration = GroupDeclaration.objects.get()
     assert "refugee" in client.get(f"/persons/{family[0].reference}/status/").content.decode()
     r = client.post(f"/declarations/{declaration.pk}/revoke/", {"reason": "Issued in error."})
+    assert r.status_code == 200 and GroupDeclaration.objects.get().revoked_at is None
+    r = client.post(f"/declarations/{declaration.pk}/revoke/", {"reason": "Issued in error.", "confirm": "yes"})
     assert r.status_code == 302
     page = client.get(f"/declarations/{declaration.pk}/").content.decode()
     assert "3 statuses reverted" in page

@@ -18,3 +18,9 @@ CHOOSE: tuple[str, Any] = ("", _("— choose —"))
 def judged(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     """`choices` behind an empty first option; with `required=True` the field must be chosen."""
     return [CHOOSE, *choices]
+
+
+def judged_if_several(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """A site (or other scope) list: the only answer when there is one, else it must be chosen."""
+    options = list(choices)
+    return options if len(options) == 1 else judged(options)

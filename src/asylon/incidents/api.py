@@ -11,11 +11,12 @@ from ninja import Field, Query, Router, Schema, Status
 
 from asylon.accounts.scope import ensure, site_ids
 from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
+from asylon.core.confirm import ConfirmationRequired
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.registry.models import Location, Site
 
-from . import queries, rollcall, services
-from .models import FollowUp, Incident, RollCallEntry
+from . import previews, queries, rollcall, services
+from .models import FollowUp, Incident, IncidentStatus, RollCallEntry
 
 router = Router(tags=["incidents"])
 
@@ -91,6 +92,11 @@ class IncidentPage(Schema):
 class TransitionIn(Schema):
     to: Line
     reason: Text = ""
+    confirm: bool = Field(
+        False,
+        description="Needed to close (to CLOSED): without it nothing changes and a 409 carries what stays open "
+        "(follow-ups, roll calls, reviews, affected persons).",
+    )
 
 
 class FollowUpIn(Schema):
@@ -228,6 +234,9 @@ def get_incident(request: HttpRequest, reference: Line):
 def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
     incident = queries.get_incident(request.user, reference)
     ensure(request.user, "incidents.change_incident", incident)
+    closing = payload.to == IncidentStatus.CLOSED and incident.status != IncidentStatus.CLOSED
+    if closing and not payload.confirm:
+        raise ConfirmationRequired(previews.incident_closing(request.user, incident).as_dict())
     services.transition_incident(actor=request.user, incident=incident, to=payload.to, reason=payload.reason)
     return incident_out(request.user, queries.get_incident(request.user, reference))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from asylon.core.forms import judged
+from asylon.core.forms import judged, judged_if_several
 
 from .models import Harm, IncidentKind, IncidentStatus, PerpetratorCategory, Severity, TimePrecision, Verification
 
@@ -52,7 +52,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args, sites, locations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [(s.pk, str(s)) for s in sites]
+        self.fields["site"].choices = judged_if_several((s.pk, str(s)) for s in sites)
         self.fields["location"].choices = [("", "—")] + [(loc.pk, f"{loc.site.code} {loc}") for loc in locations]
 
 
@@ -90,5 +90,5 @@ class RollCallForm(forms.Form):
 
     def __init__(self, *args, sites, blocks, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [(s.pk, str(s)) for s in sites]
+        self.fields["site"].choices = judged_if_several((s.pk, str(s)) for s in sites)
         self.fields["blocks"].choices = [(b.pk, f"{b.site.code} {b.name}") for b in blocks]

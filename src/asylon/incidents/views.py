@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from asylon.accounts.scope import can, site_ids
+from asylon.core.confirm import CONFIRM, confirmed
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from asylon.core.views import attach_errors
 from asylon.registry.models import Location, Person
 from asylon.registry.queries import sites_for
 
-from . import alerts, queries, reviews, rollcall, services
+from . import alerts, previews, queries, reviews, rollcall, services
 from . import evidence as evidence_store
 from .forms import (
     AffectedForm,
@@ -146,12 +147,20 @@ def _back(request: HttpRequest, reference: str, exc: DomainError | None = None):
 @login_required
 @require_POST
 def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
+    """Closing shows first what stays open (core/confirm.py); only a POST with confirm=yes closes."""
     incident = _or_404(queries.get_incident, request.user, reference)
     _need(request, "incidents.change_incident", incident)
+    to, reason = request.POST.get("to", ""), request.POST.get("reason", "")
+    if to == IncidentStatus.CLOSED and incident.status != IncidentStatus.CLOSED and not confirmed(request):
+        ctx = {
+            "incident": incident,
+            "preview": previews.incident_closing(request.user, incident),
+            "reason": reason,
+            "confirm": CONFIRM,
+        }
+        return render(request, "incidents/incident_close.html", ctx)
     try:
-        services.transition_incident(
-            actor=request.user, incident=incident, to=request.POST.get("to", ""), reason=request.POST.get("reason", "")
-        )
+        services.transition_incident(actor=request.user, incident=incident, to=to, reason=reason)
     except (Conflict, InvalidInput) as exc:
         return _back(request, reference, exc)
     return _back(request, reference)

@@ -6,10 +6,12 @@ from datetime import date
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from asylon.accounts.scope import ensure
 from asylon.core.api_edge import FromModel, Id, Line, requires
+from asylon.core.confirm import ConfirmationRequired
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Person
@@ -70,7 +72,10 @@ class CandidateOut(Schema):
 
 class DecisionIn(Schema):
     decision: Line = Field(description="DIFFERENT, LINKED or MERGE")
-    survivor: Line | None = Field(None, description="For MERGE: the reference to keep (default: the older record)")
+    survivor: Line | None = Field(None, description="For MERGE, required: the reference to keep (one of the pair)")
+    confirm: bool = Field(
+        False, description="For MERGE, must be true: without it nothing changes and a 409 carries what would move"
+    )
     # Kept as the pair's note or as the merge's reason: both hold as much.
     reason: Annotated[str, FromModel(DuplicateCandidate, "note")] = ""
 
@@ -158,7 +163,21 @@ def decide(request: HttpRequest, candidate_id: Id, payload: DecisionIn):
         raise NotFound("No such pair.")
     if payload.decision == "MERGE":
         a, b = candidate.person_a, candidate.person_b
-        survivor, merged = (b, a) if payload.survivor == b.reference else (a, b)
+        pair = {a.reference: (a, b), b.reference: (b, a)}
+        if payload.survivor not in pair:
+            raise InvalidInput(
+                {
+                    "survivor": [
+                        _("Choose the reference to keep: %(a)s or %(b)s.") % {"a": a.reference, "b": b.reference}
+                    ]
+                }
+            )
+        survivor, merged = pair[payload.survivor]
+        if not payload.confirm:
+            ensure(request.user, "matching.merge_person", survivor)
+            ensure(request.user, "matching.merge_person", merged)
+            moves = [{"records": name, "count": n} for name, n in merges.what_moves(merged)]
+            raise ConfirmationRequired({"survivor": survivor.reference, "merged": merged.reference, "moves": moves})
         merge = merges.merge_persons(actor=request.user, survivor=survivor, merged=merged, reason=payload.reason)
         return 201, _merge_out(merge)
     decided = candidates.decide_candidate(

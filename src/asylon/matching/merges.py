@@ -27,7 +27,7 @@ from asylon.registry.models import Membership, Person, Presence, SensitiveProfil
 from .keys import refresh_keys
 from .models import CandidateStatus, DuplicateCandidate, Merge, PersonAlias
 
-__all__ = ["merge_persons", "person_links", "resolve_alias", "unmerge"]
+__all__ = ["merge_persons", "person_links", "resolve_alias", "unmerge", "what_moves"]
 
 # Relations that are derived from the person (kept by this app) or handled by a rule above.
 _SKIP_APPS = {"matching"}
@@ -48,6 +48,18 @@ def person_links() -> list[ForeignKey]:
             if isinstance(f, ForeignKey) and f.related_model is Person and not f.one_to_one:
                 found.append(f)
     return found
+
+
+def what_moves(merged: Person) -> list[tuple[str, int]]:
+    """For the confirmation page: the kinds of record that point to `merged`, and how many
+    (each moves to the survivor, or stays listed as kept when the survivor has its twin)."""
+    counts: dict[str, int] = {}
+    for f in person_links():
+        n = f.model._base_manager.filter(**{f.attname: merged.pk}).count()
+        if n:
+            name = str(f.model._meta.verbose_name_plural)
+            counts[name] = counts.get(name, 0) + n
+    return sorted(counts.items())
 
 
 def _label(f: ForeignKey) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.accounts.scope import can
+from asylon.core.confirm import CONFIRM, confirmed
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from asylon.core.i18n import format_date
 from asylon.registry import queries as registry_queries
@@ -83,9 +84,26 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         note = request.POST.get("note", "").strip()
         try:
             if action == "merge":
-                keep = request.POST.get("survivor")
+                # Which reference survives is the reviewer's choice: none is made for them.
+                keep = request.POST.get("survivor", "")
                 a, b = candidate.person_a, candidate.person_b
-                survivor, merged = (b, a) if keep == b.reference else (a, b)
+                pair = {a.reference: (a, b), b.reference: (b, a)}
+                if keep not in pair:
+                    choose = str(_("Choose the reference to keep."))
+                    raise InvalidInput({"survivor": [choose]}, message=choose)
+                survivor, merged = pair[keep]
+                if not all(can(request.user, "matching.merge_person", p) for p in (survivor, merged)):
+                    raise Http404
+                if not confirmed(request):
+                    ctx = {
+                        "c": candidate,
+                        "survivor": survivor,
+                        "merged": merged,
+                        "moves": merges.what_moves(merged),
+                        "note": note,
+                        "confirm": CONFIRM,
+                    }
+                    return render(request, "matching/merge_confirm.html", ctx)
                 merges.merge_persons(actor=request.user, survivor=survivor, merged=merged, reason=note)
                 return redirect("registry:person_detail", reference=survivor.reference)
             candidates.decide_candidate(actor=request.user, candidate=candidate, decision=action, note=note)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from asylon.core.forms import judged, judged_if_several
 from asylon.core.models import DatePrecision
 
 from .models import Location, Presence, Relationship, Sex
@@ -39,7 +40,7 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args, sites=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [(s.code, str(s)) for s in sites]
+        self.fields["site"].choices = judged_if_several((s.code, str(s)) for s in sites)
         self.fields["unit"].choices = EMPTY + [(u.pk, f"{u.site.code} {u}") for u in units]
 
 
@@ -58,7 +59,8 @@ class MemberForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    dob_precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices, initial=DatePrecision.EXACT)
+    # How much of the date is known is the clerk's judgement: no answer is chosen for them.
+    dob_precision = forms.ChoiceField(label=_("Precision"), choices=judged(DatePrecision.choices))
     nationality = CountryField(blank=True).formfield(label=_("Nationality"), required=False)
     country_of_origin = CountryField(blank=True).formfield(label=_("Country of origin"), required=False)
 

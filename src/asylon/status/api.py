@@ -12,13 +12,14 @@ from ninja import Field, Router, Schema, Status
 from asylon.accounts.models import User
 from asylon.accounts.scope import can, ensure, site_ids
 from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
+from asylon.core.confirm import ConfirmationRequired
 from asylon.core.errors import InvalidInput
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
 
-from . import queries, services
+from . import previews, queries, services
 from .models import GroupDeclaration, RsdCase, SiteDesignationAct, StatusEntry
-from .transitions import actions_from
+from .transitions import actions_from, next_state
 
 router = Router(tags=["legal status"])
 
@@ -93,6 +94,12 @@ class TransitionIn(Schema):
     recognised_by: Annotated[str, _case("recognised_by")] | None = None
     ground: Annotated[str, _case("reopen_ground")] | None = None
     explanation: str | None = None
+    confirm: bool = Field(
+        False,
+        description="Needed for a step that decides against a claim, notifies such a decision or closes the "
+        "file (close_abandoned, a negative decide or decide_appeal, decide_exclusion, notify of a negative "
+        "decision, finalise, notify_appeal): without it nothing changes and a 409 carries the preview.",
+    )
 
 
 class AssignIn(Schema):
@@ -203,6 +210,9 @@ class DeclarationOut(Schema):
 
 class ReasonIn(Schema):
     reason: Text
+    confirm: bool = Field(
+        False, description="Must be true: without it nothing changes and a 409 carries the preview of what would."
+    )
 
 
 class DesignationIn(Schema):
@@ -449,7 +459,11 @@ def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)
     data = payload.dict(exclude_none=True)
-    action, on = data.pop("action"), data.pop("on", None)
+    action, on, confirm = data.pop("action"), data.pop("on", None), data.pop("confirm", False)
+    if not confirm and next_state(case.state, action) is not None:
+        consequence = previews.rsd_step(request.user, case, action, data, on)
+        if consequence is not None:
+            raise ConfirmationRequired(consequence.as_dict())
     services.transition_rsd_case(actor=request.user, case=case, action=action, on=on, data=data)
     return case_out(request.user, queries.get_case(request.user, reference))
 
@@ -504,6 +518,9 @@ def get_declaration(request: HttpRequest, declaration_id: Id):
 )
 def revoke_declaration(request: HttpRequest, declaration_id: Id, payload: ReasonIn):
     d = queries.get_declaration(request.user, declaration_id)
+    ensure(request.user, "status.revoke_groupdeclaration", d)
+    if not payload.confirm and d.revoked_at is None:
+        raise ConfirmationRequired(previews.declaration_revocation(request.user, d).as_dict())
     services.revoke_group_declaration(actor=request.user, declaration=d, reason=payload.reason)
     return declaration_out(queries.get_declaration(request.user, declaration_id))
 
@@ -535,5 +552,8 @@ def designate(request: HttpRequest, payload: DesignationIn):
 )
 def revoke_designation(request: HttpRequest, act_id: Id, payload: ReasonIn):
     act = queries.get_designation(request.user, act_id)
+    ensure(request.user, "status.revoke_sitedesignationact", act)
+    if not payload.confirm and act.revoked_at is None:
+        raise ConfirmationRequired(previews.designation_revocation(act).as_dict())
     services.revoke_site_designation(actor=request.user, act=act, reason=payload.reason)
     return designation_out(queries.get_designation(request.user, act_id))

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from asylon.core.forms import judged
+from asylon.core.forms import judged, judged_if_several
 from asylon.registry.models import SiteDesignation
 
 from .models import ConventionGround, CutoffKind, ExclusionClause, LegalBasis, Outcome, RecognisedBy, ReopenGround
@@ -120,7 +120,7 @@ class DeclarationForm(forms.Form):
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [(s.code, str(s)) for s in sites]
+        self.fields["site"].choices = judged_if_several((s.code, str(s)) for s in sites)
 
 
 class RevokeForm(forms.Form):
@@ -135,4 +135,4 @@ class DesignationForm(forms.Form):
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [(s.code, str(s)) for s in sites]
+        self.fields["site"].choices = judged_if_several((s.code, str(s)) for s in sites)

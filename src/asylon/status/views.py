@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 from django.contrib import messages
@@ -13,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.accounts.scope import can
+from asylon.core.confirm import CONFIRM, carried, confirmed
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from asylon.core.views import attach_errors
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
 
-from . import queries, services
+from . import previews, queries, services
 from .forms import RENAME, CaseForm, DeclarationForm, DesignationForm, RevokeForm, step_data, step_form
 from .models import RsdCase
 from .transitions import actions_from
@@ -122,10 +125,16 @@ def case_step(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("status:case_detail", reference=reference)
     form = step_form(action, request.POST)
     if form.is_valid():
+        on, data = form.cleaned_data.get("on"), step_data(form)
         try:
-            services.transition_rsd_case(
-                actor=request.user, case=case, action=action, on=form.cleaned_data.get("on"), data=step_data(form)
-            )
+            consequence = previews.rsd_step(request.user, case, action, data, on)
+        except NotPermitted as exc:
+            raise Http404 from exc
+        if consequence is not None and not confirmed(request):
+            ctx = {"case": case, "step": consequence, "fields": carried(request), "confirm": CONFIRM}
+            return render(request, "status/case_step_confirm.html", ctx)
+        try:
+            services.transition_rsd_case(actor=request.user, case=case, action=action, on=on, data=data)
         except InvalidInput as exc:
             inverse = {v: k for k, v in RENAME.items() if k in form.fields}
             attach_errors(InvalidInput({inverse.get(k, k): v for k, v in exc.errors.items()}), form)
@@ -152,7 +161,7 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     sites = list(registry_queries.sites_for(request.user))
     form = DeclarationForm(request.POST or None, sites=sites)
-    preview = None
+    preview, previewed = None, ""
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         criteria = queries.Criteria(
@@ -162,8 +171,9 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
             cutoff_date=d["cutoff_date"],
             ethnicity=d["ethnicity"],
         )
+        previewed = _fingerprint(d)
         try:
-            if "confirm" in request.POST:
+            if "confirm" in request.POST and request.POST.get("previewed") == previewed:
                 declaration = services.declare_group(
                     actor=request.user,
                     criteria=criteria,
@@ -173,6 +183,10 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
                     legal_basis_text=d["legal_basis_text"],
                 )
                 return redirect("status:declaration_detail", pk=declaration.pk)
+            if "confirm" in request.POST:
+                form.add_error(
+                    None, _("The declaration changed since the preview: read the new preview, then confirm.")
+                )
             preview = queries.preview_declaration(request.user, criteria)
         except InvalidInput as exc:
             attach_errors(exc, form)
@@ -180,7 +194,14 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
             raise Http404 from exc
         except DomainError as exc:
             form.add_error(None, exc.message)
-    return render(request, "status/declaration_new.html", {"form": form, "preview": preview})
+    ctx = {"form": form, "preview": preview, "previewed": previewed}
+    return render(request, "status/declaration_new.html", ctx)
+
+
+def _fingerprint(data: dict) -> str:
+    """What the preview showed, in short: a confirmation counts only for what was previewed."""
+    text = json.dumps({k: str(v) for k, v in sorted(data.items())})
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 @login_required
@@ -201,11 +222,20 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """The first POST shows the statuses that will end; only a POST with confirm=yes revokes."""
     declaration = _or_404(queries.get_declaration, request.user, pk)
     if not can(request.user, "status.revoke_groupdeclaration", declaration):
         raise Http404
     form = RevokeForm(request.POST)
     if form.is_valid():
+        if not confirmed(request):
+            ctx = {
+                "d": declaration,
+                "preview": previews.declaration_revocation(request.user, declaration),
+                "reason": form.cleaned_data["reason"],
+                "confirm": CONFIRM,
+            }
+            return render(request, "status/declaration_revoke.html", ctx)
         try:
             services.revoke_group_declaration(
                 actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
@@ -263,17 +293,26 @@ def designations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """The first POST shows the designation the site returns to; only confirm=yes revokes."""
     act = _or_404(queries.get_designation, request.user, pk)
     if not can(request.user, "status.revoke_sitedesignationact", act):
         raise Http404
     form = RevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.revoke_site_designation(actor=request.user, act=act, reason=form.cleaned_data["reason"])
-        except NotPermitted as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
+    if not form.is_valid():
         messages.error(request, _("A revocation needs a reason."))
+        return redirect("status:designations")
+    if not confirmed(request):
+        ctx = {
+            "act": act,
+            "preview": previews.designation_revocation(act),
+            "reason": form.cleaned_data["reason"],
+            "confirm": CONFIRM,
+        }
+        return render(request, "status/designation_revoke.html", ctx)
+    try:
+        services.revoke_site_designation(actor=request.user, act=act, reason=form.cleaned_data["reason"])
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("status:designations")

@@ -132,3 +132,13 @@ def test_every_page_form_date_is_in_the_users_calendar():
     ]
     assert plain == []
     assert any(isinstance(f, LocalDateField) for cls in _page_forms() for f in cls.base_fields.values())
+
+
+def test_the_status_page_is_asked_for_a_day_in_the_users_calendar(client, clerk, household):
+    prefer(clerk, language="fa", calendar="persian", digits="arabext")
+    sign_in(client, clerk)
+    html = client.get("/persons/AAA-000001/status/", {"on": "۱۳۹۱/۰۱/۰۱"}).content.decode()
+    assert date_input(html, "on")["value"] == "۱۳۹۱/۰۱/۰۱"
+    assert "on-error" not in html
+    refused = client.get("/persons/AAA-000001/status/", {"on": "1391/13/01"}).content.decode()
+    assert 'id="on-error"' in refused and "۱۴۰۵/۰۹/" not in date_input(refused, "on")["value"]

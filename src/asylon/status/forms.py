@@ -132,3 +132,9 @@ class DesignationForm(forms.Form):
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].choices = [(s.code, str(s)) for s in sites]
+
+
+class StatusOnForm(forms.Form):
+    """The day the person page's status is shown as of (a GET filter)."""
+
+    on = LocalDateField(label=_("Status on"), required=False)

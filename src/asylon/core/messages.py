@@ -47,6 +47,11 @@ def _render_param(value: object) -> str:
     return str(value)
 
 
+def render_list(stored: list[Mapping], sep: str = ",") -> str:
+    """Stored messages in the active language, joined with its comma or semicolon."""
+    return _render_param({"list": list(stored), "sep": sep})
+
+
 def country_name(code: str) -> str:
     """The country's name in the active language (django-countries' translated list)."""
     return str(countries.name(code)) or code

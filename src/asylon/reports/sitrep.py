@@ -197,7 +197,7 @@ def build_context(actor, *, site: Site, start: date, end: date, annex: bool = Fa
 
 
 # The CSS counter style that writes page numbers in the reader's digits.
-PAGE_DIGITS = {Digits.PERSIAN: "persian", Digits.ARABIC: "arabic-indic"}
+PAGE_DIGITS: dict[str, str] = {Digits.PERSIAN: "persian", Digits.ARABIC: "arabic-indic"}
 
 
 def render_pdf(context: dict[str, Any]) -> bytes:

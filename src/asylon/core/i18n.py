@@ -5,9 +5,8 @@ The preferences of the user of the current request are held in a context variabl
 language, so the template filters of `asylon_i18n` need no request. Outside a request
 (commands, PDF reports) the defaults apply: Gregorian calendar, digits of the active language.
 
-Solar Hijri (the Iranian calendar, "jalali"): the arithmetic of the 33-year cycle with the
-break years of Borkowski's table, as used by the widely used jalaali libraries; exact for
-Solar Hijri years -61 to 3177 (Gregorian 560 to 3798).
+Solar Hijri (the Iranian calendar, "jalali"): converted by jdatetime, whose arithmetic of the
+33-year cycle with the break years of Borkowski's table is the one the jalaali libraries use.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import contextvars
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import jdatetime
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -79,69 +79,24 @@ def to_digits(text: object, system: str | None = None) -> str:
     return value.translate({ord("0") + i: chr(zero + i) for i in range(10)})
 
 
-# --- Solar Hijri -----------------------------------------------------------------------------
-
-_BREAKS = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324, 2394, 2456, 3178)
-
-
-def _div(a: int, b: int) -> int:  # division truncated toward zero, as the published algorithm has it
-    q = abs(a) // abs(b)
-    return q if (a >= 0) == (b > 0) else -q
-
-
-def _mod(a: int, b: int) -> int:
-    return a - _div(a, b) * b
-
-
-def _farvardin_first(jy: int) -> date:
-    """The Gregorian date of 1 Farvardin (Nowruz) of Solar Hijri year `jy`."""
-    if not _BREAKS[0] <= jy < _BREAKS[-1]:
-        raise ValueError(f"Solar Hijri year {jy} is outside the supported range")
-    gy = jy + 621
-    leap_j = -14
-    jp = _BREAKS[0]
-    jump = 0
-    for jm in _BREAKS[1:]:
-        jump = jm - jp
-        if jy < jm:
-            break
-        leap_j += _div(jump, 33) * 8 + _div(_mod(jump, 33), 4)
-        jp = jm
-    n = jy - jp
-    leap_j += _div(n, 33) * 8 + _div(_mod(n, 33) + 3, 4)
-    if _mod(jump, 33) == 4 and jump - n == 4:
-        leap_j += 1
-    leap_g = _div(gy, 4) - _div((_div(gy, 100) + 1) * 3, 4) - 150
-    return date(gy, 3, 20 + leap_j - leap_g)
+# --- Solar Hijri ---------------------------------------------------------------------------
+# The conversion is jdatetime's (jalali-core: the 33-year cycles with Borkowski's break years);
+# Asylon's own three functions keep their names for the rest of the code.
 
 
 def is_solar_hijri_leap(jy: int) -> bool:
-    return (_farvardin_first(jy + 1) - _farvardin_first(jy)).days == 366
+    return jdatetime.date(jy, 1, 1).isleap()
 
 
 def to_solar_hijri(day: date) -> tuple[int, int, int]:
     """(year, month, day) in the Solar Hijri calendar of a Gregorian date."""
-    jy = day.year - 621
-    first = _farvardin_first(jy)
-    if day < first:
-        jy -= 1
-        first = _farvardin_first(jy)
-    k = (day - first).days
-    if k < 186:  # the first six months have 31 days
-        return jy, 1 + k // 31, 1 + k % 31
-    k -= 186
-    return jy, 7 + k // 30, 1 + k % 30
+    solar = jdatetime.date.fromgregorian(date=day)
+    return solar.year, solar.month, solar.day
 
 
 def from_solar_hijri(jy: int, jm: int, jd: int) -> date:
-    """The Gregorian date of a Solar Hijri date (month 1-12, day 1-31)."""
-    if not 1 <= jm <= 12 or not 1 <= jd <= (31 if jm <= 6 else 30):
-        raise ValueError(f"No such Solar Hijri date: {jy}-{jm}-{jd}")
-    if jm == 12 and jd == 30 and not is_solar_hijri_leap(jy):
-        raise ValueError(f"{jy} is not a leap year: Esfand has 29 days")
-    first = _farvardin_first(jy)
-    offset = (jm - 1) * 31 - max(0, jm - 7) + jd - 1
-    return date.fromordinal(first.toordinal() + offset)
+    """The Gregorian date of a Solar Hijri date (month 1-12, day 1-31); ValueError if none."""
+    return jdatetime.date(jy, jm, jd).togregorian()
 
 
 # --- Formatting ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import translation
 from django.utils.translation import gettext
@@ -38,6 +38,8 @@ def _render_param(value: object) -> str:
             return country_name(value["country"])
         if "date" in value:
             return format_date(date.fromisoformat(value["date"]))
+        if "datetime" in value:
+            return format_date(datetime.fromisoformat(value["datetime"]), with_time=True)
         if "number" in value:
             return to_digits(value["number"])
         if "list" in value:
@@ -45,6 +47,18 @@ def _render_param(value: object) -> str:
             separator = _SEPARATORS[value.get("sep", ",")]
             return separator.get(language, separator["en"]).join(_render_param(v) for v in value["list"])
     return str(value)
+
+
+def msgid_of(text) -> str:
+    """The English msgid of a lazily translated text (a choice's label), to keep it as a
+    message that each reader sees in their own language: `message(msgid_of(kind.label))`."""
+    with translation.override(None):
+        return str(text)
+
+
+def render_list(stored: list[Mapping], sep: str = ",") -> str:
+    """Stored messages in the active language, joined with its comma or semicolon."""
+    return _render_param({"list": list(stored), "sep": sep})
 
 
 def country_name(code: str) -> str:

@@ -17,6 +17,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,9 +25,10 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from asylon.accounts.roles import ROLE_PERMISSIONS
+from asylon.safeguards.messages import Message
 
 from .models import Alert, Channel, Delivery, DeliveryStatus, Notification, SiteWebhook
 
@@ -50,17 +52,44 @@ def recipients(site) -> models.QuerySet:
     return get_user_model().objects.filter(is_active=True, sites=site, groups__name__in=roles).distinct().order_by("pk")
 
 
-def raise_alert(*, site, kind: str, severity: int, title: str, body: str, link: str = "", source=None) -> Alert:
+def raise_alert(
+    *,
+    site,
+    kind: str,
+    severity: int,
+    title: str | Message,
+    body: str | Message | Sequence[Message],
+    link: str = "",
+    source=None,
+) -> Alert:
     """Record an alert for the site's protection officers and queue its e-mails and webhook.
 
     Call it inside your own transaction. `title` and `body` must not name persons: they
-    leave the system by e-mail and webhook. `source` is a model instance or a string.
+    leave the system by e-mail and webhook. Give them as messages (`safeguards.messages`:
+    an English msgid and parameters) so that every reader reads them in their own language;
+    the English text is stored beside them. `source` is a model instance or a string.
     """
     if source is not None and not isinstance(source, str):
         source = f"{source._meta.label_lower}:{source.pk}"
+    stored: dict = {}
+    if isinstance(title, Message):
+        stored["title"] = title.as_dict()
+        title = title.english()
+    if isinstance(body, Message):
+        body = [body]
+    if not isinstance(body, str):
+        stored["body"] = [line.as_dict() for line in body]
+        body = "\n".join(line.english() for line in body)
     with transaction.atomic():
         alert = Alert.objects.create(
-            site=site, kind=kind, severity=severity, title=title[:200], body=body, link=link, source=source or ""
+            site=site,
+            kind=kind,
+            severity=severity,
+            title=title[:200],
+            body=body,
+            message=stored,
+            link=link,
+            source=source or "",
         )
         users = list(recipients(site))
         Notification.objects.bulk_create([Notification(alert=alert, user=u) for u in users])
@@ -105,8 +134,10 @@ def sign(secret: str, body: bytes) -> str:
 def _send(delivery: Delivery) -> None:
     alert = delivery.alert
     if delivery.channel == Channel.EMAIL:
-        text = alert.body + ("\n\n" + absolute(alert.link) if alert.link else "")
-        send_mail(f"[Asylon {alert.site.code}] {alert.title}", text, None, [delivery.recipient], fail_silently=False)
+        with translation.override(_reader_language(delivery.recipient)):
+            title, lines = alert.shown_title, alert.shown_body
+        text = lines + ("\n\n" + absolute(alert.link) if alert.link else "")
+        send_mail(f"[Asylon {alert.site.code}] {title}", text, None, [delivery.recipient], fail_silently=False)
         return
     hook = SiteWebhook.objects.get(site_id=alert.site_id)
     body = json.dumps(payload(alert), sort_keys=True).encode()
@@ -126,6 +157,12 @@ def _send(delivery: Delivery) -> None:
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
         if not 200 <= response.status < 300:
             raise urllib.error.HTTPError(delivery.recipient, response.status, "not 2xx", response.headers, None)
+
+
+def _reader_language(email: str) -> str:
+    """The language an e-mail is written in: its recipient's, else the site's default."""
+    chosen = get_user_model().objects.filter(email=email, is_active=True).values_list("language", flat=True).first()
+    return chosen or settings.LANGUAGE_CODE
 
 
 def _claim(pk: int, now: datetime) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from asylon.core.forms import judged, judged_if_several
+from asylon.core.forms import LocalDateField, judged, judged_if_several
 
 from .models import Harm, IncidentKind, IncidentStatus, PerpetratorCategory, Severity, TimePrecision, Verification
 
@@ -19,8 +19,8 @@ class IncidentFilterForm(forms.Form):
         label=_("Severity at least"), required=False, coerce=int, empty_value=None, choices=_choices(Severity.choices)
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_choices(IncidentStatus.choices))
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = LocalDateField(label=_("From"), required=False)
+    date_to = LocalDateField(label=_("To"), required=False)
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +60,7 @@ class FollowUpForm(forms.Form):
     action = forms.CharField(label=_("Action"), max_length=300)
     # Chosen among `owners`: the users who may act on the incident (queries.follow_up_owners).
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = LocalDateField(label=_("Due"))
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)

@@ -245,13 +245,22 @@ class AlertKind(models.TextChoices):
 
 
 class Alert(models.Model):
-    """Something protection officers of a site must know at once. Carries no personal data."""
+    """Something protection officers of a site must know at once. Carries no personal data.
+
+    `title` and `body` are the text as sent (English for an alert kept as messages, which is
+    what leaves by webhook); `message` keeps the same as messages with their parameters
+    (`safeguards.messages`), so that each reader sees it in their own language, countries by
+    name, figures and dates in their digits and calendar (`shown_title`, `shown_body`). An
+    alert raised before messages were kept has no `message` and is shown as stored.
+    """
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="alerts")
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    # {"title": stored message, "body": [stored message, ...]}; {} for an alert stored as text.
+    message = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=300, blank=True)
     source = models.CharField(max_length=100, blank=True, help_text=_("e.g. incidents.incident:12"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -264,6 +273,22 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (as stored for an alert kept as text)."""
+        from asylon.core.messages import render
+
+        return render(self.message["title"]) if self.message.get("title") else self.title
+
+    @property
+    def shown_body(self) -> str:
+        """The body's lines in the active language, one per line."""
+        from asylon.core.messages import render
+
+        if "body" not in self.message:
+            return self.body
+        return "\n".join(render(line) for line in self.message["body"])
 
 
 class Notification(models.Model):

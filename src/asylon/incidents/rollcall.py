@@ -21,11 +21,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.registry.models import Location, Person, Presence, Site
+from asylon.safeguards.messages import Number, message
 
 from .alerts import raise_alert
 from .models import (
@@ -90,8 +92,8 @@ def start_roll_call(
         site=site,
         kind=AlertKind.ROLL_CALL,
         severity=Severity.SERIOUS,
-        title=_("Roll call started at %(s)s") % {"s": site.code},
-        body=_("%(n)s persons to account for.") % {"n": len(ids)},
+        title=message(gettext_noop("Roll call started at %(s)s"), s=site.code),
+        body=message(gettext_noop("%(n)s persons to account for."), n=Number(len(ids))),
         link=reverse("incidents:rollcall_mark", args=[rc.pk]),
         source=rc,
     )

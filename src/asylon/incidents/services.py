@@ -13,13 +13,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from asylon.accounts.scope import ensure, site_ids
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from asylon.core.labels import label_of
+from asylon.core.messages import msgid_of
 from asylon.registry.models import Location, Person, Presence, Site
 from asylon.registry.services import next_reference
+from asylon.safeguards.messages import Moment, Number, message
 
 from . import evidence as store
 from .alerts import raise_alert
@@ -97,21 +100,28 @@ def _check(values: dict[str, Any], site: Site, errors: dict[str, list[str]]) -> 
 def _alert_for(incident: Incident) -> None:
     if incident.severity < ALERT_SEVERITY and incident.kind not in ALWAYS_ALERT:
         return
-    place = f", {incident.location}" if incident.location_id else ""
-    title = _("%(kind)s at %(site)s%(place)s, severity %(sev)s") % {
-        "kind": incident.get_kind_display(),
+    what = {
+        "kind": message(msgid_of(IncidentKind(incident.kind).label)),
         "site": incident.site.code,
-        "place": place,
-        "sev": incident.severity,
+        "sev": Number(incident.severity),
     }
-    body = _("Incident %(ref)s occurred %(at)s (%(verification)s). Killed: %(k)s, injured: %(i)s, missing: %(m)s.") % {
-        "ref": incident.reference,
-        "at": incident.occurred_at.strftime("%Y-%m-%d %H:%M UTC"),
-        "verification": incident.get_verification_display(),
-        "k": incident.killed,
-        "i": incident.injured,
-        "m": incident.missing,
-    }
+    if incident.location_id:
+        title = message(
+            gettext_noop("%(kind)s at %(site)s, %(place)s, severity %(sev)s"), **what, place=str(incident.location)
+        )
+    else:
+        title = message(gettext_noop("%(kind)s at %(site)s, severity %(sev)s"), **what)
+    body = message(
+        gettext_noop(
+            "Incident %(ref)s occurred %(at)s (%(verification)s). Killed: %(k)s, injured: %(i)s, missing: %(m)s."
+        ),
+        ref=incident.reference,
+        at=Moment(incident.occurred_at),
+        verification=message(msgid_of(Verification(incident.verification).label)),
+        k=Number(incident.killed),
+        i=Number(incident.injured),
+        m=Number(incident.missing),
+    )
     kind = (
         AlertKind.THREAT
         if incident.kind in (IncidentKind.THREAT, IncidentKind.REFOULEMENT_RISK)
@@ -408,6 +418,15 @@ def hand_over_evidence(*, actor, evidence: Evidence, recipient: str, note: str =
     return _custody(actor, evidence, CustodyAction.HANDED_OVER, recipient=recipient.strip(), note=note.strip())
 
 
+# What `asylon evidence verify` found wrong with a file, as the alert words it.
+INTEGRITY_PROBLEMS = {
+    "changed": gettext_noop("changed"),
+    "missing": gettext_noop("missing"),
+    "replaced": gettext_noop("replaced"),
+    "unrecorded": gettext_noop("unrecorded"),
+}
+
+
 @transaction.atomic
 def record_integrity_failure(*, evidence: Evidence, problem: str, found: str = "") -> CustodyEntry:
     """Called by `asylon evidence verify` for each file that changed or went missing."""
@@ -416,8 +435,15 @@ def record_integrity_failure(*, evidence: Evidence, problem: str, found: str = "
         site=evidence.site,
         kind=AlertKind.EVIDENCE_INTEGRITY,
         severity=Severity.SERIOUS,
-        title=_("Evidence file %(p)s for incident %(ref)s") % {"p": problem, "ref": evidence.incident.reference},
-        body=_("An integrity check found an evidence file %(p)s.") % {"p": problem},
+        title=message(
+            gettext_noop("Evidence file %(p)s for incident %(ref)s"),
+            p=message(INTEGRITY_PROBLEMS.get(problem, problem)),
+            ref=evidence.incident.reference,
+        ),
+        body=message(
+            gettext_noop("An integrity check found an evidence file %(p)s."),
+            p=message(INTEGRITY_PROBLEMS.get(problem, problem)),
+        ),
         link=reverse("incidents:detail", args=[evidence.incident.reference]),
         source=evidence,
     )

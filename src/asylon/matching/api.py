@@ -105,7 +105,7 @@ def search_persons(request: HttpRequest, q: Line = "", limit: Id = 10):
             "full_name_original": h.person.full_name_original,
             "date_of_birth": h.person.date_of_birth,
             "score": h.score,
-            "why": h.why,
+            "why": [reason.english() for reason in h.why],
         }
         for h in hits
     ]

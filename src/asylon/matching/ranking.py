@@ -17,7 +17,10 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from django.utils.translation import gettext_noop
 from rapidfuzz.distance import OSA, JaroWinkler
+
+from asylon.safeguards.messages import Message, Number, message
 
 from .names import fold, is_persian_script, token_keys, word_skeleton
 from .similarity import SKELETON_MATCH
@@ -25,6 +28,25 @@ from .similarity import SKELETON_MATCH
 FATHERS_NAME = "father's name"
 # The label of each name field, in the order `_person_words` reads them (two scripts each).
 _NAME_LABELS = ("given name", "given name", "family name", "family name", FATHERS_NAME, FATHERS_NAME)
+# The fields `_person_words` reads, in its order, and how the reasons beside a hit name them.
+_NAME_FIELDS = (
+    "given_name",
+    "given_name_original",
+    "family_name",
+    "family_name_original",
+    "fathers_name",
+    "fathers_name_original",
+)
+_FIELD_WORDS = {
+    "given_name": gettext_noop("given name"),
+    "family_name": gettext_noop("family name"),
+    "fathers_name": gettext_noop("father's name"),
+}
+# Reasons beside a hit, in words a clerk reads (never the internal keys of a name).
+SAME_NAME = gettext_noop("%(field)s is %(name)s")
+SOUNDS_LIKE = gettext_noop("%(field)s sounds like what you typed: %(name)s")
+BORN_IN = gettext_noop("born in %(year)s")
+BORN_A_YEAR_OFF = gettext_noop("born in %(year)s, one year off")
 # A person's own name outranks a father's of that name.
 FATHER_WEIGHT = 0.8
 # An equal phonetic key across scripts, or in Latin with letters of one class (Jaleh/Zhaleh).
@@ -475,15 +497,27 @@ def _best(sims: list[float], person_words: list[tuple[Word, str]], used: set[int
     return best, best_raw, best_i
 
 
-def _year_score(year: int, born) -> tuple[float, str | None]:
+def _year_score(year: int, born) -> tuple[float, Message | None]:
     if born is None:
         return 0.3, None
     diff = abs(born.year - year)
     if diff == 0:
-        return 1.0, f"born {year}"
+        return 1.0, message(BORN_IN, year=Number(born.year))
     if diff == 1:
-        return 0.5, f"born {born.year}"
+        return 0.5, message(BORN_A_YEAR_OFF, year=Number(born.year))
     return 0.0, None
+
+
+def _fields_of_words(person: dict) -> list[str]:
+    """The field each of `_person_words(person)` comes from, in the same order."""
+    return [name for name in _NAME_FIELDS if person[name] for _word in name_words(person[name], whole=True)]
+
+
+def _as_recorded(person: dict, field_name: str) -> str:
+    """The name of that field as it was recorded, in both scripts when both were (Bijan (بیژن))."""
+    base = field_name.removesuffix("_original")
+    latin, original = person[base], person[f"{base}_original"]
+    return f"{latin} ({original})" if latin and original else latin or original
 
 
 class QueryScorer:
@@ -537,15 +571,22 @@ class QueryScorer:
             score = 0.75 * score + 0.25 * _year_score(self.year, person["date_of_birth"])[0]
         return score
 
-    def why(self, person: dict) -> list[str]:
-        """The reasons shown beside a hit (asked only of the hits shown: scoring is the hot path)."""
+    def why(self, person: dict) -> list[Message]:
+        """The reasons shown beside a hit (asked only of the hits shown: scoring is the hot
+        path): which of the person's names matched, as recorded, and the year of birth."""
         person_words = _person_words(person)
-        scores, matched = self._matches(person_words) if self.query else ([], [])
-        why = [
-            f"{person_words[m][1]} ~ {q.fold} ({s:.2f})"
-            for q, s, m in zip(self.query, scores, matched, strict=True)
-            if m >= 0
-        ]
+        fields = _fields_of_words(person)
+        _scores, matched = self._matches(person_words) if self.query else ([], [])
+        why: list[Message] = []
+        seen: set[tuple[str, str]] = set()
+        for q, m in zip(self.query, matched, strict=True):
+            if m < 0:
+                continue
+            base = fields[m].removesuffix("_original")
+            kind = SAME_NAME if q.fold == person_words[m][0].fold else SOUNDS_LIKE
+            if (base, kind) not in seen:
+                seen.add((base, kind))
+                why.append(message(kind, field=message(_FIELD_WORDS[base]), name=_as_recorded(person, fields[m])))
         if self.year and (year_why := _year_score(self.year, person["date_of_birth"])[1]):
             why.append(year_why)
         return why

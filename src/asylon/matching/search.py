@@ -23,11 +23,13 @@ import re
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Case, Expression, IntegerField, Max, Value, When
+from django.utils.translation import gettext_noop
 from rapidfuzz.distance import OSA
 
 from asylon.accounts.scope import site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import PERSON_NAME_FIELDS, Person
+from asylon.safeguards.messages import Message, message
 
 from .keys import TokenKey, name_tokens, variant_keys
 from .models import NameKeyToken, NameVariantKey, PersonAlias, PersonNameKeys
@@ -41,6 +43,9 @@ __all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
 CANDIDATES = 200
 # A phonetic key or skeleton this short names too many names to stand for one.
 _MIN_SOUND = 3
+# Why a hit was found by its reference (the reasons of a name match: `ranking.QueryScorer.why`).
+REFERENCE = gettext_noop("reference %(reference)s")
+MERGED_INTO = gettext_noop("reference %(reference)s, merged into %(person)s")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
 _PERSON_FIELDS = (
@@ -55,7 +60,7 @@ _PERSON_FIELDS = (
 class Hit:
     person: Person
     score: float
-    why: list[str] = field(default_factory=list)
+    why: list[Message] = field(default_factory=list)  # shown with `{{ hit.why|messages_list }}`
 
 
 @dataclass
@@ -320,7 +325,11 @@ def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
         ref = parsed.reference
         alias = PersonAlias.objects.filter(reference=ref).values_list("person__reference", flat=True).first()
         for person in visible.filter(reference__in=[ref, alias or ref]).select_related("site"):
-            why = [f"reference {ref}" + (f" (merged into {person.reference})" if person.reference != ref else "")]
+            why = [
+                message(MERGED_INTO, reference=ref, person=person.reference)
+                if person.reference != ref
+                else message(REFERENCE, reference=ref)
+            ]
             hits[person.pk] = Hit(person, 2.0, why)
     ranked: list[tuple[float, str, dict]] = []
     scorer = None

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from asylon.core.forms import judged
+from asylon.core.forms import LocalDateField, judged
 
 from .models import AuthorityKind, GateAction, MovementKind, RecipientKind, RiskKind
 
@@ -82,7 +82,7 @@ class RiskAssessmentForm(forms.Form):
 class Art332Form(forms.Form):
     competent_authority = forms.CharField(label=_("Competent authority"), max_length=200)
     reference = forms.CharField(label=_("Reference of the determination"), max_length=100)
-    decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = LocalDateField(label=_("Decided on"))
 
 
 class ChainForm(forms.Form):
@@ -124,8 +124,8 @@ class AgreementForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     field_list = forms.CharField(label=_("Fields covered (comma separated)"), max_length=500)
     non_refoulement_undertaking = forms.BooleanField(label=_("Undertaking on non-refoulement"), required=False)
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    valid_from = LocalDateField(label=_("Valid from"))
+    valid_to = LocalDateField(label=_("Valid to"), required=False)
 
 
 class PartnerLinkForm(forms.Form):
@@ -144,8 +144,8 @@ class OnwardPolicyForm(forms.Form):
     country = country_field(_("Country"), required=True)
     nationality = country_field(_("Of persons of nationality (blank: any)"))
     returns_to = country_field(_("Sends them on to"), required=True)
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    valid_from = LocalDateField(label=_("Valid from"))
+    valid_to = LocalDateField(label=_("Valid to"), required=False)
     source = forms.CharField(label=_("Source"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -153,6 +153,6 @@ class AuthorityForm(forms.Form):
     name = forms.CharField(label=_("Organisation"), max_length=200)
     country = country_field(_("Acts for the state of"), required=True)
     kind = forms.ChoiceField(label=_("Kind"), choices=judged(AuthorityKind.choices))
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    valid_from = LocalDateField(label=_("Valid from"))
+    valid_to = LocalDateField(label=_("Valid to"), required=False)
     source = forms.CharField(label=_("Source"), max_length=500, required=False)

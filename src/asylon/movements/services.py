@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_countries import countries as country_names
 
 from asylon.accounts.roles import Role
@@ -33,11 +34,13 @@ from asylon.accounts.services import manages
 from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
+from asylon.core.messages import msgid_of
 from asylon.incidents.alerts import raise_alert
 from asylon.registry.models import Location, Person, Presence, ReferenceCounter, Site
 from asylon.registry.services import apply_presence
 from asylon.safeguards import Assessment, DisclosureSubject, assess_movement, legal_bases
 from asylon.safeguards import Recipient as RecipientFacts
+from asylon.safeguards.messages import Listing, Message, Number, message
 from asylon.safeguards.sharing_rules import d1_refusal
 from asylon.safeguards.types import INVOLUNTARY_KINDS, NEVER_RECIPIENTS, THIRD_COUNTRY_SOLUTION_KINDS
 from asylon.safeguards.types import RecipientKind as SafeguardRecipientKind
@@ -204,7 +207,21 @@ def _audit_gate(actor, movement: Movement, gate: GateResult, *, refused: bool) -
 # --- alerts (never name a person: they leave by e-mail and webhook) -------------------------
 
 
-def _alert(site: Site, *, kind_label: str, subject: str, link: str, assessments: list[Assessment], involuntary: bool):
+# What an alert says of a refusal, kept as messages (each reader reads them in their
+# language, countries by name; the English text is what leaves by webhook).
+_ONE_REFUSED = gettext_noop("%(kind)s %(subject)s: %(outcome)s")
+_GROUP_REFUSED = gettext_noop("Group request %(subject)s (%(kind)s): %(refused)s of %(total)s refused")
+_GROUP_COUNTS = gettext_noop("%(refused)s of %(total)s persons refused; rules: %(rules)s.")
+_BLOCK_LINE = gettext_noop("%(rule)s: %(reason)s (%(basis)s)")
+_NOTICE_LINE = gettext_noop("%(rule)s: %(reason)s")
+
+
+def _reason(reason) -> Message | str:
+    """A safeguard's Block or Notice as its message (its English detail when it has none)."""
+    return reason.message if reason.message is not None else reason.detail
+
+
+def _alert(site: Site, *, kind: Message, subject: str, link: str, assessments: list[Assessment], involuntary: bool):
     refused = [a for a in assessments if not a.allowed]
     notices = [n for a in assessments for n in a.alerts]
     if not (refused or notices):
@@ -213,31 +230,23 @@ def _alert(site: Site, *, kind_label: str, subject: str, link: str, assessments:
     critical = involuntary or any(n.rule in ("N1", "N5") for n in notices)
     if len(assessments) == 1:
         a = assessments[0]
-        lines = [f"{b.rule}: {b.detail} ({b.legal_basis})" for b in a.blocks]
-        lines += [f"{n.rule}: {n.detail}" for n in a.alerts]
-        title = _("%(kind)s %(subject)s: %(outcome)s") % {
-            "kind": kind_label,
-            "subject": subject,
-            "outcome": _("refused by the safeguards") if refused else _("needs protection attention"),
-        }
+        lines = [message(_BLOCK_LINE, rule=b.rule, reason=_reason(b), basis=message(b.legal_basis)) for b in a.blocks]
+        lines += [message(_NOTICE_LINE, rule=n.rule, reason=_reason(n)) for n in a.alerts]
+        outcome = gettext_noop("refused by the safeguards") if refused else gettext_noop("needs protection attention")
+        title = message(_ONE_REFUSED, kind=kind, subject=subject, outcome=message(outcome))
     else:
-        lines = [
-            _("%(refused)d of %(total)d persons refused; rules: %(rules)s.")
-            % {"refused": len(refused), "total": len(assessments), "rules": ", ".join(rules)}
-        ]
-        lines += sorted({f"{n.rule}: {n.detail}" for n in notices})
-        title = _("Group request %(subject)s (%(kind)s): %(refused)d of %(total)d refused") % {
-            "subject": subject,
-            "kind": kind_label,
-            "refused": len(refused),
-            "total": len(assessments),
-        }
+        counts = {"refused": Number(len(refused)), "total": Number(len(assessments))}
+        lines = [message(_GROUP_COUNTS, **counts, rules=Listing(tuple(rules)))]
+        distinct = {n.message.english() if n.message else n.detail: n for n in notices}
+        lines += [message(_NOTICE_LINE, rule=n.rule, reason=_reason(n)) for n in distinct.values()]
+        lines.sort(key=lambda line: line.english())
+        title = message(_GROUP_REFUSED, subject=subject, kind=kind, **counts)
     return raise_alert(
         site=site,
         kind="SAFEGUARD_REFUSAL",
         severity=4 if critical else 2,
         title=title,
-        body="\n".join(lines),
+        body=lines,
         link=link,
         source=f"movements:{subject}",
     )
@@ -396,7 +405,7 @@ def _request_movement(*, actor, person: Person, kind: str, note: str, **fields) 
     _enter_state(movement, target)
     _alert(
         movement.site,
-        kind_label=str(MovementKind(movement.kind).label),
+        kind=message(msgid_of(MovementKind(movement.kind).label)),
         subject=movement.reference,
         link=reverse("movements:detail", args=[movement.reference]),
         assessments=[assessment],
@@ -465,7 +474,7 @@ def _transition_movement(*, actor, movement: Movement, action: str, reason: str)
 def _alert_movement(movement: Movement, assessment: Assessment) -> None:
     _alert(
         movement.site,
-        kind_label=str(MovementKind(movement.kind).label),
+        kind=message(msgid_of(MovementKind(movement.kind).label)),
         subject=movement.reference,
         link=reverse("movements:detail", args=[movement.reference]),
         assessments=[assessment],
@@ -589,7 +598,7 @@ def request_group_movement(
     )
     _alert(
         site,
-        kind_label=str(MovementKind(req.kind).label),
+        kind=message(msgid_of(MovementKind(req.kind).label)),
         subject=group.reference,
         link=reverse("movements:group_detail", args=[group.reference]),
         assessments=assessments,

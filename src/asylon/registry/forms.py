@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from asylon.core.forms import judged, judged_if_several
+from asylon.core.forms import LocalDateField, judged, judged_if_several
 from asylon.core.models import DatePrecision
 
 from .models import Location, Presence, Relationship, Sex
@@ -34,9 +34,7 @@ class PersonFilterForm(forms.Form):
 class HouseholdForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"))
     unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
-    arrival_date = forms.DateField(
-        label=_("Arrival date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    arrival_date = LocalDateField(label=_("Arrival date"), required=False)
 
     def __init__(self, *args, sites=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,9 +54,7 @@ class MemberForm(forms.Form):
     fathers_name_original = forms.CharField(label=_("Father's name (original script)"), max_length=100, required=False)
     family_name_original = forms.CharField(label=_("Family name (original script)"), max_length=100, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=EMPTY + Sex.choices)
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_of_birth = LocalDateField(label=_("Date of birth"), required=False)
     # How much of the date is known is the clerk's judgement: no answer is chosen for them.
     dob_precision = forms.ChoiceField(label=_("Precision"), choices=judged(DatePrecision.choices))
     nationality = CountryField(blank=True).formfield(label=_("Nationality"), required=False)
@@ -80,9 +76,7 @@ class CorrectionForm(forms.Form):
     fathers_name_original = forms.CharField(label=_("Father's name (original script)"), max_length=100, required=False)
     family_name_original = forms.CharField(label=_("Family name (original script)"), max_length=100, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_of_birth = LocalDateField(label=_("Date of birth"), required=False)
     dob_precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices)
     nationality = CountryField(blank=True).formfield(label=_("Nationality"), required=False)
     country_of_origin = CountryField(blank=True).formfield(label=_("Country of origin"), required=False)

@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from asylon.core.dates import today
+from asylon.core.forms import LocalDateField
 
 
 class StatisticsForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"))
-    on = forms.DateField(label=_("Reporting date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.DateField(label=_("Series from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = LocalDateField(label=_("Reporting date"), required=False)
+    start = LocalDateField(label=_("Series from"), required=False)
     internal = forms.BooleanField(label=_("Internal figures (not suppressed)"), required=False)
 
     def __init__(self, *args, sites, may_see_internal: bool, **kwargs):
@@ -31,8 +32,8 @@ class StatisticsForm(forms.Form):
 
 class SitrepForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"))
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = LocalDateField(label=_("From"))
+    end = LocalDateField(label=_("To"))
     annex = forms.BooleanField(label=_("Add the annex with personal data"), required=False)
 
     def __init__(self, *args, sites, may_annex: bool, **kwargs):

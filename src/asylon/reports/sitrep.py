@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from asylon.accounts.scope import ensure
 from asylon.core.dates import age_on
 from asylon.core.errors import InvalidInput
+from asylon.core.i18n import Digits, digit_system
 from asylon.incidents.queries import incidents_in_period, roll_calls_in_period
 from asylon.movements.queries import safeguard_refusals_in_period
 from asylon.registry.models import Person, Presence, Site
@@ -195,10 +196,16 @@ def build_context(actor, *, site: Site, start: date, end: date, annex: bool = Fa
     }
 
 
+# The CSS counter style that writes page numbers in the reader's digits.
+PAGE_DIGITS: dict[str, str] = {Digits.PERSIAN: "persian", Digits.ARABIC: "arabic-indic"}
+
+
 def render_pdf(context: dict[str, Any]) -> bytes:
     import weasyprint
 
-    html = render_to_string("reports/sitrep.html", context)
+    html = render_to_string(
+        "reports/sitrep.html", context | {"page_digits": PAGE_DIGITS.get(digit_system(), "decimal")}
+    )
     return weasyprint.HTML(string=html).write_pdf()
 
 

@@ -8,12 +8,14 @@ as evidence, as it always was; `asylon.core.messages.render()` shows the stored 
 (`Message.as_dict()`) in the reader's language.
 
 Parameters are plain text (references, names: shown as they are), a `Country` (shown by its
-name in the reader's language), a `Day` (in the reader's calendar and digits), a `Number`
+name in the reader's language), a `Day` (in the reader's calendar and digits), a `Moment` (a
+date and time, in the reader's calendar, time zone and digits), a `Number`
 (in the reader's digits), a `Listing`
 joined with the punctuation of the reader's language, or another `Message`.
 
 Stored form (JSON): ``{"msgid": "...", "params": {"name": value}}`` where a value is a string,
-``{"country": "IR"}``, ``{"date": "2024-05-01"}``, ``{"number": 3}``, ``{"list": [...], "sep": ";"}`` or a
+``{"country": "IR"}``, ``{"date": "2024-05-01"}``, ``{"datetime": "2024-05-01T08:30:00+00:00"}``,
+``{"number": 3}``, ``{"list": [...], "sep": ";"}`` or a
 nested ``{"msgid": ..., "params": ...}``.
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 _ENGLISH_SEPARATORS = {",": ", ", ";": "; "}
 
@@ -34,6 +36,11 @@ class Country:
 @dataclass(frozen=True)
 class Day:
     day: date
+
+
+@dataclass(frozen=True)
+class Moment:
+    at: datetime  # aware
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,8 @@ def _english(value: object) -> str:
         return value.code  # the audit text has always named countries by their code
     if isinstance(value, Day):
         return value.day.isoformat()
+    if isinstance(value, Moment):
+        return value.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     if isinstance(value, Number):
         return str(value.value)
     if isinstance(value, Listing):
@@ -84,6 +93,8 @@ def _stored(value: object) -> object:
         return {"country": value.code}
     if isinstance(value, Day):
         return {"date": value.day.isoformat()}
+    if isinstance(value, Moment):
+        return {"datetime": value.at.isoformat()}
     if isinstance(value, Number):
         return {"number": value.value}
     if isinstance(value, Listing):

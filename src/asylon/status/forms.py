@@ -8,15 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from asylon.core.forms import judged, judged_if_several
+from asylon.core.forms import LocalDateField, judged, judged_if_several
 from asylon.registry.models import SiteDesignation
 
 from .models import ConventionGround, CutoffKind, ExclusionClause, LegalBasis, Outcome, RecognisedBy, ReopenGround
 from .transitions import Action
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"})
 
 
 def _text_input() -> forms.Textarea:
@@ -28,8 +24,8 @@ EMPTY: list[tuple[str, Any]] = [("", "—")]
 
 def _field(name: str) -> forms.Field:
     return {
-        "on": lambda: forms.DateField(label=_("Date of this step"), required=False, widget=_date_input()),
-        "interview_on": lambda: forms.DateField(label=_("Interview date"), widget=_date_input()),
+        "on": lambda: LocalDateField(label=_("Date of this step"), required=False),
+        "interview_on": lambda: LocalDateField(label=_("Interview date")),
         "notes": lambda: forms.CharField(label=_("Interview notes"), widget=_text_input()),
         "assessment": lambda: forms.CharField(label=_("Assessment"), widget=_text_input()),
         "recommendation": lambda: forms.ChoiceField(
@@ -104,16 +100,16 @@ class CaseForm(forms.Form):
     dependants = forms.CharField(
         label=_("Dependants (references, separated by spaces)"), required=False, max_length=500
     )
-    registered_on = forms.DateField(label=_("Registered on"), required=False, widget=_date_input())
+    registered_on = LocalDateField(label=_("Registered on"), required=False)
 
 
 class DeclarationForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"))
     nationality = CountryField().formfield(label=_("Nationality"))
     cutoff_kind = forms.ChoiceField(label=_("Criterion"), choices=judged(CutoffKind.choices))
-    cutoff_date = forms.DateField(label=_("Before this date"), widget=_date_input())
+    cutoff_date = LocalDateField(label=_("Before this date"))
     ethnicity = forms.CharField(label=_("Specific group (ethnicity, optional)"), required=False, max_length=100)
-    effective_on = forms.DateField(label=_("Effective date"), widget=_date_input())
+    effective_on = LocalDateField(label=_("Effective date"))
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=judged(LegalBasis.choices))
     recognised_by = forms.ChoiceField(label=_("Recognised by"), choices=judged(RecognisedBy.choices))
     legal_basis_text = forms.CharField(label=_("Legal basis (text of the act)"), widget=_text_input())
@@ -130,9 +126,15 @@ class RevokeForm(forms.Form):
 class DesignationForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"))
     designation = forms.ChoiceField(label=_("Designation"), choices=judged(SiteDesignation.choices))
-    effective_on = forms.DateField(label=_("Effective date"), widget=_date_input())
+    effective_on = LocalDateField(label=_("Effective date"))
     legal_basis_text = forms.CharField(label=_("Legal basis (text of the act)"), widget=_text_input())
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].choices = judged_if_several((s.code, str(s)) for s in sites)
+
+
+class StatusOnForm(forms.Form):
+    """The day the person page's status is shown as of (a GET filter)."""
+
+    on = LocalDateField(label=_("Status on"), required=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +21,7 @@ from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
 
 from . import previews, queries, services
-from .forms import RENAME, CaseForm, DeclarationForm, DesignationForm, RevokeForm, step_data, step_form
+from .forms import RENAME, CaseForm, DeclarationForm, DesignationForm, RevokeForm, StatusOnForm, step_data, step_form
 from .models import RsdCase
 from .transitions import actions_from
 
@@ -38,14 +37,14 @@ def _or_404(fn, *args):
 def person_status(request: HttpRequest, reference: str) -> HttpResponse:
     person = _or_404(registry_queries.get_person, request.user, reference)
     entries = _or_404(queries.status_history, request.user, person)
-    on = None
-    if request.GET.get("on"):
-        try:
-            on = date.fromisoformat(request.GET["on"])
-        except ValueError:
-            messages.error(request, "Give the date as YYYY-MM-DD.")
+    form = StatusOnForm(request.GET or None)
+    on = form.cleaned_data["on"] if form.is_valid() else None
     snapshot = queries.status_on(person, on)
-    return render(request, "status/person_status.html", {"person": person, "entries": entries, "snap": snapshot})
+    if on is None and not form.errors:
+        form = StatusOnForm(initial={"on": snapshot.on})
+    return render(
+        request, "status/person_status.html", {"person": person, "entries": entries, "snap": snapshot, "form": form}
+    )
 
 
 @login_required

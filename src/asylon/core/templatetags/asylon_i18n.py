@@ -4,6 +4,7 @@
     {{ event.at|localdatetime }}
     {{ page.paginator.count|digits }}
     {{ block|reason }} · {{ block|legal_basis }}
+    {{ hit.why|messages_list }}   (messages kept as data, joined with the reader's ";")
     {{ transition.to_state|label }}   (a stored code in words; see core/labels.py)
 
 References (P-000123) are identifiers people type and read aloud: leave them in ASCII.
@@ -43,6 +44,13 @@ def digits(value) -> str:
 def reason(stored) -> str:
     """A stored safeguard reason (Block or Notice dict) in the reader's language."""
     return messages.reason_text(stored)
+
+
+@register.filter
+def messages_list(items) -> str:
+    """Messages (`safeguards.messages.Message` or their stored dicts) in the reader's language,
+    joined with the reader's semicolon: `{{ hit.why|messages_list }}`."""
+    return messages.render_list([m.as_dict() if hasattr(m, "as_dict") else m for m in items or ()], sep=";")
 
 
 @register.filter

@@ -358,7 +358,7 @@ class People:
 # clipped to +-2). Iranian spellings follow Persian vowels (o, e, -eh, v, gh: Hossein, Fatemeh, Javad),
 # Afghan Dari ones write w, u and a final -a (Wahid, Ghulam, Masuma, Freshta), Iraqi Arabic ones follow
 # Arabic (u, q, dh, th: Husain, Qasim, Kadhim), Kurdish ones write w and u (Sirwan, Kawa, Runak).
-ROMANISATION_STYLE = {
+ROMANISATION_STYLE: dict[str, dict[str, float]] = {
     "IR": {"gh": 1, "v": 1, "eh$": 1, "ou": 1, "ei": 1, "q": -1, "w": -1, "dh": -1},
     "AF": {"w": 1, "(?<![ao])u": 1, "a$": 1, "ee(?!$)": 1, "v": -1, "eh$": -1, "ou": -1},
     "IQ": {
@@ -632,10 +632,10 @@ def _registrations(n: int, seed: int) -> tuple[list[dict], list[tuple[str, str]]
     for i, (rec, _) in enumerate(rows, start=1):
         rec["record_id"] = f"R-{i:07d}"
         by_cluster.setdefault(rec["cluster_id"], []).append(rec["record_id"])
-    pairs = sorted(
-        tuple(sorted(pair)) for ids in by_cluster.values() if len(ids) > 1 for pair in itertools.combinations(ids, 2)
+    pairs: list[tuple[str, str]] = sorted(
+        (min(a, b), max(a, b)) for ids in by_cluster.values() for a, b in itertools.combinations(ids, 2)
     )
-    return [r for r, _ in rows], pairs, [e for _, e in rows], [p for p, _ in plan]  # type: ignore[misc]
+    return [r for r, _ in rows], pairs, [e for _, e in rows], [p for p, _ in plan]
 
 
 def registrations(n: int, seed: int) -> tuple[list[dict], list[tuple[str, str]]]:
@@ -778,21 +778,23 @@ def check(n: int, seed: int, population_size: int, query_count: int) -> None:
     print(f"  duplicates with no error at all: {100 * (sum(1 for e in errors if not e) - len(persons)) / n_dups:.1f}%")
     print("hard negatives (pairs of different persons):")
 
-    def pairs(items) -> int:
+    def count_pairs(items) -> int:
         return sum(k * (k - 1) // 2 for k in Counter(items).values())
 
     def clan_pairs(key) -> int:  # pairs of persons of one clan sharing key, not in the same household
-        return pairs((p.clan, *key(p)) for p in persons) - pairs((p.clan, p.household, *key(p)) for p in persons)
+        return count_pairs((p.clan, *key(p)) for p in persons) - count_pairs(
+            (p.clan, p.household, *key(p)) for p in persons
+        )
 
     print(f"  brothers heading other households (same father and family): {clan_pairs(lambda p: (p.father,))}")
     print(f"  cousins with the same given name (named after the grandfather): {clan_pairs(lambda p: (p.given,))}")
-    same_name = pairs((p.given, p.family) for p in persons)
-    same_name_father = pairs((p.given, p.family, p.father) for p in persons)
+    same_name = count_pairs((p.given, p.family) for p in persons)
+    same_name_father = count_pairs((p.given, p.family, p.father) for p in persons)
     print(
         f"  same given + family name, any relation: {same_name}; also same father's name: {same_name_father}; "
-        f"also same birth year: {pairs((p.given, p.family, p.father, p.dob[:4]) for p in persons)}"
+        f"also same birth year: {count_pairs((p.given, p.family, p.father, p.dob[:4]) for p in persons)}"
     )
-    print(f"  same family + father's name, any relation: {pairs((p.family, p.father) for p in persons)}")
+    print(f"  same family + father's name, any relation: {count_pairs((p.family, p.father) for p in persons)}")
     print("top 20 given names (first registration spelling): " + _top(Counter(p.given.latin[0] for p in persons)))
     print("top 20 family names: " + _top(Counter(p.family.latin[0] for p in persons)))
     print("top 20 given names as written on records: " + _top(Counter(r["given_name"] for r in records)))
@@ -816,10 +818,10 @@ def check(n: int, seed: int, population_size: int, query_count: int) -> None:
     for kind in QUERY_ERRORS:
         print(f"  queries with {kind:18s} {100 * q_kinds[kind] / len(queries):5.1f}%")
     print(f"  queries with no error {100 * sum(1 for e in q_errors if not e) / len(queries):.1f}%")
-    same_name = Counter((r["given_name"].lower(), r["family_name"].lower()) for r in population)
+    spellings = Counter((r["given_name"].lower(), r["family_name"].lower()) for r in population)
     print(
         f"population records sharing their exact given+family spelling with another: "
-        f"{100 * sum(c for c in same_name.values() if c > 1) / len(population):.1f}%"
+        f"{100 * sum(c for c in spellings.values() if c > 1) / len(population):.1f}%"
     )
     for q in queries[:12]:
         print(f"  {q['kind']:12s} {q['text']!r} -> {q['record_id']}")

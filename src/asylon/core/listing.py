@@ -51,7 +51,7 @@ def listing(
     sorts: Mapping[str, Sequence[str]],
     *,
     default: str,
-    per_page: int = PAGE_SIZE,
+    per_page: int | None = None,
 ) -> Listing:
     """`qs` sorted by the whitelisted `?sort=` (or `default`) and cut into pages.
 
@@ -63,7 +63,7 @@ def listing(
     descending = wanted.startswith("-")
     order = [_flip(f) if descending else f for f in sorts[key]]
     qs = qs.order_by(*order, "-pk" if descending else "pk")
-    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    page = Paginator(qs, per_page or PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("sort", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import re
 from datetime import timedelta
 from xml.etree import ElementTree
 
@@ -254,3 +255,21 @@ def test_the_demo_seeds_every_stage_with_a_history_over_past_months(clerk, site_
         assert moments == sorted(moments) and moments[-1] == case.stage_since
         if case.departed_on:
             assert case.departed_on == timezone.localtime(moments[-1 if case.stage == "DEPARTED" else -2]).date()
+
+
+def test_the_dashboard_shows_the_projections_range_and_what_it_rests_on(client, rso, po, po2, family, albania):
+    from tests.html_text import visible_text
+
+    from asylon.core.i18n import format_date
+
+    _history(rso, po, po2, family, albania, 3)  # 2 persons departed today; 4 residents remain
+    client.force_login(rso)
+    html = client.get("/resettlement/dashboard/").content.decode()
+    projection = visible_text(html.split('id="projection"', 1)[1].split("</table>", 1)[0])
+    # 2 departures in 30, 90 and 365 days: 4 residents leave in 60, 180 or 730 days.
+    early, late = (format_date(today() + timedelta(days=n)) for n in (60, 730))
+    assert f"between {early} and {late} projected date the camp is empty" in projection
+    assert "It rests on 2 departures in the last 365 days." in projection
+    assert "rough guess" in projection
+    rows = re.findall(r"<tr><td>(\d+) days \(since [^)]*\)</td><td>(\d+)</td><td>([\d.]+)</td>", html)
+    assert rows == [("30", "2", "0.07"), ("90", "2", "0.02"), ("365", "2", "0.01")]

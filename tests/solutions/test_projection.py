@@ -44,3 +44,27 @@ def test_places_missing_when_pledges_run_out_first():
 def test_an_empty_camp():
     p = project_emptying(residents=0, departures_by_day={}, today=TODAY)
     assert p.empty_on == TODAY and p.days_left == 0
+
+
+def test_a_range_over_three_paces_with_what_it_rests_on():
+    # 15 left today, 15 sixty days ago, 43 two hundred days ago: 15, 30 and 73 departures
+    # in the last 30, 90 and 365 days; 100 residents leave in 200, 300 or 500 days.
+    history = {TODAY: 15, TODAY - timedelta(days=60): 15, TODAY - timedelta(days=200): 43}
+    p = project_emptying(residents=100, departures_by_day=history, today=TODAY)
+    assert [(x.window_days, x.departed, x.days_left) for x in p.paces] == [(30, 15, 200), (90, 30, 300), (365, 73, 500)]
+    assert (p.earliest, p.latest) == (TODAY + timedelta(days=200), TODAY + timedelta(days=500))
+    assert p.empty_on == TODAY + timedelta(days=300)  # the 90-day pace stays the headline
+    assert "leaves between 2014-01-16 and 2014-11-12" in p.message
+    assert "It rests on 73 departures in the last 365 days." in p.message
+    assert not p.uncertain
+
+
+def test_one_more_departure_moves_the_range_not_a_single_date_by_a_year():
+    before = project_emptying(residents=400, departures_by_day={TODAY - timedelta(days=100): 4}, today=TODAY)
+    assert before.earliest == before.latest == TODAY + timedelta(days=36500)
+    assert "No departures in the last 90 days" in before.message and before.uncertain
+    assert "rough guess" in before.message
+    after = project_emptying(residents=400, departures_by_day={TODAY - timedelta(days=100): 4, TODAY: 2}, today=TODAY)
+    # The 30- and 90-day paces now rest on a single family: the page shows the whole spread.
+    assert after.earliest == TODAY + timedelta(days=6000) and after.latest == TODAY + timedelta(days=24334)
+    assert [x.departed for x in after.paces] == [2, 2, 6]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from asylon.core.listing import listing
 from asylon.core.views import attach_errors
 from asylon.registry.queries import sites_for
 
@@ -37,8 +38,11 @@ def _managed(request: HttpRequest, pk: int) -> User:
 def user_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("accounts.change_user"):
         raise Http404
-    users = queries.users_for(request.user)
-    return render(request, "accounts/user_list.html", {"users": users})
+    rows = listing(request, queries.users_for(request.user), USER_SORTS, default="username")
+    return render(request, "accounts/user_list.html", {"listing": rows})
+
+
+USER_SORTS = {"username": ["username"], "active": ["is_active"], "login": ["last_login"]}
 
 
 @login_required

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from asylon.core.forms import LocalDateField, judged, judged_if_several
+from asylon.registry.forms import by_block
 
 from .models import Harm, IncidentKind, IncidentStatus, PerpetratorCategory, Severity, TimePrecision, Verification
 
@@ -53,7 +54,7 @@ class IncidentForm(forms.Form):
     def __init__(self, *args, sites, locations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].choices = judged_if_several((s.pk, str(s)) for s in sites)
-        self.fields["location"].choices = [("", "—")] + [(loc.pk, f"{loc.site.code} {loc}") for loc in locations]
+        self.fields["location"].choices = [("", "—")] + by_block(locations)
 
 
 class FollowUpForm(forms.Form):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asylon.accounts.scope import can, site_ids
 from asylon.core.confirm import CONFIRM, confirmed
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from asylon.core.listing import listing
 from asylon.core.views import attach_errors
 from asylon.registry.models import Location, Person
 from asylon.registry.queries import sites_for
@@ -57,10 +58,18 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     f = queries.IncidentFilters()
     if form.is_valid():
         f = queries.IncidentFilters(**{k: v or None for k, v in form.cleaned_data.items()})
-    page = Paginator(queries.timeline(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "incidents/incident_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    rows = listing(request, queries.timeline(request.user, f), INCIDENT_SORTS, default="-occurred")
+    return render(request, "incidents/incident_list.html", {"form": form, "listing": rows})
+
+
+INCIDENT_SORTS = {
+    "occurred": ["occurred_at"],
+    "reference": ["reference"],
+    "kind": ["kind"],
+    "severity": ["severity"],
+    "site": ["site__code"],
+    "status": ["status"],
+}
 
 
 @login_required

@@ -12,6 +12,7 @@ from asylon.accounts.scope import can
 from asylon.core.confirm import CONFIRM, confirmed
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from asylon.core.i18n import format_date
+from asylon.core.listing import listing
 from asylon.registry import queries as registry_queries
 
 from . import candidates, merges, search
@@ -61,8 +62,11 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("matching.view_duplicatecandidate"):
         raise Http404
-    pairs = list(candidates.candidates_for(request.user)[:100])
-    return render(request, "matching/queue.html", {"pairs": pairs})
+    rows = listing(request, candidates.candidates_for(request.user), PAIR_SORTS, default="-probability")
+    return render(request, "matching/queue.html", {"listing": rows})
+
+
+PAIR_SORTS = {"probability": ["probability"], "first": ["person_a__reference"], "second": ["person_b__reference"]}
 
 
 def _candidate(request: HttpRequest, pk: int):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.accounts.scope import can, site_ids
 from asylon.core.errors import DomainError, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
+from asylon.core.listing import listing
 from asylon.core.views import attach_errors
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
@@ -24,8 +24,6 @@ from . import forms as f
 from . import queries, services
 from .models import MovementState
 from .transitions import allowed_actions
-
-PAGE_SIZE = 50
 
 
 def _or_404(fn, *args):
@@ -47,17 +45,17 @@ def _may_request(user) -> bool:
 @login_required
 def movement_list(request: HttpRequest) -> HttpResponse:
     _need(request, "movements.view_movement")
-    qs = queries.movements_for(request.user).order_by("-requested_at", "-pk")
+    qs = queries.movements_for(request.user)
     state = request.GET.get("state") or ""
     if state in MovementState.values:
         qs = qs.filter(state=state)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = listing(request, qs, MOVEMENT_SORTS, default="-requested")
     groups = queries.groups_for(request.user)[:20]
     return render(
         request,
         "movements/movement_list.html",
         {
-            "page": page,
+            "listing": rows,
             "groups": groups,
             "states": MovementState.choices,
             "state": state,
@@ -65,6 +63,15 @@ def movement_list(request: HttpRequest) -> HttpResponse:
             "may_group": request.user.has_perm("movements.add_movement"),
         },
     )
+
+
+MOVEMENT_SORTS = {
+    "requested": ["requested_at"],
+    "reference": ["reference"],
+    "person": ["person__reference"],
+    "kind": ["kind"],
+    "state": ["state"],
+}
 
 
 @login_required

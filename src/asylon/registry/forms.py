@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -15,6 +17,46 @@ from .models import Location, Presence, Relationship, Sex
 from .queries import AGE_BRACKETS
 
 EMPTY: list[tuple[str, Any]] = [("", "—")]
+
+
+def _natural(text: str) -> tuple:
+    """A sort key that puts Block 2 before Block 10: digits compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
+
+
+def by_block(locations: Iterable[Location]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Locations as one <optgroup> per block, for every select that picks a unit: a site's
+    hundreds of units read as a short list of blocks, each opening on its own units. A block
+    offered itself (an incident's place may be a whole block) comes first in its group.
+    The site's code leads the group's label only when the list spans several sites."""
+    locations = list(locations)
+    several_sites = len({loc.site_id for loc in locations}) > 1
+    heads: dict[tuple, list[tuple[int, str]]] = {}  # the block itself, when it is offered
+    units: dict[tuple, list[tuple[tuple, int, str]]] = {}
+    for loc in locations:
+        block = loc.parent if loc.parent_id and loc.parent else loc
+        label = f"{loc.site.code} · {block.name}" if several_sites else block.name
+        key = (loc.site.code if several_sites else "", _natural(block.name), label)
+        units.setdefault(key, [])
+        if loc.pk == block.pk:
+            heads[key] = [(loc.pk, _("%(block)s (whole block)") % {"block": block.name})]
+        else:
+            units[key].append((_natural(loc.name), loc.pk, loc.name))
+    return [
+        (key[2], heads.get(key, []) + [(pk, name) for _n, pk, name in sorted(rows)])
+        for key, rows in sorted(units.items())
+    ]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit of the site, chosen in a select grouped by block (`by_block`)."""
+
+    @property  # type: ignore[override]
+    def choices(self):
+        """Read by the widget whenever the queryset is set: the units, grouped."""
+        if self.queryset is None:
+            return EMPTY
+        return EMPTY + by_block(self.queryset.select_related("site", "parent"))
 
 
 class PersonFilterForm(forms.Form):
@@ -39,7 +81,7 @@ class HouseholdForm(forms.Form):
     def __init__(self, *args, sites=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].choices = judged_if_several((s.code, str(s)) for s in sites)
-        self.fields["unit"].choices = EMPTY + [(u.pk, f"{u.site.code} {u}") for u in units]
+        self.fields["unit"].choices = EMPTY + by_block(units)
 
 
 class MemberForm(forms.Form):
@@ -80,7 +122,7 @@ class CorrectionForm(forms.Form):
     dob_precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices)
     nationality = CountryField(blank=True).formfield(label=_("Nationality"), required=False)
     country_of_origin = CountryField(blank=True).formfield(label=_("Country of origin"), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Location.objects.none(), required=False)
+    unit = UnitChoiceField(label=_("Unit"), queryset=Location.objects.none(), required=False)
     reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, site=None, **kwargs):

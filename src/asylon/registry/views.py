@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from asylon.accounts.scope import can, ensure
 from asylon.core.errors import InvalidInput, NotFound, NotPermitted
+from asylon.core.listing import listing
 from asylon.core.views import attach_errors
 from asylon.matching import registration
 from asylon.movements.sharing import guard_read, recipient_of
@@ -19,7 +19,6 @@ from . import queries, services
 from .forms import CorrectionForm, HouseholdForm, MemberFormSet, PersonFilterForm, PresenceCorrectionForm
 from .models import Location
 
-PAGE_SIZE = 50
 # What the person page shows to a partner (sensitive fields are never shown to partners).
 PERSON_PAGE_FIELDS = (
     "reference",
@@ -73,11 +72,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filters = queries.PersonFilters()
     if form.is_valid():
         filters = queries.PersonFilters(**{k: v or None for k, v in form.cleaned_data.items()})
-    qs = queries.person_list(request.user, filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "registry/person_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    rows = listing(request, queries.person_list(request.user, filters), PERSON_SORTS, default="reference")
+    return render(request, "registry/person_list.html", {"form": form, "listing": rows})
+
+
+# The columns a person list sorts by (`core.listing`): never a sensitive field.
+PERSON_SORTS = {
+    "reference": ["reference"],
+    "name": ["family_name", "given_name", "fathers_name"],
+    "sex": ["sex"],
+    "born": ["date_of_birth"],
+    "unit": ["unit__parent__name", "unit__name"],
+    "presence": ["presence"],
+}
 
 
 def _person_for_page(user, reference: str):

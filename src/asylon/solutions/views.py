@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from asylon.accounts.scope import can
 from asylon.core.dates import today
 from asylon.core.errors import DomainError, NotFound, NotPermitted
+from asylon.core.listing import listing
 from asylon.movements.sharing import recipient_of
 
 from . import charts, queries, services
@@ -68,14 +69,24 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("solutions.view_resettlementcase"):
         raise Http404
     stage = request.GET.get("stage", "")
-    qs = queries.cases_for(request.user).order_by("reference")
+    qs = queries.cases_for(request.user)
     if stage:
         qs = qs.filter(stage=stage)
+    rows = listing(request, qs, CASE_SORTS, default="reference")
     return render(
         request,
         "solutions/case_list.html",
-        {"cases": qs[:200], "stages": Stage.choices, "stage": stage, "countries": ReceivingCountry.objects.all()},
+        {"listing": rows, "stages": Stage.choices, "stage": stage, "countries": ReceivingCountry.objects.all()},
     )
+
+
+CASE_SORTS = {
+    "reference": ["reference"],
+    "household": ["household__reference"],
+    "priority": ["priority"],
+    "stage": ["stage"],
+    "country": ["country__country"],
+}
 
 
 @login_required

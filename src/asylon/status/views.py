@@ -7,7 +7,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from asylon.accounts.scope import can
 from asylon.core.confirm import CONFIRM, carried, confirmed
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from asylon.core.listing import listing
 from asylon.core.views import attach_errors
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
@@ -54,10 +54,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
     queue = request.GET.get("queue", "mine" if request.user.has_perm("status.change_rsdcase") else "open")
     if queue not in queries.QUEUES:
         queue = "open"
-    page = Paginator(queries.case_queue(request.user, queue), 50).get_page(request.GET.get("page"))
-    for case in page:
+    # The queue's own order is its default ("since"); the other columns re-sort it.
+    rows = listing(request, queries.case_queue(request.user, queue), RSD_SORTS, default="since")
+    for case in rows.page:
         case.late = queries.overdue_days(case)  # type: ignore[attr-defined]
-    return render(request, "status/case_list.html", {"page": page, "queue": queue, "queues": queries.Queue.choices})
+    return render(request, "status/case_list.html", {"listing": rows, "queue": queue, "queues": queries.Queue.choices})
+
+
+RSD_SORTS = {
+    "reference": ["reference"],
+    "applicant": ["applicant__family_name", "applicant__given_name"],
+    "state": ["state"],
+    "since": ["state_since"],
+    "interview": ["interview_on"],
+    "officer": ["assigned_officer__username"],
+}
 
 
 @login_required

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from asylon.accounts.scope import can, site_ids
 from asylon.core.errors import DomainError
+from asylon.core.listing import listing
 from asylon.registry.models import Site
 
 from ..models import ImportRun, ImportStatus
@@ -128,9 +129,27 @@ def _start(
 @require_GET
 def import_list(request: HttpRequest) -> HttpResponse:
     sites = _sites(request)
-    recent = ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source")[:100]
-    runs = as_seen(recent)
-    return render(request, "imports/list.html", {"form": UploadForm(sites=sites), "runs": runs})
+    return render(request, "imports/list.html", {"form": UploadForm(sites=sites), **_runs(request, sites)})
+
+
+IMPORT_SORTS = {
+    "started": ["started_at"],
+    "site": ["site__code"],
+    "file": ["file_name"],
+    "status": ["status"],
+    "rows": ["rows"],
+}
+
+
+def _runs(request: HttpRequest, sites) -> dict:
+    """The past imports, a page at a time, each as a reader should see it (`as_seen`)."""
+    rows = listing(
+        request,
+        ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source"),
+        IMPORT_SORTS,
+        default="-started",
+    )
+    return {"listing": rows, "runs": as_seen(rows.page)}
 
 
 @login_required
@@ -139,8 +158,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     sites = _sites(request)
     form = UploadForm(request.POST, request.FILES, sites=sites)
     if not form.is_valid():
-        runs = ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source")[:100]
-        return render(request, "imports/list.html", {"form": form, "runs": runs}, status=422)
+        return render(request, "imports/list.html", {"form": form, **_runs(request, sites)}, status=422)
     site = next(s for s in sites if s.code == form.cleaned_data["site"])
     upload = form.cleaned_data["file"]
     path = _stored(upload)

@@ -86,7 +86,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "solutions/case_list.html",
-        {"cases": qs[:200], "stages": Stage.choices, "stage": stage, "countries": ReceivingCountry.objects.all()},
+        {
+            "cases": qs[:200],
+            "stages": Stage.choices,
+            "stage": stage,
+            "countries": ReceivingCountry.objects.all(),
+            # A delegation reads the case, not the household it came from (as in the API).
+            "partner": recipient_of(request.user) is not None,
+        },
     )
 
 

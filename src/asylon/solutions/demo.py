@@ -21,6 +21,7 @@ from asylon.accounts.models import User
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
 from asylon.movements import services as movements
+from asylon.movements.models import Recipient
 from asylon.registry.models import Household, Site
 from asylon.status import services as status_services
 
@@ -181,8 +182,9 @@ def seed_resettlement(site: Site, actor: User, *, small: bool = False) -> int:
                 )
         countries[code] = country
     partner = User.objects.filter(username=DEMO_PARTNER).first()
-    if partner is not None and not partner.recipients.exists():
-        movements.link_recipient_user(actor=po, recipient=countries[DEMO_PARTNER_COUNTRY].recipient, user=partner)
+    delegation = countries[DEMO_PARTNER_COUNTRY].recipient
+    if partner is not None and delegation is not None and not Recipient.objects.filter(users=partner).exists():
+        movements.link_recipient_user(actor=po, recipient=delegation, user=partner)
     households = list(Household.objects.filter(site=site).order_by("reference")[:60])
     plan = [stage for stage, n in PLAN for _ in range(1 if small else n)]
     households = households[: len(plan)]

@@ -140,6 +140,13 @@ def _overdue_q(on: date) -> Q:
 WAITING = [Stage.ACCEPTED, Stage.EXIT_FORMALITIES, Stage.DEPARTURE_SCHEDULED]  # accepted, not yet gone
 
 
+def places_taken(cases: QuerySet[ResettlementCase], on: date) -> int:
+    """Persons of `cases` holding a place of the year's pledges: departed in the year of
+    `on`, or accepted and not yet gone (an accepted resident holds their place)."""
+    taken = cases.filter(Q(departed_on__year=on.year) | Q(stage__in=WAITING)).exclude(stage=Stage.CLOSED)
+    return taken.aggregate(n=Sum("persons"))["n"] or 0
+
+
 def dashboard(site: Site, on: date | None = None) -> Dashboard:
     """Everything the dashboard shows, in a fixed number of queries whatever the site's size.
 
@@ -214,12 +221,7 @@ def dashboard(site: Site, on: date | None = None) -> Dashboard:
 
     # Places the pledges still offer: this year's and later years' places, less the persons
     # who already left (or were accepted and wait) against them this year, over all sites.
-    used = (
-        ResettlementCase.objects.filter(Q(departed_on__year=on.year) | Q(stage__in=WAITING))
-        .exclude(stage=Stage.CLOSED)
-        .aggregate(n=Sum("persons"))["n"]
-        or 0
-    )
+    used = places_taken(ResettlementCase.objects.all(), on)
     waiting = sum(stage_rows.get(s, {}).get("persons") or 0 for s in WAITING)
     available = max(0, future_places - used) + waiting  # accepted residents hold their place
 
@@ -374,16 +376,7 @@ def _pledge_use(case: ResettlementCase, on: date) -> PledgeUse | None:
     pledge = Pledge.objects.filter(country=case.country, year=on.year).first()
     if pledge is None:
         return None
-    # As the dashboard counts (`WAITING`): a departure this year, or an acceptance not yet
-    # gone, holds a place of the pledge.
-    before = (
-        ResettlementCase.objects.filter(country=case.country)
-        .filter(Q(departed_on__year=on.year) | Q(stage__in=WAITING))
-        .exclude(stage=Stage.CLOSED)
-        .exclude(pk=case.pk)
-        .aggregate(n=Sum("persons"))["n"]
-        or 0
-    )
+    before = places_taken(ResettlementCase.objects.filter(country=case.country).exclude(pk=case.pk), on)
     return PledgeUse(on.year, pledge.places, before, case.persons)
 
 

@@ -7,6 +7,7 @@ recorded release (`guard_members`)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -312,6 +313,23 @@ class MemberRefusal:
 
 
 @dataclass(frozen=True)
+class RefusalGroup:
+    """One reason, and the members it stops (said once, however many it stops)."""
+
+    rule: str
+    reason: dict
+    persons: list[Person]
+
+
+def group_refusals(refusals: list[MemberRefusal]) -> list[RefusalGroup]:
+    groups: dict[str, RefusalGroup] = {}
+    for r in refusals:
+        key = json.dumps(r.reason, sort_keys=True, default=str)
+        groups.setdefault(key, RefusalGroup(r.rule, r.reason, [])).persons.append(r.person)
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
 class DepartureCheck:
     """The checks a departure to `country` will run, run now for the case's members."""
 
@@ -321,6 +339,10 @@ class DepartureCheck:
     @property
     def allowed(self) -> bool:
         return not self.refusals
+
+    @property
+    def groups(self) -> list[RefusalGroup]:
+        return group_refusals(self.refusals)
 
 
 def departure_check(actor, case: ResettlementCase, country: ReceivingCountry) -> DepartureCheck:

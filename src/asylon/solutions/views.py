@@ -240,14 +240,14 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _case_page(request, _or_404(queries.get_case, request.user, reference))
 
 
-def _refusal(exc: SafeguardRefusal) -> list[queries.MemberRefusal] | None:
+def _refusal(exc: SafeguardRefusal) -> list[queries.RefusalGroup] | None:
     """The departure's refusal as the page shows it: each reason with the member it is about,
     so that it links to where the missing evidence is recorded."""
     movement = getattr(exc, "movement", None)
     blocks = getattr(exc, "blocks", ())
     if movement is None or not blocks:
         return None
-    return [queries.MemberRefusal(movement.person, b.rule, b.as_dict()) for b in blocks]
+    return queries.group_refusals([queries.MemberRefusal(movement.person, b.rule, b.as_dict()) for b in blocks])
 
 
 @login_required

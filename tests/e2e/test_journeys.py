@@ -332,6 +332,8 @@ def test_resettle_a_household(journey, camp):
     journey.see(page, "case-assessed")
     page.get_by_label(t("Country")).select_option(str(ReceivingCountry.objects.order_by("pk")[0].pk))
     page.get_by_role("button", name=t("Submit to the country")).click()
+    journey.see(page, "submission-to-confirm")  # the departure's checks are said here
+    page.get_by_role("button", name=t("Confirm: %(step)s") % {"step": t("Submit to the country")}).click()
     journey.see(page, "case-submitted")
     expect(page.locator("dl").first).to_contain_text(t("submitted to a country"))  # the stage
 
@@ -344,6 +346,9 @@ def test_resettle_a_household(journey, camp):
     page.goto(f"/resettlement/cases/{leaving.reference}/")
     journey.see(page, "departure-approved")
     page.get_by_role("button", name=t("Record the departure")).click()
+    journey.see(page, "departure-to-confirm")
+    expect(page.locator("#confirm-summary")).to_contain_text(leaving.members.filter(active=True)[0].person.full_name)
+    page.get_by_role("button", name=t("Confirm: %(step)s") % {"step": t("Record the departure")}).click()
     journey.see(page, "departed")
     expect(page.locator("dl").first).to_contain_text(t("departed"))
 

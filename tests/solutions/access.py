@@ -29,6 +29,7 @@ ROUTES = {
     "page:solutions:case_transition": Entry(
         DEPART, method="POST", params=CASE, body=lambda w: {"action": "no-such-action"}
     ),
+    "page:solutions:case_open": Entry(MANAGE),
     "page:solutions:batch_submit": Entry(
         MANAGE,
         method="POST",

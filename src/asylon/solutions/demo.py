@@ -21,6 +21,7 @@ from asylon.accounts.models import User
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
 from asylon.movements import services as movements
+from asylon.movements.models import Recipient
 from asylon.registry.models import Household, Site
 from asylon.status import services as status_services
 
@@ -35,17 +36,33 @@ COUNTRIES = [
     ("FI", "INTERVIEW", 40, 40, ["WGR", "CAR", "MED"], None),
     ("CA", "INTERVIEW", 150, 150, [], None),
 ]
+# What the demo's agreements let a delegation receive: the manifest's columns and what a
+# member's page shows (registry.views.PERSON_PAGE_FIELDS, as a resettlement registration
+# form carries it), so that the demo's partner reads the members of the cases submitted to
+# its country instead of a D3 refusal for fields no agreement covers. Never a sensitive field.
 FIELDS = [
     "case_reference",
     "priority",
     "primary_category",
     "reference",
     "full_name",
+    "full_name_original",
     "sex",
     "date_of_birth",
     "nationality",
+    "country_of_origin",
+    "languages",
+    "site",
+    "unit",
+    "household",
+    "registered_on",
+    "presence",
+    "specific_needs",
 ]
 PURPOSE = "resettlement case processing"
+# The demo's partner account (registry.demo makes one per role) acts for this delegation.
+DEMO_PARTNER = "demo-partner"
+DEMO_PARTNER_COUNTRY = "CA"
 # Cases per stage in the demo camp (one each with small=True).
 PLAN = [
     ("IDENTIFIED", 6),
@@ -164,6 +181,10 @@ def seed_resettlement(site: Site, actor: User, *, small: bool = False) -> int:
                     max_family_size=family_limit,
                 )
         countries[code] = country
+    partner = User.objects.filter(username=DEMO_PARTNER).first()
+    delegation = countries[DEMO_PARTNER_COUNTRY].recipient
+    if partner is not None and delegation is not None and not Recipient.objects.filter(users=partner).exists():
+        movements.link_recipient_user(actor=po, recipient=delegation, user=partner)
     households = list(Household.objects.filter(site=site).order_by("reference")[:60])
     plan = [stage for stage, n in PLAN for _ in range(1 if small else n)]
     households = households[: len(plan)]

@@ -7,8 +7,9 @@ recorded release (`guard_members`)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
@@ -17,8 +18,12 @@ from django.utils import timezone
 from asylon.accounts.scope import ensure, site_ids
 from asylon.core.dates import today as today_
 from asylon.core.errors import NotFound
+from asylon.movements.facts import OnwardPolicies, movement_facts, person_facts
+from asylon.movements.models import Movement, MovementKind
 from asylon.movements.sharing import guard_read, recipient_of, shared_persons_for
-from asylon.registry.models import Person, Presence, Site
+from asylon.registry.models import Membership, Person, Presence, Site
+from asylon.safeguards import assess_movement
+from asylon.safeguards.movement_rules import Assessment
 
 from .models import (
     TARGET_DAYS,
@@ -136,6 +141,13 @@ def _overdue_q(on: date) -> Q:
 WAITING = [Stage.ACCEPTED, Stage.EXIT_FORMALITIES, Stage.DEPARTURE_SCHEDULED]  # accepted, not yet gone
 
 
+def places_taken(cases: QuerySet[ResettlementCase], on: date) -> int:
+    """Persons of `cases` holding a place of the year's pledges: departed in the year of
+    `on`, or accepted and not yet gone (an accepted resident holds their place)."""
+    taken = cases.filter(Q(departed_on__year=on.year) | Q(stage__in=WAITING)).exclude(stage=Stage.CLOSED)
+    return taken.aggregate(n=Sum("persons"))["n"] or 0
+
+
 def dashboard(site: Site, on: date | None = None) -> Dashboard:
     """Everything the dashboard shows, in a fixed number of queries whatever the site's size.
 
@@ -210,12 +222,7 @@ def dashboard(site: Site, on: date | None = None) -> Dashboard:
 
     # Places the pledges still offer: this year's and later years' places, less the persons
     # who already left (or were accepted and wait) against them this year, over all sites.
-    used = (
-        ResettlementCase.objects.filter(Q(departed_on__year=on.year) | Q(stage__in=WAITING))
-        .exclude(stage=Stage.CLOSED)
-        .aggregate(n=Sum("persons"))["n"]
-        or 0
-    )
+    used = places_taken(ResettlementCase.objects.all(), on)
     waiting = sum(stage_rows.get(s, {}).get("persons") or 0 for s in WAITING)
     available = max(0, future_places - used) + waiting  # accepted residents hold their place
 
@@ -272,6 +279,167 @@ def departure_days(*, actor, site: Site) -> dict[int, date]:
     ensure(actor, "reports.view_statistics", site)
     rows = CaseMember.objects.filter(case__site=site, case__departed_on__isnull=False, movement__isnull=False)
     return {movement: day for movement, day in rows.values_list("movement_id", "case__departed_on") if day}
+
+
+# --- what a step will do, read before it is taken ----------------------------------------------
+
+GONE = (Presence.DEPARTED, Presence.DECEASED)
+
+
+def gate_assessments(
+    case: ResettlementCase, persons: list[Person], destination: str, movements_by_person: dict[int, Movement] | None
+) -> list[tuple[Person, Assessment]]:
+    """What the non-refoulement gate would answer today for each person's departure to
+    `destination` (read only: nothing is recorded; the departure itself is assessed again,
+    and recorded, by movements.services)."""
+    on = today_()
+    situations = person_facts([p.pk for p in persons], on)
+    policies = OnwardPolicies.on(on)
+    answers = []
+    for person in persons:
+        movement = (movements_by_person or {}).get(person.pk) or Movement(
+            site=case.site, person=person, kind=MovementKind.RESETTLEMENT_DEPARTURE, destination_country=destination
+        )
+        situation = situations[person.pk]
+        answers.append((person, assess_movement(situation.facts, movement_facts(movement, situation, policies))))
+    return answers
+
+
+@dataclass(frozen=True)
+class MemberRefusal:
+    person: Person
+    rule: str
+    reason: dict  # the block as stored (`Block.as_dict()`): rule, basis, message
+
+
+@dataclass(frozen=True)
+class RefusalGroup:
+    """One reason, and the members it stops (said once, however many it stops)."""
+
+    rule: str
+    reason: dict
+    persons: list[Person]
+
+
+def group_refusals(refusals: list[MemberRefusal]) -> list[RefusalGroup]:
+    groups: dict[str, RefusalGroup] = {}
+    for r in refusals:
+        key = json.dumps(r.reason, sort_keys=True, default=str)
+        groups.setdefault(key, RefusalGroup(r.rule, r.reason, [])).persons.append(r.person)
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class DepartureCheck:
+    """The checks a departure to `country` will run, run now for the case's members."""
+
+    country: ReceivingCountry
+    refusals: list[MemberRefusal]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusals
+
+    @property
+    def groups(self) -> list[RefusalGroup]:
+        return group_refusals(self.refusals)
+
+
+def departure_check(actor, case: ResettlementCase, country: ReceivingCountry) -> DepartureCheck:
+    """The same gate the departure will run (N1-N8 for each active member), today, for
+    `country`: said at submission so that the missing evidence can be recorded in time."""
+    ensure(actor, "solutions.view_resettlementcase", case)
+    rows = list(case.members.filter(active=True).select_related("person", "movement").order_by("pk"))
+    by_person = {
+        m.person_id: m.movement
+        for m in rows
+        if m.movement is not None and m.movement.destination_country == country.country
+    }
+    refusals = [
+        MemberRefusal(person, block.rule, block.as_dict())
+        for person, answer in gate_assessments(case, [m.person for m in rows], country.country.code, by_person)
+        for block in answer.blocks
+    ]
+    return DepartureCheck(country, refusals)
+
+
+@dataclass(frozen=True)
+class PledgeUse:
+    year: int
+    places: int
+    taken_before: int  # persons departed this year or accepted and waiting, other cases
+    taken_now: int
+
+    @property
+    def remaining(self) -> int:
+        return self.places - self.taken_before - self.taken_now
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    """What a big step will change, shown on its confirmation page."""
+
+    case: ResettlementCase
+    country: ReceivingCountry | None
+    members: list[Person]  # the members the step acts on
+    staying: list[Person] = field(default_factory=list)  # household members who stay behind
+    pledge: PledgeUse | None = None
+    withdrawn: bool = False  # an open submission is withdrawn
+
+
+def _active_persons(case: ResettlementCase) -> list[Person]:
+    rows = case.members.filter(active=True).select_related("person").order_by("pk")
+    return [m.person for m in rows]
+
+
+def _pledge_use(case: ResettlementCase, on: date) -> PledgeUse | None:
+    if case.country is None:
+        return None
+    pledge = Pledge.objects.filter(country=case.country, year=on.year).first()
+    if pledge is None:
+        return None
+    before = places_taken(ResettlementCase.objects.filter(country=case.country).exclude(pk=case.pk), on)
+    return PledgeUse(on.year, pledge.places, before, case.persons)
+
+
+def departure_summary(actor, case: ResettlementCase) -> StepSummary:
+    """Recording the departure: who leaves, who of the household stays, the pledge's places."""
+    ensure(actor, "solutions.view_resettlementcase", case)
+    leaving = _active_persons(case)
+    staying = [
+        m.person
+        for m in Membership.objects.filter(household_id=case.household_id, ended_on__isnull=True)
+        .exclude(person__presence__in=GONE)
+        .exclude(person__in=leaving)
+        .select_related("person")
+        .order_by("pk")
+    ]
+    return StepSummary(case, case.country, leaving, staying, _pledge_use(case, today_()))
+
+
+def rejection_summary(actor, case: ResettlementCase) -> StepSummary:
+    """Recording a rejection: the country whose sight of these members ends."""
+    ensure(actor, "solutions.view_resettlementcase", case)
+    return StepSummary(case, case.country, _active_persons(case))
+
+
+def closure_summary(actor, case: ResettlementCase) -> StepSummary:
+    """Closing: the members who leave the case, and the submission withdrawn, if any."""
+    ensure(actor, "solutions.view_resettlementcase", case)
+    open_sub = case.submissions.filter(outcome__in=OPEN).select_related("country").first()
+    return StepSummary(
+        case, open_sub.country if open_sub else None, _active_persons(case), withdrawn=open_sub is not None
+    )
+
+
+def submission_summary(actor, case: ResettlementCase, country: ReceivingCountry) -> StepSummary:
+    """Submitting: the members the country's delegation will then see."""
+    ensure(actor, "solutions.view_resettlementcase", case)
+    return StepSummary(case, country, _active_persons(case))
+
+
+def active_countries() -> QuerySet[ReceivingCountry]:
+    return ReceivingCountry.objects.filter(active=True).order_by("country")
 
 
 __all__ = [

@@ -23,11 +23,10 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.movements import services as movements
-from asylon.movements.facts import OnwardPolicies, movement_facts, person_facts
 from asylon.movements.models import Movement, MovementKind, MovementState, Recipient, RecipientKind
 from asylon.registry.models import Household, Membership, Person, Presence, ReferenceCounter
-from asylon.safeguards import assess_movement
 
+from . import queries
 from .models import (
     CaseMember,
     CaseSplit,
@@ -452,21 +451,9 @@ def record_formalities(
 def _first_blocked(case: ResettlementCase, persons: list[Person], movements_by_person: dict[int, Movement] | None):
     """The first member the gate would refuse today (read only; the recorded attempt is made
     by movements.services for that member)."""
-    on = today()
-    situations = person_facts([p.pk for p in persons], on)
-    policies = OnwardPolicies.on(on)
-    for person in persons:
-        movement = (movements_by_person or {}).get(person.pk) or Movement(
-            site=case.site,
-            person=person,
-            kind=KIND,
-            destination_country=case.country.country.code if case.country else "",
-        )
-        if not assess_movement(
-            situations[person.pk].facts, movement_facts(movement, situations[person.pk], policies)
-        ).allowed:
-            return person
-    return None
+    destination = case.country.country.code if case.country else ""
+    answers = queries.gate_assessments(case, persons, destination, movements_by_person)
+    return next((person for person, answer in answers if not answer.allowed), None)
 
 
 def schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -> ResettlementCase:

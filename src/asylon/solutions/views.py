@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.accounts.scope import can
 from asylon.core.dates import today
-from asylon.core.errors import DomainError, NotFound, NotPermitted
+from asylon.core.errors import DomainError, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
 from asylon.core.listing import listing
+from asylon.core.views import attach_errors
 from asylon.movements.sharing import recipient_of
+from asylon.registry import queries as registry_queries
 
 from . import charts, queries, services
+from . import forms as f
 from .manifest import manifest_csv, manifest_xlsx
-from .models import ReceivingCountry, Stage, SubmissionBatch
+from .models import ReceivingCountry, ResettlementCase, Stage, SubmissionBatch
 from .transitions import allowed_actions
+
+APPROVE = "movements.approve_movement"
+CONFIRM = "yes"  # the confirmation convention of big acts (incidents.views.roll_call_close)
 
 
 def _or_404(fn, *args):
@@ -76,7 +88,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "solutions/case_list.html",
-        {"listing": rows, "stages": Stage.choices, "stage": stage, "countries": ReceivingCountry.objects.all()},
+        {
+            "listing": rows,
+            "stages": Stage.choices,
+            "stage": stage,
+            "countries": ReceivingCountry.objects.all(),
+            # A delegation reads the case, not the household it came from (as in the API).
+            "partner": recipient_of(request.user) is not None,
+        },
     )
 
 
@@ -89,83 +108,253 @@ CASE_SORTS = {
 }
 
 
-@login_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _or_404(queries.get_case, request.user, reference)
+# --- a case's steps: one table, read by the page and by the one view that takes them ------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a case as the page offers it: the button, its form, the service it calls,
+    who may take it, and (for a big act) what its confirmation page shows."""
+
+    label: StrPromise
+    form: type[forms.Form]
+    call: Callable[[Any, ResettlementCase, dict], object]
+    perm: str = services.MANAGE
+    summary: Callable[[Any, ResettlementCase, dict], queries.StepSummary] | None = None
+    initial: Callable[[ResettlementCase], dict] = lambda case: {}
+
+
+def _on(data: dict) -> date:
+    return data.get("on") or today()
+
+
+STEPS: dict[str, Step] = {
+    "assess": Step(
+        gettext_lazy("Record the assessment"),
+        f.AssessForm,
+        lambda u, c, d: services.assess_case(actor=u, case=c, need_assessment=d["need_assessment"]),
+        initial=lambda c: {"need_assessment": c.need_assessment},
+    ),
+    "submit": Step(
+        gettext_lazy("Submit to the country"),
+        f.CountryForm,
+        lambda u, c, d: services.submit_case(actor=u, case=c, country=d["country"]),
+        summary=lambda u, c, d: queries.submission_summary(u, c, d["country"]),
+    ),
+    "interview": Step(
+        gettext_lazy("Schedule the interview"),
+        f.DayForm,
+        lambda u, c, d: services.schedule_interview(actor=u, case=c, on=_on(d)),
+    ),
+    "accept": Step(
+        gettext_lazy("Record the acceptance"),
+        f.DecisionForm,
+        lambda u, c, d: services.decide_submission(actor=u, case=c, accepted=True, note=d["note"]),
+    ),
+    "reject": Step(
+        gettext_lazy("Record the rejection"),
+        f.DecisionForm,
+        lambda u, c, d: services.decide_submission(actor=u, case=c, accepted=False, note=d["note"]),
+        summary=lambda u, c, d: queries.rejection_summary(u, c),
+    ),
+    "exit_formalities": Step(
+        gettext_lazy("Start the exit formalities"),
+        f.NoFields,
+        lambda u, c, d: services.start_exit_formalities(actor=u, case=c),
+    ),
+    "formalities": Step(
+        gettext_lazy("Record the exit formalities"),
+        f.FormalitiesForm,
+        lambda u, c, d: services.record_formalities(actor=u, case=c, **d),
+        initial=lambda c: {
+            "exit_permit": c.exit_permit,
+            "medical_clearance": c.medical_clearance,
+            "travel_documents": c.travel_documents,
+        },
+    ),
+    "schedule_departure": Step(
+        gettext_lazy("Schedule the departure"),
+        f.DayForm,
+        lambda u, c, d: services.schedule_departure(actor=u, case=c, departure_date=_on(d)),
+    ),
+    # Protection officers approve each member's departure (the gate runs again).
+    "approve_departure": Step(
+        gettext_lazy("Approve the departure"),
+        f.NoFields,
+        lambda u, c, d: services.approve_departure(actor=u, case=c),
+        perm=APPROVE,
+    ),
+    "depart": Step(
+        gettext_lazy("Record the departure"),
+        f.DayForm,
+        lambda u, c, d: services.record_departure(actor=u, case=c, departed_on=d.get("on")),
+        summary=lambda u, c, d: queries.departure_summary(u, c),
+    ),
+    "confirm_arrival": Step(
+        gettext_lazy("Confirm the arrival"),
+        f.DayForm,
+        lambda u, c, d: services.confirm_arrival(actor=u, case=c, arrived_on=d.get("on")),
+    ),
+    "close": Step(
+        gettext_lazy("Close the case"),
+        f.CloseForm,
+        lambda u, c, d: services.close_case(actor=u, case=c, reason=d["reason"]),
+        summary=lambda u, c, d: queries.closure_summary(u, c),
+    ),
+}
+# Steps outside the stage table: they change no stage, so they are offered by stage here.
+EXTRA_STEPS: dict[str, list[str]] = {
+    Stage.EXIT_FORMALITIES: ["formalities"],
+    Stage.DEPARTURE_SCHEDULED: ["approve_departure"],
+}
+# Stages at which the case's country is known and its departure still ahead.
+CHECKED_STAGES = {Stage.SUBMITTED, Stage.INTERVIEW, Stage.ACCEPTED, Stage.EXIT_FORMALITIES, Stage.DEPARTURE_SCHEDULED}
+
+
+def _form(name: str, step: Step, case: ResettlementCase, data=None) -> forms.Form:
+    return step.form(data, initial=step.initial(case), auto_id=f"{name}_%s")
+
+
+def _steps_for(user, case: ResettlementCase, bound: dict[str, forms.Form]) -> list[tuple[str, Step, forms.Form]]:
+    names = [*allowed_actions(case.stage), *EXTRA_STEPS.get(case.stage, [])]
+    steps = [(n, STEPS[n]) for n in names if n in STEPS and can(user, STEPS[n].perm, case)]
+    return [(n, s, bound.get(n) or _form(n, s, case)) for n, s in steps]
+
+
+def _case_page(request: HttpRequest, case: ResettlementCase, *, bound=None, refusal=None, status: int = 200):
     members = queries.members_for(request.user, case)
     queries.guard_members(request.user, members, channel="page:solutions:case_detail")
-    manage = can(request.user, "solutions.manage_resettlement", case)
     partner = recipient_of(request.user) is not None
+    steps = [] if partner else _steps_for(request.user, case, bound or {})
+    check = None
+    if steps and case.country is not None and case.stage in CHECKED_STAGES:
+        check = queries.departure_check(request.user, case, case.country)
     return render(
         request,
         "solutions/case_detail.html",
         {
             "case": case,
             "members": members,
-            "manage": manage,
-            "actions": allowed_actions(case.stage) if manage else [],
+            "steps": steps,
             "partner": partner,
+            "check": check,
+            "refusal": refusal,
             "entries": [] if partner else case.stage_entries.select_related("actor").order_by("pk"),
             "submissions": [] if partner else case.submissions.select_related("country").order_by("pk"),
-            "countries": ReceivingCountry.objects.filter(active=True),
         },
+        status=status,
     )
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_page(request, _or_404(queries.get_case, request.user, reference))
+
+
+def _refusal(exc: SafeguardRefusal) -> list[queries.RefusalGroup] | None:
+    """The departure's refusal as the page shows it: each reason with the member it is about,
+    so that it links to where the missing evidence is recorded."""
+    movement = getattr(exc, "movement", None)
+    blocks = getattr(exc, "blocks", ())
+    if movement is None or not blocks:
         return None
+    return queries.group_refusals([queries.MemberRefusal(movement.person, b.rule, b.as_dict()) for b in blocks])
 
 
 @login_required
 @require_POST
 def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
+    """Parse the step's form, confirm a big act first (`confirm=yes`), call its service."""
     case = _or_404(queries.get_case, request.user, reference)
-    action, user, data = request.POST.get("action", ""), request.user, request.POST
+    name = request.POST.get("action", "")
     # Resettlement officers take every step; protection officers approve departures.
-    if not (can(user, services.MANAGE, case) or can(user, "movements.approve_movement", case)):
+    if not (can(request.user, services.MANAGE, case) or can(request.user, APPROVE, case)):
         raise Http404
+    step = STEPS.get(name)
+    if step is None:
+        messages.error(request, _("Unknown action."))
+        return redirect("solutions:case_detail", reference=case.reference)
+    if not can(request.user, step.perm, case):
+        raise Http404
+    form = _form(name, step, case, request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, bound={name: form}, status=400)
     try:
-        if action == "assess":
-            services.assess_case(actor=user, case=case, need_assessment=data.get("need_assessment", ""))
-        elif action == "submit":
-            country = ReceivingCountry.objects.filter(pk=data.get("country") or 0).first()
-            if country is None:
-                raise NotFound(_("Choose a country."))
-            services.submit_case(actor=user, case=case, country=country)
-        elif action == "interview":
-            services.schedule_interview(actor=user, case=case, on=_date(data.get("on")) or today())
-        elif action in ("accept", "reject"):
-            services.decide_submission(actor=user, case=case, accepted=action == "accept", note=data.get("note", ""))
-        elif action == "exit_formalities":
-            services.start_exit_formalities(actor=user, case=case)
-        elif action == "formalities":
-            services.record_formalities(
-                actor=user,
-                case=case,
-                exit_permit="exit_permit" in data,
-                medical_clearance="medical_clearance" in data,
-                travel_documents="travel_documents" in data,
-            )
-        elif action == "schedule_departure":
-            services.schedule_departure(actor=user, case=case, departure_date=_date(data.get("on")) or today())
-        elif action == "approve_departure":
-            services.approve_departure(actor=user, case=case)
-        elif action == "depart":
-            services.record_departure(actor=user, case=case, departed_on=_date(data.get("on")))
-        elif action == "confirm_arrival":
-            services.confirm_arrival(actor=user, case=case, arrived_on=_date(data.get("on")))
-        elif action == "close":
-            services.close_case(actor=user, case=case, reason=data.get("reason", ""))
-        else:
-            raise NotFound(_("Unknown action."))
+        if step.summary is not None and request.POST.get("confirm") != CONFIRM:
+            return _confirm_page(request, case, name, step, form)
+        step.call(request.user, case, form.cleaned_data)
+    except InvalidInput as exc:
+        attach_errors(exc, form)
+        return _case_page(request, case, bound={name: form}, status=400)
+    except SafeguardRefusal as exc:
+        refusals = _refusal(exc)
+        if refusals is None:
+            messages.error(request, exc.message)
+            return redirect("solutions:case_detail", reference=case.reference)
+        case.refresh_from_db()
+        return _case_page(request, case, refusal=refusals, status=409)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Done."))
     return redirect("solutions:case_detail", reference=case.reference)
+
+
+def _confirm_page(request: HttpRequest, case: ResettlementCase, name: str, step: Step, form: forms.Form):
+    summary = step.summary(request.user, case, form.cleaned_data) if step.summary else None
+    check = None
+    if name == "submit":
+        check = queries.departure_check(request.user, case, form.cleaned_data["country"])
+    return render(
+        request,
+        "solutions/step_confirm.html",
+        {
+            "case": case,
+            "name": name,
+            "step": step,
+            "form": form,
+            "summary": summary,
+            "check": check,
+            "confirm": CONFIRM,
+        },
+    )
+
+
+# --- opening a case ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_open(request: HttpRequest) -> HttpResponse:
+    """Open a case for a household (from the household's page, a person's or the case list);
+    the same service as the API's POST /resettlement-cases."""
+    if not request.user.has_perm(services.MANAGE):
+        raise Http404
+    form = f.OpenCaseForm(request.POST or None, initial={"household": request.GET.get("household", "")})
+    household = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = registry_queries.get_household(request.user, data["household"].strip())
+            case = services.open_case(
+                actor=request.user,
+                household=household,
+                primary_category=data["primary_category"],
+                secondary_category=data["secondary_category"],
+                priority=data["priority"],
+            )
+        except NotFound:
+            form.add_error("household", _("No such household in your sites."))
+        except NotPermitted as exc:
+            raise Http404 from exc
+        except InvalidInput as exc:
+            attach_errors(exc, form)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Resettlement case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("solutions:case_detail", reference=case.reference)
+    return render(request, "solutions/case_open.html", {"form": form})
 
 
 @login_required

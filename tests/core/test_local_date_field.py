@@ -103,8 +103,14 @@ def test_typed_dates(calendar, typed, read):
 
 @pytest.mark.parametrize(
     ("calendar", "typed"),
-    [("persian", "1402/12/30"), ("persian", "1403/07/31"), ("gregorian", "04/03/2024"), ("gregorian", "2024-02-30")],
-    ids=["not-leap", "month-of-30", "month-first", "no-such-day"],
+    [
+        ("persian", "1402/12/30"),
+        ("persian", "1403/07/31"),
+        ("persian", "03/01/15"),
+        ("gregorian", "04/03/2024"),
+        ("gregorian", "2024-02-30"),
+    ],
+    ids=["not-leap", "month-of-30", "short-year", "month-first", "no-such-day"],
 )
 def test_impossible_dates_are_refused(calendar, typed):
     token = i18n.activate(i18n.Preferences(calendar=calendar))

@@ -14,6 +14,7 @@ from asylon.accounts.models import User
 from asylon.incidents import alerts
 from asylon.incidents.models import Alert
 from asylon.movements import services
+from asylon.registry.models import Location
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,25 @@ def test_an_alert_stored_as_text_reads_as_it_was_written(client, po, site_a):
     text = visible_text(client.get("/incidents/notifications/").content.decode())
     assert "Threat at AAA, severity 3" in text and "Block 1" in text
     assert Alert.objects.get().message == {}
+
+
+def test_a_group_alert_counts_in_the_readers_digits(po, resident, site_a):
+    block = Location.objects.create(site=site_a, kind="BLOCK", name="Block 7")
+    unit = Location.objects.create(site=site_a, kind="UNIT", name="B7-01", parent=block)
+    for status in ("ASYLUM_SEEKER", "REFUGEE", "ASYLUM_SEEKER"):
+        resident(status, unit=unit)
+    services.request_group_movement(
+        actor=po,
+        site=site_a,
+        block=block,
+        kind="EXTRADITION_REQUEST",
+        requesting_state="IR",
+        legal_reference="Note verbale 7/2013",
+        description="All residents of block 7",
+    )
+    alert = Alert.objects.get(kind="SAFEGUARD_REFUSAL")
+    title, body = shown(alert, "fa")
+    assert "۳ از ۳ رد شد" in title
+    assert body.splitlines()[0].startswith("۳ نفر از ۳ نفر رد شدند؛ قواعد: ")
+    assert "ایران" in body and "Iran" not in body
+    assert alert.body.splitlines()[0].startswith("3 of 3 persons refused; rules: ")

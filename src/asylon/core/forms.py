@@ -40,7 +40,7 @@ def judged_if_several(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any
 
 # What may sit between the parts of a typed date, and the direction marks a right-to-left
 # keyboard or a copied date carries along.
-_DATE_PARTS = re.compile(r"^\s*(\d{1,4})\s*[-/.\u066b\u060c\s]\s*(\d{1,2})\s*[-/.\u066b\u060c\s]\s*(\d{1,2})\s*$")
+_DATE_PARTS = re.compile(r"^\s*(\d{4})\s*[-/.\u066b\u060c\s]\s*(\d{1,2})\s*[-/.\u066b\u060c\s]\s*(\d{1,2})\s*$")
 _MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 # Persian (۰-۹) and Arabic-Indic (٠-٩) digits read as ASCII digits.
 _ASCII_DIGITS = {0x06F0 + i: ord("0") + i for i in range(10)} | {0x0660 + i: ord("0") + i for i in range(10)}
@@ -94,7 +94,7 @@ def date_format_hint() -> str:
 def parse_local_date(text: str) -> date:
     """A typed date in the user's calendar, in any of Western, Persian or Arabic-Indic digits.
 
-    Year first, parts separated by "/", "-" or ".". Raises ValueError.
+    Year first, in four digits, parts separated by "/", "-" or ".". Raises ValueError.
     """
     clean = text.translate(_MARKS).translate(_ASCII_DIGITS)
     match = _DATE_PARTS.match(clean)

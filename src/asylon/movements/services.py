@@ -237,9 +237,11 @@ def _alert(site: Site, *, kind: Message, subject: str, link: str, assessments: l
     else:
         counts = {"refused": Number(len(refused)), "total": Number(len(assessments))}
         lines = [message(_GROUP_COUNTS, **counts, rules=Listing(tuple(rules)))]
-        distinct = {n.message.english() if n.message else n.detail: n for n in notices}
-        lines += [message(_NOTICE_LINE, rule=n.rule, reason=_reason(n)) for n in distinct.values()]
-        lines.sort(key=lambda line: line.english())
+        said: dict[str, Message] = {}  # each notice once, as the English text sorts them
+        for n in notices:
+            line = message(_NOTICE_LINE, rule=n.rule, reason=_reason(n))
+            said.setdefault(line.english(), line)
+        lines += [said[text] for text in sorted(said)]
         title = message(_GROUP_REFUSED, subject=subject, kind=kind, **counts)
     return raise_alert(
         site=site,

@@ -75,7 +75,7 @@ def test_a_wrong_date_names_the_field_and_the_expected_form(client, clerk, house
     person = Person.objects.get(reference="AAA-000001")
     response = client.post(f"/persons/{person.reference}/correct/", correction(person, date_of_birth="15/01/1403"))
     assert response.status_code == 200
-    assert "Date of birth: enter a Solar Hijri date as year/month/day, e.g. 14" in response.content.decode()
+    assert "Date of birth: Enter a Solar Hijri date as year/month/day, e.g. 14" in response.content.decode()
     person.refresh_from_db()
     assert person.date_of_birth == date(1980, 3, 1)
 
@@ -115,7 +115,7 @@ def test_typed_dates(calendar, typed, read):
 def test_impossible_dates_are_refused(calendar, typed):
     token = i18n.activate(i18n.Preferences(calendar=calendar))
     try:
-        with pytest.raises(forms.ValidationError, match="Due: enter"):
+        with pytest.raises(forms.ValidationError, match="Enter a (Solar Hijri )?date as year"):
             LocalDateField(label="Due").clean(typed)
     finally:
         i18n.deactivate(token)

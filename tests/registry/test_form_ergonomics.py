@@ -78,7 +78,7 @@ def test_a_refused_form_opens_on_a_summary_of_its_errors(client, clerk, site_a, 
     assert 'role="alert"' in opening and "autofocus" in opening
     text = visible_text(summary)
     assert "There are 2 problems with this form" in text
-    assert "Arrival date: Enter a valid date." in text
+    assert "Arrival date: Enter a date as year/month/day, e.g. " in text
     assert "Member 1 · Given name: This field is required." in text
     assert 'href="#id_arrival_date"' in summary and 'href="#id_members-0-given_name"' in summary
 

@@ -125,11 +125,8 @@ class LocalDateField(forms.DateField):
             raise forms.ValidationError(self._invalid_message(), code="invalid") from None
 
     def _invalid_message(self) -> str:
+        # The field's name is beside the box and leads its line in the form's error summary.
         example = i18n.format_date(today())
-        field = self.label or _("date")
         if i18n.current().calendar == i18n.Calendar.SOLAR_HIJRI:
-            return _("%(field)s: enter a Solar Hijri date as year/month/day, e.g. %(example)s.") % {
-                "field": field,
-                "example": example,
-            }
-        return _("%(field)s: enter a date as year/month/day, e.g. %(example)s.") % {"field": field, "example": example}
+            return _("Enter a Solar Hijri date as year/month/day, e.g. %(example)s.") % {"example": example}
+        return _("Enter a date as year/month/day, e.g. %(example)s.") % {"example": example}

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from asylon.core.forms import LocalDateField
+
 from .models import Category, Priority, ReceivingCountry
 
 
@@ -42,7 +44,7 @@ class CountryForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = LocalDateField(label=_("Date"), required=False)
 
 
 class DecisionForm(forms.Form):

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "asylon.core",
     "asylon.accounts",
     "asylon.audit",
@@ -214,8 +216,9 @@ ASYLON_BASE_URL = env("ASYLON_BASE_URL", default="")
 ASYLON_WEBHOOK_TIMEOUT = env.float("ASYLON_WEBHOOK_TIMEOUT", default=5.0)
 ASYLON_ALERT_MAX_ATTEMPTS = env.int("ASYLON_ALERT_MAX_ATTEMPTS", default=8)
 
-# Imports (issue 9): pages start an import in a thread; True runs it inside the request (tests).
-ASYLON_IMPORTS_INLINE = env.bool("ASYLON_IMPORTS_INLINE", default=False)
+# Background work (docs/deploy.md): tasks are rows in the database, run by `asylon worker`
+# (django-tasks' database backend: no broker). Tests run them at once (the immediate backend).
+TASKS = {"default": {"BACKEND": env("ASYLON_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 # API rate limits (asylon.core.throttles); counts live in the cache below, which every process of
 # one machine shares. Several machines: point ASYLON_CACHE_URL at a shared cache (e.g. redis://).

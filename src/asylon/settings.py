@@ -227,6 +227,10 @@ ASYLON_API_RATE_ANON = env("ASYLON_API_RATE_ANON", default="60/min") or None
 # Proxies in front of Asylon whose X-Forwarded-For is trusted for the client's address. None are
 # by default: a caller could otherwise write any address into the header and never be limited.
 NINJA_NUM_PROXIES = env.int("ASYLON_NUM_PROXIES", default=0)
+# Behind a TLS proxy (docs/deploy.md) the request's scheme is the proxy's X-Forwarded-Proto;
+# without one, the header is a caller's word and ignored.
+if NINJA_NUM_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CACHES = {"default": env.cache_url("ASYLON_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 

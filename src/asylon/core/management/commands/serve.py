@@ -16,7 +16,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+
+ACCESS_TEXT = '"%(m)s %(U)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
+ACCESS_JSON = (
+    '{"logger": "access", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, "bytes": "%(b)s", '
+    '"ms": %(M)s, "request_id": "%({x-request-id}o)s"}'
+)
 
 
 def default_workers() -> int:
@@ -38,8 +45,9 @@ def options(bind: str, workers: int, threads: int, timeout: int) -> dict[str, An
         "forwarded_allow_ips": "127.0.0.1",
         "accesslog": "-",
         "errorlog": "-",
-        # Path without the query string (a search's query names a person) and no client address.
-        "access_log_format": '"%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        # Path without the query string (a search's query names a person) and no client address;
+        # the request's id joins the line to the application's own log lines (core/logs.py).
+        "access_log_format": ACCESS_JSON if settings.ASYLON_LOG_FORMAT == "json" else ACCESS_TEXT,
         "control_socket_disable": True,
     }
 
@@ -59,11 +67,11 @@ class Command(BaseCommand):
 
         from asylon.wsgi import application
 
-        settings = options(bind, workers, threads, timeout)
+        chosen = options(bind, workers, threads, timeout)
 
         class Server(BaseApplication):
             def load_config(self) -> None:
-                for key, value in settings.items():
+                for key, value in chosen.items():
                     if key in self.cfg.settings:
                         self.cfg.set(key, value)
 

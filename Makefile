@@ -33,12 +33,14 @@ java:
 		echo "java is missing: the Spark backend test will be skipped (apt-get install openjdk-17-jre-headless)"
 
 # WeasyPrint needs Pango (the situation report); the report tests read PDFs with poppler-utils;
-# the catalogue test extracts the interface's strings with GNU gettext.
+# the catalogue test extracts the interface's strings with GNU gettext; `asylon backup` and
+# `restore` on PostgreSQL run pg_dump and pg_restore (postgresql-client).
 system-deps:
-	@{ command -v pdftoppm >/dev/null && ldconfig -p | grep -q libpangoft2 && command -v xgettext >/dev/null; } || \
+	@{ command -v pdftoppm >/dev/null && ldconfig -p | grep -q libpangoft2 && command -v xgettext >/dev/null && \
+		command -v pg_dump >/dev/null; } || \
 		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext >/dev/null; } || \
-		echo "missing: apt-get install poppler-utils libpango-1.0-0 libpangoft2-1.0-0 gettext"
+		poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext postgresql-client >/dev/null; } || \
+		echo "missing: apt-get install poppler-utils libpango-1.0-0 libpangoft2-1.0-0 gettext postgresql-client"
 
 demo: install
 	$(BIN)/asylon demo

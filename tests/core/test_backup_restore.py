@@ -49,7 +49,7 @@ from asylon.accounts.models import User
 from asylon.registry import services
 from asylon.registry.models import Site
 clerk, site = User.objects.get(username="bak-clerk"), Site.objects.get(code="BAK")
-end = time.monotonic() + 6
+end = time.monotonic() + 4
 n = 0
 while time.monotonic() < end:
     services.register_household(actor=clerk, site=site, members=[{"relationship": "PA", "given_name": f"W{n}",

@@ -263,12 +263,14 @@ def import_registrations(
 
 
 def begin_import(*, actor, site: Site, path: str | Path, file_name: str, dry_run: bool = True) -> ImportRun:
-    """Record an import about to run (pages start it in the background and show its progress)."""
+    """Record an import about to run (pages enqueue it for the worker and show its progress).
+    It names no worker yet: the worker that takes it names itself, so a web process recycled
+    while the run waits does not make it read as interrupted."""
     ensure(actor, "reports.import_registrations", site)
     ensure(actor, "registry.add_household", site)
     sha256, size = file_digest(Path(path))
     settle_interrupted(actor=actor, runs=ImportRun.objects.filter(site=site, status=ImportStatus.RUNNING))
-    return _start_run(actor, site, None, file_name, sha256, size, {}, dry_run)
+    return _start_run(actor, site, None, file_name, sha256, size, {}, dry_run, worker=False)
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -291,7 +293,7 @@ def _resolve_mapping(
 
 
 @transaction.atomic
-def _start_run(actor, site, source, file_name, sha256, size, mapping, dry_run) -> ImportRun:
+def _start_run(actor, site, source, file_name, sha256, size, mapping, dry_run, worker: bool = True) -> ImportRun:
     return ImportRun.objects.create(
         site=site,
         source=source,
@@ -302,7 +304,7 @@ def _start_run(actor, site, source, file_name, sha256, size, mapping, dry_run) -
         dry_run=dry_run,
         actor=actor,
         started_at=timezone.now(),
-        **_this_worker(),
+        **(_this_worker() if worker else {}),
     )
 
 

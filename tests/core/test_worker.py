@@ -90,3 +90,13 @@ def worker_date_max():
     from django_tasks_db.models import get_date_max
 
     return get_date_max()
+
+
+def test_the_beat_of_a_stopped_worker_is_cleared_once_its_tasks_are_settled(db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    gone = "other-host-4242-deadbeef"
+    worker.beat(gone, timezone.now())
+    assert [w["worker_id"] for w in worker.workers()] == [gone]
+    later = timezone.now() + worker.LOST_AFTER + timedelta(seconds=1)
+    assert worker.recover_lost(now=later) == 0
+    assert worker.workers() == []

@@ -184,6 +184,9 @@ def recover_lost(now: datetime | None = None) -> int:
                 handler(result.args_kwargs.get("kwargs", {}))
             except Exception:
                 log.exception("the handler of lost task %s failed", result.pk)
+    for record in workers():  # the beats of stopped workers have served: their tasks are settled
+        if record["worker_id"] not in alive and not is_alive(record, now):
+            forget(record["worker_id"])
     return recovered
 
 

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from asylon.accounts.scope import can, ensure
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
+from asylon.core.worker import process_alive
 from asylon.registry import bulk
 from asylon.registry import services as registry
 from asylon.registry.models import (
@@ -905,22 +906,12 @@ def last_sign_of_life(run: ImportRun) -> datetime:
     return max(s for s in signs if s is not None)
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # it exists, under another user
-    return True
-
-
 def worker_gone(run: ImportRun) -> bool:
     """A RUNNING run whose process no longer exists on this host, or that gave no sign of
     life for `STALE_AFTER` (its host may be another machine, or its thread may have died)."""
     if run.status != ImportStatus.RUNNING:
         return False
-    if run.worker_pid and run.worker_host == socket.gethostname()[:255] and not _process_alive(run.worker_pid):
+    if run.worker_pid and run.worker_host == socket.gethostname()[:255] and not process_alive(run.worker_pid):
         return True
     return timezone.now() - last_sign_of_life(run) > STALE_AFTER
 

@@ -34,13 +34,14 @@ java:
 
 # WeasyPrint needs Pango (the situation report); the report tests read PDFs with poppler-utils;
 # the catalogue test extracts the interface's strings with GNU gettext. Persian and Arabic are
-# drawn in the charts and the PDF with Noto Sans Arabic (fonts-noto-core).
+# drawn in the charts and the PDF with Noto Sans Arabic (fonts-noto-core). `asylon backup` and
+# `restore` on PostgreSQL run pg_dump and pg_restore (postgresql-client).
 system-deps:
 	@{ command -v pdftoppm >/dev/null && ldconfig -p | grep -q libpangoft2 && command -v xgettext >/dev/null && \
-		fc-list ':family=Noto Sans Arabic' | grep -q .; } || \
+		fc-list ':family=Noto Sans Arabic' | grep -q . && command -v pg_dump >/dev/null; } || \
 		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core gettext >/dev/null; } || \
-		echo "missing: apt-get install poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core gettext"
+		poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core gettext postgresql-client >/dev/null; } || \
+		echo "missing: apt-get install poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core gettext postgresql-client"
 
 demo: install
 	$(BIN)/asylon demo

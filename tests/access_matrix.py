@@ -100,6 +100,7 @@ MATRIX: dict[str, Entry] = {
     ),
     # accounts
     "page:accounts:login": Entry(EVERYONE),
+    "page::healthz": Entry(EVERYONE),  # health figures, no personal data
     "page:accounts:logout": Entry(EVERYONE, method="POST"),
     "page:accounts:second_factor": Entry(ALL),
     "page:accounts:enrol_second_factor": Entry(ALL),

@@ -18,7 +18,8 @@ def _fast_password_hashing(settings):
     """Argon2 takes a quarter of a second a hash by design; tests that need it put it back
     (tests/accounts/test_login.py logs in against an Argon2 hash)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ASYLON_IMPORTS_INLINE = True  # imports started from pages run in the request, not a thread
+    # Background tasks (imports, alert deliveries) run at once, inside the call that enqueues them.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # The API's rate limits are off: tests call it faster than any client; tests/core/test_api_throttling.py
     # sets tiny rates to prove them.
     settings.ASYLON_API_RATE_USER = settings.ASYLON_API_RATE_ANON = None

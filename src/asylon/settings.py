@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "asylon.core",
     "asylon.accounts",
     "asylon.audit",
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (core/logs.py).
+    "asylon.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files keep their caching; everything Django builds is no-store.
@@ -172,6 +176,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env.int("ASYLON_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("ASYLON_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_SSL_REDIRECT = env.bool("ASYLON_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's check may come over plain HTTP
 
 # Content-Security-Policy: no inline script, no third-party origin.
 CONTENT_SECURITY_POLICY = {
@@ -214,8 +219,13 @@ ASYLON_BASE_URL = env("ASYLON_BASE_URL", default="")
 ASYLON_WEBHOOK_TIMEOUT = env.float("ASYLON_WEBHOOK_TIMEOUT", default=5.0)
 ASYLON_ALERT_MAX_ATTEMPTS = env.int("ASYLON_ALERT_MAX_ATTEMPTS", default=8)
 
-# Imports (issue 9): pages start an import in a thread; True runs it inside the request (tests).
-ASYLON_IMPORTS_INLINE = env.bool("ASYLON_IMPORTS_INLINE", default=False)
+# Background work (docs/deploy.md): tasks are rows in the database, run by `asylon worker`
+# (django-tasks' database backend: no broker). Tests run them at once (the immediate backend).
+# /healthz and `asylon status` (core/health.py) fail when the oldest due task waited longer than
+# this many seconds, or the data dir's disk has less than this many MB free.
+ASYLON_HEALTH_MAX_QUEUE_LAG = env.int("ASYLON_HEALTH_MAX_QUEUE_LAG", default=300)
+ASYLON_HEALTH_MIN_FREE_MB = env.int("ASYLON_HEALTH_MIN_FREE_MB", default=1024)
+TASKS = {"default": {"BACKEND": env("ASYLON_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 # API rate limits (asylon.core.throttles); counts live in the cache below, which every process of
 # one machine shares. Several machines: point ASYLON_CACHE_URL at a shared cache (e.g. redis://).
@@ -224,6 +234,10 @@ ASYLON_API_RATE_ANON = env("ASYLON_API_RATE_ANON", default="60/min") or None
 # Proxies in front of Asylon whose X-Forwarded-For is trusted for the client's address. None are
 # by default: a caller could otherwise write any address into the header and never be limited.
 NINJA_NUM_PROXIES = env.int("ASYLON_NUM_PROXIES", default=0)
+# Behind a TLS proxy (docs/deploy.md) the request's scheme is the proxy's X-Forwarded-Proto;
+# without one, the header is a caller's word and ignored.
+if NINJA_NUM_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CACHES = {"default": env.cache_url("ASYLON_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 
@@ -231,10 +245,24 @@ CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 # transaction that wrote audit events, to this file and to the `asylon.audit` logger.
 ASYLON_AUDIT_CHECKPOINTS = Path(env("ASYLON_AUDIT_CHECKPOINTS", default=str(DATA_DIR / "audit-checkpoints.log")))
 
+# Logs (core/logs.py): text by default; ASYLON_LOG_FORMAT=json writes one JSON object a line
+# with the request's id and the acting user's id (never a name).
+ASYLON_LOG_FORMAT = env("ASYLON_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "asylon.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "asylon.core.logs.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "json" if ASYLON_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("ASYLON_LOG_LEVEL", default="WARNING")},
     "loggers": {"asylon.audit": {"level": env("ASYLON_AUDIT_LOG_LEVEL", default="INFO")}},
 }

@@ -19,3 +19,21 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkerBeat(models.Model):
+    """A background worker's last sign of life (`asylon worker`, core/worker.py).
+
+    On PostgreSQL the beat is this row, written on a connection of its own, so that workers on
+    several machines see one another. On SQLite (one machine) the beat is a file in the data
+    dir instead: a long import holds SQLite's only write lock, and a beat waiting behind it
+    would make a busy worker look dead."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -3,10 +3,13 @@ optional signed webhook per site.
 
 `raise_alert` is called inside the caller's transaction (an incident report, a safeguard
 refusal): the alert, its notifications and its deliveries commit with the caller's change
-or not at all. Sending happens after commit; the `Delivery` rows are the queue, and a
-failed sending is retried with backoff by `asylon alerts retry` until it succeeds or is
-given up (status FAILED, shown on the deliveries page and re-queued by hand). Nothing
-sent out carries personal data: titles, counts and a link only.
+or not at all. After commit each delivery is one background task (`incidents.tasks.
+send_delivery`, run by `asylon worker`) naming its attempt; a failed attempt enqueues the next
+one after a backoff, until it succeeds or is given up (status FAILED, shown on the deliveries
+page and re-queued by hand). A worker that dies mid-send counts as a failed attempt
+(core/worker.py `on_lost`). Two tasks for the same attempt never both send: the attempt is
+claimed with a conditional UPDATE. Nothing sent out carries personal data: titles, counts
+and a link only.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from asylon.accounts.roles import ROLE_PERMISSIONS
@@ -35,7 +38,6 @@ from .models import Alert, Channel, Delivery, DeliveryStatus, Notification, Site
 log = logging.getLogger(__name__)
 
 RECEIVE_PERM = "incidents.receive_alerts"
-LEASE = timedelta(seconds=60)  # a claimed delivery is retried after this if its sender died
 
 
 def max_attempts() -> int:
@@ -104,8 +106,8 @@ def raise_alert(
             rows.append(Delivery(alert=alert, channel=Channel.WEBHOOK, recipient=hook.url, next_attempt_at=now))
         Delivery.objects.bulk_create(rows)
         if getattr(settings, "ASYLON_ALERTS_SEND_ON_COMMIT", True):
-            alert_id = alert.pk
-            transaction.on_commit(lambda: deliver_due(alert_id=alert_id))
+            ids = [row.pk for row in rows]
+            transaction.on_commit(lambda: _enqueue(ids))
     return alert
 
 
@@ -165,43 +167,63 @@ def _reader_language(email: str) -> str:
     return chosen or settings.LANGUAGE_CODE
 
 
-def _claim(pk: int, now: datetime) -> bool:
-    """Take a due delivery for this sender: a conditional UPDATE, so two workers never send it twice."""
+def _enqueue(ids: list[int], attempt: int = 1) -> None:
+    from .tasks import send_delivery
+
+    for pk in ids:
+        send_delivery.enqueue(delivery_id=pk, attempt=attempt)
+
+
+def _claim(pk: int, attempt: int) -> bool:
+    """Take attempt number `attempt` of a pending delivery: a conditional UPDATE, so two
+    workers (or a task enqueued twice) never send the same attempt twice."""
     return bool(
-        Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING, next_attempt_at__lte=now).update(
-            attempts=F("attempts") + 1, next_attempt_at=now + LEASE
-        )
+        Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING, attempts=attempt - 1).update(attempts=attempt)
     )
 
 
-def deliver_due(*, alert_id: int | None = None, now: datetime | None = None) -> dict[str, int]:
-    """Send every due pending delivery (of one alert, or all). Returns counts by outcome."""
+def attempt_delivery(*, delivery_id: int, attempt: int) -> str:
+    """Make attempt `attempt` of a delivery (the task's body). Returns "sent", "retry",
+    "failed", or "skipped" when the attempt was already taken or the delivery is settled."""
+    if not _claim(delivery_id, attempt):
+        return "skipped"
+    delivery = Delivery.objects.select_related("alert", "alert__site").get(pk=delivery_id)
+    try:
+        _send(delivery)
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+        return failed_attempt(delivery_id=delivery_id, attempt=attempt, error=f"{type(exc).__name__}: {exc}")
+    Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"
+
+
+def failed_attempt(*, delivery_id: int, attempt: int, error: str) -> str:
+    """Record a failed attempt: give up after `max_attempts`, else schedule the next attempt
+    after the backoff. A backend that cannot defer (the immediate one, in tests) leaves it to
+    `enqueue_due`."""
+    from .tasks import send_delivery
+
+    error = error[:500]
+    log.warning("alert delivery %s failed: %s", delivery_id, error)
+    pending = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING, attempts=attempt)
+    if attempt >= max_attempts():
+        pending.update(status=DeliveryStatus.FAILED, last_error=error)
+        return "failed"
+    next_at = timezone.now() + backoff(attempt)
+    if pending.update(last_error=error, next_attempt_at=next_at) and send_delivery.get_backend().supports_defer:
+        send_delivery.using(run_after=next_at).enqueue(delivery_id=delivery_id, attempt=attempt + 1)
+    return "retry"
+
+
+def enqueue_due(*, now: datetime | None = None) -> int:
+    """Enqueue the next attempt of every pending delivery that is due (`asylon alerts retry`:
+    deliveries whose task was lost with a database restored from backup, or tests). A
+    delivery that already has its task queued is not sent twice: the attempt is claimed."""
     now = now or timezone.now()
-    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-    if alert_id is not None:
-        due = due.filter(alert_id=alert_id)
-    counts = {"sent": 0, "retry": 0, "failed": 0}
-    for pk in list(due.order_by("pk").values_list("pk", flat=True)):
-        if not _claim(pk, now):
-            continue
-        delivery = Delivery.objects.select_related("alert", "alert__site").get(pk=pk)
-        try:
-            _send(delivery)
-        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
-            error = f"{type(exc).__name__}: {exc}"[:500]
-            log.warning("alert delivery %s failed: %s", pk, error)
-            if delivery.attempts >= max_attempts():
-                Delivery.objects.filter(pk=pk).update(status=DeliveryStatus.FAILED, last_error=error)
-                counts["failed"] += 1
-            else:
-                Delivery.objects.filter(pk=pk).update(
-                    last_error=error, next_attempt_at=now + backoff(delivery.attempts)
-                )
-                counts["retry"] += 1
-        else:
-            Delivery.objects.filter(pk=pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
-            counts["sent"] += 1
-    return counts
+    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).order_by("pk")
+    rows = list(due.values_list("pk", "attempts"))
+    for pk, attempts in rows:
+        _enqueue([pk], attempts + 1)
+    return len(rows)
 
 
 def requeue_failed(*, site_ids=None) -> int:
@@ -209,7 +231,12 @@ def requeue_failed(*, site_ids=None) -> int:
     qs = Delivery.objects.filter(status=DeliveryStatus.FAILED)
     if site_ids is not None:
         qs = qs.filter(alert__site_id__in=site_ids)
-    return qs.update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now())
+    ids = list(qs.values_list("pk", flat=True))
+    n = Delivery.objects.filter(pk__in=ids).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    transaction.on_commit(lambda: _enqueue(ids))
+    return n
 
 
 def unread_count(user) -> int:

@@ -340,7 +340,6 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 def deliveries_retry(request: HttpRequest) -> HttpResponse:
     _need(request, "incidents.view_delivery")
     n = alerts.requeue_failed(site_ids=site_ids(request.user))
-    alerts.deliver_due()
     messages.success(request, _("%(n)s failed deliveries queued again.") % {"n": n})
     return redirect("incidents:deliveries")
 

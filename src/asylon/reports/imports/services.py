@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from asylon.accounts.scope import can, ensure
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
+from asylon.core.worker import process_alive
 from asylon.registry import bulk
 from asylon.registry import services as registry
 from asylon.registry.models import (
@@ -285,12 +286,14 @@ def import_registrations(
 
 
 def begin_import(*, actor, site: Site, path: str | Path, file_name: str, dry_run: bool = True) -> ImportRun:
-    """Record an import about to run (pages start it in the background and show its progress)."""
+    """Record an import about to run (pages enqueue it for the worker and show its progress).
+    It names no worker yet: the worker that takes it names itself, so a web process recycled
+    while the run waits does not make it read as interrupted."""
     ensure(actor, "reports.import_registrations", site)
     ensure(actor, "registry.add_household", site)
     sha256, size = file_digest(Path(path))
     settle_interrupted(actor=actor, runs=ImportRun.objects.filter(site=site, status=ImportStatus.RUNNING))
-    return _start_run(actor, site, None, file_name, sha256, size, {}, dry_run)
+    return _start_run(actor, site, None, file_name, sha256, size, {}, dry_run, worker=False)
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -321,7 +324,9 @@ def _resolve_mapping(
 
 
 @transaction.atomic
-def _start_run(actor, site, source, file_name, sha256, size, mapping, dry_run, roster=None) -> ImportRun:
+def _start_run(
+    actor, site, source, file_name, sha256, size, mapping, dry_run, roster=None, worker: bool = True
+) -> ImportRun:
     return ImportRun.objects.create(
         site=site,
         source=source,
@@ -333,7 +338,7 @@ def _start_run(actor, site, source, file_name, sha256, size, mapping, dry_run, r
         dry_run=dry_run,
         actor=actor,
         started_at=timezone.now(),
-        **_this_worker(),
+        **(_this_worker() if worker else {}),
     )
 
 
@@ -1012,22 +1017,12 @@ def last_sign_of_life(run: ImportRun) -> datetime:
     return max(s for s in signs if s is not None)
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # it exists, under another user
-    return True
-
-
 def worker_gone(run: ImportRun) -> bool:
     """A RUNNING run whose process no longer exists on this host, or that gave no sign of
     life for `STALE_AFTER` (its host may be another machine, or its thread may have died)."""
     if run.status != ImportStatus.RUNNING:
         return False
-    if run.worker_pid and run.worker_host == socket.gethostname()[:255] and not _process_alive(run.worker_pid):
+    if run.worker_pid and run.worker_host == socket.gethostname()[:255] and not process_alive(run.worker_pid):
         return True
     return timezone.now() - last_sign_of_life(run) > STALE_AFTER
 

@@ -1,20 +1,20 @@
 """Import pages: upload a file, see the dry run's report (what each row will do, every problem
 by row and column), settle probable duplicates, confirm, follow the progress, list past imports.
 
-The work runs beside the request (a thread; inline when ASYLON_IMPORTS_INLINE is set, as in
-tests), and the run's page refreshes itself while it runs (meta refresh: no script needed).
+The work is a background task (`reports.tasks.run_import`, run by `asylon worker`; at once
+under the immediate backend, as in tests), and the run's page refreshes itself while it runs
+(meta refresh: no script needed).
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
+import uuid
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import close_old_connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,8 +27,9 @@ from asylon.core.listing import listing
 from asylon.registry.models import Site
 
 from ..models import ImportRun, ImportStatus
+from ..tasks import run_import
 from .mapping import HEAD_VALUES, SHAPES, Roster
-from .services import Problem, as_seen, begin_import, import_registrations, read_progress
+from .services import Problem, as_seen, begin_import, read_progress
 
 SUFFIXES = (".csv", ".xlsx", ".zip")
 
@@ -85,7 +86,7 @@ def _stored(upload) -> Path:
     folder = Path(settings.DATA_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    tmp = folder / f"upload-{threading.get_ident()}.part"
+    tmp = folder / f"upload-{uuid.uuid4().hex}.part"
     with tmp.open("wb") as out:
         for chunk in upload.chunks():
             digest.update(chunk)
@@ -99,30 +100,11 @@ def _stored(upload) -> Path:
 def _start(
     run: ImportRun, actor, path: Path, source: str | None, decisions: dict[str, str], roster: dict | None = None
 ) -> None:
-    def work() -> None:
-        try:
-            import_registrations(
-                actor=actor,
-                site=run.site,
-                path=path,
-                file_name=run.file_name,
-                source=source or None,
-                roster=roster,
-                dry_run=run.dry_run,
-                decisions=decisions,
-                run=run,  # the service writes the progress file the run's page reads
-            )
-            run.refresh_from_db()
-            if run.status == ImportStatus.COMMITTED:
-                path.unlink(missing_ok=True)
-        finally:
-            if not getattr(settings, "ASYLON_IMPORTS_INLINE", False):
-                close_old_connections()
-
-    if getattr(settings, "ASYLON_IMPORTS_INLINE", False):
-        work()
-    else:
-        threading.Thread(target=work, name=f"import-{run.pk}", daemon=True).start()
+    """Enqueue the recorded run. `begin_import` has committed it (a view runs outside any
+    transaction), so the worker finds the row it is given."""
+    run_import.enqueue(
+        run_id=run.pk, actor_id=actor.pk, path=str(path), source=source or "", decisions=decisions, roster=roster
+    )
 
 
 @login_required

@@ -1,11 +1,11 @@
-"""`asylon alerts retry`: send every due alert delivery (run it from cron or a loop);
+"""`asylon alerts retry`: enqueue the next attempt of every alert delivery that is due (the
+worker sends them and schedules their retries; this catches up after a restore or an outage);
 `--failed` first re-queues deliveries that were given up. `asylon alerts webhook SITE URL`
 sets a site's signed webhook and prints its secret once."""
 
 from __future__ import annotations
 
 import secrets
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -23,9 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["retry", "webhook", "status"])
         parser.add_argument("args", nargs="*")
         parser.add_argument("--failed", action="store_true", help="Re-queue deliveries that were given up")
-        parser.add_argument("--loop", type=float, default=0, help="Keep running, every N seconds")
 
-    def handle(self, *args, action: str, failed: bool, loop: float, **options):
+    def handle(self, *args, action: str, failed: bool, **options):
         if action == "webhook":
             return self.webhook(*args)
         if action == "status":
@@ -34,12 +33,7 @@ class Command(BaseCommand):
             return None
         if failed:
             self.stdout.write(f"{alerts.requeue_failed()} failed deliveries re-queued.")
-        while True:
-            counts = alerts.deliver_due()
-            self.stdout.write(f"sent {counts['sent']}, to retry {counts['retry']}, given up {counts['failed']}")
-            if not loop:
-                break
-            time.sleep(loop)
+        self.stdout.write(f"{alerts.enqueue_due()} due deliveries queued for the worker.")
         return None
 
     def webhook(self, *args):

@@ -1,7 +1,11 @@
-"""`asylon demo`: create the data dir and database, seed the synthetic camp, and serve it."""
+"""`asylon demo`: create the data dir and database, seed the synthetic camp, and serve it with
+the production server (`asylon serve`) and a background worker (`asylon worker`), as a real
+installation runs (docs/deploy.md). Ctrl+C stops both."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 from django.conf import settings
@@ -39,5 +43,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         if no_serve:
             return
-        self.stdout.write(f"Serving on http://{addr}/  (log in as admin)")
-        call_command("runserver", addr, use_reloader=False)
+        self.stdout.write(f"Serving on http://{addr}/  (log in as admin), with a background worker")
+        worker = subprocess.Popen([sys.executable, "-m", "asylon", "worker", "--verbosity", "0"])  # noqa: S603
+        try:
+            call_command("serve", bind=addr, workers=2)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)

@@ -208,16 +208,33 @@ def confirm_if_asked(page, expect: Iterable[str] = (), journey: Journey | None =
     return True
 
 
+PUNCTUATION = str.maketrans(dict.fromkeys(",.;:()[]!?\u060c\u061b\u066b\u066c", " "))
+
+
+def plain(text: str) -> str:
+    """Text as a PDF's extracted text is compared: Arabic-script presentation forms folded back
+    to letters (NFKC), bidi marks and embeddings made spaces, the zero-width non-joiner
+    pdftotext loses dropped, punctuation dropped (bidi moves it about a number), and
+    spaces collapsed. Words and figures stay in reading order."""
+    import unicodedata
+
+    joiners = {"\u200c", "\u200d"}  # inside a word: dropped, not a space
+    folded = "".join(
+        "" if c in joiners else " " if unicodedata.category(c) == "Cf" else c
+        for c in unicodedata.normalize("NFKC", text)
+    )
+    return " ".join(folded.translate(PUNCTUATION).split())
+
+
 def pdf_text(path) -> str:
-    """The text of a PDF as pdftotext reads it, its Arabic-script presentation forms folded
-    back to letters and its lines joined, so that a sentence can be looked for in it."""
+    """The text of a PDF as pdftotext reads it, made `plain` so that a sentence made `plain`
+    can be looked for in it."""
     import shutil
     import subprocess
-    import unicodedata
 
     if not shutil.which("pdftotext"):
         if os.environ.get("ASYLON_REQUIRE_BROWSER"):
             pytest.fail("pdftotext is missing (make system-deps)")
         pytest.skip("pdftotext is missing (make system-deps)")
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)  # noqa: S603, S607
-    return " ".join(unicodedata.normalize("NFKC", out.stdout.decode("utf-8")).split())
+    return plain(out.stdout.decode("utf-8"))

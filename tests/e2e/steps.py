@@ -4,6 +4,7 @@ an accessibility checker would (language and direction, phone width, axe-core, a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,17 +213,22 @@ PUNCTUATION = str.maketrans(dict.fromkeys(",.;:()[]!?\u060c\u061b\u066b\u066c", 
 
 
 def plain(text: str) -> str:
-    """Text as a PDF's extracted text is compared: Arabic-script presentation forms folded back
-    to letters (NFKC), bidi marks and embeddings made spaces, the zero-width non-joiner
-    pdftotext loses dropped, punctuation dropped (bidi moves it about a number), and
-    spaces collapsed. Words and figures stay in reading order."""
+    """Text as a PDF's extracted text is compared, the same on both sides: words and figures in
+    reading order, and only what pdftotext keeps of right-to-left scripts. Presentation forms
+    are folded back to letters (NFKD); bidi marks and embeddings become spaces; the marks above
+    and below letters (harakat, hamza, madda), the zero-width non-joiner and alef are dropped,
+    because pdftotext detaches the first, loses the second and turns lam-alef ligatures round;
+    punctuation, which bidi moves about a number, is dropped; a figure is parted from the
+    letters it touches; spaces are collapsed."""
     import unicodedata
 
-    joiners = {"\u200c", "\u200d"}  # inside a word: dropped, not a space
+    dropped = {"\u200c", "\u200d", "\u0627", "\u0671"}  # joiners inside a word; alef
     folded = "".join(
-        "" if c in joiners else " " if unicodedata.category(c) == "Cf" else c
-        for c in unicodedata.normalize("NFKC", text)
+        "" if c in dropped or unicodedata.category(c) == "Mn" else " " if unicodedata.category(c) == "Cf" else c
+        for c in unicodedata.normalize("NFKD", text)
     )
+    # A figure and the word it is written against ("و١٣") come apart in right-to-left text.
+    folded = re.sub(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)", " ", folded)
     return " ".join(folded.translate(PUNCTUATION).split())
 
 

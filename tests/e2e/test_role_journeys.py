@@ -281,6 +281,7 @@ def test_field_monitor(journeys, camp):
     page.locator("#rc-list li.rc-person").first.wait_for()
     journey.see(page, "marking")
     expect(page.locator("#count-total")).to_have_text(journey.n(total))
+    expect(page.locator("h1")).to_contain_text(f"{t('Roll call')} {journey.n(rc.pk)}")  # in the reader's digits
     for entry, result in zip(entries, ["safe", "safe", "missing"], strict=True):
         page.locator("#rc-search").fill(entry.person.reference)
         row = page.locator("#rc-list li.rc-person").filter(has_text=entry.person.reference)

@@ -4,6 +4,8 @@ an accessibility checker would (language and direction, phone width, axe-core, a
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,6 +106,9 @@ class Journey:
     site: object
     step: int = 0
     contexts: list = field(default_factory=list)
+    # Screenshots as artifacts/screenshots/<name>-<lang>-<step>.png rather than in a folder
+    # per language: the per-role journeys name themselves after the role.
+    flat_shots: bool = False
 
     @property
     def lang(self) -> str:
@@ -152,9 +157,7 @@ class Journey:
         """Check the page as its reader meets it, and keep a screenshot of it."""
         page.wait_for_load_state()
         self.step += 1
-        folder = SCREENSHOTS / self.lang
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / f"{self.name}-{self.step:02d}-{what}.png"), full_page=True)
+        page.screenshot(path=str(self.shot_path(what)), full_page=True)
         html = page.locator("html")
         assert html.get_attribute("lang") == self.lang, f"{page.url} is not in {self.lang}"
         assert html.get_attribute("dir") == ("rtl" if self.lang in ("fa", "ar") else "ltr"), page.url
@@ -166,6 +169,78 @@ class Journey:
         violations = serious_violations(page)
         assert not violations, f"accessibility violations on {page.url}:\n" + "\n".join(violations)
 
+    def shot_path(self, what: str) -> Path:
+        if self.flat_shots:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            return SCREENSHOTS / f"{self.name}-{self.lang}-{self.step:02d}-{what}.png"
+        folder = SCREENSHOTS / self.lang
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{self.name}-{self.step:02d}-{what}.png"
+
     def close(self) -> None:
         for context in self.contexts:
             context.close()
+
+
+def confirm_if_asked(page, expect: Iterable[str] = (), journey: Journey | None = None, what: str = "confirm") -> bool:
+    """Go through the confirmation page of a big act, if the act asks for one.
+
+    The convention: the page shows what will change in #confirm-summary and carries a form
+    with a hidden confirm=yes and a primary submit button. When it is there, its summary must
+    read every text in `expect` (figures in the reader's digits, names), it is checked and
+    kept as a screenshot, and the act is confirmed. Returns whether a confirmation was asked."""
+    page.wait_for_load_state()
+    summary = page.locator("#confirm-summary")
+    if summary.count() == 0:
+        return False
+    text = " ".join(summary.inner_text().split())
+    missing = [e for e in expect if " ".join(e.split()) not in text]
+    assert not missing, f"the confirmation on {page.url} does not say {missing}; it reads: {text}"
+    if journey is not None:
+        journey.see(page, what)
+    form = page.locator("form:has(input[type=hidden][name=confirm][value=yes])")
+    assert form.count() == 1, f"{page.url} asks for a confirmation without one confirm=yes form"
+    button = form.locator("button[type=submit].primary")
+    if button.count() == 0:
+        button = form.locator("button[type=submit]")
+    with page.expect_navigation():
+        button.first.click()
+    page.wait_for_load_state()
+    return True
+
+
+PUNCTUATION = str.maketrans(dict.fromkeys(",.;:()[]!?\u060c\u061b\u066b\u066c", " "))
+
+
+def plain(text: str) -> str:
+    """Text as a PDF's extracted text is compared, the same on both sides: words and figures in
+    reading order, and only what pdftotext keeps of right-to-left scripts. Presentation forms
+    are folded back to letters (NFKD); bidi marks and embeddings become spaces; the marks above
+    and below letters (harakat, hamza, madda), the zero-width non-joiner and alef are dropped,
+    because pdftotext detaches the first, loses the second and turns lam-alef ligatures round;
+    punctuation, which bidi moves about a number, is dropped; a figure is parted from the
+    letters it touches; spaces are collapsed."""
+    import unicodedata
+
+    dropped = {"\u200c", "\u200d", "\u0627", "\u0671"}  # joiners inside a word; alef
+    folded = "".join(
+        "" if c in dropped or unicodedata.category(c) == "Mn" else " " if unicodedata.category(c) == "Cf" else c
+        for c in unicodedata.normalize("NFKD", text)
+    )
+    # A figure and the word it is written against ("و١٣") come apart in right-to-left text.
+    folded = re.sub(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)", " ", folded)
+    return " ".join(folded.translate(PUNCTUATION).split())
+
+
+def pdf_text(path) -> str:
+    """The text of a PDF as pdftotext reads it, made `plain` so that a sentence made `plain`
+    can be looked for in it."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        if os.environ.get("ASYLON_REQUIRE_BROWSER"):
+            pytest.fail("pdftotext is missing (make system-deps)")
+        pytest.skip("pdftotext is missing (make system-deps)")
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)  # noqa: S603, S607
+    return plain(out.stdout.decode("utf-8"))

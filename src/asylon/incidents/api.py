@@ -88,7 +88,7 @@ class IncidentPage(Schema):
     count: int
 
 
-class TransitionIn(Schema):
+class IncidentTransitionIn(Schema):
     to: Line
     reason: Text = ""
 
@@ -225,7 +225,7 @@ def get_incident(request: HttpRequest, reference: Line):
 
 
 @router.post("/incidents/{reference}/transitions", response=IncidentOut, auth=requires("incidents.change_incident"))
-def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
+def transition(request: HttpRequest, reference: Line, payload: IncidentTransitionIn):
     incident = queries.get_incident(request.user, reference)
     ensure(request.user, "incidents.change_incident", incident)
     services.transition_incident(actor=request.user, incident=incident, to=payload.to, reason=payload.reason)

@@ -82,7 +82,7 @@ class MovementPage(Schema):
     next_cursor: str | None
 
 
-class TransitionIn(Schema):
+class MovementTransitionIn(Schema):
     action: Line = Field(description="approve, refuse, carry_out or cancel")
     reason: Text = ""
 
@@ -311,7 +311,7 @@ def get_movement(request: HttpRequest, reference: Line):
 
 
 @router.post("/movements/{reference}/transitions", response=MovementOut, auth=requires(*HANDLERS))
-def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
+def transition(request: HttpRequest, reference: Line, payload: MovementTransitionIn):
     movement = queries.get_movement(request.user, reference)
     services.transition_movement(actor=request.user, movement=movement, action=payload.action, reason=payload.reason)
     return movement_out(request.user, queries.get_movement(request.user, reference))

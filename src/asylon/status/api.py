@@ -66,7 +66,7 @@ class HistoryOut(Schema):
     entries: list[EntryOut]
 
 
-class CaseIn(Schema):
+class RsdCaseIn(Schema):
     applicant: Line = Field(description="Person reference of the principal applicant")
     dependants: list[Line] = []
     registered_on: date | None = None
@@ -77,7 +77,7 @@ def _case(field: str):
     return FromModel(RsdCase, field)
 
 
-class TransitionIn(Schema):
+class RsdTransitionIn(Schema):
     action: Line
     on: date | None = Field(None, description="Day the step happened; default today")
     interview_on: date | None = None
@@ -109,7 +109,7 @@ class ConfidentialOut(Schema):
     appeal_reasons: str
 
 
-class CaseOut(Schema):
+class RsdCaseOut(Schema):
     reference: str
     site: str
     state: str
@@ -141,7 +141,7 @@ class CaseOut(Schema):
 
 class CasePage(Schema):
     count: int
-    items: list[CaseOut]
+    items: list[RsdCaseOut]
 
 
 def _declaration(field: str):
@@ -403,8 +403,8 @@ def person_status(request: HttpRequest, reference: Line, on: date | None = None)
 # --- RSD cases --------------------------------------------------------------------------
 
 
-@router.post("/rsd-cases", response={201: CaseOut}, auth=requires("status.add_rsdcase"))
-def create_case(request: HttpRequest, payload: CaseIn):
+@router.post("/rsd-cases", response={201: RsdCaseOut}, auth=requires("status.add_rsdcase"))
+def create_case(request: HttpRequest, payload: RsdCaseIn):
     actor = request.user
     applicant = registry_queries.get_person(actor, payload.applicant)
     dependants = [registry_queries.get_person(actor, ref) for ref in payload.dependants]
@@ -439,13 +439,13 @@ def list_cases(
     return {"count": qs.count(), "items": [case_out(request.user, c) for c in rows]}
 
 
-@router.get("/rsd-cases/{reference}", response=CaseOut, auth=requires("status.view_rsdcase"))
+@router.get("/rsd-cases/{reference}", response=RsdCaseOut, auth=requires("status.view_rsdcase"))
 def get_case(request: HttpRequest, reference: Line):
     return case_out(request.user, queries.get_case(request.user, reference))
 
 
-@router.post("/rsd-cases/{reference}/transitions", response=CaseOut, auth=requires("status.change_rsdcase"))
-def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
+@router.post("/rsd-cases/{reference}/transitions", response=RsdCaseOut, auth=requires("status.change_rsdcase"))
+def transition(request: HttpRequest, reference: Line, payload: RsdTransitionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)
     data = payload.dict(exclude_none=True)
@@ -454,7 +454,7 @@ def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
     return case_out(request.user, queries.get_case(request.user, reference))
 
 
-@router.post("/rsd-cases/{reference}/assign", response=CaseOut, auth=requires("status.change_rsdcase"))
+@router.post("/rsd-cases/{reference}/assign", response=RsdCaseOut, auth=requires("status.change_rsdcase"))
 def assign(request: HttpRequest, reference: Line, payload: AssignIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)

@@ -1175,13 +1175,17 @@ def record_sharing_agreement(
 
 def _refuse_state_of_origin_for(recipient: Recipient, user) -> None:
     """D1 at the door: an account acting for the state that people at the account's sites
-    fled (their country of origin or nationality) is refused outright, whatever the
+    fled (their country of origin or nationality) or that is recorded as persecuting one of
+    them (a persecution risk: the alleged actor of persecution) is refused outright, whatever the
     recipient's kind or label: the reads would be refused one by one anyway, and even the
     account's existence tells that state whom to look for here."""
     state = recipient.country.code
     if not state:
         return
-    fled = Person.objects.filter(site__in=user.sites.all()).filter(Q(country_of_origin=state) | Q(nationality=state))
+    persecutor = RiskCountry.objects.filter(country=state, kind=RiskKind.PERSECUTION, withdrawn_on__isnull=True)
+    fled = Person.objects.filter(site__in=user.sites.all()).filter(
+        Q(country_of_origin=state) | Q(nationality=state) | Q(pk__in=persecutor.values("person_id"))
+    )
     if fled.exists():
         raise SafeguardRefusal(
             "D1",
@@ -1245,7 +1249,7 @@ def grant_sharing(
             reference=s.facts.reference,
             country_of_origin=s.facts.country_of_origin,
             nationality=s.facts.nationality,
-            risk_countries=s.facts.all_risk_countries,
+            risk_countries=s.facts.risk_countries,  # D1: alleged persecutors only
         )
         for s in situations.values()
     ]

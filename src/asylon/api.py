@@ -42,11 +42,13 @@ def _mount() -> None:
     from asylon.reports.api import router as reports_router
     from asylon.solutions.api import router as solutions_router
     from asylon.status.api import router as status_router
+    from asylon.status.ending_api import router as ending_router
 
     # First: /persons/search must not be read as /persons/{reference}.
     api.add_router("/", matching_router)
     api.add_router("/", registry_router)
     api.add_router("/", status_router)
+    api.add_router("/", ending_router)
     api.add_router("/", reports_router)
     api.add_router("/", incidents_router)
     api.add_router("/", movements_router)

@@ -70,6 +70,12 @@ ROUTES = {
             "country_information": "Matrix country report",
         },
     ),
+    "api:POST /api/v1/persons/{reference}/family-unity-decisions": Entry(
+        having("movements.approve_movement"),
+        method="POST",
+        params=PERSON,
+        body=lambda w: {"member": w.person.reference, "kind": "NO-SUCH-KIND", "country": "", "rationale": ""},
+    ),
 }
 
 

@@ -92,7 +92,7 @@ class RsdTransitionIn(Schema):
     legal_basis: Annotated[str, _case("legal_basis")] | None = None
     recognised_by: Annotated[str, _case("recognised_by")] | None = None
     ground: Annotated[str, _case("reopen_ground")] | None = None
-    explanation: str | None = None
+    explanation: Text | None = None
 
 
 class AssignIn(Schema):

@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 from tests.conftest import member
+from tests.html_text import visible_text
+from tests.signin import sign_in
 
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import InvalidInput, NotPermitted
@@ -134,3 +136,25 @@ def test_the_override_needs_a_rationale_a_household_member_and_an_approving_role
         services.record_family_unity_decision(
             actor=clerk, person=husband, member=wife, kind="DEPORTATION_ORDER", country="IR", rationale="x"
         )
+
+
+def test_the_risk_profile_page_records_the_decision_and_shows_it(client, po, couple):
+    husband, wife = couple
+    sign_in(client, po)
+    page = f"/movements/persons/{husband.reference}/risk/"
+    r = client.post(
+        page,
+        {
+            "what": "family_unity",
+            "member": wife.reference,
+            "kind": "DEPORTATION_ORDER",
+            "country": "IR",
+            "rationale": "She asked to stay with her sister.",
+        },
+    )
+    assert r.status_code == 302, r.content
+    shown = visible_text(client.get(page).content.decode())
+    assert f"{wife.reference} stays when this person goes" in shown
+    assert "She asked to stay with her sister." in shown
+    movement = services.request_movement(actor=po, person=husband, kind="DEPORTATION_ORDER", destination_country="IR")
+    assert movement.state == "ASSESSED"

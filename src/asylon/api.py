@@ -38,18 +38,22 @@ def _mount() -> None:
     from asylon.incidents.api import router as incidents_router
     from asylon.matching.api import router as matching_router
     from asylon.movements.api import router as movements_router
+    from asylon.movements.evidence_api import router as evidence_router
     from asylon.registry.api import router as registry_router
     from asylon.reports.api import router as reports_router
     from asylon.solutions.api import router as solutions_router
     from asylon.status.api import router as status_router
+    from asylon.status.ending_api import router as ending_router
 
     # First: /persons/search must not be read as /persons/{reference}.
     api.add_router("/", matching_router)
     api.add_router("/", registry_router)
     api.add_router("/", status_router)
+    api.add_router("/", ending_router)
     api.add_router("/", reports_router)
     api.add_router("/", incidents_router)
     api.add_router("/", movements_router)
+    api.add_router("/", evidence_router)
     api.add_router("/", solutions_router)
 
 

@@ -18,10 +18,13 @@ from openpyxl import load_workbook
 from asylon.core.dates import today
 from asylon.core.errors import Conflict
 from asylon.movements.models import Disclosure
+from asylon.movements.services import record_family_unity_decision
 from asylon.solutions import charts, queries, services
 from asylon.solutions.manifest import manifest_csv, manifest_xlsx
 
 from .conftest import clear_for, make_country, persons, to_stage
+
+WAITS = "Adult child with a separate claim; he stays until it is decided."
 
 
 @pytest.fixture
@@ -111,6 +114,12 @@ def test_the_dashboard_counts_persons_per_country_through_splits_rejections_and_
     services.start_exit_formalities(actor=rso, case=a)
     services.record_formalities(actor=rso, case=a, exit_permit=True, medical_clearance=True, travel_documents=True)
     clear_for(po, po2, a, "DE")
+    # The household splits at departure (N8): a protection officer decides for the one who stays.
+    [stays] = persons(b)
+    for goes in persons(a):
+        record_family_unity_decision(
+            actor=po, person=goes, member=stays, kind="RESETTLEMENT_DEPARTURE", country="DE", rationale=WAITS
+        )
     services.schedule_departure(actor=rso, case=a, departure_date=today())
     services.approve_departure(actor=po, case=a)
     services.record_departure(actor=rso, case=a, departed_on=today())

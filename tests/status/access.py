@@ -92,3 +92,44 @@ def build_world(w):
         actor=protection, site=w.site_a, designation="REFUGEE_CAMP", effective_on=date(2013, 1, 2),
         legal_basis_text="Designated a refugee camp for the matrix test",
     )
+    # An ending procedure needs a refugee: the world's person, recognised for the matrix.
+    services._append_entries(
+        actor=rsd, person_ids=[w.person.pk], status="REFUGEE", effective_on=date(2013, 1, 3),
+        recognised_by="UNHCR", determination_mode="INDIVIDUAL", legal_basis="1951_CONV",
+    )
+    w.ending = services.open_ending_procedure(actor=rsd, person=w.person, kind="CESSATION", clause="1C(5)")
+
+
+# Ending refugee status (DOMAIN 5.3): pages in status/ending_views.py, API in status/ending_api.py.
+ENDING_READ = having("status.view_endingprocedure")
+ENDING = {"pk": "ending.pk"}
+ENDING_API = {"procedure_id": "ending.pk"}
+ROUTES |= {
+    "page:status:ending_list": Entry(ENDING_READ),
+    "page:status:ending_detail": Entry(ENDING_READ, params=ENDING),
+    "page:status:ending_step": Entry(
+        ENDING_READ & having("status.change_endingprocedure"), method="POST", params=ENDING,
+        body=lambda w: {"step": "notify", "on": ""},
+    ),
+    "api:GET /api/v1/ending-procedures": Entry(ENDING_READ),
+    "api:POST /api/v1/ending-procedures": Entry(
+        having("status.add_endingprocedure"), method="POST",
+        body=lambda w: {"person": w.person.reference, "kind": "NO-SUCH-KIND", "clause": ""},
+    ),
+    "api:GET /api/v1/ending-procedures/{procedure_id}": Entry(ENDING_READ, params=ENDING_API),
+    "api:POST /api/v1/ending-procedures/{procedure_id}/decision": Entry(
+        having("status.decide_rsdcase"), method="POST", params=ENDING_API,
+        body=lambda w: {"outcome": "NO-SUCH-OUTCOME", "reasons": ""},
+    ),
+    "api:POST /api/v1/ending-procedures/{procedure_id}/notification": Entry(
+        having("status.change_endingprocedure"), method="POST", params=ENDING_API, body=lambda w: {},
+    ),
+    "api:POST /api/v1/ending-procedures/{procedure_id}/appeal": Entry(
+        having("status.change_endingprocedure"), method="POST", params=ENDING_API, body=lambda w: {"reasons": "x"},
+    ),
+    "api:POST /api/v1/ending-procedures/{procedure_id}/appeal-decision": Entry(
+        having("status.decide_rsdcase"), method="POST", params=ENDING_API,
+        body=lambda w: {"outcome": "UPHELD", "reasons": "x"},
+    ),
+}
+

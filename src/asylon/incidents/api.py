@@ -89,7 +89,7 @@ class IncidentPage(Schema):
     count: int
 
 
-class TransitionIn(Schema):
+class IncidentTransitionIn(Schema):
     to: Line
     reason: Text = ""
     confirm: bool = Field(
@@ -231,7 +231,7 @@ def get_incident(request: HttpRequest, reference: Line):
 
 
 @router.post("/incidents/{reference}/transitions", response=IncidentOut, auth=requires("incidents.change_incident"))
-def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
+def transition(request: HttpRequest, reference: Line, payload: IncidentTransitionIn):
     incident = queries.get_incident(request.user, reference)
     ensure(request.user, "incidents.change_incident", incident)
     closing = payload.to == IncidentStatus.CLOSED and incident.status != IncidentStatus.CLOSED

@@ -70,7 +70,7 @@ class CandidateOut(Schema):
     explanation: dict
 
 
-class DecisionIn(Schema):
+class DuplicateDecisionIn(Schema):
     decision: Line = Field(description="DIFFERENT, LINKED or MERGE")
     survivor: Line | None = Field(None, description="For MERGE, required: the reference to keep (one of the pair)")
     confirm: bool = Field(
@@ -156,7 +156,7 @@ def list_candidates(
     response={200: CandidateOut, 201: MergeOut},
     auth=requires("matching.decide_duplicatecandidate"),
 )
-def decide(request: HttpRequest, candidate_id: Id, payload: DecisionIn):
+def decide(request: HttpRequest, candidate_id: Id, payload: DuplicateDecisionIn):
     ensure(request.user, "matching.view_duplicatecandidate")
     candidate = candidates.candidates_for(request.user, status=None).filter(pk=candidate_id).first()
     if candidate is None:

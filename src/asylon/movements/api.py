@@ -82,7 +82,7 @@ class MovementPage(Schema):
     next_cursor: str | None
 
 
-class TransitionIn(Schema):
+class MovementTransitionIn(Schema):
     action: Line = Field(description="approve, refuse, carry_out or cancel")
     reason: Text = ""
 
@@ -311,7 +311,7 @@ def get_movement(request: HttpRequest, reference: Line):
 
 
 @router.post("/movements/{reference}/transitions", response=MovementOut, auth=requires(*HANDLERS))
-def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
+def transition(request: HttpRequest, reference: Line, payload: MovementTransitionIn):
     movement = queries.get_movement(request.user, reference)
     services.transition_movement(actor=request.user, movement=movement, action=payload.action, reason=payload.reason)
     return movement_out(request.user, queries.get_movement(request.user, reference))
@@ -374,3 +374,56 @@ def add_risk_assessment(request: HttpRequest, reference: Line, payload: RiskAsse
     person = registry_queries.get_person(request.user, reference)
     services.record_risk_assessment(actor=request.user, person=person, **payload.dict())
     return Status(201, profile_out(queries.risk_profile(request.user, person)))
+
+
+# --- family unity (N8) ---------------------------------------------------------------------
+
+
+class FamilyUnityIn(Schema):
+    member: Line = Field(description="Reference of the household member who stays", examples=["AAA-000002"])
+    kind: Line = Field(description="Kind of movement the person makes", examples=["DEPORTATION_ORDER"])
+    country: Line = Field(description="Destination (ISO 3166-1 alpha-2)", examples=["IR"])
+    rationale: Text = Field(examples=["The couple separated in 2013; she asked to stay."])
+
+
+class FamilyUnityOut(Schema):
+    id: int
+    person: str
+    member: str
+    kind: str
+    country: str
+    rationale: str
+    decided_by: str
+    decided_at: datetime
+
+
+@router.post(
+    "/persons/{reference}/family-unity-decisions",
+    response={201: FamilyUnityOut},
+    auth=requires("movements.approve_movement"),
+)
+def record_family_unity_decision(request: HttpRequest, reference: Line, payload: FamilyUnityIn):
+    """N8 override: this person may make the movement while the member stays (with a rationale)."""
+    person = registry_queries.get_person(request.user, reference)
+    member = registry_queries.get_person(request.user, payload.member)
+    d = services.record_family_unity_decision(
+        actor=request.user,
+        person=person,
+        member=member,
+        kind=payload.kind,
+        country=payload.country,
+        rationale=payload.rationale,
+    )
+    return Status(
+        201,
+        {
+            "id": d.pk,
+            "person": person.reference,
+            "member": member.reference,
+            "kind": d.kind,
+            "country": d.country.code,
+            "rationale": d.rationale,
+            "decided_by": request.user.get_username(),
+            "decided_at": d.decided_at,
+        },
+    )

@@ -15,10 +15,11 @@ from datetime import date
 from django.db.models import Q
 
 from asylon.core.dates import age_on
-from asylon.registry.models import NeedStatus, Person, SpecificNeed
+from asylon.registry.models import Membership, NeedStatus, Person, Presence, SpecificNeed
 from asylon.safeguards import (
     Art332Determination,
     ChainAssessment,
+    FamilyUnityOverride,
     LegalStatus,
     MovementFacts,
     PersonFacts,
@@ -32,6 +33,9 @@ from . import models as m
 
 UNACCOMPANIED_NEEDS = ("SC", "SC-UC", "SC-SC")
 OPEN_NEED = ~Q(status__in=[NeedStatus.RESOLVED, NeedStatus.REJECTED])
+GONE = (Presence.DEPARTED, Presence.DECEASED)
+# A movement still REQUESTED is being assessed in this very act; it is not yet set to go.
+SET_TO_GO = (m.MovementState.ASSESSED, m.MovementState.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -172,25 +176,166 @@ class OnwardPolicies:
         return returners, {c: frozenset(d) for c, d in routes.items()}
 
 
-def destination_country_of(movement: m.Movement) -> str:
-    if movement.destination_country:
-        return movement.destination_country.code
-    if movement.destination_site_id and movement.destination_site:
-        return movement.destination_site.host_country.code
+def destination_for(kind: str, destination_country: str = "", destination_site=None, requesting_state: str = "") -> str:
+    """Where a person would go: the one place this is derived, for requests, previews and
+    every gate check. An internal transfer goes to its site's host country unless a country
+    is named; an extradition goes to the requesting state unless a destination is named."""
+    code = (destination_country or "").strip().upper()
+    if code:
+        return code
+    if kind == m.MovementKind.INTERNAL_TRANSFER and destination_site is not None:
+        return destination_site.host_country.code or ""
+    if kind == m.MovementKind.EXTRADITION_REQUEST:
+        return (requesting_state or "").strip().upper()
     return ""
 
 
-def movement_facts(movement: m.Movement, situation: Situation, policies: OnwardPolicies) -> MovementFacts:
-    destination = destination_country_of(movement)
+def destination_country_of(movement: m.Movement) -> str:
+    return destination_for(
+        movement.kind,
+        movement.destination_country.code or "",
+        movement.destination_site if movement.destination_site_id else None,
+        movement.requesting_state.code or "",
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a movement is, as plain values: a saved Movement or one only being previewed."""
+
+    kind: str
+    destination: str
+    host_country: str
+    requesting_state: str = ""
+    court_reference: str = ""
+    destination_site_id: int | None = None
+
+    @classmethod
+    def of(cls, movement: m.Movement) -> Plan:
+        return cls(
+            kind=movement.kind,
+            destination=destination_country_of(movement),
+            host_country=movement.site.host_country.code,
+            requesting_state=movement.requesting_state.code or "",
+            court_reference=movement.court_reference,
+            destination_site_id=movement.destination_site_id,
+        )
+
+
+@dataclass(frozen=True)
+class Family:
+    """N8 from the register: each person's household on a day, who of it is already set to
+    make the same movement, and the decisions recorded for members who stay behind.
+
+    A household member is anyone present with an active membership in one of the person's
+    open households. A member "moves" when they are part of the same act (a group request,
+    a resettlement case: `together`) or have an open movement of the same kind to the same
+    place; every other member stays, and staying needs a FamilyUnityDecision."""
+
+    others: dict[int, tuple[int, ...]]
+    references: dict[int, str]
+    moving: frozenset[int]
+    decisions: dict[tuple[int, int], tuple[str, str]]
+
+    @classmethod
+    def read(cls, person_ids: Iterable[int], plan: Plan, on: date) -> Family:
+        ids = list(dict.fromkeys(person_ids))
+        active = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        active &= Q(household__closed_on__isnull=True)
+        households: dict[int, set[int]] = defaultdict(set)
+        for household_id, pid in Membership.objects.filter(active, person_id__in=ids).values_list(
+            "household_id", "person_id"
+        ):
+            households[household_id].add(pid)
+        others: dict[int, set[int]] = defaultdict(set)
+        references: dict[int, str] = {}
+        for household_id, other, reference in (
+            Membership.objects.filter(active, household_id__in=list(households))
+            .exclude(person__presence__in=GONE)
+            .values_list("household_id", "person_id", "person__reference")
+        ):
+            for pid in households[household_id]:
+                if pid != other:
+                    others[pid].add(other)
+                    references[other] = reference
+        everyone = set(references)
+        moving = set(
+            m.Movement.objects.filter(
+                person_id__in=everyone,
+                kind=plan.kind,
+                destination_country=plan.destination,
+                destination_site_id=plan.destination_site_id,
+                state__in=SET_TO_GO,
+            ).values_list("person_id", flat=True)
+        )
+        decisions = {
+            (d.person_id, d.member_id): (d.rationale, d.decided_by.get_username())
+            for d in m.FamilyUnityDecision.objects.filter(
+                person_id__in=ids, kind=plan.kind, country=plan.destination, withdrawn_at__isnull=True
+            ).select_related("decided_by")
+        }
+        return cls(
+            others={pid: tuple(sorted(o)) for pid, o in others.items()},
+            references=references,
+            moving=frozenset(moving),
+            decisions=decisions,
+        )
+
+    def for_person(
+        self, pid: int, reference: str, together: Iterable[int] = ()
+    ) -> tuple[dict[str, str | None], bool, FamilyUnityOverride | None]:
+        """(member decisions, whether the household splits, the override if every member
+        who stays has a recorded decision)."""
+        others = self.others.get(pid, ())
+        if not others:
+            return {}, False, None
+        moving = self.moving | set(together) | {pid}
+        decisions: dict[str, str | None] = {reference: MOVES}
+        reasons: list[tuple[str, str]] = []
+        for other in others:
+            if other in moving:
+                decisions[self.references[other]] = MOVES
+            elif (pid, other) in self.decisions:
+                decisions[self.references[other]] = STAYS
+                reasons.append(self.decisions[(pid, other)])
+            else:
+                decisions[self.references[other]] = None
+        split = any(d != MOVES for d in decisions.values())
+        override = None
+        if split and reasons and None not in decisions.values():
+            override = FamilyUnityOverride(
+                rationale=" / ".join(sorted({r for r, _ in reasons})),
+                approved_by=", ".join(sorted({a for _, a in reasons})),
+            )
+        return decisions, split, override
+
+
+MOVES, STAYS = "moves", "stays"
+
+
+def movement_facts(
+    movement: m.Movement | Plan,
+    situation: Situation,
+    policies: OnwardPolicies,
+    family: Family | None = None,
+    together: Iterable[int] = (),
+) -> MovementFacts:
+    plan = movement if isinstance(movement, Plan) else Plan.of(movement)
     returners, routes = policies.for_person(situation.facts)
+    decisions, split, override = (
+        family.for_person(situation.person.pk, situation.facts.reference, together) if family else ({}, False, None)
+    )
     return MovementFacts(
-        kind=SafeguardKind(movement.kind),
-        destination_country=destination,
-        host_country=movement.site.host_country.code,
-        requesting_state=movement.requesting_state.code or "",
+        kind=SafeguardKind(plan.kind),
+        destination_country=plan.destination,
+        host_country=plan.host_country,
+        requesting_state=plan.requesting_state,
         onward_return_countries=returners,
         onward_returns=routes,
-        chain_assessment=situation.chain.get(destination),
+        chain_assessment=situation.chain.get(plan.destination),
         rsd_decision_final=situation.snapshot.final_decision,
-        court_reference=movement.court_reference,
+        court_reference=plan.court_reference,
+        member_decisions=decisions,
+        split_decision=split,
+        family_unity_override=override,
     )

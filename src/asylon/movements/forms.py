@@ -93,6 +93,13 @@ class ChainForm(forms.Form):
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class FamilyUnityForm(forms.Form):
+    member = forms.CharField(label=_("Reference of the household member who stays"), max_length=20)
+    kind = forms.ChoiceField(label=_("Kind of movement"), choices=MovementKind.choices)
+    country = country_field(_("Destination"), required=True)
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ChainApproveForm(forms.Form):
     assessment = forms.IntegerField(widget=forms.HiddenInput)
 

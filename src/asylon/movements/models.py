@@ -448,3 +448,29 @@ class VoluntarinessRecord(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_note = models.TextField(blank=True)
+
+
+class FamilyUnityDecision(models.Model):
+    """N8: the explicit decision that `person` may move (this kind, to this country) while
+    `member` of the same household stays. The gate blocks a movement that would split a
+    household until every member left behind has one; DOMAIN.md 6.2 allows this override
+    with a rationale, recorded by an officer who may approve movements (N9: audited)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="family_unity_decisions")
+    member = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=26, choices=MovementKind.choices)
+    country = CountryField()
+    rationale = models.TextField()
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(person=models.F("member")), name="family_unity_two_persons"),
+            models.UniqueConstraint(
+                fields=["person", "member", "kind", "country"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_open_family_unity_decision",
+            ),
+        ]

@@ -21,6 +21,7 @@ from .models import (
     ChainAssessmentRecord,
     CountryAuthority,
     Disclosure,
+    FamilyUnityDecision,
     GateAction,
     GateResult,
     GroupRequest,
@@ -97,6 +98,7 @@ class RiskProfile:
     determinations: list[Art332Determination] = field(default_factory=list)
     chain_assessments: list[ChainAssessmentRecord] = field(default_factory=list)
     voluntariness: list[VoluntarinessRecord] = field(default_factory=list)
+    family_unity: list[FamilyUnityDecision] = field(default_factory=list)
 
 
 def risk_profile(actor, person: Person) -> RiskProfile:
@@ -120,6 +122,11 @@ def risk_profile(actor, person: Person) -> RiskProfile:
             .order_by("-pk")
         ),
         voluntariness=list(VoluntarinessRecord.objects.filter(person=person).order_by("-pk")),
+        family_unity=list(
+            FamilyUnityDecision.objects.filter(person=person, withdrawn_at__isnull=True)
+            .select_related("member", "decided_by")
+            .order_by("-pk")
+        ),
     )
 
 

@@ -47,13 +47,14 @@ from asylon.safeguards.types import RecipientKind as SafeguardRecipientKind
 from asylon.status.models import LegalStatus
 from asylon.status.queries import status_on
 
-from .facts import OnwardPolicies, Situation, movement_facts, person_facts
+from .facts import Family, OnwardPolicies, Plan, Situation, destination_for, movement_facts, person_facts
 from .models import (
     Art332Determination,
     AuthorityKind,
     ChainApproval,
     ChainAssessmentRecord,
     CountryAuthority,
+    FamilyUnityDecision,
     GateAction,
     GateResult,
     GroupRequest,
@@ -254,6 +255,70 @@ def _alert(site: Site, *, kind: Message, subject: str, link: str, assessments: l
     )
 
 
+# --- the gate: the one door, for recorded movements and for previews -------------------------
+
+
+def _assess_one(movement: Movement, together: Iterable[int] = ()) -> Assessment:
+    """Assess one recorded movement with the facts of today, its household included (N8)."""
+    on = today()
+    situation = person_facts([movement.person_id], on)[movement.person_id]
+    plan = Plan.of(movement)
+    family = Family.read([movement.person_id], plan, on)
+    return assess_movement(situation.facts, movement_facts(plan, situation, OnwardPolicies.on(on), family, together))
+
+
+def _assess_together(plan: Plan, situations: dict[int, Situation], on: date) -> dict[int, Assessment]:
+    """Assess persons moved in one act. Who of a household actually moves depends on the
+    others' results (N8), so the answer is repeated until no one's result changes: a block
+    only ever adds blocks, so this ends after at most one round per person."""
+    policies = OnwardPolicies.on(on)
+    family = Family.read(list(situations), plan, on)
+    moving = set(situations)
+    results: dict[int, Assessment] = {}
+    for _round in range(len(situations) + 1):
+        results = {
+            pid: assess_movement(s.facts, movement_facts(plan, s, policies, family, moving))
+            for pid, s in situations.items()
+        }
+        allowed = {pid for pid, a in results.items() if a.allowed}
+        if allowed == moving:
+            break
+        moving = allowed
+    return results
+
+
+def preview_movement(
+    *,
+    actor,
+    persons: Iterable[Person],
+    kind: str,
+    destination_country: str = "",
+    destination_site: Site | None = None,
+    requesting_state: str = "",
+    court_reference: str = "",
+) -> dict[int, Assessment]:
+    """What the gate would answer today if these persons were moved together: read only,
+    nothing is recorded and nothing is authorised. For callers that must know in advance
+    (a resettlement departure checks every member before requesting any); the request
+    itself is assessed again, and recorded, by `request_movement`."""
+    persons = list(persons)
+    for person in persons:
+        _ensure_handle(actor, kind, person, "movements.add_movement")
+    if not persons:
+        return {}
+    on = today()
+    situations = person_facts([p.pk for p in persons], on)
+    plan = Plan(
+        kind=kind,
+        destination=destination_for(kind, destination_country, destination_site, requesting_state),
+        host_country=situations[persons[0].pk].person.site.host_country.code,
+        requesting_state=(requesting_state or "").strip().upper(),
+        court_reference=(court_reference or "").strip(),
+        destination_site_id=destination_site.pk if destination_site else None,
+    )
+    return _assess_together(plan, situations, on)
+
+
 # --- requests ------------------------------------------------------------------------------
 
 
@@ -303,8 +368,6 @@ def _check_request(
             errors.setdefault("destination_site", []).append(_("Name the site the person would move to."))
         elif destination_site.pk == site.pk:
             errors.setdefault("destination_site", []).append(_("The person already lives in this site."))
-        elif not destination:
-            destination = destination_site.host_country.code
     else:
         if destination_site is not None:
             errors.setdefault("destination_site", []).append(_("Only an internal transfer goes to a site."))
@@ -313,9 +376,9 @@ def _check_request(
                 errors.setdefault("requesting_state", []).append(_("Name the state that asks for extradition."))
             if not (legal_reference or "").strip():
                 errors.setdefault("legal_reference", []).append(_("Give the legal reference of the request."))
-            destination = destination or requesting
-        if not destination and "requesting_state" not in errors:
-            errors.setdefault("destination_country", []).append(_("Name the country of destination."))
+    destination = destination_for(kind, destination, destination_site, requesting)
+    if not destination and kind != MovementKind.INTERNAL_TRANSFER and "requesting_state" not in errors:
+        errors.setdefault("destination_country", []).append(_("Name the country of destination."))
     if errors:
         raise InvalidInput(errors)
     return Request(
@@ -358,9 +421,12 @@ def request_movement(
     legal_reference: str = "",
     court_reference: str = "",
     note: str = "",
+    together: Iterable[Person] = (),
 ) -> Movement:
     """Record a request to move one person and assess it at once.
 
+    `together`: the persons moved in the same act (a resettlement case's members), who
+    count as moving for N8 even before their own movements are recorded.
     Returns the ASSESSED movement, or raises `MovementRefused` after keeping the movement
     as REFUSED with the reasons (and alerting the site's protection officers)."""
     movement, assessment = _request_movement(
@@ -373,6 +439,7 @@ def request_movement(
         legal_reference=legal_reference,
         court_reference=court_reference,
         note=note,
+        together=[p.pk for p in together],
     )
     if not assessment.allowed:
         raise MovementRefused(movement, assessment)
@@ -380,7 +447,9 @@ def request_movement(
 
 
 @transaction.atomic
-def _request_movement(*, actor, person: Person, kind: str, note: str, **fields) -> tuple[Movement, Assessment]:
+def _request_movement(
+    *, actor, person: Person, kind: str, note: str, together: list[int], **fields
+) -> tuple[Movement, Assessment]:
     _ensure_handle(actor, kind, person, "movements.add_movement")
     person = Person.objects.select_for_update().select_related("site").get(pk=person.pk)
     req = _check_request(kind=kind, site=person.site, **fields)
@@ -390,9 +459,7 @@ def _request_movement(*, actor, person: Person, kind: str, note: str, **fields) 
     movement = _new_movement(reference, person, req, actor, note.strip())
     movement.save()
     movement = Movement.objects.select_related("site", "destination_site", "person").get(pk=movement.pk)
-    on = today()
-    situation = person_facts([person.pk], on)[person.pk]
-    assessment = assess_movement(situation.facts, movement_facts(movement, situation, OnwardPolicies.on(on)))
+    assessment = _assess_one(movement, together)
     target = MovementState.ASSESSED if assessment.allowed else MovementState.REFUSED
     gate = _gate_row(movement, GateAction.ASSESS, target, actor=actor, assessment=assessment, applied=True)
     gate.save()
@@ -451,9 +518,7 @@ def _transition_movement(*, actor, movement: Movement, action: str, reason: str)
     assessment = None
     if step.gated:
         Person.objects.select_for_update().filter(pk=movement.person_id).first()
-        on = today()
-        situation = person_facts([movement.person_id], on)[movement.person_id]
-        assessment = assess_movement(situation.facts, movement_facts(movement, situation, OnwardPolicies.on(on)))
+        assessment = _assess_one(movement)
         if not assessment.allowed:
             gate = _gate_row(
                 movement, action, step.target, actor=actor, assessment=assessment, applied=False, reason=reason
@@ -566,14 +631,15 @@ def request_group_movement(
     )
     on = today()
     situations = person_facts([p.pk for p in people], on)
-    policies = OnwardPolicies.on(on)
+    movements[0].site = site
+    plan = Plan.of(movements[0])  # every movement of the group is the same plan
+    results = _assess_together(plan, situations, on)
     assessments, gates = [], []
     allowed_ids: list[int] = []
     refused_ids: list[int] = []
     for movement in movements:
         movement.site = site
-        situation: Situation = situations[movement.person_id]
-        assessment = assess_movement(situation.facts, movement_facts(movement, situation, policies))
+        assessment = results[movement.person_id]
         target = MovementState.ASSESSED if assessment.allowed else MovementState.REFUSED
         gates.append(_gate_row(movement, GateAction.ASSESS, target, actor=actor, assessment=assessment, applied=True))
         assessments.append(assessment)
@@ -607,6 +673,51 @@ def request_group_movement(
         involuntary=req.kind in INVOLUNTARY,
     )
     return group
+
+
+# --- family unity (N8) -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_family_unity_decision(
+    *, actor, person: Person, member: Person, kind: str, country: str, rationale: str
+) -> FamilyUnityDecision:
+    """N8 override: `person` may make this movement while `member`, of the same household,
+    stays. Only an officer who may approve movements records it, with a rationale; the gate
+    then lets the split go ahead, naming the decision (N9)."""
+    ensure(actor, "movements.approve_movement", person)
+    ensure(actor, "movements.approve_movement", member)
+    errors: dict[str, list[str]] = {}
+    if kind not in MovementKind.values:
+        errors["kind"] = [_("Unknown kind of movement %(k)r.") % {"k": kind}]
+    code = _country(country, "country", errors)
+    if not code:
+        errors.setdefault("country", []).append(_("Name the country of destination."))
+    if not (rationale or "").strip():
+        errors["rationale"] = [_("Write the rationale.")]
+    if member.pk == person.pk:
+        errors["member"] = [_("Name another member of the household.")]
+    if errors:
+        raise InvalidInput(errors)
+    on = today()
+    active = Q(ended_on__isnull=True) | Q(ended_on__gt=on)
+    shared = person.memberships.filter(active, started_on__lte=on).values("household_id")
+    if not member.memberships.filter(active, started_on__lte=on, household_id__in=shared).exists():
+        raise InvalidInput({"member": [_("This person is not in the same household.")]})
+    FamilyUnityDecision.objects.select_for_update().filter(
+        person=person, member=member, kind=kind, country=code, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
+    decision = FamilyUnityDecision.objects.create(
+        person=person, member=member, kind=kind, country=code, rationale=rationale.strip(), decided_by=actor
+    )
+    audit.record(
+        actor,
+        "movement.family_unity_decided",
+        person,
+        changes={"member": member.reference, "kind": kind, "country": code},
+        reason=decision.rationale,
+    )
+    return decision
 
 
 # --- voluntariness (N7) -------------------------------------------------------------------------
@@ -1075,13 +1186,17 @@ def record_sharing_agreement(
 
 def _refuse_state_of_origin_for(recipient: Recipient, user) -> None:
     """D1 at the door: an account acting for the state that people at the account's sites
-    fled (their country of origin or nationality) is refused outright, whatever the
+    fled (their country of origin or nationality) or that is recorded as persecuting one of
+    them (a persecution risk: the alleged actor of persecution) is refused outright, whatever the
     recipient's kind or label: the reads would be refused one by one anyway, and even the
     account's existence tells that state whom to look for here."""
     state = recipient.country.code
     if not state:
         return
-    fled = Person.objects.filter(site__in=user.sites.all()).filter(Q(country_of_origin=state) | Q(nationality=state))
+    persecutor = RiskCountry.objects.filter(country=state, kind=RiskKind.PERSECUTION, withdrawn_on__isnull=True)
+    fled = Person.objects.filter(site__in=user.sites.all()).filter(
+        Q(country_of_origin=state) | Q(nationality=state) | Q(pk__in=persecutor.values("person_id"))
+    )
     if fled.exists():
         raise SafeguardRefusal(
             "D1",
@@ -1145,7 +1260,7 @@ def grant_sharing(
             reference=s.facts.reference,
             country_of_origin=s.facts.country_of_origin,
             nationality=s.facts.nationality,
-            risk_countries=s.facts.all_risk_countries,
+            risk_countries=s.facts.risk_countries,  # D1: alleged persecutors only
         )
         for s in situations.values()
     ]

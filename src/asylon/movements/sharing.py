@@ -122,7 +122,7 @@ def _release(*, actor, recipient: Recipient, persons: list[Person], fields, purp
             reference=s.facts.reference,
             country_of_origin=s.facts.country_of_origin,
             nationality=s.facts.nationality,
-            risk_countries=s.facts.all_risk_countries,
+            risk_countries=s.facts.risk_countries,  # D1: alleged persecutors only
             submitted_to_countries=s.facts.submitted_to_countries,
         )
         for s in situations.values()

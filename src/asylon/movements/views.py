@@ -214,6 +214,7 @@ PROFILE_FORMS = {
     "chain_approve": f.ChainApproveForm,
     "voluntariness": f.VoluntarinessForm,
     "withdraw_consent": f.WithdrawConsentForm,
+    "family_unity": f.FamilyUnityForm,
 }
 
 
@@ -242,6 +243,10 @@ def _profile_action(request: HttpRequest, person, what: str, data: dict) -> str:
     if what == "voluntariness":
         services.record_voluntariness(actor=user, person=person, **data)
         return _("Voluntariness interview recorded.")
+    if what == "family_unity":
+        member = registry_queries.get_person(user, data.pop("member").strip())
+        services.record_family_unity_decision(actor=user, person=person, member=member, **data)
+        return _("Family-unity decision recorded.")
     services.withdraw_consent(actor=user, person=person, note=data["note"])
     return _("Consent withdrawn; open returns were cancelled.")
 
@@ -279,6 +284,7 @@ def risk_profile(request: HttpRequest, reference: str) -> HttpResponse:
             "can_manage": can(request.user, "movements.manage_risk_profile", person),
             "can_chain": can(request.user, "movements.approve_chain", person),
             "can_voluntariness": can(request.user, "movements.record_voluntariness", person),
+            "can_approve": can(request.user, "movements.approve_movement", person),
             "movements": queries.movements_for(request.user).filter(person=person),
         },
     )

@@ -102,7 +102,7 @@ class PersonOut(Schema):
     sensitive: SensitiveOut | None = Field(None, description="Only for roles allowed to see sensitive fields")
 
 
-class MemberOut(Schema):
+class HouseholdMemberOut(Schema):
     reference: str
     relationship: str
 
@@ -113,7 +113,7 @@ class HouseholdOut(Schema):
     unit: str | None
     arrival_date: date | None
     principal_applicant: str | None
-    members: list[MemberOut]
+    members: list[HouseholdMemberOut]
 
 
 class PersonPage(Schema):

@@ -17,8 +17,16 @@ every person whose data (or whose mere existence) the disclosure would reveal.
 
 D1 has no override of any kind. It refuses a country-of-origin authority or an alleged
 persecutor whatever agreement is supplied, and it also refuses any recipient whose state is
-the origin, nationality, former habitual residence or a recorded risk country of any person
-in the batch: an embassy or a proxy of the persecuting state is the same harm.
+the origin, nationality or former habitual residence of any person in the batch, or a state
+recorded as persecuting one of them (`risk_countries`: persecution risks only): an embassy
+or a proxy of the persecuting state is the same harm.
+
+What D1 does not read: a torture or ill-treatment risk recorded in a third country. DOMAIN.md
+8.2 names the country of origin and the alleged actor of persecution; a risk of harm in a
+country (its detention conditions, say) is a reason not to *send* the person there (N2, N3,
+N6), not an allegation that its state persecutes them, and reading it as one would stop a
+household from even being submitted to the resettlement country that would protect it.
+Callers pass only persecution risks as `risk_countries`.
 
 Recipients not named in section 8.2 (UN agencies, NGOs) get the general data-protection
 principles under rule code "DP": a recorded agreement for the stated purpose, valid on the

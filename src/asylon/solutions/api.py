@@ -28,7 +28,7 @@ MANAGE = services.MANAGE
 APPROVE = "movements.approve_movement"
 
 
-class MemberOut(Schema):
+class CaseMemberOut(Schema):
     person: str
     name: str
     relationship: str
@@ -43,7 +43,7 @@ class SubmissionOut(Schema):
     decided_on: date | None
 
 
-class CaseOut(Schema):
+class ResettlementCaseOut(Schema):
     reference: str
     site: str
     household: str | None
@@ -57,7 +57,7 @@ class CaseOut(Schema):
     target_date: date | None
     departure_date: date | None
     departed_on: date | None
-    members: list[MemberOut]
+    members: list[CaseMemberOut]
     submissions: list[SubmissionOut]
     allowed_actions: list[str]
 
@@ -66,7 +66,7 @@ def _of(field: str):
     return FromModel(ResettlementCase, field)
 
 
-class CaseIn(Schema):
+class ResettlementCaseIn(Schema):
     household: Line = Field(description="Household reference: the whole household forms the case")
     primary_category: Annotated[str, _of("primary_category")]
     secondary_category: Annotated[str, _of("secondary_category")] = ""
@@ -90,7 +90,7 @@ class SubmissionIn(Schema):
     submitted_on: date | None = None
 
 
-class DecisionIn(Schema):
+class CountryDecisionIn(Schema):
     accepted: bool | None = Field(None, description="The country's decision; omit to schedule an interview")
     interview_on: date | None = None
     note: Text = ""
@@ -180,7 +180,7 @@ def _fresh(actor, case: ResettlementCase) -> dict:
     return case_out(actor, queries.get_case(actor, case.reference))
 
 
-@router.get("/resettlement-cases", response=list[CaseOut], auth=requires(VIEW))
+@router.get("/resettlement-cases", response=list[ResettlementCaseOut], auth=requires(VIEW))
 def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]):
     qs = queries.cases_for(request.user).order_by("reference")
     if filters.stage:
@@ -188,8 +188,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]):
     return [case_out(request.user, c) for c in qs[: filters.limit]]
 
 
-@router.post("/resettlement-cases", response={201: CaseOut}, auth=requires(MANAGE))
-def open_case(request: HttpRequest, payload: CaseIn):
+@router.post("/resettlement-cases", response={201: ResettlementCaseOut}, auth=requires(MANAGE))
+def open_case(request: HttpRequest, payload: ResettlementCaseIn):
     household = registry_queries.get_household(request.user, payload.household)
     case = services.open_case(
         actor=request.user,
@@ -201,12 +201,12 @@ def open_case(request: HttpRequest, payload: CaseIn):
     return Status(201, _fresh(request.user, case))
 
 
-@router.get("/resettlement-cases/{reference}", response=CaseOut, auth=requires(VIEW))
+@router.get("/resettlement-cases/{reference}", response=ResettlementCaseOut, auth=requires(VIEW))
 def get_case(request: HttpRequest, reference: Line):
     return case_out(request.user, queries.get_case(request.user, reference))
 
 
-@router.post("/resettlement-cases/{reference}/assessment", response=CaseOut, auth=requires(MANAGE))
+@router.post("/resettlement-cases/{reference}/assessment", response=ResettlementCaseOut, auth=requires(MANAGE))
 def assess(request: HttpRequest, reference: Line, payload: AssessmentIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
@@ -214,7 +214,7 @@ def assess(request: HttpRequest, reference: Line, payload: AssessmentIn):
     return _fresh(request.user, case)
 
 
-@router.post("/resettlement-cases/{reference}/splits", response={201: CaseOut}, auth=requires(MANAGE))
+@router.post("/resettlement-cases/{reference}/splits", response={201: ResettlementCaseOut}, auth=requires(MANAGE))
 def split(request: HttpRequest, reference: Line, payload: SplitIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
@@ -223,7 +223,7 @@ def split(request: HttpRequest, reference: Line, payload: SplitIn):
     return Status(201, _fresh(request.user, new))
 
 
-@router.post("/resettlement-cases/{reference}/submissions", response={201: CaseOut}, auth=requires(MANAGE))
+@router.post("/resettlement-cases/{reference}/submissions", response={201: ResettlementCaseOut}, auth=requires(MANAGE))
 def submit(request: HttpRequest, reference: Line, payload: SubmissionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
@@ -231,8 +231,8 @@ def submit(request: HttpRequest, reference: Line, payload: SubmissionIn):
     return Status(201, _fresh(request.user, case))
 
 
-@router.post("/resettlement-cases/{reference}/decisions", response=CaseOut, auth=requires(MANAGE))
-def decide(request: HttpRequest, reference: Line, payload: DecisionIn):
+@router.post("/resettlement-cases/{reference}/decisions", response=ResettlementCaseOut, auth=requires(MANAGE))
+def decide(request: HttpRequest, reference: Line, payload: CountryDecisionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     if payload.accepted is None:
@@ -244,7 +244,7 @@ def decide(request: HttpRequest, reference: Line, payload: DecisionIn):
     return _fresh(request.user, case)
 
 
-@router.post("/resettlement-cases/{reference}/steps", response=CaseOut, auth=requires(MANAGE))
+@router.post("/resettlement-cases/{reference}/steps", response=ResettlementCaseOut, auth=requires(MANAGE))
 def step(request: HttpRequest, reference: Line, payload: StepIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
@@ -265,7 +265,7 @@ def step(request: HttpRequest, reference: Line, payload: StepIn):
     return _fresh(request.user, case)
 
 
-@router.post("/resettlement-cases/{reference}/departures", response=CaseOut, auth=requires(MANAGE, APPROVE))
+@router.post("/resettlement-cases/{reference}/departures", response=ResettlementCaseOut, auth=requires(MANAGE, APPROVE))
 def departure(request: HttpRequest, reference: Line, payload: DepartureIn):
     """schedule (the gate assesses each member), approve (protection officer), record
     (carried out: members leave the register), confirm_arrival. A refusal answers 409."""

@@ -18,11 +18,10 @@ from django.utils import timezone
 from asylon.accounts.scope import ensure, site_ids
 from asylon.core.dates import today as today_
 from asylon.core.errors import NotFound
-from asylon.movements.facts import OnwardPolicies, movement_facts, person_facts
-from asylon.movements.models import Movement, MovementKind
+from asylon.movements import services as movements
+from asylon.movements.models import MovementKind
 from asylon.movements.sharing import guard_read, recipient_of, shared_persons_for
 from asylon.registry.models import Membership, Person, Presence, Site
-from asylon.safeguards import assess_movement
 from asylon.safeguards.movement_rules import Assessment
 
 from .models import (
@@ -286,23 +285,14 @@ def departure_days(*, actor, site: Site) -> dict[int, date]:
 GONE = (Presence.DEPARTED, Presence.DECEASED)
 
 
-def gate_assessments(
-    case: ResettlementCase, persons: list[Person], destination: str, movements_by_person: dict[int, Movement] | None
-) -> list[tuple[Person, Assessment]]:
-    """What the non-refoulement gate would answer today for each person's departure to
-    `destination` (read only: nothing is recorded; the departure itself is assessed again,
+def gate_assessments(actor, persons: list[Person], destination: str) -> list[tuple[Person, Assessment]]:
+    """What the non-refoulement gate would answer today for these persons' departure together
+    to `destination` (read only: nothing is recorded; the departure itself is assessed again,
     and recorded, by movements.services)."""
-    on = today_()
-    situations = person_facts([p.pk for p in persons], on)
-    policies = OnwardPolicies.on(on)
-    answers = []
-    for person in persons:
-        movement = (movements_by_person or {}).get(person.pk) or Movement(
-            site=case.site, person=person, kind=MovementKind.RESETTLEMENT_DEPARTURE, destination_country=destination
-        )
-        situation = situations[person.pk]
-        answers.append((person, assess_movement(situation.facts, movement_facts(movement, situation, policies))))
-    return answers
+    answers = movements.preview_movement(
+        actor=actor, persons=persons, kind=MovementKind.RESETTLEMENT_DEPARTURE, destination_country=destination
+    )
+    return [(person, answers[person.pk]) for person in persons]
 
 
 @dataclass(frozen=True)
@@ -349,15 +339,10 @@ def departure_check(actor, case: ResettlementCase, country: ReceivingCountry) ->
     """The same gate the departure will run (N1-N8 for each active member), today, for
     `country`: said at submission so that the missing evidence can be recorded in time."""
     ensure(actor, "solutions.view_resettlementcase", case)
-    rows = list(case.members.filter(active=True).select_related("person", "movement").order_by("pk"))
-    by_person = {
-        m.person_id: m.movement
-        for m in rows
-        if m.movement is not None and m.movement.destination_country == country.country
-    }
+    rows = list(case.members.filter(active=True).select_related("person").order_by("pk"))
     refusals = [
         MemberRefusal(person, block.rule, block.as_dict())
-        for person, answer in gate_assessments(case, [m.person for m in rows], country.country.code, by_person)
+        for person, answer in gate_assessments(actor, [m.person for m in rows], country.country.code)
         for block in answer.blocks
     ]
     return DepartureCheck(country, refusals)

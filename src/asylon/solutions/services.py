@@ -26,7 +26,6 @@ from asylon.movements import services as movements
 from asylon.movements.models import Movement, MovementKind, MovementState, Recipient, RecipientKind
 from asylon.registry.models import Household, Membership, Person, Presence, ReferenceCounter
 
-from . import queries
 from .models import (
     CaseMember,
     CaseSplit,
@@ -448,12 +447,17 @@ def record_formalities(
 # --- departure: through the movements app and its non-refoulement gate -------------------------
 
 
-def _first_blocked(case: ResettlementCase, persons: list[Person], movements_by_person: dict[int, Movement] | None):
-    """The first member the gate would refuse today (read only; the recorded attempt is made
-    by movements.services for that member)."""
-    destination = case.country.country.code if case.country else ""
-    answers = queries.gate_assessments(case, persons, destination, movements_by_person)
-    return next((person for person, answer in answers if not answer.allowed), None)
+def _first_blocked(actor, case: ResettlementCase, persons: list[Person]) -> Person | None:
+    """The first member the gate would refuse today, all members moving together (read
+    only; the recorded attempt is made by movements.services for that member)."""
+    assert case.country is not None
+    preview = movements.preview_movement(
+        actor=actor, persons=persons, kind=KIND, destination_country=case.country.country.code
+    )
+    blocked = [p for p in persons if not preview[p.pk].allowed]
+    # A member held back only because another is blocked (N8) is not the one to report.
+    first_cause = [p for p in blocked if any(b.rule != "N8" for b in preview[p.pk].blocks)]
+    return next(iter(first_cause or blocked), None)
 
 
 def schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -> ResettlementCase:
@@ -478,7 +482,7 @@ def schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -
     if case.country is None:
         raise Conflict(_("The case has no accepting country."), code="no_country")
     members = _members(case)
-    blocked = _first_blocked(case, members, None)
+    blocked = _first_blocked(actor, case, members)
     if blocked is not None:
         movements.request_movement(
             actor=actor,
@@ -486,6 +490,7 @@ def schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -
             kind=KIND,
             destination_country=case.country.country.code,
             note=_("Resettlement case %(ref)s") % {"ref": case.reference},
+            together=members,
         )  # records the refusal and raises MovementRefused
     return _schedule_departure(actor=actor, case=case, departure_date=departure_date)
 
@@ -495,13 +500,15 @@ def _schedule_departure(*, actor, case: ResettlementCase, departure_date: date) 
     case = _lock(case)
     target_stage("schedule_departure", case.stage)
     assert case.country is not None
-    for member in case.members.filter(active=True).select_related("person"):
+    rows = list(case.members.filter(active=True).select_related("person"))
+    for member in rows:
         movement = movements.request_movement(
             actor=actor,
             person=member.person,
             kind=KIND,
             destination_country=case.country.country.code,
             note=_("Resettlement case %(ref)s") % {"ref": case.reference},
+            together=[m.person for m in rows],
         )
         member.movement = movement
         member.save(update_fields=["movement"])
@@ -532,7 +539,7 @@ def record_departure(*, actor, case: ResettlementCase, departed_on: date | None 
     if any(m.movement is None or m.movement.state != MovementState.APPROVED for m in rows):
         raise Conflict(_("Every member's departure must first be approved."), code="departure_not_approved")
     by_person = {m.person_id: m.movement for m in rows if m.movement is not None}
-    blocked = _first_blocked(case, [m.person for m in rows], by_person)
+    blocked = _first_blocked(actor, case, [m.person for m in rows])
     if blocked is not None:
         movements.transition_movement(actor=actor, movement=by_person[blocked.pk], action="carry_out")
     return _record_departure(actor=actor, case=case, departed_on=departed_on or today())

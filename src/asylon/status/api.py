@@ -67,7 +67,7 @@ class HistoryOut(Schema):
     entries: list[EntryOut]
 
 
-class CaseIn(Schema):
+class RsdCaseIn(Schema):
     applicant: Line = Field(description="Person reference of the principal applicant")
     dependants: list[Line] = []
     registered_on: date | None = None
@@ -78,7 +78,7 @@ def _case(field: str):
     return FromModel(RsdCase, field)
 
 
-class TransitionIn(Schema):
+class RsdTransitionIn(Schema):
     action: Line
     on: date | None = Field(None, description="Day the step happened; default today")
     interview_on: date | None = None
@@ -93,7 +93,7 @@ class TransitionIn(Schema):
     legal_basis: Annotated[str, _case("legal_basis")] | None = None
     recognised_by: Annotated[str, _case("recognised_by")] | None = None
     ground: Annotated[str, _case("reopen_ground")] | None = None
-    explanation: str | None = None
+    explanation: Text | None = None
     confirm: bool = Field(
         False,
         description="Needed for a step that decides against a claim, notifies such a decision or closes the "
@@ -116,7 +116,7 @@ class ConfidentialOut(Schema):
     appeal_reasons: str
 
 
-class CaseOut(Schema):
+class RsdCaseOut(Schema):
     reference: str
     site: str
     state: str
@@ -148,7 +148,7 @@ class CaseOut(Schema):
 
 class CasePage(Schema):
     count: int
-    items: list[CaseOut]
+    items: list[RsdCaseOut]
 
 
 def _declaration(field: str):
@@ -413,8 +413,8 @@ def person_status(request: HttpRequest, reference: Line, on: date | None = None)
 # --- RSD cases --------------------------------------------------------------------------
 
 
-@router.post("/rsd-cases", response={201: CaseOut}, auth=requires("status.add_rsdcase"))
-def create_case(request: HttpRequest, payload: CaseIn):
+@router.post("/rsd-cases", response={201: RsdCaseOut}, auth=requires("status.add_rsdcase"))
+def create_case(request: HttpRequest, payload: RsdCaseIn):
     actor = request.user
     applicant = registry_queries.get_person(actor, payload.applicant)
     dependants = [registry_queries.get_person(actor, ref) for ref in payload.dependants]
@@ -449,13 +449,13 @@ def list_cases(
     return {"count": qs.count(), "items": [case_out(request.user, c) for c in rows]}
 
 
-@router.get("/rsd-cases/{reference}", response=CaseOut, auth=requires("status.view_rsdcase"))
+@router.get("/rsd-cases/{reference}", response=RsdCaseOut, auth=requires("status.view_rsdcase"))
 def get_case(request: HttpRequest, reference: Line):
     return case_out(request.user, queries.get_case(request.user, reference))
 
 
-@router.post("/rsd-cases/{reference}/transitions", response=CaseOut, auth=requires("status.change_rsdcase"))
-def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
+@router.post("/rsd-cases/{reference}/transitions", response=RsdCaseOut, auth=requires("status.change_rsdcase"))
+def transition(request: HttpRequest, reference: Line, payload: RsdTransitionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)
     data = payload.dict(exclude_none=True)
@@ -468,7 +468,7 @@ def transition(request: HttpRequest, reference: Line, payload: TransitionIn):
     return case_out(request.user, queries.get_case(request.user, reference))
 
 
-@router.post("/rsd-cases/{reference}/assign", response=CaseOut, auth=requires("status.change_rsdcase"))
+@router.post("/rsd-cases/{reference}/assign", response=RsdCaseOut, auth=requires("status.change_rsdcase"))
 def assign(request: HttpRequest, reference: Line, payload: AssignIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)

@@ -422,12 +422,21 @@ ENDING_STATUS = {
 
 
 class EndingProcedure(models.Model):
-    """The procedure record DOMAIN.md 5.3 requires before refugee status may end."""
+    """The procedure record DOMAIN.md 5.3 requires before refugee status may end.
+
+    A decision that ends the status is notified in writing; from the notification the person
+    has the site's appeal window (as for an RSD decision) and may appeal, to an officer other
+    than the one who decided. Until it is notified, while the window is open and while an
+    appeal is pending, removal is suspended (N4: `status.queries` reads these dates)."""
 
     class Outcome(models.TextChoices):
         OPEN = "OPEN", _("open")
         ENDED = "ENDED", _("status ended")
         MAINTAINED = "MAINTAINED", _("status maintained")
+
+    class AppealOutcome(models.TextChoices):
+        UPHELD = "UPHELD", _("ending upheld")
+        OVERTURNED = "OVERTURNED", _("ending overturned, status restored")
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="ending_procedures")
     site = models.ForeignKey("registry.Site", on_delete=models.PROTECT, related_name="+")
@@ -441,8 +450,33 @@ class EndingProcedure(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_on = models.DateField(null=True, blank=True)
+    notified_on = models.DateField(null=True, blank=True)
+    appeal_deadline = models.DateField(null=True, blank=True, help_text=_("last day to appeal"))
+    appeal_lodged_on = models.DateField(null=True, blank=True)
+    appeal_reasons = models.TextField(blank=True)
+    appeal_outcome = models.CharField(max_length=10, choices=AppealOutcome.choices, blank=True)
+    appeal_decision_reasons = models.TextField(blank=True)
+    appeal_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appeal_decided_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(outcome="OPEN"), name="one_open_ending_procedure")
+            models.UniqueConstraint(fields=["person"], condition=Q(outcome="OPEN"), name="one_open_ending_procedure"),
+            models.CheckConstraint(
+                condition=Q(notified_on__isnull=True) | ~Q(outcome="OPEN"), name="ending_notified_after_decision"
+            ),
+            models.CheckConstraint(
+                condition=Q(appeal_lodged_on__isnull=True) | Q(notified_on__isnull=False, outcome="ENDED"),
+                name="ending_appeal_after_notified_ending",
+            ),
+            models.CheckConstraint(
+                condition=Q(appeal_decided_on__isnull=True) | Q(appeal_lodged_on__isnull=False),
+                name="ending_appeal_decided_after_lodged",
+            ),
         ]
+
+    @property
+    def reference(self) -> str:
+        return f"EP-{self.pk:06d}"

@@ -17,10 +17,13 @@ The key read for the safeguards is `status_on` / `statuses_on`. Its rules, exact
   appeal decision is not in force until notified).
 * `final_decision` is True when the status on D rests on a final decision (REFUGEE,
   REJECTED_FINAL, EXCLUDED, CEASED, CANCELLED, REVOKED).
+* A decision ending refugee status (cessation, cancellation, revocation; DOMAIN 5.3) counts
+  the same way: `in_appeal_window` from its decision until it is notified and then up to its
+  `appeal_deadline`, `appeal_pending` from a lodged appeal until the appeal is decided.
 * A negative decision whose appeal window has passed stays ASYLUM_SEEKER (claim_pending,
   not final) until an officer records `finalise` on the case: the safe default.
 
-`statuses_on` runs three queries whatever the number of persons (persons are read in
+`statuses_on` runs four queries whatever the number of persons (persons are read in
 chunks of 20,000 ids, so a block or a camp is one chunk).
 """
 
@@ -44,6 +47,7 @@ from .models import (
     EVENT_STATUSES,
     FINAL_STATUSES,
     CutoffKind,
+    EndingProcedure,
     GroupDeclaration,
     LegalStatus,
     Outcome,
@@ -118,6 +122,13 @@ def _snapshots(ids: list[int], on: date) -> dict[int, StatusSnapshot]:
     if case_ids:
         for t in RsdTransition.objects.filter(case_id__in=case_ids, on__lte=on).order_by("id"):
             log.setdefault(t.case_id, []).append(t)
+    endings: dict[int, Any] = {}
+    for ending_row in (
+        EndingProcedure.objects.filter(person_id__in=ids, outcome=EndingProcedure.Outcome.ENDED, decided_on__lte=on)
+        .order_by("id")
+        .values("person_id", "notified_on", "appeal_deadline", "appeal_lodged_on", "appeal_decided_on")
+    ):
+        endings[ending_row["person_id"]] = ending_row  # the last decided wins
     out = {}
     for pid in ids:
         e = entries.get(pid)
@@ -134,6 +145,11 @@ def _snapshots(ids: list[int], on: date) -> dict[int, StatusSnapshot]:
                 deadline = notify.appeal_deadline
             in_window = case_state == RsdState.NOTIFIED and deadline is not None and on <= deadline
             appeal_pending = case_state in (RsdState.APPEAL_LODGED, RsdState.APPEAL_DECIDED)
+        ending = endings.get(pid)
+        if ending is not None:
+            window, pending, ending_deadline = _ending_suspends(ending, on)
+            in_window, appeal_pending = in_window or window, appeal_pending or pending
+            deadline = ending_deadline or deadline
         out[pid] = StatusSnapshot(
             person_id=pid,
             on=on,
@@ -152,6 +168,16 @@ def _snapshots(ids: list[int], on: date) -> dict[int, StatusSnapshot]:
             entry_id=e["id"] if e else None,
         )
     return out
+
+
+def _ending_suspends(ending: dict, on: date) -> tuple[bool, bool, date | None]:
+    """(in the appeal window, appeal pending, last day to appeal) of a decision ending refugee
+    status, on `on`. Not yet notified counts as in the window: the clock has not started."""
+    notified, deadline = ending["notified_on"], ending["appeal_deadline"]
+    lodged, decided = ending["appeal_lodged_on"], ending["appeal_decided_on"]
+    if lodged is not None and lodged <= on:
+        return False, decided is None or decided > on, deadline
+    return notified is None or notified > on or (deadline is not None and on <= deadline), False, deadline
 
 
 def current_statuses(person_ids: Iterable[int]) -> dict[int, str]:
@@ -384,3 +410,21 @@ def get_designation(actor, pk: int) -> SiteDesignationAct:
     if act is None:
         raise NotFound("No such designation act.")
     return act
+
+
+def ending_procedures_for(actor) -> QuerySet[EndingProcedure]:
+    """Ending procedures (cessation, cancellation, revocation) at the actor's sites."""
+    if not actor.has_perm("status.view_endingprocedure"):
+        return EndingProcedure.objects.none()
+    return (
+        EndingProcedure.objects.filter(site_id__in=site_ids(actor))
+        .select_related("person", "site", "opened_by", "decided_by", "appeal_decided_by")
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def get_ending_procedure(actor, pk: int) -> EndingProcedure:
+    procedure = ending_procedures_for(actor).filter(pk=pk).first()
+    if procedure is None:
+        raise NotFound("No such procedure.")
+    return procedure

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import ending_views, views
 
 app_name = "status"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("declarations/<int:pk>/revoke/", views.declaration_revoke, name="declaration_revoke"),
     path("site-designations/", views.designations, name="designations"),
     path("site-designations/<int:pk>/revoke/", views.designation_revoke, name="designation_revoke"),
+    path("ending/", ending_views.ending_list, name="ending_list"),
+    path("ending/<int:pk>/", ending_views.ending_detail, name="ending_detail"),
+    path("ending/<int:pk>/step/", ending_views.ending_step, name="ending_step"),
 ]

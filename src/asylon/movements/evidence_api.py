@@ -1,0 +1,186 @@
+"""API for the evidence the gate reads beyond risk countries and assessments: third-country
+(chain refoulement, N6) assessments and their second approval, art. 33(2) determinations,
+voluntariness records and the withdrawal of consent (N7). The same services as the pages;
+each route names its permission so a role that may not use it is refused before its input
+is read, and the person is then looked up in the actor's sites."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from asylon.core.api_edge import FromModel, Id, Line, Text, requires
+from asylon.registry import queries as registry_queries
+
+from . import queries, services
+from .models import Art332Determination, ChainAssessmentRecord
+
+router = Router(tags=["movement evidence"])
+
+
+class ChainAssessmentIn(Schema):
+    country: Line = Field(description="Third country assessed (ISO 3166-1 alpha-2)", examples=["AL"])
+    admission_document: Annotated[str, FromModel(ChainAssessmentRecord, "admission_document")] = Field(
+        "", examples=["Acceptance letter 2013/17"]
+    )
+    access_to_protection: bool = Field(examples=[True])
+    respects_non_refoulement: bool = Field(examples=[True])
+    rationale: Text = Field(examples=["Party to the 1951 Convention with a working asylum system."])
+
+
+class ChainAssessmentOut(Schema):
+    id: int
+    person: str
+    country: str
+    admission_document: str
+    access_to_protection: bool
+    respects_non_refoulement: bool
+    rationale: str
+    approvers: list[str] = Field(description="Two different protection officers are needed (N6)")
+    recorded_at: datetime
+    withdrawn: bool
+
+
+class Art332In(Schema):
+    competent_authority: Annotated[str, FromModel(Art332Determination, "competent_authority")] = Field(
+        examples=["Court of Appeal, Baghdad"]
+    )
+    reference: Annotated[str, FromModel(Art332Determination, "reference")] = Field(examples=["CA-2013-114"])
+    decided_on: date
+
+
+class Art332Out(Schema):
+    id: int
+    person: str
+    competent_authority: str
+    reference: str
+    decided_on: date
+
+
+class VoluntarinessIn(Schema):
+    signed_declaration: bool = False
+    counselling_record: bool = False
+    coercion_flag_open: bool = False
+    best_interests_assessment: bool = False
+    best_interests_determination: bool = False
+    note: Text = ""
+
+
+class VoluntarinessOut(Schema):
+    id: int
+    person: str
+    signed_declaration: bool
+    counselling_record: bool
+    coercion_flag_open: bool
+    best_interests_assessment: bool
+    best_interests_determination: bool
+    withdrawn: bool
+
+
+class WithdrawalIn(Schema):
+    note: Text = Field(examples=["Changed her mind after news from home."])
+
+
+class WithdrawalOut(Schema):
+    person: str
+    cancelled: list[str] = Field(description="References of the voluntary repatriations cancelled")
+
+
+def chain_out(record: ChainAssessmentRecord) -> dict:
+    return {
+        "id": record.pk,
+        "person": record.person.reference,
+        "country": record.country.code,
+        "admission_document": record.admission_document,
+        "access_to_protection": record.access_to_protection,
+        "respects_non_refoulement": record.respects_non_refoulement,
+        "rationale": record.rationale,
+        "approvers": [a.approver.get_username() for a in record.approvals.select_related("approver").order_by("pk")],
+        "recorded_at": record.recorded_at,
+        "withdrawn": record.withdrawn_at is not None,
+    }
+
+
+@router.post(
+    "/persons/{reference}/chain-assessments",
+    response={201: ChainAssessmentOut},
+    auth=requires("movements.approve_chain"),
+)
+def record_chain_assessment(request: HttpRequest, reference: Line, payload: ChainAssessmentIn):
+    """N6: assess a third country for this person; the author's approval is the first."""
+    person = registry_queries.get_person(request.user, reference)
+    record = services.record_chain_assessment(actor=request.user, person=person, **payload.dict())
+    return Status(201, chain_out(record))
+
+
+@router.post(
+    "/persons/{reference}/chain-assessments/{assessment_id}/approvals",
+    response={201: ChainAssessmentOut},
+    auth=requires("movements.approve_chain"),
+)
+def approve_chain_assessment(request: HttpRequest, reference: Line, assessment_id: Id):
+    """N6: the second approval, by a different protection officer."""
+    person = registry_queries.get_person(request.user, reference)
+    record = queries.get_chain_assessment(request.user, person, assessment_id)
+    services.approve_chain_assessment(actor=request.user, assessment=record)
+    return Status(201, chain_out(queries.get_chain_assessment(request.user, person, assessment_id)))
+
+
+@router.post(
+    "/persons/{reference}/art-33-2-determinations",
+    response={201: Art332Out},
+    auth=requires("movements.manage_risk_profile"),
+)
+def record_art_33_2(request: HttpRequest, reference: Line, payload: Art332In):
+    """An art. 33(2) determination by a competent authority, after a final decision (N1, N5)."""
+    person = registry_queries.get_person(request.user, reference)
+    d = services.record_art_33_2(actor=request.user, person=person, **payload.dict())
+    return Status(
+        201,
+        {
+            "id": d.pk,
+            "person": person.reference,
+            "competent_authority": d.competent_authority,
+            "reference": d.reference,
+            "decided_on": d.decided_on,
+        },
+    )
+
+
+@router.post(
+    "/persons/{reference}/voluntariness-records",
+    response={201: VoluntarinessOut},
+    auth=requires("movements.record_voluntariness"),
+)
+def record_voluntariness(request: HttpRequest, reference: Line, payload: VoluntarinessIn):
+    """N7: what a voluntary repatriation interview found."""
+    person = registry_queries.get_person(request.user, reference)
+    v = services.record_voluntariness(actor=request.user, person=person, **payload.dict())
+    return Status(
+        201,
+        {
+            "id": v.pk,
+            "person": person.reference,
+            "signed_declaration": v.signed_declaration,
+            "counselling_record": v.counselling_record,
+            "coercion_flag_open": v.coercion_flag_open,
+            "best_interests_assessment": v.best_interests_assessment,
+            "best_interests_determination": v.best_interests_determination,
+            "withdrawn": v.withdrawn_at is not None,
+        },
+    )
+
+
+@router.post(
+    "/persons/{reference}/consent-withdrawal",
+    response=WithdrawalOut,
+    auth=requires("movements.record_voluntariness"),
+)
+def withdraw_consent(request: HttpRequest, reference: Line, payload: WithdrawalIn):
+    """N7: consent withdrawn before departure cancels every open voluntary repatriation."""
+    person = registry_queries.get_person(request.user, reference)
+    cancelled = services.withdraw_consent(actor=request.user, person=person, note=payload.note)
+    return {"person": person.reference, "cancelled": [m.reference for m in cancelled]}

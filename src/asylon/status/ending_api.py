@@ -1,0 +1,156 @@
+"""API for ending refugee status (DOMAIN 5.3): the same services as the pages in
+`ending_views`. Each route names its permission (`requires`) so a role that may not use it
+is refused before its input is read; the procedure is then looked up in the actor's sites."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from asylon.core.api_edge import Id, Line, Offset, Text, requires
+from asylon.registry import queries as registry_queries
+
+from . import queries, services
+from .models import EndingProcedure
+
+router = Router(tags=["ending refugee status"])
+READ = "status.view_endingprocedure"
+OPEN = "status.add_endingprocedure"
+CHANGE = "status.change_endingprocedure"
+DECIDE = "status.decide_rsdcase"
+
+
+class EndingOpenIn(Schema):
+    person: Line = Field(description="Person reference", examples=["AAA-000001"])
+    kind: Line = Field(description="CESSATION, CANCELLATION or REVOCATION", examples=["CESSATION"])
+    clause: Line = Field(description="The clause relied on", examples=["1C(5)"])
+
+
+class EndingDecisionIn(Schema):
+    outcome: Line = Field(description="ENDED or MAINTAINED", examples=["ENDED"])
+    reasons: Text = Field(examples=["Circumstances in the country of origin changed fundamentally."])
+    on: date | None = Field(None, description="Day of the decision; default today")
+
+
+class EndingNotificationIn(Schema):
+    on: date | None = Field(None, description="Day the decision was notified in writing; default today")
+
+
+class EndingAppealIn(Schema):
+    reasons: Text = Field(examples=["Compelling reasons arising from past persecution."])
+    on: date | None = Field(None, description="Day the appeal was lodged; default today")
+
+
+class EndingAppealDecisionIn(Schema):
+    outcome: Line = Field(description="UPHELD or OVERTURNED", examples=["OVERTURNED"])
+    reasons: Text = Field(examples=["Compelling reasons accepted."])
+    on: date | None = Field(None, description="Day of the appeal decision; default today")
+
+
+class EndingOut(Schema):
+    id: int
+    reference: str
+    person: str
+    site: str
+    kind: str
+    clause: str
+    opened_on: date
+    outcome: str
+    decided_on: date | None
+    notified_on: date | None
+    appeal_deadline: date | None = Field(description="Last day to appeal; removal is suspended until then")
+    appeal_lodged_on: date | None
+    appeal_outcome: str
+    appeal_decided_on: date | None
+    removal_suspended: bool = Field(description="Whether this procedure suspends removal today (N4)")
+
+
+class EndingPage(Schema):
+    count: int
+    items: list[EndingOut]
+
+
+def ending_out(p: EndingProcedure) -> dict:
+    snapshot = queries.status_on(p.person)
+    return {
+        "id": p.pk,
+        "reference": p.reference,
+        "person": p.person.reference,
+        "site": p.site.code,
+        "kind": p.kind,
+        "clause": p.clause,
+        "opened_on": p.opened_on,
+        "outcome": p.outcome,
+        "decided_on": p.decided_on,
+        "notified_on": p.notified_on,
+        "appeal_deadline": p.appeal_deadline,
+        "appeal_lodged_on": p.appeal_lodged_on,
+        "appeal_outcome": p.appeal_outcome,
+        "appeal_decided_on": p.appeal_decided_on,
+        "removal_suspended": p.outcome == EndingProcedure.Outcome.ENDED
+        and (snapshot.in_appeal_window or snapshot.appeal_pending),
+    }
+
+
+def _get(request: HttpRequest, procedure_id: int) -> EndingProcedure:
+    return queries.get_ending_procedure(request.user, procedure_id)
+
+
+@router.get("/ending-procedures", response=EndingPage, auth=requires(READ))
+def list_endings(request: HttpRequest, offset: Offset = 0):
+    qs = queries.ending_procedures_for(request.user)
+    return {"count": qs.count(), "items": [ending_out(p) for p in qs[offset : offset + 100]]}
+
+
+@router.post("/ending-procedures", response={201: EndingOut}, auth=requires(OPEN))
+def open_ending(request: HttpRequest, payload: EndingOpenIn):
+    person = registry_queries.get_person(request.user, payload.person)
+    procedure = services.open_ending_procedure(
+        actor=request.user, person=person, kind=payload.kind, clause=payload.clause
+    )
+    return Status(201, ending_out(_get(request, procedure.pk)))
+
+
+@router.get("/ending-procedures/{procedure_id}", response=EndingOut, auth=requires(READ))
+def get_ending(request: HttpRequest, procedure_id: Id):
+    return ending_out(_get(request, procedure_id))
+
+
+@router.post("/ending-procedures/{procedure_id}/decision", response=EndingOut, auth=requires(DECIDE))
+def decide_ending(request: HttpRequest, procedure_id: Id, payload: EndingDecisionIn):
+    services.decide_ending_procedure(
+        actor=request.user,
+        procedure=_get(request, procedure_id),
+        outcome=payload.outcome,
+        reasons=payload.reasons,
+        on=payload.on,
+    )
+    return ending_out(_get(request, procedure_id))
+
+
+@router.post("/ending-procedures/{procedure_id}/notification", response=EndingOut, auth=requires(CHANGE))
+def notify_ending(request: HttpRequest, procedure_id: Id, payload: EndingNotificationIn):
+    services.notify_ending_decision(actor=request.user, procedure=_get(request, procedure_id), on=payload.on)
+    return ending_out(_get(request, procedure_id))
+
+
+@router.post("/ending-procedures/{procedure_id}/appeal", response=EndingOut, auth=requires(CHANGE))
+def appeal_ending(request: HttpRequest, procedure_id: Id, payload: EndingAppealIn):
+    services.lodge_ending_appeal(
+        actor=request.user, procedure=_get(request, procedure_id), reasons=payload.reasons, on=payload.on
+    )
+    return ending_out(_get(request, procedure_id))
+
+
+@router.post("/ending-procedures/{procedure_id}/appeal-decision", response=EndingOut, auth=requires(DECIDE))
+def decide_ending_appeal(request: HttpRequest, procedure_id: Id, payload: EndingAppealDecisionIn):
+    services.decide_ending_appeal(
+        actor=request.user,
+        procedure=_get(request, procedure_id),
+        outcome=payload.outcome,
+        reasons=payload.reasons,
+        on=payload.on,
+    )
+    return ending_out(_get(request, procedure_id))

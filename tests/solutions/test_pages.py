@@ -11,6 +11,7 @@ from tests.html_text import visible_text
 from tests.signin import sign_in
 
 from asylon.core.dates import today
+from asylon.movements.services import record_family_unity_decision
 from asylon.registry import services as registry
 from asylon.solutions import services
 from asylon.solutions.models import ResettlementCase
@@ -195,6 +196,11 @@ def test_recording_a_departure_first_names_who_leaves_who_stays_and_the_places_u
     staying = persons(case)[-1]
     services.split_case(actor=rso, case=case, persons=[staying], reason="The son resettles later with his wife.")
     services.record_pledge(actor=rso, country=canada, year=today().year, places=10)
+    # The household splits at departure (N8): a protection officer decides for the one who stays.
+    for goes in persons(case):
+        record_family_unity_decision(
+            actor=po, person=goes, member=staying, kind="RESETTLEMENT_DEPARTURE", country="CA", rationale="Joins later."
+        )
     to_stage(rso, case, "DEPARTURE_SCHEDULED", country=canada, po=po, po2=po2)
     services.approve_departure(actor=po, case=case)
     leaving = persons(case)

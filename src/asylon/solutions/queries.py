@@ -22,7 +22,7 @@ from asylon.movements import services as movements
 from asylon.movements.models import MovementKind
 from asylon.movements.sharing import guard_read, recipient_of, shared_persons_for
 from asylon.registry.models import Membership, Person, Presence, Site
-from asylon.safeguards.movement_rules import Assessment
+from asylon.safeguards import Assessment
 
 from .models import (
     TARGET_DAYS,

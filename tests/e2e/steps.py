@@ -169,3 +169,14 @@ class Journey:
     def close(self) -> None:
         for context in self.contexts:
             context.close()
+
+
+def menu(page, name: str, *, exact: bool = False):
+    """A link of the main menu, as a person reaches it: on a phone its group is closed and
+    opens first (a wide screen shows every group open)."""
+    page.wait_for_load_state()
+    link = page.locator("nav.menu").get_by_role("link", name=name, exact=exact)
+    if not link.is_visible():
+        group = page.locator("nav.menu li.group").filter(has=page.get_by_role("link", name=name, exact=exact))
+        group.locator("summary").click()
+    return link

@@ -244,3 +244,16 @@ def pdf_text(path) -> str:
         pytest.skip("pdftotext is missing (make system-deps)")
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)  # noqa: S603, S607
     return plain(out.stdout.decode("utf-8"))
+
+
+def menu(page, name: str, *, exact: bool = False):
+    """A link of the main menu, as a person reaches it: on a phone its group is closed and
+    opens first (a wide screen shows every group open)."""
+    page.wait_for_load_state()
+    link = page.locator("nav.menu").get_by_role("link", name=name, exact=exact)
+    if not link.is_visible():
+        # A closed group's links are out of the accessibility tree: find the group by its text.
+        text = re.compile(f"^\\s*{re.escape(name)}\\s*$") if exact else name
+        group = page.locator("nav.menu li.group").filter(has=page.locator("a").filter(has_text=text))
+        group.locator("summary").click()
+    return link

@@ -25,7 +25,7 @@ from django.test import override_settings
 from django.utils import translation
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
-from tests.e2e.steps import SETTINGS, Journey
+from tests.e2e.steps import SETTINGS, Journey, menu
 
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
@@ -108,11 +108,11 @@ def test_register_a_household_and_find_a_duplicate(journey, camp):
     page = journey.open_as(Role.REGISTRATION_CLERK)
     journey.see(page, "home")
     if journey.lang == "fa":
-        expect(page.get_by_role("link", name="ثبت‌نام خانوار")).to_be_visible()
+        expect(menu(page, "ثبت‌نام خانوار")).to_be_visible()
 
     # Before registering, the clerk checks whether the newcomer is already on the register.
     known = nth_resident(camp.site, journey, 0)
-    page.get_by_role("link", name=t("Register a household")).click()
+    menu(page, t("Register a household")).click()
     journey.see(page, "register-form")
     page.get_by_role("link", name=t("Check for duplicates before registering")).click()
     page.get_by_label(t("Given name"), exact=True).fill(known.given_name)
@@ -146,7 +146,7 @@ def test_register_a_household_and_find_a_duplicate(journey, camp):
     expect(page.get_by_role("cell", name=t("principal applicant"))).to_have_count(1)
     assert Person.objects.filter(family_name=family).count() == 2
 
-    page.get_by_role("link", name=t("Persons"), exact=True).click()
+    menu(page, t("Persons"), exact=True).click()
     search = t("Find a person (name in any script, father's name, year, reference)")
     page.get_by_label(search).fill(f"Mahtab {family}")
     page.get_by_role("button", name=t("Search")).first.click()
@@ -164,7 +164,7 @@ def test_extradition_refused_with_its_reason(journey, camp):
     person = nth_resident(camp.site, journey, 10)
     page = journey.open_as(Role.PROTECTION_OFFICER)
     journey.see(page, "home")
-    page.get_by_role("link", name=t("Movements"), exact=True).click()
+    menu(page, t("Movements"), exact=True).click()
     journey.see(page, "movements")
     page.get_by_role("link", name=t("Request a movement")).click()
     journey.see(page, "request-form")
@@ -198,7 +198,7 @@ def test_declare_a_group(journey, camp):
     # Each language recognises its own cohort of arrivals, so the journeys stay independent.
     cutoff = {"en": date(2012, 6, 1), "fa": date(2012, 9, 1), "ar": date(2012, 12, 1)}[journey.lang]
     page = journey.open_as(Role.PROTECTION_OFFICER)
-    page.get_by_role("link", name=t("Group declarations")).click()
+    menu(page, t("Group declarations")).click()
     journey.see(page, "declarations")
     page.get_by_role("link", name=t("Declare a group")).click()
     journey.see(page, "declaration-form")
@@ -227,7 +227,7 @@ def test_log_an_incident_with_evidence(journey, camp, tmp_path):
     photo = tmp_path / "damage-block-03.png"
     photo.write_bytes(PNG)
     page = journey.open_as(Role.FIELD_MONITOR)
-    page.get_by_role("link", name=t("Incidents"), exact=True).click()
+    menu(page, t("Incidents"), exact=True).click()
     journey.see(page, "incidents")
     page.get_by_role("link", name=t("Report an incident")).click()
     journey.see(page, "incident-form")
@@ -265,7 +265,7 @@ def test_run_a_roll_call(journey, camp):
     t = journey.t
     block = Location.objects.get(site=camp.site, kind="BLOCK", name=f"Block {2 + SETTINGS_INDEX[journey.lang]:02d}")
     page = journey.open_as(Role.PROTECTION_OFFICER)
-    page.get_by_role("link", name=t("Roll calls")).click()
+    menu(page, t("Roll calls")).click()
     journey.see(page, "roll-calls")
     page.goto("/incidents/roll-calls/new/")
     journey.see(page, "start-form")
@@ -323,10 +323,10 @@ def test_resettle_a_household(journey, camp):
     leavers = leaving.members.filter(active=True).count()
 
     page = journey.open_as(Role.RESETTLEMENT_OFFICER)
-    page.get_by_role("link", name=t("The way out")).click()
+    menu(page, t("The way out")).click()
     journey.see(page, "dashboard-before")
     departed_before = departed_this_month(page, journey)
-    page.get_by_role("link", name=t("Resettlement"), exact=True).click()
+    menu(page, t("Resettlement"), exact=True).click()
     journey.see(page, "cases")
     page.get_by_role("link", name=to_submit.reference).click()
     journey.see(page, "case-assessed")
@@ -352,7 +352,7 @@ def test_resettle_a_household(journey, camp):
     journey.see(page, "departed")
     expect(page.locator("dl").first).to_contain_text(t("departed"))
 
-    page.get_by_role("link", name=t("The way out")).click()
+    menu(page, t("The way out")).click()
     journey.see(page, "dashboard-after")
     assert departed_this_month(page, journey) == departed_before + leavers
 
@@ -372,7 +372,7 @@ def test_export_statistics(journey, camp):
     page = journey.open_as(Role.STATISTICS_VIEWER)
     journey.see(page, "home")  # a role without the register lands on its own page, not a 404
     assert page.url.endswith("/reports/statistics/")
-    page.get_by_role("link", name=t("Statistics"), exact=True).click()
+    menu(page, t("Statistics"), exact=True).click()
     journey.see(page, "statistics")
     residents = page.locator("dl.headline dd").first.text_content() or ""
     with page.expect_download() as download:

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import pgettext
 from playwright.sync_api import expect
 from tests.conftest import member
-from tests.e2e.steps import ENGLISH_DESKTOP, PERSIAN_PHONE, Journey
+from tests.e2e.steps import ENGLISH_DESKTOP, PERSIAN_PHONE, Journey, menu
 
 from asylon.accounts.roles import Role
 from asylon.matching.models import CandidateStatus, DuplicateCandidate
@@ -73,7 +73,7 @@ def row(section, header: str):
 def test_register_household_of_three_and_find_it(journey, unit_a, nasim):
     t = journey.t
     page = journey.open_as(Role.REGISTRATION_CLERK)
-    page.get_by_role("link", name=t("Register a household")).click()
+    menu(page, t("Register a household")).click()
     journey.see(page, "form")
     page.locator("#id_unit").select_option(str(unit_a.pk))
     fill_member(page, 0, "PA", "Farhad", "M", "1971-04-02", "Karimzadeh")
@@ -85,7 +85,7 @@ def test_register_household_of_three_and_find_it(journey, unit_a, nasim):
     expect(page.get_by_role("cell", name=t("principal applicant"))).to_have_count(1)
     assert Person.objects.filter(family_name="Karimzadeh").count() == 3
 
-    page.get_by_role("link", name=t("Persons"), exact=True).click()
+    menu(page, t("Persons"), exact=True).click()
     page.get_by_label(t("Sex"), exact=True).select_option("F")
     page.get_by_role("button", name=t("Filter")).click()
     rows = page.locator("table.list tbody tr")

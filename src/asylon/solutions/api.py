@@ -317,8 +317,8 @@ def _member_refusals(actor, case: ResettlementCase, exc: SafeguardRefusal) -> li
     (`queries.departure_check`, the case page's check): one entry per member and reason."""
     refusals: list[queries.MemberRefusal] = []
     movement = getattr(exc, "movement", None)
-    for block in getattr(exc, "blocks", ()):
-        refusals.append(queries.MemberRefusal(movement.person, block.rule, block.as_dict()))
+    if movement is not None:
+        refusals += [queries.MemberRefusal(movement.person, b.rule, b.as_dict()) for b in getattr(exc, "blocks", ())]
     case.refresh_from_db()
     if case.country is not None and can(actor, VIEW, case):
         refusals += queries.departure_check(actor, case, case.country).refusals

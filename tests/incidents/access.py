@@ -154,7 +154,9 @@ ROUTES = {
     "api:GET /api/v1/roll-calls/{pk}": Entry(ROLL_CALLS, params=ROLL_CALL),
     "api:GET /api/v1/roll-calls/{pk}/counts": Entry(ROLL_CALLS, params=ROLL_CALL),
     "api:POST /api/v1/roll-calls/{pk}/marks": Entry(MARK, method="POST", params=ROLL_CALL, body=_marks),
-    "api:POST /api/v1/roll-calls/{pk}/close": Entry(CLOSE, method="POST", params=ROLL_CALL),
+    "api:POST /api/v1/roll-calls/{pk}/close": Entry(
+        CLOSE, method="POST", params=ROLL_CALL, body=lambda w: {"confirm": False}
+    ),
 }
 
 

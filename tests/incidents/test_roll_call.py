@@ -14,7 +14,7 @@ from tests.signin import bearer, sign_in
 
 from asylon.core.errors import InvalidInput, NotPermitted
 from asylon.incidents import rollcall
-from asylon.incidents.models import RollCallEntry
+from asylon.incidents.models import PresenceReview, RollCallEntry
 from asylon.registry import services as registry
 from asylon.registry.models import Location
 
@@ -154,13 +154,27 @@ def test_api_roll_call(client, officer, site_a, residents):
     r = client.post("/api/v1/roll-calls", json.dumps({"site": "AAA"}), content_type="application/json", **h)
     assert r.status_code == 201 and r.json()["counts"]["total"] == 6
     pk = r.json()["id"]
+    results = ["ACCOUNTED_SAFE", "ACCOUNTED_SAFE", "ACCOUNTED_SAFE", "MISSING", "DECEASED"]  # the sixth: no mark
     marks = [
-        {"person": p.reference, "result": "ACCOUNTED_SAFE", "marked_at": at(1).isoformat(), "client_id": p.reference}
-        for p in residents
+        {"person": p.reference, "result": result, "marked_at": at(1).isoformat(), "client_id": p.reference}
+        for p, result in zip(residents, results, strict=False)
     ]
     r = client.post(
         f"/api/v1/roll-calls/{pk}/marks", json.dumps({"marks": marks}), content_type="application/json", **h
     )
-    assert r.json()["counts"]["accounted"] == 6
-    r = client.post(f"/api/v1/roll-calls/{pk}/close", **h)
-    assert r.json()["state"] == "CLOSED"
+    assert r.json()["counts"]["accounted"] == 4  # the dead are accounted for
+    close = f"/api/v1/roll-calls/{pk}/close"
+    # Without "confirm": true nothing closes; the 409 carries what closing would do.
+    for body in ({}, {"confirm": False}):
+        r = client.post(close, json.dumps(body), content_type="application/json", **h)
+        assert r.status_code == 409 and r.json()["code"] == "confirmation_required"
+    preview = r.json()["preview"]
+    assert (preview["total"], preview["accounted"], preview["unaccounted"], preview["reviews"]) == (6, 4, 2, 2)
+    assert [e["person"] for e in preview["to_review"]["MISSING"]] == [residents[3].reference]
+    assert [e["name"] for e in preview["to_review"]["DECEASED"]] == [residents[4].full_name]
+    assert preview["to_review"]["NOT_FOUND"] == []
+    assert client.get(f"/api/v1/roll-calls/{pk}", **h).json()["state"] == "OPEN"
+    assert not PresenceReview.objects.exists()
+    r = client.post(close, json.dumps({"confirm": True}), content_type="application/json", **h)
+    assert r.status_code == 200 and r.json()["state"] == "CLOSED"
+    assert PresenceReview.objects.filter(roll_call_id=pk).count() == 2

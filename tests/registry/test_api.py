@@ -77,6 +77,7 @@ def test_principal_not_member_and_reference_used(api, site_a):
     assert api("post", "/households", payload()).status_code == 201
     again = payload()
     again["reference"] = "AAA-H-000001"
+    again["duplicates"] = {"0": "unsure", "1": "unsure"}  # the same persons again: past the duplicate check
     response = api("post", "/households", again)
     assert response.status_code == 422
     assert ["reference"] in [e["loc"] for e in response.json()["detail"]]
@@ -119,3 +120,70 @@ def test_no_token_no_data(client, site_a):
 def test_openapi_document_is_served(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/households" in doc["paths"] and "delete" not in doc["paths"]["/api/v1/persons/{reference}"]
+
+
+# --- the duplicate check, as on the registration page ---------------------------------------
+
+
+def _count():
+    from asylon.matching.models import DuplicateCandidate
+
+    return Person.objects.count(), Household.objects.count(), DuplicateCandidate.objects.count()
+
+
+def test_a_probable_duplicate_is_a_409_with_the_candidates_and_nothing_written(api, site_a):
+    first = api("post", "/households", payload()).json()
+    kourosh = first["principal_applicant"]
+    # Kourosh again, spelled another way, with a new child.
+    second = payload(given_name="Kouroush")
+    second["members"][1] = {"relationship": "CHILD", "given_name": "Taraneh", "sex": "F", "date_of_birth": "2019-03-09"}
+    before = _count()
+    response = api("post", "/households", second)
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "duplicates_found" and "duplicates" in body["detail"]
+    assert list(body["candidates"]) == ["0"]  # the child resembles no one
+    (candidate,) = body["candidates"]["0"]
+    assert candidate["reference"] == kourosh
+    assert candidate["names"]["given_name"] == "Kourosh" and candidate["names"]["family_name"] == "Ahmadi"
+    assert 0.5 < candidate["score"] <= 1
+    assert {"family_name", "date_of_birth", "sex"} <= set(candidate["agree"])
+    given = next(f for f in candidate["fields"] if f["field"] == "given_name")
+    assert (given["new"], given["existing"]) == ("Kouroush", "Kourosh") and given["agreement"] != "missing"
+    assert [e["loc"] for e in body["errors"]] == [["members", "0", "duplicate"]]
+    assert _count() == before
+    # A decision that names no candidate is no decision.
+    second["duplicates"] = {"0": "link:AAA-999999"}
+    assert api("post", "/households", second).status_code == 409
+    second["duplicates"] = {"7": "unsure"}
+    assert api("post", "/households", second).status_code == 422
+    assert _count() == before
+
+
+def test_link_adds_the_new_members_to_the_registered_persons_household(api, site_a):
+    first = api("post", "/households", payload()).json()
+    second = payload(given_name="Kouroush")
+    second["members"][1] = {"relationship": "CHILD", "given_name": "Taraneh", "sex": "F", "date_of_birth": "2019-03-09"}
+    second["duplicates"] = {"0": f"link:{first['principal_applicant']}"}
+    response = api("post", "/households", second)
+    assert response.status_code == 201
+    household = response.json()
+    assert household["reference"] == first["reference"]
+    names = {Person.objects.get(reference=m["reference"]).given_name for m in household["members"]}
+    assert names == {"Kourosh", "Nima", "Taraneh"}  # Kourosh is not registered twice
+    assert Person.objects.count() == 3 and Household.objects.count() == 1
+
+
+def test_unsure_registers_and_sends_the_pair_to_the_review_queue(api, site_a):
+    from asylon.matching.models import CandidateStatus, DuplicateCandidate
+
+    first = api("post", "/households", payload()).json()
+    second = payload(given_name="Kouroush")
+    second["members"].pop()
+    second["duplicates"] = {"0": "unsure"}
+    response = api("post", "/households", second)
+    assert response.status_code == 201 and response.json()["reference"] != first["reference"]
+    pair = DuplicateCandidate.objects.get()
+    new = response.json()["principal_applicant"]
+    assert {pair.person_a.reference, pair.person_b.reference} == {first["principal_applicant"], new}
+    assert pair.status == CandidateStatus.OPEN

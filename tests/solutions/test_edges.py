@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
+from tests.signin import sign_in
 
 from asylon.core.dates import today
 from asylon.core.errors import Conflict
@@ -235,7 +236,7 @@ def test_api_submission_decision_and_partner_view(client, rso, case, albania, ge
     )
 
 
-def test_api_departure_refused_by_the_safeguards_answers_409(client, rso, case, albania):
+def test_api_departure_refused_by_the_safeguards_answers_409(client, rso, po, case, albania):
     to_stage(rso, case, "EXIT_FORMALITIES", country=albania)
     client.force_login(rso)
     response = client.post(
@@ -244,6 +245,27 @@ def test_api_departure_refused_by_the_safeguards_answers_409(client, rso, case, 
         content_type="application/json",
     )
     assert response.status_code == 409 and response.json()["rule"] == "N6"
+    # Each member the gate stops, with the reason and where the missing assessment is recorded.
+    members = response.json()["members"]
+    assert sorted(m["person"] for m in members) == sorted(p.reference for p in persons(case))
+    assert {m["rule"] for m in members} == {"N6"}
+    for m in members:
+        assert m["evidence"] == f"/movements/persons/{m['person']}/risk/#chain-h"
+    english = members[0]["reason"]
+    assert english and "{" not in english
+    response = client.post(
+        f"/api/v1/resettlement-cases/{case.reference}/departures",
+        {"action": "schedule", "on": today().isoformat()},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+    persian = response.json()["members"][0]["reason"]
+    assert persian and persian != english and any("\u0600" <= ch <= "\u06ff" for ch in persian)
+    case.refresh_from_db()
+    assert case.stage == "EXIT_FORMALITIES"
+    sign_in(client, po)  # protection officers record the assessment there
+    page = client.get(members[0]["evidence"].split("#")[0])
+    assert page.status_code == 200 and 'id="chain-h"' in page.content.decode()
 
 
 def test_the_demo_seeds_every_stage_with_a_history_over_past_months(clerk, site_a, family, rso):

@@ -16,7 +16,7 @@ from asylon.core.errors import InvalidInput, NotFound
 from asylon.registry.models import Location, Site
 
 from . import previews, queries, rollcall, services
-from .models import FollowUp, Incident, IncidentStatus, RollCallEntry
+from .models import FollowUp, Incident, IncidentStatus, RollCallEntry, RollCallState
 
 router = Router(tags=["incidents"])
 
@@ -113,6 +113,14 @@ class RollCallIn(Schema):
     site: Line
     blocks: list[Id] = []
     incident: Line | None = None
+
+
+class RollCallCloseIn(Schema):
+    confirm: bool = Field(
+        False,
+        description="Must be true: without it nothing changes and a 409 carries the preview (the counts, "
+        "how many are unaccounted, and the marks that become reviews).",
+    )
 
 
 class CountsOut(Schema):
@@ -279,6 +287,32 @@ def follow_up_done(request: HttpRequest, pk: Id, payload: FollowUpDoneIn):
     return follow_up_out(services.complete_follow_up(actor=request.user, follow_up=f, outcome=payload.outcome))
 
 
+def _closing_preview(rc) -> dict:
+    """What closing the roll call will do, for the API's 409 (the page's preview)."""
+    preview = rollcall.closing_preview(rc)
+    return {
+        "roll_call": rc.pk,
+        "total": preview["total"],
+        "accounted": preview["accounted"],
+        "unaccounted": preview["unaccounted"],
+        "by_result": preview["by_result"],
+        "reviews": preview["reviews"],
+        "to_review": {
+            result: [
+                {
+                    "person": e.person.reference,
+                    "name": e.person.full_name,
+                    "unit": str(e.person.unit) if e.person.unit else None,
+                    "marked_by": e.marked_by.username if e.marked_by else None,
+                    "marked_at": e.marked_at.isoformat() if e.marked_at else None,
+                }
+                for e in entries
+            ]
+            for result, entries in preview["to_review"].items()
+        },
+    }
+
+
 def roll_call_out(rc) -> dict:
     return {
         "id": rc.pk,
@@ -322,8 +356,10 @@ def roll_call_marks(request: HttpRequest, pk: Id, payload: MarksIn):
 
 
 @router.post("/roll-calls/{pk}/close", response=RollCallOut, auth=requires("incidents.close_rollcall"))
-def close_roll_call(request: HttpRequest, pk: Id):
+def close_roll_call(request: HttpRequest, pk: Id, payload: RollCallCloseIn):
     rc = queries.get_roll_call(request.user, pk)
     ensure(request.user, "incidents.close_rollcall", rc)
+    if not payload.confirm and rc.state == RollCallState.OPEN:
+        raise ConfirmationRequired(_closing_preview(rc))
     rollcall.close_roll_call(actor=request.user, roll_call=rc)
     return roll_call_out(queries.get_roll_call(request.user, pk))

@@ -116,6 +116,7 @@ def register_checked(
     decisions: dict[int, str],
     unit: Location | None = None,
     arrival_date=None,
+    reference: str | None = None,
 ) -> Registered:
     """Register the household unless a member probably is someone registered and the clerk
     has not decided; apply each decision (see the module). All or nothing, audited."""
@@ -131,7 +132,7 @@ def register_checked(
         persons = _join(actor, household, [members[i] for i in new], new)
     else:
         household = registry.register_household(
-            actor=actor, site=site, unit=unit, arrival_date=arrival_date, members=members
+            actor=actor, site=site, unit=unit, arrival_date=arrival_date, members=members, reference=reference
         )
         persons = _in_entry_order(household, members)
     registered = dict(zip(new, persons, strict=True))

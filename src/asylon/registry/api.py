@@ -10,7 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from asylon.accounts.scope import ensure, site_ids
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
-from asylon.core.errors import InvalidInput
+from asylon.core.errors import Conflict, InvalidInput
+from asylon.matching import registration
 from asylon.movements.sharing import guard_read
 
 from . import queries, services
@@ -69,6 +70,14 @@ class HouseholdIn(Schema):
     arrival_date: date | None = None
     reference: Annotated[str, FromModel(Household, "reference")] | None = None
     members: list[MemberIn]
+    duplicates: dict[Line, Line] = Field(
+        {},
+        description="The decision for each member (by its index in `members`, from 0) that probably is a "
+        "registered person; without one, nothing is written and a 409 lists the candidates. "
+        '"same:<reference>" (or "link:<reference>"): that registered person, no new one is registered and '
+        'the other members join their household; "different": a new person, the pairs shown are closed '
+        'as different persons; "unsure": a new person, the pairs go to the review queue.',
+    )
 
 
 class NeedOut(Schema):
@@ -216,19 +225,75 @@ def household_out(household) -> dict:
     }
 
 
+class DuplicatesFound(Conflict):
+    """Members probably are registered persons and the request did not say who they are:
+    nothing written. The body lists the candidates and how to send the decisions."""
+
+    code = "duplicates_found"
+
+    def __init__(self, exc: registration.DuplicatesUndecided):
+        self.errors = exc.errors
+        self.found = exc.found
+        super().__init__(
+            "Members probably are registered persons: send the request again with a decision for each "
+            'in "duplicates", e.g. {"0": "same:<reference>"}, {"0": "different"} or {"0": "unsure"}.'
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "detail": self.message,
+            "errors": [{"loc": path.split("."), "msg": msg} for path, msgs in self.errors.items() for msg in msgs],
+            "candidates": {str(i): [_candidate(m) for m in matches] for i, matches in self.found.items()},
+            "decisions": ["same:<reference>", "link:<reference>", "different", "unsure"],
+        }
+
+
+def _candidate(match) -> dict:
+    person = match.person
+    return {
+        "reference": person.reference,
+        "names": {f: getattr(person, f) for f in PERSON_NAME_FIELDS},
+        "full_name": person.full_name,
+        "score": match.probability,
+        "match_weight": match.match_weight,
+        "agree": [f.column or f.label for f in match.fields if f.agreement not in ("different", "missing")],
+        "fields": [
+            {"field": f.column or f.label, "new": f.new, "existing": f.existing, "agreement": f.agreement}
+            for f in match.fields
+        ],
+    }
+
+
+def _decisions(payload: HouseholdIn) -> dict[int, str]:
+    decisions = {}
+    for key, value in payload.duplicates.items():
+        if not key.isdigit() or int(key) >= len(payload.members):
+            raise InvalidInput({"duplicates": [f"{key!r} is no member index (0 to {len(payload.members) - 1})."]})
+        choice, sep, reference = value.partition(":")
+        decisions[int(key)] = f"{registration.SAME}:{reference}" if choice == "link" and sep else value
+    return decisions
+
+
 @router.post("/households", response={201: HouseholdOut}, auth=requires("registry.add_household"))
 def create_household(request: HttpRequest, payload: HouseholdIn):
+    """Register a household. Each member is first checked against the register, as the
+    registration page does: a probable match needs a decision in `duplicates` (409 without)."""
     site = _site(request.user, payload.site)
-    household = services.register_household(
-        actor=request.user,
-        site=site,
-        unit=_unit(site, payload.unit),
-        arrival_date=payload.arrival_date,
-        reference=payload.reference,
-        # Defaults left out, so an empty `sensitive` block is no attempt to record sensitive fields.
-        members=[m.dict(exclude_defaults=True) for m in payload.members],
-    )
-    return Status(201, household_out(household))
+    try:
+        done = registration.register_checked(
+            actor=request.user,
+            site=site,
+            unit=_unit(site, payload.unit),
+            arrival_date=payload.arrival_date,
+            reference=payload.reference,
+            # Defaults left out, so an empty `sensitive` block is no attempt to record sensitive fields.
+            members=[m.dict(exclude_defaults=True) for m in payload.members],
+            decisions=_decisions(payload),
+        )
+    except registration.DuplicatesUndecided as exc:
+        raise DuplicatesFound(exc) from exc
+    return Status(201, household_out(done.household))
 
 
 @router.get("/households", response=HouseholdPage, auth=requires("registry.view_household"))

@@ -5,15 +5,18 @@ country and only their shared members; each read is a recorded release (D3, D6).
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from asylon.accounts.scope import can, ensure
 from asylon.core.api_edge import FromModel, Line, Text, requires
-from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.errors import Conflict, InvalidInput, NotFound, SafeguardRefusal
+from asylon.core.messages import reason_text
 from asylon.movements.sharing import recipient_of
 from asylon.registry import queries as registry_queries
 
@@ -276,19 +279,68 @@ def departure(request: HttpRequest, reference: Line, payload: DepartureIn):
         ensure(request.user, APPROVE, case)
     elif payload.action in ("schedule", "record", "confirm_arrival") or not can(request.user, APPROVE, case):
         ensure(request.user, MANAGE, case)
-    if payload.action == "schedule":
-        if payload.on is None:
-            raise InvalidInput({"on": ["Give the departure date."]})
-        services.schedule_departure(actor=request.user, case=case, departure_date=payload.on)
-    elif payload.action == "approve":
-        services.approve_departure(actor=request.user, case=case)
-    elif payload.action == "record":
-        services.record_departure(actor=request.user, case=case, departed_on=payload.on)
-    elif payload.action == "confirm_arrival":
-        services.confirm_arrival(actor=request.user, case=case, arrived_on=payload.on)
-    else:
-        raise InvalidInput({"action": ["Unknown action."]})
+    try:
+        if payload.action == "schedule":
+            if payload.on is None:
+                raise InvalidInput({"on": ["Give the departure date."]})
+            services.schedule_departure(actor=request.user, case=case, departure_date=payload.on)
+        elif payload.action == "approve":
+            services.approve_departure(actor=request.user, case=case)
+        elif payload.action == "record":
+            services.record_departure(actor=request.user, case=case, departed_on=payload.on)
+        elif payload.action == "confirm_arrival":
+            services.confirm_arrival(actor=request.user, case=case, arrived_on=payload.on)
+        else:
+            raise InvalidInput({"action": ["Unknown action."]})
+    except SafeguardRefusal as exc:
+        raise DepartureRefused(exc, _member_refusals(request.user, case, exc)) from exc
     return _fresh(request.user, case)
+
+
+class DepartureRefused(Conflict):
+    """The gate's refusal of a departure, with every member it stops: the rule, the reason in
+    the reader's language and the URL path where the missing evidence is recorded."""
+
+    code = "safeguard_refusal"
+
+    def __init__(self, refusal: SafeguardRefusal, members: list[dict]):
+        self.refusal = refusal
+        self.members = members
+        super().__init__(refusal.message)
+
+    def as_dict(self) -> dict:
+        return {**self.refusal.as_dict(), "members": self.members}
+
+
+def _member_refusals(actor, case: ResettlementCase, exc: SafeguardRefusal) -> list[dict]:
+    """The refused member's blocks, then what the same gate answers today for the others
+    (`queries.departure_check`, the case page's check): one entry per member and reason."""
+    refusals: list[queries.MemberRefusal] = []
+    movement = getattr(exc, "movement", None)
+    if movement is not None:
+        refusals += [queries.MemberRefusal(movement.person, b.rule, b.as_dict()) for b in getattr(exc, "blocks", ())]
+    case.refresh_from_db()
+    if case.country is not None and can(actor, VIEW, case):
+        refusals += queries.departure_check(actor, case, case.country).refusals
+    seen: set[tuple[int, str]] = set()
+    members = []
+    for r in refusals:
+        key = (r.person.pk, json.dumps(r.reason, sort_keys=True, default=str))
+        if key in seen:
+            continue
+        seen.add(key)
+        basis = r.reason.get("legal_basis")
+        members.append(
+            {
+                "person": r.person.reference,
+                "name": r.person.full_name,
+                "rule": r.rule,
+                "reason": reason_text(r.reason),
+                "legal_basis": gettext(basis) if basis else "",
+                "evidence": queries.evidence_path(r.rule, r.person),
+            }
+        )
+    return members
 
 
 @router.post("/resettlement-batches", response={201: BatchOut}, auth=requires(MANAGE))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from asylon.accounts.scope import ensure, site_ids
@@ -300,6 +301,19 @@ class MemberRefusal:
     person: Person
     rule: str
     reason: dict  # the block as stored (`Block.as_dict()`): rule, basis, message
+
+
+# Where the evidence a refused rule misses is recorded: the section of the person's risk profile.
+EVIDENCE_SECTIONS = {"N6": "chain-h", "N2": "ra-h", "N3": "ra-h", "N1": "where-h"}
+
+
+def evidence_path(rule: str, person: Person) -> str | None:
+    """The URL path (with the section) where the evidence `rule` misses for `person` is
+    recorded or shown, as the refusal on the case page links to it; None when there is none."""
+    section = EVIDENCE_SECTIONS.get(rule)
+    if section is None:
+        return None
+    return f"{reverse('movements:risk_profile', args=[person.reference])}#{section}"
 
 
 @dataclass(frozen=True)

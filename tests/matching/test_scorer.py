@@ -123,3 +123,36 @@ def test_two_sisters_born_the_same_year_with_the_same_family_and_fathers_names_a
     other_sister = {**household, "record_id": "S2", "given_name": "Fatemeh", "date_of_birth": second_birth}
     scored = register_deduplicator().run(_with(records, sister, other_sister))
     assert _pair_of(scored, len(records), len(records) + 1) is None
+
+
+def test_a_reregistration_with_given_and_family_name_exchanged_is_found(population):
+    records, _ = population
+    first = {**SIAVASH, "record_id": "SW1", "given_name": "Kourosh", "family_name": "Zanganeh"}
+    again = {**first, "record_id": "SW2", "given_name": "Zangeneh", "family_name": "Kourosh", "fathers_name": ""}
+    pair = _pair_of(register_deduplicator().run(_with(records, first, again)), len(records), len(records) + 1)
+    assert pair is not None and pair.probability >= 0.5
+    given, _father, family, *_rest = pair.levels
+    assert (given, family) == (0, 1)  # read crossed: Kourosh exact, Zanganeh/Zangeneh one skeleton
+
+
+def test_two_persons_whose_names_are_merely_exchanged_with_nothing_else_in_common_are_not_paired(population):
+    records, _ = population
+    one = {
+        "record_id": "X1",
+        "given_name": "Abbas",
+        "family_name": "Kamali",
+        "fathers_name": "Yousef",
+        "date_of_birth": "1961-03-02",
+        "sex": "M",
+        "place_of_birth": "Herat",
+    }
+    other = {
+        "record_id": "X2",
+        "given_name": "Kamali",
+        "family_name": "Abbas",
+        "fathers_name": "Nader",
+        "date_of_birth": "1990-11-20",
+        "sex": "M",
+        "place_of_birth": "Basra",
+    }
+    assert _pair_of(register_deduplicator().run(_with(records, one, other)), len(records), len(records) + 1) is None

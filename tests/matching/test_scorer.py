@@ -98,7 +98,7 @@ def test_a_year_off_by_one_on_the_same_day_with_a_slip_in_the_family_name_is_fou
     again = {**SIAVASH, "record_id": "B", "family_name": "Khosnevis", "date_of_birth": "1985-03-07"}
     is_candidate, pair = _candidates_and_pair(population[0], SIAVASH, again)
     assert is_candidate and pair is not None and pair.probability >= 0.5
-    assert pair.levels[3] == LEVEL_LABELS["date"].index("same day and month, adjacent year")
+    assert pair.levels[3] == LEVEL_LABELS["date"].index("same day and month, year off by one or ten")
 
 
 def test_slips_in_both_the_given_and_the_family_name_still_pair_on_date_and_place(population):
@@ -156,3 +156,13 @@ def test_two_persons_whose_names_are_merely_exchanged_with_nothing_else_in_commo
         "place_of_birth": "Basra",
     }
     assert _pair_of(register_deduplicator().run(_with(records, one, other)), len(records), len(records) + 1) is None
+
+
+def test_a_year_mistyped_by_ten_on_the_same_day_is_found(population):
+    records, _ = population
+    first = {**SIAVASH, "record_id": "T1"}
+    again = {**SIAVASH, "record_id": "T2", "date_of_birth": "1994-03-07", "place_of_birth": ""}
+    pair = _pair_of(register_deduplicator().run(_with(records, first, again)), len(records), len(records) + 1)
+    assert pair is not None and pair.probability >= 0.5
+    assert pair.levels[3] == LEVEL_LABELS["date"].index("same day and month, year off by one or ten")
+

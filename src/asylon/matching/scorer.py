@@ -6,7 +6,7 @@
    and the pairs of every rule are built and merged with numpy, never one by one.
 2. **Comparison.** Each field of a pair gets an agreement level (exact, same skeleton,
    same phonetic key, close, different; dates: exact, day and month swapped, same month,
-   same year, same day and month in an adjacent year, adjacent year, different). A name in
+   same year, same day and month with the year off by one or ten, adjacent year, different). A name in
    Persian script and its romanisation with one skeleton agree as one name spelled two
    ways, however short (علی, Ali). Each distinct pair of values is compared once
    (a register's names come from a small vocabulary), then spread to its pairs by index.
@@ -112,7 +112,7 @@ LEVEL_LABELS = {
         "day/month swapped",
         "same month",
         "same year",
-        "same day and month, adjacent year",
+        "same day and month, year off by one or ten",
         "adjacent year",
         "different",
     ],
@@ -420,16 +420,18 @@ def _either_order(first: _Column, second: _Column) -> _Column:
 
 
 def _date_levels(column: _Column, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Exact, day/month swapped, same month, same year, same day and month in an adjacent
-    year, adjacent year, different."""
+    """Exact, day/month swapped, same month, same year, same day and month with the year off
+    by one or ten, adjacent year, different."""
     ya, ma, da = column.year[i], column.month[i], column.day[i]
     yb, mb, db = column.year[j], column.month[j], column.day[j]
     same_year = ya == yb
     full = (ma > 0) & (da > 0)
     out = np.full(len(i), 6, dtype=np.int8)
-    adjacent = np.abs(ya - yb) == 1
+    apart = np.abs(ya - yb)
+    adjacent = apart == 1
     out[adjacent] = 5
-    out[adjacent & full & (ma == mb) & (da == db)] = 4
+    # A year off by one (an estimated age) or by ten (a slip of one digit) on the same day.
+    out[((apart == 1) | (apart == 10)) & full & (ma == mb) & (da == db)] = 4
     out[same_year] = 3
     out[same_year & (ma > 0) & (ma == mb)] = 2
     out[same_year & full & (ma == db) & (da == mb)] = 1
@@ -764,6 +766,15 @@ class Deduplicator:
                     u_exact = model.u[f_index][0]
                     # Splink's adjustment: replace u of "exact" by the value's own frequency.
                     w[exact] += np.log2(u_exact / np.maximum(freq, 1e-6))
+                spelled = np.nonzero(col == 1)[0]
+                if len(spelled):
+                    # One name spelled two ways (or in two scripts) proves as little as the
+                    # name is common (Zahra, زهرا): never more than its exact spelling would.
+                    c = rows.columns[f.column]
+                    by_fold = np.array([tf.get(c.tf_key(k), 0.0) for k in range(len(c.folds))] or [0.0])
+                    folds = c.record_folds()
+                    freq = np.maximum(by_fold[folds[pairs[spelled, 0]]], by_fold[folds[pairs[spelled, 1]]])
+                    w[spelled] += np.minimum(np.log2(model.u[f_index][0] / np.maximum(freq, 1e-6)), 0.0)
         return w
 
     def score(self, rows: Prepared, pairs: np.ndarray, model: Model | None = None) -> tuple[Model, list[ScoredPair]]:

@@ -165,4 +165,3 @@ def test_a_year_mistyped_by_ten_on_the_same_day_is_found(population):
     pair = _pair_of(register_deduplicator().run(_with(records, first, again)), len(records), len(records) + 1)
     assert pair is not None and pair.probability >= 0.5
     assert pair.levels[3] == LEVEL_LABELS["date"].index("same day and month, year off by one or ten")
-

@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from asylon.safeguards.messages import Message, Number, message
 
-from .names import fold, is_persian_script, token_keys, word_skeleton
+from .names import ending_apart, fold, is_persian_script, token_keys, word_skeleton
 from .similarity import SKELETON_MATCH
 
 FATHERS_NAME = "father's name"
@@ -59,6 +59,9 @@ ANOTHER_SPELLING = 0.99
 # A Persian and a Latin spelling of one name that a rule of reading tells apart from their
 # skeletons (و read as a vowel or as v, a final ه unwritten): near a spelling of the name.
 CROSS_SCRIPT_SPELLING = 0.98
+# A name ending in ه or ة read the Arabic way and the Persian way (Fatima, Fatemeh): one
+# name, under its own ending's spellings and over any name one sound away.
+ANOTHER_ENDING = 0.96
 # Two Latin spellings of one sound (ژ as zh or j: Zhila, Jila), their letters otherwise alike.
 ONE_SOUND = 0.97
 # Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
@@ -334,6 +337,8 @@ def _similarity(a: Word, b: Word) -> float:
             if other == name:
                 closeness = nearest if b.persian else max(closeness, nearest)
         return max(plain, TYPO_MATCH + TYPO_SPREAD * closeness)
+    if not (a.persian and b.persian) and ending_apart((a.fold, a.skeleton, a.persian), (b.fold, b.skeleton, b.persian)):
+        return ANOTHER_ENDING  # Fatima, Fatemeh, فاطمه; Sakina, Sakineh
     if a.persian and b.persian:
         # Persian script writes a name one way (the keyboard's letters are folded): another
         # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).

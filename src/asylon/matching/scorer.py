@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from .names import is_persian_script, name_keys
+from .names import is_persian_script, name_keys, names_ending_apart
 from .similarity import name_similarity, parse_birth_date
 
 DEFAULT_THRESHOLD = 0.5
@@ -52,6 +52,8 @@ def _name_level(a: str, b: str) -> int:
         return 0
     if s >= 0.95:
         return 1  # same skeleton: one name spelled two ways (or across scripts)
+    if names_ending_apart(a, b):
+        return 1  # one name ending in ه or ة, read -a and -eh (Fatima, Fatemeh)
     if s >= 0.88:
         return 2
     if s >= 0.75:

@@ -48,6 +48,22 @@ REFERENCE = gettext_noop("reference %(reference)s")
 MERGED_INTO = gettext_noop("reference %(reference)s, merged into %(person)s")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
+# Persian and Arabic-Indic digits, as a year is typed on those keyboards (۱۹۸۵, ١٩٨٥).
+_NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_CHILD_OF = {"son", "daughter", "child"}
+_CONNECTORS = {"s/o", "d/o", "bin", "bint", "ibn", "binti", "فرزند", "بن", "بنت"}
+
+
+def _connector(words: list[str], k: int) -> bool:
+    """Whether word k links a name to the father's: "son of", "daughter of", "bin", "فرزند"."""
+    word = words[k].casefold()
+    if word in _CONNECTORS and 0 < k < len(words) - 1:
+        return True
+    if word in _CHILD_OF:
+        return k + 1 < len(words) - 1 and words[k + 1].casefold() == "of"
+    return word == "of" and k > 0 and words[k - 1].casefold() in _CHILD_OF and k < len(words) - 1
+
+
 _PERSON_FIELDS = (
     "pk",
     "reference",
@@ -77,7 +93,11 @@ class ParsedQuery:
 def parse_query(q: str) -> ParsedQuery:
     """Split the box's text into name words, a year of birth and a reference."""
     parsed = ParsedQuery(names=[])
-    for word in (q or "").replace(",", " ").split():
+    words = (q or "").translate(_NATIVE_DIGITS).replace(",", " ").split()
+    # The words a clerk writes between a name and the father's ("son of Hassan", "bint
+    # Ali", "فرزند حسن") name nobody: left out.
+    words = [w for k, w in enumerate(words) if not _connector(words, k)]
+    for word in words:
         if _YEAR.match(word) and parsed.year is None:
             parsed.year = int(word)
         elif _REFERENCE.match(word) and parsed.reference is None:

@@ -73,6 +73,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="keep the register if it is already loaded")
     parser.add_argument("--show", type=int, default=0, help="print this many missed queries")
+    parser.add_argument("--show-names", type=int, default=0, help="print this many name searches judged wrong")
     args = parser.parse_args()
     django_setup(fresh=False)
 
@@ -98,6 +99,7 @@ def main() -> None:
 
     people = {r["record_id"]: identity(r) for r in records}
     name_of = {reference(rid): p["name"] for rid, p in people.items()}
+    by_ref = {reference(r["record_id"]): r for r in records}
     counts = {
         "name": Counter(p["name"] for p in people.values()),
         "year": Counter((p["name"], p["year"]) for p in people.values() if p["year"]),
@@ -128,7 +130,12 @@ def main() -> None:
             same = [name_of.get(ref) == person["name"] for ref in top]
             wanted = min(10, counts["name"][person["name"]])
             s["name queries"] += 1
-            s["namesakes first"] += all(same[:wanted]) and len(same) >= wanted
+            first = all(same[:wanted]) and len(same) >= wanted
+            s["namesakes first"] += first
+            if not first and args.show_names > 0:
+                args.show_names -= 1
+                names = [f"{by_ref[ref]['given_name']} {by_ref[ref]['family_name']}" for ref in top]
+                print(f"  NAMES {q['text']!r} ({wanted} namesakes): {' / '.join(names)}")
         if not hit and can and shown < args.show:
             shown += 1
             rec = next(r for r in records if r["record_id"] == q["record_id"])

@@ -178,6 +178,16 @@ def _same_but_a_vowel(skeleton: str, token: TokenKey) -> bool:
     return inner_consonants(skeleton) == inner_consonants(token.skeleton)
 
 
+def _another_ending(a: str, b: str) -> bool:
+    """Skeletons that may be one name ending in ه or ة, read -a by one and -eh by the other
+    (Fatima ftym, Fatemeh ftmh): the ranking tells which are (`names.ending_apart`)."""
+    if a.endswith("h") == b.endswith("h"):
+        return False
+    longer, shorter = (a, b) if a.endswith("h") else (b, a)
+    stem = longer[:-1]
+    return len(stem) >= _MIN_SOUND and inner_consonants(stem) == inner_consonants(shorter)
+
+
 @dataclass
 class Expansion:
     """What the vocabulary says of the query's tokens."""
@@ -220,7 +230,12 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
         for token in group:
             reachable = set().union(*(found.get(k, set()) for k in variant_keys(token)))
             known = {
-                s for s, p in reachable if s == token.skeleton or p == token.phonetic or _same_but_a_vowel(s, token)
+                s
+                for s, p in reachable
+                if s == token.skeleton
+                or p == token.phonetic
+                or _same_but_a_vowel(s, token)
+                or _another_ending(s, token.skeleton)
             }
             slips = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
             slips |= {k for k in written.get(token.skeleton, ()) if any(s == k for s, _p in found.get(k, ()))}

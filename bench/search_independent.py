@@ -47,13 +47,17 @@ def reference(record_id: str) -> str:
     return f"{SITE}-{int(record_id.split('-')[1]):07d}"
 
 
+def _name(kind: str, spelling: str) -> str:
+    """The generator's name behind a spelling, as its Persian-script form, without the Arabic
+    article (the generator itself drops it as a spelling of the name: Al-Karimi, Karimi)."""
+    entry = generator._latin_index()[kind].get(spelling.lower())
+    return entry.fa.removeprefix("ال") if entry else spelling.lower()
+
+
 def identity(rec: dict) -> dict[str, object]:
-    """The generator's names behind a record's spellings (an entry per field, or the text)."""
-    index = generator._latin_index()
-    given = index["given"].get(rec["given_name"].lower(), rec["given_name"])
-    family = index["family"].get(rec["family_name"].lower(), rec["family_name"])
-    father = index["given"].get(rec["fathers_name"].lower(), rec["fathers_name"])
-    return {"name": (given, family), "father": father, "year": rec["date_of_birth"][:4]}
+    """The generator's names behind a record's spellings."""
+    given, family = _name("given", rec["given_name"]), _name("family", rec["family_name"])
+    return {"name": (given, family), "father": _name("given", rec["fathers_name"]), "year": rec["date_of_birth"][:4]}
 
 
 def ceiling(query: dict, person: dict, counts: dict[str, Counter]) -> bool:

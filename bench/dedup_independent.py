@@ -8,6 +8,10 @@ duplicate carries) and false positives by relation (brothers, cousins, namesakes
 Before any tuning to it (20,000 records, seed 1, 3,101 true pairs):
     asylon         P=0.9626 R=0.8555 F1=0.9059 time=6.28s
     splink+duckdb  P=0.9864 R=0.4434 F1=0.6118 time=284.37s
+After (given and family name read crossed, a year off by ten on the same day, spellings
+of a common name weighing as little as the name, the -a and -eh readings of a final ة/ه):
+    asylon         P=0.9720 R=0.9413 F1=0.9564 time=6.08s   (seed 2: F1 0.9024 before, 0.9503 after)
+The project's own generator (bench/dedup_persian.py, 20,000): F1 0.9812 before, 0.9816 after.
 """
 
 from __future__ import annotations

@@ -17,12 +17,18 @@ when the query gives it): with ten or more, no search can know which one is mean
 reported against it as well. Rows are written as bench/search_million.py writes them.
 
 Before any tuning to it (PostgreSQL 16, default settings, 100,000 persons, 1,000 queries,
-seed 1; the machine shared, load average 14-20):
-    p50 140.8 ms  p95 395.9 ms
-      name+father  n= 277  top-10 0.899  ceiling 0.921  of ceiling 0.929
+seed 1; the machine shared with other work, load average 6-14, so latency is an upper bound):
+    p50 51.7 ms  p95 146.4 ms
+      name+father  n= 277  top-10 0.899  ceiling 0.903  of ceiling 0.932
       name+year    n= 330  top-10 0.918  ceiling 0.997  of ceiling 0.921
-      name_only    n= 209  top-10 0.603  ceiling 0.330  of ceiling 0.928  name alone: namesakes first 0.722
-      script       n= 184  top-10 0.598  ceiling 0.641  of ceiling 0.754  name alone: namesakes first 0.654
+      name_only    n= 209  top-10 0.603  ceiling 0.297  of ceiling 0.919  name alone: namesakes first 0.833
+      script       n= 184  top-10 0.598  ceiling 0.620  of ceiling 0.754  name alone: namesakes first 0.748
+After ("son of", native digits, the -a and -eh readings of a final ة/ه), same run, load 8-9:
+    p50 48.2 ms  p95 91.4 ms
+      name+father  n= 277  top-10 0.928  ceiling 0.903  of ceiling 0.956
+      name+year    n= 330  top-10 0.952  ceiling 0.997  of ceiling 0.951
+      name_only    n= 209  top-10 0.612  ceiling 0.297  of ceiling 0.968  name alone: namesakes first 0.880
+      script       n= 184  top-10 0.674  ceiling 0.620  of ceiling 0.860  name alone: namesakes first 0.804
 """
 
 from __future__ import annotations

@@ -226,6 +226,8 @@ def test_word_skeleton_is_the_skeleton_of_the_word_as_a_name(word):
         ("Tahira", "Tahereh", True),
         ("Khadija", "خدیجه", True),
         ("Ruqayya", "رقیة", True),
+        ("Amena", "Ameneh", True),  # the opening vowel is a letter of the stem
+        ("Amena", "امنه", True),
         ("Vahid", "Vahideh", False),  # a consonant ending: another name
         ("Sara", "Sareh", False),  # two consonants tell too little
         ("Mohammad", "Mahmoud", False),

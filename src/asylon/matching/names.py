@@ -677,7 +677,10 @@ def _ending_stem(fold_: str, skeleton_: str, persian: bool) -> tuple[str, str] |
     stem = skeleton_[:-1] if skeleton_.endswith("h") else skeleton_
     if len(stem) > 2:  # long vowels inside the name are written by one reading, not the other
         stem = stem[0] + stem[1:-1].replace("y", "").replace("w", "") + stem[-1]
-    return (stem, kind) if len(stem) >= 3 else None
+    # A skeleton leaves out an opening vowel, which counts as a letter of the stem here
+    # (Amena, Ameneh, امنه; not Sara, Sareh).
+    letters = len(stem) + (fold_[:1] in "aeiou")
+    return (stem, kind) if letters >= 3 else None
 
 
 def ending_apart(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> bool:
@@ -685,7 +688,7 @@ def ending_apart(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> bool:
     Persian way (Fatima, Fatemeh, فاطمه; Sakina, Sakineh; Tahira, Tahereh): the same
     consonants before the ending. Each side is (fold, skeleton, written in Persian script).
     A name ending in a consonant is another name with the ending (Vahid, Vahideh), and a
-    stem of two consonants tells too little (Sara, Sareh)."""
+    stem of two letters tells too little (Sara, Sareh)."""
     left, right = _ending_stem(*a), _ending_stem(*b)
     return bool(left and right and left[0] == right[0] and left[1] != right[1])
 

@@ -768,13 +768,14 @@ class Deduplicator:
                     u_exact = model.u[f_index][0]
                     # Splink's adjustment: replace u of "exact" by the value's own frequency.
                     w[exact] += np.log2(u_exact / np.maximum(freq, 1e-6))
-                spelled = np.nonzero(col == 1)[0]
+                c = rows.columns[f.column]
+                folds = c.record_folds()
+                persian = np.array([is_persian_script(v) for v in c.folds] + [False])[folds]
+                spelled = np.nonzero((col == 1) & (persian[pairs[:, 0]] != persian[pairs[:, 1]]))[0]
                 if len(spelled):
-                    # One name spelled two ways (or in two scripts) proves as little as the
-                    # name is common (Zahra, زهرا): never more than its exact spelling would.
-                    c = rows.columns[f.column]
+                    # One name in two scripts proves as little as the name is common (Zahra,
+                    # زهرا): never more than its exact spelling would.
                     by_fold = np.array([tf.get(c.tf_key(k), 0.0) for k in range(len(c.folds))] or [0.0])
-                    folds = c.record_folds()
                     freq = np.maximum(by_fold[folds[pairs[spelled, 0]]], by_fold[folds[pairs[spelled, 1]]])
                     w[spelled] += np.minimum(np.log2(model.u[f_index][0] / np.maximum(freq, 1e-6)), 0.0)
         return w

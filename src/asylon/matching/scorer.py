@@ -411,7 +411,7 @@ def _cross_levels(first: _Column, second: _Column, i: np.ndarray, j: np.ndarray)
 
 def _either_order(first: _Column, second: _Column) -> _Column:
     """A column of the two names' phonetic keys as a set, to block on in either order."""
-    keys = []
+    keys: list[str | None] = []
     for x, y in zip(first.codes.tolist(), second.codes.tolist(), strict=True):
         if x < 0 or y < 0:
             keys.append(None)

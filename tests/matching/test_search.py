@@ -504,3 +504,19 @@ def test_a_name_ending_read_the_arabic_way_finds_the_persian_reading(clerk, site
     assert search_persons(clerk, "Sakina Bayat")[0].person == persons["Sakineh"]
     assert search_persons(clerk, "Fatima Bayat daughter of Karim")[0].person == persons["Fatemeh"]
     assert search_persons(clerk, "فاطمه بیات")[0].person == persons["Fatemeh"]
+
+
+def test_the_arabic_article_asked_for_finds_the_name_registered_with_or_without_it(clerk, site_a):
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Abbas", family_name="Al-Khafaji", fathers_name="Said"),
+        member("SPOUSE", given_name="Masuma", family_name="Dawudi", fathers_name="Hassan", sex="F"),
+        member("CHILD", given_name="Elham", family_name="Al-Khafaji", fathers_name="Abbas", sex="F"),
+    )
+    assert parse_query("معصومه الداودي").names == ["معصومه", "ال", "داودي"]
+    assert parse_query("الهام").names == ["الهام"]  # Elham: a name, no article
+    assert search_persons(clerk, "معصومه الداودي")[0].person == persons["Masuma"]
+    assert search_persons(clerk, "Masuma Al-Dawudi")[0].person == persons["Masuma"]
+    assert search_persons(clerk, "عباس الخفاجي")[0].person == persons["Abbas"]
+    assert search_persons(clerk, "الهام الخفاجي")[0].person == persons["Elham"]

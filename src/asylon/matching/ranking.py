@@ -26,6 +26,8 @@ from .names import ending_apart, fold, is_persian_script, token_keys, word_skele
 from .similarity import SKELETON_MATCH
 
 FATHERS_NAME = "father's name"
+# The Arabic article, folded (Al-, ال).
+ARTICLE = "al"
 # The label of each name field, in the order `_person_words` reads them (two scripts each).
 _NAME_LABELS = ("given name", "given name", "family name", "family name", FATHERS_NAME, FATHERS_NAME)
 # The fields `_person_words` reads, in its order, and how the reasons beside a hit name them.
@@ -571,7 +573,10 @@ class QueryScorer:
         score = 0.0
         if self.query:
             scores, _matched = self._matches(_person_words(person))
-            score = sum(scores) / len(self.query)
+            # The Arabic article asked for and not written in the register (Al-Dawudi, Dawudi)
+            # is left out; written, it counts.
+            counted = [s for s, q in zip(scores, self.query, strict=True) if s or q.fold != ARTICLE]
+            score = sum(counted) / max(len(counted), 1)
         if self.year:
             score = 0.75 * score + 0.25 * _year_score(self.year, person["date_of_birth"])[0]
         return score

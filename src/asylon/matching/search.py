@@ -54,6 +54,17 @@ _CHILD_OF = {"son", "daughter", "child"}
 _CONNECTORS = {"s/o", "d/o", "bin", "bint", "ibn", "binti", "فرزند", "بن", "بنت"}
 
 
+_ARTICLE = "ال"
+# Letters after the article for it to be one (الهام Elham, الناز Elnaz are names of their own).
+_AFTER_ARTICLE = 4
+
+
+def _article_apart(word: str) -> list[str]:
+    if word.startswith(_ARTICLE) and len(word) - len(_ARTICLE) >= _AFTER_ARTICLE:
+        return [_ARTICLE, word[len(_ARTICLE) :]]
+    return [word]
+
+
 def _connector(words: list[str], k: int) -> bool:
     """Whether word k links a name to the father's: "son of", "daughter of", "bin", "فرزند"."""
     word = words[k].casefold()
@@ -97,6 +108,9 @@ def parse_query(q: str) -> ParsedQuery:
     # The words a clerk writes between a name and the father's ("son of Hassan", "bint
     # Ali", "فرزند حسن") name nobody: left out.
     words = [w for k, w in enumerate(words) if not _connector(words, k)]
+    # The Arabic article written onto a family name (الداودي) is a word of its own, as in a
+    # romanisation (Al-Dawudi), which a register may also hold without it (Dawudi).
+    words = [part for w in words for part in _article_apart(w)]
     for word in words:
         if _YEAR.match(word) and parsed.year is None:
             parsed.year = int(word)

@@ -23,15 +23,17 @@ seed 1; the machine shared with other work, load average 6-14, so latency is an 
       name+year    n= 330  top-10 0.918  ceiling 0.997  of ceiling 0.921
       name_only    n= 209  top-10 0.603  ceiling 0.297  of ceiling 0.919  name alone: namesakes first 0.833
       script       n= 184  top-10 0.598  ceiling 0.620  of ceiling 0.754  name alone: namesakes first 0.748
-After ("son of", native digits, the -a and -eh readings of a final ة/ه), same run, load 7-8:
-    p50 34.2 ms  p95 62.2 ms
+After ("son of", native digits, the -a and -eh readings of a final ة/ه, the Arabic article
+asked for with or without it in the register), same run, load 6-7:
+    p50 39.3 ms  p95 81.5 ms
       name+father  n= 277  top-10 0.931  ceiling 0.903  of ceiling 0.960
       name+year    n= 330  top-10 0.955  ceiling 0.997  of ceiling 0.954
-      name_only    n= 209  top-10 0.612  ceiling 0.297  of ceiling 0.968  name alone: namesakes first 0.880
-      script       n= 184  top-10 0.690  ceiling 0.620  of ceiling 0.877  name alone: namesakes first 0.822
-SQLite, same queries, load 8-9 (a commit earlier: without the opening-vowel stem): p50 77.5 ms, p95 169 ms,
-the same recall within 0.02. The project's own generator (bench/search_million.py --persons 20000
---no-anchor, PostgreSQL): (a) 0.997 and (b) 0.977 before and after.
+      name_only    n= 209  top-10 0.608  ceiling 0.297  of ceiling 0.968  name alone: namesakes first 0.890
+      script       n= 184  top-10 0.690  ceiling 0.620  of ceiling 0.877  name alone: namesakes first 0.860
+SQLite (ASYLON_DATA_DIR=..., --reuse), same queries, load 7-8: the same recall as PostgreSQL before
+and after; p50 25.2 / p95 58.0 ms before, p50 24.8 / p95 56.4 ms after.
+The project's own generator (bench/search_million.py --persons 20000 --no-anchor, PostgreSQL):
+(a) 0.997 and (b) 0.977 before and after.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from asylon.matching.names import (
     NameKeys,
     fold,
     name_keys,
+    names_ending_apart,
     phonetic,
     skeleton,
     tokens,
@@ -215,3 +216,22 @@ def test_keys_never_raise_and_use_a_small_alphabet(name):
 @example("qasksem")
 def test_word_skeleton_is_the_skeleton_of_the_word_as_a_name(word):
     assert word_skeleton(word) == name_keys(word).compact_skeleton
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "one_name"),
+    [
+        ("Fatima", "Fatemeh", True),
+        ("Sakina", "Sakineh", True),
+        ("Tahira", "Tahereh", True),
+        ("Khadija", "خدیجه", True),
+        ("Ruqayya", "رقیة", True),
+        ("Amena", "Ameneh", True),  # the opening vowel is a letter of the stem
+        ("Amena", "امنه", True),
+        ("Vahid", "Vahideh", False),  # a consonant ending: another name
+        ("Sara", "Sareh", False),  # two consonants tell too little
+        ("Mohammad", "Mahmoud", False),
+    ],
+)
+def test_a_final_ta_marbuta_read_two_ways_is_one_name(a, b, one_name):
+    assert names_ending_apart(a, b) is one_name

@@ -98,7 +98,7 @@ def test_a_year_off_by_one_on_the_same_day_with_a_slip_in_the_family_name_is_fou
     again = {**SIAVASH, "record_id": "B", "family_name": "Khosnevis", "date_of_birth": "1985-03-07"}
     is_candidate, pair = _candidates_and_pair(population[0], SIAVASH, again)
     assert is_candidate and pair is not None and pair.probability >= 0.5
-    assert pair.levels[3] == LEVEL_LABELS["date"].index("same day and month, adjacent year")
+    assert pair.levels[3] == LEVEL_LABELS["date"].index("same day and month, year off by one or ten")
 
 
 def test_slips_in_both_the_given_and_the_family_name_still_pair_on_date_and_place(population):
@@ -123,3 +123,45 @@ def test_two_sisters_born_the_same_year_with_the_same_family_and_fathers_names_a
     other_sister = {**household, "record_id": "S2", "given_name": "Fatemeh", "date_of_birth": second_birth}
     scored = register_deduplicator().run(_with(records, sister, other_sister))
     assert _pair_of(scored, len(records), len(records) + 1) is None
+
+
+def test_a_reregistration_with_given_and_family_name_exchanged_is_found(population):
+    records, _ = population
+    first = {**SIAVASH, "record_id": "SW1", "given_name": "Kourosh", "family_name": "Zanganeh"}
+    again = {**first, "record_id": "SW2", "given_name": "Zangeneh", "family_name": "Kourosh", "fathers_name": ""}
+    pair = _pair_of(register_deduplicator().run(_with(records, first, again)), len(records), len(records) + 1)
+    assert pair is not None and pair.probability >= 0.5
+    given, _father, family, *_rest = pair.levels
+    assert (given, family) == (0, 1)  # read crossed: Kourosh exact, Zanganeh/Zangeneh one skeleton
+
+
+def test_two_persons_whose_names_are_merely_exchanged_with_nothing_else_in_common_are_not_paired(population):
+    records, _ = population
+    one = {
+        "record_id": "X1",
+        "given_name": "Abbas",
+        "family_name": "Kamali",
+        "fathers_name": "Yousef",
+        "date_of_birth": "1961-03-02",
+        "sex": "M",
+        "place_of_birth": "Herat",
+    }
+    other = {
+        "record_id": "X2",
+        "given_name": "Kamali",
+        "family_name": "Abbas",
+        "fathers_name": "Nader",
+        "date_of_birth": "1990-11-20",
+        "sex": "M",
+        "place_of_birth": "Basra",
+    }
+    assert _pair_of(register_deduplicator().run(_with(records, one, other)), len(records), len(records) + 1) is None
+
+
+def test_a_year_mistyped_by_ten_on_the_same_day_is_found(population):
+    records, _ = population
+    first = {**SIAVASH, "record_id": "T1"}
+    again = {**SIAVASH, "record_id": "T2", "date_of_birth": "1994-03-07", "place_of_birth": ""}
+    pair = _pair_of(register_deduplicator().run(_with(records, first, again)), len(records), len(records) + 1)
+    assert pair is not None and pair.probability >= 0.5
+    assert pair.levels[3] == LEVEL_LABELS["date"].index("same day and month, year off by one or ten")

@@ -481,3 +481,42 @@ def test_a_letter_typed_too_many_in_a_digraph_finds_the_name_among_many_of_the_f
         _register(clerk, site_a, member("PA", given_name=given, family_name="Bakhtiari", fathers_name="Reza"))
     wanted = _register(clerk, site_a, member("PA", given_name="Fereshteh", family_name="Bakhtiari", sex="F"))
     assert search_persons(clerk, "Feresdhte Bakhtiari", limit=2)[0].person == wanted["Fereshteh"]
+
+
+def test_son_of_and_native_digits_are_read_as_a_father_and_a_year():
+    parsed = parse_query("Halime Djabbari daughter of Umar")
+    assert parsed.names == ["Halime", "Djabbari", "Umar"]
+    parsed = parse_query("سکینه محمودی ۱۹۸۴")
+    assert (parsed.names, parsed.year) == (["سکینه", "محمودی"], 1984)
+    assert parse_query("Ali bin Omar ١٩٨٠").names == ["Ali", "Omar"]
+    assert parse_query("Son Ali").names == ["Son", "Ali"]  # a name, not a connector
+
+
+def test_a_name_ending_read_the_arabic_way_finds_the_persian_reading(clerk, site_a):
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Karim", family_name="Bayat", fathers_name="Reza"),
+        member("SPOUSE", given_name="Sakineh", family_name="Bayat", fathers_name="Hassan", sex="F"),
+        member("CHILD", given_name="Sakib", family_name="Bayat", fathers_name="Karim"),
+        member("CHILD", given_name="Fatemeh", family_name="Bayat", fathers_name="Karim", sex="F"),
+    )
+    assert search_persons(clerk, "Sakina Bayat")[0].person == persons["Sakineh"]
+    assert search_persons(clerk, "Fatima Bayat daughter of Karim")[0].person == persons["Fatemeh"]
+    assert search_persons(clerk, "فاطمه بیات")[0].person == persons["Fatemeh"]
+
+
+def test_the_arabic_article_asked_for_finds_the_name_registered_with_or_without_it(clerk, site_a):
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Abbas", family_name="Al-Khafaji", fathers_name="Said"),
+        member("SPOUSE", given_name="Masuma", family_name="Dawudi", fathers_name="Hassan", sex="F"),
+        member("CHILD", given_name="Elham", family_name="Al-Khafaji", fathers_name="Abbas", sex="F"),
+    )
+    assert parse_query("معصومه الداودي").names == ["معصومه", "ال", "داودي"]
+    assert parse_query("الهام").names == ["الهام"]  # Elham: a name, no article
+    assert search_persons(clerk, "معصومه الداودي")[0].person == persons["Masuma"]
+    assert search_persons(clerk, "Masuma Al-Dawudi")[0].person == persons["Masuma"]
+    assert search_persons(clerk, "عباس الخفاجي")[0].person == persons["Abbas"]
+    assert search_persons(clerk, "الهام الخفاجي")[0].person == persons["Elham"]

@@ -656,3 +656,44 @@ def name_keys(name: str | None) -> NameKeys:
         return NameKeys("", "", "")
     keys = [_token_keys(t) for t in _name_tokens(name)]
     return NameKeys(*(" ".join(filter(None, (k[i] for k in keys))) for i in range(3)))
+
+
+# Latin endings of a name ending in ه or ة: -a/-ah (Arabic reading: Fatima, Sakina) and
+# -e/-eh (Persian reading: Fatemeh, Sakineh).
+_A_ENDINGS = ("a", "ah")
+_E_ENDINGS = ("e", "eh")
+
+
+def _ending_stem(fold_: str, skeleton_: str, persian: bool) -> tuple[str, str] | None:
+    """The consonants before a final ه/ة and which ending is written (fa, a, e), or None."""
+    if " " in fold_ or not skeleton_:
+        return None
+    if persian:
+        kind = "fa" if fold_.endswith("h") else ""
+    else:
+        kind = "a" if fold_.endswith(_A_ENDINGS) else "e" if fold_.endswith(_E_ENDINGS) else ""
+    if not kind:
+        return None
+    stem = skeleton_[:-1] if skeleton_.endswith("h") else skeleton_
+    if len(stem) > 2:  # long vowels inside the name are written by one reading, not the other
+        stem = stem[0] + stem[1:-1].replace("y", "").replace("w", "") + stem[-1]
+    # A skeleton leaves out an opening vowel, which counts as a letter of the stem here
+    # (Amena, Ameneh, امنه; not Sara, Sareh).
+    letters = len(stem) + (fold_[:1] in "aeiou")
+    return (stem, kind) if letters >= 3 else None
+
+
+def ending_apart(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> bool:
+    """Two spellings of one name ending in ه or ة, one read the Arabic way and the other the
+    Persian way (Fatima, Fatemeh, فاطمه; Sakina, Sakineh; Tahira, Tahereh): the same
+    consonants before the ending. Each side is (fold, skeleton, written in Persian script).
+    A name ending in a consonant is another name with the ending (Vahid, Vahideh), and a
+    stem of two letters tells too little (Sara, Sareh)."""
+    left, right = _ending_stem(*a), _ending_stem(*b)
+    return bool(left and right and left[0] == right[0] and left[1] != right[1])
+
+
+def names_ending_apart(a: str, b: str) -> bool:
+    """`ending_apart` of two written names."""
+    ka, kb = name_keys(a), name_keys(b)
+    return ending_apart((ka.fold, ka.skeleton, is_persian_script(a)), (kb.fold, kb.skeleton, is_persian_script(b)))

@@ -22,10 +22,12 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from asylon.safeguards.messages import Message, Number, message
 
-from .names import fold, is_persian_script, token_keys, word_skeleton
+from .names import ending_apart, fold, is_persian_script, token_keys, word_skeleton
 from .similarity import SKELETON_MATCH
 
 FATHERS_NAME = "father's name"
+# The Arabic article, folded (Al-, ال).
+ARTICLE = "al"
 # The label of each name field, in the order `_person_words` reads them (two scripts each).
 _NAME_LABELS = ("given name", "given name", "family name", "family name", FATHERS_NAME, FATHERS_NAME)
 # The fields `_person_words` reads, in its order, and how the reasons beside a hit name them.
@@ -59,6 +61,9 @@ ANOTHER_SPELLING = 0.99
 # A Persian and a Latin spelling of one name that a rule of reading tells apart from their
 # skeletons (و read as a vowel or as v, a final ه unwritten): near a spelling of the name.
 CROSS_SCRIPT_SPELLING = 0.98
+# A name ending in ه or ة read the Arabic way and the Persian way (Fatima, Fatemeh): one
+# name, under its own ending's spellings and over any name one sound away.
+ANOTHER_ENDING = 0.96
 # Two Latin spellings of one sound (ژ as zh or j: Zhila, Jila), their letters otherwise alike.
 ONE_SOUND = 0.97
 # Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
@@ -334,6 +339,8 @@ def _similarity(a: Word, b: Word) -> float:
             if other == name:
                 closeness = nearest if b.persian else max(closeness, nearest)
         return max(plain, TYPO_MATCH + TYPO_SPREAD * closeness)
+    if not (a.persian and b.persian) and ending_apart((a.fold, a.skeleton, a.persian), (b.fold, b.skeleton, b.persian)):
+        return ANOTHER_ENDING  # Fatima, Fatemeh, فاطمه; Sakina, Sakineh
     if a.persian and b.persian:
         # Persian script writes a name one way (the keyboard's letters are folded): another
         # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).
@@ -566,7 +573,10 @@ class QueryScorer:
         score = 0.0
         if self.query:
             scores, _matched = self._matches(_person_words(person))
-            score = sum(scores) / len(self.query)
+            # The Arabic article asked for and not written in the register (Al-Dawudi, Dawudi)
+            # is left out; written, it counts.
+            counted = [s for s, q in zip(scores, self.query, strict=True) if s or q.fold != ARTICLE]
+            score = sum(counted) / max(len(counted), 1)
         if self.year:
             score = 0.75 * score + 0.25 * _year_score(self.year, person["date_of_birth"])[0]
         return score

@@ -6,7 +6,7 @@
    and the pairs of every rule are built and merged with numpy, never one by one.
 2. **Comparison.** Each field of a pair gets an agreement level (exact, same skeleton,
    same phonetic key, close, different; dates: exact, day and month swapped, same month,
-   same year, same day and month in an adjacent year, adjacent year, different). A name in
+   same year, same day and month with the year off by one or ten, adjacent year, different). A name in
    Persian script and its romanisation with one skeleton agree as one name spelled two
    ways, however short (علی, Ali). Each distinct pair of values is compared once
    (a register's names come from a small vocabulary), then spread to its pairs by index.
@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from .names import is_persian_script, name_keys
+from .names import is_persian_script, name_keys, names_ending_apart
 from .similarity import name_similarity, parse_birth_date
 
 DEFAULT_THRESHOLD = 0.5
@@ -52,6 +52,8 @@ def _name_level(a: str, b: str) -> int:
         return 0
     if s >= 0.95:
         return 1  # same skeleton: one name spelled two ways (or across scripts)
+    if names_ending_apart(a, b):
+        return 1  # one name ending in ه or ة, read -a and -eh (Fatima, Fatemeh)
     if s >= 0.88:
         return 2
     if s >= 0.75:
@@ -112,7 +114,7 @@ LEVEL_LABELS = {
         "day/month swapped",
         "same month",
         "same year",
-        "same day and month, adjacent year",
+        "same day and month, year off by one or ten",
         "adjacent year",
         "different",
     ],
@@ -386,17 +388,52 @@ def _pairwise_levels(column: _Column, i: np.ndarray, j: np.ndarray) -> np.ndarra
     return out
 
 
+def _cross_levels(first: _Column, second: _Column, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Levels of record i's name in one column against record j's in another (a given name
+    written as the family name): each distinct pair of classes compared once."""
+    a = first.record_classes()[i].astype(np.int64)
+    b = second.record_classes()[j].astype(np.int64)
+    known = (a >= 0) & (b >= 0)
+    out = np.full(len(i), NULL, dtype=np.int8)
+    size = max(len(second.class_values), 1)
+    distinct, inverse = np.unique(a[known] * size + b[known], return_inverse=True)
+    table = np.fromiter(
+        (
+            _name_level(*sorted((first.class_values[int(x // size)], second.class_values[int(x % size)])))
+            for x in distinct.tolist()
+        ),
+        dtype=np.int8,
+        count=len(distinct),
+    )
+    out[known] = table[inverse.ravel()]
+    return out
+
+
+def _either_order(first: _Column, second: _Column) -> _Column:
+    """A column of the two names' phonetic keys as a set, to block on in either order."""
+    keys: list[str | None] = []
+    for x, y in zip(first.codes.tolist(), second.codes.tolist(), strict=True):
+        if x < 0 or y < 0:
+            keys.append(None)
+            continue
+        pair = sorted((name_keys(first.values[x]).phonetic, name_keys(second.values[y]).phonetic))
+        keys.append(" | ".join(pair) if all(pair) else None)
+    return _Column("exact", keys)
+
+
 def _date_levels(column: _Column, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Exact, day/month swapped, same month, same year, same day and month in an adjacent
-    year, adjacent year, different."""
+    """Exact, day/month swapped, same month, same year, same day and month with the year off
+    by one or ten, adjacent year, different."""
     ya, ma, da = column.year[i], column.month[i], column.day[i]
     yb, mb, db = column.year[j], column.month[j], column.day[j]
     same_year = ya == yb
     full = (ma > 0) & (da > 0)
     out = np.full(len(i), 6, dtype=np.int8)
-    adjacent = np.abs(ya - yb) == 1
+    apart = np.abs(ya - yb)
+    adjacent = apart == 1
     out[adjacent] = 5
-    out[adjacent & full & (ma == mb) & (da == db)] = 4
+    # A year off by one (an estimated age) or by ten (a slip of one digit) on the same day.
+    out[((apart == 1) | (apart == 10)) & full & (ma == mb) & (da == db)] = 4
     out[same_year] = 3
     out[same_year & (ma > 0) & (ma == mb)] = 2
     out[same_year & full & (ma == db) & (da == mb)] = 1
@@ -511,6 +548,7 @@ class Deduplicator:
         tf_columns: Iterable[str] | None = None,
         chunk: int = 2_000_000,
         household: Sequence[str] = (),
+        swap: tuple[str, str] | None = None,
     ) -> None:
         self.fields = list(fields)
         self.rules = [list(r) for r in blocking]
@@ -521,6 +559,9 @@ class Deduplicator:
         self.tf_columns = list(tf_columns) if tf_columns is not None else [f.column for f in fields if f.kind == "name"]
         self.chunk = chunk  # pairs compared at once: bounds the memory of the comparison
         self.household = list(household)  # columns one household shares (family and father's name)
+        # Two name columns a clerk may exchange (given and family name): a pair is compared
+        # both ways and keeps the closer reading; `EITHER_ORDER` blocks on the two together.
+        self.swap = swap
 
     # records ----------------------------------------------------------------------------
 
@@ -529,7 +570,11 @@ class Deduplicator:
         for rule in self.rules:
             for spec in rule:
                 kinds.setdefault(spec.lstrip("!").partition(":")[0], "exact")
+        kinds.pop(EITHER_ORDER, None)
         columns = {column: _Column(kind, [r.get(column) for r in records]) for column, kind in kinds.items()}
+        if self.swap:
+            first, second = (columns[c] for c in self.swap)
+            columns[EITHER_ORDER] = _either_order(first, second)
         sources = None
         if self.source:
             sources = _Column("exact", [r.get(self.source) for r in records]).codes
@@ -576,7 +621,23 @@ class Deduplicator:
                     out[start : start + len(part), f_index] = _exact_levels(column, i, j)
                 else:
                     out[start : start + len(part), f_index] = _pairwise_levels(column, i, j)
+            if self.swap:
+                self._read_swapped(rows, out[start : start + len(part)], i, j)
         return out
+
+    def _read_swapped(self, rows: Prepared, levels: np.ndarray, i: np.ndarray, j: np.ndarray) -> None:
+        """Where the two exchangeable names agree better crossed (Abbas Hosseini, Hosseini
+        Abbas), their levels are read crossed; in place."""
+        assert self.swap is not None
+        a, b = (next(k for k, f in enumerate(self.fields) if f.column == c) for c in self.swap)
+        first, second = rows.columns[self.swap[0]], rows.columns[self.swap[1]]
+        cross_a = _cross_levels(first, second, i, j)
+        cross_b = _cross_levels(second, first, i, j)
+        straight = levels[:, a].astype(np.int16) + levels[:, b]
+        crossed = cross_a.astype(np.int16) + cross_b
+        better = (cross_a >= 0) & (cross_b >= 0) & (levels[:, a] >= 0) & (levels[:, b] >= 0) & (crossed < straight)
+        levels[better, a] = cross_a[better]
+        levels[better, b] = cross_b[better]
 
     # estimation -------------------------------------------------------------------------
 
@@ -707,6 +768,16 @@ class Deduplicator:
                     u_exact = model.u[f_index][0]
                     # Splink's adjustment: replace u of "exact" by the value's own frequency.
                     w[exact] += np.log2(u_exact / np.maximum(freq, 1e-6))
+                c = rows.columns[f.column]
+                folds = c.record_folds()
+                persian = np.array([is_persian_script(v) for v in c.folds] + [False])[folds]
+                spelled = np.nonzero((col == 1) & (persian[pairs[:, 0]] != persian[pairs[:, 1]]))[0]
+                if len(spelled):
+                    # One name in two scripts proves as little as the name is common (Zahra,
+                    # زهرا): never more than its exact spelling would.
+                    by_fold = np.array([tf.get(c.tf_key(k), 0.0) for k in range(len(c.folds))] or [0.0])
+                    freq = np.maximum(by_fold[folds[pairs[spelled, 0]]], by_fold[folds[pairs[spelled, 1]]])
+                    w[spelled] += np.minimum(np.log2(model.u[f_index][0] / np.maximum(freq, 1e-6)), 0.0)
         return w
 
     def score(self, rows: Prepared, pairs: np.ndarray, model: Model | None = None) -> tuple[Model, list[ScoredPair]]:
@@ -761,6 +832,8 @@ REGISTER_FIELDS = [
     Field("sex", "exact", "sex"),
     Field("place_of_birth", "name", "place of birth"),
 ]
+# The given and the family name in either order, as a blocking column (see `Deduplicator.swap`).
+EITHER_ORDER = "given_and_family_either_order"
 REGISTER_BLOCKING = [
     ["given_name", "family_name", "date_of_birth:year"],
     ["given_name", "family_name", "fathers_name"],
@@ -780,6 +853,10 @@ REGISTER_BLOCKING = [
     ["given_name", "family_name", "!date_of_birth"],
     ["given_name", "family_name", "!fathers_name"],
     ["given_name", "fathers_name", "!date_of_birth"],
+    # The given and the family name exchanged.
+    [EITHER_ORDER, "date_of_birth:year"],
+    [EITHER_ORDER, "fathers_name"],
+    [EITHER_ORDER, "date_of_birth:md"],
 ]
 
 
@@ -790,4 +867,5 @@ def register_deduplicator(threshold: float = DEFAULT_THRESHOLD) -> Deduplicator:
         threshold=threshold,
         tf_columns=["given_name", "family_name"],
         household=["family_name", "fathers_name"],
+        swap=("given_name", "family_name"),
     )

@@ -48,6 +48,33 @@ REFERENCE = gettext_noop("reference %(reference)s")
 MERGED_INTO = gettext_noop("reference %(reference)s, merged into %(person)s")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
+# Persian and Arabic-Indic digits, as a year is typed on those keyboards (۱۹۸۵, ١٩٨٥).
+_NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_CHILD_OF = {"son", "daughter", "child"}
+_CONNECTORS = {"s/o", "d/o", "bin", "bint", "ibn", "binti", "فرزند", "بن", "بنت"}
+
+
+_ARTICLE = "ال"
+# Letters after the article for it to be one (الهام Elham, الناز Elnaz are names of their own).
+_AFTER_ARTICLE = 4
+
+
+def _article_apart(word: str) -> list[str]:
+    if word.startswith(_ARTICLE) and len(word) - len(_ARTICLE) >= _AFTER_ARTICLE:
+        return [_ARTICLE, word[len(_ARTICLE) :]]
+    return [word]
+
+
+def _connector(words: list[str], k: int) -> bool:
+    """Whether word k links a name to the father's: "son of", "daughter of", "bin", "فرزند"."""
+    word = words[k].casefold()
+    if word in _CONNECTORS and 0 < k < len(words) - 1:
+        return True
+    if word in _CHILD_OF:
+        return k + 1 < len(words) - 1 and words[k + 1].casefold() == "of"
+    return word == "of" and k > 0 and words[k - 1].casefold() in _CHILD_OF and k < len(words) - 1
+
+
 _PERSON_FIELDS = (
     "pk",
     "reference",
@@ -77,7 +104,14 @@ class ParsedQuery:
 def parse_query(q: str) -> ParsedQuery:
     """Split the box's text into name words, a year of birth and a reference."""
     parsed = ParsedQuery(names=[])
-    for word in (q or "").replace(",", " ").split():
+    words = (q or "").translate(_NATIVE_DIGITS).replace(",", " ").split()
+    # The words a clerk writes between a name and the father's ("son of Hassan", "bint
+    # Ali", "فرزند حسن") name nobody: left out.
+    words = [w for k, w in enumerate(words) if not _connector(words, k)]
+    # The Arabic article written onto a family name (الداودي) is a word of its own, as in a
+    # romanisation (Al-Dawudi), which a register may also hold without it (Dawudi).
+    words = [part for w in words for part in _article_apart(w)]
+    for word in words:
         if _YEAR.match(word) and parsed.year is None:
             parsed.year = int(word)
         elif _REFERENCE.match(word) and parsed.reference is None:
@@ -158,6 +192,16 @@ def _same_but_a_vowel(skeleton: str, token: TokenKey) -> bool:
     return inner_consonants(skeleton) == inner_consonants(token.skeleton)
 
 
+def _another_ending(a: str, b: str) -> bool:
+    """Skeletons that may be one name ending in ه or ة, read -a by one and -eh by the other
+    (Fatima ftym, Fatemeh ftmh): the ranking tells which are (`names.ending_apart`)."""
+    if a.endswith("h") == b.endswith("h"):
+        return False
+    longer, shorter = (a, b) if a.endswith("h") else (b, a)
+    stem = longer[:-1]
+    return len(stem) >= _MIN_SOUND and inner_consonants(stem) == inner_consonants(shorter)
+
+
 @dataclass
 class Expansion:
     """What the vocabulary says of the query's tokens."""
@@ -200,7 +244,12 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
         for token in group:
             reachable = set().union(*(found.get(k, set()) for k in variant_keys(token)))
             known = {
-                s for s, p in reachable if s == token.skeleton or p == token.phonetic or _same_but_a_vowel(s, token)
+                s
+                for s, p in reachable
+                if s == token.skeleton
+                or p == token.phonetic
+                or _same_but_a_vowel(s, token)
+                or _another_ending(s, token.skeleton)
             }
             slips = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
             slips |= {k for k in written.get(token.skeleton, ()) if any(s == k for s, _p in found.get(k, ()))}

@@ -1,0 +1,175 @@
+"""Search on the independent generator's population and queries (bench/independent, written
+without reading Asylon's matching code): top-10 recall by kind of query, p95 latency, and
+what the truth allows (the namesake ceiling).
+
+    ASYLON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/asylon_search_indep \\
+        PYTHONPATH=src python bench/search_independent.py [--persons 100000] [--queries 1000] [--reuse]
+    ASYLON_DATA_DIR=/tmp/search-indep PYTHONPATH=src python bench/search_independent.py --persons 100000 --reuse
+
+A query is a hit when its person is in the top 10; a `name_only` query (and a `script` one
+without a year) is also judged as a name search: a hit when the persons of that name (the
+generator's given and family name, in any spelling) fill the top 10, or all come first
+when fewer than ten exist, before any other name.
+
+The ceiling of a query is whether its person has fewer than ten namesakes agreeing with all
+the query says (the same given and family name; and the year of birth, or the father's name,
+when the query gives it): with ten or more, no search can know which one is meant. Recall is
+reported against it as well. Rows are written as bench/search_million.py writes them.
+
+Before any tuning to it (PostgreSQL 16, default settings, 100,000 persons, 1,000 queries,
+seed 1; the machine shared with other work, load average 6-14, so latency is an upper bound):
+    p50 51.7 ms  p95 146.4 ms
+      name+father  n= 277  top-10 0.899  ceiling 0.903  of ceiling 0.932
+      name+year    n= 330  top-10 0.918  ceiling 0.997  of ceiling 0.921
+      name_only    n= 209  top-10 0.603  ceiling 0.297  of ceiling 0.919  name alone: namesakes first 0.833
+      script       n= 184  top-10 0.598  ceiling 0.620  of ceiling 0.754  name alone: namesakes first 0.748
+After ("son of", native digits, the -a and -eh readings of a final ة/ه, the Arabic article
+asked for with or without it in the register), same run, load 6-7:
+    p50 39.3 ms  p95 81.5 ms
+      name+father  n= 277  top-10 0.931  ceiling 0.903  of ceiling 0.960
+      name+year    n= 330  top-10 0.955  ceiling 0.997  of ceiling 0.954
+      name_only    n= 209  top-10 0.608  ceiling 0.297  of ceiling 0.968  name alone: namesakes first 0.890
+      script       n= 184  top-10 0.690  ceiling 0.620  of ceiling 0.877  name alone: namesakes first 0.860
+SQLite (ASYLON_DATA_DIR=..., --reuse), same queries, load 7-8: the same recall as PostgreSQL before
+and after; p50 25.2 / p95 58.0 ms before, p50 24.8 / p95 56.4 ms after.
+The project's own generator (bench/search_million.py --persons 20000 --no-anchor, PostgreSQL):
+(a) 0.997 and (b) 0.977 before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from _setup import django_setup
+from search_million import SITE, Truth, _load, asylon_runner, populate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "independent"))
+
+import generator  # noqa: E402
+
+
+def reference(record_id: str) -> str:
+    return f"{SITE}-{int(record_id.split('-')[1]):07d}"
+
+
+def _name(kind: str, spelling: str) -> str:
+    """The generator's name behind a spelling, as its Persian-script form, without the Arabic
+    article (the generator itself drops it as a spelling of the name: Al-Karimi, Karimi)."""
+    entry = generator._latin_index()[kind].get(spelling.lower())
+    return entry.fa.removeprefix("ال") if entry else spelling.lower()
+
+
+def identity(rec: dict) -> dict[str, object]:
+    """The generator's names behind a record's spellings."""
+    given, family = _name("given", rec["given_name"]), _name("family", rec["family_name"])
+    return {"name": (given, family), "father": _name("given", rec["fathers_name"]), "year": rec["date_of_birth"][:4]}
+
+
+def ceiling(query: dict, person: dict, counts: dict[str, Counter]) -> bool:
+    """Fewer than ten others agree with everything the query says about its person."""
+    says_year = query["kind"] == "name+year" or (query["kind"] == "script" and any(c.isdigit() for c in query["text"]))
+    if query["kind"] == "name+father":
+        return counts["father"][(person["name"], person["father"])] <= 10
+    if says_year:
+        return counts["year"][(person["name"], person["year"])] <= 10
+    return counts["name"][person["name"]] <= 10
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reuse", action="store_true", help="keep the register if it is already loaded")
+    parser.add_argument("--show", type=int, default=0, help="print this many missed queries")
+    parser.add_argument("--show-names", type=int, default=0, help="print this many name searches judged wrong")
+    args = parser.parse_args()
+    django_setup(fresh=False)
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from asylon.accounts.services import create_user
+    from asylon.matching.models import NameKeyToken
+    from asylon.registry.models import Person, Site
+
+    records = generator.search_population(args.persons, args.seed)
+    t = time.perf_counter()
+    if not (args.reuse and Person.objects.count() == args.persons and NameKeyToken.objects.exists()):
+        call_command("flush", interactive=False, verbosity=0)
+        truths = [Truth(reference(r["record_id"]), SITE, None, None, None, None, r, False) for r in records]
+        populate(truths)
+        print(f"set-up: {len(truths):,} persons and their name keys in {time.perf_counter() - t:.1f} s")
+    site = Site.objects.get(code=SITE)
+    user = get_user_model().objects.filter(username="bench-search").first()
+    if user is None:
+        user = create_user(actor=None, username="bench-search", role="registration_clerk", sites=[site]).user
+
+    people = {r["record_id"]: identity(r) for r in records}
+    name_of = {reference(rid): p["name"] for rid, p in people.items()}
+    by_ref = {reference(r["record_id"]): r for r in records}
+    counts = {
+        "name": Counter(p["name"] for p in people.values()),
+        "year": Counter((p["name"], p["year"]) for p in people.values() if p["year"]),
+        "father": Counter((p["name"], p["father"]) for p in people.values()),
+    }
+    qs = generator.search_queries(records, args.queries, args.seed)
+    run = asylon_runner(user)
+    gc.freeze()
+    print(f"{connection.vendor}, {args.persons:,} persons, {len(qs)} queries; load average {_load()}")
+    for q in qs[:20]:
+        run(q["text"])
+    times: list[float] = []
+    stats: dict[str, Counter] = {}
+    shown = 0
+    for q in qs:
+        start = time.perf_counter()
+        top = run(q["text"])
+        times.append((time.perf_counter() - start) * 1000)
+        person = people[q["record_id"]]
+        s = stats.setdefault(q["kind"], Counter())
+        s["n"] += 1
+        hit = reference(q["record_id"]) in top
+        s["hit"] += hit
+        can = ceiling(q, person, counts)
+        s["ceiling"] += can
+        s["hit within ceiling"] += hit and can
+        if q["kind"] in ("name_only", "script") and not any(c.isdigit() for c in q["text"]):
+            same = [name_of.get(ref) == person["name"] for ref in top]
+            wanted = min(10, counts["name"][person["name"]])
+            s["name queries"] += 1
+            first = all(same[:wanted]) and len(same) >= wanted
+            s["namesakes first"] += first
+            if not first and args.show_names > 0:
+                args.show_names -= 1
+                names = [f"{by_ref[ref]['given_name']} {by_ref[ref]['family_name']}" for ref in top]
+                print(f"  NAMES {q['text']!r} ({wanted} namesakes): {' / '.join(names)}")
+        if not hit and can and shown < args.show:
+            shown += 1
+            rec = next(r for r in records if r["record_id"] == q["record_id"])
+            print(
+                f"  MISS {q['kind']}: {q['text']!r} true {rec['given_name']} {rec['family_name']} "
+                f"({rec['fathers_name']}) {rec['date_of_birth']}"
+            )
+    times.sort()
+    print(f"p50 {statistics.median(times):.1f} ms  p95 {times[int(0.95 * (len(times) - 1))]:.1f} ms")
+    for kind, s in sorted(stats.items()):
+        line = (
+            f"  {kind:12} n={s['n']:4}  top-10 {s['hit'] / s['n']:.3f}  ceiling {s['ceiling'] / s['n']:.3f}  "
+            f"of ceiling {s['hit within ceiling'] / max(s['ceiling'], 1):.3f}"
+        )
+        if s["name queries"]:
+            line += f"  name alone: namesakes first {s['namesakes first'] / s['name queries']:.3f}"
+        print(line)
+    print(f"load average after: {_load()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -164,3 +164,22 @@ def test_api_roll_call(client, officer, site_a, residents):
     assert r.json()["counts"]["accounted"] == 6
     r = client.post(f"/api/v1/roll-calls/{pk}/close", **h)
     assert r.json()["state"] == "CLOSED"
+
+
+def test_a_person_marked_twice_in_one_batch_keeps_the_newer_mark(monitor, officer, site_a, residents):
+    rc = rollcall.start_roll_call(actor=officer, site=site_a)
+    p, q = residents[0], residents[1]
+    out = rollcall.mark_persons(
+        actor=monitor,
+        roll_call=rc,
+        marks=[mk(p, "INJURED", at(30), "b2"), mk(q, "ACCOUNTED_SAFE", at(5), "q1"), mk(p, "NOT_FOUND", at(20), "b1")],
+    )
+    assert sorted((o["client_id"], o["status"]) for o in out) == [
+        ("b1", "applied"),
+        ("b2", "applied"),
+        ("q1", "applied"),
+    ]
+    stored = dict(RollCallEntry.objects.filter(roll_call=rc).values_list("person__reference", "result"))
+    assert stored[p.reference] == "INJURED"
+    assert stored[q.reference] == "ACCOUNTED_SAFE"
+    assert RollCallEntry.objects.get(roll_call=rc, person=p).version == 2

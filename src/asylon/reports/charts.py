@@ -13,19 +13,23 @@ labelled "suppressed".
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from django.core.cache import cache  # noqa: E402
+from django.utils.translation import get_language  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from asylon.core.i18n import to_digits  # noqa: E402
+from asylon.core.i18n import digit_system, to_digits  # noqa: E402
 
 from .disclosure import PublishedTable, PublishedVector  # noqa: E402
 
@@ -64,12 +68,31 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+# A chart is drawn once per data version: the key is a digest of exactly what it shows (the
+# published, already disclosure-controlled figures), the language and the digits, so a
+# changed figure is a new key and a stale chart is never served. Only published figures
+# enter the cache, never personal data.
+CHART_SECONDS = 24 * 3600
+# The drawing code is part of the version: a changed chart module never serves old pictures.
+DRAWING = hashlib.sha256(Path(__file__).read_bytes() + matplotlib.__version__.encode()).hexdigest()[:16]
+
+
+def _cached(kind: str, draw: Callable[[], Figure], *inputs: object) -> str:
+    version = repr((DRAWING, kind, inputs, get_language(), digit_system())).encode()
+    key = f"asylon-chart:{kind}:{hashlib.sha256(version).hexdigest()}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = _svg(draw())
+        cache.set(key, svg, CHART_SECONDS)
+    return svg
+
+
 def pyramid_svg(table: PublishedTable) -> str:
-    return _svg(pyramid(table))
+    return _cached("pyramid", lambda: pyramid(table), table)
 
 
 def monthly_svg(months: list[str], arrivals: PublishedVector, departures: PublishedVector) -> str:
-    return _svg(monthly(months, arrivals, departures))
+    return _cached("monthly", lambda: monthly(months, arrivals, departures), months, arrivals, departures)
 
 
 def pyramid(table: PublishedTable) -> Figure:

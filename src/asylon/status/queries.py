@@ -306,7 +306,7 @@ class SkipReason(TextChoices):
     ALREADY_DECIDED = "already_decided", _("status already decided")
 
 
-def _classified(c: Criteria) -> QuerySet[Person]:
+def _classified(c: Criteria) -> QuerySet[Any]:  # annotated: current, decided, flagged
     """The matching persons with what decides their fate: current status, decided, flagged."""
     latest = (
         StatusEntry.objects.filter(person=OuterRef("pk"), reverted_at__isnull=True).order_by("-id").values("status")[:1]

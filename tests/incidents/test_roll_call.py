@@ -178,3 +178,22 @@ def test_api_roll_call(client, officer, site_a, residents):
     r = client.post(close, json.dumps({"confirm": True}), content_type="application/json", **h)
     assert r.status_code == 200 and r.json()["state"] == "CLOSED"
     assert PresenceReview.objects.filter(roll_call_id=pk).count() == 2
+
+
+def test_a_person_marked_twice_in_one_batch_keeps_the_newer_mark(monitor, officer, site_a, residents):
+    rc = rollcall.start_roll_call(actor=officer, site=site_a)
+    p, q = residents[0], residents[1]
+    out = rollcall.mark_persons(
+        actor=monitor,
+        roll_call=rc,
+        marks=[mk(p, "INJURED", at(30), "b2"), mk(q, "ACCOUNTED_SAFE", at(5), "q1"), mk(p, "NOT_FOUND", at(20), "b1")],
+    )
+    assert sorted((o["client_id"], o["status"]) for o in out) == [
+        ("b1", "applied"),
+        ("b2", "applied"),
+        ("q1", "applied"),
+    ]
+    stored = dict(RollCallEntry.objects.filter(roll_call=rc).values_list("person__reference", "result"))
+    assert stored[p.reference] == "INJURED"
+    assert stored[q.reference] == "ACCOUNTED_SAFE"
+    assert RollCallEntry.objects.get(roll_call=rc, person=p).version == 2

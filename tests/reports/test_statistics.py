@@ -71,3 +71,24 @@ def test_statistics_stay_inside_the_actors_sites(make_user, site_a, site_b, popu
     clerk_user = make_user(Role.REGISTRATION_CLERK, username="clerk2")
     with pytest.raises(NotPermitted):
         statistics.population_statistics(clerk_user, site=site_a, on=ON)
+
+
+def test_a_chart_is_drawn_once_per_version_of_its_figures(monkeypatch, settings):
+    from asylon.reports import charts
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from asylon.reports.disclosure import PublishedVector
+
+    drawn = []
+    real = charts.monthly
+    monkeypatch.setattr(charts, "monthly", lambda *a: drawn.append(a) or real(*a))
+    months = ["2031-01", "2031-02"]
+    arrivals = PublishedVector(labels=months, values=[12, 17], total=29, threshold=5, hidden=0)
+    departures = PublishedVector(labels=months, values=[6, None], total=None, threshold=5, hidden=1)
+    first = charts.monthly_svg(months, arrivals, departures)
+    assert charts.monthly_svg(months, arrivals, departures) == first
+    assert len(drawn) == 1
+    # One figure changes: a new picture, drawn afresh, never the stale one.
+    changed = PublishedVector(labels=months, values=[12, 18], total=30, threshold=5, hidden=0)
+    second = charts.monthly_svg(months, changed, departures)
+    assert len(drawn) == 2 and second != first

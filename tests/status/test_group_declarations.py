@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from tests.conftest import member
 from tests.status.conftest import D0, RECOGNISE
 
 from asylon.audit.models import AuditEvent
+from asylon.audit.verify import verify_chain
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
 from asylon.registry import services as registry
@@ -166,17 +170,32 @@ def test_demo_sized_camp_of_3000_is_left_exactly_as_before(site_a, protection_of
     driver.to_state(driver.new_case(persons[1]), "CLOSED")
     ids = [p.pk for p in persons]
     before_now, before_then = statuses_on(ids), statuses_on(ids, date(2013, 6, 1))
-    declaration = services.declare_group(
-        actor=protection_officer,
-        criteria=Criteria(site=site_a, nationality="IR", cutoff_kind="REGISTRATION", cutoff_date=date(2014, 1, 1)),
-        effective_on=date(2013, 2, 1),
-        legal_basis="1951_CONV",
-        recognised_by="UNHCR",
-        legal_basis_text="Prima facie (synthetic).",
-    )
+    with CaptureQueriesContext(connection) as queries:
+        declaration = services.declare_group(
+            actor=protection_officer,
+            criteria=Criteria(site=site_a, nationality="IR", cutoff_kind="REGISTRATION", cutoff_date=date(2014, 1, 1)),
+            effective_on=date(2013, 2, 1),
+            legal_basis="1951_CONV",
+            recognised_by="UNHCR",
+            legal_basis_text="Prima facie (synthetic).",
+        )
     assert (declaration.applied_count, len(declaration.skipped)) == (2998, 2)
+    # One statement writes the 2,998 statuses, and one audit event records the act.
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "status_statusentry"')]
+    assert len(inserts) == 1
+    declared = sorted(p.pk for p in persons[2:])
+    confirmed = AuditEvent.objects.get(action="group_declaration.confirmed")
+    assert confirmed.changes["applied"] == 2998
+    assert confirmed.changes["persons_digest"] == hashlib.sha256(b"".join(b"%d," % pk for pk in declared)).hexdigest()
     assert sum(s.status == "REFUGEE" for s in statuses_on(ids).values()) == 2999
     services.revoke_group_declaration(actor=protection_officer, declaration=declaration, reason="Revoked (test).")
     assert statuses_on(ids) == before_now and statuses_on(ids, date(2013, 6, 1)) == before_then
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"group_declaration.confirmed", "group_declaration.revoked"} <= actions
+    revoked = AuditEvent.objects.get(action="group_declaration.revoked")
+    assert (revoked.changes["reverted"], revoked.changes["persons_digest"]) == (
+        2998,
+        confirmed.changes["persons_digest"],
+    )
+    assert verify_chain().ok
+    # Each person's status history still shows the declaration and its revocation.
+    history = list(StatusEntry.objects.filter(person=persons[2]).values_list("declaration", "reverted_by"))
+    assert history == [(declaration.pk, declaration.pk)]

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -158,19 +158,22 @@ def _stored(entry: RollCallEntry) -> dict:
 def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]:
     """Apply a batch of marks. Each comes back as applied, duplicate, conflict or rejected.
 
-    No lock is taken: each mark is one UPDATE ... WHERE marked_at IS NULL OR marked_at < new,
-    which the database applies atomically; rows are touched in a fixed order.
+    No lock is held across statements: the batch is one UPDATE ... WHERE marked_at IS NULL OR
+    marked_at < new (one per repeated person, oldest first), which the database applies
+    atomically and which locks its rows in id order, so concurrent batches never deadlock.
     """
     ensure(actor, "incidents.mark_rollcall", roll_call)
-    state = RollCall.objects.filter(pk=roll_call.pk).values_list("state", flat=True).first()
-    if state != RollCallState.OPEN:
-        raise Conflict(_("This roll call is closed."), code="roll_call_closed")
     now = timezone.now()
+    # The roll call's state is read with the entries: a closed roll call has none to mark.
     entry_ids = dict(
-        RollCallEntry.objects.filter(roll_call=roll_call, person__reference__in={m.person for m in marks}).values_list(
-            "person__reference", "pk"
-        )
+        RollCallEntry.objects.filter(
+            roll_call=roll_call, roll_call__state=RollCallState.OPEN, person__reference__in={m.person for m in marks}
+        ).values_list("person__reference", "pk")
     )
+    if not entry_ids and RollCall.objects.filter(pk=roll_call.pk).values_list("state", flat=True).first() != (
+        RollCallState.OPEN
+    ):
+        raise Conflict(_("This roll call is closed."), code="roll_call_closed")
     out: list[dict] = []
     todo = []
     for m in marks:
@@ -184,20 +187,23 @@ def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]
         else:
             todo.append(m)
     todo.sort(key=lambda m: (entry_ids[m.person], m.marked_at))
-    # Each UPDATE commits on its own: no row stays locked while the rest of the batch runs.
-    missed: list[Mark] = []
+    # Round k holds each person's k-th mark of the batch (oldest first), so a person marked
+    # twice in one batch ends with the newer mark, as if the marks had come one by one.
+    rounds: list[list[Mark]] = []
+    seen: dict[str, int] = {}
     for m in todo:
-        applied = (
-            RollCallEntry.objects.filter(pk=entry_ids[m.person])
-            .filter(Q(marked_at__isnull=True) | Q(marked_at__lt=m.marked_at))
-            .update(
-                result=m.result, marked_at=m.marked_at, marked_by=actor, client_id=m.client_id, version=F("version") + 1
-            )
-        )
-        if applied:
-            out.append({"client_id": m.client_id, "person": m.person, "status": "applied", "result": m.result})
-        else:
-            missed.append(m)
+        k = seen[m.person] = seen.get(m.person, -1) + 1
+        if k == len(rounds):
+            rounds.append([])
+        rounds[k].append(m)
+    missed: list[Mark] = []
+    for batch in rounds:
+        applied = _apply_marks(actor, [(entry_ids[m.person], m) for m in batch])
+        for m in batch:
+            if entry_ids[m.person] in applied:
+                out.append({"client_id": m.client_id, "person": m.person, "status": "applied", "result": m.result})
+            else:
+                missed.append(m)
     if missed:
         stored = RollCallEntry.objects.select_related("marked_by").in_bulk([entry_ids[m.person] for m in missed])
         for m in missed:
@@ -208,6 +214,36 @@ def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]
             else:
                 out.append({**base, "status": "conflict", "mine": m.result, "stored": _stored(entry)})
     return out
+
+
+def _apply_marks(actor, marks: list[tuple[int, Mark]]) -> set[int]:
+    """One conditional UPDATE for marks of distinct entries; the ids of the entries it changed.
+
+    Commits on its own (autocommit): no row stays locked after the statement. On PostgreSQL
+    the rows are locked in id order first (two batches over the same persons queue rather
+    than deadlock) and the newer-wins test is re-checked on the row as committed.
+    """
+    if not marks:
+        return set()
+    connection = transaction.get_connection()
+    table = RollCallEntry._meta.db_table
+    pg = connection.vendor == "postgresql"
+    row = "(CAST(%s AS bigint), %s, CAST(%s AS timestamp with time zone), %s)" if pg else "(%s, %s, %s, %s)"
+    params: list[Any] = []
+    for pk, m in marks:
+        params += [pk, m.result, connection.ops.adapt_datetimefield_value(m.marked_at), m.client_id]
+    lock = f", locked AS (SELECT id FROM {table} WHERE id IN (SELECT id FROM v) ORDER BY id FOR UPDATE)" if pg else ""  # noqa: S608
+    sql = (
+        f"WITH v(id, result, at, cid) AS (VALUES {', '.join([row] * len(marks))}){lock} "  # noqa: S608 - no user text
+        f"UPDATE {table} AS e SET result = v.result, marked_at = v.at, marked_by_id = %s, client_id = v.cid, "
+        f"version = e.version + 1 FROM v{', locked' if pg else ''} "
+        f"WHERE e.id = v.id{' AND locked.id = e.id' if pg else ''} AND (e.marked_at IS NULL OR e.marked_at < v.at) "
+        # SQLite's RETURNING names the target table's columns only, unqualified.
+        f"RETURNING {'e.id' if pg else 'id'}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, actor.pk])
+        return {r[0] for r in cursor.fetchall()}
 
 
 def counts(roll_call: RollCall) -> dict[str, Any]:

@@ -171,8 +171,8 @@ def build_context(actor, *, site: Site, start: date, end: date, annex: bool = Fa
         {
             "stats": stats,
             "series": series,
-            "pyramid": charts.data_uri(charts.pyramid_svg(stats.age_sex)),
-            "monthly": charts.data_uri(charts.monthly_svg(series.months, series.arrivals, series.departures)),
+            "pyramid": charts.pyramid_png_uri(stats.age_sex),
+            "monthly": charts.monthly_png_uri(series.months, series.arrivals, series.departures),
         },
     )
     legal = Section("legal_status", _("Legal status"), stats.total is not None, stats.legal_status)

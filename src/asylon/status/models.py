@@ -82,7 +82,12 @@ class StatusEntry(models.Model):
     `effective_on` is on or before that date (see queries.statuses_on).
     """
 
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="status_entries")
+    # Indexes: (person, id) serves every lookup by person and the Meta index serves the
+    # declaration; the foreign keys' own indexes would only double the cost of writing
+    # 100,000 entries in one declaration (and of reverting them).
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="status_entries", db_index=False
+    )
     status = models.CharField(max_length=24, choices=LegalStatus.choices)
     effective_on = models.DateField()
     recognised_by = models.CharField(max_length=12, choices=RecognisedBy.choices, blank=True)
@@ -94,7 +99,7 @@ class StatusEntry(models.Model):
     # The basis: exactly which act produced the entry (at most one of these is set).
     rsd_case = models.ForeignKey("RsdCase", null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     declaration = models.ForeignKey(
-        "GroupDeclaration", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        "GroupDeclaration", null=True, blank=True, on_delete=models.PROTECT, related_name="entries", db_index=False
     )
     procedure = models.ForeignKey(
         "EndingProcedure", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
@@ -106,8 +111,15 @@ class StatusEntry(models.Model):
     recorded_at = models.DateTimeField()
     # A revoked declaration reverts the entries it created; they stay, pointing to it.
     reverted_at = models.DateTimeField(null=True, blank=True)
+    # Never searched by (entries are found by their declaration); unindexed, reverting
+    # a declaration's entries updates one index fewer per entry.
     reverted_by = models.ForeignKey(
-        "GroupDeclaration", null=True, blank=True, on_delete=models.PROTECT, related_name="reverted_entries"
+        "GroupDeclaration",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reverted_entries",
+        db_index=False,
     )
 
     class Meta:

@@ -332,31 +332,59 @@ class SkipReason(TextChoices):
     ALREADY_DECIDED = "already_decided", _("status already decided")
 
 
-def classify(c: Criteria) -> tuple[list[tuple[int, str]], list[dict]]:
-    """One query: (eligible [(id, reference)], skipped [{reference, reason}]) in reference order."""
+def _classified(c: Criteria) -> QuerySet[Any]:  # annotated: current, decided, flagged
+    """The matching persons with what decides their fate: current status, decided, flagged."""
     latest = (
         StatusEntry.objects.filter(person=OuterRef("pk"), reverted_at__isnull=True).order_by("-id").values("status")[:1]
     )
     decided = RsdCaseMember.objects.filter(person=OuterRef("pk")).exclude(case__outcome="")
     flagged = RsdCaseMember.objects.filter(person=OuterRef("pk"), case__exclusion_indicated=True)
-    rows = (
-        matching_persons(c)
-        .annotate(current=Subquery(latest), decided=Exists(decided), flagged=Exists(flagged))
-        .order_by("reference")
-        .values_list("pk", "reference", "current", "decided", "flagged")
-    )
+    return matching_persons(c).annotate(current=Subquery(latest), decided=Exists(decided), flagged=Exists(flagged))
+
+
+# Who a declaration applies to: no exclusion review, no decided status or case (the same
+# rule as `_skip_reason`, in SQL, so that the declaration is one INSERT ... SELECT).
+ELIGIBLE = Q(flagged=False, decided=False) & (Q(current__isnull=True) | Q(current=LegalStatus.ASYLUM_SEEKER))
+
+
+def _skip_reason(current: str | None, is_decided: bool, is_flagged: bool) -> dict | None:
+    if is_flagged:
+        return {"reason": SkipReason.EXCLUSION_REVIEW.value}
+    if current not in (None, LegalStatus.ASYLUM_SEEKER):
+        reason = SkipReason.EVENT.value if current in EVENT_STATUSES else SkipReason.ALREADY_DECIDED.value
+        return {"reason": reason, "status": current}
+    if is_decided:
+        return {"reason": SkipReason.ALREADY_DECIDED.value}
+    return None
+
+
+def classify(c: Criteria) -> tuple[list[tuple[int, str]], list[dict]]:
+    """One query: (eligible [(id, reference)], skipped [{reference, reason}]) in reference order."""
+    rows = _classified(c).order_by("reference").values_list("pk", "reference", "current", "decided", "flagged")
     eligible, skipped = [], []
     for pk, ref, current, is_decided, is_flagged in rows.iterator(chunk_size=5000):
-        if is_flagged:
-            skipped.append({"reference": ref, "reason": SkipReason.EXCLUSION_REVIEW.value})
-        elif current not in (None, LegalStatus.ASYLUM_SEEKER):
-            reason = SkipReason.EVENT.value if current in EVENT_STATUSES else SkipReason.ALREADY_DECIDED.value
-            skipped.append({"reference": ref, "reason": reason, "status": current})
-        elif is_decided:
-            skipped.append({"reference": ref, "reason": SkipReason.ALREADY_DECIDED.value})
-        else:
+        why = _skip_reason(current, is_decided, is_flagged)
+        if why is None:
             eligible.append((pk, ref))
+        else:
+            skipped.append({"reference": ref, **why})
     return eligible, skipped
+
+
+def eligible_ids(c: Criteria) -> QuerySet:
+    """The ids of the persons a declaration applies to, in reference order, as SQL to select from."""
+    return _classified(c).filter(ELIGIBLE).order_by("reference").values_list("pk")
+
+
+def skipped(c: Criteria) -> list[dict]:
+    """The persons a declaration passes by, with the reason, in reference order."""
+    rows = _classified(c).exclude(ELIGIBLE).order_by("reference")
+    out = []
+    for ref, current, is_decided, is_flagged in rows.values_list("reference", "current", "decided", "flagged"):
+        why = _skip_reason(current, is_decided, is_flagged)
+        assert why is not None  # noqa: S101 - ELIGIBLE and _skip_reason say the same
+        out.append({"reference": ref, **why})
+    return out
 
 
 @dataclass(frozen=True)

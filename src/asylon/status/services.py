@@ -9,6 +9,7 @@ new status only records a departure or a death. `_append_entries` enforces it fo
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from django_countries import countries
 
 from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
+from asylon.core.bulk import insert_select
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.registry.models import Person, Site, SiteDesignation
@@ -673,7 +675,7 @@ def declare_group(
         raise InvalidInput(errors)
     # One declaration at a time per site: the site row is the lock.
     Site.objects.select_for_update().get(pk=criteria.site.pk)
-    eligible, skipped = queries.classify(criteria)
+    skipped = queries.skipped(criteria)
     now = timezone.now()
     declaration = GroupDeclaration.objects.create(
         site=criteria.site,
@@ -687,26 +689,28 @@ def declare_group(
         legal_basis_text=legal_basis_text.strip(),
         declared_by=actor,
         declared_at=now,
-        applied_count=len(eligible),
+        applied_count=0,
         skipped=skipped,
     )
-    StatusEntry.objects.bulk_create(
-        (
-            StatusEntry(
-                person_id=pk,
-                status=LegalStatus.REFUGEE,
-                effective_on=effective_on,
-                recognised_by=recognised_by,
-                determination_mode=DeterminationMode.PRIMA_FACIE_GROUP,
-                legal_basis=legal_basis,
-                declaration=declaration,
-                recorded_by=actor,
-                recorded_at=now,
-            )
-            for pk, _ref in eligible
-        ),
-        batch_size=BATCH,
+    # One INSERT ... SELECT: the eligible persons never leave the database. The site lock
+    # above keeps the selection from changing under it.
+    applied = insert_select(
+        StatusEntry,
+        queries.eligible_ids(criteria),
+        "person",
+        {
+            "status": LegalStatus.REFUGEE,
+            "effective_on": effective_on,
+            "recognised_by": recognised_by,
+            "determination_mode": DeterminationMode.PRIMA_FACIE_GROUP,
+            "legal_basis": legal_basis,
+            "declaration": declaration,
+            "recorded_by": actor,
+            "recorded_at": now,
+        },
     )
+    declaration.applied_count = applied
+    declaration.save(update_fields=["applied_count"])
     audit.record(
         actor,
         "group_declaration.confirmed",
@@ -718,8 +722,9 @@ def declare_group(
             "effective_on": effective_on,
             "legal_basis": legal_basis,
             "recognised_by": recognised_by,
-            "applied": len(eligible),
+            "applied": applied,
             "skipped": len(skipped),
+            "persons_digest": _persons_digest(StatusEntry.objects.filter(declaration=declaration)),
         },
         sensitive=["ethnicity"] if criteria.ethnicity else [],
     )
@@ -741,9 +746,26 @@ def revoke_group_declaration(*, actor, declaration: GroupDeclaration, reason: st
     )
     declaration.revoked_at, declaration.revoked_by, declaration.revoke_reason = now, actor, reason.strip()
     declaration.reverted_count = reverted
+    digest = _persons_digest(StatusEntry.objects.filter(declaration=declaration, reverted_at=now))
     declaration.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "reverted_count"])
-    audit.record(actor, "group_declaration.revoked", declaration, changes={"reverted": reverted}, reason=reason.strip())
+    audit.record(
+        actor,
+        "group_declaration.revoked",
+        declaration,
+        changes={"reverted": reverted, "persons_digest": digest},
+        reason=reason.strip(),
+    )
     return declaration
+
+
+def _persons_digest(entries) -> str:
+    """SHA-256 over the sorted ids of the persons whose entries an act wrote or reverted: the
+    one audit event of a group act names its count and this, and each person's own history
+    is their status entries, which point to the declaration."""
+    h = hashlib.sha256()
+    for (pid,) in entries.order_by("person_id").values_list("person_id").iterator(chunk_size=BATCH):
+        h.update(b"%d," % pid)
+    return h.hexdigest()
 
 
 # --- site designation acts --------------------------------------------------------------

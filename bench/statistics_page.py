@@ -1,0 +1,62 @@
+"""Benchmark: the statistics page of the demo camp, against the person list (the anchor: what
+any page costs on the same stack), measured in the same run.
+
+    PYTHONPATH=src python bench/statistics_page.py [--persons 3000] [--runs 5]
+    ASYLON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/asylon_bench PYTHONPATH=src python bench/statistics_page.py
+
+Seeds the demo camp (`registry.demo.seed`) in a fresh database and requests the page as a
+protection officer through Django's test client: the first request (charts not yet drawn for
+these figures) and the median of the following ones, with the page's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+from _setup import django_setup
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=3000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.setdefault("ASYLON_REQUIRE_2FA", "false")
+    os.environ.setdefault("ASYLON_SECURE_COOKIES", "false")
+    django_setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    from asylon.accounts.models import User
+    from asylon.registry import demo
+
+    t = time.perf_counter()
+    demo.seed(args.persons)
+    print(f"database: {connection.vendor}  set-up: demo camp of {args.persons:,} in {time.perf_counter() - t:.1f} s")
+    cache.clear()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username="demo-protection-officer"))
+
+    def get(url: str) -> tuple[float, int]:
+        t = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - t
+        assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+        return elapsed, len(response.content)
+
+    get("/persons/")
+    first, size = get("/reports/statistics/")
+    anchor = [get("/persons/")[0] for _ in range(args.runs)]
+    warm = [get("/reports/statistics/")[0] for _ in range(args.runs)]
+    a, w = statistics.median(anchor), statistics.median(warm)
+    print(f"anchor  person list        : {a * 1000:8.0f} ms")
+    print(f"stats   first request      : {first * 1000:8.0f} ms   {size / 1024:.0f} KB   ratio {first / a:.1f}x")
+    print(f"stats   following (median) : {w * 1000:8.0f} ms   ratio {w / a:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -130,3 +130,27 @@ def format_date(value: date | datetime | None, precision: str = "", with_time: b
         # Persian and Arabic write numeric dates (۱۳۹۲/۰۱/۰۱).
         text = text.replace("-", "/")
     return to_digits(text + time, system)
+
+
+# The decimal separator and percent sign of the digits: Persian and Arabic write "٫" and "٪".
+_DECIMAL = {Digits.PERSIAN.value: "\u066b", Digits.ARABIC.value: "\u066b"}
+_PERCENT = {Digits.PERSIAN.value: "\u066a", Digits.ARABIC.value: "\u066a"}
+
+
+def format_decimal(value: float, places: int = 1) -> str:
+    """A number with `places` decimals in the user's digits and decimal separator (۲٫۵)."""
+    system = digit_system()
+    text = f"{float(value):.{places}f}"
+    return to_digits(text, system).replace(".", _DECIMAL.get(system, "."))
+
+
+def format_percent(share: float) -> str:
+    """A share (0..1) as a percentage in the user's digits (۹۷٪): whole percents, except
+    just under 100, shown to a tenth (99.9%), never rounded up to a certainty it is not."""
+    system = digit_system()
+    pct = float(share) * 100
+    if 99 < pct < 100:
+        text = format_decimal(min(int(pct * 10) / 10, 99.9), 1)
+    else:
+        text = to_digits(f"{round(pct)}", system)
+    return text + _PERCENT.get(system, "%")

@@ -12,6 +12,7 @@ Solar Hijri (the Iranian calendar, "jalali"): converted by jdatetime, whose arit
 from __future__ import annotations
 
 import contextvars
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -154,3 +155,16 @@ def format_percent(share: float) -> str:
     else:
         text = to_digits(f"{round(pct)}", system)
     return text + _PERCENT.get(system, "%")
+
+
+def localise_numbers(text: str) -> str:
+    """A sentence with its figures in the user's digits, a decimal point between two digits
+    written as the digits' decimal separator (2.5 → ۲٫۵); the full stop stays a full stop."""
+    system = digit_system()
+    text = to_digits(text, system)
+    separator = _DECIMAL.get(system)
+    if separator is None:
+        return text
+    zero = _ZERO[system]
+    digit = f"[{chr(zero)}-{chr(zero + 9)}]"
+    return re.sub(rf"(?<={digit})\.(?={digit})", separator, text)

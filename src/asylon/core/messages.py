@@ -59,6 +59,13 @@ def msgid_of(text) -> str:
         return str(text)
 
 
+def list_separator(sep: str = ",") -> str:
+    """The comma (or semicolon) between the items of a list, in the active language."""
+    language = (translation.get_language() or "en").split("-")[0]
+    separator = _SEPARATORS[sep]
+    return separator.get(language, separator["en"])
+
+
 def render_list(stored: list[Mapping], sep: str = ",") -> str:
     """Stored messages in the active language, joined with its comma or semicolon."""
     return _render_param({"list": list(stored), "sep": sep})

@@ -57,6 +57,12 @@ def decimal(value, places: int = 1) -> str:
     return i18n.format_decimal(value, int(places))
 
 
+@register.simple_tag
+def comma() -> str:
+    """The separator of a list in the reader's language (", ", "، "): `{% comma %}`."""
+    return messages.list_separator(",")
+
+
 @register.filter
 def reason(stored) -> str:
     """A stored safeguard reason (Block or Notice dict) in the reader's language."""

@@ -62,5 +62,14 @@ def test_wide_tables_are_stacked_on_a_phone_in_persian(browser, live_server, mak
         assert {"ورودی جدید", "سابقهٔ موجود"} <= set(labels)  # the new entry, the existing record
         labels = _fits(page, f"/persons/{maryam.reference}/status/")
         assert "تاریخ اجرا" in labels  # the date a status took effect, under its column's name
+        # On a desktop the table is a table again, and no date is broken over two lines.
+        page.set_viewport_size({"width": 1024, "height": 740})
+        page.goto(f"/persons/{maryam.reference}/status/")
+        lines = page.evaluate(
+            "[...document.querySelectorAll('#status-history td.date')].map(td => {"
+            " const r = document.createRange(); r.selectNodeContents(td);"
+            " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })"
+        )
+        assert lines and all(n == 1 for n in lines), lines
     finally:
         context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -36,10 +37,26 @@ def test_in_persian_the_date_is_in_the_users_calendar_and_digits_and_sex_is_a_wo
     assert "۱۳۵۶/۰۹/۱۲" in html  # 1977-12-03 in the Solar Hijri calendar, Persian digits
     assert html.count(">زن</td>") == 2  # female, for the new entry and the existing record
     assert "(1977, 12, 3)" not in html and ">f</td>" not in html
-    assert "احتمال ۰٫" in html or "احتمال ۰." in html or "احتمال ۱" in html  # the probability, Persian digits
+    # The probability as a percentage in Persian digits and separators, never "1.00".
+    assert re.search("به احتمال [۰-۹]{1,3}(٫[۰-۹])?٪ همان شخص است", html)
+    assert "۱.۰۰" not in html and "probability" not in html
 
 
 def test_in_english_the_date_is_iso_and_sex_is_a_word(client, clerk, site_a, maryam):
     html = _check(client, clerk, site_a, language="en")
     assert '<td dir="auto">1977-12-03</td>' in html and html.count(">female</td>") == 2
     assert "(1977, 12, 3)" not in html
+
+
+def test_a_percentage_is_whole_and_never_rounded_up_to_a_certainty(settings):
+    from django.utils import translation
+
+    from asylon.core.i18n import format_percent
+
+    with translation.override("fa"):
+        assert format_percent(0.9994) == "۹۹٫۹٪"
+        assert format_percent(1.0) == "۱۰۰٪"
+        assert format_percent(0.874) == "۸۷٪"
+    with translation.override("en"):
+        assert format_percent(0.874) == "87%"
+        assert format_percent(0.9999) == "99.9%"

@@ -63,3 +63,17 @@ def test_a_refused_release_is_a_403_naming_the_rule_in_the_partners_language(cli
     assert 'dir="rtl"' in body and "Sharedperson" not in body
     assert "D3" in body
     assert not Disclosure.objects.exists()
+
+
+def test_the_refusal_names_the_fields_by_their_labels_and_the_basis_in_persian_digits(client, delegation):
+    partner, shared, other = delegation
+    sign_in(client, partner)
+    client.raise_request_exception = False
+    body = client.get(f"/persons/{shared.reference}/").content.decode()
+    # The fields the agreement leaves out, as the person page names them, in Persian.
+    assert "کشور مبدأ" in body  # country of origin
+    assert "country_of_origin" not in body and "full_name_original" not in body
+    assert "، " in body  # joined with the Persian comma
+    # The resettlement handbook's section, in the reader's digits.
+    assert "۲٫۳" in body or "۲.۳" in body
+    assert "2.3" not in body

@@ -107,3 +107,22 @@ def test_the_sitrep_reads_in_persian_and_arabic(
     assert "Noto-Sans-Arabic" in pdf_fonts(path)  # embedded: the letters are drawn, not boxes
     legend = next(line for line in text.splitlines() if threshold in line and "—" in line)
     assert not re.search(r"[0-9]", legend)  # the threshold in the reader's digits
+    # The age bands and the page numbers in the reader's digits.
+    zero_four = "۰-۴" if language == "fa" else "٠-٤"
+    assert "0-4" not in text and "4-0" not in text
+    assert zero_four in text or zero_four[::-1] in text  # pdftotext may read the band backwards
+    footer = [line for line in text.splitlines() if camp.code in line and " / " in line]
+    assert footer and not any(re.search(r"[0-9]", line.replace(camp.code, "")) for line in footer)
+
+
+def test_the_timeline_separates_casualties_with_the_languages_comma():
+    from django.template import Context, Template
+
+    row = Template(
+        "{% load asylon_i18n %}{% comma as sep %}{% for n in counts %}{{ n|digits }}"
+        "{% if not forloop.last %}{{ sep }}{% endif %}{% endfor %}"
+    )
+    with translation.override("fa"):
+        assert row.render(Context({"counts": [1, 2, 0]})) == "۱، ۲، ۰"
+    with translation.override("en"):
+        assert row.render(Context({"counts": [1, 2, 0]})) == "1, 2, 0"

@@ -259,7 +259,7 @@ def test_a_step_without_its_required_field_is_refused_on_the_case_page(client, r
 
 
 def _step_buttons(html: bytes) -> list[str]:
-    forms = html.decode().split('class="inline step"')[1:]
+    forms = html.decode().split('class="step"')[1:]
     return [re.search(r'<button type="submit">([^<]+)</button>', f).group(1) for f in forms]
 
 

@@ -68,3 +68,21 @@ def test_one_more_departure_moves_the_range_not_a_single_date_by_a_year():
     # The 30- and 90-day paces now rest on a single family: the page shows the whole spread.
     assert after.earliest == TODAY + timedelta(days=6000) and after.latest == TODAY + timedelta(days=24334)
     assert [x.departed for x in after.paces] == [2, 2, 6]
+
+
+def test_in_persian_the_sentence_has_the_readers_calendar_digits_and_decimal_separator():
+    from django.utils import translation
+
+    from asylon.core import i18n
+
+    history = {TODAY - timedelta(days=i): (3 if i % 2 else 2) for i in range(90)}  # 2.5 a day
+    token = i18n.activate(i18n.Preferences(calendar=i18n.Calendar.SOLAR_HIJRI))
+    try:
+        with translation.override("fa"):
+            p = project_emptying(residents=225, departures_by_day=history, today=TODAY, windows=(90,))
+    finally:
+        i18n.deactivate(token)
+    assert p.empty_on == date(2013, 9, 28)
+    assert "۱۳۹۲/۰۷/۰۶" in p.message  # 2013-09-28 in the Solar Hijri calendar
+    assert "۲٫۵" in p.message and "۲۲۵" in p.message
+    assert not any(c in p.message for c in "0123456789")

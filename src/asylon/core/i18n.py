@@ -12,6 +12,7 @@ Solar Hijri (the Iranian calendar, "jalali"): converted by jdatetime, whose arit
 from __future__ import annotations
 
 import contextvars
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -130,3 +131,40 @@ def format_date(value: date | datetime | None, precision: str = "", with_time: b
         # Persian and Arabic write numeric dates (۱۳۹۲/۰۱/۰۱).
         text = text.replace("-", "/")
     return to_digits(text + time, system)
+
+
+# The decimal separator and percent sign of the digits: Persian and Arabic write "٫" and "٪".
+_DECIMAL = {Digits.PERSIAN.value: "\u066b", Digits.ARABIC.value: "\u066b"}
+_PERCENT = {Digits.PERSIAN.value: "\u066a", Digits.ARABIC.value: "\u066a"}
+
+
+def format_decimal(value: float, places: int = 1) -> str:
+    """A number with `places` decimals in the user's digits and decimal separator (۲٫۵)."""
+    system = digit_system()
+    text = f"{float(value):.{places}f}"
+    return to_digits(text, system).replace(".", _DECIMAL.get(system, "."))
+
+
+def format_percent(share: float) -> str:
+    """A share (0..1) as a percentage in the user's digits (۹۷٪): whole percents, except
+    just under 100, shown to a tenth (99.9%), never rounded up to a certainty it is not."""
+    system = digit_system()
+    pct = float(share) * 100
+    if 99 < pct < 100:
+        text = format_decimal(min(int(pct * 10) / 10, 99.9), 1)
+    else:
+        text = to_digits(f"{round(pct)}", system)
+    return text + _PERCENT.get(system, "%")
+
+
+def localise_numbers(text: str) -> str:
+    """A sentence with its figures in the user's digits, a decimal point between two digits
+    written as the digits' decimal separator (2.5 → ۲٫۵); the full stop stays a full stop."""
+    system = digit_system()
+    text = to_digits(text, system)
+    separator = _DECIMAL.get(system)
+    if separator is None:
+        return text
+    zero = _ZERO[system]
+    digit = f"[{chr(zero)}-{chr(zero + 9)}]"
+    return re.sub(rf"(?<={digit})\.(?={digit})", separator, text)

@@ -15,6 +15,7 @@ from functools import cache
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
@@ -116,3 +117,36 @@ def label_of(value, *, model=None, field: str | None = None):
     if isinstance(model_field, CountryField) or field in COUNTRY_KEYS:
         return country(value) or value
     return _declared_label(value, model) or value
+
+
+# The fields a disclosure names (registry.views.PERSON_PAGE_FIELDS, a resettlement case's,
+# the sensitive ones), by the words the pages show them with.
+FIELD_LABELS = {
+    "case_reference": _("Case reference"),
+    "priority": _("Priority"),
+    "primary_category": _("Primary category"),
+    "reference": _("Reference"),
+    "full_name": _("Name"),
+    "full_name_original": _("Name (original script)"),
+    "given_name": _("Given name"),
+    "family_name": _("Family name"),
+    "sex": _("Sex"),
+    "date_of_birth": _("Date of birth"),
+    "nationality": _("Nationality"),
+    "country_of_origin": _("Country of origin"),
+    "languages": _("Languages"),
+    "site": _("Site"),
+    "unit": _("Unit"),
+    "household": _("Household"),
+    "registered_on": _("Registered on"),
+    "presence": _("Presence"),
+    "specific_needs": _("Specific needs"),
+    "religion": _("Religion"),
+    "ethnicity": _("Ethnicity"),
+}
+
+
+def field_label(name: str) -> str:
+    """A field's name in the reader's words (its code if it has none)."""
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else name

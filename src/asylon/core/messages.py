@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django_countries import countries
 
 from asylon.core.i18n import format_date, to_digits
+from asylon.core.labels import field_label
 
 # The separators of a list inside a sentence: Persian and Arabic write the Arabic comma and
 # semicolon.
@@ -42,6 +43,8 @@ def _render_param(value: object) -> str:
             return format_date(datetime.fromisoformat(value["datetime"]), with_time=True)
         if "number" in value:
             return to_digits(value["number"])
+        if "field" in value:
+            return field_label(value["field"])
         if "list" in value:
             language = (translation.get_language() or "en").split("-")[0]
             separator = _SEPARATORS[value.get("sep", ",")]
@@ -54,6 +57,13 @@ def msgid_of(text) -> str:
     message that each reader sees in their own language: `message(msgid_of(kind.label))`."""
     with translation.override(None):
         return str(text)
+
+
+def list_separator(sep: str = ",") -> str:
+    """The comma (or semicolon) between the items of a list, in the active language."""
+    language = (translation.get_language() or "en").split("-")[0]
+    separator = _SEPARATORS[sep]
+    return separator.get(language, separator["en"])
 
 
 def render_list(stored: list[Mapping], sep: str = ",") -> str:

@@ -46,6 +46,7 @@ from django.views import defaults
 
 from .api_edge import text_check
 from .errors import DomainError, NotFound, SafeguardRefusal
+from .i18n import to_digits
 from .messages import reason_text
 
 # Seconds a client is told to wait: a long import takes about a minute.
@@ -151,7 +152,7 @@ def refusal_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
         context = {
             "rule": exc.rule,
             "detail": reason_text({"detail": exc.detail, **(exc.reason or {})}),
-            "legal_basis": gettext(exc.legal_basis),
+            "legal_basis": to_digits(gettext(exc.legal_basis)),
         }
         return _page(request, "403.html", 403, context)
     status = exc.status if 400 <= exc.status < 500 else 403

@@ -162,8 +162,10 @@ def monthly(months: list[str], arrivals: PublishedVector, departures: PublishedV
         for x, v in zip(xs, series.values, strict=True):
             if v is None:
                 ax.text(x + offset, 0, "—", ha="center", va="bottom", fontsize=8)
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    # Persons are whole: an empty or nearly empty chart still counts 0, 1, 2, never 0.006.
+    top = max((v for s in (arrivals, departures) for v in s.values if v is not None), default=0)
+    ax.set_ylim(0, max(top * 1.05, 1))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: to_digits(f"{value:g}")))
     step = max(1, len(months) // 12)
     ax.set_xticks(xs[::step], [to_digits(m) for m in months[::step]], rotation=45, ha="right")

@@ -10,12 +10,12 @@ as evidence, as it always was; `asylon.core.messages.render()` shows the stored 
 Parameters are plain text (references, names: shown as they are), a `Country` (shown by its
 name in the reader's language), a `Day` (in the reader's calendar and digits), a `Moment` (a
 date and time, in the reader's calendar, time zone and digits), a `Number`
-(in the reader's digits), a `Listing`
+(in the reader's digits), a `Field` (a record's field, by its label), a `Listing`
 joined with the punctuation of the reader's language, or another `Message`.
 
 Stored form (JSON): ``{"msgid": "...", "params": {"name": value}}`` where a value is a string,
 ``{"country": "IR"}``, ``{"date": "2024-05-01"}``, ``{"datetime": "2024-05-01T08:30:00+00:00"}``,
-``{"number": 3}``, ``{"list": [...], "sep": ";"}`` or a
+``{"number": 3}``, ``{"field": "date_of_birth"}``, ``{"list": [...], "sep": ";"}`` or a
 nested ``{"msgid": ..., "params": ...}``.
 """
 
@@ -46,6 +46,13 @@ class Moment:
 @dataclass(frozen=True)
 class Number:
     value: int
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field of a record by its name (shown by its label in the reader's language)."""
+
+    name: str
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,8 @@ def _english(value: object) -> str:
         return value.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     if isinstance(value, Number):
         return str(value.value)
+    if isinstance(value, Field):
+        return value.name  # the audit text names fields by their code
     if isinstance(value, Listing):
         return _ENGLISH_SEPARATORS[value.sep].join(_english(v) for v in value.items)
     return str(value)
@@ -97,6 +106,8 @@ def _stored(value: object) -> object:
         return {"datetime": value.at.isoformat()}
     if isinstance(value, Number):
         return {"number": value.value}
+    if isinstance(value, Field):
+        return {"field": value.name}
     if isinstance(value, Listing):
         return {"list": [_stored(v) for v in value.items], "sep": value.sep}
     return str(value)

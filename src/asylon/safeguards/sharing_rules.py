@@ -45,7 +45,7 @@ from django.utils.translation import gettext_noop
 from asylon.core.errors import SafeguardRefusal
 
 from . import legal_bases as basis
-from .messages import Country, Day, Listing, Message, Number, message
+from .messages import Country, Day, Field, Listing, Message, Number, message
 from .types import NEVER_RECIPIENTS, Agreement, Recipient, RecipientKind, countries
 
 
@@ -220,7 +220,7 @@ def _agreement_refusal(
     if extra:
         return message(
             gettext_noop("The agreement does not cover these fields: %(fields)s. Share only what it lists."),
-            fields=Listing(tuple(sorted(extra))),
+            fields=Listing(tuple(Field(f) for f in sorted(extra))),
         )
     if needs_undertaking and not agreement.non_refoulement_undertaking:
         return message(

@@ -15,11 +15,14 @@ from datetime import date
 
 from django.utils.html import escape
 
+from asylon.core.i18n import to_digits
+
 COLOUR = "#1f5f8b"
 SERIES_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]  # matplotlib's first six
-WIDTH = 600
+# Narrow enough that a phone (about 340 px of page) shows the 13px labels at 11px or more.
+WIDTH = 400
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
-CHAR_WIDTH = 6.2  # average width of a 10px sans-serif character, to size the label margins
+CHAR_WIDTH = 8.0  # average width of a 13px sans-serif character, to size the label margins
 
 
 def nice_ticks(top: int, most: int = 6) -> list[int]:
@@ -35,10 +38,10 @@ def nice_ticks(top: int, most: int = 6) -> list[int]:
 def _data_uri(width: float, height: float, title: str, body: list[str]) -> str:
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}"'
-        f' viewBox="0 0 {width:.0f} {height:.0f}" role="img" {FONT} font-size="10">'
+        f' viewBox="0 0 {width:.0f} {height:.0f}" role="img" {FONT} font-size="13">'
         f"<title>{escape(title)}</title>"
         f'<rect width="100%" height="100%" fill="#ffffff"/>'
-        f'<text x="{width / 2:.1f}" y="16" text-anchor="middle" font-size="12">{escape(title)}</text>'
+        f'<text x="{width / 2:.1f}" y="17" text-anchor="middle" font-size="14">{escape(title)}</text>'
         + "".join(body)
         + "</svg>"
     )
@@ -52,10 +55,10 @@ def _value_axis(ticks: list[int], to_px, *, horizontal: bool, span: tuple[float,
         p = to_px(t)
         if horizontal:
             out.append(f'<line x1="{p:.1f}" y1="{span[1]:.1f}" x2="{p:.1f}" y2="{span[1] + 4:.1f}" stroke="#000"/>')
-            out.append(f'<text x="{p:.1f}" y="{span[1] + 15:.1f}" text-anchor="middle">{t}</text>')
+            out.append(f'<text x="{p:.1f}" y="{span[1] + 15:.1f}" text-anchor="middle">{to_digits(t)}</text>')
         else:
             out.append(f'<line x1="{span[0] - 4:.1f}" y1="{p:.1f}" x2="{span[0]:.1f}" y2="{p:.1f}" stroke="#000"/>')
-            out.append(f'<text x="{span[0] - 6:.1f}" y="{p + 3.5:.1f}" text-anchor="end">{t}</text>')
+            out.append(f'<text x="{span[0] - 6:.1f}" y="{p + 3.5:.1f}" text-anchor="end">{to_digits(t)}</text>')
     return out
 
 
@@ -74,7 +77,7 @@ def bar_chart(labels: list[str], values: list[int], *, title: str, horizontal: b
 
 
 def _horizontal_bars(labels: list[str], values: list[int], *, title: str) -> str:
-    row = 22.0
+    row = 24.0
     left, top, right = 12 + _label_width(labels), 28.0, WIDTH - 16.0
     bottom = top + row * max(1, len(labels))
     ticks = nice_ticks(max(values, default=0))
@@ -89,7 +92,7 @@ def _horizontal_bars(labels: list[str], values: list[int], *, title: str) -> str
             f'<rect x="{left:.1f}" y="{y + 3:.1f}" width="{x(value) - left:.1f}" height="{row - 6:.1f}"'
             f' fill="{COLOUR}"><title>{escape(label)}: {value}</title></rect>'
         )
-        body.append(f'<text x="{left - 6:.1f}" y="{y + row / 2 + 3.5:.1f}" text-anchor="end">{escape(label)}</text>')
+        body.append(f'<text x="{left - 6:.1f}" y="{y + row / 2 + 4.5:.1f}" text-anchor="end">{escape(label)}</text>')
     body += _value_axis(ticks, x, horizontal=True, span=(left, bottom))
     body.append(_axes(left, top, right, bottom))
     return _data_uri(WIDTH, bottom + 24, title, body)

@@ -58,4 +58,4 @@ class FormalitiesForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    reason = forms.CharField(label=_("Reason for closing"), max_length=500)

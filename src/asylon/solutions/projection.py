@@ -23,6 +23,8 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from asylon.core.i18n import format_date, localise_numbers
+
 WINDOW_DAYS = 90
 WINDOWS = (30, WINDOW_DAYS, 365)
 # Fewer departures than this in the longest window: the pace is a guess, and the page says so.
@@ -112,7 +114,7 @@ def project_emptying(
         if earliest == latest:
             parts.append(
                 _("At %(rate).1f departures a day, the last of %(r)d residents leaves on %(d)s.")
-                % {"rate": dated[0].per_day, "r": residents, "d": earliest.isoformat()}  # type: ignore[union-attr]
+                % {"rate": dated[0].per_day, "r": residents, "d": format_date(earliest)}  # type: ignore[union-attr]
             )
         else:
             parts.append(
@@ -120,7 +122,7 @@ def project_emptying(
                     "Depending on the pace of recent departures, the last of %(r)d residents leaves "
                     "between %(a)s and %(b)s."
                 )
-                % {"r": residents, "a": earliest.isoformat(), "b": latest.isoformat()}  # type: ignore[union-attr]
+                % {"r": residents, "a": format_date(earliest), "b": format_date(latest)}  # type: ignore[union-attr]
             )
         longest = paces[-1]
         parts.append(
@@ -142,7 +144,7 @@ def project_emptying(
         head.days_left,
         places_available,
         missing,
-        " ".join(parts) + shortfall,
+        localise_numbers(" ".join(parts) + shortfall),
         paces,
         earliest,
         latest,

@@ -3,6 +3,7 @@
     {{ person.date_of_birth|localdate:person.dob_precision|default:"—" }}
     {{ event.at|localdatetime }}
     {{ page.paginator.count|digits }}
+    {{ m.probability|percent }} · {{ c.match_weight|decimal:1 }}
     {{ block|reason }} · {{ block|legal_basis }}
     {{ hit.why|messages_list }}   (messages kept as data, joined with the reader's ";")
     {{ transition.to_state|label }}   (a stored code in words; see core/labels.py)
@@ -38,6 +39,28 @@ def digits(value) -> str:
     if value is None:
         return ""
     return i18n.to_digits(value)
+
+
+@register.filter
+def percent(value) -> str:
+    """A share (0..1) as a percentage in the user's digits: `{{ m.probability|percent }}`."""
+    if value is None or value == "":
+        return ""
+    return i18n.format_percent(value)
+
+
+@register.filter
+def decimal(value, places: int = 1) -> str:
+    """A number with decimals in the user's digits and decimal separator (۲٫۵)."""
+    if value is None or value == "":
+        return ""
+    return i18n.format_decimal(value, int(places))
+
+
+@register.simple_tag
+def comma() -> str:
+    """The separator of a list in the reader's language (", ", "، "): `{% comma %}`."""
+    return messages.list_separator(",")
 
 
 @register.filter

@@ -140,6 +140,7 @@ def test_register_a_household_and_find_a_duplicate(journey, camp):
         page.locator(f"#id_members-{index}-family_name").fill(family)
         page.locator(f"#id_members-{index}-sex").select_option(sex)
         page.locator(f"#id_members-{index}-date_of_birth").fill(born)
+        page.locator(f"#id_members-{index}-dob_precision").select_option("EXACT")
     page.get_by_role("button", name=t("Register the household")).click()
     page.wait_for_url(re.compile(r"/households/LIB-H-\d+/$"))
     journey.see(page, "household")

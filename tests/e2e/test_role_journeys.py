@@ -231,6 +231,7 @@ def test_registration_clerk(journeys, camp):
         page.locator(f"#id_members-{index}-family_name").fill(family)
         page.locator(f"#id_members-{index}-sex").select_option(sex)
         page.locator(f"#id_members-{index}-date_of_birth").fill(born)
+        page.locator(f"#id_members-{index}-dob_precision").select_option("EXACT")
     persons = Person.objects.count()
     page.get_by_role("button", name=t("Register the household")).click()
     page.locator("#duplicates-summary").wait_for()

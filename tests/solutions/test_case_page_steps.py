@@ -32,4 +32,4 @@ def test_the_done_message_is_a_box_not_a_bullet(client, rso, case):
     url = f"/resettlement/cases/{case.reference}/transition/"
     response = client.post(url, {"action": "assess", "need_assessment": "No other durable solution."}, follow=True)
     html = response.content.decode()
-    assert re.search(r'<ul class="messages" role="status">\s*<li class="[^"]*success[^"]*">Done\.</li>', html)
+    assert re.search(r'<div role="status"><ul class="messages">\s*<li class="[^"]*success[^"]*">Done\.</li>', html)

@@ -349,6 +349,14 @@ class DepartureCheck:
         return group_refusals(self.refusals)
 
 
+def _own_blocks(answer: Assessment) -> list:
+    """The reasons that stop this member themselves. N8 (family unity) also fires for a member
+    whose relatives are stopped; said beside the member's own refusal it only repeats that the
+    others are refused, so it is kept only when it is the member's sole reason."""
+    own = [b for b in answer.blocks if b.rule != "N8"]
+    return own or list(answer.blocks)
+
+
 def departure_check(actor, case: ResettlementCase, country: ReceivingCountry) -> DepartureCheck:
     """The same gate the departure will run (N1-N8 for each active member), today, for
     `country`: said at submission so that the missing evidence can be recorded in time."""
@@ -357,7 +365,7 @@ def departure_check(actor, case: ResettlementCase, country: ReceivingCountry) ->
     refusals = [
         MemberRefusal(person, block.rule, block.as_dict())
         for person, answer in gate_assessments(actor, [m.person for m in rows], country.country.code)
-        for block in answer.blocks
+        for block in _own_blocks(answer)
     ]
     return DepartureCheck(country, refusals)
 

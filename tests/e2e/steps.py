@@ -222,7 +222,8 @@ def plain(text: str) -> str:
     letters it touches; spaces are collapsed."""
     import unicodedata
 
-    dropped = {"\u200c", "\u200d", "\u0627", "\u0671"}  # joiners inside a word; alef
+    # Alef and alef maksura: pdftotext turns their lam ligatures round.
+    dropped = {"\u200c", "\u200d", "\u0627", "\u0671", "\u0649"}  # joiners inside a word; alefs
     folded = "".join(
         "" if c in dropped or unicodedata.category(c) == "Mn" else " " if unicodedata.category(c) == "Cf" else c
         for c in unicodedata.normalize("NFKD", text)

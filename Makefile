@@ -51,6 +51,7 @@ test: install browser axe system-deps java
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 # Translations (docs/i18n.md): `make messages` refreshes the Persian and Arabic catalogues from

@@ -78,23 +78,33 @@ ROUTES = {
     ),
     # Evidence the gate reads (movements/evidence_api.py); bodies are refused as invalid.
     "api:POST /api/v1/persons/{reference}/chain-assessments": Entry(
-        having("movements.approve_chain"), method="POST", params=PERSON,
-        body=lambda w: {"country": "", "access_to_protection": True, "respects_non_refoulement": True,
-                        "rationale": ""},
+        having("movements.approve_chain"),
+        method="POST",
+        params=PERSON,
+        body=lambda w: {"country": "", "access_to_protection": True, "respects_non_refoulement": True, "rationale": ""},
     ),
     "api:POST /api/v1/persons/{reference}/chain-assessments/{assessment_id}/approvals": Entry(
-        having("movements.approve_chain") & RISK_VIEW, method="POST",
+        having("movements.approve_chain") & RISK_VIEW,
+        method="POST",
         params={"reference": "person.reference", "assessment_id": "chain.pk"},
     ),
     "api:POST /api/v1/persons/{reference}/art-33-2-determinations": Entry(
-        RISK_MANAGE, method="POST", params=PERSON,
+        RISK_MANAGE,
+        method="POST",
+        params=PERSON,
         body=lambda w: {"competent_authority": "", "reference": "", "decided_on": "2013-01-01"},
     ),
     "api:POST /api/v1/persons/{reference}/voluntariness-records": Entry(
-        having("movements.record_voluntariness"), method="POST", params=PERSON, body=lambda w: {},
+        having("movements.record_voluntariness"),
+        method="POST",
+        params=PERSON,
+        body=lambda w: {},
     ),
     "api:POST /api/v1/persons/{reference}/consent-withdrawal": Entry(
-        having("movements.record_voluntariness"), method="POST", params=PERSON, body=lambda w: {"note": ""},
+        having("movements.record_voluntariness"),
+        method="POST",
+        params=PERSON,
+        body=lambda w: {"note": ""},
     ),
 }
 
@@ -110,8 +120,13 @@ def build_world(w):
     except services.MovementRefused as refused:  # a refused request is kept, and viewable, too
         w.movement = refused.movement
     w.chain = services.record_chain_assessment(
-        actor=protection, person=w.person, country="AL", admission_document="Letter 1",
-        access_to_protection=True, respects_non_refoulement=True, rationale="Matrix check",
+        actor=protection,
+        person=w.person,
+        country="AL",
+        admission_document="Letter 1",
+        access_to_protection=True,
+        respects_non_refoulement=True,
+        rationale="Matrix check",
     )
     w.group = services.request_group_movement(
         actor=protection,

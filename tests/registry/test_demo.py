@@ -21,8 +21,7 @@ def seeded(db):
 
 def test_demo_camp_is_realistic(seeded):
     assert seeded.created and 2900 <= Person.objects.count() <= 3100
-    sizes = Counter(Household.objects.filter(memberships__ended_on__isnull=True)
-                    .values_list("pk", flat=True))
+    sizes = Counter(Household.objects.filter(memberships__ended_on__isnull=True).values_list("pk", flat=True))
     assert max(sizes.values()) >= 6 and Counter(sizes.values())[1] > 100  # singles and large families
     assert Person.objects.exclude(given_name_original="").count() > 300  # some in Persian script
     assert Person.objects.filter(date_of_birth__year__gte=2009).count() > 100  # children

@@ -123,8 +123,12 @@ def test_list_filters_by_specific_need(logged_in, clerk, site_a):
     from asylon.registry import services
 
     services.register_household(
-        actor=clerk, site=site_a, members=[member(given_name="Behrouz", specific_needs=["SM-CI"]),
-                                           member("CHILD", given_name="Kaveh", date_of_birth=date(2012, 1, 1))]
+        actor=clerk,
+        site=site_a,
+        members=[
+            member(given_name="Behrouz", specific_needs=["SM-CI"]),
+            member("CHILD", given_name="Kaveh", date_of_birth=date(2012, 1, 1)),
+        ],
     )
     by_category = logged_in.get("/persons/?specific_need=SM").content.decode()
     by_code = logged_in.get("/persons/?specific_need=SM-CI").content.decode()
@@ -143,10 +147,17 @@ def test_reference_data_does_not_change_through_the_admin(client, site_a):
     admin_user = create_user(actor=None, username="adm", role="administrator", sites=[site_a], is_staff=True).user
     client.force_login(admin_user)
     before = AuditEvent.objects.count()
-    response = client.post(f"/admin/registry/site/{site_a.pk}/change/", {
-        "code": "AAA", "name": "Site A renamed", "host_country": "IQ", "designation": "TTL",
-        "designated_on": "", "capacity": "",
-    })
+    response = client.post(
+        f"/admin/registry/site/{site_a.pk}/change/",
+        {
+            "code": "AAA",
+            "name": "Site A renamed",
+            "host_country": "IQ",
+            "designation": "TTL",
+            "designated_on": "",
+            "capacity": "",
+        },
+    )
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert client.post(f"/admin/registry/site/{site_a.pk}/delete/", {"post": "yes"}).status_code == 302
     site_a.refresh_from_db()

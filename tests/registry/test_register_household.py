@@ -144,19 +144,27 @@ def test_bulk_registration_is_all_or_nothing_and_names_each_bad_row(clerk, site_
 
 
 def test_bulk_registration_writes_the_same_records_and_trail_as_one_by_one(clerk, site_a):
-    families = [[member(), member("CHILD", given_name="Nasrin", sex="F", specific_needs=["SC-SC"])],
-                [member(given_name="Omid")]]
+    families = [
+        [member(), member("CHILD", given_name="Nasrin", sex="F", specific_needs=["SC-SC"])],
+        [member(given_name="Omid")],
+    ]
     rows = services.register_households(
         actor=clerk, site=site_a, households=[services.NewHousehold(members=f) for f in families]
     )
     assert [h.reference for h in rows] == ["AAA-H-000001", "AAA-H-000002"]
     assert list(Person.objects.order_by("reference").values_list("reference", "given_name")) == [
-        ("AAA-000001", "Dariush"), ("AAA-000002", "Nasrin"), ("AAA-000003", "Omid")]
+        ("AAA-000001", "Dariush"),
+        ("AAA-000002", "Nasrin"),
+        ("AAA-000003", "Omid"),
+    ]
     assert Person.objects.get(given_name="Nasrin").specific_needs.get().code_id == "SC-SC"
     assert list(AuditEvent.objects.filter(action__endswith=".registered").values_list("action", "object_ref")) == [
-        ("person.registered", "AAA-000001"), ("person.registered", "AAA-000002"),
+        ("person.registered", "AAA-000001"),
+        ("person.registered", "AAA-000002"),
         ("household.registered", "AAA-H-000001"),
-        ("person.registered", "AAA-000003"), ("household.registered", "AAA-H-000002")]
+        ("person.registered", "AAA-000003"),
+        ("household.registered", "AAA-H-000002"),
+    ]
     from asylon.audit.verify import verify_chain
 
     assert verify_chain().ok

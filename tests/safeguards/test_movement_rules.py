@@ -551,9 +551,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("person_facts", "movement", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
+@pytest.mark.parametrize(("person_facts", "movement", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_rule_table(person_facts, movement, expected):
     assessment = assess_movement(person_facts, movement)
     assert blocking_rules(assessment) == expected
@@ -637,9 +635,7 @@ def test_torture_finding_blocks_every_status_whatever_the_evidence(status):
 
 def test_extradition_from_origin_raises_protection_alert_even_when_allowed():
     facts = person(S.REJECTED_FINAL, risk_assessments={"IR": CLEAR})
-    movement = move(
-        K.EXTRADITION_REQUEST, requesting_state="IR", rsd_decision_final=True, court_reference="X"
-    )
+    movement = move(K.EXTRADITION_REQUEST, requesting_state="IR", rsd_decision_final=True, court_reference="X")
     assessment = assess_movement(facts, movement)
     assert assessment.allowed
     assert [a.rule for a in assessment.alerts] == ["N5"]

@@ -85,9 +85,7 @@ base_persons = st.builds(
     voluntariness=st.none() | voluntariness,
     submitted_to_countries=code_set,
 )
-approvers = st.sampled_from(
-    [("po-1", "po-2"), ("po-1", "po-2"), ("po-1", "po-1"), ("po-1",), (), ("po-2", "")]
-)
+approvers = st.sampled_from([("po-1", "po-2"), ("po-1", "po-2"), ("po-1", "po-1"), ("po-1",), (), ("po-2", "")])
 
 
 def chain_assessments(country=code):
@@ -149,9 +147,7 @@ def complete(a: RiskAssessment) -> bool:
 
 
 def risk_countries(p: PersonFacts) -> set[str]:
-    risks = (
-        home(p) | set(p.risk_countries) | set(p.torture_risk_countries) | set(p.ill_treatment_risk_countries)
-    )
+    risks = home(p) | set(p.risk_countries) | set(p.torture_risk_countries) | set(p.ill_treatment_risk_countries)
     for country, a in p.risk_assessments.items():
         if complete(a) and not (a.finds_no_substantial_grounds and a.finds_no_real_risk):
             risks.add(country)
@@ -180,9 +176,7 @@ def is_internal_stay(m: MovementFacts) -> bool:
 
 def chain_leads_to_risk(p: PersonFacts, m: MovementFacts) -> bool:
     reach = reachable(m.destination_country, m.onward_returns)
-    return bool(reach & set(m.onward_return_countries)) or bool(
-        (reach - {m.destination_country}) & risk_countries(p)
-    )
+    return bool(reach & set(m.onward_return_countries)) or bool((reach - {m.destination_country}) & risk_countries(p))
 
 
 def valid_voluntariness(p: PersonFacts) -> bool:
@@ -192,9 +186,7 @@ def valid_voluntariness(p: PersonFacts) -> bool:
     child = p.is_child or p.unaccompanied_or_separated or (p.age is not None and p.age < 18)
     if not child:
         return v.signed_declaration and v.counselling_record
-    return v.best_interests_assessment and (
-        v.best_interests_determination or not p.unaccompanied_or_separated
-    )
+    return v.best_interests_assessment and (v.best_interests_determination or not p.unaccompanied_or_separated)
 
 
 # --- Movement properties ------------------------------------------------------------------
@@ -296,9 +288,7 @@ def test_result_is_consistent_and_auditable(scenario):
     assessment = assess_movement(p, m)
     assert assessment.allowed == (not assessment.blocks)
     assert [r.rule for r in assessment.results] == [f"N{i}" for i in range(1, 9)]
-    assert all(
-        b.rule in {f"N{i}" for i in range(1, 9)} and b.legal_basis and b.detail for b in assessment.blocks
-    )
+    assert all(b.rule in {f"N{i}" for i in range(1, 9)} and b.legal_basis and b.detail for b in assessment.blocks)
     record = json.loads(json.dumps(assessment.as_audit_dict()))
     assert record["allowed"] == assessment.allowed
     assert len(record["blocks"]) == len(assessment.blocks)

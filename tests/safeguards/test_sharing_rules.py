@@ -144,9 +144,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("recipient", "persons", "purpose", "rule"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
+@pytest.mark.parametrize(("recipient", "persons", "purpose", "rule"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_refusals(recipient, persons, purpose, rule):
     decision = assess_disclosure(recipient, persons, FIELDS, purpose, ON)
     assert not decision.allowed
@@ -204,16 +202,12 @@ def test_d3_agreement_narrows_the_fields():
 
 def test_person_facts_can_be_assessed_directly():
     facts = PersonFacts("LIB-9", LegalStatus.REFUGEE, country_of_origin="IR", submitted_to_countries={"AL"})
-    assert assess_disclosure(
-        Recipient(R.RESETTLEMENT_COUNTRY, "AL"), [facts], FIELDS, "resettlement", ON
-    ).allowed
+    assert assess_disclosure(Recipient(R.RESETTLEMENT_COUNTRY, "AL"), [facts], FIELDS, "resettlement", ON).allowed
     assert not assess_disclosure(Recipient(R.UN_AGENCY, "IR"), [facts], FIELDS, "x", ON).allowed
 
 
 def test_d5_aggregates_are_flagged_for_disclosure_control():
-    decision = assess_disclosure(
-        Recipient(R.UN_AGENCY, "CH"), [IRANIAN], {"f_0_4"}, "statistics", ON, aggregate=True
-    )
+    decision = assess_disclosure(Recipient(R.UN_AGENCY, "CH"), [IRANIAN], {"f_0_4"}, "statistics", ON, aggregate=True)
     assert decision.allowed and decision.rule == "D5"
     assert decision.requires_disclosure_control
     assert decision.legal_basis == basis.AGGREGATE_DISCLOSURE_CONTROL
@@ -221,9 +215,7 @@ def test_d5_aggregates_are_flagged_for_disclosure_control():
 
 def test_dp_partner_with_agreement():
     agreement = Agreement("legal aid", FIELDS, False, date(2014, 1, 1))
-    decision = assess_disclosure(
-        Recipient(R.NGO, "IQ", agreement=agreement), [IRANIAN], FIELDS, "legal aid", ON
-    )
+    decision = assess_disclosure(Recipient(R.NGO, "IQ", agreement=agreement), [IRANIAN], FIELDS, "legal aid", ON)
     assert decision.allowed and decision.rule == "DP"
 
 

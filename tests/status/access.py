@@ -16,9 +16,16 @@ CASE = {"reference": "rsd_case.reference"}
 
 
 def _criteria(w):
-    return {"site": w.site_a.code, "nationality": "IR", "cutoff_kind": "REGISTRATION", "cutoff_date": "2013-01-01",
-            "effective_on": "2013-01-02", "legal_basis": "1951_CONV", "recognised_by": "UNHCR",
-            "legal_basis_text": "Prima facie declaration for the matrix test"}
+    return {
+        "site": w.site_a.code,
+        "nationality": "IR",
+        "cutoff_kind": "REGISTRATION",
+        "cutoff_date": "2013-01-01",
+        "effective_on": "2013-01-02",
+        "legal_basis": "1951_CONV",
+        "recognised_by": "UNHCR",
+        "legal_basis_text": "Prima facie declaration for the matrix test",
+    }
 
 
 ROUTES = {
@@ -31,21 +38,23 @@ ROUTES = {
     "page:status:declaration_new": Entry(DECLARE),
     "page:status:declaration_detail": Entry(DECLARATIONS, params={"pk": "declaration.pk"}),
     "page:status:declaration_revoke": Entry(
-        having("status.revoke_groupdeclaration"), method="POST", params={"pk": "declaration.pk"},
+        having("status.revoke_groupdeclaration"),
+        method="POST",
+        params={"pk": "declaration.pk"},
         body=lambda w: {"reason": ""},
     ),
     "page:status:designations": Entry(DESIGNATIONS),
     "page:status:designation_revoke": Entry(
-        having("status.revoke_sitedesignationact"), method="POST", params={"pk": "designation.pk"},
+        having("status.revoke_sitedesignationact"),
+        method="POST",
+        params={"pk": "designation.pk"},
         body=lambda w: {"reason": ""},
     ),
     "api:GET /api/v1/persons/{reference}/status": Entry(STATUS, params={"reference": "person.reference"}),
     "api:GET /api/v1/persons/{reference}/status-history": Entry(STATUS, params={"reference": "person.reference"}),
     "api:GET /api/v1/rsd-cases": Entry(RSD_READ),
     "api:GET /api/v1/rsd-cases/{reference}": Entry(RSD_READ, params=CASE),
-    "api:POST /api/v1/rsd-cases": Entry(
-        RSD_NEW, method="POST", body=lambda w: {"applicant": w.person.reference}
-    ),
+    "api:POST /api/v1/rsd-cases": Entry(RSD_NEW, method="POST", body=lambda w: {"applicant": w.person.reference}),
     "api:POST /api/v1/rsd-cases/{reference}/assign": Entry(
         RSD_WORK, method="POST", params=CASE, body=lambda w: {"officer": "nobody"}
     ),
@@ -59,17 +68,26 @@ ROUTES = {
     "api:POST /api/v1/group-declarations/preview": Entry(DECLARE, method="POST", body=_criteria),
     "api:POST /api/v1/group-declarations": Entry(DECLARE, method="POST", body=_criteria),
     "api:POST /api/v1/group-declarations/{declaration_id}/revoke": Entry(
-        having("status.revoke_groupdeclaration"), method="POST", params={"declaration_id": "declaration.pk"},
+        having("status.revoke_groupdeclaration"),
+        method="POST",
+        params={"declaration_id": "declaration.pk"},
         body=lambda w: {"reason": ""},
     ),
     "api:GET /api/v1/site-designations": Entry(DESIGNATIONS),
     "api:POST /api/v1/site-designations": Entry(
-        DESIGNATE, method="POST",
-        body=lambda w: {"site": w.site_a.code, "designation": "REFUGEE_CAMP", "effective_on": "2013-02-01",
-                        "legal_basis_text": "Designated for the matrix test"},
+        DESIGNATE,
+        method="POST",
+        body=lambda w: {
+            "site": w.site_a.code,
+            "designation": "REFUGEE_CAMP",
+            "effective_on": "2013-02-01",
+            "legal_basis_text": "Designated for the matrix test",
+        },
     ),
     "api:POST /api/v1/site-designations/{act_id}/revoke": Entry(
-        having("status.revoke_sitedesignationact"), method="POST", params={"act_id": "designation.pk"},
+        having("status.revoke_sitedesignationact"),
+        method="POST",
+        params={"act_id": "designation.pk"},
         body=lambda w: {"reason": ""},
     ),
 }
@@ -83,19 +101,30 @@ def build_world(w):
     w.rsd_case = services.register_rsd_case(actor=rsd, applicant=w.person)
     w.declaration = services.declare_group(
         actor=protection,
-        criteria=queries.Criteria(site=w.site_a, nationality="IR", cutoff_kind="REGISTRATION",
-                                  cutoff_date=date(2013, 1, 1)),
-        effective_on=date(2013, 1, 2), legal_basis="1951_CONV", recognised_by="UNHCR",
+        criteria=queries.Criteria(
+            site=w.site_a, nationality="IR", cutoff_kind="REGISTRATION", cutoff_date=date(2013, 1, 1)
+        ),
+        effective_on=date(2013, 1, 2),
+        legal_basis="1951_CONV",
+        recognised_by="UNHCR",
         legal_basis_text="Prima facie declaration for the matrix test",
     )
     w.designation = services.designate_site(
-        actor=protection, site=w.site_a, designation="REFUGEE_CAMP", effective_on=date(2013, 1, 2),
+        actor=protection,
+        site=w.site_a,
+        designation="REFUGEE_CAMP",
+        effective_on=date(2013, 1, 2),
         legal_basis_text="Designated a refugee camp for the matrix test",
     )
     # An ending procedure needs a refugee: the world's person, recognised for the matrix.
     services._append_entries(
-        actor=rsd, person_ids=[w.person.pk], status="REFUGEE", effective_on=date(2013, 1, 3),
-        recognised_by="UNHCR", determination_mode="INDIVIDUAL", legal_basis="1951_CONV",
+        actor=rsd,
+        person_ids=[w.person.pk],
+        status="REFUGEE",
+        effective_on=date(2013, 1, 3),
+        recognised_by="UNHCR",
+        determination_mode="INDIVIDUAL",
+        legal_basis="1951_CONV",
     )
     w.ending = services.open_ending_procedure(actor=rsd, person=w.person, kind="CESSATION", clause="1C(5)")
 
@@ -108,28 +137,40 @@ ROUTES |= {
     "page:status:ending_list": Entry(ENDING_READ),
     "page:status:ending_detail": Entry(ENDING_READ, params=ENDING),
     "page:status:ending_step": Entry(
-        ENDING_READ & having("status.change_endingprocedure"), method="POST", params=ENDING,
+        ENDING_READ & having("status.change_endingprocedure"),
+        method="POST",
+        params=ENDING,
         body=lambda w: {"step": "notify", "on": ""},
     ),
     "api:GET /api/v1/ending-procedures": Entry(ENDING_READ),
     "api:POST /api/v1/ending-procedures": Entry(
-        having("status.add_endingprocedure"), method="POST",
+        having("status.add_endingprocedure"),
+        method="POST",
         body=lambda w: {"person": w.person.reference, "kind": "NO-SUCH-KIND", "clause": ""},
     ),
     "api:GET /api/v1/ending-procedures/{procedure_id}": Entry(ENDING_READ, params=ENDING_API),
     "api:POST /api/v1/ending-procedures/{procedure_id}/decision": Entry(
-        having("status.decide_rsdcase"), method="POST", params=ENDING_API,
+        having("status.decide_rsdcase"),
+        method="POST",
+        params=ENDING_API,
         body=lambda w: {"outcome": "NO-SUCH-OUTCOME", "reasons": ""},
     ),
     "api:POST /api/v1/ending-procedures/{procedure_id}/notification": Entry(
-        having("status.change_endingprocedure"), method="POST", params=ENDING_API, body=lambda w: {},
+        having("status.change_endingprocedure"),
+        method="POST",
+        params=ENDING_API,
+        body=lambda w: {},
     ),
     "api:POST /api/v1/ending-procedures/{procedure_id}/appeal": Entry(
-        having("status.change_endingprocedure"), method="POST", params=ENDING_API, body=lambda w: {"reasons": "x"},
+        having("status.change_endingprocedure"),
+        method="POST",
+        params=ENDING_API,
+        body=lambda w: {"reasons": "x"},
     ),
     "api:POST /api/v1/ending-procedures/{procedure_id}/appeal-decision": Entry(
-        having("status.decide_rsdcase"), method="POST", params=ENDING_API,
+        having("status.decide_rsdcase"),
+        method="POST",
+        params=ENDING_API,
         body=lambda w: {"outcome": "UPHELD", "reasons": "x"},
     ),
 }
-

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from asylon.core.errors import NotFound
+from asylon.core.scope import site_ids
 from asylon.registry.models import Site
 
 from .models import ApiToken, User
-from .scope import site_ids
 
 
 def users_for(actor) -> QuerySet[User]:

@@ -3,8 +3,9 @@ inside the actor's sites. Without an object, the role's group permission decides
 
 import rules
 
+from asylon.core.scope import in_scope
+
 from .roles import ROLE_PERMISSIONS
-from .scope import in_scope
 
 
 @rules.predicate

@@ -32,10 +32,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from asylon.core.scope import ensure, site_ids
 
 from .models import ApiToken, EnrolmentCode, User
 from .roles import Role
-from .scope import ensure, site_ids
 from .twofactor import confirmed_device, needs_second_factor
 
 

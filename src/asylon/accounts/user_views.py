@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asylon.core.edges import attach_errors
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from asylon.core.listing import listing
-from asylon.core.views import attach_errors
 from asylon.registry.queries import sites_for
 
 from . import queries, services

@@ -19,8 +19,8 @@ from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.core import dates
+from asylon.core.edges import attach_errors
 from asylon.core.errors import Conflict, InvalidInput
-from asylon.core.views import attach_errors
 
 from . import services
 from .forms import EnrolmentCodeForm, PreferencesForm, TokenForm

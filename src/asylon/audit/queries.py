@@ -14,8 +14,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from asylon.accounts.roles import is_administrator
-from asylon.accounts.scope import site_ids
 from asylon.core import labels
+from asylon.core.scope import site_ids
 
 from .models import AuditEvent, EventSite
 

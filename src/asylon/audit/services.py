@@ -21,7 +21,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
 
-from asylon.accounts.scope import site_id_of
+from asylon.core.scope import site_id_of
 
 from . import checkpoints
 from .models import AuditEvent, ChainHead, EventSite

@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
 from asylon.core.confirm import ConfirmationRequired
 from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Location, Site
 
 from . import previews, queries, rollcall, services

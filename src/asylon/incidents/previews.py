@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from asylon.accounts.scope import can
 from asylon.core.confirm import SAMPLE
+from asylon.core.scope import can
 
 from . import queries, reviews
 from .models import Harm, Incident, RollCallState

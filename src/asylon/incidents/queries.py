@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.core.errors import NotFound
+from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Site
 
 from .models import (

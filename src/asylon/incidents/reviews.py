@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotFound
+from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Presence
 from asylon.registry.services import apply_presence
 

@@ -23,9 +23,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput
+from asylon.core.scope import ensure
 from asylon.registry.models import Location, Person, Presence, Site
 from asylon.safeguards.messages import Number, message
 

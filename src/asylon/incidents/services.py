@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from asylon.core.labels import label_of
 from asylon.core.messages import msgid_of
+from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Location, Person, Presence, Site
 from asylon.registry.services import next_reference
 from asylon.safeguards.messages import Moment, Number, message

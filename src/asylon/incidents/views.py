@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from asylon.accounts.scope import can, site_ids
 from asylon.core.confirm import CONFIRM, confirmed
+from asylon.core.edges import attach_errors
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from asylon.core.listing import listing
-from asylon.core.views import attach_errors
+from asylon.core.scope import can, site_ids
 from asylon.registry.models import Location, Person
 from asylon.registry.queries import sites_for
 

@@ -9,10 +9,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from asylon.accounts.scope import ensure
 from asylon.core.api_edge import FromModel, Id, Line, requires
 from asylon.core.confirm import ConfirmationRequired
 from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.scope import ensure
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Person
 

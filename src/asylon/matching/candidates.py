@@ -13,10 +13,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.i18n import format_date
+from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Person, Presence, Sex, Site
 
 from .keys import name_tokens

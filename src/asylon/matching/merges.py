@@ -18,10 +18,10 @@ from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
+from asylon.core.scope import ensure
 from asylon.registry.models import Membership, Person, Presence, SensitiveProfile
 
 from .keys import refresh_keys

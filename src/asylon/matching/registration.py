@@ -28,9 +28,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import can, ensure
 from asylon.audit import services as audit
 from asylon.core.errors import InvalidInput
+from asylon.core.scope import can, ensure
 from asylon.registry import services as registry
 from asylon.registry.models import Household, Location, Membership, Person, Relationship, Site
 from asylon.registry.queries import sites_for

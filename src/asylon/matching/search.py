@@ -26,7 +26,7 @@ from django.db.models import Case, Expression, IntegerField, Max, Value, When
 from django.utils.translation import gettext_noop
 from rapidfuzz.distance import OSA
 
-from asylon.accounts.scope import site_ids
+from asylon.core.scope import site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import PERSON_NAME_FIELDS, Person
 from asylon.safeguards.messages import Message, message

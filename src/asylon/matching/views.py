@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asylon.accounts.scope import can
 from asylon.core.confirm import CONFIRM, confirmed
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from asylon.core.i18n import format_date
 from asylon.core.listing import listing
+from asylon.core.scope import can
 from asylon.registry import queries as registry_queries
 
 from . import candidates, merges, search

@@ -12,9 +12,9 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from asylon.accounts.scope import site_ids
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import InvalidInput
+from asylon.core.scope import site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Location, Person, Site
 

@@ -11,9 +11,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.core.dates import today
 from asylon.core.errors import NotFound
+from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Person, Site
 
 from .models import (

@@ -29,12 +29,12 @@ from django.utils.translation import gettext_noop
 from django_countries import countries as country_names
 
 from asylon.accounts.roles import Role
-from asylon.accounts.scope import can, ensure, site_ids
 from asylon.accounts.services import manages
 from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
 from asylon.core.messages import msgid_of
+from asylon.core.scope import can, ensure, site_ids
 from asylon.incidents.alerts import raise_alert
 from asylon.registry.models import Location, Person, Presence, ReferenceCounter, Site
 from asylon.registry.services import apply_presence

@@ -23,10 +23,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import ensure, in_scope, site_ids
 from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import NotFound
+from asylon.core.scope import ensure, in_scope, site_ids
 from asylon.registry.models import Person
 from asylon.safeguards import Agreement, DisclosureSubject, SharingDecision, assess_disclosure
 from asylon.safeguards import Recipient as RecipientFacts

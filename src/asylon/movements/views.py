@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asylon.accounts.scope import can, site_ids
+from asylon.core.edges import attach_errors
 from asylon.core.errors import DomainError, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
 from asylon.core.listing import listing
-from asylon.core.views import attach_errors
+from asylon.core.scope import can, site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
 

@@ -8,9 +8,9 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import Conflict, InvalidInput
+from asylon.core.scope import ensure, site_ids
 from asylon.matching import registration
 from asylon.movements.sharing import guard_read
 

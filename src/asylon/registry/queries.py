@@ -10,10 +10,10 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.audit import services as audit
 from asylon.core.dates import birth_range_for_age, today
-from asylon.core.errors import NotFound
+from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.scope import ensure, site_ids
 
 from .models import Household, Location, Membership, Person, Presence, SensitiveProfile, Site, SpecificNeed
 
@@ -34,6 +34,15 @@ AGE_BRACKETS: dict[str, tuple[int, int | None]] = {
 
 def sites_for(actor) -> QuerySet[Site]:
     return Site.objects.filter(pk__in=site_ids(actor))
+
+
+def site_in_scope(actor, code: str, *, field: str = "site") -> Site:
+    """The site an API caller names by its code, among the caller's own sites. A code outside
+    them reads as unknown (as a record outside them reads as absent): 422 naming `field`."""
+    site = sites_for(actor).filter(code=code).first()
+    if site is None:
+        raise InvalidInput({field: [f"Unknown site {code!r}."]})
+    return site
 
 
 def persons_for(actor) -> QuerySet[Person]:

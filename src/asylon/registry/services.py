@@ -11,10 +11,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput
+from asylon.core.scope import ensure
 
 from . import bulk
 from .models import (

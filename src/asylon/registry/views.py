@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from asylon.accounts.scope import can, ensure
+from asylon.core.edges import attach_errors
 from asylon.core.errors import InvalidInput, NotFound, NotPermitted
 from asylon.core.listing import listing
-from asylon.core.views import attach_errors
+from asylon.core.scope import can, ensure
 from asylon.matching import registration
 from asylon.movements.sharing import guard_read, recipient_of
 

@@ -37,10 +37,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 
-from asylon.accounts.scope import can, ensure
 from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput, SafeguardRefusal
+from asylon.core.scope import can, ensure
 from asylon.registry.models import Household, Membership, Person, SensitiveProfile, Site, SpecificNeed
 from asylon.safeguards import Agreement, DisclosureSubject, Recipient, RecipientKind, SharingDecision
 from asylon.safeguards import assess_disclosure as _assess

@@ -9,8 +9,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
+from asylon.core.scope import ensure
 from asylon.registry.models import Site
 
 from .models import ReportKind, ReportRun

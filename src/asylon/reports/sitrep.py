@@ -19,10 +19,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import ensure
 from asylon.core.dates import age_on
 from asylon.core.errors import InvalidInput
 from asylon.core.i18n import Digits, digit_system
+from asylon.core.scope import ensure
 from asylon.incidents.queries import incidents_in_period, roll_calls_in_period
 from asylon.movements.queries import safeguard_refusals_in_period
 from asylon.registry.models import Person, Presence, Site

@@ -37,10 +37,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from asylon.accounts.scope import ensure
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import age_on
 from asylon.core.errors import InvalidInput
+from asylon.core.scope import ensure
 from asylon.movements.queries import departures_in_period
 from asylon.registry.models import Location, Membership, NeedStatus, Person, Presence, Site, SpecificNeed
 from asylon.registry.queries import AGE_BRACKETS
@@ -350,7 +350,7 @@ def time_series(actor, *, site: Site, start: date, end: date, internal: bool = F
 
 
 def sites_with_statistics(actor) -> QuerySet[Site]:
-    from asylon.accounts.scope import site_ids
+    from asylon.core.scope import site_ids
 
     if not actor.has_perm("reports.view_statistics"):
         return Site.objects.none()

@@ -97,8 +97,8 @@ def sitrep_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def exports_page(request: HttpRequest) -> HttpResponse:
     """Record exports (internal use, through the data-sharing guard) and HXL aggregates."""
-    from asylon.accounts.scope import site_ids
     from asylon.core.errors import DomainError
+    from asylon.core.scope import site_ids
     from asylon.registry.models import Site
 
     from . import exports

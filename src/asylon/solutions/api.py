@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
-from asylon.accounts.scope import can, ensure
 from asylon.core.api_edge import FromModel, Line, Text, requires
 from asylon.core.errors import Conflict, InvalidInput, NotFound, SafeguardRefusal
 from asylon.core.messages import reason_text
+from asylon.core.scope import can, ensure
 from asylon.movements.sharing import recipient_of
 from asylon.registry import queries as registry_queries
 

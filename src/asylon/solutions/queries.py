@@ -16,9 +16,9 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.core.dates import today as today_
 from asylon.core.errors import NotFound
+from asylon.core.scope import ensure, site_ids
 from asylon.movements import services as movements
 from asylon.movements.models import MovementKind
 from asylon.movements.sharing import guard_read, recipient_of, shared_persons_for

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
+from asylon.core.scope import ensure
 from asylon.movements import services as movements
 from asylon.movements.models import Movement, MovementKind, MovementState, Recipient, RecipientKind
 from asylon.registry.models import Household, Membership, Person, Presence, ReferenceCounter

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asylon.accounts.scope import can
 from asylon.core.dates import today
+from asylon.core.edges import attach_errors
 from asylon.core.errors import DomainError, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
 from asylon.core.listing import listing
-from asylon.core.views import attach_errors
+from asylon.core.scope import can
 from asylon.movements.sharing import recipient_of
 from asylon.registry import queries as registry_queries
 

@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from asylon.accounts.models import User
-from asylon.accounts.scope import can, ensure, site_ids
 from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
 from asylon.core.confirm import ConfirmationRequired
 from asylon.core.errors import InvalidInput
+from asylon.core.scope import can, ensure, site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
 

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asylon.accounts.scope import can
+from asylon.core.edges import attach_errors
 from asylon.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
-from asylon.core.views import attach_errors
+from asylon.core.scope import can
 from asylon.registry import queries as registry_queries
 
 from . import queries, services

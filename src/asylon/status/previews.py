@@ -15,10 +15,10 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.core.confirm import SAMPLE
 from asylon.core.dates import today
 from asylon.core.i18n import format_date, to_digits
+from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Person, Presence
 
 from . import queries

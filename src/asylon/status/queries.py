@@ -37,9 +37,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from asylon.accounts.scope import ensure, site_ids
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Membership, Person, Presence, Site
 
 from .models import (

@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from asylon.accounts.scope import ensure
 from asylon.audit import services as audit
 from asylon.core.bulk import insert_select
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
+from asylon.core.scope import ensure
 from asylon.registry.models import Person, Site, SiteDesignation
 from asylon.registry.services import next_reference
 

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asylon.accounts.scope import can
 from asylon.core.confirm import CONFIRM, carried, confirmed
+from asylon.core.edges import attach_errors
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from asylon.core.listing import listing
-from asylon.core.views import attach_errors
+from asylon.core.scope import can
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
 

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0002_presence_reviews_and_reported_casualties'),
+        ("incidents", "0002_presence_reviews_and_reported_casualties"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='message',
+            model_name="alert",
+            name="message",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

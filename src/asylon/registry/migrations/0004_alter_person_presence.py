@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_person_site_reference_index'),
+        ("registry", "0003_person_site_reference_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='presence',
-            field=models.CharField(choices=[('PRESENT', 'present'), ('HOSPITALISED', 'hospitalised'), ('DETAINED', 'detained'), ('MISSING', 'missing'), ('DECEASED', 'deceased'), ('DEPARTED', 'departed'), ('MERGED', 'merged into another record')], default='PRESENT', max_length=14),
+            model_name="person",
+            name="presence",
+            field=models.CharField(
+                choices=[
+                    ("PRESENT", "present"),
+                    ("HOSPITALISED", "hospitalised"),
+                    ("DETAINED", "detained"),
+                    ("MISSING", "missing"),
+                    ("DECEASED", "deceased"),
+                    ("DEPARTED", "departed"),
+                    ("MERGED", "merged into another record"),
+                ],
+                default="PRESENT",
+                max_length=14,
+            ),
         ),
     ]

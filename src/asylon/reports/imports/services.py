@@ -43,9 +43,9 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asylon.accounts.scope import can, ensure
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
+from asylon.core.scope import can, ensure
 from asylon.core.worker import process_alive
 from asylon.registry import bulk
 from asylon.registry import services as registry

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from asylon.accounts.scope import can, site_ids
 from asylon.core.errors import DomainError
 from asylon.core.listing import listing
+from asylon.core.scope import can, site_ids
 from asylon.registry.models import Site
 
 from ..models import ImportRun, ImportStatus

@@ -5,30 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0003_imported_persons'),
+        ("reports", "0003_imported_persons"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importrun',
-            name='heartbeat_at',
+            model_name="importrun",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='worker_host',
+            model_name="importrun",
+            name="worker_host",
             field=models.CharField(blank=True, max_length=255),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='worker_pid',
+            model_name="importrun",
+            name="worker_pid",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='importrun',
-            name='status',
-            field=models.CharField(choices=[('RUNNING', 'running'), ('DRY_RUN', 'checked (dry run)'), ('COMMITTED', 'committed'), ('FAILED', 'failed, nothing written'), ('INTERRUPTED', 'interrupted (its worker stopped), nothing written')], default='RUNNING', max_length=12),
+            model_name="importrun",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("RUNNING", "running"),
+                    ("DRY_RUN", "checked (dry run)"),
+                    ("COMMITTED", "committed"),
+                    ("FAILED", "failed, nothing written"),
+                    ("INTERRUPTED", "interrupted (its worker stopped), nothing written"),
+                ],
+                default="RUNNING",
+                max_length=12,
+            ),
         ),
     ]

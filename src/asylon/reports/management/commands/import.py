@@ -19,8 +19,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from asylon.accounts.models import User
-from asylon.accounts.scope import site_ids
 from asylon.core.errors import DomainError
+from asylon.core.scope import site_ids
 from asylon.registry.models import Site
 from asylon.reports.imports.mapping import HEAD_IN_MAIN, HEAD_IN_REPEAT, HEAD_VALUES, Roster
 from asylon.reports.imports.services import Problem, import_registrations, settle_interrupted

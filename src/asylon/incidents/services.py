@@ -21,7 +21,7 @@ from asylon.core.labels import label_of
 from asylon.core.messages import msgid_of
 from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Location, Person, Presence, Site
-from asylon.registry.services import next_reference
+from asylon.registry.references import next_reference
 from asylon.safeguards.messages import Moment, Number, message
 
 from . import evidence as store

@@ -36,7 +36,8 @@ from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted, S
 from asylon.core.messages import msgid_of
 from asylon.core.scope import can, ensure, site_ids
 from asylon.incidents.alerts import raise_alert
-from asylon.registry.models import Location, Person, Presence, ReferenceCounter, Site
+from asylon.registry.models import Location, Person, Presence, Site
+from asylon.registry.references import next_references
 from asylon.registry.services import apply_presence
 from asylon.safeguards import Assessment, DisclosureSubject, assess_movement, legal_bases
 from asylon.safeguards import Recipient as RecipientFacts
@@ -322,15 +323,6 @@ def preview_movement(
 # --- requests ------------------------------------------------------------------------------
 
 
-def _reserve_references(prefix: str, n: int) -> list[str]:
-    ReferenceCounter.objects.get_or_create(prefix=prefix)
-    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix)
-    first = counter.last_number + 1
-    counter.last_number += n
-    counter.save(update_fields=["last_number"])
-    return [f"{prefix}-{i:06d}" for i in range(first, first + n)]
-
-
 def _country(value: str | None, field: str, errors: dict[str, list[str]]) -> str:
     code = (value or "").strip().upper()
     if code and code not in country_names:
@@ -455,7 +447,7 @@ def _request_movement(
     req = _check_request(kind=kind, site=person.site, **fields)
     if person.presence in GONE:
         raise Conflict(_("This person has left or died; no movement can be planned."), code="person_gone")
-    [reference] = _reserve_references(f"{person.site.code}-MV", 1)
+    [reference] = next_references(f"{person.site.code}-MV", 1)
     movement = _new_movement(reference, person, req, actor, note.strip())
     movement.save()
     movement = Movement.objects.select_related("site", "destination_site", "person").get(pk=movement.pk)
@@ -615,7 +607,7 @@ def request_group_movement(
     if not people:
         raise InvalidInput({"persons": [_("Nobody to assess: the group is empty.")]})
     group = GroupRequest.objects.create(
-        reference=_reserve_references(f"{site.code}-GR", 1)[0],
+        reference=next_references(f"{site.code}-GR", 1)[0],
         site=site,
         block=block,
         description=description.strip(),
@@ -625,7 +617,7 @@ def request_group_movement(
         legal_reference=req.legal_reference,
         requested_by=actor,
     )
-    refs = _reserve_references(f"{site.code}-MV", len(people))
+    refs = next_references(f"{site.code}-MV", len(people))
     movements = Movement.objects.bulk_create(
         [_new_movement(ref, p, req, actor, "", group) for ref, p in zip(refs, people, strict=True)]
     )

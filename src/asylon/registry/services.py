@@ -25,13 +25,13 @@ from .models import (
     Membership,
     Person,
     Presence,
-    ReferenceCounter,
     Relationship,
     SensitiveProfile,
     Site,
     SpecificNeed,
     SpecificNeedCode,
 )
+from .references import next_references
 from .validation import (
     CORRECTABLE_FIELDS,
     PERSON_FIELDS,
@@ -71,20 +71,6 @@ class NewHousehold:
     unit: Location | None = None
     arrival_date: date | None = None
     reference: str | None = None
-
-
-def next_references(prefix: str, count: int = 1) -> list[str]:
-    """The next never-used references under a prefix, e.g. LIB-000124."""
-    ReferenceCounter.objects.get_or_create(prefix=prefix)
-    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix)
-    first = counter.last_number + 1
-    counter.last_number += count
-    counter.save(update_fields=["last_number"])
-    return [f"{prefix}-{n:06d}" for n in range(first, first + count)]
-
-
-def next_reference(prefix: str) -> str:
-    return next_references(prefix)[0]
 
 
 def _check_unit(site: Site, unit: Location | None, errors, field: str) -> None:

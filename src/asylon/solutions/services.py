@@ -24,7 +24,8 @@ from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
 from asylon.movements import services as movements
 from asylon.movements.models import Movement, MovementKind, MovementState, Recipient, RecipientKind
-from asylon.registry.models import Household, Membership, Person, Presence, ReferenceCounter
+from asylon.registry.models import Household, Membership, Person, Presence
+from asylon.registry.references import next_reference
 
 from .models import (
     CaseMember,
@@ -77,14 +78,6 @@ def _lock(case: ResettlementCase) -> ResettlementCase:
 
 def _members(case: ResettlementCase) -> list[Person]:
     return [m.person for m in case.members.filter(active=True).select_related("person", "person__site")]
-
-
-def _reference(prefix: str) -> str:
-    ReferenceCounter.objects.get_or_create(prefix=prefix)
-    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{prefix}-{counter.last_number:06d}"
 
 
 def _text(value: str, field: str, message: str) -> str:
@@ -214,7 +207,7 @@ def open_case(
         raise Conflict(_("Already in an open case: %(refs)s.") % {"refs": refs}, code="already_in_case")
     now = timezone.now()
     case = ResettlementCase.objects.create(
-        reference=_reference(f"{household.site.code}-RST"),
+        reference=next_reference(f"{household.site.code}-RST"),
         site_id=household.site_id,
         household=household,
         stage=Stage.IDENTIFIED,
@@ -260,7 +253,7 @@ def split_case(*, actor, case: ResettlementCase, persons: Iterable[Person], reas
     case.save(update_fields=["persons"])
     now = timezone.now()
     new = ResettlementCase.objects.create(
-        reference=_reference(f"{case.site.code}-RST"),
+        reference=next_reference(f"{case.site.code}-RST"),
         site_id=case.site_id,
         household_id=case.household_id,
         split_from=case,

@@ -25,7 +25,7 @@ from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
 from asylon.registry.models import Person, Site, SiteDesignation
-from asylon.registry.services import next_reference
+from asylon.registry.references import next_reference
 
 from . import queries
 from .models import (

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "asylon.incidents",
     "asylon.matching",
     "asylon.reports",
+    "asylon.operations",
 ]
 
 MIDDLEWARE = [
@@ -221,7 +222,7 @@ ASYLON_ALERT_MAX_ATTEMPTS = env.int("ASYLON_ALERT_MAX_ATTEMPTS", default=8)
 
 # Background work (docs/deploy.md): tasks are rows in the database, run by `asylon worker`
 # (django-tasks' database backend: no broker). Tests run them at once (the immediate backend).
-# /healthz and `asylon status` (core/health.py) fail when the oldest due task waited longer than
+# /healthz and `asylon status` (operations/health.py) fail when the oldest due task waited longer than
 # this many seconds, or the data dir's disk has less than this many MB free.
 ASYLON_HEALTH_MAX_QUEUE_LAG = env.int("ASYLON_HEALTH_MAX_QUEUE_LAG", default=300)
 ASYLON_HEALTH_MIN_FREE_MB = env.int("ASYLON_HEALTH_MIN_FREE_MB", default=1024)
@@ -271,6 +272,9 @@ LOGGING = {
 ASYLON_REQUIRE_2FA = env.bool("ASYLON_REQUIRE_2FA", default=True)
 # A personal API token stops working this many days after it is issued (issue 18).
 ASYLON_API_TOKEN_DAYS = env.int("ASYLON_API_TOKEN_DAYS", default=90)
+# How the API signs a caller in (a personal token, or a verified session): the list asylon/api.py
+# is built with, which `core.api_edge.requires` reads from here, since core sits below accounts.
+ASYLON_API_AUTH = "asylon.accounts.api_auth.api_auth"
 # A second-factor enrolment code (issued by an administrator or at account creation) expires.
 ASYLON_ENROLMENT_CODE_DAYS = env.int("ASYLON_ENROLMENT_CODE_DAYS", default=7)
 OTP_TOTP_ISSUER = "Asylon"  # the name authenticator apps show beside the code

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from asylon.accounts.views import set_language
 from asylon.api import api
-from asylon.core.views import healthz
+from asylon.operations.views import healthz
 
 # A locked SQLite database met outside a view (the session's save) is 503, not 400 or 500.
 # Every error page extends the base template, in the reader's language, with a way back.
@@ -27,5 +27,5 @@ urlpatterns = [
     path("resettlement/", include("asylon.solutions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),  # no login, figures only (core/health.py)
+    path("healthz", healthz, name="healthz"),  # no login, figures only (operations/health.py)
 ]

@@ -4,8 +4,8 @@ Every route of `asylon.api` declares both, and two tests hold it to that
 (`tests/api/test_edge_rules.py`):
 
 * **Permission before input.** `requires(perm, ...)` is the route's `auth=`: it signs the
-  caller in exactly as the API's default authentication does (`accounts.api_auth`: a
-  personal token or a verified session) and then refuses, with 403 and
+  caller in exactly as the API's default authentication does (`settings.ASYLON_API_AUTH`,
+  `accounts.api_auth`: a personal token or a verified session) and then refuses, with 403 and
   `{"code": "not_permitted", ...}`, a caller whose role holds none of the named
   permissions. django-ninja runs authentication before it parses a single parameter, so a
   role with no right to the route learns nothing from its input: no 422, no 409 (the
@@ -28,8 +28,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from annotated_types import Ge, Le, MaxLen
+from django.conf import settings
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils.module_loading import import_string
 from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import core_schema
 
@@ -68,15 +70,15 @@ def _guarded(auth: Any, perms: tuple[str, ...]) -> Any:
 def requires(*perms: str) -> list[Any]:
     """The `auth=` of a route open to the roles holding any of `perms`.
 
-    Authenticates with the API's own classes (`accounts.api_auth.api_auth`, not a copy, so
-    that what they check, they check here too), then refuses with 403 before the request's
-    parameters and body are parsed.
+    Authenticates with the API's own classes (`settings.ASYLON_API_AUTH`, the list the API
+    itself is built with, not a copy, so that what they check, they check here too), then
+    refuses with 403 before the request's parameters and body are parsed. The setting names
+    them because core sits below accounts (docs/architecture.md): the project's wiring
+    chooses them, core does not import them.
     """
     if not perms:
         raise ValueError("A route names at least one permission.")
-    from asylon.accounts.api_auth import api_auth
-
-    return [_guarded(auth, perms) for auth in api_auth]
+    return [_guarded(auth, perms) for auth in import_string(settings.ASYLON_API_AUTH)]
 
 
 def declared_permissions(operation) -> tuple[str, ...] | None:

@@ -22,7 +22,7 @@ class TimeStamped(models.Model):
 
 
 class WorkerBeat(models.Model):
-    """A background worker's last sign of life (`asylon worker`, core/worker.py).
+    """A background worker's last sign of life (`asylon worker`, operations/worker.py).
 
     On PostgreSQL the beat is this row, written on a connection of its own, so that workers on
     several machines see one another. On SQLite (one machine) the beat is a file in the data

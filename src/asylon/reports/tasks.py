@@ -1,6 +1,6 @@
 """Background tasks of reports: the imports started from the pages.
 
-Run by `asylon worker` (core/worker.py), at once under the immediate backend (tests). The
+Run by `asylon worker` (operations/worker.py), at once under the immediate backend (tests). The
 page records the run (`begin_import`) and enqueues its id; the task takes ids and plain
 values only. A worker killed mid-import wrote nothing (the import is one transaction); its
 run reads as interrupted, and is settled so when the next worker notices (`on_lost`).

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from asylon.core import worker
 from asylon.incidents import alerts
 from asylon.incidents.models import Delivery, DeliveryStatus
+from asylon.operations import worker
 
 
 def _running(task_path: str, kwargs: dict, worker_id: str, started_ago: timedelta) -> DBTaskResult:

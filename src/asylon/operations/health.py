@@ -5,7 +5,7 @@ Each check answers ok or not with figures only: no name, no record, no user. The
 
 - `database`: a query answers;
 - `migrations`: none is waiting to be applied;
-- `worker`: at least one `asylon worker` beat within the last minute (core/worker.py) — not
+- `worker`: at least one `asylon worker` beat within the last minute (operations/worker.py) — not
   needed when tasks run inside the request (the immediate backend);
 - `queue`: the oldest due task waited less than `ASYLON_HEALTH_MAX_QUEUE_LAG` seconds (300);
 - `disk`: the data dir's file system has `ASYLON_HEALTH_MIN_FREE_MB` free (1024).

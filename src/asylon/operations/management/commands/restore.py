@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from asylon.core.backup import BackupError, restore
+from asylon.operations.backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -63,9 +63,10 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=int(env("ASYLON_WEB_TIMEOUT", 60)))
 
     def handle(self, *args, bind: str, workers: int, threads: int, timeout: int, **opts) -> None:
+        from django.core.servers.basehttp import get_internal_wsgi_application
         from gunicorn.app.base import BaseApplication
 
-        from asylon.wsgi import application
+        application = get_internal_wsgi_application()  # settings.WSGI_APPLICATION, as runserver loads it
 
         chosen = options(bind, workers, threads, timeout)
 

@@ -1,5 +1,5 @@
 """`asylon backup FILE`: one archive with the database, the evidence and uploads, and the audit
-checkpoints; never the secret key (core/backup.py says how to keep it apart)."""
+checkpoints; never the secret key (operations/backup.py says how to keep it apart)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from asylon.core.backup import BackupError, backup
+from asylon.operations.backup import BackupError, backup
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Backups that restore: `asylon backup FILE` and `asylon restore FILE` (commands of core).
+"""Backups that restore: `asylon backup FILE` and `asylon restore FILE` (commands of operations).
 
 One archive (tar, gzip) holds everything a restore needs except the secret key:
 

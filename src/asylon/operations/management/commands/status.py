@@ -1,4 +1,4 @@
-"""`asylon status`: what /healthz reads (core/health.py), for an operator at the console.
+"""`asylon status`: what /healthz reads (operations/health.py), for an operator at the console.
 Exits 1 when a check fails; `--json` prints the same document as /healthz."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from asylon.core import health
+from asylon.operations import health
 
 LINES = {
     "database": "database: {vendor}",

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from asylon.core import worker
+from asylon.operations import worker
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

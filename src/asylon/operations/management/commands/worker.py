@@ -1,7 +1,7 @@
 """`asylon worker`: run the background tasks (imports, alert deliveries and their retries).
 
 django-tasks-db's worker, plus a heartbeat and the recovery of tasks whose worker died
-(core/worker.py). Run one or more beside the web server (docs/deploy.md has the systemd unit);
+(operations/worker.py). Run one or more beside the web server (docs/deploy.md has the systemd unit);
 `--batch` runs what is due and exits. SIGTERM lets the running task finish first.
 """
 
@@ -11,7 +11,7 @@ import logging
 
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from asylon.core import worker
+from asylon.operations import worker
 
 
 class Command(DBWorkerCommand):

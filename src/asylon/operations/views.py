@@ -1,4 +1,4 @@
-"""The health endpoint (the pages' edge kit is `core.edges`)."""
+"""The health endpoint."""
 
 from __future__ import annotations
 
@@ -13,6 +13,6 @@ from . import health
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Public health for load balancers and monitoring: figures only, no personal data, no login
-    (core/health.py). 200 when every check passes, 503 otherwise."""
+    (operations/health.py). 200 when every check passes, 503 otherwise."""
     reading = health.report()
     return JsonResponse(reading, status=200 if reading["ok"] else 503)

@@ -189,9 +189,6 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | SITREP,
 }
 
-# Roles that may read sensitive fields; they must log in with a second factor.
-SENSITIVE_ROLES = {r for r, perms in ROLE_PERMISSIONS.items() if "registry.view_sensitive" in perms}
-
 
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Make each role's group hold exactly the permissions of the table above."""
@@ -208,18 +205,3 @@ def sync_role_groups(sender=None, **kwargs) -> None:
     for role, perms in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         group.permissions.set([by_name[p] for p in perms if p in by_name])
-
-
-def roles_of(user) -> set[str]:
-    """The role names (groups) a user holds; cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cached = getattr(user, "_asylon_roles", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._asylon_roles = cached
-    return cached
-
-
-def is_administrator(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or Role.ADMINISTRATOR in roles_of(user)

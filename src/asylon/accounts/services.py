@@ -147,7 +147,6 @@ def change_role(*, actor, user: User, role: str) -> User:
     if before == [role]:
         return user
     user.groups.set([Group.objects.get(name=role)])
-    user.__dict__.pop("_asylon_roles", None)
     audit.record(actor, "user.role_changed", user, changes={"role": [before, [role]]})
     return user
 

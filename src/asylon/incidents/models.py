@@ -176,10 +176,6 @@ class FollowUp(models.Model):
             )
         ]
 
-    @property
-    def is_open(self) -> bool:
-        return self.done_at is None
-
 
 class Evidence(models.Model):
     """A file attached to an incident, stored under MEDIA_ROOT/evidence/<sha256 prefix>/<sha256>."""
@@ -203,10 +199,6 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.sha256[:12]})"
-
-    @property
-    def relative_path(self) -> str:
-        return f"evidence/{self.sha256[:2]}/{self.sha256}"
 
 
 class CustodyAction(models.TextChoices):

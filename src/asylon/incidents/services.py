@@ -178,37 +178,6 @@ def _locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().select_related("site").get(pk=incident.pk)
 
 
-@transaction.atomic
-def update_incident(*, actor, incident: Incident, changes: dict[str, Any], reason: str = "") -> Incident:
-    """Correct or complete an incident (verification, severity, narrative, counts...)."""
-    ensure(actor, "incidents.change_incident", incident)
-    incident = _locked(incident)
-    errors: dict[str, list[str]] = {
-        f: [_("This field cannot be changed here.")] for f in set(changes) - set(EDITABLE_FIELDS)
-    }
-    _check(changes, incident.site, errors)
-    if errors:
-        raise InvalidInput(errors)
-    watched = [*changes, *(f"{f}_reported" for f in DERIVED_COUNTS if f in changes)]
-    before = {k: getattr(incident, k) for k in watched}
-    for k, v in changes.items():
-        setattr(incident, k, v)
-    # A typed figure is the reported one; the figure read stays at least what the register confirms.
-    for field in DERIVED_COUNTS:
-        if field in changes:
-            setattr(incident, f"{field}_reported", changes[field])
-            setattr(incident, field, max(changes[field], _confirmed(incident)[field]))
-    delta = audit.diff(before, {k: getattr(incident, k) for k in watched})
-    if not delta:
-        return incident
-    was_alerting = before.get("severity", incident.severity)
-    incident.save()
-    audit.record(actor, "incident.updated", incident, changes=delta, sensitive=RESTRICTED_FIELDS, reason=reason)
-    if "severity" in delta and was_alerting < ALERT_SEVERITY <= incident.severity:
-        _alert_for(incident)
-    return incident
-
-
 # --- casualties that follow the register --------------------------------------------------------
 
 DERIVED_COUNTS = ("killed", "missing")

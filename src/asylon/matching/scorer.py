@@ -480,25 +480,6 @@ class Model:
         m, u = self.missing
         return (np.log(m / u) / math.log(base))[_missing_sets(levels)]
 
-    def to_json(self) -> dict:
-        return {
-            "m": [x.tolist() for x in self.m],
-            "u": [x.tolist() for x in self.u],
-            "prior": self.prior,
-            "tf": {c: [[k, v] for k, v in t.items()] for c, t in self.tf.items()},
-            "missing": [x.tolist() for x in self.missing] if self.missing is not None else None,
-            "household": list(self.household),
-            "household_u": {str(k): v.tolist() for k, v in self.household_u.items()},
-        }
-
-    @classmethod
-    def from_json(cls, fields: list[Field], data: dict) -> Model:
-        tf = {c: {(k if not isinstance(k, list) else tuple(k)): v for k, v in rows} for c, rows in data["tf"].items()}
-        m, u = [np.array(x) for x in data["m"]], [np.array(x) for x in data["u"]]
-        missing = (np.array(data["missing"][0]), np.array(data["missing"][1])) if data.get("missing") else None
-        household_u = {int(k): np.array(v) for k, v in data.get("household_u", {}).items()}
-        return cls(fields, m, u, data["prior"], tf, missing, tuple(data.get("household", ())), household_u)
-
     def household_ratio(self, levels: np.ndarray, base: float = 2.0) -> np.ndarray:
         """Per pair, what comparing against households instead of random pairs changes:
         log(u/u_household) of each other field's level; 0 outside a household."""

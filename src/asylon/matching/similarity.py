@@ -35,29 +35,6 @@ CROSS_SCRIPT_NEAR = 0.85
 _MIN_KEY_LENGTH = 3
 
 
-def _py_jaro(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    if not a or not b:
-        return 0.0
-    window = max(max(len(a), len(b)) // 2 - 1, 0)
-    b_taken = [False] * len(b)
-    a_matched = []
-    for i, char in enumerate(a):
-        for j in range(max(0, i - window), min(len(b), i + window + 1)):
-            if not b_taken[j] and b[j] == char:
-                b_taken[j] = True
-                a_matched.append(char)
-                break
-    if not a_matched:
-        return 0.0
-    b_matched = [char for char, taken in zip(b, b_taken, strict=True) if taken]
-    # Half the out-of-order matches, rounded down as rapidfuzz and Winkler's code do.
-    transpositions = sum(x != y for x, y in zip(a_matched, b_matched, strict=True)) // 2
-    m = len(a_matched)
-    return (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
-
-
 def jaro_winkler(a: str, b: str) -> float:
     """Jaro-Winkler similarity in [0, 1] (prefix weight 0.1, boost above 0.7)."""
     return JaroWinkler.similarity(a, b)

@@ -11,7 +11,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from asylon.core.dates import today
 from asylon.core.errors import NotFound
 from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Person, Site
@@ -50,10 +49,6 @@ def get_movement(actor, reference: str) -> Movement:
 
 def gate_results(movement: Movement) -> list[GateResult]:
     return list(movement.gate_results.select_related("actor").order_by("pk"))
-
-
-def latest_gate(movement: Movement) -> GateResult | None:
-    return movement.gate_results.order_by("-pk").first()
 
 
 def groups_for(actor) -> QuerySet[GroupRequest]:
@@ -196,10 +191,6 @@ def country_authorities(actor) -> QuerySet[CountryAuthority]:
     if not actor.has_perm("movements.view_risk_profile"):
         return CountryAuthority.objects.none()
     return CountryAuthority.objects.all()
-
-
-def today_or(on: date | None) -> date:
-    return on or today()
 
 
 # --- figures for the situation report (counts only: no person is named) ----------------------

@@ -81,12 +81,6 @@ def guard_members(actor, members: list[CaseMember], channel: str) -> None:
     guard_read(actor, [m.person for m in members], fields=PARTNER_FIELDS, channel=channel)
 
 
-def countries_for(actor) -> QuerySet[ReceivingCountry]:
-    if not actor.has_perm("solutions.view_receivingcountry"):
-        return ReceivingCountry.objects.none()
-    return ReceivingCountry.objects.select_related("recipient").prefetch_related("pledges")
-
-
 def sites_for_dashboard(actor) -> QuerySet[Site]:
     if not actor.has_perm("solutions.view_resettlement_dashboard"):
         return Site.objects.none()
@@ -443,10 +437,6 @@ def submission_summary(actor, case: ResettlementCase, country: ReceivingCountry)
     """Submitting: the members the country's delegation will then see."""
     ensure(actor, "solutions.view_resettlementcase", case)
     return StepSummary(case, country, _active_persons(case))
-
-
-def active_countries() -> QuerySet[ReceivingCountry]:
-    return ReceivingCountry.objects.filter(active=True).order_by("country")
 
 
 __all__ = [

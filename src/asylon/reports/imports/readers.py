@@ -196,10 +196,6 @@ class RegistrationFile:
     def is_linked(self) -> bool:
         return len(self.tables) > 1
 
-    @property
-    def main_sheet(self) -> str:
-        return self.tables[0].name
-
     def estimated_rows(self) -> int | None:
         """Main rows, for a progress bar: counted cheaply (CSV lines) or read from the sheet."""
         main = self.tables[0]

@@ -55,7 +55,6 @@ from asylon.registry.models import (
     Membership,
     Person,
     Relationship,
-    SensitiveProfile,
     Site,
     SpecificNeedCode,
 )
@@ -1076,7 +1075,3 @@ def _interrupt(actor, run: ImportRun) -> ImportRun:
         )
     _clear_progress(locked.pk)
     return locked
-
-
-def sensitive_targets() -> Iterable[str]:
-    return (f"sensitive.{f}" for f in SensitiveProfile.FIELDS)

@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env.list("ASYLON_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("ASYLON_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "asylon.accounts.apps.AsylonAdminConfig",  # read-only, superusers only (issue 18)
+    "asylon.accounts.apps.AsylonAdminConfig",  # read-only, superusers only: users change through accounts services
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -214,7 +214,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 EMAIL_BACKEND = env("ASYLON_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("ASYLON_FROM_EMAIL", default="asylon@localhost")
 
-# Incidents (issue 6): evidence upload limit, alert links and webhook sending.
+# Incidents: evidence upload limit, alert links and webhook sending.
 ASYLON_EVIDENCE_MAX_BYTES = env.int("ASYLON_EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
 ASYLON_BASE_URL = env("ASYLON_BASE_URL", default="")
 ASYLON_WEBHOOK_TIMEOUT = env.float("ASYLON_WEBHOOK_TIMEOUT", default=5.0)
@@ -268,9 +268,9 @@ LOGGING = {
     "loggers": {"asylon.audit": {"level": env("ASYLON_AUDIT_LOG_LEVEL", default="INFO")}},
 }
 
-# Roles that see sensitive fields must log in with a second factor (issue 3).
+# Roles that see sensitive fields must log in with a second factor (DOMAIN.md: sensitive data).
 ASYLON_REQUIRE_2FA = env.bool("ASYLON_REQUIRE_2FA", default=True)
-# A personal API token stops working this many days after it is issued (issue 18).
+# A personal API token stops working this many days after it is issued: a leaked token does not work for ever.
 ASYLON_API_TOKEN_DAYS = env.int("ASYLON_API_TOKEN_DAYS", default=90)
 # How the API signs a caller in (a personal token, or a verified session): the list asylon/api.py
 # is built with, which `core.api_edge.requires` reads from here, since core sits below accounts.

@@ -1,4 +1,4 @@
-"""Access-matrix entries for the administrator's user pages (issue 18): administrators only;
+"""Access-matrix entries for the administrator's user pages: administrators only;
 the user they open is one of site A's, made for the matrix so a reset changes nobody else."""
 
 from __future__ import annotations

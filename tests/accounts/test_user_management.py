@@ -179,7 +179,7 @@ def test_an_enrolment_code_is_audited_without_the_code(admin_a, make_user, site_
     assert EnrolmentCode.objects.filter(user=officer, used_at__isnull=True, voided_at__isnull=True).count() == 1
 
 
-# Passwords (issue 18, low): the numeric validator on every path that sets one.
+# Passwords: the numeric validator on every path that sets one.
 
 
 def test_an_all_digit_password_is_refused(site_a):

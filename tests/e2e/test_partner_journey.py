@@ -1,4 +1,4 @@
-"""The partner journey (issue 19): the administrator records a resettlement country's
+"""The partner journey: the administrator records a resettlement country's
 delegation, its agreement and links its partner account, on pages, in English on a desktop;
 the partner, in Persian on a 360-pixel phone, reads a refusal page in Persian for a person
 not shared with it (D3, 404) and for a page that asks more than the agreement covers (403),

@@ -2,7 +2,7 @@
 
 In English on a desktop and in Persian on a 360-pixel phone: a household of three goes straight
 through and is found in the list; then Naseem Ghassem Pahlavan, whom the register already has
-as Nasim Ghasem Pahlavan (issue 19), is shown with her match field by field, nothing is saved,
+as Nasim Ghasem Pahlavan, is shown with her match field by field, nothing is saved,
 and the clerk's "a different person" registers her and closes the pair. The duplicate-check
 page's "register this household" carries what was typed into the form. Every page is checked
 as `Journey.see` does (language, direction, phone width, axe-core) and kept as a screenshot.

@@ -4,7 +4,7 @@ monitor loses the network, marks ten residents, and all ten arrive when it retur
 Closing shows what it will change and changes no presence: the death one monitor marked
 reaches the register only when two protection officers have confirmed it (the second one
 works in Persian on a 360-pixel phone), and a presence corrected on the person's page, with
-its reason, takes the attack's casualty figure back down (issue 19)."""
+its reason, takes the attack's casualty figure back down."""
 
 from __future__ import annotations
 

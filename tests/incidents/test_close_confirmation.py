@@ -1,4 +1,4 @@
-"""Closing an incident shows what stays open, and closes only when confirmed (issue 19, item 6).
+"""Closing an incident shows what stays open, and closes only when confirmed.
 
 The first POST changes nothing: it lists the open follow-ups, the deaths and disappearances
 seen in roll calls that still wait for review, the roll calls still open and the persons

@@ -1,4 +1,4 @@
-"""One tap must not record a death (issue 19, item 2).
+"""One tap must not record a death: a mark is reviewed before it counts.
 
 A roll call's marks are observations. Closing shows what it will change and asks for
 confirmation; a death or a disappearance reaches the register and the incident's figures

@@ -1,5 +1,5 @@
 """Merging a pair from the review page: the reviewer picks the reference to keep (none is
-picked for them), reads what will move, and only then merges (issue 19, items 4 and 6)."""
+picked for them), reads what will move, and only then merges (the confirmation convention)."""
 
 from __future__ import annotations
 

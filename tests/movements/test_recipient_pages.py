@@ -1,4 +1,4 @@
-"""Recipients, agreements and partner accounts are managed from pages (issue 19): the
+"""Recipients, agreements and partner accounts are managed from pages: the
 administrator records a delegation, its agreement, and links the delegation's partner
 account; a recipient acting for the state people fled can never be given an account (D1),
 and a refused link leaves the recipient without it."""

@@ -31,7 +31,7 @@ def test_demo_camp_is_realistic(seeded):
     assert len(set(spellings)) >= 2
     assert User.objects.get(username="admin").groups.filter(name="administrator").exists()
     assert set(seeded.users) >= {"admin", "demo-protection-officer", "demo-field-monitor"}
-    # Roles that log in with a second factor get the enrolment code it now takes (issue 18).
+    # Roles that log in with a second factor get the enrolment code it takes.
     assert set(seeded.enrolment_codes) == {"demo-protection-officer", "demo-rsd-officer"}
     assert verify_chain().ok
 

@@ -9,7 +9,7 @@ ROUTES = {
     "api:GET /api/v1/statistics/population": Entry(STATISTICS),
 }
 
-# Imports and exports (issue 9).
+# Imports and exports.
 IMPORT = having("reports.import_registrations")
 RUN = {"pk": "import_run.pk"}
 ROUTES |= {

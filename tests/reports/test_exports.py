@@ -43,7 +43,7 @@ def test_a_persons_export_leaves_sensitive_fields_out_and_is_recorded(protection
         actor=protection_officer, kind="persons", site=site_a, fmt="csv", purpose="Distribution list check"
     )
     rows = _rows(result)
-    # The header row is for the person who opens the file (issue 19, item 7).
+    # The header row is for the person who opens the file: labels, not codes.
     assert rows[0][:4] == ["Reference", "Household", "Relationship to principal applicant", "Given name"]
     assert "Religion" not in rows[0] and not any(SECRETS["religion"] in c for r in rows for c in r)
     assert not rows[1][0].startswith("#")  # no HXL row on personal data

@@ -1,4 +1,4 @@
-"""Big legal-status acts show what they will change and act only when confirmed (issue 19, item 6).
+"""Big legal-status acts show what they will change and act only when confirmed.
 
 The first POST changes nothing and names the persons and counts a user reads; the POST
 carrying confirm=yes acts. The API refuses the same acts without "confirm": true with a 409

@@ -16,8 +16,8 @@ class AccountsConfig(AppConfig):
 
 class AsylonAdminConfig(admin_apps.AdminConfig):
     """`django.contrib.admin` with `admin_site.SuperuserAdminSite` as `admin.site`: read-only,
-    superusers only (issue 18). Kept here, not in admin_site.py, because settings load it
-    before the app registry is ready."""
+    superusers only (users change through the accounts services alone). Kept here, not in
+    admin_site.py, because settings load it before the app registry is ready."""
 
     default = False  # "asylon.accounts" still means AccountsConfig
     default_site = "asylon.accounts.admin_site.SuperuserAdminSite"

@@ -37,7 +37,7 @@ class User(AbstractUser):
 
 
 def token_expiry():
-    """When a token issued now stops working: ASYLON_API_TOKEN_DAYS from now (issue 18)."""
+    """When a token issued now stops working: ASYLON_API_TOKEN_DAYS from now."""
     return timezone.now() + timedelta(days=settings.ASYLON_API_TOKEN_DAYS)
 
 
@@ -85,7 +85,7 @@ def enrolment_code_expiry():
 
 
 class EnrolmentCode(models.Model):
-    """A one-time code that lets a user enrol their second factor (issue 18).
+    """A one-time code that lets a user enrol their second factor.
 
     Issued by an administrator of the user's sites, by `asylon adduser`, or by the operator
     (`asylon enrolment-code`); shown once and kept only as a SHA-256 (the code is random,

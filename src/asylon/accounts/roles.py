@@ -34,12 +34,12 @@ STATISTICS = {"reports.view_statistics"}
 # output that leaves the system (CSV, API, situation report) is suppressed whoever asks.
 INTERNAL_STATISTICS = STATISTICS | {"reports.view_unsuppressed_statistics"}
 SITREP = {"reports.generate_sitrep"}
-# Imports and exports (issue 9). Importing registers households, so it goes with the register's
+# Imports and exports. Importing registers households, so it goes with the register's
 # writers; record-level exports leave the system's screens as files, so only protection officers
 # (who see the records and answer for sharing) may take them. Aggregate exports need statistics.
 IMPORT = {"reports.import_registrations"}
 EXPORT_RECORDS = {"reports.export_personal_data"}
-# Legal status (issue 4). Reading a person's status and its history.
+# Legal status. Reading a person's status and its history.
 READ_STATUS = {"status.view_statusentry"}
 RSD_WORK = {
     "status.view_rsdcase",
@@ -59,7 +59,7 @@ GROUP_ACTS = {
     "status.add_sitedesignationact",
     "status.revoke_sitedesignationact",
 }
-# Incidents (issue 6). Field monitors report and mark roll calls; the restricted details
+# Incidents. Field monitors report and mark roll calls; the restricted details
 # (narratives, perpetrators, affected persons, evidence, roll-call reports) are for
 # protection officers (DOMAIN 8.2, D4); a reporter still sees what they wrote.
 INCIDENTS_FIELD = {
@@ -78,12 +78,12 @@ INCIDENTS_PROTECTION = INCIDENTS_FIELD | {
     "incidents.view_evidence",
     "incidents.add_rollcall",
     "incidents.close_rollcall",
-    # A roll call's deaths and disappearances, and any presence on the person's page (issue 19).
+    # A roll call's deaths and disappearances, and any presence on the person's page: reviewed before they count.
     "incidents.review_presence",
     "incidents.receive_alerts",
     "incidents.view_delivery",
 }
-# Movements and data sharing (issue 5). Protection officers keep risk profiles, reference
+# Movements and data sharing. Protection officers keep risk profiles, reference
 # data and recipients, and decide movements; resettlement officers request and carry out
 # departures to third countries (the gate still runs); partners read what is shared (D3).
 MOVEMENTS_PROTECTION = {
@@ -102,7 +102,7 @@ MOVEMENTS_PROTECTION = {
     "movements.view_disclosure",
 }
 MOVEMENTS_RESETTLEMENT = {"movements.view_movement", "movements.request_departure", "movements.view_recipient"}
-# Resettlement (issue 7). Resettlement officers manage cases, submissions, countries and
+# Resettlement. Resettlement officers manage cases, submissions, countries and
 # pledges; protection officers read them and approve departures (movements); partners read
 # the cases submitted to their country, and only their members (queries.cases_for).
 SOLUTIONS_READ = {
@@ -113,7 +113,7 @@ SOLUTIONS_READ = {
 # Sending a submission manifest to a country is a release of personal data (D3, D6).
 SOLUTIONS_MANAGE = SOLUTIONS_READ | {"solutions.manage_resettlement", "movements.release_personal_data"}
 
-# Matching (issue 8): the review queue of probable duplicates, merges and their undoing.
+# Matching: the review queue of probable duplicates, merges and their undoing.
 DUPLICATES = {
     "matching.view_duplicatecandidate",
     "matching.decide_duplicatecandidate",
@@ -179,7 +179,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "status.view_sitedesignationact",
         "incidents.view_delivery",
         "movements.view_recipient",
-        # Recipients, their agreements and the partner accounts that act for them (issue 19);
+        # Recipients, their agreements and the partner accounts that act for them, kept from pages;
         # the safeguards still refuse D1 recipients, and grants stay with submissions.
         "movements.manage_recipients",
         "movements.view_disclosure",

@@ -1,7 +1,7 @@
 """Every write about users: creating them, their role, sites, active flag and password,
 their second-factor enrolment, their API tokens and their own preferences.
 
-No other path changes a user (issue 18): the Django admin is read-only (see
+No other path changes a user: the Django admin is read-only (see
 `admin_site.py`), and superuser is granted by no service at all, only by the
 `createsuperuser` command on the server. The rules every change to another user follows:
 
@@ -303,7 +303,7 @@ def _refuse_code(actor) -> None:
 def start_totp_enrolment(*, actor, code: str) -> TOTPDevice:
     """Redeem an enrolment code and give the actor a fresh, unconfirmed TOTP device.
 
-    A password alone is not enough to enrol (issue 18): the code, issued by an administrator
+    A password alone is not enough to enrol: the code, issued by an administrator
     or at account creation, proves the person was handed the account. The code is used up
     here; any earlier unconfirmed device is replaced, so a secret shown before is worthless.
     Only for a user with no confirmed device: a second device is never added this way.

@@ -72,7 +72,7 @@ LIST_VALUED = {"members", "sites", "specific_needs"}
 def change_lines(event: AuditEvent) -> list[tuple[str, str]]:
     """The event's changes as (field, "before → after") lines for a reader.
 
-    Codes are shown in words (issue 19, item 7): a value of a field with choices by its
+    Codes are shown in words, for a reader: a value of a field with choices by its
     label in the reader's language (M → male, PRESENT → present), a country code by the
     country's name (IR → Iran), a state-keyed tally by its labels. The stored event keeps
     the codes; only this display translates them.

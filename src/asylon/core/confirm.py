@@ -1,8 +1,8 @@
 """Confirmation of big acts: say what will change, then act only when asked twice.
 
 An act that changes many records or cannot be taken back (revoking a group declaration,
-closing an incident, a negative RSD decision, a merge...) is never one click (issue 19,
-item 6). Every edge follows one convention:
+closing an incident, a negative RSD decision, a merge...) is never one click: a
+preview first, then the act. Every edge follows one convention:
 
 * a page's first POST (or GET) changes nothing: it renders what the act will change (counts,
   names) in an element with id="confirm-summary", and a form that repeats the request with

@@ -2,7 +2,7 @@
 
 A choice the user must judge (who did it, what harm, which outcome) starts on an empty
 "— choose —" option, so that a form submitted without a look is refused with an error on
-that field instead of recording the first answer of the list (issue 19, item 4).
+that field instead of recording the first answer of the list (no answer is chosen for the user).
 
 Every date of a page form is a `LocalDateField`: typed and shown in the user's calendar
 (Solar Hijri or Gregorian) and digits (Western, Persian or Arabic-Indic), year first;

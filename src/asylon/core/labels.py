@@ -1,4 +1,4 @@
-"""Words for stored codes: what a page shows where the database holds a code (issue 19, item 7).
+"""Words for stored codes: what a page shows where the database holds a code.
 
 A model field with choices is shown with `get_FOO_display`; this module serves the codes
 held outside such a field: audit change values, transition and queue names, dictionaries

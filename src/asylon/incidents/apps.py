@@ -10,6 +10,6 @@ class IncidentsConfig(AppConfig):
 
         from . import services
 
-        # An incident's killed and missing follow the register's presences (issue 19).
+        # An incident's killed and missing follow the register's presences.
         if services.follow_presences not in registry.presence_changed_hooks:
             registry.presence_changed_hooks.append(services.follow_presences)

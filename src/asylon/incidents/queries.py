@@ -33,7 +33,7 @@ def incidents_for(actor) -> QuerySet[Incident]:
 
 
 # Who may own a follow-up: the roles that report and work incidents (field monitors and
-# protection officers), never an account that merely reads the site (issue 19, item 4).
+# protection officers), never an account that merely reads the site (the form offers no one by default).
 FOLLOW_UP_OWNER_PERMISSION = ("incidents", "add_incident")
 
 

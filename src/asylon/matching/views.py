@@ -18,7 +18,7 @@ from asylon.registry import queries as registry_queries
 from . import candidates, merges, search
 from .models import CandidateStatus, Merge
 
-# The pair's fields side by side, each in words and in the reader's calendar (issue 19).
+# The pair's fields side by side, each in words and in the reader's calendar.
 COMPARED_ON_THE_PAGE = (
     (_("Given name"), lambda p: p.given_name),
     (_("Father's name"), lambda p: p.fathers_name),

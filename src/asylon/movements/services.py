@@ -1219,7 +1219,7 @@ def link_recipient_user(*, actor, recipient: Recipient, user) -> Recipient:
         raise InvalidInput({"user": [_("This account already acts for another recipient.")]})
     _refuse_state_of_origin_for(recipient, user)
     recipient.users.add(user)
-    # About a user: read by the administrators of the user's sites (issue 18).
+    # About a user: read by the administrators of the user's sites (the trail is read per site).
     audit.record(
         actor,
         "sharing.recipient_user_linked",

@@ -132,7 +132,7 @@ def _release(*, actor, recipient: Recipient, persons: list[Person], fields, purp
     record["channel"] = channel
     action = "disclosure.released" if decision.allowed else "disclosure.refused"
     # One event per site of the persons, each naming only that site's persons: the trail of a
-    # site tells its administrators nothing about another site's people (issue 18).
+    # site tells its administrators nothing about another site's people.
     by_site: dict[int | None, list[str]] = defaultdict(list)
     for p in persons:
         by_site[p.site_id].append(p.reference)

@@ -188,7 +188,7 @@ def seed(target_persons: int = 3000) -> DemoResult:
         count += len(members)
     services.register_households(actor=seeder, site=site, households=households)
     users, codes = _users(site, seeder)
-    from asylon.solutions.demo import seed_resettlement  # resettlement picture (issue 7)
+    from asylon.solutions.demo import seed_resettlement  # resettlement picture
 
     seed_resettlement(site, seeder)
     return DemoResult(True, count, users, codes)

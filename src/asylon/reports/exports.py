@@ -148,7 +148,7 @@ def _write(
 ) -> tuple[Path, int]:
     """Rows to a temporary file, streamed (CSV as text, XLSX through openpyxl's write-only mode).
 
-    The header row is for people (labels in the exporter's language, issue 19); what machines
+    The header row is for people (labels in the exporter's language); what machines
     read is kept beside it: the HXL hashtag row of an aggregate, and for a record export in
     XLSX a second sheet, "columns", pairing each header with the field's stable `key`.
     """

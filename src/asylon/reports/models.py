@@ -2,7 +2,7 @@
 checksum of what left the system (DOMAIN.md 8.2, D6). The model also carries the reports
 app's permissions.
 
-Imports (issue 9) keep their column mappings per source (`ImportSource`) and one record per
+Imports keep their column mappings per source (`ImportSource`) and one record per
 attempt (`ImportRun`): the file's checksum, the counts, the problems found and the outcome."""
 
 from __future__ import annotations

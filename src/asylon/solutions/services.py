@@ -604,7 +604,8 @@ def submit_batch(
     batch = SubmissionBatch.objects.create(country=country, fields=fields, case_count=len(cases), created_by=actor)
     for case in cases:
         _submit(actor, case, country, on or today(), batch=batch)
-    # One event per site of the cases, each naming only that site's cases (issue 18).
+    # One event per site of the cases, each naming only that site's cases: a site's trail
+    # tells nothing of another site's people.
     by_site: dict[int | None, list[str]] = {}
     for c in cases:
         by_site.setdefault(c.site_id, []).append(c.reference)

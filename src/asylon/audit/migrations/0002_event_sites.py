@@ -1,5 +1,5 @@
 """The sites of an audit event that concerns several (a user of two camps): each a row, covered
-by the event's hash, so that the trail can be read per site (issue 18)."""
+by the event's hash, so that the trail can be read per site: a site's administrators read their own sites' events only."""
 
 from django.db import migrations, models
 

@@ -1,1 +1,1 @@
-"""Imports of registration files (issue 9): readers, column mappings, duplicate checks, the service."""
+"""Imports of registration files: readers, column mappings, duplicate checks, the service."""

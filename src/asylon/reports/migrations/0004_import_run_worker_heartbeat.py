@@ -1,5 +1,5 @@
 """An import names its worker and beats a heartbeat, so a run whose worker was killed can be
-read as interrupted instead of running for ever (issue 18); INTERRUPTED needs 11 characters."""
+read as interrupted instead of running for ever; INTERRUPTED needs 11 characters."""
 
 from django.db import migrations, models
 

@@ -20,7 +20,7 @@ from tests.signin import sign_in
 from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
-from asylon.incidents import reviews, rollcall, services
+from asylon.incidents import reviews, rollcall
 from asylon.incidents.models import AffectedPerson, Incident, PresenceReview, RollCall
 from asylon.registry import services as registry
 from asylon.registry.models import Person
@@ -192,18 +192,6 @@ def test_a_reported_figure_is_kept_when_the_register_confirms_fewer(
     reviews.confirm_review(actor=second_officer, review=review_of(rc, camran))
     registry.correct_presence(actor=officer, person=camran, presence="PRESENT", reason="Seen alive")
     assert figures(attack)[0] == 2
-
-
-def test_a_typed_figure_never_hides_a_confirmed_death(officer, second_officer, monitor, site_a, residents, attack):
-    rc = marked_roll_call(officer, monitor, site_a, attack, residents)
-    rollcall.close_roll_call(actor=officer, roll_call=rc)
-    camran = residents[2]
-    reviews.confirm_review(actor=officer, review=review_of(rc, camran), source="Hospital record 17")
-    reviews.confirm_review(actor=second_officer, review=review_of(rc, camran))
-    services.update_incident(actor=officer, incident=attack, changes={"killed": 0}, reason="typo")
-    assert figures(attack)[0] == 1
-    services.update_incident(actor=officer, incident=attack, changes={"killed": 4}, reason="hospital list")
-    assert figures(attack)[0] == 4
 
 
 def test_the_database_refuses_one_person_confirming_a_death_twice(officer, monitor, site_a, residents, attack):

@@ -75,6 +75,23 @@ def protection_officer(make_user):
     return make_user(Role.PROTECTION_OFFICER, username="protection")
 
 
+# Officers the movements and resettlement suites act as: two protection officers (a chain
+# assessment is approved by a second one) and a resettlement officer.
+@pytest.fixture
+def po(make_user):
+    return make_user(Role.PROTECTION_OFFICER, username="po-one")
+
+
+@pytest.fixture
+def po2(make_user):
+    return make_user(Role.PROTECTION_OFFICER, username="po-two")
+
+
+@pytest.fixture
+def rso(make_user):
+    return make_user(Role.RESETTLEMENT_OFFICER, username="rso")
+
+
 @pytest.fixture
 def unit_a(db, site_a):
     from asylon.registry.models import Location

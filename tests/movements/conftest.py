@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 from tests.conftest import member
 
-from asylon.accounts.roles import Role
 from asylon.core.dates import today
 from asylon.movements import services
 from asylon.registry import services as registry
@@ -16,27 +15,6 @@ from asylon.registry.models import Location
 from asylon.status import services as status_services
 
 PAST = today() - timedelta(days=60)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Accounts get real argon2 hashes elsewhere; here they only need to exist.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def po(make_user):
-    return make_user(Role.PROTECTION_OFFICER, username="po-one")
-
-
-@pytest.fixture
-def po2(make_user):
-    return make_user(Role.PROTECTION_OFFICER, username="po-two")
-
-
-@pytest.fixture
-def rso(make_user):
-    return make_user(Role.RESETTLEMENT_OFFICER, username="rso")
 
 
 @pytest.fixture

@@ -18,26 +18,6 @@ from asylon.solutions import services
 AGREED = ["case_reference", "priority", "reference", "full_name", "sex", "date_of_birth", "nationality"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def po(make_user):
-    return make_user(Role.PROTECTION_OFFICER, username="po-one")
-
-
-@pytest.fixture
-def po2(make_user):
-    return make_user(Role.PROTECTION_OFFICER, username="po-two")
-
-
-@pytest.fixture
-def rso(make_user):
-    return make_user(Role.RESETTLEMENT_OFFICER, username="rso")
-
-
 def make_country(po, rso, make_user, code: str, *, fields=AGREED, username: str | None = None):
     recipient = movements.create_recipient(
         actor=po, name=f"Delegation {code}", kind="RESETTLEMENT_COUNTRY", country=code

@@ -19,6 +19,8 @@ model admin is read-only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models.base import ModelBase
 from django.http import Http404
@@ -57,7 +59,7 @@ class SuperuserAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register like Django, but read-only whatever the admin class says."""
-        models = [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else list(model_or_iterable)
+        models: list[Any] = [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else list(model_or_iterable)
         models = [m for m in models if m._meta.label_lower not in HIDDEN_MODELS]
         base = admin_class or admin.ModelAdmin
         if not issubclass(base, ReadOnlyMixin):

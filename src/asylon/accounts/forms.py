@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,8 @@ class EnrolmentCodeForm(forms.Form):
 class PreferencesForm(forms.Form):
     """The user's own interface preferences (accounts/preferences/)."""
 
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
+
     language = forms.ChoiceField(label=_("Language"), required=False)
     digits = forms.ChoiceField(label=_("Digits"), choices=Digits.choices)
     calendar = forms.ChoiceField(
@@ -49,6 +53,8 @@ class PreferencesForm(forms.Form):
 
 class AccountForm(forms.Form):
     """Role, sites and active flag of a user (the administrator's user page)."""
+
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
 
     role = forms.ChoiceField(label=_("Role"), choices=judged(Role.choices))
     sites = forms.ModelMultipleChoiceField(

@@ -12,7 +12,8 @@ class EventFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False, max_length=80)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", _("The end is before the start."))
         return data

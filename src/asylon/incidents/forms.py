@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,7 @@ def _choices(choices, blank=True):
 
 
 class IncidentFilterForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=_choices(IncidentKind.choices))
     severity = forms.TypedChoiceField(
@@ -29,6 +32,7 @@ class IncidentFilterForm(forms.Form):
 
 
 class IncidentForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     site = forms.TypedChoiceField(label=_("Site"), coerce=int)
     kind = forms.ChoiceField(label=_("What happened"), choices=judged(IncidentKind.choices))
     occurred_at = forms.DateTimeField(
@@ -58,6 +62,7 @@ class IncidentForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     action = forms.CharField(label=_("Action"), max_length=300)
     # Chosen among `owners`: the users who may act on the incident (queries.follow_up_owners).
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
@@ -85,6 +90,7 @@ class HandOverForm(forms.Form):
 
 
 class RollCallForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     site = forms.TypedChoiceField(label=_("Site"), coerce=int)
     blocks = forms.TypedMultipleChoiceField(label=_("Blocks (none: the whole site)"), required=False, coerce=int)
     incident = forms.CharField(label=_("Incident reference (optional)"), required=False, max_length=24)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -20,6 +22,7 @@ def country_field(label, required=False):
 
 
 class MovementForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     person = forms.CharField(label=_("Person reference"), max_length=20)
     kind = forms.ChoiceField(label=_("Kind of movement"), choices=judged(MovementKind.choices))
     destination_country = country_field(_("Destination country"))
@@ -37,6 +40,7 @@ class MovementForm(forms.Form):
 
 
 class GroupForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     site = forms.ModelChoiceField(label=_("Site"), queryset=None)  # type: ignore[var-annotated]
     block = forms.ModelChoiceField(label=_("Block (all its residents)"), queryset=None)  # type: ignore[var-annotated]
     kind = forms.ChoiceField(label=_("Kind of movement"), choices=judged(MovementKind.choices))
@@ -137,6 +141,8 @@ class AgreementForm(forms.Form):
 
 class PartnerLinkForm(forms.Form):
     """Which partner account acts for which recipient: both lists come from the page."""
+
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
 
     recipient = forms.TypedChoiceField(label=_("Recipient"), coerce=int)
     user = forms.TypedChoiceField(label=_("Partner account"), coerce=int)

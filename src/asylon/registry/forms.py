@@ -52,7 +52,7 @@ class UnitChoiceField(forms.ModelChoiceField):
     """A unit of the site, chosen in a select grouped by block (`by_block`)."""
 
     @property  # type: ignore[override]
-    def choices(self):
+    def choices(self):  # type: ignore[override]
         """Read by the widget whenever the queryset is set: the units, grouped."""
         if self.queryset is None:
             return EMPTY
@@ -60,6 +60,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class PersonFilterForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
     block = forms.TypedChoiceField(label=_("Block"), required=False, coerce=int, empty_value=None)
     presence = forms.ChoiceField(label=_("Presence"), required=False, choices=EMPTY + Presence.choices)
@@ -74,6 +75,7 @@ class PersonFilterForm(forms.Form):
 
 
 class HouseholdForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     site = forms.ChoiceField(label=_("Site"))
     unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
     arrival_date = LocalDateField(label=_("Arrival date"), required=False)
@@ -111,6 +113,7 @@ MemberFormSet = forms.formset_factory(MemberForm, extra=2, min_num=1, max_num=30
 
 
 class CorrectionForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     fathers_name = forms.CharField(label=_("Father's name"), max_length=100, required=False)
     family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)

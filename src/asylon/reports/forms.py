@@ -22,7 +22,8 @@ class StatisticsForm(forms.Form):
             del self.fields["internal"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["on"] = data.get("on") or today()
         if not data.get("start"):
             on = data["on"]

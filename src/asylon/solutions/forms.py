@@ -4,6 +4,8 @@ Forms only parse; the services decide (and say why they refuse)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,7 @@ class AssessForm(forms.Form):
 
 
 class CountryForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     country = forms.ModelChoiceField(
         label=_("Country"), queryset=ReceivingCountry.objects.filter(active=True).order_by("country")
     )

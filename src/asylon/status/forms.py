@@ -104,6 +104,7 @@ class CaseForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     site = forms.ChoiceField(label=_("Site"))
     nationality = CountryField().formfield(label=_("Nationality"))
     cutoff_kind = forms.ChoiceField(label=_("Criterion"), choices=judged(CutoffKind.choices))
@@ -124,6 +125,7 @@ class RevokeForm(forms.Form):
 
 
 class DesignationForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     site = forms.ChoiceField(label=_("Site"))
     designation = forms.ChoiceField(label=_("Designation"), choices=judged(SiteDesignation.choices))
     effective_on = LocalDateField(label=_("Effective date"))

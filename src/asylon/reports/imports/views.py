@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -45,6 +46,7 @@ PERM = "reports.import_registrations"
 
 
 class UploadForm(forms.Form):
+    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
     site = forms.ChoiceField(label=gettext_lazy("Site"))
     file = forms.FileField(label=gettext_lazy("File (.csv, .xlsx or .zip of CSV files)"))
     source = forms.CharField(

@@ -107,8 +107,14 @@ class Machine:
         return list(dict.fromkeys(found))
 
     def edges(self) -> list[tuple[str, str, str]]:
-        """Every (source, action, target) the table holds, in table order."""
-        return [(source, action, step.target) for action, step in self.steps.items() for source in step.sources]
+        """Every (source, action, target) the table holds: by action in table order, then by
+        source in the order the states are declared."""
+        order = self.states.values
+        return [
+            (source, action, step.target)
+            for action, step in self.steps.items()
+            for source in sorted(step.sources, key=order.index)
+        ]
 
     def unknown(self, action: str) -> Conflict:
         return Conflict(_("Unknown action %(a)r.") % {"a": action}, code=self.unknown_code)

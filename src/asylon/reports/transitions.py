@@ -1,11 +1,13 @@
-"""An import run's state machine: one declared table, read by `imports.services._finish`.
+"""An import run's state machine: one declared table, read where `imports.services` records
+how a run ended (`_finish`).
 
     RUNNING --check--> DRY_RUN
     RUNNING --commit--> COMMITTED
     RUNNING --fail--> FAILED
     RUNNING --interrupt--> INTERRUPTED   (its worker stopped; `imports.services.settle_interrupted`)
 
-Every end is final: a run that ended is never resumed, a new run is started instead.
+Every end is final: a run that ended is never resumed, a new run is started instead. An
+interruption is written only for a run still RUNNING whose worker is gone (`worker_gone`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each app declares its machines in its own `transitions.py`, whose docstring draws them: the
 states are the model's `TextChoices`, the actions a `TextChoices` beside the table, and each
 step names the states it may start from and the one it leads to. The one service that
-assigns the state field asks the machine first, and writes only the target it is given:
+assigns the state field asks the machine first, and writes only the target the step names:
 
     step = MOVEMENT.step_for(action, movement.state)   # a step named by its action
     step = INCIDENT.step_to(to, incident.status)       # a step named by where it leads
@@ -75,6 +75,10 @@ class Machine:
     refusal: str | Promise = REFUSAL
     code: str = "impossible_transition"
     unknown_code: str = "unknown_action"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "initial", frozenset(self.initial))
+        object.__setattr__(self, "terminal", frozenset(self.terminal))
 
     def step_for(self, action: str, state: str) -> Step:
         """The step `action` takes from `state`; refused if the table has no such step."""

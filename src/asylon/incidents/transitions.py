@@ -5,7 +5,7 @@ state to go to and asks the table for the step that leads there (`Machine.step_t
 
 An incident:
 
-    OPEN --follow_up--> FOLLOW_UP --close--> CLOSED --reopen--> FOLLOW_UP
+    OPEN --start_follow_up--> FOLLOW_UP --close--> CLOSED --reopen--> FOLLOW_UP
     OPEN --close--> CLOSED
 
 A roll call (marks are taken while it is open; closing freezes them and writes the report):
@@ -33,13 +33,13 @@ from .models import IncidentStatus, PresenceReviewState, RollCallState
 
 
 class IncidentAction(TextChoices):
-    FOLLOW_UP = "follow_up", _("Put under follow-up")
+    START_FOLLOW_UP = "start_follow_up", _("Put under follow-up")
     CLOSE = "close", _("Close the incident")
     REOPEN = "reopen", _("Reopen for follow-up")
 
 
 INCIDENT_TRANSITIONS: dict[str, Step] = {
-    IncidentAction.FOLLOW_UP: Step({IncidentStatus.OPEN}, IncidentStatus.FOLLOW_UP),
+    IncidentAction.START_FOLLOW_UP: Step({IncidentStatus.OPEN}, IncidentStatus.FOLLOW_UP),
     IncidentAction.CLOSE: Step({IncidentStatus.OPEN, IncidentStatus.FOLLOW_UP}, IncidentStatus.CLOSED),
     IncidentAction.REOPEN: Step({IncidentStatus.CLOSED}, IncidentStatus.FOLLOW_UP),
 }

@@ -1,7 +1,7 @@
 """An import run's state machine: one declared table, read where `imports.services` records
 how a run ended (`_finish`).
 
-    RUNNING --check--> DRY_RUN
+    RUNNING --end_dry_run--> DRY_RUN
     RUNNING --commit--> COMMITTED
     RUNNING --fail--> FAILED
     RUNNING --interrupt--> INTERRUPTED   (its worker stopped; `imports.services.settle_interrupted`)
@@ -23,14 +23,14 @@ S = ImportStatus
 
 
 class ImportAction(TextChoices):
-    CHECK = "check", _("Finish the dry run")
+    END_DRY_RUN = "end_dry_run", _("Finish the dry run")
     COMMIT = "commit", _("Commit the import")
     FAIL = "fail", _("Record the failure")
     INTERRUPT = "interrupt", _("Record the interruption")
 
 
 TRANSITIONS: dict[str, Step] = {
-    ImportAction.CHECK: Step({S.RUNNING}, S.DRY_RUN),
+    ImportAction.END_DRY_RUN: Step({S.RUNNING}, S.DRY_RUN),
     ImportAction.COMMIT: Step({S.RUNNING}, S.COMMITTED),
     ImportAction.FAIL: Step({S.RUNNING}, S.FAILED),
     ImportAction.INTERRUPT: Step({S.RUNNING}, S.INTERRUPTED),

@@ -8,11 +8,11 @@ from asylon.core.dates import today
 from asylon.core.errors import Conflict
 from asylon.solutions import services
 from asylon.solutions.models import StageEntry
-from asylon.solutions.transitions import TRANSITIONS
+from asylon.solutions.transitions import RESETTLEMENT_CASE
 
 from .conftest import clear_for, to_stage
 
-STEPS = sorted((action, source) for action, (sources, _target) in TRANSITIONS.items() for source in sources)
+STEPS = sorted((action, source) for source, action, _target in RESETTLEMENT_CASE.edges())
 
 
 def _reach(case, stage, *, rso, po, po2, country):
@@ -57,7 +57,7 @@ def test_each_step_moves_the_case_and_records_it(rso, po, po2, family, albania, 
     _reach(case, source, rso=rso, po=po, po2=po2, country=albania)
     _take(action, case, rso=rso, po=po, po2=po2, albania=albania, germany=germany)
     case.refresh_from_db()
-    target = TRANSITIONS[action][1]
+    target = RESETTLEMENT_CASE.steps[action].target
     assert case.stage == target
     last = StageEntry.objects.filter(case=case).order_by("pk").last()
     assert (last.action, last.from_stage, last.to_stage, last.actor) == (action, source, target, rso)

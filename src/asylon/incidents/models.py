@@ -63,14 +63,6 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "CLOSED", _("closed")
 
 
-# The one transition table of the incident state machine.
-INCIDENT_TRANSITIONS: dict[str, set[str]] = {
-    IncidentStatus.OPEN: {IncidentStatus.FOLLOW_UP, IncidentStatus.CLOSED},
-    IncidentStatus.FOLLOW_UP: {IncidentStatus.CLOSED},
-    IncidentStatus.CLOSED: {IncidentStatus.FOLLOW_UP},  # reopened for follow-up
-}
-
-
 class Incident(models.Model):
     reference = models.CharField(max_length=24, unique=True)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="incidents")
@@ -342,9 +334,6 @@ class RollCallState(models.TextChoices):
     CLOSED = "CLOSED", _("closed")
 
 
-ROLL_CALL_TRANSITIONS: dict[str, set[str]] = {RollCallState.OPEN: {RollCallState.CLOSED}, RollCallState.CLOSED: set()}
-
-
 class RollCallResult(models.TextChoices):
     NOT_YET_CHECKED = "NOT_YET_CHECKED", _("not yet checked")
     ACCOUNTED_SAFE = "ACCOUNTED_SAFE", _("safe")
@@ -421,18 +410,6 @@ class PresenceReviewState(models.TextChoices):
     REJECTED = "REJECTED", _("rejected")
 
 
-# The one transition table of a review; reviews.py reads it. A death goes through
-# AWAITING_SECOND (two different protection officers), a disappearance needs one.
-PRESENCE_REVIEW_TRANSITIONS: dict[str, set[str]] = {
-    PresenceReviewState.PENDING: {
-        PresenceReviewState.AWAITING_SECOND,
-        PresenceReviewState.CONFIRMED,
-        PresenceReviewState.REJECTED,
-    },
-    PresenceReviewState.AWAITING_SECOND: {PresenceReviewState.CONFIRMED, PresenceReviewState.REJECTED},
-    PresenceReviewState.CONFIRMED: set(),
-    PresenceReviewState.REJECTED: set(),
-}
 OPEN_REVIEW_STATES = (PresenceReviewState.PENDING, PresenceReviewState.AWAITING_SECOND)
 
 

@@ -7,7 +7,7 @@ two different officers, the first saying how the death is known. Only the last c
 writes the presence (registry.services.apply_presence, audited) and names the person as
 killed or missing in the incident, whose figures then follow the register
 (services.refresh_casualties through the register's hook). A rejection leaves the register
-as it was. The state is assigned here only, from PRESENCE_REVIEW_TRANSITIONS.
+as it was. The state is assigned here only, following `transitions.PRESENCE_REVIEW`.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from asylon.registry.services import apply_presence
 
 from .models import (
     OPEN_REVIEW_STATES,
-    PRESENCE_REVIEW_TRANSITIONS,
     AffectedPerson,
     Harm,
     PresenceReview,
     PresenceReviewState,
 )
+from .transitions import PRESENCE_REVIEW
 
 REVIEW = "incidents.review_presence"
 HARM_OF: dict[str, str] = {Presence.DECEASED: Harm.KILLED, Presence.MISSING: Harm.MISSING}
@@ -76,10 +76,7 @@ def _locked(review: PresenceReview) -> PresenceReview:
 
 
 def _move(review: PresenceReview, to: str) -> None:
-    if to not in PRESENCE_REVIEW_TRANSITIONS[review.state]:
-        raise Conflict(
-            _("This review is already %(state)s.") % {"state": review.get_state_display()}, code="review_decided"
-        )
+    PRESENCE_REVIEW.step_to(to, review.state)
     review.state = to
 
 

@@ -32,7 +32,6 @@ from asylon.safeguards.messages import Number, message
 from .alerts import raise_alert
 from .models import (
     ACCOUNTED,
-    ROLL_CALL_TRANSITIONS,
     AffectedPerson,
     AlertKind,
     Harm,
@@ -44,6 +43,7 @@ from .models import (
     RollCallState,
     Severity,
 )
+from .transitions import ROLL_CALL
 
 MAX_BATCH = 500
 CLOCK_SKEW = timedelta(minutes=10)
@@ -257,8 +257,7 @@ def counts(roll_call: RollCall) -> dict[str, Any]:
 
 
 def _transition(rc: RollCall, to: str) -> None:
-    if to not in ROLL_CALL_TRANSITIONS[rc.state]:
-        raise Conflict(_("This roll call is already closed."), code="roll_call_closed")
+    ROLL_CALL.step_to(to, rc.state)
     rc.state = to
 
 

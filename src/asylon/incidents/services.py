@@ -17,7 +17,6 @@ from django.utils.translation import gettext_noop
 
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
-from asylon.core.labels import label_of
 from asylon.core.messages import msgid_of
 from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Location, Person, Presence, Site
@@ -27,7 +26,6 @@ from asylon.safeguards.messages import Moment, Number, message
 from . import evidence as store
 from .alerts import raise_alert
 from .models import (
-    INCIDENT_TRANSITIONS,
     AffectedPerson,
     AlertKind,
     CustodyAction,
@@ -44,6 +42,7 @@ from .models import (
     Verification,
 )
 from .queries import follow_up_owners
+from .transitions import INCIDENT
 
 # Kinds that reach protection officers whatever their severity.
 ALWAYS_ALERT = {IncidentKind.THREAT, IncidentKind.REFOULEMENT_RISK, IncidentKind.ARMED_ATTACK}
@@ -228,12 +227,7 @@ def transition_incident(*, actor, incident: Incident, to: str, reason: str = "")
 
 def _apply_transition(actor, incident: Incident, to: str, reason: str = "") -> Incident:
     """The only place an incident's status is assigned; `incident` is locked by the caller."""
-    if to not in INCIDENT_TRANSITIONS.get(incident.status, set()):
-        raise Conflict(
-            _("An incident cannot go from “%(a)s” to “%(b)s”.")
-            % {"a": IncidentStatus(incident.status).label, "b": label_of(to, model=Incident, field="status")},
-            code="invalid_transition",
-        )
+    INCIDENT.step_to(to, incident.status)
     before = incident.status
     incident.status = to
     incident.closed_at = timezone.now() if to == IncidentStatus.CLOSED else None

@@ -32,7 +32,8 @@ from .forms import (
     IncidentForm,
     RollCallForm,
 )
-from .models import INCIDENT_TRANSITIONS, Delivery, FollowUp, IncidentStatus, RollCallResult, RollCallState
+from .models import Delivery, FollowUp, IncidentStatus, RollCallResult, RollCallState
+from .transitions import INCIDENT
 
 PAGE_SIZE = 50
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "asylon"
@@ -109,7 +110,7 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "incident": incident,
         "restricted": restricted,
         "can_change": can_change,
-        "transitions": sorted(INCIDENT_TRANSITIONS[incident.status]) if can_change else [],
+        "transitions": sorted(INCIDENT.targets(incident.status)) if can_change else [],
         "statuses": dict(IncidentStatus.choices),
         "follow_ups": incident.follow_ups.select_related("owner", "done_by")
         if can(user, "incidents.view_followup", incident)

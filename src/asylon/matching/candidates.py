@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asylon.audit import services as audit
-from asylon.core.errors import Conflict, InvalidInput
+from asylon.core.errors import InvalidInput
 from asylon.core.i18n import format_date
 from asylon.core.scope import ensure, site_ids
 from asylon.registry.models import Person, Presence, Sex, Site
 
 from .keys import name_tokens
-from .models import CANDIDATE_TRANSITIONS, CandidateStatus, DuplicateCandidate, NameKeyToken
+from .models import CandidateStatus, DuplicateCandidate, NameKeyToken
 from .scorer import LEVEL_LABELS, M_PRIORS, NULL, REGISTER_FIELDS, Model, register_deduplicator
+from .transitions import CANDIDATE
 
 __all__ = [
     "ProbableMatch",
@@ -220,8 +221,7 @@ def decide_candidate(*, actor, candidate: DuplicateCandidate, decision: str, not
     if decision not in (CandidateStatus.DIFFERENT, CandidateStatus.LINKED):
         raise InvalidInput({"decision": [_("Choose different persons or linked.")]})
     candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
-    if decision not in CANDIDATE_TRANSITIONS[candidate.status]:
-        raise Conflict(_("This pair was already decided."), code="candidate_decided")
+    CANDIDATE.step_to(decision, candidate.status)
     before = candidate.status
     candidate.status = decision
     candidate.decided_by = actor

@@ -107,16 +107,6 @@ class CandidateStatus(models.TextChoices):
     MERGED = "MERGED", _("merged")
 
 
-# The review queue's one transition table: a decision closes the pair; reopening is only
-# possible from a merge that was undone.
-CANDIDATE_TRANSITIONS: dict[str, set[str]] = {
-    CandidateStatus.OPEN: {CandidateStatus.DIFFERENT, CandidateStatus.LINKED, CandidateStatus.MERGED},
-    CandidateStatus.MERGED: {CandidateStatus.OPEN},
-    CandidateStatus.DIFFERENT: set(),
-    CandidateStatus.LINKED: set(),
-}
-
-
 class DetectionRun(models.Model):
     """One run of batch duplicate detection; records how far it got, so it can resume."""
 

@@ -20,7 +20,7 @@ from asylon.registry.models import Location, Person, Site
 
 from . import queries, services
 from .models import GroupRequest, Movement, RiskAssessment, RiskCountry
-from .transitions import allowed_actions
+from .transitions import MOVEMENT
 
 router = Router(tags=["movements"])
 
@@ -189,7 +189,9 @@ def movement_out(actor, movement: Movement) -> dict:
         "state": movement.state,
         "state_since": movement.state_since,
         "group_request": movement.group_request.reference if movement.group_request else None,
-        "allowed_actions": [a for a in allowed_actions(movement.state) if services.may_act(actor, movement, a)],
+        "allowed_actions": [
+            a for a in MOVEMENT.allowed_actions(movement.state) if services.may_act(actor, movement, a)
+        ],
         "gate_results": [
             {
                 "action": g.action,

@@ -72,7 +72,7 @@ from .models import (
     SharingGrant,
     VoluntarinessRecord,
 )
-from .transitions import OPEN_STATES, TRANSITIONS, step_for
+from .transitions import MOVEMENT, OPEN_STATES
 
 DEPARTURE_KINDS = frozenset(str(k) for k in THIRD_COUNTRY_SOLUTION_KINDS)
 INVOLUNTARY = frozenset(str(k) for k in INVOLUNTARY_KINDS)
@@ -496,12 +496,12 @@ def _transition_movement(*, actor, movement: Movement, action: str, reason: str)
     if not may_act_at_all(actor, movement):
         _ensure_handle(actor, movement.kind, movement, "movements.approve_movement")
         raise NotPermitted(_("Your role does not allow this step."))
-    if action not in TRANSITIONS:
-        raise Conflict(_("Unknown action %(a)r.") % {"a": action}, code="unknown_action")
+    if action not in MOVEMENT.steps:
+        raise MOVEMENT.unknown(action)
     if not may_act(actor, movement, action):
         _ensure_handle(actor, movement.kind, movement, ACTION_PERMS[GateAction(action)])
         raise NotPermitted(_("Your role does not allow this step."))
-    step = step_for(action, movement.state)
+    step = MOVEMENT.step_for(action, movement.state)
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
         raise InvalidInput({"reason": [_("Say why.")]})

@@ -7,51 +7,33 @@
 
 `gated` steps ask the safeguards for the person with the facts of that moment; a refused
 gated step leaves the movement where it was (except the first assessment, whose refusal is
-the answer to the request and is kept as a REFUSED movement).
+the answer to the request and is kept as a REFUSED movement). The first assessment is taken
+by the request itself (`services._request_movement`), so it is never offered.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from asylon.core.errors import Conflict
+from asylon.core.transitions import Machine, Step
 
 from .models import GateAction, MovementState
 
 S = MovementState
 
-
-@dataclass(frozen=True)
-class Step:
-    sources: frozenset[str]
-    target: str
-    gated: bool
-    needs_reason: bool = False
-
-
 TRANSITIONS: dict[str, Step] = {
-    GateAction.ASSESS: Step(frozenset({S.REQUESTED}), S.ASSESSED, gated=True),
-    GateAction.APPROVE: Step(frozenset({S.ASSESSED}), S.APPROVED, gated=True),
-    GateAction.REFUSE: Step(frozenset({S.ASSESSED}), S.REFUSED, gated=False, needs_reason=True),
-    GateAction.CARRY_OUT: Step(frozenset({S.APPROVED}), S.CARRIED_OUT, gated=True),
-    GateAction.CANCEL: Step(
-        frozenset({S.REQUESTED, S.ASSESSED, S.APPROVED}), S.CANCELLED, gated=False, needs_reason=True
-    ),
+    GateAction.ASSESS: Step({S.REQUESTED}, S.ASSESSED, gated=True, offered=False),
+    GateAction.APPROVE: Step({S.ASSESSED}, S.APPROVED, gated=True),
+    GateAction.REFUSE: Step({S.ASSESSED}, S.REFUSED, needs_reason=True),
+    GateAction.CARRY_OUT: Step({S.APPROVED}, S.CARRIED_OUT, gated=True),
+    GateAction.CANCEL: Step({S.REQUESTED, S.ASSESSED, S.APPROVED}, S.CANCELLED, needs_reason=True),
 }
 
+MOVEMENT = Machine(
+    name="movement",
+    states=MovementState,
+    actions=GateAction,
+    steps=TRANSITIONS,
+    initial={S.REQUESTED},
+    terminal={S.REFUSED, S.CARRIED_OUT, S.CANCELLED},
+)
+
 OPEN_STATES = frozenset({S.REQUESTED, S.ASSESSED, S.APPROVED})
-
-
-def step_for(action: str, state: str) -> Step:
-    step = TRANSITIONS.get(action)
-    if step is None:
-        raise Conflict(f"Unknown action {action!r}.", code="unknown_action")
-    if state not in step.sources:
-        raise Conflict(
-            f"A movement that is {S(state).label} cannot be moved on with '{action}'.", code="impossible_transition"
-        )
-    return step
-
-
-def allowed_actions(state: str) -> list[str]:
-    return [action for action, step in TRANSITIONS.items() if state in step.sources and action != GateAction.ASSESS]

@@ -23,7 +23,7 @@ from asylon.registry.models import Site
 from . import forms as f
 from . import queries, services
 from .models import MovementState
-from .transitions import allowed_actions
+from .transitions import MOVEMENT
 
 
 def _or_404(fn, *args):
@@ -117,7 +117,7 @@ def movement_detail(request: HttpRequest, reference: str) -> HttpResponse:
     gates = queries.gate_results(movement)
     last = gates[-1] if gates else None
     refusal = last if last is not None and not last.allowed else None
-    actions = [a for a in allowed_actions(movement.state) if services.may_act(request.user, movement, a)]
+    actions = [a for a in MOVEMENT.allowed_actions(movement.state) if services.may_act(request.user, movement, a)]
     return render(
         request,
         "movements/movement_detail.html",

@@ -85,21 +85,6 @@ class ImportStatus(models.TextChoices):
     INTERRUPTED = "INTERRUPTED", _("interrupted (its worker stopped), nothing written")
 
 
-# The one transition table of an import run; only `imports.services` assigns the status.
-IMPORT_TRANSITIONS: dict[str, set[str]] = {
-    ImportStatus.RUNNING: {
-        ImportStatus.DRY_RUN,
-        ImportStatus.COMMITTED,
-        ImportStatus.FAILED,
-        ImportStatus.INTERRUPTED,
-    },
-    ImportStatus.DRY_RUN: set(),
-    ImportStatus.COMMITTED: set(),
-    ImportStatus.FAILED: set(),
-    ImportStatus.INTERRUPTED: set(),
-}
-
-
 class ImportRun(models.Model):
     """One attempt at importing a file, dry run or real. Problems are kept capped (the first
     `MAX_STORED_ERRORS`); `error_count` is the full count.

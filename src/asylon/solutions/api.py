@@ -22,7 +22,7 @@ from asylon.registry import queries as registry_queries
 
 from . import queries, services
 from .models import ReceivingCountry, ResettlementCase
-from .transitions import allowed_actions
+from .transitions import RESETTLEMENT_CASE
 
 router = Router(tags=["resettlement"])
 
@@ -168,7 +168,7 @@ def case_out(actor, case: ResettlementCase) -> dict:
             }
             for s in case.submissions.select_related("country").order_by("pk")
         ],
-        "allowed_actions": [] if partner else allowed_actions(case.stage),
+        "allowed_actions": [] if partner else RESETTLEMENT_CASE.allowed_actions(case.stage),
     }
 
 

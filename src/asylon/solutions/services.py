@@ -42,7 +42,7 @@ from .models import (
     Submission,
     SubmissionBatch,
 )
-from .transitions import target_stage
+from .transitions import RESETTLEMENT_CASE
 
 MANAGE = "solutions.manage_resettlement"
 GONE = (Presence.DEPARTED, Presence.DECEASED)
@@ -53,7 +53,7 @@ KIND = MovementKind.RESETTLEMENT_DEPARTURE
 
 
 def _enter_stage(actor, case: ResettlementCase, action: str, *, note: str = "", changes: dict | None = None):
-    target = target_stage(action, case.stage)
+    target = RESETTLEMENT_CASE.step_for(action, case.stage).target
     before = case.stage
     now = timezone.now()
     case.stage, case.stage_since = target, now
@@ -330,7 +330,7 @@ def _submit(actor, case: ResettlementCase, country: ReceivingCountry, on: date, 
         raise Conflict(_("Record the country's delegation (recipient) before submitting."), code="no_delegation")
     if case.submissions.filter(country=country, outcome=Outcome.REJECTED).exists():
         raise Conflict(_("This country already rejected the case; resubmit to another."), code="already_rejected")
-    target_stage("submit", case.stage)  # refuses before anything is written
+    RESETTLEMENT_CASE.step_for("submit", case.stage)  # refuses before anything is written
     if on > today():
         raise InvalidInput({"submitted_on": [_("The date is in the future.")]})
     members = _members(case)
@@ -362,7 +362,7 @@ def submit_case(*, actor, case: ResettlementCase, country: ReceivingCountry, on:
 def schedule_interview(*, actor, case: ResettlementCase, on: date) -> ResettlementCase:
     case = _lock(case)
     ensure(actor, MANAGE, case)
-    target_stage("interview", case.stage)
+    RESETTLEMENT_CASE.step_for("interview", case.stage)
     submission = _open_submission(case)
     submission.interview_on = on
     submission.save(update_fields=["interview_on"])
@@ -378,7 +378,7 @@ def decide_submission(
     case = _lock(case)
     ensure(actor, MANAGE, case)
     action = "accept" if accepted else "reject"
-    target_stage(action, case.stage)
+    RESETTLEMENT_CASE.step_for(action, case.stage)
     submission = _open_submission(case)
     submission.outcome = Outcome.ACCEPTED if accepted else Outcome.REJECTED
     submission.decided_on = on or today()
@@ -458,7 +458,7 @@ def schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -
     anyone, the refusal is recorded (a REFUSED movement) and raised, and the case stays."""
     case = ResettlementCase.objects.select_related("site", "country").get(pk=case.pk)
     ensure(actor, MANAGE, case)
-    target_stage("schedule_departure", case.stage)
+    RESETTLEMENT_CASE.step_for("schedule_departure", case.stage)
     missing = [
         label
         for label, done in (
@@ -491,7 +491,7 @@ def schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -
 @transaction.atomic
 def _schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -> ResettlementCase:
     case = _lock(case)
-    target_stage("schedule_departure", case.stage)
+    RESETTLEMENT_CASE.step_for("schedule_departure", case.stage)
     assert case.country is not None
     rows = list(case.members.filter(active=True).select_related("person"))
     for member in rows:
@@ -527,7 +527,7 @@ def record_departure(*, actor, case: ResettlementCase, departed_on: date | None 
     If the gate now refuses anyone, nobody leaves and the case stays scheduled."""
     case = ResettlementCase.objects.select_related("site", "country").get(pk=case.pk)
     ensure(actor, MANAGE, case)
-    target_stage("depart", case.stage)
+    RESETTLEMENT_CASE.step_for("depart", case.stage)
     rows = list(case.members.filter(active=True).select_related("person", "movement"))
     if any(m.movement is None or m.movement.state != MovementState.APPROVED for m in rows):
         raise Conflict(_("Every member's departure must first be approved."), code="departure_not_approved")
@@ -541,7 +541,7 @@ def record_departure(*, actor, case: ResettlementCase, departed_on: date | None 
 @transaction.atomic
 def _record_departure(*, actor, case: ResettlementCase, departed_on: date) -> ResettlementCase:
     case = _lock(case)
-    target_stage("depart", case.stage)
+    RESETTLEMENT_CASE.step_for("depart", case.stage)
     if departed_on > today():
         raise InvalidInput({"departed_on": [_("The date is in the future.")]})
     for member in case.members.filter(active=True).select_related("movement"):
@@ -556,7 +556,7 @@ def confirm_arrival(*, actor, case: ResettlementCase, arrived_on: date | None = 
     """The receiving state confirmed the arrival; its sight of the case ends."""
     case = _lock(case)
     ensure(actor, MANAGE, case)
-    target_stage("confirm_arrival", case.stage)
+    RESETTLEMENT_CASE.step_for("confirm_arrival", case.stage)
     case.arrived_on = arrived_on or today()
     submission = case.submissions.filter(outcome=Outcome.ACCEPTED).select_related("country__recipient").first()
     if submission is not None:
@@ -572,7 +572,7 @@ def close_case(*, actor, case: ResettlementCase, reason: str) -> ResettlementCas
     case = _lock(case)
     ensure(actor, MANAGE, case)
     reason = _text(reason, "reason", _("Say why the case is closed."))
-    target_stage("close", case.stage)
+    RESETTLEMENT_CASE.step_for("close", case.stage)
     submission = case.submissions.select_for_update().filter(outcome__in=[Outcome.PENDING, Outcome.ACCEPTED]).first()
     if submission is not None:
         submission.outcome = Outcome.WITHDRAWN

@@ -29,7 +29,7 @@ from . import charts, queries, services
 from . import forms as f
 from .manifest import manifest_csv, manifest_xlsx
 from .models import ReceivingCountry, ResettlementCase, Stage, SubmissionBatch
-from .transitions import allowed_actions
+from .transitions import RESETTLEMENT_CASE
 
 APPROVE = "movements.approve_movement"
 CONFIRM = "yes"  # the confirmation convention of big acts (incidents.views.roll_call_close)
@@ -216,7 +216,7 @@ def _form(name: str, step: Step, case: ResettlementCase, data=None) -> forms.For
 
 
 def _steps_for(user, case: ResettlementCase, bound: dict[str, forms.Form]) -> list[tuple[str, Step, forms.Form]]:
-    names = [*allowed_actions(case.stage), *EXTRA_STEPS.get(case.stage, [])]
+    names = [*RESETTLEMENT_CASE.allowed_actions(case.stage), *EXTRA_STEPS.get(case.stage, [])]
     steps = [(n, STEPS[n]) for n in names if n in STEPS and can(user, STEPS[n].perm, case)]
     return [(n, s, bound.get(n) or _form(n, s, case)) for n, s in steps]
 

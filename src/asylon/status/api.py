@@ -19,7 +19,7 @@ from asylon.registry.models import Site
 
 from . import previews, queries, services
 from .models import GroupDeclaration, RsdCase, SiteDesignationAct, StatusEntry
-from .transitions import actions_from, next_state
+from .transitions import RSD_CASE
 
 router = Router(tags=["legal status"])
 
@@ -326,7 +326,7 @@ def case_out(actor, case: RsdCase) -> dict:
         "assigned_officer": _name(case.assigned_officer),
         "decided_by": _name(case.decided_by),
         "appeal_decided_by": _name(case.appeal_decided_by),
-        "allowed_actions": actions_from(case.state),
+        "allowed_actions": RSD_CASE.allowed_actions(case.state),
         "overdue_days": queries.overdue_days(case),
         "confidential": confidential,
     }
@@ -460,7 +460,7 @@ def transition(request: HttpRequest, reference: Line, payload: RsdTransitionIn):
     ensure(request.user, "status.change_rsdcase", case)
     data = payload.dict(exclude_none=True)
     action, on, confirm = data.pop("action"), data.pop("on", None), data.pop("confirm", False)
-    if not confirm and next_state(case.state, action) is not None:
+    if not confirm and RSD_CASE.allows(action, case.state):
         consequence = previews.rsd_step(request.user, case, action, data, on)
         if consequence is not None:
             raise ConfirmationRequired(consequence.as_dict())

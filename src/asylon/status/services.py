@@ -52,7 +52,7 @@ from .models import (
     SiteDesignationAct,
     StatusEntry,
 )
-from .transitions import DECIDING_ACTIONS, Action, next_state
+from .transitions import DECIDING_ACTIONS, RSD_CASE, Action
 
 BATCH = 5000
 NEGATIVE = (Outcome.REJECTED, Outcome.EXCLUDED)
@@ -564,7 +564,7 @@ HANDLERS: dict[str, Callable] = {
 def transition_rsd_case(
     *, actor, case: RsdCase, action: str, on: date | None = None, data: dict[str, Any] | None = None
 ) -> RsdCase:
-    """Move a case one step along TRANSITIONS. The only code that assigns `RsdCase.state`.
+    """Move a case one step along `transitions.RSD_CASE`. The only code that assigns `RsdCase.state`.
 
     `on` is the day the step happened (default today; never in the future, never before the
     previous step). `data` holds the step's fields (notes, outcome, reasons, grounds...).
@@ -573,13 +573,7 @@ def transition_rsd_case(
         raise InvalidInput({"action": [_("Unknown action %(a)r.") % {"a": action}]})
     ensure(actor, "status.decide_rsdcase" if action in DECIDING_ACTIONS else "status.change_rsdcase", case)
     case = RsdCase.objects.select_for_update().get(pk=case.pk)
-    target = next_state(case.state, action)
-    if target is None:
-        raise Conflict(
-            _("A case in state “%(s)s” cannot take the step “%(a)s”.")
-            % {"s": RsdState(case.state).label, "a": Action(action).label},
-            code="invalid_transition",
-        )
+    target = RSD_CASE.step_for(action, case.state).target
     on = on or today()
     if on > today():
         raise InvalidInput({"on": [_("The date is in the future.")]})

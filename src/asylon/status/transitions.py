@@ -1,15 +1,27 @@
-"""The RSD case state machine: one declared table, (state, action) -> next state.
+"""The RSD case state machine: one declared table, read by `services.transition_rsd_case`.
 
-Anything not in this table is impossible and `services.transition_rsd_case` refuses it with
-a Conflict (code `invalid_transition`). Guards that depend on the case's data (the appeal
-deadline, who decided the first instance, the reopening ground...) are checked in the
-service on top of the table; the table alone says which moves exist at all.
+    REGISTERED --schedule_interview--> INTERVIEW_SCHEDULED (again: re-scheduled)
+    INTERVIEW_SCHEDULED --record_interview--> INTERVIEWED --assess--> ASSESSED
+    INTERVIEW_SCHEDULED --record_no_show--> NO_SHOW --schedule_interview--> INTERVIEW_SCHEDULED
+                                            NO_SHOW --close_abandoned--> CLOSED_ABANDONED
+    ASSESSED --decide--> DECIDED --notify--> NOTIFIED --finalise--> CLOSED
+    ASSESSED --flag_exclusion--> EXCLUSION_REVIEW --assess_exclusion--> EXCLUSION_ASSESSED
+    EXCLUSION_ASSESSED --decide_exclusion--> DECIDED,  --clear_exclusion--> ASSESSED
+    NOTIFIED --lodge_appeal--> APPEAL_LODGED --decide_appeal--> APPEAL_DECIDED --notify_appeal--> CLOSED
+    CLOSED | CLOSED_ABANDONED --reopen--> REOPENED --schedule_interview | assess--> ...
+
+Anything not in this table is impossible and `RSD_CASE` refuses it with a Conflict (code
+`invalid_transition`). Guards that depend on the case's data (the appeal deadline, who
+decided the first instance, the reopening ground...) are checked in the service on top of
+the table; the table alone says which moves exist at all.
 """
 
 from __future__ import annotations
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
+
+from asylon.core.transitions import Machine, Step
 
 from .models import RsdState as S
 
@@ -33,40 +45,39 @@ class Action(TextChoices):
     REOPEN = "reopen", _("Reopen the case")
 
 
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.REGISTERED, Action.SCHEDULE_INTERVIEW): S.INTERVIEW_SCHEDULED,
-    (S.INTERVIEW_SCHEDULED, Action.SCHEDULE_INTERVIEW): S.INTERVIEW_SCHEDULED,  # re-schedule
-    (S.NO_SHOW, Action.SCHEDULE_INTERVIEW): S.INTERVIEW_SCHEDULED,
-    (S.REOPENED, Action.SCHEDULE_INTERVIEW): S.INTERVIEW_SCHEDULED,
-    (S.INTERVIEW_SCHEDULED, Action.RECORD_NO_SHOW): S.NO_SHOW,
-    (S.NO_SHOW, Action.CLOSE_ABANDONED): S.CLOSED_ABANDONED,
-    (S.INTERVIEW_SCHEDULED, Action.RECORD_INTERVIEW): S.INTERVIEWED,
-    (S.INTERVIEWED, Action.ASSESS): S.ASSESSED,
-    (S.REOPENED, Action.ASSESS): S.ASSESSED,
-    (S.ASSESSED, Action.FLAG_EXCLUSION): S.EXCLUSION_REVIEW,
-    (S.EXCLUSION_REVIEW, Action.ASSESS_EXCLUSION): S.EXCLUSION_ASSESSED,
-    (S.EXCLUSION_ASSESSED, Action.DECIDE_EXCLUSION): S.DECIDED,
-    (S.EXCLUSION_ASSESSED, Action.CLEAR_EXCLUSION): S.ASSESSED,
-    (S.ASSESSED, Action.DECIDE): S.DECIDED,
-    (S.DECIDED, Action.NOTIFY): S.NOTIFIED,
-    (S.NOTIFIED, Action.LODGE_APPEAL): S.APPEAL_LODGED,
-    (S.NOTIFIED, Action.FINALISE): S.CLOSED,
-    (S.APPEAL_LODGED, Action.DECIDE_APPEAL): S.APPEAL_DECIDED,
-    (S.APPEAL_DECIDED, Action.NOTIFY_APPEAL): S.CLOSED,
-    (S.CLOSED, Action.REOPEN): S.REOPENED,
-    (S.CLOSED_ABANDONED, Action.REOPEN): S.REOPENED,
+TRANSITIONS: dict[str, Step] = {
+    # Again from INTERVIEW_SCHEDULED: a re-scheduled interview.
+    Action.SCHEDULE_INTERVIEW: Step(
+        {S.REGISTERED, S.INTERVIEW_SCHEDULED, S.NO_SHOW, S.REOPENED}, S.INTERVIEW_SCHEDULED
+    ),
+    Action.RECORD_NO_SHOW: Step({S.INTERVIEW_SCHEDULED}, S.NO_SHOW),
+    Action.CLOSE_ABANDONED: Step({S.NO_SHOW}, S.CLOSED_ABANDONED),
+    Action.RECORD_INTERVIEW: Step({S.INTERVIEW_SCHEDULED}, S.INTERVIEWED),
+    Action.ASSESS: Step({S.INTERVIEWED, S.REOPENED}, S.ASSESSED),
+    Action.FLAG_EXCLUSION: Step({S.ASSESSED}, S.EXCLUSION_REVIEW),
+    Action.ASSESS_EXCLUSION: Step({S.EXCLUSION_REVIEW}, S.EXCLUSION_ASSESSED),
+    Action.DECIDE_EXCLUSION: Step({S.EXCLUSION_ASSESSED}, S.DECIDED),
+    Action.CLEAR_EXCLUSION: Step({S.EXCLUSION_ASSESSED}, S.ASSESSED),
+    Action.DECIDE: Step({S.ASSESSED}, S.DECIDED),
+    Action.NOTIFY: Step({S.DECIDED}, S.NOTIFIED),
+    Action.LODGE_APPEAL: Step({S.NOTIFIED}, S.APPEAL_LODGED),
+    Action.FINALISE: Step({S.NOTIFIED}, S.CLOSED),
+    Action.DECIDE_APPEAL: Step({S.APPEAL_LODGED}, S.APPEAL_DECIDED),
+    Action.NOTIFY_APPEAL: Step({S.APPEAL_DECIDED}, S.CLOSED),
+    Action.REOPEN: Step({S.CLOSED, S.CLOSED_ABANDONED}, S.REOPENED),
 }
+
+RSD_CASE = Machine(
+    name="rsd_case",
+    states=S,
+    actions=Action,
+    steps=TRANSITIONS,
+    initial={S.REGISTERED},
+    refusal=_("A case in state “%(state)s” cannot take the step “%(action)s”."),
+    code="invalid_transition",
+)
 
 # Actions that decide something: they need `status.decide_rsdcase`, the rest `status.change_rsdcase`.
 DECIDING_ACTIONS = frozenset(
     {Action.DECIDE, Action.DECIDE_EXCLUSION, Action.CLEAR_EXCLUSION, Action.DECIDE_APPEAL, Action.REOPEN}
 )
-
-
-def next_state(state: str, action: str) -> str | None:
-    return TRANSITIONS.get((state, action))
-
-
-def actions_from(state: str) -> list[str]:
-    """The actions the table allows from a state, in table order."""
-    return [a for (s, a) in TRANSITIONS if s == state]

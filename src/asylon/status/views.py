@@ -23,7 +23,7 @@ from asylon.registry.models import Site
 from . import previews, queries, services
 from .forms import RENAME, CaseForm, DeclarationForm, DesignationForm, RevokeForm, StatusOnForm, step_data, step_form
 from .models import RsdCase
-from .transitions import actions_from
+from .transitions import RSD_CASE
 
 
 def _or_404(fn, *args):
@@ -102,7 +102,7 @@ def _case_page(request, case: RsdCase, forms=None, status: int = 200) -> HttpRes
     can_step = can(request.user, "status.change_rsdcase", case)
     steps = []
     if can_step:
-        steps = [forms.get(a) or step_form(a) for a in actions_from(case.state)]
+        steps = [forms.get(a) or step_form(a) for a in RSD_CASE.allowed_actions(case.state)]
     return render(
         request,
         "status/case_detail.html",
@@ -130,7 +130,7 @@ def case_step(request: HttpRequest, reference: str) -> HttpResponse:
     if not can(request.user, "status.change_rsdcase", case):
         raise Http404
     action = request.POST.get("action", "")
-    if action not in actions_from(case.state):
+    if action not in RSD_CASE.allowed_actions(case.state):
         messages.error(request, _("This step is not possible in the case's current state."))
         return redirect("status:case_detail", reference=reference)
     form = step_form(action, request.POST)

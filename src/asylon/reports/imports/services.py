@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asylon.audit import services as audit
-from asylon.core.errors import Conflict, InvalidInput, NotPermitted
+from asylon.core.errors import InvalidInput, NotPermitted
 from asylon.core.scope import can, ensure
 from asylon.core.worker import process_alive
 from asylon.registry import bulk
@@ -60,7 +60,8 @@ from asylon.registry.models import (
 )
 from asylon.registry.validation import PERSON_FIELDS, check_members, check_person, new_errors
 
-from ..models import IMPORT_TRANSITIONS, ImportedPerson, ImportRun, ImportSource, ImportStatus
+from ..models import ImportedPerson, ImportRun, ImportSource, ImportStatus
+from ..transitions import IMPORT_RUN
 from . import values
 from .duplicates import Candidate, DuplicateIndex
 from .mapping import (
@@ -371,8 +372,7 @@ def _finish(actor, run: ImportRun, status: str, tally: Tally) -> ImportRun:
     run and its audit event exist exactly when the registrations do; the others in their own."""
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if status not in IMPORT_TRANSITIONS[run.status]:
-            raise Conflict(_("This import has already ended (%(s)s).") % {"s": run.get_status_display()})
+        IMPORT_RUN.step_to(status, run.status)
         run.status = status
         run.rows, run.households = tally.rows, tally.households
         run.created, run.updated, run.linked = tally.created, tally.updated, tally.linked

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "asylon.incidents",
     "asylon.matching",
     "asylon.reports",
+    "asylon.demo",
 ]
 
 MIDDLEWARE = [

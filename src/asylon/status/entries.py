@@ -1,12 +1,13 @@
-"""The status-event writer: every StatusEntry is appended here, and nowhere else.
+"""The status-entry writer: `append_entries` appends every status entry but a group
+declaration's, which `declarations.declare_group` inserts in one INSERT ... SELECT.
 
 The one rule no path may skip (DOMAIN.md 5.3): a REFUGEE entry is never followed by another
 status unless an ending procedure (cessation, cancellation, revocation) records it, or the
 new status only records a departure or a death. `append_entries` enforces it for every
 writer: the RSD procedure (`rsd`), the ending procedures (`endings`), the synthetic demo, and
 `record_status_event`, which movements and solutions call for a departure or a death. A group
-declaration writes its entries in one INSERT ... SELECT (`declarations`), for asylum seekers
-only, so it cannot end a refugee status either.
+declaration applies to asylum seekers only (`criteria.ELIGIBLE`), so it cannot end a refugee
+status either.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from _linkage import THRESHOLD, f1
 
-from asylon.matching.synthetic import generate_population
+from asylon.demo.synthetic import generate_population
 
 ENGINES = ("asylon", "splink+duckdb", "splink+duckdb shipped")
 ANCHOR = "splink+duckdb shipped"

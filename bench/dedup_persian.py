@@ -11,9 +11,9 @@ import time
 
 from _linkage import THRESHOLD, f1
 
+from asylon.demo.synthetic import generate_population
 from asylon.matching import splink_engine
 from asylon.matching.scorer import register_deduplicator
-from asylon.matching.synthetic import generate_population
 
 
 def run_splink(records: list[dict]) -> set:

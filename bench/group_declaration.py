@@ -7,7 +7,7 @@ statuses one person at a time through the service (the anchor), measured in the 
 Set-up (persons, an officer) uses bulk_create directly. The declaration goes through
 `services.declare_group`; the anchor applies one status per person through the one-person
 service path (`services.declare_group` over a one-person criterion would add the criteria
-query, so the anchor is `_append_entries` + one audit event per person, inside one
+query, so the anchor is `entries.append_entries` + one audit event per person, inside one
 transaction each: what a per-person "recognise" service costs). The anchor is timed on a
 sample and extrapolated. Everything created is removed at the end.
 """
@@ -34,6 +34,7 @@ from asylon.accounts.services import create_user  # noqa: E402
 from asylon.audit import services as audit  # noqa: E402
 from asylon.registry.models import Person, Site  # noqa: E402
 from asylon.status import services  # noqa: E402
+from asylon.status.entries import append_entries  # noqa: E402
 from asylon.status.models import DeterminationMode, GroupDeclaration, LegalStatus, StatusEntry  # noqa: E402
 from asylon.status.queries import Criteria, statuses_on  # noqa: E402
 
@@ -44,7 +45,7 @@ CODE = "BENCH"
 def recognise_one(*, actor, person: Person) -> None:
     """The one-at-a-time path: lock the person, check, append the entry, audit it."""
     Person.objects.select_for_update().get(pk=person.pk)
-    services._append_entries(
+    append_entries(
         actor=actor,
         person_ids=[person.pk],
         status=LegalStatus.REFUGEE,

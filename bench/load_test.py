@@ -58,10 +58,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from asylon.accounts.services import create_user
 from asylon.incidents import rollcall
-from asylon.registry import demo
+from asylon.demo import seeding
 from asylon.registry.models import Location, Person, Site
-demo.seed(3000)
-site = Site.objects.get(code=demo.SITE_CODE)
+seeding.seed(3000)
+site = Site.objects.get(code=seeding.SITE_CODE)
 
 def signed(username, role):
     user = create_user(actor=None, username=username, role=role, sites=[site], password="load test password 1").user

@@ -4,7 +4,7 @@
         PYTHONPATH=src python bench/search_million.py [--persons 1000000] [--reuse]
     ASYLON_DATA_DIR=/tmp/search-data PYTHONPATH=src python bench/search_million.py --persons 100000 --reuse
 
-The register is `asylon.matching.synthetic.generate_population` (romanisation variants,
+The register is `asylon.demo.synthetic.generate_population` (romanisation variants,
 a fifth in Persian script, households sharing family and fathers' names), nine tenths in
 the searching clerk's site and one tenth in another site that must never show. Queries
 are written from true persons in a spelling other than the registered one: another
@@ -65,7 +65,7 @@ def _entry_lookup(entries) -> dict[str, object]:
 
 
 def _lookups():
-    from asylon.matching import synthetic
+    from asylon.demo import synthetic
 
     return (
         _entry_lookup(synthetic.PERSIAN_GIVEN_NAMES_MALE + synthetic.PERSIAN_GIVEN_NAMES_FEMALE),
@@ -107,7 +107,7 @@ def stored_population() -> list[Truth]:
 
 
 def population(n: int, seed: int) -> list[Truth]:
-    from asylon.matching import synthetic
+    from asylon.demo import synthetic
 
     records, _pairs = synthetic.generate_population(n, seed, duplicate_rate=0.0, script_rate=0.2)
     given, family = _lookups()
@@ -242,7 +242,7 @@ KINDS_B = ("variant", "typo", "other script", "family first")
 @functools.cache
 def _spellings(pool: str) -> tuple[tuple[object, str], ...]:
     """(entry, folded spelling) of every Latin spelling of the generator's names of a pool."""
-    from asylon.matching import synthetic
+    from asylon.demo import synthetic
     from asylon.matching.names import fold
 
     entries = (

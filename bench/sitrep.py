@@ -4,7 +4,7 @@ what WeasyPrint costs for any document at all), measured in the same run.
     PYTHONPATH=src python bench/sitrep.py [--persons 3000] [--runs 3]
     ASYLON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/asylon_bench PYTHONPATH=src python bench/sitrep.py
 
-Seeds the demo camp (`registry.demo.seed`) in a fresh database, then times building the
+Seeds the demo camp (`demo.seeding.seed`) in a fresh database, then times building the
 report's figures and rendering them, separately, as a protection officer of the camp.
 """
 
@@ -28,12 +28,12 @@ def main() -> None:
 
     from asylon.accounts.roles import Role
     from asylon.accounts.services import create_user
-    from asylon.registry import demo
+    from asylon.demo import seeding
     from asylon.registry.models import Site
     from asylon.reports import sitrep
 
     t = time.perf_counter()
-    demo.seed(args.persons)
+    seeding.seed(args.persons)
     print(f"database: {connection.vendor}  set-up: demo camp of {args.persons:,} in {time.perf_counter() - t:.1f} s")
     site = Site.objects.order_by("pk").first()
     officer = create_user(

@@ -4,7 +4,7 @@ any page costs on the same stack), measured in the same run.
     PYTHONPATH=src python bench/statistics_page.py [--persons 3000] [--runs 5]
     ASYLON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/asylon_bench PYTHONPATH=src python bench/statistics_page.py
 
-Seeds the demo camp (`registry.demo.seed`) in a fresh database and requests the page as a
+Seeds the demo camp (`demo.seeding.seed`) in a fresh database and requests the page as a
 protection officer through Django's test client: the first request (charts not yet drawn for
 these figures) and the median of the following ones, with the page's size.
 """
@@ -32,10 +32,10 @@ def main() -> None:
     from django.test import Client
 
     from asylon.accounts.models import User
-    from asylon.registry import demo
+    from asylon.demo import seeding
 
     t = time.perf_counter()
-    demo.seed(args.persons)
+    seeding.seed(args.persons)
     print(f"database: {connection.vendor}  set-up: demo camp of {args.persons:,} in {time.perf_counter() - t:.1f} s")
     cache.clear()
     client = Client(HTTP_HOST="localhost")

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "asylon.matching",
     "asylon.reports",
     "asylon.operations",
+    "asylon.demo",
 ]
 
 MIDDLEWARE = [

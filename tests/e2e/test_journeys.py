@@ -31,8 +31,8 @@ from asylon.accounts.roles import Role
 from asylon.core.dates import today
 from asylon.core.i18n import format_date, to_digits
 from asylon.core.messages import country_name
+from asylon.demo import seeding
 from asylon.incidents.models import RollCall
-from asylon.registry import demo
 from asylon.registry.models import Location, Person, Site
 from asylon.safeguards import legal_bases
 from asylon.solutions.models import ReceivingCountry, ResettlementCase
@@ -72,8 +72,8 @@ def camp(django_db_setup, django_db_blocker):
     ):
         # pytest-django switched the connection to the test database (it is flushed at the end).
         assert "test" in Path(str(connection.settings_dict["NAME"])).name, "not a test database"
-        demo.seed(DEMO_PERSONS)
-        site = Site.objects.get(code=demo.SITE_CODE)
+        seeding.seed(DEMO_PERSONS)
+        site = Site.objects.get(code=seeding.SITE_CODE)
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         try:

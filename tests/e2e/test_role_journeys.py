@@ -35,12 +35,12 @@ from asylon.accounts.roles import Role
 from asylon.accounts.services import create_user
 from asylon.core.dates import today
 from asylon.core.i18n import format_date
+from asylon.demo import seeding
 from asylon.incidents import rollcall
 from asylon.incidents.models import RollCall, RollCallResult
 from asylon.incidents.services import report_incident
 from asylon.movements import services as movements
 from asylon.movements.models import Recipient
-from asylon.registry import demo
 from asylon.registry import services as registry
 from asylon.registry.models import Location, Person, Presence, Site
 from asylon.solutions.models import ResettlementCase, Stage
@@ -127,8 +127,8 @@ def camp(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
     ):
         assert "test" in Path(str(connection.settings_dict["NAME"])).name, "not a test database"
-        demo.seed(DEMO_PERSONS)
-        site = Site.objects.get(code=demo.SITE_CODE)
+        seeding.seed(DEMO_PERSONS)
+        site = Site.objects.get(code=seeding.SITE_CODE)
         made = {
             role: create_user(actor=None, username=f"setup-{role}", role=role, sites=[site], password=PASSWORD).user
             for role in (Role.ADMINISTRATOR, Role.REGISTRATION_CLERK, Role.PROTECTION_OFFICER, Role.FIELD_MONITOR)

@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from tests.conftest import member
 
+from asylon.demo.synthetic import generate_population
 from asylon.matching.batch import dedupe_csv, find_duplicates_in_register
 from asylon.matching.candidates import decide_candidate, find_matches_for
 from asylon.matching.models import CandidateStatus, DetectionRun, DuplicateCandidate
-from asylon.matching.synthetic import generate_population
 from asylon.registry import services
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from asylon.demo.synthetic import generate_population
 from asylon.matching.scorer import LEVEL_LABELS, NULL, register_deduplicator
-from asylon.matching.synthetic import generate_population
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
+from asylon.demo.synthetic import generate_population
 from asylon.matching import splink_engine
 from asylon.matching.batch import find_duplicates_in_register
 from asylon.matching.models import DuplicateCandidate
-from asylon.matching.synthetic import generate_population
 
 
 def _require_spark():

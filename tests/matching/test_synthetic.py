@@ -5,9 +5,7 @@ from collections import Counter
 
 import pytest
 
-from asylon.matching.names import is_persian_script, phonetic, skeleton
-from asylon.matching.similarity import parse_birth_date
-from asylon.matching.synthetic import (
+from asylon.demo.synthetic import (
     FAMILY_NAMES,
     PERSIAN_GIVEN_NAMES_FEMALE,
     PERSIAN_GIVEN_NAMES_MALE,
@@ -15,6 +13,8 @@ from asylon.matching.synthetic import (
     generate_population,
     romanise_variant,
 )
+from asylon.matching.names import is_persian_script, phonetic, skeleton
+from asylon.matching.similarity import parse_birth_date
 
 POOLS = {
     "male": PERSIAN_GIVEN_NAMES_MALE,

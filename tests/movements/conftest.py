@@ -12,7 +12,7 @@ from asylon.core.dates import today
 from asylon.movements import services
 from asylon.registry import services as registry
 from asylon.registry.models import Location
-from asylon.status import services as status_services
+from asylon.status.entries import append_entries
 
 PAST = today() - timedelta(days=60)
 
@@ -30,9 +30,7 @@ def set_status(actor, person, status: str) -> None:
             if status == "REFUGEE"
             else {}
         )
-        status_services._append_entries(
-            actor=actor, person_ids=[person.pk], status=status, effective_on=PAST, **recognition
-        )
+        append_entries(actor=actor, person_ids=[person.pk], status=status, effective_on=PAST, **recognition)
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from asylon.registry.models import Household, Person, SpecificNeed
 
 @pytest.fixture
 def seeded(db):
-    from asylon.registry import demo
+    from asylon.demo import seeding
 
-    return demo.seed()
+    return seeding.seed()
 
 
 def test_demo_camp_is_realistic(seeded):

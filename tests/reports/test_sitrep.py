@@ -133,11 +133,11 @@ def test_the_command_writes_the_pdf(camp, protection_officer, tmp_path):
 @needs_poppler
 def test_the_demo_camps_sitrep_has_every_section_and_renders_to_pages(db, tmp_path):
     from asylon.accounts.models import User
-    from asylon.registry import demo
+    from asylon.demo.seeding import SITE_CODE, seed
     from asylon.registry.models import Site
 
-    seeded = demo.seed()
-    camp = Site.objects.get(code=demo.SITE_CODE)
+    seeded = seed()
+    camp = Site.objects.get(code=SITE_CODE)
     officer = User.objects.get(username="demo-protection-officer")
     pdf, _run = sitrep.generate_sitrep(officer, site=camp, start=date(2013, 1, 1), end=date(2013, 3, 31))
     path = tmp_path / "demo-sitrep.pdf"

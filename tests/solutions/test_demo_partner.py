@@ -8,8 +8,8 @@ from tests.html_text import visible_text
 from tests.signin import sign_in
 
 from asylon.accounts.roles import Role
+from asylon.demo.resettlement import DEMO_PARTNER_COUNTRY, seed_resettlement
 from asylon.movements.models import Disclosure
-from asylon.solutions.demo import DEMO_PARTNER_COUNTRY, seed_resettlement
 from asylon.solutions.models import Outcome, ResettlementCase
 from asylon.solutions.transitions import OPEN_STAGES
 

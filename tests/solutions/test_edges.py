@@ -269,7 +269,7 @@ def test_api_departure_refused_by_the_safeguards_answers_409(client, rso, po, ca
 
 
 def test_the_demo_seeds_every_stage_with_a_history_over_past_months(clerk, site_a, family, rso):
-    from asylon.solutions.demo import seed_resettlement
+    from asylon.demo.resettlement import seed_resettlement
     from asylon.solutions.models import ResettlementCase, Stage, StageEntry
 
     for _ in range(10):

@@ -95,6 +95,7 @@ ROUTES = {
 
 def build_world(w):
     from asylon.status import queries, services
+    from asylon.status.entries import append_entries
 
     rsd = w.users["rsd_officer"]
     protection = w.users["protection_officer"]
@@ -117,7 +118,7 @@ def build_world(w):
         legal_basis_text="Designated a refugee camp for the matrix test",
     )
     # An ending procedure needs a refugee: the world's person, recognised for the matrix.
-    services._append_entries(
+    append_entries(
         actor=rsd,
         person_ids=[w.person.pk],
         status="REFUGEE",

@@ -11,7 +11,7 @@ from tests.html_text import visible_text
 from tests.signin import bearer, sign_in
 
 from asylon.core.dates import today
-from asylon.status import services
+from asylon.status.entries import append_entries
 from asylon.status.models import EndingProcedure
 from asylon.status.queries import status_on
 
@@ -19,7 +19,7 @@ from asylon.status.queries import status_on
 @pytest.fixture
 def refugee(officer1, family):
     person = family[0]
-    services._append_entries(
+    append_entries(
         actor=officer1,
         person_ids=[person.pk],
         status="REFUGEE",

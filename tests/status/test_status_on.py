@@ -10,6 +10,7 @@ from tests.status.conftest import D0, RECOGNISE
 from asylon.core.dates import today
 from asylon.core.errors import Conflict
 from asylon.status import services
+from asylon.status.entries import append_entries
 from asylon.status.models import LegalStatus
 from asylon.status.queries import status_on, statuses_on
 
@@ -69,9 +70,7 @@ def test_refugee_status_ends_only_through_a_procedure(driver, new_person, office
     case = driver.to_state(driver.new_case(person), "ASSESSED")
     driver.step(driver.step(case, "decide", on=D0, data=RECOGNISE), "notify", on=D0)
     with pytest.raises(Conflict) as err:
-        services._append_entries(
-            actor=officer1, person_ids=[person.pk], status=LegalStatus.REJECTED_FINAL, effective_on=today()
-        )
+        append_entries(actor=officer1, person_ids=[person.pk], status=LegalStatus.REJECTED_FINAL, effective_on=today())
     assert err.value.code == "refugee_status_needs_procedure"
     procedure = services.open_ending_procedure(actor=officer1, person=person, kind="CESSATION", clause="1C(5)")
     with pytest.raises(Conflict):

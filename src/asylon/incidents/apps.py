@@ -6,10 +6,9 @@ class IncidentsConfig(AppConfig):
     label = "incidents"
 
     def ready(self) -> None:
-        from asylon.registry import services as registry
+        from asylon.registry.signals import presence_changed
 
         from . import services
 
         # An incident's killed and missing follow the register's presences.
-        if services.follow_presences not in registry.presence_changed_hooks:
-            registry.presence_changed_hooks.append(services.follow_presences)
+        presence_changed.connect(services.follow_presences, dispatch_uid="asylon.incidents.follow_presences")

@@ -210,8 +210,8 @@ def refresh_casualties(*, actor, incident: Incident, reason: str) -> Incident:
     return incident
 
 
-def follow_presences(actor, person_ids: list[int], reason: str) -> None:
-    """The register's hook (registry.services.presence_changed_hooks): the incidents that count
+def follow_presences(sender, *, actor, person_ids: list[int], reason: str, **kwargs) -> None:
+    """Receiver of `registry.signals.presence_changed`: the incidents that count
     these persons as killed or missing take their figures from the register again."""
     harms = [harm for harm, _presence in CONFIRMED_BY.values()]
     incidents = Incident.objects.filter(affected__person_id__in=person_ids, affected__harm__in=harms).distinct()

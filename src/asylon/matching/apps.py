@@ -6,11 +6,9 @@ class MatchingConfig(AppConfig):
     label = "matching"
 
     def ready(self) -> None:
-        from asylon.registry import queries, services
+        from asylon.registry.signals import persons_saved
 
-        from . import keys, merges
+        from . import keys
 
-        if keys.persons_saved not in services.persons_saved_hooks:
-            services.persons_saved_hooks.append(keys.persons_saved)
-        if merges.resolve_alias not in queries.reference_resolvers:
-            queries.reference_resolvers.append(merges.resolve_alias)
+        # The name keys follow every person the register saves, in its transaction.
+        persons_saved.connect(keys.persons_saved, dispatch_uid="asylon.matching.keys")

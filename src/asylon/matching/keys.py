@@ -153,6 +153,6 @@ def refresh_keys(persons: Iterable[Person]) -> int:
     return count
 
 
-def persons_saved(persons: list[Person]) -> None:
-    """The hook the register calls inside its writing transaction."""
+def persons_saved(sender, *, persons: list[Person], **kwargs) -> None:
+    """Receiver of `registry.signals.persons_saved`, inside the register's writing transaction."""
     refresh_keys(persons)

@@ -27,15 +27,10 @@ from asylon.registry.models import Membership, Person, Presence, SensitiveProfil
 from .keys import refresh_keys
 from .models import CandidateStatus, DuplicateCandidate, Merge, PersonAlias
 
-__all__ = ["merge_persons", "person_links", "resolve_alias", "unmerge", "what_moves"]
+__all__ = ["merge_persons", "person_links", "unmerge", "what_moves"]
 
 # Relations that are derived from the person (kept by this app) or handled by a rule above.
 _SKIP_APPS = {"matching"}
-
-
-def resolve_alias(reference: str) -> str | None:
-    alias = PersonAlias.objects.filter(reference=reference).select_related("person").first()
-    return alias.person.reference if alias else None
 
 
 def person_links() -> list[ForeignKey]:

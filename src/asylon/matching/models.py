@@ -195,7 +195,8 @@ class PersonAlias(models.Model):
     """A reference that still resolves after its person was merged into another."""
 
     reference = models.CharField(max_length=20, unique=True)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # `aliases`: the register follows a merged reference to its survivor through it.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="aliases")
     merge = models.OneToOneField(Merge, on_delete=models.PROTECT, related_name="alias")
 
     class Meta:

@@ -8,10 +8,11 @@ has: names folded from any script to Latin, and phonetic keys to block on, so a 
 five ways in two scripts still lands in one block.
 
 The model's parameters (m and u per comparison level, and the share of matching pairs) are
-trained once on the synthetic registrations of `synthetic.generate_population` and shipped in
+trained once on the synthetic registrations of `demo.synthetic.generate_population` and shipped in
 `splink_parameters.json`, so every backend scores with exactly the same model and gives the
 same pairs; `dedupe(..., train=True)` (`asylon duplicates find --engine splink --train`)
-trains on the records themselves instead. `regenerate_parameters()` rewrites the file.
+trains on the records themselves instead. `demo.splink_training.regenerate_parameters()`
+rewrites the file.
 
 Splink and the backends are optional imports: the register does not need them to run.
 """
@@ -218,28 +219,3 @@ def local_spark_session():
     if session.sparkContext.getCheckpointDir() is None:
         session.sparkContext.setCheckpointDir(os.environ.get("ASYLON_SPARK_CHECKPOINTS") or tempfile.mkdtemp())
     return session
-
-
-def regenerate_parameters(n_records: int = 20_000, seed: int = 2024) -> dict:
-    """Train on synthetic registrations (DuckDB) and write splink_parameters.json."""
-    from splink import Linker
-
-    from .synthetic import generate_population
-
-    records, _truth = generate_population(n_records, seed=seed)
-    linker = Linker(database_api("duckdb").register(frame(records)), settings(), log_level=logging.WARNING)
-    train(linker)
-    trained = linker.misc.save_model_to_json()
-    parameters = {
-        "trained_on_records": n_records,
-        "probability_two_random_records_match": trained["probability_two_random_records_match"],
-        "comparisons": {
-            c["output_column_name"]: {
-                "m": [level["m_probability"] for level in c["comparison_levels"] if not level.get("is_null_level")],
-                "u": [level["u_probability"] for level in c["comparison_levels"] if not level.get("is_null_level")],
-            }
-            for c in trained["comparisons"]
-        },
-    }
-    PARAMETERS.write_text(json.dumps(parameters, indent=2) + "\n")
-    return parameters

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,11 +15,6 @@ from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
 
 from .models import Household, Location, Membership, Person, Presence, SensitiveProfile, Site, SpecificNeed
-
-# Resolvers other apps register for references that no longer name a record of their own
-# (`matching`: the reference of a person merged into another). Each returns the reference
-# to look up instead, or None.
-reference_resolvers: list[Callable[[str], str | None]] = []
 
 # Age brackets of UNHCR population statistics (DOMAIN.md section 4), as (min, max) years.
 AGE_BRACKETS: dict[str, tuple[int, int | None]] = {
@@ -130,11 +124,9 @@ def get_person(actor, reference: str) -> Person:
     )
     person = qs.filter(reference=reference).first()
     if person is None:
-        for resolve in reference_resolvers:
-            other = resolve(reference)
-            if other and other != reference:
-                person = qs.filter(reference=other).first()
-                break
+        # The reference of a person merged into another names the survivor: `matching`
+        # keeps it as a PersonAlias (reverse name `aliases`), read here through the ORM.
+        person = qs.filter(aliases__reference=reference).first()
     if person is None:
         raise NotFound("No such person.")
     return person

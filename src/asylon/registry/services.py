@@ -32,6 +32,7 @@ from .models import (
     SpecificNeedCode,
 )
 from .references import next_references
+from .signals import persons_saved, presence_changed
 from .validation import (
     CORRECTABLE_FIELDS,
     PERSON_FIELDS,
@@ -41,19 +42,6 @@ from .validation import (
     normalise_country,
     normalise_name,
 )
-
-# Hooks other apps register to keep derived data in step with persons (e.g. the name keys
-# of `matching`). Each is called inside the writing transaction with the saved persons.
-persons_saved_hooks: list[Callable[[list[Person]], None]] = []
-# Hooks called, inside the writing transaction, after presences changed: (actor, person ids,
-# reason). The incidents app keeps its casualty figures equal to what the register confirms.
-presence_changed_hooks: list[Callable[[Any, list[int], str], None]] = []
-
-
-def _presence_changed(actor, person_ids: list[int], reason: str) -> None:
-    for hook in presence_changed_hooks:
-        hook(actor, person_ids, reason)
-
 
 # A bulk registration whose caller audits it as one event (an import, with its file's
 # checksum): instead of an event per person and per household, the service hands the caller
@@ -91,8 +79,7 @@ def _person_values(data: dict[str, Any]) -> dict[str, Any]:
 
 def _save_person(person: Person) -> None:
     person.save()
-    for hook in persons_saved_hooks:
-        hook([person])
+    persons_saved.send(sender=Person, persons=[person])
 
 
 def register_household(
@@ -198,8 +185,7 @@ def _write_households(actor, site: Site, households: list[NewHousehold], trail=N
 def _write_persons(actor, plan, started_on: date | None = None) -> None:
     persons = [p for _h, p, _m in plan]
     bulk.insert(persons)
-    for hook in persons_saved_hooks:
-        hook(persons)
+    persons_saved.send(sender=Person, persons=persons)
     _write_person_details(actor, plan, started_on)
 
 
@@ -436,7 +422,7 @@ def apply_presence(*, actor, person: Person, presence: str, reason: str, action:
     person.presence = presence
     person.save(update_fields=["presence", "updated_at"])
     audit.record(actor, action, person, changes={"presence": [before, presence]}, reason=reason)
-    _presence_changed(actor, [person.pk], reason)
+    presence_changed.send(sender=Person, actor=actor, person_ids=[person.pk], reason=reason)
     return person
 
 
@@ -451,7 +437,7 @@ def correct_presence(*, actor, person: Person, presence: str, reason: str) -> Pe
 
     Protection officers only. Refuses an unknown or unchanged presence and an empty reason,
     leaving the record as it was. Audited as `person.presence_corrected`; the incidents whose
-    casualties count this person follow through `presence_changed_hooks`.
+    casualties count this person follow through `signals.presence_changed`.
     """
     ensure(actor, CORRECT_PRESENCE, person)
     errors: dict[str, list[str]] = {}

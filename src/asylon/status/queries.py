@@ -34,19 +34,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextChoices
+from django.db.models import Q, QuerySet, TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
-from asylon.registry.models import Membership, Person, Presence, Site
+from asylon.registry.models import Person, Site
 
+from .criteria import Criteria, check_criteria, classify
 from .models import (
     CLOSED_STATES,
-    EVENT_STATUSES,
     FINAL_STATUSES,
-    CutoffKind,
     EndingProcedure,
     GroupDeclaration,
     LegalStatus,
@@ -292,99 +291,7 @@ def overdue_days(case: RsdCase, on: date | None = None) -> int | None:
     return late if late > 0 else None
 
 
-# --- group declarations -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Criteria:
-    site: Site
-    nationality: str
-    cutoff_kind: str
-    cutoff_date: date
-    ethnicity: str = ""
-
-
-def matching_persons(c: Criteria) -> QuerySet[Person]:
-    """The persons a declaration's criteria cover (before skipping anyone)."""
-    qs = Person.objects.filter(site=c.site, nationality=c.nationality).exclude(
-        presence__in=[Presence.DECEASED, Presence.DEPARTED]
-    )
-    if c.cutoff_kind == CutoffKind.REGISTRATION:
-        qs = qs.filter(registered_on__lt=c.cutoff_date)
-    else:
-        qs = qs.filter(
-            Exists(
-                Membership.objects.filter(
-                    person=OuterRef("pk"), ended_on__isnull=True, household__arrival_date__lt=c.cutoff_date
-                )
-            )
-        )
-    if c.ethnicity:
-        qs = qs.filter(sensitive__ethnicity__iexact=c.ethnicity.strip())
-    return qs
-
-
-class SkipReason(TextChoices):
-    """Why a declaration passed a person by (stored with the declaration; shown by label)."""
-
-    EXCLUSION_REVIEW = "exclusion_review", _("under exclusion review (Art. 1F)")
-    EVENT = "event", _("departed or deceased")
-    ALREADY_DECIDED = "already_decided", _("status already decided")
-
-
-def _classified(c: Criteria) -> QuerySet[Any]:  # annotated: current, decided, flagged
-    """The matching persons with what decides their fate: current status, decided, flagged."""
-    latest = (
-        StatusEntry.objects.filter(person=OuterRef("pk"), reverted_at__isnull=True).order_by("-id").values("status")[:1]
-    )
-    decided = RsdCaseMember.objects.filter(person=OuterRef("pk")).exclude(case__outcome="")
-    flagged = RsdCaseMember.objects.filter(person=OuterRef("pk"), case__exclusion_indicated=True)
-    return matching_persons(c).annotate(current=Subquery(latest), decided=Exists(decided), flagged=Exists(flagged))
-
-
-# Who a declaration applies to: no exclusion review, no decided status or case (the same
-# rule as `_skip_reason`, in SQL, so that the declaration is one INSERT ... SELECT).
-ELIGIBLE = Q(flagged=False, decided=False) & (Q(current__isnull=True) | Q(current=LegalStatus.ASYLUM_SEEKER))
-
-
-def _skip_reason(current: str | None, is_decided: bool, is_flagged: bool) -> dict | None:
-    if is_flagged:
-        return {"reason": SkipReason.EXCLUSION_REVIEW.value}
-    if current not in (None, LegalStatus.ASYLUM_SEEKER):
-        reason = SkipReason.EVENT.value if current in EVENT_STATUSES else SkipReason.ALREADY_DECIDED.value
-        return {"reason": reason, "status": current}
-    if is_decided:
-        return {"reason": SkipReason.ALREADY_DECIDED.value}
-    return None
-
-
-def classify(c: Criteria) -> tuple[list[tuple[int, str]], list[dict]]:
-    """One query: (eligible [(id, reference)], skipped [{reference, reason}]) in reference order."""
-    rows = _classified(c).order_by("reference").values_list("pk", "reference", "current", "decided", "flagged")
-    eligible, skipped = [], []
-    for pk, ref, current, is_decided, is_flagged in rows.iterator(chunk_size=5000):
-        why = _skip_reason(current, is_decided, is_flagged)
-        if why is None:
-            eligible.append((pk, ref))
-        else:
-            skipped.append({"reference": ref, **why})
-    return eligible, skipped
-
-
-def eligible_ids(c: Criteria) -> QuerySet:
-    """The ids of the persons a declaration applies to, in reference order, as SQL to select from."""
-    return _classified(c).filter(ELIGIBLE).order_by("reference").values_list("pk")
-
-
-def skipped(c: Criteria) -> list[dict]:
-    """The persons a declaration passes by, with the reason, in reference order."""
-    rows = _classified(c).exclude(ELIGIBLE).order_by("reference")
-    out = []
-    for ref, current, is_decided, is_flagged in rows.values_list("reference", "current", "decided", "flagged"):
-        why = _skip_reason(current, is_decided, is_flagged)
-        assert why is not None  # noqa: S101 - ELIGIBLE and _skip_reason say the same
-        out.append({"reference": ref, **why})
-    return out
+# --- group declarations: the preview (the criteria themselves are in `criteria`) -------
 
 
 @dataclass(frozen=True)
@@ -396,8 +303,6 @@ class Preview:
 
 
 def preview_declaration(actor, c: Criteria, sample_size: int = 20) -> Preview:
-    from .services import check_criteria
-
     ensure(actor, "status.add_groupdeclaration", c.site)
     errors: dict[str, list[str]] = {}
     check_criteria(actor, c, errors)

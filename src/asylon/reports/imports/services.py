@@ -1,11 +1,13 @@
-"""Importing registrations from CSV, XLSX and ZIP files: one service, `import_registrations`.
+"""Importing registrations from CSV, XLSX and ZIP files: one service, `import_registrations`,
+and the life of its run. This module is the run's life; the work is done in rooms of its own.
 
-The file is streamed in chunks of households. Each chunk is read, parsed, checked with the
-register's own checks (`registry.validation`), compared with the persons already registered
-(same reference: an update; a probable duplicate: a person must decide), and, in a real run,
-written through `registry.services.register_households` and `correct_person`. A real run is
-one transaction around every chunk: any problem anywhere and nothing is written. Chunks are
-dropped once handled; only problems, counts and the rows needing a decision are kept (capped),
+The file is streamed in chunks of households. Each chunk is read (`households`), parsed and
+checked with the register's own checks (`checks`, through `registry.validation`), compared
+with the persons already registered (same reference: an update; a probable duplicate: a person
+must decide), and, in a real run, written (`writing`) through
+`registry.services.register_households` and `correct_person`. A real run is one transaction
+around every chunk: any problem anywhere and nothing is written. Chunks are dropped once
+handled; only problems, counts and the rows needing a decision are kept (capped, `tally`),
 so memory stays bounded whatever the file's size.
 
 A file with repeat groups is read in its roster's shape (`mapping.Roster`): the head in the
@@ -31,9 +33,8 @@ import hashlib
 import json
 import os
 import socket
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -44,159 +45,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asylon.audit import services as audit
-from asylon.core.errors import InvalidInput, NotPermitted
+from asylon.core.errors import InvalidInput
 from asylon.core.scope import can, ensure
 from asylon.core.worker import process_alive
-from asylon.registry import bulk
-from asylon.registry import services as registry
-from asylon.registry.models import (
-    Household,
-    Location,
-    Membership,
-    Person,
-    Relationship,
-    Site,
-    SpecificNeedCode,
-)
-from asylon.registry.validation import PERSON_FIELDS, check_members, check_person, new_errors
+from asylon.registry.models import Site
 
-from ..models import ImportedPerson, ImportRun, ImportSource, ImportStatus
+from ..models import ImportRun, ImportSource, ImportStatus
 from ..transitions import IMPORT_RUN
-from . import values
-from .duplicates import Candidate, DuplicateIndex
-from .mapping import (
-    HOUSEHOLD_TARGETS,
-    HOUSEHOLD_WIDE,
-    PERSON_TARGETS,
-    Roster,
-    detect_roster,
-    guess_mapping,
-    mapping_problems,
-    roster_problems,
-)
+from .checks import ChunkChecker
+from .households import FileHousehold, HouseholdReader
+from .mapping import Roster, detect_roster, guess_mapping, mapping_problems, roster_problems
 from .readers import RegistrationFile, SourceRow, UnreadableFile
+from .tally import Tally
+from .writing import ChunkWriter
 
 CHUNK_HOUSEHOLDS = 2000
-MAX_PROBLEMS = 10_000  # kept in memory and shown; further problems are only counted
-MAX_OUTCOMES = 10_000
 # A worker silent this long is gone: a chunk takes seconds, and the file is read before the
 # first chunk in well under a minute even for the largest sites.
 STALE_AFTER = timedelta(minutes=5)
 BEAT_EVERY = timedelta(seconds=10)  # the heartbeat column is written at most this often
 
 Progress = Callable[[int, int | None], None]
-
-
-@dataclass
-class Problem:
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
-
-    def __str__(self) -> str:
-        where = f"{self.sheet} row {self.row}" if self.sheet else f"row {self.row}"
-        if self.row is None:
-            where = self.sheet or _("file")
-        return f"{where}, {self.column or '-'}: {self.message}"
-
-
-@dataclass
-class FileMember:
-    row: SourceRow
-    raw: dict[str, Any]
-    columns: dict[str, str]
-    default_relationship: str | None = None
-    head: bool = False  # a repeat row whose relationship value names the household's head
-    person: dict[str, Any] = field(default_factory=dict)
-    sensitive: dict[str, Any] = field(default_factory=dict)
-    existing: Person | None = None
-    candidates: list[Candidate] = field(default_factory=list)
-    action: str = "create"  # create, update, link, decide
-    bad: set[str] = field(default_factory=set)  # fields already reported as unreadable
-
-    def column(self, target: str) -> str:
-        if target == "date_of_birth" and target not in self.columns:
-            return self.columns.get("age", target)
-        return self.columns.get(target, target)
-
-
-@dataclass
-class FileHousehold:
-    first: SourceRow
-    raw: dict[str, Any]
-    columns: dict[str, str]
-    members: list[FileMember] = field(default_factory=list)
-    unit: Location | None = None
-    arrival_date: date | None = None
-    reference: str | None = None
-    action: str = "create"  # create, update (persons already registered), add (to `target`), mixed
-    target: Household | None = None  # the registered household new members join
-    head_row: SourceRow | None = None  # read as holding its head, yet its main row names nobody and this row the head
-
-
-@dataclass
-class Tally:
-    rows: int = 0
-    households: int = 0
-    created: int = 0
-    updated: int = 0
-    linked: int = 0
-    needs_decision: int = 0
-    problem_count: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    outcomes: list[dict[str, Any]] = field(default_factory=list)
-    registered: Registered = field(default_factory=lambda: Registered())
-
-    def problem(self, row: SourceRow | None, column: str, message: str) -> None:
-        self.problem_count += 1
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(row.sheet if row else "", row.number if row else None, column, message))
-
-    def outcome(self, member: FileMember, household: Household | None = None) -> None:
-        if len(self.outcomes) < MAX_OUTCOMES:
-            self.outcomes.append(
-                {
-                    "row": member.row.key,
-                    "action": member.action,
-                    "name": " ".join(
-                        str(member.person.get(f) or "") for f in ("given_name", "fathers_name", "family_name")
-                    ).strip(),
-                    "reference": member.existing.reference if member.existing else None,
-                    "candidates": [c.as_dict() for c in member.candidates],
-                    "household": household.reference if household else None,
-                }
-            )
-
-
-@dataclass
-class Registered:
-    """What a real run registered, for its one audit event: counts, the first and last
-    reference, and a digest of every reference in order (the list is in `ImportedPerson`)."""
-
-    persons: int = 0
-    households: int = 0
-    first: str | None = None
-    last: str | None = None
-    digest: Any = field(default_factory=hashlib.sha256)
-
-    def add(self, reference: str) -> None:
-        self.persons += 1
-        self.first = self.first or reference
-        self.last = reference
-        self.digest.update(reference.encode() + b"\n")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "persons": self.persons,
-            "households": self.households,
-            "first": self.first,
-            "last": self.last,
-            "references_sha256": self.digest.hexdigest(),
-        }
 
 
 class _Rollback(Exception):
@@ -411,533 +280,38 @@ def _finish(actor, run: ImportRun, status: str, tally: Tally) -> ImportRun:
     return run
 
 
-# --- reading, checking and writing ------------------------------------------------------
+# --- one run: read, check and write, chunk by chunk -------------------------------------
 
 
 class _Importer:
+    """One run over the file: households are read (`households`), checked a chunk at a time
+    (`checks`) and, in a real run whose chunk has no problem, written (`writing`)."""
+
     def __init__(self, actor, site, reg_file, mapping, decisions, run: ImportRun, dry_run, roster: Roster | None):
-        self.actor, self.site, self.file, self.mapping, self.import_run = actor, site, reg_file, mapping, run
-        self.roster = roster
-        self.decisions = {str(k): str(v).strip() for k, v in decisions.items()}
-        self.reason = _("Import of %(f)s (sha256 %(h)s)") % {"f": run.file_name, "h": run.sha256[:16]}
-        self.dry_run = dry_run
-        self.known_codes = set(SpecificNeedCode.objects.values_list("code", flat=True))
-        self.may_record_sensitive = actor.has_perm("registry.change_sensitive", site)
-        self.duplicates = DuplicateIndex(site)
-        units = Location.objects.filter(site=site, kind="UNIT").select_related("parent")
-        self.units: dict[tuple[str, str], Location] = {}
-        self.units_by_name: dict[str, list[Location]] = {}
-        for unit in units:
-            block = unit.parent.name if unit.parent else ""
-            self.units[(block.casefold(), unit.name.casefold())] = unit
-            self.units_by_name.setdefault(unit.name.casefold(), []).append(unit)
-        self.targets = set(mapping.values())
-        self.household_refs_seen: set[str] = set()
-        self.homes: dict[int, Membership] = {}  # current memberships of the chunk's registered persons
-        self.with_principal: set[int] = set()  # their households that have a principal applicant
-        self.main_rows = 0
+        reason = _("Import of %(f)s (sha256 %(h)s)") % {"f": run.file_name, "h": run.sha256[:16]}
+        decisions = {str(k): str(v).strip() for k, v in decisions.items()}
+        self.file, self.dry_run = reg_file, dry_run
+        self.reader = HouseholdReader(reg_file, mapping, roster)
+        self.checker = ChunkChecker(actor, site, mapping, roster, decisions, linked=reg_file.is_linked)
+        self.writer = ChunkWriter(actor, site, run, reason)
 
     def run(self, tally: Tally, progress: Progress | None, chunk_households: int) -> None:
         orphans: list[SourceRow] = []
         total = self.file.estimated_rows()
-        households = self._households(orphans)
+        households = self.reader.households(orphans)
         while chunk := list(islice(households, chunk_households)):
             self._chunk(chunk, tally, write=not self.dry_run and not tally.problem_count)
             if progress:
-                progress(self.main_rows, total)
+                progress(self.reader.main_rows, total)
         for row in orphans:
             tally.rows += 1
             tally.problem(row, "_parent_index", _("This repeat row belongs to no submission of the main sheet."))
 
-    # --- grouping rows into households
-
-    def _split(self, row: SourceRow) -> tuple[dict, dict, dict, dict]:
-        hraw, hcols, praw, pcols = {}, {}, {}, {}
-        for header, value in row.values.items():
-            target = self.mapping.get(header)
-            if not target:
-                continue
-            if target in HOUSEHOLD_TARGETS:
-                hraw[target], hcols[target] = value, header
-            elif target in PERSON_TARGETS:
-                praw[target], pcols[target] = value, header
-        return hraw, hcols, praw, pcols
-
-    def _households(self, orphans: list[SourceRow]) -> Iterator[FileHousehold]:
-        if self.file.is_linked:
-            in_repeat = self.roster is not None and self.roster.head_in_repeat
-            for sub in self.file.submissions(orphans):
-                self.main_rows += 1
-                hraw, hcols, praw, pcols = self._split(sub.main)
-                household = FileHousehold(sub.main, hraw, hcols)
-                if in_repeat:
-                    household.members = [self._repeat_member(child, praw, pcols) for child in sub.children]
-                    yield household
-                    continue
-                person_values = any(values.text(v) for v in praw.values())
-                nameless = person_values and not values.text(praw.get("given_name"))
-                heads = [c for c in sub.children if self._names_head(c)] if nameless else []
-                if heads:  # a nameless main row and a head among the repeat rows: one error says so
-                    household.head_row = heads[0]
-                elif person_values:
-                    household.members.append(FileMember(sub.main, praw, pcols, Relationship.PRINCIPAL_APPLICANT))
-                for child in sub.children:
-                    _h, _c, craw, ccols = self._split(child)
-                    household.members.append(FileMember(child, craw, ccols))
-                yield household
-            return
-        by_key = "household_key" in self.targets
-        by_principal = "relationship" in self.targets
-        current: FileHousehold | None = None
-        current_key = ""
-        for sub in self.file.submissions(orphans):
-            self.main_rows += 1
-            hraw, hcols, praw, pcols = self._split(sub.main)
-            key = values.text(hraw.get("household_key"))
-            if by_key:
-                starts = current is None or not key or key != current_key
-            elif by_principal:
-                starts = current is None or _is_principal(praw.get("relationship"))
-            else:
-                starts = True
-            if starts:
-                if current is not None:
-                    yield current
-                current, current_key = FileHousehold(sub.main, hraw, hcols), key
-            assert current is not None
-            first = not current.members and not by_principal
-            current.members.append(
-                FileMember(sub.main, praw, pcols, Relationship.PRINCIPAL_APPLICANT if first else None)
-            )
-        if current is not None:
-            yield current
-
-    def _names_head(self, row: SourceRow) -> bool:
-        return self.roster is not None and self.roster.is_head(self._split(row)[2].get("relationship"))
-
-    def _repeat_member(self, row: SourceRow, wide: dict, wide_columns: dict) -> FileMember:
-        """A member read from a repeat row of a roster whose head is among them; the main
-        sheet's household-wide person fields fill what the row leaves empty."""
-        assert self.roster is not None
-        _h, _c, raw, columns = self._split(row)
-        for target in HOUSEHOLD_WIDE:
-            if values.text(wide.get(target)) and not values.text(raw.get(target)):
-                raw[target], columns[target] = wide[target], wide_columns[target]
-        head = self.roster.is_head(raw.get("relationship"))
-        return FileMember(row, raw, columns, head=head)
-
-    def _heads(self, household: FileHousehold, tally: Tally) -> bool:
-        """In a roster whose head is among the repeat rows, exactly one row names the head;
-        else one problem on the submission's main row. True when the household has its head."""
-        assert self.roster is not None
-        heads = [m for m in household.members if m.head]
-        if len(heads) == 1:
-            return True
-        column = self.roster.relationship_column
-        if not heads:
-            tally.problem(
-                household.first,
-                column,
-                _(
-                    "None of this household's %(n)d member row(s) names its head (%(c)s is one of %(v)s "
-                    "for the head): mark exactly one member as the head."
-                )
-                % {"n": len(household.members), "c": column, "v": ", ".join(self.roster.head_values)},
-            )
-        else:
-            tally.problem(
-                household.first,
-                column,
-                _("Rows %(rows)s all name the head of this household: exactly one member is its head.")
-                % {"rows": ", ".join(m.row.key for m in heads)},
-            )
-        return False
-
-    # --- one chunk
-
     def _chunk(self, chunk: list[FileHousehold], tally: Tally, *, write: bool) -> None:
         before = tally.problem_count
-        refs = {values.text(m.raw.get("person_reference")) for h in chunk for m in h.members} - {""}
-        refs |= {v for v in self.decisions.values() if v and v != "new"}
-        existing = {p.reference: p for p in Person.objects.filter(site=self.site, reference__in=refs)}
-        # The registered households of those persons, for groups that add new members to them.
-        self.homes = {
-            m.person_id: m
-            for m in Membership.objects.filter(
-                person__in=list(existing.values()), ended_on__isnull=True
-            ).select_related("household")
-        }
-        self.with_principal = set(
-            Membership.objects.filter(
-                household__in={m.household_id for m in self.homes.values()},
-                ended_on__isnull=True,
-                relationship=Relationship.PRINCIPAL_APPLICANT,
-            ).values_list("household_id", flat=True)
-        )
-        wanted = {values.text(h.raw.get("household_reference")) for h in chunk} - {""}
-        taken = set(Household.objects.filter(reference__in=wanted).values_list("reference", flat=True))
-        for household in chunk:
-            tally.households += 1
-            tally.rows += len({m.row.key for m in household.members} | {household.first.key})
-            self._household(household, tally, existing, taken)
+        self.checker.check(chunk, tally)
         if write and tally.problem_count == before and not tally.needs_decision:
-            self._write(chunk, tally)
-
-    def _household(self, household: FileHousehold, tally: Tally, existing: dict, taken: set[str]) -> None:
-        self._household_fields(household, tally, taken)
-        for member in household.members:
-            self._member(member, tally)
-        for member in household.members:
-            self._classify(member, tally, existing)
-        actions = {m.action for m in household.members}
-        if actions and actions <= {"update", "link"}:
-            household.action = "update"
-        elif actions & {"update", "link"}:
-            self._joining(household, tally)
-        if household.action != "create":
-            for member in household.members:
-                if member.action != "decide" and (member.existing or household.target):
-                    tally.outcome(member, household.target)
-            return
-        errors = new_errors()
-        check_members([m.person for m in household.members], errors)
-        # A value already reported as unreadable is not reported again as missing; nor is a
-        # missing or second head, once reported on the submission's row.
-        unreadable_relationship = any("relationship" in m.bad for m in household.members)
-        if self.file.is_linked and self.roster is not None and self.roster.head_in_repeat:
-            has_head = self._heads(household, tally)
-            unreadable_relationship = unreadable_relationship or not has_head
-        if household.head_row is not None:
-            unreadable_relationship = True
-            tally.problem(
-                household.first,
-                self.roster.relationship_column if self.roster else "",
-                _(
-                    "This main row names no person, and repeat row %(row)s names the head: the head is among the "
-                    "repeat rows. Import again with the head among the repeat rows (the household roster choice, or "
-                    "--roster repeat)."
-                )
-                % {"row": household.head_row.key},
-            )
-        for key, messages in errors.items():
-            parts = key.split(".", 2)
-            if parts[0] == "members" and len(parts) == 3:
-                member = household.members[int(parts[1])]
-                if parts[2] in member.bad:
-                    continue
-                for message in messages:
-                    tally.problem(member.row, member.column(parts[2]), message)
-            elif not unreadable_relationship:
-                row = household.members[0].row if household.members else household.first
-                for message in messages:
-                    tally.problem(row, self._header_of("relationship"), message)
-
-    def _joining(self, household: FileHousehold, tally: Tally) -> None:
-        """A group naming persons already registered and new ones: the new ones join the
-        registered household of the others (which must be one and the same)."""
-        known = [m for m in household.members if m.existing]
-        persons = [m.existing for m in known if m.existing is not None]
-        homes = {self.homes[p.pk].household if p.pk in self.homes else None for p in persons}
-        refs = ", ".join(p.reference for p in persons)
-        if len(homes) != 1 or None in homes:
-            household.action = "mixed"
-            tally.problem(
-                household.first,
-                self._header_of("person_reference"),
-                _(
-                    "This household mixes new persons with persons already registered (%(refs)s) who are not "
-                    "members of one household of the register. Import the new members as their own household, "
-                    "or register them on the household's page."
-                )
-                % {"refs": refs},
-            )
-            return
-        target = homes.pop()
-        assert target is not None
-        household.action, household.target = "add", target
-        for member in known:
-            assert member.existing is not None
-            registered = self.homes[member.existing.pk].relationship
-            if values.text(member.raw.get("relationship")) and member.person.get("relationship") != registered:
-                tally.problem(
-                    member.row,
-                    member.column("relationship"),
-                    _(
-                        "The register has %(p)s as %(r)s in household %(h)s: change relationships on the "
-                        "household's page."
-                    )
-                    % {"p": member.existing.reference, "r": Relationship(registered).label, "h": target.reference},
-                )
-        principal = target.pk in self.with_principal
-        for member in (m for m in household.members if m.action == "create"):
-            errors = new_errors()
-            check_person(member.person, errors)
-            relationship = member.person.get("relationship")
-            if "relationship" in member.bad:
-                pass
-            elif relationship not in Relationship.values:
-                errors["relationship"].append(_("Give the new member's relationship to the principal applicant."))
-            elif relationship == Relationship.PRINCIPAL_APPLICANT and principal:
-                errors["relationship"].append(
-                    _("Household %(h)s already has a principal applicant.") % {"h": target.reference}
-                )
-            principal = principal or relationship == Relationship.PRINCIPAL_APPLICANT
-            for key, messages in errors.items():
-                if key not in member.bad:
-                    for message in messages:
-                        tally.problem(member.row, member.column(key), message)
-
-    def _header_of(self, target: str) -> str:
-        return next((h for h, t in self.mapping.items() if t == target), target)
-
-    def _household_fields(self, household: FileHousehold, tally: Tally, taken: set[str]) -> None:
-        raw, cols, row = household.raw, household.columns, household.first
-        reference = values.text(raw.get("household_reference"))
-        if reference:
-            if reference in taken or reference in self.household_refs_seen:
-                tally.problem(
-                    row, cols["household_reference"], _("The reference %(r)s is already used.") % {"r": reference}
-                )
-            self.household_refs_seen.add(reference)
-            household.reference = reference
-        if values.text(raw.get("arrival_date")):
-            try:
-                household.arrival_date, _p = values.a_date(raw["arrival_date"])
-                if household.arrival_date > timezone.localdate():
-                    tally.problem(row, cols["arrival_date"], _("The arrival date is in the future."))
-            except values.BadValue as exc:
-                tally.problem(row, cols["arrival_date"], str(exc))
-        unit_name = values.text(raw.get("unit")).casefold()
-        block_name = values.text(raw.get("block")).casefold()
-        if unit_name:
-            if block_name:
-                household.unit = self.units.get((block_name, unit_name))
-            else:
-                matches = self.units_by_name.get(unit_name, [])
-                household.unit = matches[0] if len(matches) == 1 else None
-                if len(matches) > 1:
-                    tally.problem(row, cols["unit"], _("Several blocks have a unit of this name: add a block column."))
-                    return
-            if household.unit is None:
-                tally.problem(
-                    row,
-                    cols["unit"],
-                    _("Unknown unit %(u)r in site %(s)s.") % {"u": values.text(raw.get("unit")), "s": self.site.code},
-                )
-
-    def _member(self, member: FileMember, tally: Tally) -> None:
-        person: dict[str, Any] = {}
-        if member.default_relationship and not values.text(member.raw.get("relationship")):
-            person["relationship"] = member.default_relationship
-        if member.head:  # its value is one the roster names as the head, whatever its spelling
-            person["relationship"] = Relationship.PRINCIPAL_APPLICANT
-        dob_from_age = None
-        for target, raw in member.raw.items():
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                continue
-            column = member.columns[target]
-            try:
-                if target == "person_reference":
-                    continue
-                if target == "relationship":
-                    if not member.head:
-                        person["relationship"] = values.relationship(raw)
-                elif target == "sex":
-                    person["sex"] = values.sex(raw)
-                elif target == "date_of_birth":
-                    person["date_of_birth"], precision = values.a_date(raw)
-                    person.setdefault("dob_precision", precision)
-                elif target == "age":
-                    dob_from_age = values.age(raw)
-                elif target == "dob_precision":
-                    person["dob_precision"] = values.precision(raw)
-                elif target in ("nationality", "country_of_origin"):
-                    code = values.country(raw)
-                    person[target] = code
-                    if not code and target == "nationality":
-                        person["stateless"] = True
-                elif target == "stateless":
-                    person["stateless"] = values.boolean(raw)
-                elif target == "registered_on":
-                    person["registered_on"], _p = values.a_date(raw)
-                elif target == "specific_needs":
-                    codes = values.codes(raw)
-                    unknown = [c for c in codes if c not in self.known_codes]
-                    if unknown:
-                        tally.problem(
-                            member.row,
-                            column,
-                            _("Unknown specific-need code(s): %(c)s.") % {"c": ", ".join(unknown)},
-                        )
-                    person["specific_needs"] = [c for c in codes if c in self.known_codes]
-                elif target.startswith("sensitive."):
-                    name = target.split(".", 1)[1]
-                    member.sensitive[name] = values.boolean(raw) if name == "torture_survivor" else values.text(raw)
-                else:
-                    person[target] = values.text(raw)
-            except values.BadValue as exc:
-                tally.problem(member.row, column, str(exc))
-                member.bad.add("date_of_birth" if target == "age" else target)
-        if dob_from_age and "date_of_birth" not in person:
-            person["date_of_birth"], person["dob_precision"] = dob_from_age
-        if member.sensitive:
-            if not self.may_record_sensitive:
-                column = member.columns[f"sensitive.{next(iter(member.sensitive))}"]
-                tally.problem(member.row, column, _("Your role may not record sensitive fields."))
-            person["sensitive"] = dict(member.sensitive)
-        member.person = person
-
-    def _classify(self, member: FileMember, tally: Tally, existing: dict[str, Person]) -> None:
-        reference = values.text(member.raw.get("person_reference"))
-        decision = self.decisions.get(member.row.key, "")
-        if reference:
-            member.existing = existing.get(reference)
-            member.action = "update"
-            if member.existing is None:
-                tally.problem(
-                    member.row,
-                    member.column("person_reference"),
-                    _("No person %(r)s in site %(s)s.") % {"r": reference, "s": self.site.code},
-                )
-                return
-        else:
-            member.candidates = self.duplicates.candidates(member.person)
-            if decision and decision != "new":
-                member.existing = existing.get(decision)
-                member.action = "link"
-                if member.existing is None:
-                    tally.problem(
-                        member.row,
-                        _("decision"),
-                        _("No person %(r)s in site %(s)s.") % {"r": decision, "s": self.site.code},
-                    )
-                    return
-            elif member.candidates and decision != "new":
-                member.action = "decide"
-                tally.needs_decision += 1
-                tally.outcome(member)
-                return
-            else:
-                tally.created += 1
-                return
-        changes = {k: v for k, v in member.person.items() if k in PERSON_FIELDS}
-        errors = new_errors()
-        check_person(changes, errors, partial=True)
-        for key, messages in errors.items():
-            for message in messages:
-                tally.problem(member.row, member.column(key), message)
-        if member.action == "update":
-            tally.updated += 1
-        else:
-            tally.linked += 1
-
-    def _write(self, chunk: list[FileHousehold], tally: Tally) -> None:
-        creates = [h for h in chunk if h.action == "create"]
-        rows_of: dict[int, str] = {}  # the member dicts passed, by identity, to their file rows
-        new = []
-        for h in creates:
-            members = [_register_values(m.person) for m in h.members]
-            rows_of.update((id(values), m.row.key) for values, m in zip(members, h.members, strict=True))
-            new.append(
-                registry.NewHousehold(members=members, unit=h.unit, arrival_date=h.arrival_date, reference=h.reference)
-            )
-        if new:
-            try:
-                registry.register_households(
-                    actor=self.actor,
-                    site=self.site,
-                    households=new,
-                    trail=lambda plan: self._registered(plan, rows_of, tally),
-                )
-            except InvalidInput as exc:
-                self._map_service_errors(exc.errors, creates, tally)
-                return
-        for household in chunk:
-            if household.action == "add":
-                self._add_members(household, rows_of, tally)
-            if household.action not in ("update", "add"):
-                continue
-            for member in household.members:
-                if member.existing is None:
-                    continue
-                try:
-                    self._update(member)
-                except InvalidInput as exc:
-                    for key, messages in exc.errors.items():
-                        for message in messages:
-                            tally.problem(member.row, member.column(key.removeprefix("sensitive.")), message)
-                except NotPermitted as exc:
-                    tally.problem(member.row, "", exc.message)
-
-    def _add_members(self, household: FileHousehold, rows_of: dict[int, str], tally: Tally) -> None:
-        assert household.target is not None
-        new = [m for m in household.members if m.action == "create"]
-        members = [_register_values(m.person) for m in new]
-        rows_of.update((id(values), m.row.key) for values, m in zip(members, new, strict=True))
-        try:
-            registry.add_household_members(
-                actor=self.actor,
-                household=household.target,
-                members=members,
-                trail=lambda plan: self._registered(plan, rows_of, tally, new_households=False),
-            )
-        except InvalidInput as exc:
-            for key, messages in exc.errors.items():
-                parts = key.split(".", 2)
-                member = new[int(parts[1])] if len(parts) == 3 else None
-                for message in messages:
-                    tally.problem(
-                        member.row if member else household.first, member.column(parts[2]) if member else "", message
-                    )
-        except NotPermitted as exc:
-            tally.problem(household.first, "", exc.message)
-
-    def _registered(self, plan, rows_of: dict[int, str], tally: Tally, new_households: bool = True) -> None:
-        """The import is audited as one event (see `_finish`): here its list is kept."""
-        if new_households:
-            tally.registered.households += len({household.pk for household, _p, _m in plan})
-        for _h, person, _m in plan:
-            tally.registered.add(person.reference)
-        bulk.insert([ImportedPerson(run=self.import_run, person=p, row=rows_of[id(m)]) for _h, p, m in plan])
-
-    def _update(self, member: FileMember) -> None:
-        person = member.existing
-        assert person is not None
-        changes = {k: v for k, v in member.person.items() if k in PERSON_FIELDS}
-        if changes:
-            registry.correct_person(actor=self.actor, person=person, changes=changes, reason=self.reason)
-        if member.sensitive:
-            registry.correct_sensitive(actor=self.actor, person=person, changes=member.sensitive, reason=self.reason)
-        have = set(person.specific_needs.values_list("code_id", flat=True))
-        for code in member.person.get("specific_needs") or []:
-            if code not in have:
-                registry.record_specific_need(actor=self.actor, person=person, code=code)
-
-    @staticmethod
-    def _map_service_errors(errors: dict[str, list[str]], creates: list[FileHousehold], tally: Tally) -> None:
-        """`households.<i>.members.<j>.<field>` back to the file's row and column."""
-        for key, messages in errors.items():
-            parts = key.split(".")
-            household = creates[int(parts[1])] if len(parts) > 1 and parts[0] == "households" else None
-            row, column = (household.first if household else None), ".".join(parts[2:])
-            if household and len(parts) >= 5 and parts[2] == "members":
-                member = household.members[int(parts[3])]
-                row, column = member.row, member.column(".".join(parts[4:]))
-            elif household:
-                column = household.columns.get(parts[2], parts[2]) if len(parts) > 2 else ""
-            for message in messages:
-                tally.problem(row, column, message)
-
-
-def _is_principal(raw: Any) -> bool:
-    try:
-        return values.relationship(raw) == Relationship.PRINCIPAL_APPLICANT
-    except values.BadValue:
-        return False
-
-
-def _register_values(person: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in person.items() if v is not None and (k != "sensitive" or v)}
+            self.writer.write(chunk, tally)
 
 
 # --- progress, for pages ----------------------------------------------------------------

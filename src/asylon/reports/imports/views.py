@@ -30,7 +30,8 @@ from asylon.registry.models import Site
 from ..models import ImportRun, ImportStatus
 from ..tasks import run_import
 from .mapping import HEAD_VALUES, SHAPES, Roster
-from .services import Problem, as_seen, begin_import, read_progress
+from .services import as_seen, begin_import, read_progress
+from .tally import Problem
 
 SUFFIXES = (".csv", ".xlsx", ".zip")
 

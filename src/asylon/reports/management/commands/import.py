@@ -23,7 +23,8 @@ from asylon.core.errors import DomainError
 from asylon.core.scope import site_ids
 from asylon.registry.models import Site
 from asylon.reports.imports.mapping import HEAD_IN_MAIN, HEAD_IN_REPEAT, HEAD_VALUES, Roster
-from asylon.reports.imports.services import Problem, import_registrations, settle_interrupted
+from asylon.reports.imports.services import import_registrations, settle_interrupted
+from asylon.reports.imports.tally import Problem
 from asylon.reports.models import ImportRun, ImportStatus
 
 

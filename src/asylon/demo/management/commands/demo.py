@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from asylon.registry import demo
+from asylon.demo import seeding
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve: bool, addr: str, persons: int, **options):
         started = time.perf_counter()
         call_command("migrate", interactive=False, verbosity=0)
-        result = demo.seed(persons)
+        result = seeding.seed(persons)
         elapsed = time.perf_counter() - started
         if result.created:
             self.stdout.write(f"Seeded the demo camp: {result.persons} residents in {elapsed:.1f} s.")

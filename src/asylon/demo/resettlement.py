@@ -23,10 +23,9 @@ from asylon.core.dates import today
 from asylon.movements import services as movements
 from asylon.movements.models import Recipient
 from asylon.registry.models import Household, Site
-from asylon.status import services as status_services
-
-from . import services
-from .models import Category, Priority, ReceivingCountry, ResettlementCase, StageEntry
+from asylon.solutions import services
+from asylon.solutions.models import Category, Priority, ReceivingCountry, ResettlementCase, StageEntry
+from asylon.status.entries import append_entries
 
 COUNTRIES = [
     # code, selection mode, places this year, places next year, categories, family size limit
@@ -60,7 +59,7 @@ FIELDS = [
     "specific_needs",
 ]
 PURPOSE = "resettlement case processing"
-# The demo's partner account (registry.demo makes one per role) acts for this delegation.
+# The demo's partner account (`seeding` makes one per role) acts for this delegation.
 DEMO_PARTNER = "demo-partner"
 DEMO_PARTNER_COUNTRY = "CA"
 # Cases per stage in the demo camp (one each with small=True).
@@ -252,7 +251,7 @@ def _walk(
     members = [m.person for m in case.members.filter(active=True).select_related("person")]
     # Recognised refugees (the demo's RSD history is not seeded) with an approved
     # third-country assessment of the destination, as the gate requires (N6).
-    status_services._append_entries(
+    append_entries(
         actor=po,
         person_ids=[p.pk for p in members],
         status="REFUGEE",

@@ -18,10 +18,11 @@ from django.db import transaction
 from asylon.accounts.models import User
 from asylon.accounts.roles import Role
 from asylon.accounts.services import create_user, generate_password
-from asylon.matching import synthetic
+from asylon.registry import services
+from asylon.registry.models import Location, Person, Site, SiteDesignation
 
-from . import services
-from .models import Location, Person, Site, SiteDesignation
+from . import synthetic
+from .resettlement import seed_resettlement
 
 SITE_CODE = "LIB"
 SEED = 20120217  # fixed, so every machine gets the same camp
@@ -188,7 +189,5 @@ def seed(target_persons: int = 3000) -> DemoResult:
         count += len(members)
     services.register_households(actor=seeder, site=site, households=households)
     users, codes = _users(site, seeder)
-    from asylon.solutions.demo import seed_resettlement  # resettlement picture
-
     seed_resettlement(site, seeder)
     return DemoResult(True, count, users, codes)

@@ -198,10 +198,10 @@ def person_at_sites(actor, reference: str) -> Person | None:
     return Person.objects.filter(reference=reference.strip(), site_id__in=site_ids(actor)).first()
 
 
-def person_named(actor, reference: str, *, field: str = "__all__", message: str | None = None) -> Person:
+def person_named(actor, reference: str, *, field: str = "__all__", message: object = None) -> Person:
     """The person a form names by reference, or `InvalidInput` on `field` (above the form by
     default): a form's typo is the form's error, not a missing page."""
     try:
         return get_person(actor, reference.strip())
     except NotFound as exc:
-        raise InvalidInput({field: [message or exc.message]}) from exc
+        raise InvalidInput({field: [str(message or exc.message)]}) from exc

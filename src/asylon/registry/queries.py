@@ -205,3 +205,11 @@ def person_named(actor, reference: str, *, field: str = "__all__", message: obje
         return get_person(actor, reference.strip())
     except NotFound as exc:
         raise InvalidInput({field: [str(message or exc.message)]}) from exc
+
+
+def household_named(actor, reference: str, *, field: str = "__all__", message: object = None) -> Household:
+    """The household a form names by reference, or `InvalidInput` on `field` (as `person_named`)."""
+    try:
+        return get_household(actor, reference.strip())
+    except NotFound as exc:
+        raise InvalidInput({field: [str(message or exc.message)]}) from exc

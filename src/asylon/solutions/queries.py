@@ -35,6 +35,7 @@ from .models import (
     ResettlementCase,
     Stage,
     Submission,
+    SubmissionBatch,
 )
 from .projection import WINDOW_DAYS, Projection, project_emptying
 from .transitions import TIMED_STAGES
@@ -85,6 +86,25 @@ def countries_for(actor) -> QuerySet[ReceivingCountry]:
     if not actor.has_perm("solutions.view_receivingcountry"):
         return ReceivingCountry.objects.none()
     return ReceivingCountry.objects.select_related("recipient").prefetch_related("pledges")
+
+
+def receiving_countries() -> QuerySet[ReceivingCountry]:
+    """Every receiving country, for a list's choices (no personal data)."""
+    return ReceivingCountry.objects.all()
+
+
+def receiving_country(pk) -> ReceivingCountry | None:
+    """The receiving country a form names by its key, or None."""
+    return ReceivingCountry.objects.filter(pk=pk or 0).first()
+
+
+def get_batch(actor, pk: int) -> SubmissionBatch:
+    """A submission batch, for whoever manages resettlement (the route checks the role): a
+    batch spans the sites of its cases, its manifest holds only the agreement's fields."""
+    batch = SubmissionBatch.objects.filter(pk=pk).select_related("country__recipient").first()
+    if batch is None:
+        raise NotFound("No such submission batch.")
+    return batch
 
 
 def sites_for_dashboard(actor) -> QuerySet[Site]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asylon.core.errors import InvalidInput, NotFound
-from asylon.core.scope import ensure, site_ids
+from asylon.core.scope import can, ensure, site_ids
 from asylon.registry.models import Site
 
 from .models import (
@@ -62,6 +62,23 @@ def follow_up_owners(site_id: int) -> QuerySet:
 def can_see_restricted(actor, incident: Incident) -> bool:
     """Narrative, perpetrator detail and affected persons (D4): protection roles, and the reporter."""
     return actor.has_perm("incidents.view_restricted_incident", incident) or incident.reported_by_id == actor.pk
+
+
+def incident_record(actor, incident: Incident) -> dict:
+    """What the incident's page lists under it, each part only for the roles that may read
+    it (None otherwise): follow-ups, affected persons (D4, restricted), evidence and its
+    custody, and the roll calls it started. The number of files is shown to every reader."""
+    return {
+        "follow_ups": incident.follow_ups.select_related("owner", "done_by")
+        if can(actor, "incidents.view_followup", incident)
+        else None,
+        "affected": incident.affected.select_related("person") if can_see_restricted(actor, incident) else None,
+        "evidence": incident.evidence.select_related("uploaded_by").prefetch_related("custody__actor")
+        if can(actor, "incidents.view_evidence", incident)
+        else None,
+        "evidence_count": incident.evidence.count(),
+        "roll_calls": incident.roll_calls.all(),
+    }
 
 
 @dataclass

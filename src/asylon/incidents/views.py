@@ -93,14 +93,7 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can_change": can_change,
         "transitions": sorted(INCIDENT_TRANSITIONS[incident.status]) if can_change else [],
         "statuses": dict(IncidentStatus.choices),
-        "follow_ups": incident.follow_ups.select_related("owner", "done_by")
-        if can(user, "incidents.view_followup", incident)
-        else None,
-        "affected": incident.affected.select_related("person") if restricted else None,
-        "evidence": incident.evidence.select_related("uploaded_by").prefetch_related("custody__actor")
-        if can(user, "incidents.view_evidence", incident)
-        else None,
-        "evidence_count": incident.evidence.count(),
+        **queries.incident_record(user, incident),
         "can_upload": can(user, "incidents.add_evidence", incident)
         and (incident.reported_by_id == user.pk or can(user, "incidents.view_evidence", incident)),
         "follow_up_form": FollowUpForm(owners=queries.follow_up_owners(incident.site_id))
@@ -109,7 +102,6 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "affected_form": AffectedForm() if can_change else None,
         "evidence_form": EvidenceForm(),
         "handover_form": HandOverForm(),
-        "roll_calls": incident.roll_calls.all(),
         # The figures above count only what the register confirms; say what still waits.
         "awaiting_review": reviews.open_for_incident(incident).count() if can(user, reviews.REVIEW, incident) else 0,
     }

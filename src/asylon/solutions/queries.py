@@ -88,6 +88,17 @@ def countries_for(actor) -> QuerySet[ReceivingCountry]:
     return ReceivingCountry.objects.select_related("recipient").prefetch_related("pledges")
 
 
+def case_history(actor, case: ResettlementCase) -> tuple[list | QuerySet, list | QuerySet]:
+    """The case's stage entries and submissions, in order; none for a partner, who reads the
+    case and not the office's work on it (D3)."""
+    if recipient_of(actor) is not None:
+        return [], []
+    return (
+        case.stage_entries.select_related("actor").order_by("pk"),
+        case.submissions.select_related("country").order_by("pk"),
+    )
+
+
 def receiving_countries() -> QuerySet[ReceivingCountry]:
     """Every receiving country, for a list's choices (no personal data)."""
     return ReceivingCountry.objects.all()

@@ -221,6 +221,7 @@ def _case_page(request: HttpRequest, case: ResettlementCase, *, bound=None, refu
     check = None
     if steps and case.country is not None and case.stage in CHECKED_STAGES:
         check = queries.departure_check(request.user, case, case.country)
+    entries, submissions = queries.case_history(request.user, case)
     return render(
         request,
         "solutions/case_detail.html",
@@ -231,8 +232,8 @@ def _case_page(request: HttpRequest, case: ResettlementCase, *, bound=None, refu
             "partner": partner,
             "check": check,
             "refusal": refusal,
-            "entries": [] if partner else case.stage_entries.select_related("actor").order_by("pk"),
-            "submissions": [] if partner else case.submissions.select_related("country").order_by("pk"),
+            "entries": entries,
+            "submissions": submissions,
         },
         status=status,
     )

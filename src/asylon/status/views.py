@@ -96,7 +96,7 @@ def _case_page(request, case: RsdCase, forms=None, status: int = 200) -> HttpRes
         {
             "case": case,
             "members": queries.case_members(case),
-            "transitions": case.transitions.select_related("by"),
+            "transitions": queries.case_transitions(case),
             "confidential": can(request.user, "status.view_rsd_confidential", case),
             "steps": steps,
             "late": queries.overdue_days(case),

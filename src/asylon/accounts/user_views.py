@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asylon.core.edges import attach_errors
+from asylon.core.edges import attach_errors, or_404, require
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from asylon.core.listing import listing
 from asylon.registry.queries import sites_for
@@ -26,18 +26,13 @@ from .models import User
 
 
 def _managed(request: HttpRequest, pk: int) -> User:
-    if not request.user.has_perm("accounts.change_user"):
-        raise Http404
-    try:
-        return queries.get_user(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    require(request, "accounts.change_user")
+    return or_404(queries.get_user, request.user, pk)
 
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("accounts.change_user"):
-        raise Http404
+    require(request, "accounts.change_user")
     rows = listing(request, queries.users_for(request.user), USER_SORTS, default="username")
     return render(request, "accounts/user_list.html", {"listing": rows})
 
@@ -48,8 +43,7 @@ USER_SORTS = {"username": ["username"], "active": ["is_active"], "login": ["last
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_new(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("accounts.add_user"):
-        raise Http404
+    require(request, "accounts.add_user")
     form = NewUserForm(request.POST or None, sites=sites_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -113,6 +107,8 @@ def _issue(request: HttpRequest, pk: int, service, what: str) -> HttpResponse:
 
 
 def _show(exc: InvalidInput | NotPermitted | Conflict, form) -> None:
+    """Kept apart from `errors_onto`: what an administrator may not grant (a role above their
+    own, a site outside theirs) is said on the form, not a 404."""
     if isinstance(exc, InvalidInput):
         attach_errors(exc, form)
     else:

@@ -19,8 +19,8 @@ from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.core import dates
-from asylon.core.edges import attach_errors
-from asylon.core.errors import Conflict, InvalidInput
+from asylon.core.edges import errors_onto
+from asylon.core.errors import Conflict
 
 from . import services
 from .forms import EnrolmentCodeForm, PreferencesForm, TokenForm
@@ -80,11 +80,9 @@ def enrol_second_factor(request: HttpRequest) -> HttpResponse:
         return _ask_enrolment_code(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form) as outcome:
             device = services.confirm_totp_device(actor=request.user, device=device, token=form.cleaned_data["token"])
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        else:
+        if outcome.ok:
             request.session.pop(ENROLMENT_DEVICE_KEY, None)
             django_otp.login(request, device)
             return redirect(_next(request))
@@ -104,13 +102,12 @@ def _ask_enrolment_code(request: HttpRequest) -> HttpResponse:
     """Step one of enrolment: no QR secret is shown before a live enrolment code is given."""
     form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            device = services.start_totp_enrolment(actor=request.user, code=form.cleaned_data["code"])
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        except Conflict:
-            return redirect(_with_next("accounts:second_factor", request))
-        else:
+        with errors_onto(form) as outcome:
+            try:
+                device = services.start_totp_enrolment(actor=request.user, code=form.cleaned_data["code"])
+            except Conflict:  # a device is confirmed already: the code is not needed
+                return redirect(_with_next("accounts:second_factor", request))
+        if outcome.ok:
             request.session[ENROLMENT_DEVICE_KEY] = device.pk
             return redirect(_with_next("accounts:enrol_second_factor", request))
     return render(request, "accounts/enrolment_code.html", {"form": form, "next": _next(request)})
@@ -130,11 +127,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
     initial = {"language": user.language, "digits": user.digits, "calendar": user.calendar}
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form) as outcome:
             services.update_preferences(actor=user, **form.cleaned_data)
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        else:
+        if outcome.ok:
             response = redirect("accounts:preferences")
             _set_language_cookie(response, form.cleaned_data["language"])
             if form.cleaned_data["language"]:  # say it in the language just chosen

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from asylon.core.edges import require
 
 from . import queries
 from .forms import EventFilterForm
@@ -15,8 +17,7 @@ PAGE_SIZE = 100
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("audit.view_audit_trail"):
-        raise Http404
+    require(request, "audit.view_audit_trail")
     form = EventFilterForm(request.GET or None)
     filters = queries.EventFilters()
     if form.is_valid():

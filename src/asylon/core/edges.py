@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages as flash
 from django.http import Http404, HttpRequest
 
 from .errors import DomainError, InvalidInput, NotFound, NotPermitted
@@ -109,3 +110,39 @@ class errors_onto:  # noqa: N801 - used as a statement: `with errors_onto(form) 
         self.ok = False
         self.error = exc
         return True
+
+
+class errors_flashed:  # noqa: N801 - used as a statement: `with errors_flashed(request) as outcome:`
+    """Say a service's refusal on the next page, for a button that posts and goes back.
+
+    The same mapping as `errors_onto`, where there is no form to show it on: `NotFound` and
+    `NotPermitted` are 404; an `InvalidInput` is one message joining its sentences; any other
+    `DomainError` is its message. `outcome.ok` says whether the service succeeded.
+    """
+
+    def __init__(self, request: HttpRequest):
+        self.request = request
+        self.ok = True
+        self.error: DomainError | None = None
+
+    def __enter__(self) -> errors_flashed:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        if exc is None or not isinstance(exc, DomainError):
+            return False
+        if isinstance(exc, (NotFound, NotPermitted)):
+            raise Http404(exc.message) from exc
+        flash.error(self.request, said(exc))
+        self.ok = False
+        self.error = exc
+        return True
+
+
+def said(exc: DomainError) -> str:
+    """A refusal in one line: an `InvalidInput`'s sentences without their field names."""
+    if isinstance(exc, InvalidInput):
+        return "; ".join(m for msgs in exc.errors.values() for m in msgs)
+    return exc.message

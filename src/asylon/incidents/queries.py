@@ -8,12 +8,14 @@ from datetime import date, datetime, time
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from asylon.core.errors import NotFound
-from asylon.core.scope import ensure, site_ids
+from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.scope import can, ensure, site_ids
 from asylon.registry.models import Site
 
 from .models import (
+    Delivery,
     Evidence,
     FollowUp,
     Incident,
@@ -62,6 +64,23 @@ def can_see_restricted(actor, incident: Incident) -> bool:
     return actor.has_perm("incidents.view_restricted_incident", incident) or incident.reported_by_id == actor.pk
 
 
+def incident_record(actor, incident: Incident) -> dict:
+    """What the incident's page lists under it, each part only for the roles that may read
+    it (None otherwise): follow-ups, affected persons (D4, restricted), evidence and its
+    custody, and the roll calls it started. The number of files is shown to every reader."""
+    return {
+        "follow_ups": incident.follow_ups.select_related("owner", "done_by")
+        if can(actor, "incidents.view_followup", incident)
+        else None,
+        "affected": incident.affected.select_related("person") if can_see_restricted(actor, incident) else None,
+        "evidence": incident.evidence.select_related("uploaded_by").prefetch_related("custody__actor")
+        if can(actor, "incidents.view_evidence", incident)
+        else None,
+        "evidence_count": incident.evidence.count(),
+        "roll_calls": incident.roll_calls.all(),
+    }
+
+
 @dataclass
 class IncidentFilters:
     site: int | None = None
@@ -103,6 +122,23 @@ def get_incident(actor, reference: str) -> Incident:
     if incident is None:
         raise NotFound("No such incident.")
     return incident
+
+
+def incident_named(actor, reference: str, *, field: str) -> Incident:
+    """The incident a form names by reference, or `InvalidInput` on `field`: a form's typo is
+    the form's error, not a missing page."""
+    try:
+        return get_incident(actor, reference.strip())
+    except NotFound as exc:
+        raise InvalidInput({field: [_("No such incident.")]}) from exc
+
+
+def get_follow_up(actor, pk: int) -> FollowUp:
+    """A follow-up of the actor's sites (whoever may complete it is the service's question)."""
+    follow_up = FollowUp.objects.select_related("incident").filter(pk=pk, site_id__in=site_ids(actor)).first()
+    if follow_up is None:
+        raise NotFound("No such follow-up.")
+    return follow_up
 
 
 def open_follow_ups(actor, site: int | None = None) -> QuerySet[FollowUp]:
@@ -173,6 +209,17 @@ def roll_call_entries(roll_call: RollCall) -> list[dict]:
             }
         )
     return out
+
+
+# How many deliveries the deliveries page lists, newest first as the table orders them.
+DELIVERIES_SHOWN = 200
+
+
+def deliveries_for(actor) -> QuerySet[Delivery]:
+    """The alerts' deliveries of the actor's sites, as the deliveries page lists them."""
+    return Delivery.objects.filter(alert__site_id__in=site_ids(actor)).select_related("alert", "alert__site")[
+        :DELIVERIES_SHOWN
+    ]
 
 
 def notifications_for(user) -> QuerySet[Notification]:

@@ -8,17 +8,17 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from asylon.core.confirm import CONFIRM, confirmed
-from asylon.core.edges import attach_errors
+from asylon.core.edges import errors_flashed, errors_onto, or_404, require, said
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from asylon.core.listing import listing
 from asylon.core.scope import can, site_ids
-from asylon.registry.models import Location, Person
+from asylon.registry import queries as registry_queries
 from asylon.registry.queries import sites_for
 
 from . import alerts, previews, queries, reviews, rollcall, services
@@ -32,28 +32,16 @@ from .forms import (
     IncidentForm,
     RollCallForm,
 )
-from .models import Delivery, FollowUp, IncidentStatus, RollCallResult, RollCallState
+from .models import IncidentStatus, RollCallResult, RollCallState
 from .transitions import INCIDENT
 
 PAGE_SIZE = 50
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "asylon"
 
 
-def _or_404(fn, *args):
-    try:
-        return fn(*args)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _need(request: HttpRequest, perm: str, obj=None) -> None:
-    if not can(request.user, perm, obj):
-        raise Http404
-
-
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "incidents.view_incident")
+    require(request, "incidents.view_incident")
     sites = list(sites_for(request.user))
     form = IncidentFilterForm(request.GET or None, sites=sites)
     f = queries.IncidentFilters()
@@ -76,13 +64,9 @@ INCIDENT_SORTS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_create(request: HttpRequest) -> HttpResponse:
-    _need(request, "incidents.add_incident")
+    require(request, "incidents.add_incident")
     sites = list(sites_for(request.user))
-    locations = (
-        Location.objects.filter(site__in=sites)
-        .select_related("site", "parent")
-        .order_by("site", "parent__name", "name")
-    )
+    locations = registry_queries.locations_for(request.user)
     form = IncidentForm(request.POST or None, sites=sites, locations=locations)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -90,11 +74,9 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         loc_id = data.pop("location")
         data["location"] = next((loc for loc in locations if loc.pk == loc_id), None)
         data["verification"] = data.get("verification") or None
-        try:
+        with errors_onto(form) as outcome:
             incident = services.report_incident(actor=request.user, site=site, **data)
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        else:
+        if outcome.ok:
             messages.success(request, _("Incident %(ref)s recorded.") % {"ref": incident.reference})
             return redirect("incidents:detail", reference=incident.reference)
     return render(request, "incidents/incident_form.html", {"form": form})
@@ -103,7 +85,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = request.user
-    incident = _or_404(queries.get_incident, user, reference)
+    incident = or_404(queries.get_incident, user, reference)
     restricted = queries.can_see_restricted(user, incident)
     can_change = can(user, "incidents.change_incident", incident)
     ctx = {
@@ -112,14 +94,7 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can_change": can_change,
         "transitions": sorted(INCIDENT.targets(incident.status)) if can_change else [],
         "statuses": dict(IncidentStatus.choices),
-        "follow_ups": incident.follow_ups.select_related("owner", "done_by")
-        if can(user, "incidents.view_followup", incident)
-        else None,
-        "affected": incident.affected.select_related("person") if restricted else None,
-        "evidence": incident.evidence.select_related("uploaded_by").prefetch_related("custody__actor")
-        if can(user, "incidents.view_evidence", incident)
-        else None,
-        "evidence_count": incident.evidence.count(),
+        **queries.incident_record(user, incident),
         "can_upload": can(user, "incidents.add_evidence", incident)
         and (incident.reported_by_id == user.pk or can(user, "incidents.view_evidence", incident)),
         "follow_up_form": FollowUpForm(owners=queries.follow_up_owners(incident.site_id))
@@ -128,7 +103,6 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "affected_form": AffectedForm() if can_change else None,
         "evidence_form": EvidenceForm(),
         "handover_form": HandOverForm(),
-        "roll_calls": incident.roll_calls.all(),
         # The figures above count only what the register confirms; say what still waits.
         "awaiting_review": reviews.open_for_incident(incident).count() if can(user, reviews.REVIEW, incident) else 0,
     }
@@ -147,10 +121,7 @@ def _form_refusal(form) -> InvalidInput:
 
 def _back(request: HttpRequest, reference: str, exc: DomainError | None = None):
     if exc is not None:
-        text = (
-            "; ".join(m for msgs in exc.errors.values() for m in msgs) if isinstance(exc, InvalidInput) else exc.message
-        )
-        messages.error(request, text)
+        messages.error(request, said(exc))
     return redirect("incidents:detail", reference=reference)
 
 
@@ -158,8 +129,8 @@ def _back(request: HttpRequest, reference: str, exc: DomainError | None = None):
 @require_POST
 def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
     """Closing shows first what stays open (core/confirm.py); only a POST with confirm=yes closes."""
-    incident = _or_404(queries.get_incident, request.user, reference)
-    _need(request, "incidents.change_incident", incident)
+    incident = or_404(queries.get_incident, request.user, reference)
+    require(request, "incidents.change_incident", incident)
     to, reason = request.POST.get("to", ""), request.POST.get("reason", "")
     if to == IncidentStatus.CLOSED and incident.status != IncidentStatus.CLOSED and not confirmed(request):
         ctx = {
@@ -169,24 +140,22 @@ def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
             "confirm": CONFIRM,
         }
         return render(request, "incidents/incident_close.html", ctx)
-    try:
+    with errors_flashed(request):
         services.transition_incident(actor=request.user, incident=incident, to=to, reason=reason)
-    except (Conflict, InvalidInput) as exc:
-        return _back(request, reference, exc)
     return _back(request, reference)
 
 
 @login_required
 @require_POST
 def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
-    incident = _or_404(queries.get_incident, request.user, reference)
-    _need(request, "incidents.add_followup", incident)
+    incident = or_404(queries.get_incident, request.user, reference)
+    require(request, "incidents.add_followup", incident)
     owners = list(queries.follow_up_owners(incident.site_id))
     form = FollowUpForm(request.POST, owners=owners)
     if not form.is_valid():
         return _back(request, reference, _form_refusal(form))
     owner = next(u for u in owners if u.pk == form.cleaned_data["owner"])
-    try:
+    with errors_flashed(request):
         services.add_follow_up(
             actor=request.user,
             incident=incident,
@@ -194,30 +163,22 @@ def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
             owner=owner,
             due_on=form.cleaned_data["due_on"],
         )
-    except InvalidInput as exc:
-        return _back(request, reference, exc)
     return _back(request, reference)
 
 
 @login_required
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = FollowUp.objects.select_related("incident").filter(pk=pk, site_id__in=site_ids(request.user)).first()
-    if follow_up is None:
-        raise Http404
-    try:
+    follow_up = or_404(queries.get_follow_up, request.user, pk)
+    with errors_flashed(request):
         services.complete_follow_up(actor=request.user, follow_up=follow_up, outcome=request.POST.get("outcome", ""))
-    except NotPermitted as exc:
-        raise Http404 from exc
-    except Conflict as exc:
-        messages.error(request, exc.message)
     target = request.POST.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else "incidents:follow_ups")
 
 
 @login_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
-    _need(request, "incidents.view_followup")
+    require(request, "incidents.view_followup")
     rows = queries.open_follow_ups(request.user)
     by_site: dict[str, list] = {}
     for f in rows:
@@ -228,17 +189,15 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def affected_add(request: HttpRequest, reference: str) -> HttpResponse:
-    incident = _or_404(queries.get_incident, request.user, reference)
-    _need(request, "incidents.change_incident", incident)
+    incident = or_404(queries.get_incident, request.user, reference)
+    require(request, "incidents.change_incident", incident)
     form = AffectedForm(request.POST)
     if not form.is_valid():
         return _back(request, reference, _form_refusal(form))
-    person = Person.objects.filter(
-        reference=form.cleaned_data["person"].strip(), site_id__in=site_ids(request.user)
-    ).first()
+    person = registry_queries.person_at_sites(request.user, form.cleaned_data["person"])
     if person is None:
         return _back(request, reference, InvalidInput({"person": [_("No such person in your sites.")]}))
-    try:
+    with errors_flashed(request):
         services.add_affected_person(
             actor=request.user,
             incident=incident,
@@ -246,21 +205,19 @@ def affected_add(request: HttpRequest, reference: str) -> HttpResponse:
             harm=form.cleaned_data["harm"],
             note=form.cleaned_data["note"],
         )
-    except (InvalidInput, NotFound) as exc:
-        return _back(request, reference, exc)
     return _back(request, reference)
 
 
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, reference: str) -> HttpResponse:
-    incident = _or_404(queries.get_incident, request.user, reference)
-    _need(request, "incidents.add_evidence", incident)
+    incident = or_404(queries.get_incident, request.user, reference)
+    require(request, "incidents.add_evidence", incident)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         return _back(request, reference, InvalidInput({"file": [_("Choose a file.")]}))
     upload = form.cleaned_data["file"]
-    try:
+    with errors_flashed(request) as outcome:
         services.add_evidence(
             actor=request.user,
             incident=incident,
@@ -268,19 +225,16 @@ def evidence_upload(request: HttpRequest, reference: str) -> HttpResponse:
             name=upload.name,
             description=form.cleaned_data["description"],
         )
-    except NotPermitted as exc:
-        raise Http404 from exc
-    except InvalidInput as exc:
-        return _back(request, reference, exc)
-    messages.success(request, _("%(name)s attached.") % {"name": upload.name})
+    if outcome.ok:
+        messages.success(request, _("%(name)s attached.") % {"name": upload.name})
     return _back(request, reference)
 
 
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
-    ev = _or_404(queries.get_evidence, request.user, pk)
-    try:
+    ev = or_404(queries.get_evidence, request.user, pk)
+    try:  # kept explicit: a download's refusal is plain text with its own status
         fh = services.open_evidence(actor=request.user, evidence=ev)
     except NotFound as exc:
         return HttpResponse(exc.message, status=410, content_type="text/plain; charset=utf-8")
@@ -297,16 +251,14 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
 @login_required
 @require_POST
 def evidence_handover(request: HttpRequest, pk: int) -> HttpResponse:
-    ev = _or_404(queries.get_evidence, request.user, pk)
-    try:
+    ev = or_404(queries.get_evidence, request.user, pk)
+    with errors_flashed(request):
         services.hand_over_evidence(
             actor=request.user,
             evidence=ev,
             recipient=request.POST.get("recipient", ""),
             note=request.POST.get("note", ""),
         )
-    except InvalidInput as exc:
-        return _back(request, ev.incident.reference, exc)
     return _back(request, ev.incident.reference)
 
 
@@ -328,18 +280,16 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def deliveries(request: HttpRequest) -> HttpResponse:
-    _need(request, "incidents.view_delivery")
-    ids = site_ids(request.user)
-    rows = Delivery.objects.filter(alert__site_id__in=ids).select_related("alert", "alert__site")[:200]
-    return render(
-        request, "incidents/deliveries.html", {"rows": rows, "problems": alerts.pending_problem_deliveries(ids).count()}
-    )
+    require(request, "incidents.view_delivery")
+    rows = queries.deliveries_for(request.user)
+    problems = alerts.pending_problem_deliveries(site_ids(request.user)).count()
+    return render(request, "incidents/deliveries.html", {"rows": rows, "problems": problems})
 
 
 @login_required
 @require_POST
 def deliveries_retry(request: HttpRequest) -> HttpResponse:
-    _need(request, "incidents.view_delivery")
+    require(request, "incidents.view_delivery")
     n = alerts.requeue_failed(site_ids=site_ids(request.user))
     messages.success(request, _("%(n)s failed deliveries queued again.") % {"n": n})
     return redirect("incidents:deliveries")
@@ -350,7 +300,7 @@ def deliveries_retry(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roll_call_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "incidents.view_rollcall")
+    require(request, "incidents.view_rollcall")
     rows = queries.roll_calls_for(request.user)[:100]
     return render(
         request,
@@ -362,33 +312,28 @@ def roll_call_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def roll_call_start(request: HttpRequest) -> HttpResponse:
-    _need(request, "incidents.add_rollcall")
+    require(request, "incidents.add_rollcall")
     sites = list(sites_for(request.user))
-    blocks = list(Location.objects.filter(site__in=sites, parent__isnull=True).select_related("site"))
+    blocks = list(registry_queries.blocks_of(request.user).select_related("site"))
     form = RollCallForm(
         request.POST or None, sites=sites, blocks=blocks, initial={"incident": request.GET.get("incident", "")}
     )
     if request.method == "POST" and form.is_valid():
         site = next(s for s in sites if s.pk == form.cleaned_data["site"])
         chosen = [b for b in blocks if b.pk in set(form.cleaned_data["blocks"])]
-        incident = None
-        try:
-            if form.cleaned_data["incident"]:
-                incident = queries.get_incident(request.user, form.cleaned_data["incident"].strip())
+        named = form.cleaned_data["incident"]
+        with errors_onto(form) as outcome:
+            incident = queries.incident_named(request.user, named, field="incident") if named else None
             rc = rollcall.start_roll_call(actor=request.user, site=site, blocks=chosen, incident=incident)
-        except NotFound:
-            form.add_error("incident", _("No such incident."))
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        else:
+        if outcome.ok:
             return redirect("incidents:rollcall_mark", pk=rc.pk)
     return render(request, "incidents/rollcall_start.html", {"form": form})
 
 
 @login_required
 def roll_call_mark(request: HttpRequest, pk: int) -> HttpResponse:
-    rc = _or_404(queries.get_roll_call, request.user, pk)
-    _need(request, "incidents.mark_rollcall", rc)
+    rc = or_404(queries.get_roll_call, request.user, pk)
+    require(request, "incidents.mark_rollcall", rc)
     return render(
         request,
         "incidents/rollcall_mark.html",
@@ -404,8 +349,8 @@ def roll_call_mark(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def roll_call_entries(request: HttpRequest, pk: int) -> JsonResponse:
-    rc = _or_404(queries.get_roll_call, request.user, pk)
-    _need(request, "incidents.mark_rollcall", rc)
+    rc = or_404(queries.get_roll_call, request.user, pk)
+    require(request, "incidents.mark_rollcall", rc)
     response = JsonResponse({"state": rc.state, "entries": queries.roll_call_entries(rc)})
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -414,7 +359,7 @@ def roll_call_entries(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_GET
 def roll_call_counts(request: HttpRequest, pk: int) -> JsonResponse:
-    rc = _or_404(queries.get_roll_call, request.user, pk)
+    rc = or_404(queries.get_roll_call, request.user, pk)
     response = JsonResponse({"state": rc.state, **rollcall.counts(rc)})
     response["Cache-Control"] = "no-store"
     return response
@@ -423,8 +368,8 @@ def roll_call_counts(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def roll_call_marks(request: HttpRequest, pk: int) -> JsonResponse:
-    rc = _or_404(queries.get_roll_call, request.user, pk)
-    _need(request, "incidents.mark_rollcall", rc)
+    rc = or_404(queries.get_roll_call, request.user, pk)
+    require(request, "incidents.mark_rollcall", rc)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
@@ -433,12 +378,10 @@ def roll_call_marks(request: HttpRequest, pk: int) -> JsonResponse:
     if not isinstance(raw, list):
         return JsonResponse({"code": "invalid_input", "detail": "marks must be a list"}, status=422)
     marks, rejected = rollcall.parse_marks(raw)
-    try:
+    try:  # kept explicit: the marking page reads JSON, with the API's codes and statuses
         results = rollcall.mark_persons(actor=request.user, roll_call=rc, marks=marks)
-    except NotPermitted as exc:
-        return JsonResponse(exc.as_dict(), status=403)
-    except Conflict as exc:
-        return JsonResponse(exc.as_dict(), status=409)
+    except (NotPermitted, Conflict) as exc:
+        return JsonResponse(exc.as_dict(), status=exc.status)
     return JsonResponse({"results": results + rejected, "counts": rollcall.counts(rc)})
 
 
@@ -449,17 +392,15 @@ CONFIRM_CLOSE = "yes"
 @require_http_methods(["GET", "POST"])
 def roll_call_close(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows what closing will change; only a POST carrying confirm=yes closes."""
-    rc = _or_404(queries.get_roll_call, request.user, pk)
-    _need(request, "incidents.close_rollcall", rc)
+    rc = or_404(queries.get_roll_call, request.user, pk)
+    require(request, "incidents.close_rollcall", rc)
     if rc.state != RollCallState.OPEN:
         return redirect("incidents:rollcall_report", pk=rc.pk)
     status = 200
     if request.method == "POST":
         if request.POST.get("confirm") == CONFIRM_CLOSE:
-            try:
+            with errors_flashed(request):
                 rollcall.close_roll_call(actor=request.user, roll_call=rc)
-            except Conflict as exc:
-                messages.error(request, exc.message)
             return redirect("incidents:rollcall_report", pk=rc.pk)
         messages.error(request, _("The roll call is still open: confirm below to close it."))
         status = 400
@@ -470,8 +411,8 @@ def roll_call_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def roll_call_report(request: HttpRequest, pk: int) -> HttpResponse:
-    rc = _or_404(queries.get_roll_call, request.user, pk)
-    _need(request, "incidents.close_rollcall", rc)
+    rc = or_404(queries.get_roll_call, request.user, pk)
+    require(request, "incidents.close_rollcall", rc)
     return render(
         request,
         "incidents/rollcall_report.html",
@@ -489,25 +430,21 @@ def roll_call_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def presence_reviews(request: HttpRequest) -> HttpResponse:
     """The deaths and disappearances seen in roll calls that wait for a protection officer."""
-    _need(request, reviews.REVIEW)
+    require(request, reviews.REVIEW)
     return render(
         request, "incidents/presence_reviews.html", {"reviews": reviews.open_reviews(request.user), "can_review": True}
     )
 
 
-def _act_on_review(request: HttpRequest, pk: int, act, said) -> HttpResponse:
+def _act_on_review(request: HttpRequest, pk: int, act, told) -> HttpResponse:
     """Confirm or reject one observation: call the review service, say what it did or why
     not, and go back to where the officer came from (the queue or the roll call's report)."""
-    review = _or_404(reviews.get_review, request.user, pk)
-    _need(request, reviews.REVIEW, review)
-    try:
+    review = or_404(reviews.get_review, request.user, pk)
+    require(request, reviews.REVIEW, review)
+    with errors_flashed(request) as outcome:
         done = act(review)
-    except InvalidInput as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs))
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, said(done))
+    if outcome.ok:
+        messages.success(request, told(done))
     if request.POST.get("next", "") == "queue":
         return redirect("incidents:presence_reviews")
     return redirect("incidents:rollcall_report", pk=review.roll_call_id)
@@ -542,7 +479,7 @@ def roll_call_service_worker(request: HttpRequest) -> HttpResponse:
 
     Only the roles that mark roll calls get it (the browser fetches it with the session cookie).
     """
-    _need(request, "incidents.view_rollcall")
+    require(request, "incidents.view_rollcall")
     response = HttpResponse((STATIC_DIR / "rollcall-sw.js").read_bytes(), content_type="application/javascript")
     response["Service-Worker-Allowed"] = "/incidents/roll-calls/"
     response["Cache-Control"] = "no-cache"

@@ -9,14 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.core.confirm import CONFIRM, confirmed
-from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from asylon.core.edges import or_404, require
+from asylon.core.errors import Conflict, DomainError, InvalidInput, NotPermitted
 from asylon.core.i18n import format_date
 from asylon.core.listing import listing
 from asylon.core.scope import can
 from asylon.registry import queries as registry_queries
 
-from . import candidates, merges, search
-from .models import CandidateStatus, Merge
+from . import candidates, merges, queries, search
+from .models import CandidateStatus
 
 # The pair's fields side by side, each in words and in the reader's calendar.
 COMPARED_ON_THE_PAGE = (
@@ -33,8 +34,7 @@ COMPARED_ON_THE_PAGE = (
 
 @login_required
 def person_search(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("registry.view_person"):
-        raise Http404
+    require(request, "registry.view_person")
     q = request.GET.get("q", "").strip()
     hits = search.search_persons(request.user, q, limit=20) if q else []
     return render(request, "matching/search.html", {"q": q, "hits": hits})
@@ -43,8 +43,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 @login_required
 def duplicate_check(request: HttpRequest) -> HttpResponse:
     """Shows the probable existing records of a person before the clerk registers them."""
-    if not request.user.has_perm("registry.add_household"):
-        raise Http404
+    require(request, "registry.add_household")
     sites = list(registry_queries.sites_for(request.user))
     fields = ("given_name", "fathers_name", "family_name", "date_of_birth", "sex")
     data = {f: request.GET.get(f, "").strip() for f in fields}
@@ -60,8 +59,7 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("matching.view_duplicatecandidate"):
-        raise Http404
+    require(request, "matching.view_duplicatecandidate")
     rows = listing(request, candidates.candidates_for(request.user), PAIR_SORTS, default="-probability")
     return render(request, "matching/queue.html", {"listing": rows})
 
@@ -69,19 +67,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 PAIR_SORTS = {"probability": ["probability"], "first": ["person_a__reference"], "second": ["person_b__reference"]}
 
 
-def _candidate(request: HttpRequest, pk: int):
-    candidate = candidates.candidates_for(request.user, status=None).filter(pk=pk).first()
-    if candidate is None:
-        raise Http404
-    return candidate
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("matching.view_duplicatecandidate"):
-        raise Http404
-    candidate = _candidate(request, pk)
+    require(request, "matching.view_duplicatecandidate")
+    candidate = or_404(queries.get_candidate, request.user, pk)
     error = ""
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -115,6 +105,8 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except NotPermitted as exc:
             raise Http404 from exc
         except (InvalidInput, Conflict) as exc:
+            # Kept explicit: the pair's page shows the refusal as the sentence the service
+            # wrote (an InvalidInput's summary), not on a form.
             error = exc.message
     a, b = candidate.person_a, candidate.person_b
     rows = [(label, shown(a), shown(b)) for label, shown in COMPARED_ON_THE_PAGE]
@@ -134,13 +126,10 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    merge = Merge.objects.select_related("survivor").filter(pk=pk).first()
-    if merge is None or not can(request.user, "matching.unmerge_person", merge.survivor):
-        raise Http404
+    merge = or_404(queries.get_merge, request.user, pk)
+    require(request, "matching.unmerge_person", merge.survivor)
     try:
-        merges.unmerge(actor=request.user, merge=merge, reason=request.POST.get("reason", ""))
-    except (NotPermitted, NotFound) as exc:
-        raise Http404 from exc
-    except DomainError as exc:
+        or_404(merges.unmerge, actor=request.user, merge=merge, reason=request.POST.get("reason", ""))
+    except DomainError as exc:  # a merge that cannot be undone has its own page
         return render(request, "matching/undo_failed.html", {"error": exc.message}, status=409)
     return redirect("registry:person_detail", reference=merge.merged.reference)

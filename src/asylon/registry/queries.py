@@ -168,3 +168,40 @@ def read_sensitive(actor, person: Person) -> SensitiveProfile | None:
 def blocks_of(actor, site_id: int | None = None) -> QuerySet[Location]:
     qs = Location.objects.filter(parent__isnull=True, site_id__in=site_ids(actor))
     return qs.filter(site_id=site_id) if site_id else qs
+
+
+def locations_for(actor) -> QuerySet[Location]:
+    """Every block and unit of the actor's sites, in the order a form lists them."""
+    return (
+        Location.objects.filter(site_id__in=site_ids(actor))
+        .select_related("site", "parent")
+        .order_by("site", "parent__name", "name")
+    )
+
+
+def units_for(actor) -> QuerySet[Location]:
+    """The units (shelters) of the actor's sites, where a household may live."""
+    return locations_for(actor).filter(kind="UNIT")
+
+
+def person_at_sites(actor, reference: str) -> Person | None:
+    """The person registered under `reference` at one of the actor's sites, whatever the
+    actor's role may browse: another record (an incident) names them, nothing of theirs is shown."""
+    return Person.objects.filter(reference=reference.strip(), site_id__in=site_ids(actor)).first()
+
+
+def person_named(actor, reference: str, *, field: str = "__all__", message: object = None) -> Person:
+    """The person a form names by reference, or `InvalidInput` on `field` (above the form by
+    default): a form's typo is the form's error, not a missing page."""
+    try:
+        return get_person(actor, reference.strip())
+    except NotFound as exc:
+        raise InvalidInput({field: [str(message or exc.message)]}) from exc
+
+
+def household_named(actor, reference: str, *, field: str = "__all__", message: object = None) -> Household:
+    """The household a form names by reference, or `InvalidInput` on `field` (as `person_named`)."""
+    try:
+        return get_household(actor, reference.strip())
+    except NotFound as exc:
+        raise InvalidInput({field: [str(message or exc.message)]}) from exc

@@ -8,16 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from asylon.core.edges import attach_errors
-from asylon.core.errors import InvalidInput, NotFound, NotPermitted
+from asylon.core.edges import attach_errors, errors_onto, or_404, require
+from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.listing import listing
-from asylon.core.scope import can, ensure
+from asylon.core.scope import can
 from asylon.matching import registration
 from asylon.movements.sharing import guard_read, recipient_of
 
 from . import queries, services
 from .forms import CorrectionForm, HouseholdForm, MemberFormSet, PersonFilterForm, PresenceCorrectionForm
-from .models import Location
 
 # What the person page shows to a partner (sensitive fields are never shown to partners).
 PERSON_PAGE_FIELDS = (
@@ -36,13 +35,6 @@ PERSON_PAGE_FIELDS = (
     "presence",
     "specific_needs",
 )
-
-
-def _get_or_404(fn, *args):
-    try:
-        return fn(*args)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 @login_required
@@ -64,8 +56,7 @@ HOME_PAGES = [
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("registry.view_person"):
-        raise Http404
+    require(request, "registry.view_person")
     sites = list(queries.sites_for(request.user))
     blocks = queries.blocks_of(request.user).select_related("site")
     form = PersonFilterForm(request.GET or None, sites=sites, blocks=blocks)
@@ -126,11 +117,8 @@ def person_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_correct(request: HttpRequest, reference: str) -> HttpResponse:
-    person = _get_or_404(queries.get_person, request.user, reference)
-    try:
-        ensure(request.user, "registry.change_person", person)
-    except NotPermitted as exc:
-        raise Http404 from exc
+    person = or_404(queries.get_person, request.user, reference)
+    require(request, "registry.change_person", person)
     fields = [f for f in CorrectionForm.base_fields if f != "reason"]
     initial = {f: getattr(person, f) for f in fields}
     form = CorrectionForm(request.POST or None, initial=initial, site=person.site)
@@ -142,11 +130,9 @@ def person_correct(request: HttpRequest, reference: str) -> HttpResponse:
             for k, v in data.items()
             if v != initial.get(k) and not (v in (None, "") and initial.get(k) in (None, ""))
         }
-        try:
+        with errors_onto(form) as outcome:
             services.correct_person(actor=request.user, person=person, changes=changes, reason=reason)
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        else:
+        if outcome.ok:
             return redirect("registry:person_detail", reference=person.reference)
     return render(request, "registry/person_correct.html", {"person": person, "form": form})
 
@@ -160,14 +146,9 @@ CARRIED = ("given_name", "fathers_name", "family_name", "sex", "date_of_birth")
 def household_register(request: HttpRequest) -> HttpResponse:
     """The household form. Before saving, each member is checked against the register
     (`matching.registration`); probable matches are shown for the clerk to decide."""
-    if not request.user.has_perm("registry.add_household"):
-        raise Http404
+    require(request, "registry.add_household")
     sites = list(queries.sites_for(request.user))
-    units = (
-        Location.objects.filter(site__in=sites, kind="UNIT")
-        .select_related("site", "parent")
-        .order_by("site", "parent__name", "name")
-    )
+    units = queries.units_for(request.user)
     if request.method == "GET":
         carried = {f: request.GET[f].strip() for f in CARRIED if request.GET.get(f, "").strip()}
         form = HouseholdForm(initial={"site": request.GET.get("site", "")}, sites=sites, units=units)
@@ -200,6 +181,8 @@ def household_register(request: HttpRequest) -> HttpResponse:
                 decisions=decisions,
             )
         except InvalidInput as exc:
+            # Kept explicit: the rows on screen are not the service's members (blank rows
+            # are dropped), and undecided duplicates show their matches under each row.
             if isinstance(exc, registration.DuplicatesUndecided):
                 undecided = len(exc.found)
                 for k, matches in exc.found.items():
@@ -227,7 +210,7 @@ def _on_screen(exc: InvalidInput, filled: list[int]) -> InvalidInput:
 
 @login_required
 def household_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    household = _get_or_404(queries.get_household, request.user, reference)
+    household = or_404(queries.get_household, request.user, reference)
     return render(
         request,
         "registry/household_detail.html",
@@ -239,20 +222,17 @@ def household_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_presence(request: HttpRequest, reference: str) -> HttpResponse:
     """Correct a person's presence with a reason (protection officers)."""
-    person = _get_or_404(queries.get_person, request.user, reference)
-    if not can(request.user, services.CORRECT_PRESENCE, person):
-        raise Http404
+    person = or_404(queries.get_person, request.user, reference)
+    require(request, services.CORRECT_PRESENCE, person)
     form = PresenceCorrectionForm(request.POST or None, initial={"presence": person.presence})
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form) as outcome:
             services.correct_presence(
                 actor=request.user,
                 person=person,
                 presence=form.cleaned_data["presence"],
                 reason=form.cleaned_data["reason"],
             )
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        else:
+        if outcome.ok:
             return redirect("registry:person_detail", reference=person.reference)
     return render(request, "registry/person_presence.html", {"person": person, "form": form})

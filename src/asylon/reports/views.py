@@ -7,7 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from asylon.core.errors import InvalidInput, NotFound, NotPermitted
+from asylon.core.edges import errors_onto, or_404
+from asylon.core.errors import InvalidInput
+from asylon.registry.queries import sites_for
 
 from . import charts, hxl, services, sitrep, statistics
 from .forms import SitrepForm, StatisticsForm
@@ -33,11 +35,10 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         site = next(s for s in sites if s.code == form.cleaned_data["site"])
         internal = bool(form.cleaned_data.get("internal"))
         on, start = form.cleaned_data["on"], form.cleaned_data["start"]
-        try:
-            stats = statistics.population_statistics(request.user, site=site, on=on, internal=internal)
-            series = statistics.time_series(request.user, site=site, start=min(start, on), end=on, internal=internal)
-        except (NotFound, NotPermitted) as exc:
-            raise Http404 from exc
+        stats = or_404(statistics.population_statistics, request.user, site=site, on=on, internal=internal)
+        series = or_404(
+            statistics.time_series, request.user, site=site, start=min(start, on), end=on, internal=internal
+        )
         context.update(
             stats=stats,
             series=series,
@@ -81,12 +82,14 @@ def sitrep_page(request: HttpRequest) -> HttpResponse:
         if start > end:
             form.add_error("end", InvalidInput({"end": ["The period ends before it starts."]}).errors["end"][0])
         else:
-            try:
-                pdf, _run = sitrep.generate_sitrep(
-                    request.user, site=site, start=start, end=end, annex=bool(form.cleaned_data.get("annex"))
-                )
-            except (NotFound, NotPermitted) as exc:
-                raise Http404 from exc
+            pdf, _run = or_404(
+                sitrep.generate_sitrep,
+                request.user,
+                site=site,
+                start=start,
+                end=end,
+                annex=bool(form.cleaned_data.get("annex")),
+            )
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'attachment; filename="{sitrep.filename(site, start, end)}"'
             return response
@@ -97,14 +100,10 @@ def sitrep_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def exports_page(request: HttpRequest) -> HttpResponse:
     """Record exports (internal use, through the data-sharing guard) and HXL aggregates."""
-    from asylon.core.errors import DomainError
-    from asylon.core.scope import site_ids
-    from asylon.registry.models import Site
-
     from . import exports
     from .forms import ExportForm
 
-    sites = [s for s in Site.objects.filter(pk__in=site_ids(request.user)) if any(exports.exports_for(request.user, s))]
+    sites = [s for s in sites_for(request.user) if any(exports.exports_for(request.user, s))]
     if not sites:
         raise Http404
     records, aggregates = exports.exports_for(request.user, sites[0])
@@ -114,7 +113,7 @@ def exports_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         site = next(s for s in sites if s.code == form.cleaned_data["site"])
         kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
-        try:
+        with errors_onto(form) as outcome:
             if kind in exports.AGGREGATE_EXPORTS:
                 result = exports.export_aggregate(actor=request.user, kind=kind, site=site, fmt=fmt)
             else:
@@ -126,14 +125,7 @@ def exports_page(request: HttpRequest) -> HttpResponse:
                     purpose=form.cleaned_data["purpose"],
                     include_sensitive=bool(form.cleaned_data.get("sensitive")),
                 )
-        except (NotFound, NotPermitted) as exc:
-            raise Http404 from exc
-        except InvalidInput as exc:
-            for field, messages in exc.errors.items():
-                form.add_error(field if field in form.fields else None, " ".join(messages))
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             body = result.path.read_bytes()
             result.path.unlink(missing_ok=True)
             response = HttpResponse(body, content_type=result.content_type)

@@ -35,6 +35,7 @@ from .models import (
     ResettlementCase,
     Stage,
     Submission,
+    SubmissionBatch,
 )
 from .projection import WINDOW_DAYS, Projection, project_emptying
 from .transitions import TIMED_STAGES
@@ -79,6 +80,36 @@ def members_for(actor, case: ResettlementCase) -> list[CaseMember]:
 def guard_members(actor, members: list[CaseMember], channel: str) -> None:
     """A partner's read is a release of PARTNER_FIELDS (recorded; refused if not allowed)."""
     guard_read(actor, [m.person for m in members], fields=PARTNER_FIELDS, channel=channel)
+
+
+def case_history(actor, case: ResettlementCase) -> tuple[list | QuerySet, list | QuerySet]:
+    """The case's stage entries and submissions, in order; none for a partner, who reads the
+    case and not the office's work on it (D3)."""
+    if recipient_of(actor) is not None:
+        return [], []
+    return (
+        case.stage_entries.select_related("actor").order_by("pk"),
+        case.submissions.select_related("country").order_by("pk"),
+    )
+
+
+def receiving_countries() -> QuerySet[ReceivingCountry]:
+    """Every receiving country, for a list's choices (no personal data)."""
+    return ReceivingCountry.objects.all()
+
+
+def receiving_country(pk) -> ReceivingCountry | None:
+    """The receiving country a form names by its key, or None."""
+    return ReceivingCountry.objects.filter(pk=pk or 0).first()
+
+
+def get_batch(actor, pk: int) -> SubmissionBatch:
+    """A submission batch, for whoever manages resettlement (the route checks the role): a
+    batch spans the sites of its cases, its manifest holds only the agreement's fields."""
+    batch = SubmissionBatch.objects.filter(pk=pk).select_related("country__recipient").first()
+    if batch is None:
+        raise NotFound("No such submission batch.")
+    return batch
 
 
 def sites_for_dashboard(actor) -> QuerySet[Site]:

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.core.dates import today
-from asylon.core.edges import attach_errors
-from asylon.core.errors import DomainError, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
+from asylon.core.edges import errors_onto, or_404, require
+from asylon.core.errors import DomainError, InvalidInput, SafeguardRefusal
 from asylon.core.listing import listing
 from asylon.core.scope import can
 from asylon.movements.sharing import recipient_of
@@ -28,18 +28,11 @@ from asylon.registry import queries as registry_queries
 from . import charts, queries, services
 from . import forms as f
 from .manifest import manifest_csv, manifest_xlsx
-from .models import ReceivingCountry, ResettlementCase, Stage, SubmissionBatch
+from .models import ResettlementCase, Stage, SubmissionBatch
 from .transitions import RESETTLEMENT_CASE
 
 APPROVE = "movements.approve_movement"
 CONFIRM = "yes"  # the confirmation convention of big acts (incidents.views.roll_call_close)
-
-
-def _or_404(fn, *args):
-    try:
-        return fn(*args)
-    except (NotFound, NotPermitted) as exc:
-        raise Http404(exc.message) from exc
 
 
 @login_required
@@ -78,8 +71,7 @@ def dashboard(request: HttpRequest, site_code: str | None = None) -> HttpRespons
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("solutions.view_resettlementcase"):
-        raise Http404
+    require(request, "solutions.view_resettlementcase")
     stage = request.GET.get("stage", "")
     qs = queries.cases_for(request.user)
     if stage:
@@ -92,7 +84,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "listing": rows,
             "stages": Stage.choices,
             "stage": stage,
-            "countries": ReceivingCountry.objects.all(),
+            "countries": queries.receiving_countries(),
             # A delegation reads the case, not the household it came from (as in the API).
             "partner": recipient_of(request.user) is not None,
         },
@@ -229,6 +221,7 @@ def _case_page(request: HttpRequest, case: ResettlementCase, *, bound=None, refu
     check = None
     if steps and case.country is not None and case.stage in CHECKED_STAGES:
         check = queries.departure_check(request.user, case, case.country)
+    entries, submissions = queries.case_history(request.user, case)
     return render(
         request,
         "solutions/case_detail.html",
@@ -239,8 +232,8 @@ def _case_page(request: HttpRequest, case: ResettlementCase, *, bound=None, refu
             "partner": partner,
             "check": check,
             "refusal": refusal,
-            "entries": [] if partner else case.stage_entries.select_related("actor").order_by("pk"),
-            "submissions": [] if partner else case.submissions.select_related("country").order_by("pk"),
+            "entries": entries,
+            "submissions": submissions,
         },
         status=status,
     )
@@ -248,7 +241,7 @@ def _case_page(request: HttpRequest, case: ResettlementCase, *, bound=None, refu
 
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _case_page(request, _or_404(queries.get_case, request.user, reference))
+    return _case_page(request, or_404(queries.get_case, request.user, reference))
 
 
 def _refusal(exc: SafeguardRefusal) -> list[queries.RefusalGroup] | None:
@@ -265,7 +258,7 @@ def _refusal(exc: SafeguardRefusal) -> list[queries.RefusalGroup] | None:
 @require_POST
 def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
     """Parse the step's form, confirm a big act first (`confirm=yes`), call its service."""
-    case = _or_404(queries.get_case, request.user, reference)
+    case = or_404(queries.get_case, request.user, reference)
     name = request.POST.get("action", "")
     # Resettlement officers take every step; protection officers approve departures.
     if not (can(request.user, services.MANAGE, case) or can(request.user, APPROVE, case)):
@@ -274,29 +267,29 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
     if step is None:
         messages.error(request, _("Unknown action."))
         return redirect("solutions:case_detail", reference=case.reference)
-    if not can(request.user, step.perm, case):
-        raise Http404
+    require(request, step.perm, case)
     form = _form(name, step, case, request.POST)
     if not form.is_valid():
         return _case_page(request, case, bound={name: form}, status=400)
-    try:
-        if step.summary is not None and request.POST.get("confirm") != CONFIRM:
-            return _confirm_page(request, case, name, step, form)
-        step.call(request.user, case, form.cleaned_data)
-    except InvalidInput as exc:
-        attach_errors(exc, form)
-        return _case_page(request, case, bound={name: form}, status=400)
-    except SafeguardRefusal as exc:
-        refusals = _refusal(exc)
-        if refusals is None:
-            messages.error(request, exc.message)
-            return redirect("solutions:case_detail", reference=case.reference)
-        case.refresh_from_db()
-        return _case_page(request, case, refusal=refusals, status=409)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
+    with errors_onto(form) as outcome:
+        try:
+            if step.summary is not None and request.POST.get("confirm") != CONFIRM:
+                return _confirm_page(request, case, name, step, form)
+            step.call(request.user, case, form.cleaned_data)
+        except SafeguardRefusal as exc:
+            # A departure's refusal is the case's page listing each member's reasons.
+            refusals = _refusal(exc)
+            if refusals is None:
+                raise
+            case.refresh_from_db()
+            return _case_page(request, case, refusal=refusals, status=409)
+    # The step's form is shown again with its errors; a refusal is said on the case's page.
+    if outcome.ok:
         messages.success(request, _("Done."))
+    elif isinstance(outcome.error, InvalidInput):
+        return _case_page(request, case, bound={name: form}, status=400)
+    elif outcome.error is not None:
+        messages.error(request, outcome.error.message)
     return redirect("solutions:case_detail", reference=case.reference)
 
 
@@ -328,14 +321,15 @@ def _confirm_page(request: HttpRequest, case: ResettlementCase, name: str, step:
 def case_open(request: HttpRequest) -> HttpResponse:
     """Open a case for a household (from the household's page, a person's or the case list);
     the same service as the API's POST /resettlement-cases."""
-    if not request.user.has_perm(services.MANAGE):
-        raise Http404
+    require(request, services.MANAGE)
     form = f.OpenCaseForm(request.POST or None, initial={"household": request.GET.get("household", "")})
     household = None
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            household = registry_queries.get_household(request.user, data["household"].strip())
+        with errors_onto(form) as outcome:
+            household = registry_queries.household_named(
+                request.user, data["household"], field="household", message=_("No such household in your sites.")
+            )
             case = services.open_case(
                 actor=request.user,
                 household=household,
@@ -343,15 +337,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 secondary_category=data["secondary_category"],
                 priority=data["priority"],
             )
-        except NotFound:
-            form.add_error("household", _("No such household in your sites."))
-        except NotPermitted as exc:
-            raise Http404 from exc
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Resettlement case %(ref)s opened.") % {"ref": case.reference})
             return redirect("solutions:case_detail", reference=case.reference)
     return render(request, "solutions/case_open.html", {"form": form})
@@ -361,14 +347,13 @@ def case_open(request: HttpRequest) -> HttpResponse:
 @require_POST
 def batch_submit(request: HttpRequest) -> HttpResponse:
     """Submit the chosen cases to one country; the answer is the manifest (CSV or XLSX)."""
-    if not request.user.has_perm("solutions.manage_resettlement"):
-        raise Http404
-    country = ReceivingCountry.objects.filter(pk=request.POST.get("country") or 0).first()
+    require(request, "solutions.manage_resettlement")
+    country = queries.receiving_country(request.POST.get("country"))
     refs = request.POST.getlist("cases")
     cases = list(queries.cases_for(request.user).filter(reference__in=refs))
     if country is None or len(cases) != len(set(refs)):
         raise Http404
-    try:
+    try:  # kept explicit: any refusal, said as the service wrote it, back on the case list
         batch = services.submit_batch(actor=request.user, country=country, cases=cases)
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -378,11 +363,8 @@ def batch_submit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch_manifest(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    if not request.user.has_perm("solutions.manage_resettlement"):
-        raise Http404
-    batch = SubmissionBatch.objects.filter(pk=pk).select_related("country__recipient").first()
-    if batch is None:
-        raise Http404
+    require(request, "solutions.manage_resettlement")
+    batch = or_404(queries.get_batch, request.user, pk)
     return _manifest_response(request, batch, fmt)
 
 

@@ -15,8 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asylon.core.edges import attach_errors
-from asylon.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from asylon.core.edges import errors_onto, or_404, require
 from asylon.core.scope import can
 from asylon.registry import queries as registry_queries
 
@@ -62,13 +61,6 @@ STEPS = {
 }
 
 
-def _or_404(fn, *args):
-    try:
-        return fn(*args)
-    except (NotFound, NotPermitted) as exc:
-        raise Http404(exc.message) from exc
-
-
 def _next_step(p: EndingProcedure) -> str | None:
     if p.outcome == EndingProcedure.Outcome.OPEN:
         return "decide"
@@ -84,29 +76,24 @@ def _next_step(p: EndingProcedure) -> str | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ending_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("status.view_endingprocedure"):
-        raise Http404
+    require(request, "status.view_endingprocedure")
     may_open = request.user.has_perm("status.add_endingprocedure")
     form = OpenForm(request.POST or None) if may_open else None
     if request.method == "POST":
         if form is None:
             raise Http404
         if form.is_valid():
-            try:
-                person = registry_queries.get_person(request.user, form.cleaned_data["person"].strip())
+            with errors_onto(form) as outcome:
+                person = registry_queries.person_named(
+                    request.user, form.cleaned_data["person"], field="person", message=_("No such person.")
+                )
                 procedure = services.open_ending_procedure(
                     actor=request.user,
                     person=person,
                     kind=form.cleaned_data["kind"],
                     clause=form.cleaned_data["clause"],
                 )
-            except InvalidInput as exc:
-                attach_errors(exc, form)
-            except NotFound:
-                form.add_error("person", _("No such person."))
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
+            if outcome.ok:
                 return redirect("status:ending_detail", pk=procedure.pk)
     page = Paginator(queries.ending_procedures_for(request.user), 50).get_page(request.GET.get("page"))
     status = 422 if request.method == "POST" else 200
@@ -130,13 +117,13 @@ def _detail(request, procedure, step: str | None, form=None, *, status=200, conf
 
 @login_required
 def ending_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _or_404(queries.get_ending_procedure, request.user, pk), None)
+    return _detail(request, or_404(queries.get_ending_procedure, request.user, pk), None)
 
 
 @login_required
 @require_POST
 def ending_step(request: HttpRequest, pk: int) -> HttpResponse:
-    procedure = _or_404(queries.get_ending_procedure, request.user, pk)
+    procedure = or_404(queries.get_ending_procedure, request.user, pk)
     step = request.POST.get("step", "")
     if step not in STEPS or not can(request.user, STEPS[step][1], procedure):
         raise Http404
@@ -146,7 +133,7 @@ def ending_step(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     if step == "decide" and data["outcome"] == EndingProcedure.Outcome.ENDED and request.POST.get("confirm") != "yes":
         return _detail(request, procedure, step, form, confirm=True)
-    try:
+    with errors_onto(form) as outcome:
         if step == "decide":
             services.decide_ending_procedure(
                 actor=request.user, procedure=procedure, outcome=data["outcome"], reasons=data["reasons"]
@@ -161,12 +148,6 @@ def ending_step(request: HttpRequest, pk: int) -> HttpResponse:
             services.decide_ending_appeal(
                 actor=request.user, procedure=procedure, outcome=data["outcome"], reasons=data["reasons"]
             )
-    except NotPermitted as exc:
-        raise Http404 from exc
-    except InvalidInput as exc:
-        attach_errors(exc, form)
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-    else:
+    if outcome.ok:
         return redirect("status:ending_detail", pk=pk)
     return _detail(request, procedure, step, form, status=422)

@@ -232,6 +232,11 @@ def case_members(case: RsdCase) -> list[RsdCaseMember]:
     return list(case.members.select_related("person").order_by("-principal", "person__reference"))
 
 
+def case_transitions(case: RsdCase):
+    """The case's steps so far, with who took each (the case's page lists them)."""
+    return case.transitions.select_related("by")
+
+
 def settings_for(site: Site | int) -> RsdSiteSettings:
     """The site's RSD settings, or the defaults when none were saved."""
     site_id = site if isinstance(site, int) else site.pk

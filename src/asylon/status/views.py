@@ -13,12 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.core.confirm import CONFIRM, carried, confirmed
-from asylon.core.edges import attach_errors
-from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from asylon.core.edges import errors_flashed, errors_onto, or_404, require
 from asylon.core.listing import listing
 from asylon.core.scope import can
 from asylon.registry import queries as registry_queries
-from asylon.registry.models import Site
 
 from . import previews, queries, services
 from .forms import RENAME, CaseForm, DeclarationForm, DesignationForm, RevokeForm, StatusOnForm, step_data, step_form
@@ -26,17 +24,10 @@ from .models import RsdCase
 from .transitions import RSD_CASE
 
 
-def _or_404(fn, *args):
-    try:
-        return fn(*args)
-    except (NotFound, NotPermitted) as exc:
-        raise Http404(exc.message) from exc
-
-
 @login_required
 def person_status(request: HttpRequest, reference: str) -> HttpResponse:
-    person = _or_404(registry_queries.get_person, request.user, reference)
-    entries = _or_404(queries.status_history, request.user, person)
+    person = or_404(registry_queries.get_person, request.user, reference)
+    entries = or_404(queries.status_history, request.user, person)
     form = StatusOnForm(request.GET or None)
     on = form.cleaned_data["on"] if form.is_valid() else None
     snapshot = queries.status_on(person, on)
@@ -49,8 +40,7 @@ def person_status(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("status.view_rsdcase"):
-        raise Http404
+    require(request, "status.view_rsdcase")
     queue = request.GET.get("queue", "mine" if request.user.has_perm("status.change_rsdcase") else "open")
     if queue not in queries.QUEUES:
         queue = "open"
@@ -74,13 +64,14 @@ RSD_SORTS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("status.add_rsdcase"):
-        raise Http404
+    require(request, "status.add_rsdcase")
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            applicant = registry_queries.get_person(request.user, form.cleaned_data["applicant"].strip())
-            dependants = [registry_queries.get_person(request.user, r) for r in form.cleaned_data["dependants"].split()]
+        with errors_onto(form) as outcome:
+            applicant = registry_queries.person_named(request.user, form.cleaned_data["applicant"])
+            dependants = [
+                registry_queries.person_named(request.user, r) for r in form.cleaned_data["dependants"].split()
+            ]
             case = services.register_rsd_case(
                 actor=request.user,
                 applicant=applicant,
@@ -88,11 +79,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 registered_on=form.cleaned_data["registered_on"],
                 assigned_officer=request.user,
             )
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             return redirect("status:case_detail", reference=case.reference)
     return render(request, "status/case_new.html", {"form": form})
 
@@ -109,7 +96,7 @@ def _case_page(request, case: RsdCase, forms=None, status: int = 200) -> HttpRes
         {
             "case": case,
             "members": queries.case_members(case),
-            "transitions": case.transitions.select_related("by"),
+            "transitions": queries.case_transitions(case),
             "confidential": can(request.user, "status.view_rsd_confidential", case),
             "steps": steps,
             "late": queries.overdue_days(case),
@@ -120,15 +107,14 @@ def _case_page(request, case: RsdCase, forms=None, status: int = 200) -> HttpRes
 
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _case_page(request, _or_404(queries.get_case, request.user, reference))
+    return _case_page(request, or_404(queries.get_case, request.user, reference))
 
 
 @login_required
 @require_POST
 def case_step(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _or_404(queries.get_case, request.user, reference)
-    if not can(request.user, "status.change_rsdcase", case):
-        raise Http404
+    case = or_404(queries.get_case, request.user, reference)
+    require(request, "status.change_rsdcase", case)
     action = request.POST.get("action", "")
     if action not in RSD_CASE.allowed_actions(case.state):
         messages.error(request, _("This step is not possible in the case's current state."))
@@ -136,39 +122,29 @@ def case_step(request: HttpRequest, reference: str) -> HttpResponse:
     form = step_form(action, request.POST)
     if form.is_valid():
         on, data = form.cleaned_data.get("on"), step_data(form)
-        try:
-            consequence = previews.rsd_step(request.user, case, action, data, on)
-        except NotPermitted as exc:
-            raise Http404 from exc
+        consequence = or_404(previews.rsd_step, request.user, case, action, data, on)
         if consequence is not None and not confirmed(request):
             ctx = {"case": case, "step": consequence, "fields": carried(request), "confirm": CONFIRM}
             return render(request, "status/case_step_confirm.html", ctx)
-        try:
+        # The service names some fields as the API does; the form has its own names.
+        inverse = {v: k for k, v in RENAME.items() if k in form.fields}
+        with errors_onto(form, rename=inverse) as outcome:
             services.transition_rsd_case(actor=request.user, case=case, action=action, on=on, data=data)
-        except InvalidInput as exc:
-            inverse = {v: k for k, v in RENAME.items() if k in form.fields}
-            attach_errors(InvalidInput({inverse.get(k, k): v for k, v in exc.errors.items()}), form)
-        except NotPermitted as exc:
-            raise Http404 from exc
-        except Conflict as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             return redirect("status:case_detail", reference=reference)
     return _case_page(request, case, {action: form}, status=422)
 
 
 @login_required
 def declaration_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("status.view_groupdeclaration"):
-        raise Http404
+    require(request, "status.view_groupdeclaration")
     return render(request, "status/declaration_list.html", {"declarations": queries.declarations_for(request.user)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def declaration_new(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("status.add_groupdeclaration"):
-        raise Http404
+    require(request, "status.add_groupdeclaration")
     sites = list(registry_queries.sites_for(request.user))
     form = DeclarationForm(request.POST or None, sites=sites)
     preview, previewed = None, ""
@@ -182,7 +158,7 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
             ethnicity=d["ethnicity"],
         )
         previewed = _fingerprint(d)
-        try:
+        with errors_onto(form):
             if "confirm" in request.POST and request.POST.get("previewed") == previewed:
                 declaration = services.declare_group(
                     actor=request.user,
@@ -198,12 +174,6 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
                     None, _("The declaration changed since the preview: read the new preview, then confirm.")
                 )
             preview = queries.preview_declaration(request.user, criteria)
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        except NotPermitted as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
     ctx = {"form": form, "preview": preview, "previewed": previewed}
     return render(request, "status/declaration_new.html", ctx)
 
@@ -216,7 +186,7 @@ def _fingerprint(data: dict) -> str:
 
 @login_required
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = _or_404(queries.get_declaration, request.user, pk)
+    declaration = or_404(queries.get_declaration, request.user, pk)
     return render(
         request,
         "status/declaration_detail.html",
@@ -233,9 +203,8 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """The first POST shows the statuses that will end; only a POST with confirm=yes revokes."""
-    declaration = _or_404(queries.get_declaration, request.user, pk)
-    if not can(request.user, "status.revoke_groupdeclaration", declaration):
-        raise Http404
+    declaration = or_404(queries.get_declaration, request.user, pk)
+    require(request, "status.revoke_groupdeclaration", declaration)
     form = RevokeForm(request.POST)
     if form.is_valid():
         if not confirmed(request):
@@ -246,15 +215,11 @@ def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
                 "confirm": CONFIRM,
             }
             return render(request, "status/declaration_revoke.html", ctx)
-        try:
+        with errors_onto(form) as outcome:
             services.revoke_group_declaration(
                 actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
             )
-        except NotPermitted as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             return redirect("status:declaration_detail", pk=pk)
     return render(
         request, "status/declaration_detail.html", {"d": declaration, "form": form, "can_revoke": True}, status=422
@@ -264,8 +229,7 @@ def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def designations(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("status.view_sitedesignationact"):
-        raise Http404
+    require(request, "status.view_sitedesignationact")
     sites = list(registry_queries.sites_for(request.user))
     may_add = request.user.has_perm("status.add_sitedesignationact")
     form = DesignationForm(request.POST or None, sites=sites) if may_add else None
@@ -274,19 +238,15 @@ def designations(request: HttpRequest) -> HttpResponse:
             raise Http404
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with errors_onto(form) as outcome:
                 services.designate_site(
                     actor=request.user,
-                    site=Site.objects.get(code=d["site"], pk__in=[s.pk for s in sites]),
+                    site=registry_queries.site_in_scope(request.user, d["site"]),
                     designation=d["designation"],
                     effective_on=d["effective_on"],
                     legal_basis_text=d["legal_basis_text"],
                 )
-            except InvalidInput as exc:
-                attach_errors(exc, form)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
+            if outcome.ok:
                 return redirect("status:designations")
     return render(
         request,
@@ -304,9 +264,8 @@ def designations(request: HttpRequest) -> HttpResponse:
 @require_POST
 def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """The first POST shows the designation the site returns to; only confirm=yes revokes."""
-    act = _or_404(queries.get_designation, request.user, pk)
-    if not can(request.user, "status.revoke_sitedesignationact", act):
-        raise Http404
+    act = or_404(queries.get_designation, request.user, pk)
+    require(request, "status.revoke_sitedesignationact", act)
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A revocation needs a reason."))
@@ -319,10 +278,6 @@ def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             "confirm": CONFIRM,
         }
         return render(request, "status/designation_revoke.html", ctx)
-    try:
+    with errors_flashed(request):
         services.revoke_site_designation(actor=request.user, act=act, reason=form.cleaned_data["reason"])
-    except NotPermitted as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("status:designations")

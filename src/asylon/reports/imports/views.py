@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from asylon.core.errors import DomainError
+from asylon.core.edges import or_404
 from asylon.core.listing import listing
-from asylon.core.scope import can, site_ids
 from asylon.registry.models import Site
 
 from ..models import ImportRun, ImportStatus
 from ..tasks import run_import
+from . import queries
 from .mapping import HEAD_VALUES, SHAPES, Roster
 from .services import as_seen, begin_import, read_progress
 from .tally import Problem
@@ -37,13 +37,13 @@ SUFFIXES = (".csv", ".xlsx", ".zip")
 
 
 def _sites(request: HttpRequest) -> list[Site]:
-    sites = [s for s in Site.objects.filter(pk__in=site_ids(request.user)) if can(request.user, PERM, s)]
+    sites = queries.import_sites(request.user)
     if not sites:
         raise Http404
     return sites
 
 
-PERM = "reports.import_registrations"
+PERM = queries.PERM
 
 
 class UploadForm(forms.Form):
@@ -128,12 +128,7 @@ IMPORT_SORTS = {
 
 def _runs(request: HttpRequest, sites) -> dict:
     """The past imports, a page at a time, each as a reader should see it (`as_seen`)."""
-    rows = listing(
-        request,
-        ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source"),
-        IMPORT_SORTS,
-        default="-started",
-    )
+    rows = listing(request, queries.runs_at(sites), IMPORT_SORTS, default="-started")
     return {"listing": rows, "runs": as_seen(rows.page)}
 
 
@@ -147,20 +142,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     site = next(s for s in sites if s.code == form.cleaned_data["site"])
     upload = form.cleaned_data["file"]
     path = _stored(upload)
-    try:
-        run = begin_import(actor=request.user, site=site, path=path, file_name=Path(upload.name).name)
-    except DomainError as exc:
-        raise Http404 from exc
+    run = or_404(begin_import, actor=request.user, site=site, path=path, file_name=Path(upload.name).name)
     _start(run, request.user, path, form.cleaned_data.get("source"), {}, form.declared_roster())
     return redirect("imports:run", pk=run.pk)
 
 
 def _run_or_404(request: HttpRequest, pk: int) -> ImportRun:
     """The run, read as interrupted when its worker is gone."""
-    run = ImportRun.objects.select_related("site", "actor", "source").filter(pk=pk).first()
-    if run is None or not can(request.user, PERM, run.site):
-        raise Http404
-    return as_seen([run])[0]
+    return as_seen([or_404(queries.get_run, request.user, pk)])[0]
 
 
 def _stored_path(run: ImportRun) -> Path | None:

@@ -176,3 +176,31 @@ def read_sensitive(actor, person: Person) -> SensitiveProfile | None:
 def blocks_of(actor, site_id: int | None = None) -> QuerySet[Location]:
     qs = Location.objects.filter(parent__isnull=True, site_id__in=site_ids(actor))
     return qs.filter(site_id=site_id) if site_id else qs
+
+
+# --- reads for the API's schemas ---------------------------------------------------------------
+
+
+def location_in_site(site: Site, pk: int | None, *, field: str = "unit", what: str = "unit") -> Location | None:
+    """The block or unit `pk` of `site` an API caller names (None when they name none); one of
+    another site, or none at all, is a 422 naming `field`."""
+    if pk is None:
+        return None
+    location = Location.objects.filter(pk=pk, site=site).first()
+    if location is None:
+        raise InvalidInput({field: [f"No {what} {pk} in site {site.code}."]})
+    return location
+
+
+def open_membership(person: Person) -> Membership | None:
+    """`current_household`, read from the memberships a list prefetched
+    (`memberships__household`: no query per person); a single person reads its own."""
+    return next((m for m in person.memberships.all() if m.ended_on is None), None)
+
+
+def reference_of(person_id: int | None) -> str | None:
+    """The public reference of the person a status record points to (a derivative status's
+    principal), for a reader who already holds that record."""
+    if person_id is None:
+        return None
+    return Person.objects.filter(pk=person_id).values_list("reference", flat=True).first()

@@ -204,3 +204,11 @@ def reference_of(person_id: int | None) -> str | None:
     if person_id is None:
         return None
     return Person.objects.filter(pk=person_id).values_list("reference", flat=True).first()
+
+
+def blocks_in_site(site: Site, pks: list[int], *, field: str = "blocks") -> list[Location]:
+    """The blocks of `site` an API caller names by id; any id that is no block of it is a 422."""
+    blocks = list(Location.objects.filter(pk__in=pks, site=site, parent__isnull=True))
+    if len(blocks) != len(set(pks)):
+        raise InvalidInput({field: [f"Unknown blocks of site {site.code}."]})
+    return blocks

@@ -164,7 +164,7 @@ class RollCallOut(Schema):
 
     @staticmethod
     def resolve_incident(rc: RollCall) -> str | None:
-        return rc.incident.reference if rc.incident_id else None
+        return rc.incident.reference if rc.incident else None
 
     @staticmethod
     def resolve_counts(rc: RollCall) -> dict:

@@ -212,3 +212,12 @@ def blocks_in_site(site: Site, pks: list[int], *, field: str = "blocks") -> list
     if len(blocks) != len(set(pks)):
         raise InvalidInput({field: [f"Unknown blocks of site {site.code}."]})
     return blocks
+
+
+def site_named(actor, code: str) -> Site:
+    """The site a report names by its code, among the actor's sites: any other is not found
+    (404), whether it exists or not, so that the answer says nothing of other sites."""
+    site = sites_for(actor).filter(code=code).first()
+    if site is None:
+        raise NotFound("No such site.")
+    return site

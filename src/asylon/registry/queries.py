@@ -194,7 +194,10 @@ def location_in_site(site: Site, pk: int | None, *, field: str = "unit", what: s
 
 def open_membership(person: Person) -> Membership | None:
     """`current_household`, read from the memberships a list prefetched
-    (`memberships__household`: no query per person); a single person reads its own."""
+    (`memberships__household`: no query per person); a single person reads its own once."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([person], "memberships__household")  # nothing when already read
     return next((m for m in person.memberships.all() if m.ended_on is None), None)
 
 

@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from tests.signin import bearer
 
 from asylon.accounts.services import issue_api_token
 from asylon.registry.models import Household, Person
@@ -187,3 +188,23 @@ def test_unsure_registers_and_sends_the_pair_to_the_review_queue(api, site_a):
     new = response.json()["principal_applicant"]
     assert {pair.person_a.reference, pair.person_b.reference} == {first["principal_applicant"], new}
     assert pair.status == CandidateStatus.OPEN
+
+
+def test_sensitive_fields_reach_only_the_single_read_of_a_role_that_may_see_them(client, protection_officer, site_a):
+    """The profile is a reverse relation of the person: a schema must not read it on its own.
+    A protection officer reads it on the person's own route (audited), never in the list."""
+    auth = bearer(protection_officer)
+    body = payload(sensitive={"religion": "Baha'i"})
+    created = client.post("/api/v1/households", json.dumps(body), content_type="application/json", **auth)
+    assert created.status_code == 201, created.content
+    one = client.get("/api/v1/persons/AAA-000001", **auth).json()
+    assert one["sensitive"]["religion"] == "Baha'i"
+    listed = client.get("/api/v1/persons", **auth).json()
+    assert [p["sensitive"] for p in listed["items"]] == [None, None]
+    corrected = client.patch(
+        "/api/v1/persons/AAA-000001",
+        json.dumps({"reason": "typo", "given_name": "Kurosh"}),
+        content_type="application/json",
+        **auth,
+    ).json()
+    assert corrected["given_name"] == "Kurosh" and corrected["sensitive"] is None

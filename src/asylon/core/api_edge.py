@@ -20,6 +20,15 @@ Every route of `asylon.api` declares both, and two tests hold it to that
   (ids and offsets within 64 bits, counts within the model field's range), so that no
   number reaches the database that it cannot hold. A refusal is a 422 whose `detail` names
   the field and the reason.
+
+* **Outputs built by their schemas.** A route returns what a query or a service gives it
+  (the model, or a small object) and its `response=` Schema builds the JSON: plain fields by
+  name, related ones by `Field(alias="site.code")`, computed ones by `resolve_<field>`. A
+  field only some readers may see is resolved against the reader of the response
+  (`context["request"].user`) and never read plainly from the model, where an attribute of
+  the same name would hand it to every reader (a person's `sensitive` profile, an incident's
+  narrative, an RSD case's confidential notes, what a partner may not read). Reads go through
+  the owning app's queries; `tests/api/test_output_schemas.py` holds the routers to both.
 """
 
 from __future__ import annotations

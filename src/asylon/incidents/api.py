@@ -5,18 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
 from asylon.core.confirm import ConfirmationRequired
-from asylon.core.errors import InvalidInput, NotFound
-from asylon.core.scope import ensure, site_ids
-from asylon.registry.models import Location, Site
+from asylon.core.scope import ensure
+from asylon.registry import queries as registry_queries
 
 from . import previews, queries, rollcall, services
-from .models import FollowUp, Incident, IncidentStatus, RollCallEntry, RollCallState
+from .models import FollowUp, Incident, IncidentStatus, RollCall, RollCallEntry, RollCallState
 
 router = Router(tags=["incidents"])
 
@@ -46,24 +44,29 @@ class IncidentIn(Schema):
 
 
 class AffectedOut(Schema):
-    person: str
+    person: str = Field(alias="person.reference")
     harm: str
     note: str
 
 
 class FollowUpOut(Schema):
     id: int
-    incident: str
+    incident: str = Field(alias="incident.reference")
     action: str
-    owner: str
+    owner: str = Field(alias="owner.username")
     due_on: date
     done_at: datetime | None
     outcome: str
 
 
+def _restricted(incident: Incident, context: dict) -> bool:
+    """D4, for the reader of this response: `queries.can_see_restricted`."""
+    return queries.can_see_restricted(context["request"].user, incident)
+
+
 class IncidentOut(Schema):
     reference: str
-    site: str
+    site: str = Field(alias="site.code")
     kind: str
     occurred_at: datetime
     occurred_precision: str
@@ -73,7 +76,7 @@ class IncidentOut(Schema):
     status: str
     source: str
     reported_at: datetime
-    reported_by: str
+    reported_by: str = Field(alias="reported_by.username")
     perpetrator_category: str
     killed: int
     injured: int
@@ -82,6 +85,26 @@ class IncidentOut(Schema):
     narrative: str | None = Field(None, description="Restricted: protection roles and the reporter")
     perpetrator_detail: str | None = None
     affected: list[AffectedOut] | None = None
+
+    @staticmethod
+    def resolve_location(incident: Incident) -> str | None:
+        return str(incident.location) if incident.location_id else None
+
+    # The restricted fields are model attributes: each resolver asks for the reader's right
+    # first, so that a schema reading the model never hands them to a role without it.
+    @staticmethod
+    def resolve_narrative(incident: Incident, context: dict) -> str | None:
+        return incident.narrative if _restricted(incident, context) else None
+
+    @staticmethod
+    def resolve_perpetrator_detail(incident: Incident, context: dict) -> str | None:
+        return incident.perpetrator_detail if _restricted(incident, context) else None
+
+    @staticmethod
+    def resolve_affected(incident: Incident, context: dict) -> list | None:
+        if not _restricted(incident, context):
+            return None
+        return list(incident.affected.select_related("person").order_by("person__reference"))
 
 
 class IncidentPage(Schema):
@@ -132,12 +155,20 @@ class CountsOut(Schema):
 
 class RollCallOut(Schema):
     id: int
-    site: str
+    site: str = Field(alias="site.code")
     state: str
     incident: str | None
     started_at: datetime
     closed_at: datetime | None
     counts: CountsOut
+
+    @staticmethod
+    def resolve_incident(rc: RollCall) -> str | None:
+        return rc.incident.reference if rc.incident else None
+
+    @staticmethod
+    def resolve_counts(rc: RollCall) -> dict:
+        return rollcall.counts(rc)
 
 
 class MarkIn(Schema):
@@ -156,56 +187,13 @@ class MarksOut(Schema):
     counts: CountsOut
 
 
-def _site(actor, code: str) -> Site:
-    site = Site.objects.filter(code=code, pk__in=site_ids(actor)).first()
-    if site is None:
-        raise InvalidInput({"site": [f"Unknown site {code!r}."]})
-    return site
-
-
-def incident_out(actor, i: Incident) -> dict:
-    restricted = queries.can_see_restricted(actor, i)
-    return {
-        "reference": i.reference,
-        "site": i.site.code,
-        "kind": i.kind,
-        "occurred_at": i.occurred_at,
-        "occurred_precision": i.occurred_precision,
-        "location": str(i.location) if i.location_id else None,
-        "severity": i.severity,
-        "verification": i.verification,
-        "status": i.status,
-        "source": i.source,
-        "reported_at": i.reported_at,
-        "reported_by": i.reported_by.username,
-        "perpetrator_category": i.perpetrator_category,
-        "killed": i.killed,
-        "injured": i.injured,
-        "missing": i.missing,
-        "detained": i.detained,
-        "narrative": i.narrative if restricted else None,
-        "perpetrator_detail": i.perpetrator_detail if restricted else None,
-        "affected": [
-            {"person": a.person.reference, "harm": a.harm, "note": a.note}
-            for a in i.affected.select_related("person").order_by("person__reference")
-        ]
-        if restricted
-        else None,
-    }
-
-
 @router.post("/incidents", response={201: IncidentOut}, auth=requires("incidents.add_incident"))
 def create_incident(request: HttpRequest, payload: IncidentIn):
-    site = _site(request.user, payload.site)
-    data = payload.dict()
-    data.pop("site")
-    if data["location"] is not None:
-        loc = Location.objects.filter(pk=data["location"], site=site).first()
-        if loc is None:
-            raise InvalidInput({"location": [f"No place {data['location']} in site {site.code}."]})
-        data["location"] = loc
+    site = registry_queries.site_in_scope(request.user, payload.site)
+    data = payload.dict(exclude={"site"})
+    data["location"] = registry_queries.location_in_site(site, payload.location, field="location", what="place")
     incident = services.report_incident(actor=request.user, site=site, **data)
-    return Status(201, incident_out(request.user, queries.get_incident(request.user, incident.reference)))
+    return Status(201, queries.get_incident(request.user, incident.reference))
 
 
 @router.get("/incidents", response=IncidentPage, auth=requires("incidents.view_incident"))
@@ -221,7 +209,7 @@ def list_incidents(
     limit: int = Query(50, ge=1, le=500),  # type: ignore[type-arg]
 ):
     f = queries.IncidentFilters(
-        site=_site(request.user, site).pk if site else None,
+        site=registry_queries.site_in_scope(request.user, site).pk if site else None,
         kind=kind,
         severity=severity,
         status=status,
@@ -230,12 +218,12 @@ def list_incidents(
     )
     qs = queries.timeline(request.user, f).select_related("reported_by")
     rows = list(qs[offset : offset + limit])
-    return {"items": [incident_out(request.user, i) for i in rows], "count": qs.count()}
+    return {"items": rows, "count": qs.count()}
 
 
 @router.get("/incidents/{reference}", response=IncidentOut, auth=requires("incidents.view_incident"))
 def get_incident(request: HttpRequest, reference: Line):
-    return incident_out(request.user, queries.get_incident(request.user, reference))
+    return queries.get_incident(request.user, reference)
 
 
 @router.post("/incidents/{reference}/transitions", response=IncidentOut, auth=requires("incidents.change_incident"))
@@ -246,45 +234,30 @@ def transition(request: HttpRequest, reference: Line, payload: IncidentTransitio
     if closing and not payload.confirm:
         raise ConfirmationRequired(previews.incident_closing(request.user, incident).as_dict())
     services.transition_incident(actor=request.user, incident=incident, to=payload.to, reason=payload.reason)
-    return incident_out(request.user, queries.get_incident(request.user, reference))
-
-
-def follow_up_out(f) -> dict:
-    return {
-        "id": f.pk,
-        "incident": f.incident.reference,
-        "action": f.action,
-        "owner": f.owner.username,
-        "due_on": f.due_on,
-        "done_at": f.done_at,
-        "outcome": f.outcome,
-    }
+    return queries.get_incident(request.user, reference)
 
 
 @router.post("/incidents/{reference}/follow-ups", response={201: FollowUpOut}, auth=requires("incidents.add_followup"))
 def add_follow_up(request: HttpRequest, reference: Line, payload: FollowUpIn):
     incident = queries.get_incident(request.user, reference)
     ensure(request.user, "incidents.add_followup", incident)
-    owner = get_user_model().objects.filter(username=payload.owner).first()
+    owner = queries.follow_up_owner(incident.site_id, payload.owner)
     f = services.add_follow_up(
         actor=request.user, incident=incident, action=payload.action, owner=owner, due_on=payload.due_on
     )
-    return Status(201, follow_up_out(f))
+    return Status(201, f)
 
 
 @router.get("/follow-ups", response=list[FollowUpOut], auth=requires("incidents.view_followup"))
 def open_follow_ups(request: HttpRequest, site: Line | None = None):
-    return [
-        follow_up_out(f) for f in queries.open_follow_ups(request.user, _site(request.user, site).pk if site else None)
-    ]
+    site_id = registry_queries.site_in_scope(request.user, site).pk if site else None
+    return queries.open_follow_ups(request.user, site_id)
 
 
 @router.post("/follow-ups/{pk}/done", response=FollowUpOut, auth=requires("incidents.change_followup"))
 def follow_up_done(request: HttpRequest, pk: Id, payload: FollowUpDoneIn):
-    f = FollowUp.objects.filter(pk=pk, site_id__in=site_ids(request.user)).first()
-    if f is None:
-        raise NotFound("No such follow-up.")
-    return follow_up_out(services.complete_follow_up(actor=request.user, follow_up=f, outcome=payload.outcome))
+    f = queries.get_follow_up(request.user, pk)
+    return services.complete_follow_up(actor=request.user, follow_up=f, outcome=payload.outcome)
 
 
 def _closing_preview(rc) -> dict:
@@ -313,32 +286,18 @@ def _closing_preview(rc) -> dict:
     }
 
 
-def roll_call_out(rc) -> dict:
-    return {
-        "id": rc.pk,
-        "site": rc.site.code,
-        "state": rc.state,
-        "incident": rc.incident.reference if rc.incident_id else None,
-        "started_at": rc.started_at,
-        "closed_at": rc.closed_at,
-        "counts": rollcall.counts(rc),
-    }
-
-
 @router.post("/roll-calls", response={201: RollCallOut}, auth=requires("incidents.add_rollcall"))
 def start_roll_call(request: HttpRequest, payload: RollCallIn):
-    site = _site(request.user, payload.site)
-    blocks = list(Location.objects.filter(pk__in=payload.blocks, site=site, parent__isnull=True))
-    if len(blocks) != len(set(payload.blocks)):
-        raise InvalidInput({"blocks": [f"Unknown blocks of site {site.code}."]})
+    site = registry_queries.site_in_scope(request.user, payload.site)
+    blocks = registry_queries.blocks_in_site(site, payload.blocks)
     incident = queries.get_incident(request.user, payload.incident) if payload.incident else None
     rc = rollcall.start_roll_call(actor=request.user, site=site, blocks=blocks, incident=incident)
-    return Status(201, roll_call_out(queries.get_roll_call(request.user, rc.pk)))
+    return Status(201, queries.get_roll_call(request.user, rc.pk))
 
 
 @router.get("/roll-calls/{pk}", response=RollCallOut, auth=requires("incidents.view_rollcall"))
 def get_roll_call(request: HttpRequest, pk: Id):
-    return roll_call_out(queries.get_roll_call(request.user, pk))
+    return queries.get_roll_call(request.user, pk)
 
 
 @router.get("/roll-calls/{pk}/counts", response=CountsOut, auth=requires("incidents.view_rollcall"))
@@ -362,4 +321,4 @@ def close_roll_call(request: HttpRequest, pk: Id, payload: RollCallCloseIn):
     if not payload.confirm and rc.state == RollCallState.OPEN:
         raise ConfirmationRequired(_closing_preview(rc))
     rollcall.close_roll_call(actor=request.user, roll_call=rc)
-    return roll_call_out(queries.get_roll_call(request.user, pk))
+    return queries.get_roll_call(request.user, pk)

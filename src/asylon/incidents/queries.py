@@ -135,7 +135,7 @@ def incident_named(actor, reference: str, *, field: str) -> Incident:
 
 def get_follow_up(actor, pk: int) -> FollowUp:
     """A follow-up of the actor's sites (whoever may complete it is the service's question)."""
-    follow_up = FollowUp.objects.select_related("incident").filter(pk=pk, site_id__in=site_ids(actor)).first()
+    follow_up = FollowUp.objects.select_related("incident", "owner").filter(pk=pk, site_id__in=site_ids(actor)).first()
     if follow_up is None:
         raise NotFound("No such follow-up.")
     return follow_up
@@ -300,3 +300,12 @@ def roll_calls_in_period(*, actor, site: Site, start: date, end: date) -> list[R
         RollCallTally(timezone.localdate(at), state == RollCallState.CLOSED, sum(tallies[pk].values()), tallies[pk])
         for pk, at, state in calls
     ]
+
+
+# --- reads for the API ---------------------------------------------------------------------------
+
+
+def follow_up_owner(site_id: int, username: str):
+    """The user an API caller names as a follow-up's owner, among `follow_up_owners` of the
+    site; None for anyone else, which `services.add_follow_up` refuses as it refuses no owner."""
+    return follow_up_owners(site_id).filter(username=username).first()

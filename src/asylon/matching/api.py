@@ -7,31 +7,35 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, requires
 from asylon.core.confirm import ConfirmationRequired
-from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.errors import InvalidInput
 from asylon.core.scope import ensure
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Person
 
-from . import candidates, merges, search
+from . import candidates, merges, queries, search
 from .models import DuplicateCandidate, Merge
 
 router = Router(tags=["matching"])
 
 
 class HitOut(Schema):
-    reference: str
-    site: str
-    given_name: str
-    fathers_name: str
-    family_name: str
-    full_name_original: str
-    date_of_birth: date | None
+    reference: str = Field(alias="person.reference")
+    site: str = Field(alias="person.site.code")
+    given_name: str = Field(alias="person.given_name")
+    fathers_name: str = Field(alias="person.fathers_name")
+    family_name: str = Field(alias="person.family_name")
+    full_name_original: str = Field(alias="person.full_name_original")
+    date_of_birth: date | None = Field(alias="person.date_of_birth")
     score: float
     why: list[str]
+
+    @staticmethod
+    def resolve_why(hit: search.Hit) -> list[str]:
+        return [reason.english() for reason in hit.why]
 
 
 class CheckIn(Schema):
@@ -54,7 +58,7 @@ class FieldOut(Schema):
 
 
 class MatchOut(Schema):
-    reference: str
+    reference: str = Field(alias="person.reference")
     probability: float
     match_weight: float
     fields: list[FieldOut]
@@ -62,8 +66,8 @@ class MatchOut(Schema):
 
 class CandidateOut(Schema):
     id: int
-    person_a: str
-    person_b: str
+    person_a: str = Field(alias="person_a.reference")
+    person_b: str = Field(alias="person_b.reference")
     probability: float
     match_weight: float
     status: str
@@ -82,10 +86,18 @@ class DuplicateDecisionIn(Schema):
 
 class MergeOut(Schema):
     id: int
-    survivor: str
-    merged: str
+    survivor: str = Field(alias="survivor.reference")
+    merged: str = Field(alias="merged.reference")
     moved: int
     kept: int
+
+    @staticmethod
+    def resolve_moved(merge: Merge) -> int:
+        return len(merge.moves.get("moved", []))
+
+    @staticmethod
+    def resolve_kept(merge: Merge) -> int:
+        return len(merge.moves.get("kept", []))
 
 
 class UndoIn(Schema):
@@ -94,51 +106,14 @@ class UndoIn(Schema):
 
 @router.get("/persons/search", response=list[HitOut], auth=requires("registry.view_person"))
 def search_persons(request: HttpRequest, q: Line = "", limit: Id = 10):
-    hits = search.search_persons(request.user, q, limit=min(max(limit, 1), 50))
-    return [
-        {
-            "reference": h.person.reference,
-            "site": h.person.site.code,
-            "given_name": h.person.given_name,
-            "fathers_name": h.person.fathers_name,
-            "family_name": h.person.family_name,
-            "full_name_original": h.person.full_name_original,
-            "date_of_birth": h.person.date_of_birth,
-            "score": h.score,
-            "why": [reason.english() for reason in h.why],
-        }
-        for h in hits
-    ]
+    return search.search_persons(request.user, q, limit=min(max(limit, 1), 50))
 
 
 @router.post("/persons/duplicates/check", response=list[MatchOut], auth=requires("registry.add_household"))
 def check_duplicates(request: HttpRequest, payload: CheckIn):
-    site = registry_queries.sites_for(request.user).filter(code=payload.site).first()
-    if site is None:
-        raise InvalidInput({"site": ["Unknown site."]})
+    site = registry_queries.site_in_scope(request.user, payload.site)
     ensure(request.user, "registry.add_household", site)
-    matches = candidates.find_matches_for(payload.dict(), site)
-    return [
-        {
-            "reference": m.person.reference,
-            "probability": m.probability,
-            "match_weight": m.match_weight,
-            "fields": [f.__dict__ for f in m.fields],
-        }
-        for m in matches
-    ]
-
-
-def _candidate_out(c) -> dict:
-    return {
-        "id": c.pk,
-        "person_a": c.person_a.reference,
-        "person_b": c.person_b.reference,
-        "probability": c.probability,
-        "match_weight": c.match_weight,
-        "status": c.status,
-        "explanation": c.explanation,
-    }
+    return candidates.find_matches_for(payload.dict(), site)
 
 
 @router.get("/duplicates", response=list[CandidateOut], auth=requires("matching.view_duplicatecandidate"))
@@ -148,7 +123,7 @@ def list_candidates(
     limit: Id = 100,
 ):
     qs = candidates.candidates_for(request.user, status=status or None)
-    return [_candidate_out(c) for c in qs[: min(max(limit, 1), 500)]]
+    return qs[: min(max(limit, 1), 500)]
 
 
 @router.post(
@@ -158,9 +133,7 @@ def list_candidates(
 )
 def decide(request: HttpRequest, candidate_id: Id, payload: DuplicateDecisionIn):
     ensure(request.user, "matching.view_duplicatecandidate")
-    candidate = candidates.candidates_for(request.user, status=None).filter(pk=candidate_id).first()
-    if candidate is None:
-        raise NotFound("No such pair.")
+    candidate = queries.get_candidate(request.user, candidate_id)
     if payload.decision == "MERGE":
         a, b = candidate.person_a, candidate.person_b
         pair = {a.reference: (a, b), b.reference: (b, a)}
@@ -179,28 +152,15 @@ def decide(request: HttpRequest, candidate_id: Id, payload: DuplicateDecisionIn)
             moves = [{"records": name, "count": n} for name, n in merges.what_moves(merged)]
             raise ConfirmationRequired({"survivor": survivor.reference, "merged": merged.reference, "moves": moves})
         merge = merges.merge_persons(actor=request.user, survivor=survivor, merged=merged, reason=payload.reason)
-        return 201, _merge_out(merge)
+        return Status(201, merge)
     decided = candidates.decide_candidate(
         actor=request.user, candidate=candidate, decision=payload.decision, note=payload.reason
     )
-    return 200, _candidate_out(decided)
-
-
-def _merge_out(merge: Merge) -> dict:
-    return {
-        "id": merge.pk,
-        "survivor": merge.survivor.reference,
-        "merged": merge.merged.reference,
-        "moved": len(merge.moves.get("moved", [])),
-        "kept": len(merge.moves.get("kept", [])),
-    }
+    return Status(200, decided)
 
 
 @router.post("/merges/{merge_id}/undo", response=MergeOut, auth=requires("matching.unmerge_person"))
 def undo_merge(request: HttpRequest, merge_id: Id, payload: UndoIn):
-    visible = registry_queries.persons_for(request.user)
-    merge = Merge.objects.select_related("survivor", "merged").filter(pk=merge_id, survivor__in=visible).first()
-    if merge is None:
-        raise NotFound("No such merge.")
+    merge = queries.get_merge(request.user, merge_id)
     merges.unmerge(actor=request.user, merge=merge, reason=payload.reason)
-    return _merge_out(merge)
+    return merge

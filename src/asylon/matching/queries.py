@@ -1,20 +1,18 @@
-"""Reads of `matching` for its pages, always scoped to the actor's sites and role.
-
-The review queue itself is `candidates.candidates_for`; this module finds one record of it
-(a pair, a merge) for a page, or says `NotFound` (a 404 on the page).
-"""
+"""Reads of the duplicate review and of merges, scoped to the actor's sites and role."""
 
 from __future__ import annotations
 
 from asylon.core.errors import NotFound
-from asylon.core.scope import site_ids
+from asylon.registry import queries as registry_queries
 
 from .candidates import candidates_for
 from .models import DuplicateCandidate, Merge
 
+# --- reads for the API ---------------------------------------------------------------------------
+
 
 def get_candidate(actor, pk: int) -> DuplicateCandidate:
-    """A pair of the actor's sites, open or decided."""
+    """A pair of the review queue the actor may see, whatever its status."""
     candidate = candidates_for(actor, status=None).filter(pk=pk).first()
     if candidate is None:
         raise NotFound("No such pair.")
@@ -22,8 +20,9 @@ def get_candidate(actor, pk: int) -> DuplicateCandidate:
 
 
 def get_merge(actor, pk: int) -> Merge:
-    """A merge whose surviving record lies in the actor's sites."""
-    merge = Merge.objects.select_related("survivor").filter(pk=pk, survivor__site_id__in=site_ids(actor)).first()
+    """A merge whose surviving person the actor may see."""
+    visible = registry_queries.persons_for(actor)
+    merge = Merge.objects.select_related("survivor", "merged").filter(pk=pk, survivor__in=visible).first()
     if merge is None:
         raise NotFound("No such merge.")
     return merge

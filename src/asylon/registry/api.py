@@ -10,12 +10,12 @@ from ninja import Field, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import Conflict, InvalidInput
-from asylon.core.scope import ensure, site_ids
+from asylon.core.scope import ensure
 from asylon.matching import registration
 from asylon.movements.sharing import guard_read
 
 from . import queries, services
-from .models import PERSON_NAME_FIELDS, Household, Location, Membership, Person, SensitiveProfile, Site
+from .models import PERSON_NAME_FIELDS, Household, Membership, Person, SensitiveProfile
 
 router = Router(tags=["register"])
 
@@ -81,14 +81,14 @@ class HouseholdIn(Schema):
 
 
 class NeedOut(Schema):
-    code: str
+    code: str = Field(alias="code_id")
     recorded_on: date
     status: str
 
 
 class PersonOut(Schema):
     reference: str
-    site: str
+    site: str = Field(alias="site.code")
     household: str | None
     relationship: str | None
     unit: str | None
@@ -110,19 +110,61 @@ class PersonOut(Schema):
     specific_needs: list[NeedOut]
     sensitive: SensitiveOut | None = Field(None, description="Only for roles allowed to see sensitive fields")
 
+    @staticmethod
+    def resolve_household(person: Person) -> str | None:
+        membership = queries.open_membership(person)
+        return membership.household.reference if membership else None
+
+    @staticmethod
+    def resolve_relationship(person: Person) -> str | None:
+        membership = queries.open_membership(person)
+        return membership.relationship if membership else None
+
+    @staticmethod
+    def resolve_unit(person: Person) -> str | None:
+        return str(person.unit) if person.unit else None
+
+    @staticmethod
+    def resolve_nationality(person: Person) -> str:
+        return person.nationality.code or ""
+
+    @staticmethod
+    def resolve_country_of_origin(person: Person) -> str:
+        return person.country_of_origin.code or ""
+
+    @staticmethod
+    def resolve_sensitive(person: Person) -> None:
+        # Never `person.sensitive` (the profile's reverse accessor): the sensitive fields leave
+        # only through `queries.read_sensitive`, which checks the role and audits the read
+        # (`_with_sensitive`, for the one route that shows them).
+        return None
+
 
 class HouseholdMemberOut(Schema):
-    reference: str
+    reference: str = Field(alias="person.reference")
     relationship: str
 
 
 class HouseholdOut(Schema):
     reference: str
-    site: str
+    site: str = Field(alias="site.code")
     unit: str | None
     arrival_date: date | None
     principal_applicant: str | None
     members: list[HouseholdMemberOut]
+
+    @staticmethod
+    def resolve_unit(household: Household) -> str | None:
+        return str(household.unit) if household.unit else None
+
+    @staticmethod
+    def resolve_principal_applicant(household: Household) -> str | None:
+        pa = queries.principal_applicant(household)
+        return pa.reference if pa else None
+
+    @staticmethod
+    def resolve_members(household: Household) -> list[Membership]:
+        return queries.current_members(household)
 
 
 class PersonPage(Schema):
@@ -165,64 +207,14 @@ class PersonCorrectionIn(Schema):
     unit: Id | None = None
 
 
-def _site(actor, code: str) -> Site:
-    site = Site.objects.filter(code=code, pk__in=site_ids(actor)).first()
-    if site is None:
-        raise InvalidInput({"site": [f"Unknown site {code!r}."]})
-    return site
-
-
-def _unit(site: Site, unit_id: int | None, field: str = "unit") -> Location | None:
-    if unit_id is None:
-        return None
-    unit = Location.objects.filter(pk=unit_id, site=site).first()
-    if unit is None:
-        raise InvalidInput({field: [f"No unit {unit_id} in site {site.code}."]})
-    return unit
-
-
-def person_out(actor, person: Person, *, with_sensitive: bool = False) -> dict:
-    membership = queries.current_household(person)
-    profile = queries.read_sensitive(actor, person) if with_sensitive else None
-    return {
-        **{
-            f: getattr(person, f)
-            for f in (
-                "reference",
-                *PERSON_NAME_FIELDS,
-                "sex",
-                "date_of_birth",
-                "dob_precision",
-                "stateless",
-                "languages",
-                "registered_on",
-                "presence",
-            )
-        },
-        "site": person.site.code,
-        "household": membership.household.reference if membership else None,
-        "relationship": membership.relationship if membership else None,
-        "unit": str(person.unit) if person.unit else None,
-        "nationality": person.nationality.code or "",
-        "country_of_origin": person.country_of_origin.code or "",
-        "specific_needs": [
-            {"code": n.code_id, "recorded_on": n.recorded_on, "status": n.status} for n in person.specific_needs.all()
-        ],
-        "sensitive": {f: getattr(profile, f) for f in profile.FIELDS} if profile else None,
-    }
-
-
-def household_out(household) -> dict:
-    members = queries.current_members(household)
-    pa = next((m.person.reference for m in members if m.relationship == "PA"), None)
-    return {
-        "reference": household.reference,
-        "site": household.site.code,
-        "unit": str(household.unit) if household.unit else None,
-        "arrival_date": household.arrival_date,
-        "principal_applicant": pa,
-        "members": [{"reference": m.person.reference, "relationship": m.relationship} for m in members],
-    }
+def _with_sensitive(actor, person: Person) -> PersonOut:
+    """The person with their sensitive fields for a reader whose role may see them (the read
+    is audited by `queries.read_sensitive`); for any other reader, without."""
+    profile = queries.read_sensitive(actor, person)
+    out = PersonOut.model_validate(person)
+    if profile is not None:
+        out.sensitive = SensitiveOut.model_validate(profile)
+    return out
 
 
 class DuplicatesFound(Conflict):
@@ -279,12 +271,12 @@ def _decisions(payload: HouseholdIn) -> dict[int, str]:
 def create_household(request: HttpRequest, payload: HouseholdIn):
     """Register a household. Each member is first checked against the register, as the
     registration page does: a probable match needs a decision in `duplicates` (409 without)."""
-    site = _site(request.user, payload.site)
+    site = queries.site_in_scope(request.user, payload.site)
     try:
         done = registration.register_checked(
             actor=request.user,
             site=site,
-            unit=_unit(site, payload.unit),
+            unit=queries.location_in_site(site, payload.unit),
             arrival_date=payload.arrival_date,
             reference=payload.reference,
             # Defaults left out, so an empty `sensitive` block is no attempt to record sensitive fields.
@@ -293,7 +285,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
         )
     except registration.DuplicatesUndecided as exc:
         raise DuplicatesFound(exc) from exc
-    return Status(201, household_out(done.household))
+    return Status(201, done.household)
 
 
 @router.get("/households", response=HouseholdPage, auth=requires("registry.view_household"))
@@ -302,12 +294,12 @@ def list_households(request: HttpRequest, site: Line | None = None, cursor: Line
     if site:
         qs = qs.filter(site__code=site)
     rows, next_cursor = queries.page_after(qs, cursor, min(max(limit, 1), 500))
-    return {"items": [household_out(h) for h in rows], "next_cursor": next_cursor}
+    return {"items": rows, "next_cursor": next_cursor}
 
 
 @router.get("/households/{reference}", response=HouseholdOut, auth=requires("registry.view_household"))
 def get_household(request: HttpRequest, reference: Line):
-    return household_out(queries.get_household(request.user, reference))
+    return queries.get_household(request.user, reference)
 
 
 # Partners list only the persons shared with their country (D3).
@@ -315,7 +307,7 @@ def get_household(request: HttpRequest, reference: Line):
 def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
     if not request.user.has_perm("movements.read_shared_cases"):  # partners: only what is shared (D3)
         ensure(request.user, "registry.view_person")
-    site = _site(request.user, filters.site) if filters.site else None
+    site = queries.site_in_scope(request.user, filters.site) if filters.site else None
     f = queries.PersonFilters(
         site=site.pk if site else None,
         block=filters.block,
@@ -332,7 +324,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
     )
     rows, next_cursor = queries.page_after(qs, filters.cursor, filters.limit)
     guard_read(request.user, rows, fields=PersonOut.model_fields, channel="api:GET /persons")
-    return {"items": [person_out(request.user, p) for p in rows], "next_cursor": next_cursor}
+    return {"items": rows, "next_cursor": next_cursor}
 
 
 # Partners read the persons shared with their country (D3); others are not found for them.
@@ -342,7 +334,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
 def get_person(request: HttpRequest, reference: Line):
     person = queries.get_person(request.user, reference)
     guard_read(request.user, [person], fields=PersonOut.model_fields, channel="api:GET /persons/{reference}")
-    return person_out(request.user, person, with_sensitive=True)
+    return _with_sensitive(request.user, person)
 
 
 @router.patch("/persons/{reference}", response=PersonOut, auth=requires("registry.change_person"))
@@ -351,6 +343,6 @@ def correct_person(request: HttpRequest, reference: Line, payload: PersonCorrect
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")
     if "unit" in changes:
-        changes["unit"] = _unit(person.site, changes["unit"])
+        changes["unit"] = queries.location_in_site(person.site, changes["unit"])
     services.correct_person(actor=request.user, person=person, changes=changes, reason=reason)
-    return person_out(request.user, queries.get_person(request.user, reference))
+    return queries.get_person(request.user, reference)

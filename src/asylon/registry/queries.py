@@ -205,3 +205,51 @@ def household_named(actor, reference: str, *, field: str = "__all__", message: o
         return get_household(actor, reference.strip())
     except NotFound as exc:
         raise InvalidInput({field: [str(message or exc.message)]}) from exc
+
+
+# --- reads for the API's schemas ---------------------------------------------------------------
+
+
+def location_in_site(site: Site, pk: int | None, *, field: str = "unit", what: str = "unit") -> Location | None:
+    """The block or unit `pk` of `site` an API caller names (None when they name none); one of
+    another site, or none at all, is a 422 naming `field`."""
+    if pk is None:
+        return None
+    location = Location.objects.filter(pk=pk, site=site).first()
+    if location is None:
+        raise InvalidInput({field: [f"No {what} {pk} in site {site.code}."]})
+    return location
+
+
+def open_membership(person: Person) -> Membership | None:
+    """`current_household`, read from the memberships a list prefetched
+    (`memberships__household`: no query per person); a single person reads its own once."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([person], "memberships__household")  # nothing when already read
+    return next((m for m in person.memberships.all() if m.ended_on is None), None)
+
+
+def reference_of(person_id: int | None) -> str | None:
+    """The public reference of the person a status record points to (a derivative status's
+    principal), for a reader who already holds that record."""
+    if person_id is None:
+        return None
+    return Person.objects.filter(pk=person_id).values_list("reference", flat=True).first()
+
+
+def blocks_in_site(site: Site, pks: list[int], *, field: str = "blocks") -> list[Location]:
+    """The blocks of `site` an API caller names by id; any id that is no block of it is a 422."""
+    blocks = list(Location.objects.filter(pk__in=pks, site=site, parent__isnull=True))
+    if len(blocks) != len(set(pks)):
+        raise InvalidInput({field: [f"Unknown blocks of site {site.code}."]})
+    return blocks
+
+
+def site_named(actor, code: str) -> Site:
+    """The site a report names by its code, among the actor's sites: any other is not found
+    (404), whether it exists or not, so that the answer says nothing of other sites."""
+    site = sites_for(actor).filter(code=code).first()
+    if site is None:
+        raise NotFound("No such site.")
+    return site

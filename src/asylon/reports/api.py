@@ -9,8 +9,8 @@ from ninja import Field, Query, Router, Schema
 
 from asylon.core.api_edge import Line, requires
 from asylon.core.dates import today
-from asylon.core.errors import InvalidInput, NotFound
-from asylon.registry.models import Site
+from asylon.core.errors import InvalidInput
+from asylon.registry import queries as registry_queries
 
 from . import statistics
 
@@ -31,8 +31,10 @@ class AgeRow(Schema):
     total: int | None
 
 
+# Read from `statistics.Statistics`: the published (suppressed) figures only. (No docstring:
+# it would become the schema's description in the OpenAPI document.)
 class PopulationOut(Schema):
-    site: str
+    site: str = Field(alias="site.code")
     on: date
     threshold: int
     total: int | None
@@ -45,6 +47,34 @@ class PopulationOut(Schema):
     by_presence: dict[str, int | None] = Field(description="By presence code (PRESENT, HOSPITALISED, ...)")
     by_nationality: dict[str, int | None] = Field(description="By ISO 3166 code; '' not recorded")
 
+    # Columns of the age × sex table: female, male, other or unknown (`statistics.sex_labels`).
+    @staticmethod
+    def resolve_female(stats: statistics.Statistics) -> int | None:
+        return stats.age_sex.col_totals[0]
+
+    @staticmethod
+    def resolve_male(stats: statistics.Statistics) -> int | None:
+        return stats.age_sex.col_totals[1]
+
+    @staticmethod
+    def resolve_other_or_unknown(stats: statistics.Statistics) -> int | None:
+        return stats.age_sex.col_totals[2]
+
+    @staticmethod
+    def resolve_by_age(stats: statistics.Statistics) -> list[dict]:
+        return [
+            {"age": label, "female": c[0], "male": c[1], "other_or_unknown": c[2], "total": total}
+            for label, c, total in stats.age_sex.rows()
+        ]
+
+    @staticmethod
+    def resolve_by_presence(stats: statistics.Statistics) -> dict[str, int | None]:
+        return stats.presence.by_key()
+
+    @staticmethod
+    def resolve_by_nationality(stats: statistics.Statistics) -> dict[str, int | None]:
+        return stats.nationality.by_key()
+
 
 @router.get(
     "/statistics/population",
@@ -55,25 +85,5 @@ class PopulationOut(Schema):
 def population(request: HttpRequest, q: Query[PopulationQuery]):
     if not q.site:
         raise InvalidInput({"site": ["Name the site, e.g. ?site=LIB."]})
-    site = Site.objects.filter(code=q.site).first()
-    if site is None:
-        raise NotFound("No such site.")
-    stats = statistics.population_statistics(request.user, site=site, on=q.on or today())
-    t = stats.age_sex
-    return {
-        "site": site.code,
-        "on": stats.on,
-        "threshold": stats.threshold,
-        "total": stats.total,
-        "households": stats.households,
-        "estimated_dob": stats.estimated_dob,
-        "female": t.col_totals[0],
-        "male": t.col_totals[1],
-        "other_or_unknown": t.col_totals[2],
-        "by_age": [
-            {"age": label, "female": c[0], "male": c[1], "other_or_unknown": c[2], "total": total}
-            for label, c, total in t.rows()
-        ],
-        "by_presence": stats.presence.by_key(),
-        "by_nationality": stats.nationality.by_key(),
-    }
+    site = registry_queries.site_named(request.user, q.site)
+    return statistics.population_statistics(request.user, site=site, on=q.on or today())

@@ -14,14 +14,14 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Line, Text, requires
-from asylon.core.errors import Conflict, InvalidInput, NotFound, SafeguardRefusal
+from asylon.core.errors import Conflict, InvalidInput, SafeguardRefusal
 from asylon.core.messages import reason_text
 from asylon.core.scope import can, ensure
 from asylon.movements.sharing import recipient_of
 from asylon.registry import queries as registry_queries
 
 from . import queries, services
-from .models import ReceivingCountry, ResettlementCase
+from .models import CaseMember, ResettlementCase, Submission, SubmissionBatch
 from .transitions import RESETTLEMENT_CASE
 
 router = Router(tags=["resettlement"])
@@ -32,8 +32,8 @@ APPROVE = "movements.approve_movement"
 
 
 class CaseMemberOut(Schema):
-    person: str
-    name: str
+    person: str = Field(alias="person.reference")
+    name: str = Field(alias="person.full_name")
     relationship: str
     active: bool
 
@@ -45,10 +45,19 @@ class SubmissionOut(Schema):
     outcome: str
     decided_on: date | None
 
+    @staticmethod
+    def resolve_country(submission: Submission) -> str:
+        return submission.country.country.code
+
+
+def _partner(context: dict) -> bool:
+    """Whether the reader of this response is a partner: it sees only the shared members (D3)."""
+    return recipient_of(context["request"].user) is not None
+
 
 class ResettlementCaseOut(Schema):
     reference: str
-    site: str
+    site: str = Field(alias="site.code")
     household: str | None
     stage: str
     stage_since: datetime
@@ -63,6 +72,32 @@ class ResettlementCaseOut(Schema):
     members: list[CaseMemberOut]
     submissions: list[SubmissionOut]
     allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_country(case: ResettlementCase) -> str | None:
+        return case.country.country.code if case.country else None
+
+    # The household, submissions and actions are the case's own: a partner reads none of them.
+    @staticmethod
+    def resolve_household(case: ResettlementCase, context: dict) -> str | None:
+        return None if _partner(context) else case.household.reference
+
+    @staticmethod
+    def resolve_submissions(case: ResettlementCase, context: dict) -> list[Submission]:
+        return [] if _partner(context) else list(case.submissions.select_related("country").order_by("pk"))
+
+    @staticmethod
+    def resolve_allowed_actions(case: ResettlementCase, context: dict) -> list[str]:
+        return [] if _partner(context) else RESETTLEMENT_CASE.allowed_actions(case.stage)
+
+    @staticmethod
+    def resolve_members(case: ResettlementCase, context: dict) -> list[CaseMember]:
+        # The members the reader may see; for a partner the read is a recorded release (D3, D6),
+        # refused here (and so the whole response) when it is not allowed.
+        actor = context["request"].user
+        members = queries.members_for(actor, case)
+        queries.guard_members(actor, members, channel="api:GET /resettlement-cases")
+        return members
 
 
 def _of(field: str):
@@ -120,8 +155,12 @@ class BatchIn(Schema):
 class BatchOut(Schema):
     id: int
     country: str
-    cases: int
-    manifest_fields: list[str]
+    cases: int = Field(alias="case_count")
+    manifest_fields: list[str] = Field(alias="fields")
+
+    @staticmethod
+    def resolve_country(batch: SubmissionBatch) -> str:
+        return batch.country.country.code
 
 
 class CaseFilterIn(Schema):
@@ -129,66 +168,12 @@ class CaseFilterIn(Schema):
     limit: int = Field(100, ge=1, le=500)
 
 
-def case_out(actor, case: ResettlementCase) -> dict:
-    members = queries.members_for(actor, case)
-    queries.guard_members(actor, members, channel="api:GET /resettlement-cases")
-    partner = recipient_of(actor) is not None
-    return {
-        "reference": case.reference,
-        "site": case.site.code,
-        "household": None if partner else case.household.reference,
-        "stage": case.stage,
-        "stage_since": case.stage_since,
-        "priority": case.priority,
-        "primary_category": case.primary_category,
-        "secondary_category": case.secondary_category,
-        "country": case.country.country.code if case.country else None,
-        "submitted_on": case.submitted_on,
-        "target_date": case.target_date,
-        "departure_date": case.departure_date,
-        "departed_on": case.departed_on,
-        "members": [
-            {
-                "person": m.person.reference,
-                "name": m.person.full_name,
-                "relationship": m.relationship,
-                "active": m.active,
-            }
-            for m in members
-        ],
-        "submissions": []
-        if partner
-        else [
-            {
-                "country": s.country.country.code,
-                "submitted_on": s.submitted_on,
-                "interview_on": s.interview_on,
-                "outcome": s.outcome,
-                "decided_on": s.decided_on,
-            }
-            for s in case.submissions.select_related("country").order_by("pk")
-        ],
-        "allowed_actions": [] if partner else RESETTLEMENT_CASE.allowed_actions(case.stage),
-    }
-
-
-def _country(code: str) -> ReceivingCountry:
-    country = ReceivingCountry.objects.select_related("recipient").filter(country=(code or "").upper()).first()
-    if country is None:
-        raise InvalidInput({"country": ["Not a receiving country."]})
-    return country
-
-
-def _fresh(actor, case: ResettlementCase) -> dict:
-    return case_out(actor, queries.get_case(actor, case.reference))
-
-
 @router.get("/resettlement-cases", response=list[ResettlementCaseOut], auth=requires(VIEW))
 def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]):
     qs = queries.cases_for(request.user).order_by("reference")
     if filters.stage:
         qs = qs.filter(stage=filters.stage)
-    return [case_out(request.user, c) for c in qs[: filters.limit]]
+    return qs[: filters.limit]
 
 
 @router.post("/resettlement-cases", response={201: ResettlementCaseOut}, auth=requires(MANAGE))
@@ -201,12 +186,12 @@ def open_case(request: HttpRequest, payload: ResettlementCaseIn):
         secondary_category=payload.secondary_category,
         priority=payload.priority,
     )
-    return Status(201, _fresh(request.user, case))
+    return Status(201, queries.get_case(request.user, case.reference))
 
 
 @router.get("/resettlement-cases/{reference}", response=ResettlementCaseOut, auth=requires(VIEW))
 def get_case(request: HttpRequest, reference: Line):
-    return case_out(request.user, queries.get_case(request.user, reference))
+    return queries.get_case(request.user, reference)
 
 
 @router.post("/resettlement-cases/{reference}/assessment", response=ResettlementCaseOut, auth=requires(MANAGE))
@@ -214,7 +199,7 @@ def assess(request: HttpRequest, reference: Line, payload: AssessmentIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     services.assess_case(actor=request.user, case=case, **payload.dict())
-    return _fresh(request.user, case)
+    return queries.get_case(request.user, case.reference)
 
 
 @router.post("/resettlement-cases/{reference}/splits", response={201: ResettlementCaseOut}, auth=requires(MANAGE))
@@ -223,15 +208,17 @@ def split(request: HttpRequest, reference: Line, payload: SplitIn):
     ensure(request.user, MANAGE, case)
     persons = [registry_queries.get_person(request.user, ref) for ref in payload.persons]
     new = services.split_case(actor=request.user, case=case, persons=persons, reason=payload.reason)
-    return Status(201, _fresh(request.user, new))
+    return Status(201, queries.get_case(request.user, new.reference))
 
 
 @router.post("/resettlement-cases/{reference}/submissions", response={201: ResettlementCaseOut}, auth=requires(MANAGE))
 def submit(request: HttpRequest, reference: Line, payload: SubmissionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
-    services.submit_case(actor=request.user, case=case, country=_country(payload.country), on=payload.submitted_on)
-    return Status(201, _fresh(request.user, case))
+    services.submit_case(
+        actor=request.user, case=case, country=queries.receiving_country_coded(payload.country), on=payload.submitted_on
+    )
+    return Status(201, queries.get_case(request.user, case.reference))
 
 
 @router.post("/resettlement-cases/{reference}/decisions", response=ResettlementCaseOut, auth=requires(MANAGE))
@@ -244,7 +231,7 @@ def decide(request: HttpRequest, reference: Line, payload: CountryDecisionIn):
         services.schedule_interview(actor=request.user, case=case, on=payload.interview_on)
     else:
         services.decide_submission(actor=request.user, case=case, accepted=payload.accepted, note=payload.note)
-    return _fresh(request.user, case)
+    return queries.get_case(request.user, case.reference)
 
 
 @router.post("/resettlement-cases/{reference}/steps", response=ResettlementCaseOut, auth=requires(MANAGE))
@@ -265,7 +252,7 @@ def step(request: HttpRequest, reference: Line, payload: StepIn):
         services.close_case(actor=request.user, case=case, reason=payload.reason)
     else:
         raise InvalidInput({"action": ["Unknown step."]})
-    return _fresh(request.user, case)
+    return queries.get_case(request.user, case.reference)
 
 
 @router.post("/resettlement-cases/{reference}/departures", response=ResettlementCaseOut, auth=requires(MANAGE, APPROVE))
@@ -294,7 +281,7 @@ def departure(request: HttpRequest, reference: Line, payload: DepartureIn):
             raise InvalidInput({"action": ["Unknown action."]})
     except SafeguardRefusal as exc:
         raise DepartureRefused(exc, _member_refusals(request.user, case, exc)) from exc
-    return _fresh(request.user, case)
+    return queries.get_case(request.user, case.reference)
 
 
 class DepartureRefused(Conflict):
@@ -346,16 +333,8 @@ def _member_refusals(actor, case: ResettlementCase, exc: SafeguardRefusal) -> li
 @router.post("/resettlement-batches", response={201: BatchOut}, auth=requires(MANAGE))
 def submit_batch(request: HttpRequest, payload: BatchIn):
     """Submit many cases to one country. The manifest: GET /resettlement/batches/{id}/manifest.csv|xlsx."""
-    cases = list(queries.cases_for(request.user).filter(reference__in=payload.cases))
-    if len(cases) != len(set(payload.cases)):
-        raise NotFound("No such resettlement case.")
-    batch = services.submit_batch(actor=request.user, country=_country(payload.country), cases=cases)
-    return Status(
-        201,
-        {
-            "id": batch.pk,
-            "country": batch.country.country.code,
-            "cases": batch.case_count,
-            "manifest_fields": batch.fields,
-        },
+    cases = queries.cases_named(request.user, payload.cases)
+    batch = services.submit_batch(
+        actor=request.user, country=queries.receiving_country_coded(payload.country), cases=cases
     )
+    return Status(201, batch)

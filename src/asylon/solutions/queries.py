@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asylon.core.dates import today as today_
-from asylon.core.errors import NotFound
+from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
 from asylon.movements import services as movements
 from asylon.movements.models import MovementKind
@@ -481,3 +481,22 @@ __all__ = [
     "members_for",
     "resettlement_in_period",
 ]
+
+
+# --- reads for the API ---------------------------------------------------------------------------
+
+
+def receiving_country_coded(code: str | None, *, field: str = "country") -> ReceivingCountry:
+    """The receiving country an API caller names by ISO alpha-2 code (any case); else a 422."""
+    country = ReceivingCountry.objects.select_related("recipient").filter(country=(code or "").upper()).first()
+    if country is None:
+        raise InvalidInput({field: ["Not a receiving country."]})
+    return country
+
+
+def cases_named(actor, references: list[str]) -> list[ResettlementCase]:
+    """The actor's cases with these references, all of them or a 404."""
+    cases = list(cases_for(actor).filter(reference__in=references))
+    if len(cases) != len(set(references)):
+        raise NotFound("No such resettlement case.")
+    return cases

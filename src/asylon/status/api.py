@@ -9,13 +9,11 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from asylon.accounts.models import User
 from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
 from asylon.core.confirm import ConfirmationRequired
 from asylon.core.errors import InvalidInput
-from asylon.core.scope import can, ensure, site_ids
+from asylon.core.scope import can, ensure
 from asylon.registry import queries as registry_queries
-from asylon.registry.models import Site
 
 from . import previews, queries, services
 from .models import GroupDeclaration, RsdCase, SiteDesignationAct, StatusEntry
@@ -42,6 +40,14 @@ class SnapshotOut(Schema):
     rsd_case_state: str | None
     rsd_case: str | None
 
+    @staticmethod
+    def resolve_derivative_of(snap: queries.StatusSnapshot) -> str | None:
+        return registry_queries.reference_of(snap.derivative_of)
+
+
+def _name(user) -> str | None:
+    return user.get_username() if user else None
+
 
 class EntryOut(Schema):
     id: int
@@ -53,12 +59,24 @@ class EntryOut(Schema):
     derivative_of: str | None
     basis: str = Field(description="The act the entry rests on")
     rsd_case: str | None
-    declaration: int | None
-    procedure: int | None
+    declaration: int | None = Field(alias="declaration_id")
+    procedure: int | None = Field(alias="procedure_id")
     recorded_by: str | None
     recorded_at: datetime
     reverted_at: datetime | None
-    reverted_by_declaration: int | None
+    reverted_by_declaration: int | None = Field(alias="reverted_by_id")
+
+    @staticmethod
+    def resolve_derivative_of(entry: StatusEntry) -> str | None:
+        return entry.derivative_of.reference if entry.derivative_of else None
+
+    @staticmethod
+    def resolve_rsd_case(entry: StatusEntry) -> str | None:
+        return entry.rsd_case.reference if entry.rsd_case else None
+
+    @staticmethod
+    def resolve_recorded_by(entry: StatusEntry) -> str | None:
+        return _name(entry.recorded_by)
 
 
 class HistoryOut(Schema):
@@ -118,11 +136,11 @@ class ConfidentialOut(Schema):
 
 class RsdCaseOut(Schema):
     reference: str
-    site: str
+    site: str = Field(alias="site.code")
     state: str
     state_since: date
     registered_on: date
-    applicant: str
+    applicant: str = Field(alias="applicant.reference")
     dependants: list[str]
     assigned_officer: str | None
     interview_on: date | None
@@ -144,6 +162,36 @@ class RsdCaseOut(Schema):
     allowed_actions: list[str]
     overdue_days: int | None
     confidential: ConfidentialOut | None = Field(None, description="Only for RSD and protection roles")
+
+    @staticmethod
+    def resolve_dependants(case: RsdCase) -> list[str]:
+        return [m.person.reference for m in queries.case_members(case) if not m.principal]
+
+    @staticmethod
+    def resolve_assigned_officer(case: RsdCase) -> str | None:
+        return _name(case.assigned_officer)
+
+    @staticmethod
+    def resolve_decided_by(case: RsdCase) -> str | None:
+        return _name(case.decided_by)
+
+    @staticmethod
+    def resolve_appeal_decided_by(case: RsdCase) -> str | None:
+        return _name(case.appeal_decided_by)
+
+    @staticmethod
+    def resolve_allowed_actions(case: RsdCase) -> list[str]:
+        return RSD_CASE.allowed_actions(case.state)
+
+    @staticmethod
+    def resolve_overdue_days(case: RsdCase) -> int | None:
+        return queries.overdue_days(case)
+
+    @staticmethod
+    def resolve_confidential(case: RsdCase, context: dict) -> RsdCase | None:
+        # The confidential fields are the case's own attributes: shown (as ConfidentialOut reads
+        # them) only to a reader of this response whose role may see them in the case's site.
+        return case if can(context["request"].user, "status.view_rsd_confidential", case) else None
 
 
 class CasePage(Schema):
@@ -190,7 +238,7 @@ class PreviewOut(Schema):
 
 class DeclarationOut(Schema):
     id: int
-    site: str
+    site: str = Field(alias="site.code")
     nationality: str
     cutoff_kind: str
     cutoff_date: date
@@ -206,6 +254,18 @@ class DeclarationOut(Schema):
     revoked_at: datetime | None
     revoke_reason: str
     reverted_count: int
+
+    @staticmethod
+    def resolve_nationality(declaration: GroupDeclaration) -> str:
+        return declaration.nationality.code
+
+    @staticmethod
+    def resolve_ethnicity(declaration: GroupDeclaration) -> str | None:
+        return declaration.ethnicity or None
+
+    @staticmethod
+    def resolve_declared_by(declaration: GroupDeclaration) -> str:
+        return declaration.declared_by.get_username()
 
 
 class ReasonIn(Schema):
@@ -224,7 +284,7 @@ class DesignationIn(Schema):
 
 class DesignationOut(Schema):
     id: int
-    site: str
+    site: str = Field(alias="site.code")
     designation: str
     effective_on: date
     legal_basis_text: str
@@ -235,154 +295,17 @@ class DesignationOut(Schema):
     revoked_at: datetime | None
     revoke_reason: str
 
+    @staticmethod
+    def resolve_recorded_by(act: SiteDesignationAct) -> str:
+        return act.recorded_by.get_username()
+
 
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _site(actor, code: str) -> Site:
-    site = Site.objects.filter(code=code, pk__in=site_ids(actor)).first()
-    if site is None:
-        raise InvalidInput({"site": [f"Unknown site {code!r}."]})
-    return site
-
-
-def _user(username: str | None, field: str):
-    if not username:
-        return None
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise InvalidInput({field: [f"Unknown user {username!r}."]})
-    return user
-
-
-def _name(user) -> str | None:
-    return user.get_username() if user else None
-
-
-def snapshot_out(snap: queries.StatusSnapshot) -> dict:
-    derivative = None
-    if snap.derivative_of:
-        derivative = (
-            registry_queries.Person.objects.filter(pk=snap.derivative_of).values_list("reference", flat=True).first()
-        )
-    return {
-        **{f: getattr(snap, f) for f in SnapshotOut.model_fields if f != "derivative_of"},
-        "derivative_of": derivative,
-    }
-
-
-def entry_out(e: StatusEntry) -> dict:
-    return {
-        "id": e.pk,
-        "status": e.status,
-        "effective_on": e.effective_on,
-        "recognised_by": e.recognised_by,
-        "determination_mode": e.determination_mode,
-        "legal_basis": e.legal_basis,
-        "derivative_of": e.derivative_of.reference if e.derivative_of else None,
-        "basis": e.basis,
-        "rsd_case": e.rsd_case.reference if e.rsd_case else None,
-        "declaration": e.declaration_id,
-        "procedure": e.procedure_id,
-        "recorded_by": _name(e.recorded_by),
-        "recorded_at": e.recorded_at,
-        "reverted_at": e.reverted_at,
-        "reverted_by_declaration": e.reverted_by_id,
-    }
-
-
-def case_out(actor, case: RsdCase) -> dict:
-    members = queries.case_members(case)
-    confidential = None
-    if can(actor, "status.view_rsd_confidential", case):
-        confidential = {f: getattr(case, f) for f in RsdCase.CONFIDENTIAL_FIELDS}
-    return {
-        **{
-            f: getattr(case, f)
-            for f in (
-                "reference",
-                "state",
-                "state_since",
-                "registered_on",
-                "interview_on",
-                "recommendation",
-                "exclusion_indicated",
-                "exclusion_clause",
-                "outcome",
-                "decision_grounds",
-                "legal_basis",
-                "recognised_by",
-                "decided_on",
-                "notified_on",
-                "appeal_deadline",
-                "appeal_lodged_on",
-                "appeal_outcome",
-                "reopen_ground",
-            )
-        },
-        "site": case.site.code,
-        "applicant": case.applicant.reference,
-        "dependants": [m.person.reference for m in members if not m.principal],
-        "assigned_officer": _name(case.assigned_officer),
-        "decided_by": _name(case.decided_by),
-        "appeal_decided_by": _name(case.appeal_decided_by),
-        "allowed_actions": RSD_CASE.allowed_actions(case.state),
-        "overdue_days": queries.overdue_days(case),
-        "confidential": confidential,
-    }
-
-
-def declaration_out(d: GroupDeclaration) -> dict:
-    return {
-        **{
-            f: getattr(d, f)
-            for f in (
-                "id",
-                "cutoff_kind",
-                "cutoff_date",
-                "effective_on",
-                "legal_basis",
-                "recognised_by",
-                "legal_basis_text",
-                "declared_at",
-                "applied_count",
-                "skipped",
-                "revoked_at",
-                "revoke_reason",
-                "reverted_count",
-            )
-        },
-        "ethnicity": d.ethnicity or None,
-        "site": d.site.code,
-        "nationality": d.nationality.code,
-        "declared_by": d.declared_by.get_username(),
-    }
-
-
-def designation_out(a: SiteDesignationAct) -> dict:
-    return {
-        **{
-            f: getattr(a, f)
-            for f in (
-                "id",
-                "designation",
-                "effective_on",
-                "legal_basis_text",
-                "previous_designation",
-                "previous_designated_on",
-                "recorded_at",
-                "revoked_at",
-                "revoke_reason",
-            )
-        },
-        "site": a.site.code,
-        "recorded_by": a.recorded_by.get_username(),
-    }
-
-
 def _criteria(actor, p: CriteriaIn) -> queries.Criteria:
     return queries.Criteria(
-        site=_site(actor, p.site),
+        site=registry_queries.site_in_scope(actor, p.site),
         nationality=p.nationality.upper(),
         cutoff_kind=p.cutoff_kind,
         cutoff_date=p.cutoff_date,
@@ -399,15 +322,15 @@ def status_history(request: HttpRequest, reference: Line):
     entries = queries.status_history(request.user, person)
     return {
         "reference": person.reference,
-        "current": snapshot_out(queries.status_on(person)),
-        "entries": [entry_out(e) for e in entries],
+        "current": queries.status_on(person),
+        "entries": entries,
     }
 
 
 @router.get("/persons/{reference}/status", response=SnapshotOut, auth=requires("status.view_statusentry"))
 def person_status(request: HttpRequest, reference: Line, on: date | None = None):
     person = registry_queries.get_person(request.user, reference)
-    return snapshot_out(queries.person_status(request.user, person, on))
+    return queries.person_status(request.user, person, on)
 
 
 # --- RSD cases --------------------------------------------------------------------------
@@ -423,9 +346,9 @@ def create_case(request: HttpRequest, payload: RsdCaseIn):
         applicant=applicant,
         dependants=dependants,
         registered_on=payload.registered_on,
-        assigned_officer=_user(payload.assigned_officer, "assigned_officer"),
+        assigned_officer=queries.user_named(payload.assigned_officer, field="assigned_officer"),
     )
-    return Status(201, case_out(actor, queries.get_case(actor, case.reference)))
+    return Status(201, queries.get_case(actor, case.reference))
 
 
 @router.get("/rsd-cases", response=CasePage, auth=requires("status.view_rsdcase"))
@@ -446,12 +369,12 @@ def list_cases(
         qs = qs.filter(site__code=site)
     limit = min(max(limit, 1), 500)
     rows = list(qs[max(offset, 0) : max(offset, 0) + limit])
-    return {"count": qs.count(), "items": [case_out(request.user, c) for c in rows]}
+    return {"count": qs.count(), "items": rows}
 
 
 @router.get("/rsd-cases/{reference}", response=RsdCaseOut, auth=requires("status.view_rsdcase"))
 def get_case(request: HttpRequest, reference: Line):
-    return case_out(request.user, queries.get_case(request.user, reference))
+    return queries.get_case(request.user, reference)
 
 
 @router.post("/rsd-cases/{reference}/transitions", response=RsdCaseOut, auth=requires("status.change_rsdcase"))
@@ -465,16 +388,16 @@ def transition(request: HttpRequest, reference: Line, payload: RsdTransitionIn):
         if consequence is not None:
             raise ConfirmationRequired(consequence.as_dict())
     services.transition_rsd_case(actor=request.user, case=case, action=action, on=on, data=data)
-    return case_out(request.user, queries.get_case(request.user, reference))
+    return queries.get_case(request.user, reference)
 
 
 @router.post("/rsd-cases/{reference}/assign", response=RsdCaseOut, auth=requires("status.change_rsdcase"))
 def assign(request: HttpRequest, reference: Line, payload: AssignIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)
-    officer = _user(payload.officer, "officer")
+    officer = queries.user_named(payload.officer, field="officer")
     services.assign_rsd_case(actor=request.user, case=case, officer=officer)
-    return case_out(request.user, queries.get_case(request.user, reference))
+    return queries.get_case(request.user, reference)
 
 
 # --- group declarations -----------------------------------------------------------------
@@ -482,8 +405,7 @@ def assign(request: HttpRequest, reference: Line, payload: AssignIn):
 
 @router.post("/group-declarations/preview", response=PreviewOut, auth=requires("status.add_groupdeclaration"))
 def preview(request: HttpRequest, payload: CriteriaIn):
-    p = queries.preview_declaration(request.user, _criteria(request.user, payload))
-    return {"count": p.count, "skipped_count": p.skipped_count, "sample": p.sample, "skipped_sample": p.skipped_sample}
+    return queries.preview_declaration(request.user, _criteria(request.user, payload))
 
 
 @router.post("/group-declarations", response={201: DeclarationOut}, auth=requires("status.add_groupdeclaration"))
@@ -496,19 +418,19 @@ def declare(request: HttpRequest, payload: DeclarationIn):
         recognised_by=payload.recognised_by,
         legal_basis_text=payload.legal_basis_text,
     )
-    return Status(201, declaration_out(queries.get_declaration(request.user, d.pk)))
+    return Status(201, queries.get_declaration(request.user, d.pk))
 
 
 @router.get("/group-declarations", response=list[DeclarationOut], auth=requires("status.view_groupdeclaration"))
 def list_declarations(request: HttpRequest):
-    return [declaration_out(d) for d in queries.declarations_for(request.user)[:200]]
+    return queries.declarations_for(request.user)[:200]
 
 
 @router.get(
     "/group-declarations/{declaration_id}", response=DeclarationOut, auth=requires("status.view_groupdeclaration")
 )
 def get_declaration(request: HttpRequest, declaration_id: Id):
-    return declaration_out(queries.get_declaration(request.user, declaration_id))
+    return queries.get_declaration(request.user, declaration_id)
 
 
 @router.post(
@@ -522,7 +444,7 @@ def revoke_declaration(request: HttpRequest, declaration_id: Id, payload: Reason
     if not payload.confirm and d.revoked_at is None:
         raise ConfirmationRequired(previews.declaration_revocation(request.user, d).as_dict())
     services.revoke_group_declaration(actor=request.user, declaration=d, reason=payload.reason)
-    return declaration_out(queries.get_declaration(request.user, declaration_id))
+    return queries.get_declaration(request.user, declaration_id)
 
 
 # --- site designation acts --------------------------------------------------------------
@@ -530,19 +452,19 @@ def revoke_declaration(request: HttpRequest, declaration_id: Id, payload: Reason
 
 @router.get("/site-designations", response=list[DesignationOut], auth=requires("status.view_sitedesignationact"))
 def list_designations(request: HttpRequest):
-    return [designation_out(a) for a in queries.designations_for(request.user)[:200]]
+    return queries.designations_for(request.user)[:200]
 
 
 @router.post("/site-designations", response={201: DesignationOut}, auth=requires("status.add_sitedesignationact"))
 def designate(request: HttpRequest, payload: DesignationIn):
     act = services.designate_site(
         actor=request.user,
-        site=_site(request.user, payload.site),
+        site=registry_queries.site_in_scope(request.user, payload.site),
         designation=payload.designation,
         effective_on=payload.effective_on,
         legal_basis_text=payload.legal_basis_text,
     )
-    return Status(201, designation_out(queries.get_designation(request.user, act.pk)))
+    return Status(201, queries.get_designation(request.user, act.pk))
 
 
 @router.post(
@@ -556,4 +478,4 @@ def revoke_designation(request: HttpRequest, act_id: Id, payload: ReasonIn):
     if not payload.confirm and act.revoked_at is None:
         raise ConfirmationRequired(previews.designation_revocation(act).as_dict())
     services.revoke_site_designation(actor=request.user, act=act, reason=payload.reason)
-    return designation_out(queries.get_designation(request.user, act_id))
+    return queries.get_designation(request.user, act_id)

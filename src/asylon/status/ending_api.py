@@ -52,8 +52,8 @@ class EndingAppealDecisionIn(Schema):
 class EndingOut(Schema):
     id: int
     reference: str
-    person: str
-    site: str
+    person: str = Field(alias="person.reference")
+    site: str = Field(alias="site.code")
     kind: str
     clause: str
     opened_on: date
@@ -66,32 +66,17 @@ class EndingOut(Schema):
     appeal_decided_on: date | None
     removal_suspended: bool = Field(description="Whether this procedure suspends removal today (N4)")
 
+    @staticmethod
+    def resolve_removal_suspended(procedure: EndingProcedure) -> bool:
+        if procedure.outcome != EndingProcedure.Outcome.ENDED:
+            return False
+        snapshot = queries.status_on(procedure.person)
+        return snapshot.in_appeal_window or snapshot.appeal_pending
+
 
 class EndingPage(Schema):
     count: int
     items: list[EndingOut]
-
-
-def ending_out(p: EndingProcedure) -> dict:
-    snapshot = queries.status_on(p.person)
-    return {
-        "id": p.pk,
-        "reference": p.reference,
-        "person": p.person.reference,
-        "site": p.site.code,
-        "kind": p.kind,
-        "clause": p.clause,
-        "opened_on": p.opened_on,
-        "outcome": p.outcome,
-        "decided_on": p.decided_on,
-        "notified_on": p.notified_on,
-        "appeal_deadline": p.appeal_deadline,
-        "appeal_lodged_on": p.appeal_lodged_on,
-        "appeal_outcome": p.appeal_outcome,
-        "appeal_decided_on": p.appeal_decided_on,
-        "removal_suspended": p.outcome == EndingProcedure.Outcome.ENDED
-        and (snapshot.in_appeal_window or snapshot.appeal_pending),
-    }
 
 
 def _get(request: HttpRequest, procedure_id: int) -> EndingProcedure:
@@ -101,7 +86,7 @@ def _get(request: HttpRequest, procedure_id: int) -> EndingProcedure:
 @router.get("/ending-procedures", response=EndingPage, auth=requires(READ))
 def list_endings(request: HttpRequest, offset: Offset = 0):
     qs = queries.ending_procedures_for(request.user)
-    return {"count": qs.count(), "items": [ending_out(p) for p in qs[offset : offset + 100]]}
+    return {"count": qs.count(), "items": qs[offset : offset + 100]}
 
 
 @router.post("/ending-procedures", response={201: EndingOut}, auth=requires(OPEN))
@@ -110,12 +95,12 @@ def open_ending(request: HttpRequest, payload: EndingOpenIn):
     procedure = services.open_ending_procedure(
         actor=request.user, person=person, kind=payload.kind, clause=payload.clause
     )
-    return Status(201, ending_out(_get(request, procedure.pk)))
+    return Status(201, _get(request, procedure.pk))
 
 
 @router.get("/ending-procedures/{procedure_id}", response=EndingOut, auth=requires(READ))
 def get_ending(request: HttpRequest, procedure_id: Id):
-    return ending_out(_get(request, procedure_id))
+    return _get(request, procedure_id)
 
 
 @router.post("/ending-procedures/{procedure_id}/decision", response=EndingOut, auth=requires(DECIDE))
@@ -127,13 +112,13 @@ def decide_ending(request: HttpRequest, procedure_id: Id, payload: EndingDecisio
         reasons=payload.reasons,
         on=payload.on,
     )
-    return ending_out(_get(request, procedure_id))
+    return _get(request, procedure_id)
 
 
 @router.post("/ending-procedures/{procedure_id}/notification", response=EndingOut, auth=requires(CHANGE))
 def notify_ending(request: HttpRequest, procedure_id: Id, payload: EndingNotificationIn):
     services.notify_ending_decision(actor=request.user, procedure=_get(request, procedure_id), on=payload.on)
-    return ending_out(_get(request, procedure_id))
+    return _get(request, procedure_id)
 
 
 @router.post("/ending-procedures/{procedure_id}/appeal", response=EndingOut, auth=requires(CHANGE))
@@ -141,7 +126,7 @@ def appeal_ending(request: HttpRequest, procedure_id: Id, payload: EndingAppealI
     services.lodge_ending_appeal(
         actor=request.user, procedure=_get(request, procedure_id), reasons=payload.reasons, on=payload.on
     )
-    return ending_out(_get(request, procedure_id))
+    return _get(request, procedure_id)
 
 
 @router.post("/ending-procedures/{procedure_id}/appeal-decision", response=EndingOut, auth=requires(DECIDE))
@@ -153,4 +138,4 @@ def decide_ending_appeal(request: HttpRequest, procedure_id: Id, payload: Ending
         reasons=payload.reasons,
         on=payload.on,
     )
-    return ending_out(_get(request, procedure_id))
+    return _get(request, procedure_id)

@@ -366,3 +366,20 @@ def get_ending_procedure(actor, pk: int) -> EndingProcedure:
     if procedure is None:
         raise NotFound("No such procedure.")
     return procedure
+
+
+# --- reads for the API ---------------------------------------------------------------------------
+
+
+def user_named(username: str | None, *, field: str):
+    """The active user an API caller names (an RSD case's officer); None when they name none,
+    a 422 naming `field` for a username no active account has. Whether the user may take the
+    case is the service's check."""
+    from django.contrib.auth import get_user_model
+
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise InvalidInput({field: [f"Unknown user {username!r}."]})
+    return user

@@ -166,10 +166,9 @@ def get_policy(request: HttpRequest, policy_id: POLICY):
 )
 def end_policy(request: HttpRequest, policy_id: POLICY, payload: OnwardPolicyEndIn):
     """The policy stays on record; from the day after `valid_to` the gate no longer reads it."""
-    policy = services.end_onward_policy(
+    return services.end_onward_policy(
         actor=request.user, policy=_policy(request.user, policy_id), valid_to=payload.valid_to
     )
-    return policy
 
 
 # --- country authorities ------------------------------------------------------------------------

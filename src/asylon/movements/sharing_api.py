@@ -17,6 +17,7 @@ shows, as its page does, how many persons each release named, never who.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 
@@ -129,8 +130,14 @@ class DisclosureOut(Schema):
 
 
 class DisclosurePage(Schema):
-    total: int
+    total: int = Field(description="Releases matching the filters (the page holds at most `limit`)")
     items: list[DisclosureOut]
+
+
+@dataclass(frozen=True)
+class DisclosureLog:
+    total: int
+    items: list[Disclosure]
 
 
 # --- what a client sends ------------------------------------------------------------------------
@@ -335,7 +342,7 @@ def expire(request: HttpRequest, recipient_id: RECIPIENT, payload: GrantExpiryIn
     recipient = _recipient(request.user, recipient_id)
     persons = _persons(request.user, payload.persons)
     ended = services.expire_sharing(actor=request.user, recipient=recipient, reason=payload.reason, persons=persons)
-    return {"ended": ended}
+    return GrantExpiryOut(ended=ended)
 
 
 # --- releases and their log (D6) ----------------------------------------------------------------
@@ -389,4 +396,4 @@ def list_disclosures(request: HttpRequest, filters: Query[DisclosureFilterIn]):
     if filters.until:
         rows = rows.filter(at__date__lte=filters.until)
     rows = rows.order_by("-at", "-pk")
-    return {"total": rows.count(), "items": rows[filters.offset : filters.offset + filters.limit]}
+    return DisclosureLog(rows.count(), list(rows[filters.offset : filters.offset + filters.limit]))

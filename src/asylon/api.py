@@ -39,9 +39,12 @@ def _mount() -> None:
     from asylon.matching.api import router as matching_router
     from asylon.movements.api import router as movements_router
     from asylon.movements.evidence_api import router as evidence_router
+    from asylon.movements.reference_api import router as reference_router
+    from asylon.movements.sharing_api import router as sharing_router
     from asylon.registry.api import router as registry_router
     from asylon.reports.api import router as reports_router
     from asylon.solutions.api import router as solutions_router
+    from asylon.solutions.pledges_api import router as pledges_router
     from asylon.status.api import router as status_router
     from asylon.status.ending_api import router as ending_router
 
@@ -55,6 +58,9 @@ def _mount() -> None:
     api.add_router("/", movements_router)
     api.add_router("/", evidence_router)
     api.add_router("/", solutions_router)
+    api.add_router("/", pledges_router)
+    api.add_router("/", reference_router)
+    api.add_router("/", sharing_router)
 
 
 _mount()

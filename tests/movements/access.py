@@ -3,6 +3,8 @@ recipients and reference data. Partners (D3) read shared persons only, nothing h
 
 from __future__ import annotations
 
+from datetime import date
+
 from tests.access_matrix import Entry, having
 
 VIEW = having("movements.view_movement")
@@ -108,6 +110,41 @@ ROUTES = {
     ),
 }
 
+# Reference data (movements/reference_api.py) and data sharing (movements/sharing_api.py):
+# write bodies are refused as invalid, so the world stays as built.
+REFERENCE_MANAGE = having("movements.manage_reference_data")
+RECIPIENTS = having("movements.view_recipient")
+RECIPIENTS_MANAGE = having("movements.manage_recipients")
+GRANTS = RECIPIENTS_MANAGE | having("movements.request_departure")
+POLICY = {"policy_id": "onward_policy.pk"}
+RECIPIENT = {"recipient_id": "sharing_recipient.pk"}
+
+
+def _write(allow, params=None, body=None) -> Entry:
+    return Entry(allow, method="POST", params=params or {}, body=body or (lambda w: {}))
+
+
+ROUTES |= {
+    "api:GET /api/v1/onward-return-policies": Entry(RISK_VIEW),
+    "api:POST /api/v1/onward-return-policies": _write(REFERENCE_MANAGE),
+    "api:GET /api/v1/onward-return-policies/{policy_id}": Entry(RISK_VIEW, params=POLICY),
+    "api:POST /api/v1/onward-return-policies/{policy_id}/end": _write(
+        REFERENCE_MANAGE, POLICY, lambda w: {"valid_to": "1990-01-01"}
+    ),
+    "api:GET /api/v1/country-authorities": Entry(RISK_VIEW),
+    "api:POST /api/v1/country-authorities": _write(REFERENCE_MANAGE),
+    "api:GET /api/v1/recipients": Entry(RECIPIENTS),
+    "api:POST /api/v1/recipients": _write(RECIPIENTS_MANAGE, body=lambda w: {"name": "", "kind": "NO-SUCH-KIND"}),
+    "api:GET /api/v1/recipients/{recipient_id}": Entry(RECIPIENTS, params=RECIPIENT),
+    "api:POST /api/v1/recipients/{recipient_id}/agreements": _write(RECIPIENTS_MANAGE, RECIPIENT),
+    "api:POST /api/v1/recipients/{recipient_id}/partner-accounts": _write(RECIPIENTS_MANAGE, RECIPIENT),
+    "api:GET /api/v1/recipients/{recipient_id}/grants": Entry(RECIPIENTS, params=RECIPIENT),
+    "api:POST /api/v1/recipients/{recipient_id}/grants": _write(GRANTS, RECIPIENT),
+    "api:POST /api/v1/recipients/{recipient_id}/grants/expiry": _write(GRANTS, RECIPIENT),
+    "api:POST /api/v1/recipients/{recipient_id}/releases": _write(having("movements.release_personal_data"), RECIPIENT),
+    "api:GET /api/v1/disclosures": Entry(having("movements.view_disclosure")),
+}
+
 
 def build_world(w):
     from asylon.movements import services
@@ -128,6 +165,15 @@ def build_world(w):
         respects_non_refoulement=True,
         rationale="Matrix check",
     )
+    w.onward_policy = services.record_onward_policy(
+        actor=protection,
+        country="TR",
+        nationality="SY",
+        returns_to="SY",
+        source="Matrix check",
+        valid_from=date(2012, 1, 1),
+    )
+    w.sharing_recipient = services.create_recipient(actor=protection, name="Matrix legal aid NGO", kind="NGO")
     w.group = services.request_group_movement(
         actor=protection,
         site=w.site_a,

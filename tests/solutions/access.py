@@ -53,6 +53,22 @@ ROUTES = {
         body=lambda w: {"country": "AL", "cases": [w.resettlement_case.reference]},
     ),
 }
+# Receiving countries and pledges (solutions/pledges_api.py): write bodies are refused as invalid.
+COUNTRIES = having("solutions.view_receivingcountry")
+COUNTRY = {"country": "receiving_country.country.code"}
+ROUTES |= {
+    "api:GET /api/v1/receiving-countries": Entry(COUNTRIES),
+    "api:POST /api/v1/receiving-countries": Entry(
+        MANAGE, method="POST", body=lambda w: {"country": "", "selection_mode": "NO-SUCH-MODE"}
+    ),
+    "api:GET /api/v1/receiving-countries/{country}": Entry(COUNTRIES, params=COUNTRY),
+    "api:POST /api/v1/receiving-countries/{country}/pledges": Entry(
+        MANAGE, method="POST", params=COUNTRY, body=lambda w: {"year": 2013, "places": 0}
+    ),
+    "api:PATCH /api/v1/receiving-countries/{country}/pledges/{year}": Entry(
+        MANAGE, method="PATCH", params=COUNTRY | {"year": "pledge_year"}, body=lambda w: {"reason": ""}
+    ),
+}
 for _key, _entry in [
     _post("/{reference}/assessment", lambda w: {"need_assessment": ""}),
     _post("/{reference}/splits", lambda w: {"persons": [w.person.reference], "reason": ""}),
@@ -90,3 +106,4 @@ def build_world(w):
     w.resettlement_batch = services.submit_batch(actor=rso, country=w.receiving_country, cases=[w.resettlement_case])
     w.resettlement_case.refresh_from_db()
     w.resettlement_fmt = "csv"
+    w.pledge_year = services.record_pledge(actor=rso, country=w.receiving_country, year=today().year, places=40).year

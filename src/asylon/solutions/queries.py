@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -110,6 +111,77 @@ def get_batch(actor, pk: int) -> SubmissionBatch:
     if batch is None:
         raise NotFound("No such submission batch.")
     return batch
+
+
+def get_country(actor, code: str) -> ReceivingCountry:
+    """A receiving country by its ISO code (reference data of the whole operation)."""
+    country = countries_for(actor).filter(country=(code or "").upper()).first()
+    if country is None:
+        raise NotFound("No such receiving country.")
+    return country
+
+
+def get_pledge(actor, country: ReceivingCountry, year: int) -> Pledge:
+    pledge = None
+    if actor.has_perm("solutions.view_receivingcountry"):
+        pledge = Pledge.objects.filter(country=country, year=year).select_related("country").first()
+    if pledge is None:
+        raise NotFound("No such pledge.")
+    return pledge
+
+
+@dataclass(frozen=True)
+class PledgeRow:
+    """A pledge and the places used of it: the persons of the country's cases (every site)
+    who departed in the pledge's year, and, for this year's pledge, those accepted and not
+    yet gone, who hold their place (`places_taken`, as the departure's confirmation counts)."""
+
+    pledge: Pledge
+    used: int
+
+    @property
+    def left(self) -> int:
+        return self.pledge.places - self.used
+
+
+@dataclass(frozen=True)
+class CountryPledges:
+    country: ReceivingCountry
+    pledges: list[PledgeRow]
+
+
+def with_pledges(countries: Iterable[ReceivingCountry], on: date | None = None) -> list[CountryPledges]:
+    """Each country with its pledges by year and the places used: two queries whatever the count."""
+    on = on or today_()
+    countries = list(countries)
+    ids = [c.pk for c in countries]
+    departed: dict[tuple[int, int], int] = defaultdict(int)
+    for cid, year, n in (
+        ResettlementCase.objects.filter(country_id__in=ids, departed_on__isnull=False)
+        .exclude(stage=Stage.CLOSED)
+        .values_list("country_id", "departed_on__year")
+        .annotate(n=Sum("persons"))
+        .order_by()
+    ):
+        departed[(cid, year)] += n or 0
+    waiting: dict[int, int] = defaultdict(int)
+    for cid, n in (
+        ResettlementCase.objects.filter(country_id__in=ids, stage__in=WAITING)
+        .values_list("country_id")
+        .annotate(n=Sum("persons"))
+        .order_by()
+    ):
+        waiting[cid] += n or 0
+    return [
+        CountryPledges(
+            c,
+            [
+                PledgeRow(p, departed[(c.pk, p.year)] + (waiting[c.pk] if p.year == on.year else 0))
+                for p in sorted(c.pledges.all(), key=lambda p: p.year)
+            ],
+        )
+        for c in countries
+    ]
 
 
 def sites_for_dashboard(actor) -> QuerySet[Site]:

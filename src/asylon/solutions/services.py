@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from enum import Enum
 
 from django.db import transaction
 from django.utils import timezone
@@ -157,6 +158,67 @@ def record_pledge(
     )
     audit.record(
         actor, "resettlement.pledge_recorded", country, changes={"year": year, "places": places, "categories": cats}
+    )
+    return pledge
+
+
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+KEEP = _Keep.KEEP  # a `change_pledge` argument left as it is (None is a value: no family limit)
+
+
+@transaction.atomic
+def change_pledge(
+    *,
+    actor,
+    pledge: Pledge,
+    reason: str,
+    places: int | _Keep = KEEP,
+    categories: Iterable[str] | _Keep = KEEP,
+    max_family_size: int | None | _Keep = KEEP,
+    takes_medical_cases: bool | _Keep = KEEP,
+    criteria: str | _Keep = KEEP,
+) -> Pledge:
+    """Correct what a country pledged for its year (the year names the pledge and stays).
+
+    Same checks as `record_pledge`; the reason is required, since places already used or
+    promised are counted against the pledge. Nothing changed: nothing written, no event."""
+    ensure(actor, MANAGE)
+    pledge = Pledge.objects.select_for_update().select_related("country").get(pk=pledge.pk)
+    errors: dict[str, list[str]] = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("Say why the pledge changes.")]
+    wanted: dict[str, object] = {}
+    if places is not KEEP:
+        if places <= 0:
+            errors["places"] = [_("A pledge offers at least one place.")]
+        wanted["places"] = places
+    if categories is not KEEP:
+        cats = sorted(set(categories))
+        if any(c not in Category.values for c in cats):
+            errors["categories"] = [_("Unknown submission category.")]
+        wanted["categories"] = cats
+    if max_family_size is not KEEP:
+        if max_family_size is not None and max_family_size <= 0:
+            errors["max_family_size"] = [_("A family has at least one member.")]
+        wanted["max_family_size"] = max_family_size
+    if takes_medical_cases is not KEEP:
+        wanted["takes_medical_cases"] = takes_medical_cases
+    if criteria is not KEEP:
+        wanted["criteria"] = criteria.strip()
+    if errors:
+        raise InvalidInput(errors)
+    changes = {k: [getattr(pledge, k), v] for k, v in wanted.items() if getattr(pledge, k) != v}
+    if not changes:
+        return pledge
+    for name, (_before, after) in changes.items():
+        setattr(pledge, name, after)
+    pledge.save(update_fields=list(changes))
+    audit.record(
+        actor, "resettlement.pledge_changed", pledge.country, changes={"year": pledge.year, **changes}, reason=reason
     )
     return pledge
 

@@ -11,7 +11,7 @@ LANGUAGE_CHOICES = [("en", "English"), ("fa", "فارسی"), ("ar", "العرب�
 
 
 class IssueForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Document"), choices=[("", "—"), *DocumentKind.choices])
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=[("", "—"), *DocumentKind.choices])
     language = forms.ChoiceField(
         label=_("Printed in"), choices=LANGUAGE_CHOICES, help_text=_("The resident's language; English is added.")
     )

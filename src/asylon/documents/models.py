@@ -84,6 +84,19 @@ class ProtectionDocument(models.Model):
         return self.reference
 
     @property
+    def end_reason_label(self) -> str:
+        """Why the paper ended, in the reader's language when the system wrote the reason."""
+        if self.end_reason == "reissued":
+            return str(_("replaced by a newer paper"))
+        if self.end_reason.startswith("register:"):
+            code = self.end_reason.removeprefix("register:")
+            if code == "household":
+                return str(_("the household changed"))
+            now = LegalStatus(code).label if code in LegalStatus.values else _("no status")
+            return str(_("the register now records: %(status)s") % {"status": now})
+        return self.end_reason
+
+    @property
     def status_label(self) -> str:
         """The status the paper attests, in the reader's language (with its basis for a refugee)."""
         label = str(LegalStatus(self.attested_status).label) if self.attested_status else ""

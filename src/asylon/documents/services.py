@@ -51,6 +51,10 @@ GONE = {
     LegalStatus.DECEASED,
 }
 LANGUAGES = ("en", "fa", "ar")
+# Reasons the system writes itself, stored as codes and read in the reader's language
+# (ProtectionDocument.end_reason_label).
+REISSUED = "reissued"
+REGISTER_SAYS = "register:"
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,7 @@ def issue_document(
             person=person, kind=kind, state=DocumentState.VALID
         )
         old = list(previous)
-        previous.update(state=DocumentState.SUPERSEDED, ended_at=timezone.now(), end_reason="reissued")
+        previous.update(state=DocumentState.SUPERSEDED, ended_at=timezone.now(), end_reason=REISSUED)
         membership = current_household(person) if kind == DocumentKind.HOUSEHOLD_SLIP else None
         key = signing.active_key()
         doc = ProtectionDocument(
@@ -189,21 +193,21 @@ def withdraw_invalidated(on: date | None = None) -> list[ProtectionDocument]:
     stale: list[tuple[ProtectionDocument, str]] = []
     for doc in valid:
         status = statuses[doc.person_id].status or ""
-        if doc.kind == DocumentKind.HOUSEHOLD_SLIP:
+        if status in GONE or (doc.kind != DocumentKind.HOUSEHOLD_SLIP and status != doc.attested_status):
+            stale.append((doc, f"{REGISTER_SAYS}{status}"))
+        elif doc.kind == DocumentKind.HOUSEHOLD_SLIP:
             membership = current_household(doc.person)
-            if status in GONE or membership is None or membership.household_id != doc.household_id:
-                stale.append((doc, "household changed" if status not in GONE else f"status {status}"))
-        elif status != doc.attested_status:
-            stale.append((doc, f"status {status or 'none'}"))
+            if membership is None or membership.household_id != doc.household_id:
+                stale.append((doc, f"{REGISTER_SAYS}household"))
     with transaction.atomic():
         ended = []
         for doc, why in stale:
             updated = ProtectionDocument.objects.filter(pk=doc.pk, state=DocumentState.VALID).update(
-                state=DocumentState.WITHDRAWN, ended_at=timezone.now(), end_reason=f"register: {why}"
+                state=DocumentState.WITHDRAWN, ended_at=timezone.now(), end_reason=why
             )
             if updated:
                 doc.state = DocumentState.WITHDRAWN
-                audit.record(None, "document.withdrawn", doc, reason=f"register: {why}")
+                audit.record(None, "document.withdrawn", doc, reason=why)
                 ended.append(doc)
     return ended
 
@@ -255,7 +259,7 @@ def _verdict(checked: signing.Checked, on: date) -> Verdict:
     if doc is None:
         return Verdict("unknown", "no such document in the register", checked.payload)
     if doc.state != DocumentState.VALID:
-        return Verdict(doc.state.lower(), doc.end_reason, checked.payload)
+        return Verdict(doc.state.lower(), doc.end_reason_label, checked.payload)
     if date.fromisoformat(checked.payload["v"]) < on:
         return Verdict("expired", "past its last valid day", checked.payload)
     return Verdict("valid", "", checked.payload)

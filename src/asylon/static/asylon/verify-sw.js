@@ -21,7 +21,7 @@ self.addEventListener("fetch", function (event) {
       }
       return resp;
     }).catch(function () {
-      return caches.match(req, {ignoreSearch: true}).then(function (hit) { return hit || Response.error(); });
+      return caches.match(req, {ignoreSearch: true, ignoreVary: true}).then(function (hit) { return hit || Response.error(); });
     })
   );
 });

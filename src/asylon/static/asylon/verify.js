@@ -98,6 +98,18 @@
     });
   }
 
-  if ("serviceWorker" in navigator) { navigator.serviceWorker.register(t.sw, {scope: "/verify/"}); }
   lists().then(function (known) { document.getElementById("sync").textContent = t.synced + " " + (known.at || t.never); });
+
+  // Kept on the phone for the checkpoint with no network: the page, its script and style, the
+  // keys and the list (the worker answers from this cache when the network fails).
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register(t.sw, {scope: t.sw.replace(/sw\.js$/, "")})
+      .then(function () {
+        if (!window.caches) { return; }
+        var urls = [location.pathname, t.keys, t.revoked].concat(t.static.split(" "));
+        return caches.open("asylon-verify-v1").then(function (c) { return c.addAll(urls); });
+      })
+      .then(function () { root.dataset.offlineReady = "1"; })
+      .catch(function () { /* verifying still works while online */ });
+  }
 })();

@@ -11,6 +11,8 @@ ASYLON_CACHE_URL     Django's cache (default: files in the data dir, shared by o
 ASYLON_NUM_PROXIES   reverse proxies whose X-Forwarded-For names the client (default 0)
 ASYLON_AUDIT_CHECKPOINTS  append-only file of the audit trail's signed checkpoints
                      (default <data dir>/audit-checkpoints.log; keep it off the database host)
+ASYLON_KEY_DIR       private keys that sign protection documents (default: <data dir>-keys, beside
+                     the data dir and outside its backups; see docs/deploy.md)
 ASYLON_AUDIT_LOG_LEVEL  level of the `asylon.audit` logger, which also carries each checkpoint (INFO)
 """
 
@@ -25,6 +27,8 @@ env = environ.Env()
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env("ASYLON_DATA_DIR", default="./var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Kept apart from the data so that a stolen backup cannot sign a protection document.
+ASYLON_KEY_DIR = Path(env("ASYLON_KEY_DIR", default=str(DATA_DIR.parent / f"{DATA_DIR.name}-keys"))).resolve()
 
 
 def _secret_key() -> str:
@@ -71,6 +75,7 @@ INSTALLED_APPS = [
     "asylon.reports",
     "asylon.operations",
     "asylon.demo",
+    "asylon.documents",
 ]
 
 MIDDLEWARE = [

@@ -121,8 +121,13 @@ DUPLICATES = {
 }
 
 # Later issues add their codenames here, next to the role that needs them.
+# Protection documents: the registration desk issues and prints the papers that protect a
+# resident at a checkpoint; withdrawing one by hand is a protection decision.
+DOCUMENTS_ISSUE = {"documents.view_protectiondocument", "documents.add_protectiondocument"}
+DOCUMENTS_PROTECTION = DOCUMENTS_ISSUE | {"documents.withdraw_protectiondocument"}
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER | READ_STATUS | DUPLICATES | IMPORT,
+    Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER | READ_STATUS | DUPLICATES | IMPORT | DOCUMENTS_ISSUE,
     Role.PROTECTION_OFFICER: READ_REGISTER
     | WRITE_REGISTER
     | {
@@ -145,7 +150,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | DUPLICATES
     | {"matching.unmerge_person"}
     | IMPORT
-    | EXPORT_RECORDS,
+    | EXPORT_RECORDS
+    | DOCUMENTS_PROTECTION,
     Role.RSD_OFFICER: READ_REGISTER
     | {
         "registry.view_sensitive",

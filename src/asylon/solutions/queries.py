@@ -113,6 +113,13 @@ def get_batch(actor, pk: int) -> SubmissionBatch:
     return batch
 
 
+def countries_for(actor) -> QuerySet[ReceivingCountry]:
+    """Receiving countries and their pledges (reference data of the whole operation)."""
+    if not actor.has_perm("solutions.view_receivingcountry"):
+        return ReceivingCountry.objects.none()
+    return ReceivingCountry.objects.select_related("recipient").prefetch_related("pledges")
+
+
 def get_country(actor, code: str) -> ReceivingCountry:
     """A receiving country by its ISO code (reference data of the whole operation)."""
     country = countries_for(actor).filter(country=(code or "").upper()).first()

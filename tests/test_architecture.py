@@ -62,7 +62,6 @@ KNOWN_TODAY: set[tuple[str, str]] = {
 # Services modules past SERVICES_MAX_LINES today, each being cut along its concerns.
 KNOWN_LONG_TODAY: set[str] = {
     "asylon.movements.services",
-    "asylon.solutions.services",
 }
 
 

@@ -83,7 +83,7 @@ for _key, _entry in [
 def build_world(w):
     from asylon.core.dates import today
     from asylon.movements import services as movements
-    from asylon.solutions import services
+    from asylon.solutions import pledges, services
 
     po = w.users["protection_officer"]
     rso = w.users["resettlement_officer"]
@@ -98,7 +98,7 @@ def build_world(w):
         fields=["case_reference", "priority", "reference", "full_name", "sex", "date_of_birth", "nationality"],
         valid_from=today() - timedelta(days=30),
     )
-    w.receiving_country = services.create_receiving_country(
+    w.receiving_country = pledges.create_receiving_country(
         actor=rso, country="AL", selection_mode="DOSSIER", recipient=recipient
     )
     w.resettlement_case = services.open_case(actor=rso, household=w.household, primary_category="LPP")
@@ -106,4 +106,4 @@ def build_world(w):
     w.resettlement_batch = services.submit_batch(actor=rso, country=w.receiving_country, cases=[w.resettlement_case])
     w.resettlement_case.refresh_from_db()
     w.resettlement_fmt = "csv"
-    w.pledge_year = services.record_pledge(actor=rso, country=w.receiving_country, year=today().year, places=40).year
+    w.pledge_year = pledges.record_pledge(actor=rso, country=w.receiving_country, year=today().year, places=40).year

@@ -13,7 +13,7 @@ from asylon.accounts.roles import Role
 from asylon.core.dates import today
 from asylon.movements import services as movements
 from asylon.registry import services as registry
-from asylon.solutions import services
+from asylon.solutions import pledges, services
 
 AGREED = ["case_reference", "priority", "reference", "full_name", "sex", "date_of_birth", "nationality"]
 
@@ -32,7 +32,7 @@ def make_country(po, rso, make_user, code: str, *, fields=AGREED, username: str 
     )
     partner = make_user(Role.PARTNER, username=username or f"partner-{code.lower()}")
     movements.link_recipient_user(actor=po, recipient=recipient, user=partner)
-    country = services.create_receiving_country(actor=rso, country=code, selection_mode="DOSSIER", recipient=recipient)
+    country = pledges.create_receiving_country(actor=rso, country=code, selection_mode="DOSSIER", recipient=recipient)
     country.partner = partner  # type: ignore[attr-defined]
     return country
 

@@ -20,7 +20,7 @@ from asylon.core.dates import today
 from asylon.core.errors import Conflict
 from asylon.movements.models import Disclosure
 from asylon.movements.services import record_family_unity_decision
-from asylon.solutions import charts, queries, services
+from asylon.solutions import charts, pledges, queries, services
 from asylon.solutions.manifest import manifest_csv, manifest_xlsx
 
 from .conftest import clear_for, make_country, persons, to_stage
@@ -63,7 +63,7 @@ def test_no_manifest_without_an_agreement(rso, po, family):
     from asylon.movements import services as movements
 
     recipient = movements.create_recipient(actor=po, name="Delegation SE", kind="RESETTLEMENT_COUNTRY", country="SE")
-    sweden = services.create_receiving_country(actor=rso, country="SE", selection_mode="INTERVIEW", recipient=recipient)
+    sweden = pledges.create_receiving_country(actor=rso, country="SE", selection_mode="INTERVIEW", recipient=recipient)
     c = services.open_case(actor=rso, household=family(1), primary_category="LPP")
     services.assess_case(actor=rso, case=c, need_assessment="Need")
     with pytest.raises(Conflict):
@@ -81,7 +81,7 @@ def _history(rso, po, po2, family, albania, n_cases):
 
 
 def test_the_dashboard_counts_and_projects(rso, po, po2, family, albania, site_a):
-    services.record_pledge(actor=rso, country=albania, year=today().year, places=10)
+    pledges.record_pledge(actor=rso, country=albania, year=today().year, places=10)
     _history(rso, po, po2, family, albania, 3)
     d = queries.dashboard(site_a)
     assert d.residents == 4
@@ -100,9 +100,9 @@ def test_the_dashboard_counts_persons_per_country_through_splits_rejections_and_
     """Persons, not member rows: a person split off is counted in the new case only, and the
     members of an arrived case (no longer active) still count as departed."""
     year = today().year
-    services.record_pledge(actor=rso, country=albania, year=year, places=3)
-    services.record_pledge(actor=rso, country=germany, year=year, places=2)
-    services.record_pledge(actor=rso, country=germany, year=year + 1, places=1)
+    pledges.record_pledge(actor=rso, country=albania, year=year, places=3)
+    pledges.record_pledge(actor=rso, country=germany, year=year, places=2)
+    pledges.record_pledge(actor=rso, country=germany, year=year + 1, places=1)
     need = "Protection risk in the host country."
     # A: three persons, one split off into B; rejected by Albania, accepted by Germany, arrived.
     a = services.open_case(actor=rso, household=family(3), primary_category="LPP")

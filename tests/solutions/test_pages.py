@@ -13,7 +13,7 @@ from tests.signin import sign_in
 from asylon.core.dates import today
 from asylon.movements.services import record_family_unity_decision
 from asylon.registry import services as registry
-from asylon.solutions import services
+from asylon.solutions import pledges, services
 from asylon.solutions.models import ResettlementCase
 
 from .conftest import make_country, persons, to_stage
@@ -195,7 +195,7 @@ def test_recording_a_departure_first_names_who_leaves_who_stays_and_the_places_u
     case = services.open_case(actor=rso, household=household, primary_category="LPP")
     staying = persons(case)[-1]
     services.split_case(actor=rso, case=case, persons=[staying], reason="The son resettles later with his wife.")
-    services.record_pledge(actor=rso, country=canada, year=today().year, places=10)
+    pledges.record_pledge(actor=rso, country=canada, year=today().year, places=10)
     # The household splits at departure (N8): a protection officer decides for the one who stays.
     for goes in persons(case):
         record_family_unity_decision(

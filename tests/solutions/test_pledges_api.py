@@ -12,7 +12,7 @@ from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import today
 from asylon.movements import services as movements
-from asylon.solutions import queries, services
+from asylon.solutions import pledges, queries, services
 
 from .conftest import to_stage
 
@@ -72,7 +72,7 @@ def test_a_pledge_shows_the_places_used_and_left_as_the_departure_page_counts_th
 
 
 def test_a_pledge_is_changed_only_with_a_reason_and_the_trail_keeps_what_it_was(client, rso, albania):
-    services.record_pledge(actor=rso, country=albania, year=YEAR, places=120, max_family_size=8)
+    pledges.record_pledge(actor=rso, country=albania, year=YEAR, places=120, max_family_size=8)
     url = f"{BASE}/AL/pledges/{YEAR}"
 
     r = call(client, rso, "patch", url, {"places": 150})

@@ -23,7 +23,7 @@ from asylon.core.dates import today
 from asylon.movements import services as movements
 from asylon.movements.models import Recipient
 from asylon.registry.models import Household, Site
-from asylon.solutions import services
+from asylon.solutions import pledges, services
 from asylon.solutions.models import Category, Priority, ReceivingCountry, ResettlementCase, StageEntry
 from asylon.status.entries import append_entries
 
@@ -168,10 +168,10 @@ def seed_resettlement(site: Site, actor: User, *, small: bool = False) -> int:
             fields=FIELDS,
             valid_from=on - timedelta(days=365),
         )
-        country = services.create_receiving_country(actor=rso, country=code, selection_mode=mode, recipient=recipient)
+        country = pledges.create_receiving_country(actor=rso, country=code, selection_mode=mode, recipient=recipient)
         for year, places in ((on.year, this_year), (on.year + 1, next_year)):
             if places:
-                services.record_pledge(
+                pledges.record_pledge(
                     actor=rso,
                     country=country,
                     year=year,

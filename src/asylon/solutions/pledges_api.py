@@ -24,7 +24,7 @@ from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.movements import queries as movements_queries
 
-from . import queries, services
+from . import pledges, queries, services
 from .models import Pledge, ReceivingCountry
 
 router = Router(tags=["resettlement pledges"])
@@ -165,7 +165,7 @@ def record_country(request: HttpRequest, payload: ReceivingCountryIn):
             recipient = movements_queries.get_recipient(request.user, payload.recipient)
         except NotFound as exc:
             raise InvalidInput({"recipient": ["No such recipient."]}) from exc
-    country = services.create_receiving_country(
+    country = pledges.create_receiving_country(
         actor=request.user,
         country=payload.country,
         selection_mode=payload.selection_mode,
@@ -203,7 +203,7 @@ def get_country(request: HttpRequest, country: COUNTRY):
 )
 def record_pledge(request: HttpRequest, country: COUNTRY, payload: PledgeIn):
     rc = queries.get_country(request.user, country)
-    pledge = services.record_pledge(actor=request.user, country=rc, **payload.dict())
+    pledge = pledges.record_pledge(actor=request.user, country=rc, **payload.dict())
     return Status(201, _pledge_row(request.user, pledge))
 
 
@@ -221,5 +221,5 @@ def change_pledge(request: HttpRequest, country: COUNTRY, year: YEAR, payload: P
     for field in ("places", "categories", "takes_medical_cases", "criteria"):
         if field in sent and sent[field] is None:
             raise InvalidInput({field: ["Give a value, or leave the field out."]})
-    pledge = services.change_pledge(actor=request.user, pledge=pledge, **sent)
+    pledge = pledges.change_pledge(actor=request.user, pledge=pledge, **sent)
     return _pledge_row(request.user, pledge)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.movements.conftest import po, resident, rso  # noqa: F401  (fixtures)
+from tests.movements.conftest import resident  # noqa: F401  (a fixture)
 from tests.signin import sign_in
 
 from asylon.accounts.roles import Role

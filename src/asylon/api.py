@@ -35,11 +35,14 @@ def database_busy(request: HttpRequest, exc: OperationalError):
 
 
 def _mount() -> None:
+    from asylon.accounts.api import router as accounts_router
+    from asylon.audit.api import router as audit_router
     from asylon.incidents.api import router as incidents_router
     from asylon.matching.api import router as matching_router
     from asylon.movements.api import router as movements_router
     from asylon.movements.evidence_api import router as evidence_router
     from asylon.registry.api import router as registry_router
+    from asylon.registry.places_api import router as places_router
     from asylon.reports.api import router as reports_router
     from asylon.solutions.api import router as solutions_router
     from asylon.status.api import router as status_router
@@ -55,6 +58,9 @@ def _mount() -> None:
     api.add_router("/", movements_router)
     api.add_router("/", evidence_router)
     api.add_router("/", solutions_router)
+    api.add_router("/", audit_router)
+    api.add_router("/", accounts_router)
+    api.add_router("/", places_router)
 
 
 _mount()

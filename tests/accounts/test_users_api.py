@@ -63,6 +63,14 @@ def test_an_administrator_creates_a_user_and_reads_the_password_once(admin):
     assert officer.json()["enrolment_code"]
 
 
+def test_a_new_user_is_given_the_language_they_read(admin):
+    body = {"username": "clerk-fa", "role": "registration_clerk", "sites": ["AAA"], "language": "fa"}
+    assert _call(admin, "POST", "/api/v1/users", body).json()["user"]["language"] == "fa"
+    assert AuditEvent.objects.get(action="user.created", changes__username="clerk-fa").changes["language"] == "fa"
+    refused = _call(admin, "POST", "/api/v1/users", {**body, "username": "clerk-xx", "language": "xx"})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["language"]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

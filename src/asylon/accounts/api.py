@@ -72,6 +72,9 @@ class NewUserIn(Schema):
     sites: list[Line] = Field(
         description="Codes of sites you work in", min_length=1, max_length=SITES_MAX, examples=[["LIB"]]
     )
+    language: Annotated[str, FromModel(User, "language")] = Field(
+        "", description="Interface language (en, fa, ar); empty: as the browser asks", examples=["fa"]
+    )
 
 
 class UserChangeIn(Schema):
@@ -126,7 +129,11 @@ def create_user(request: HttpRequest, payload: NewUserIn):
     """A user with one role and sites you work in; the answer holds the generated password
     (and the enrolment code of a role that needs a second factor), shown this once."""
     account = services.create_user(
-        actor=request.user, username=payload.username, role=payload.role, sites=_sites(request.user, payload.sites)
+        actor=request.user,
+        username=payload.username,
+        role=payload.role,
+        sites=_sites(request.user, payload.sites),
+        language=payload.language,
     )
     return Status(201, account)
 

@@ -1,12 +1,11 @@
 """Sites and the places inside them over the API: the caller's sites, their blocks and units,
-and a new block or unit (`services.add_location`, as the demo layout and the commands add
-them).
+and a new block or unit (`services.add_location`, the service that adds one place).
 
 Every site is one of the caller's (`queries.sites_for`); another site's code is a 404, as a
 record outside the caller's sites is. Renaming a block or a unit is not offered: no service
 renames a place today, and the API writes only through services. Creating a site is not
-offered either: a new site is nobody's until a user is given it, so it stays with the
-operator's commands.
+offered either: no page does it, and a site made by a caller would not be among the
+caller's sites (`services.create_site` gives it to nobody), so nobody could read it.
 """
 
 from __future__ import annotations

@@ -35,6 +35,8 @@ def database_busy(request: HttpRequest, exc: OperationalError):
 
 
 def _mount() -> None:
+    from asylon.accounts.api import router as accounts_router
+    from asylon.audit.api import router as audit_router
     from asylon.incidents.api import router as incidents_router
     from asylon.matching.api import router as matching_router
     from asylon.movements.api import router as movements_router
@@ -42,6 +44,7 @@ def _mount() -> None:
     from asylon.movements.reference_api import router as reference_router
     from asylon.movements.sharing_api import router as sharing_router
     from asylon.registry.api import router as registry_router
+    from asylon.registry.places_api import router as places_router
     from asylon.reports.api import router as reports_router
     from asylon.solutions.api import router as solutions_router
     from asylon.solutions.pledges_api import router as pledges_router
@@ -61,6 +64,9 @@ def _mount() -> None:
     api.add_router("/", pledges_router)
     api.add_router("/", reference_router)
     api.add_router("/", sharing_router)
+    api.add_router("/", audit_router)
+    api.add_router("/", accounts_router)
+    api.add_router("/", places_router)
 
 
 _mount()

@@ -21,6 +21,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -74,10 +75,19 @@ def _check_grantable(actor, sites, errors: dict[str, list[str]]) -> None:
 
 @transaction.atomic
 def create_user(
-    *, actor, username: str, role: str, sites, password: str | None = None, is_staff: bool = False
+    *,
+    actor,
+    username: str,
+    role: str,
+    sites,
+    password: str | None = None,
+    is_staff: bool = False,
+    language: str = "",
 ) -> NewAccount:
     """Create a user with one role and its sites; returns the user, the password to hand
     over and, for a role that needs a second factor, its enrolment code (both shown once).
+    `language` is their interface language (blank: as their browser asks); they change it
+    themselves afterwards (`update_preferences`).
 
     `actor=None` is the system (the `asylon adduser` command run by the operator). A user
     actor needs `accounts.add_user` and may only grant sites they work in themselves. A
@@ -96,20 +106,20 @@ def create_user(
         errors["username"] = [f"The username {username!r} is already taken."]
     sites = list(sites)
     _check_grantable(actor, sites, errors)
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
+        errors["language"] = [_("Choose one of the offered values.")]
     if password:
         _check_password(password, User(username=username), errors)
     if errors:
         raise InvalidInput(errors)
     password = password or generate_password()
-    user = User.objects.create_user(username=username, password=password, is_staff=is_staff)
+    user = User.objects.create_user(username=username, password=password, is_staff=is_staff, language=language)
     user.groups.add(Group.objects.get(name=role))
     user.sites.set(sites)
-    audit.record(
-        actor,
-        "user.created",
-        user,
-        changes={"username": username, "role": role, "sites": _site_codes(sites)},
-    )
+    changes = {"username": username, "role": role, "sites": _site_codes(sites)}
+    if language:
+        changes["language"] = language
+    audit.record(actor, "user.created", user, changes=changes)
     code = _new_enrolment_code(actor, user) if needs_second_factor(user) else None
     return NewAccount(user, password, code)
 

@@ -34,6 +34,8 @@ class EventFilters:
     since: date | None = None
     until: date | None = None  # inclusive
     action: str | None = None
+    object_type: str | None = None  # "app_label.model", as events name what they are about
+    site: int | None = None  # a site's id: events of that site, alone or among several
 
 
 def _start_of(day: date) -> datetime:
@@ -58,6 +60,10 @@ def events_for(actor, f: EventFilters | None = None) -> QuerySet[AuditEvent]:
         qs = qs.filter(actor_username=f.username.strip())
     if f.action:
         qs = qs.filter(action=f.action)
+    if f.object_type:
+        qs = qs.filter(object_type=f.object_type)
+    if f.site:
+        qs = qs.filter(Q(site_id=f.site) | Q(Exists(several.filter(site_id=f.site))))
     if f.since:
         qs = qs.filter(at__gte=_start_of(f.since))
     if f.until:

@@ -196,6 +196,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 
+# Roles that may read sensitive fields: they must sign in with a second factor (twofactor.py).
+SENSITIVE_ROLES = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if "registry.view_sensitive" in perms)
+
+
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Make each role's group hold exactly the permissions of the table above."""
     from django.contrib.auth.models import Group, Permission

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "asylon.status",
     "asylon.safeguards",
     "asylon.movements",
+    "asylon.sharing",
     "asylon.solutions",
     "asylon.incidents",
     "asylon.matching",

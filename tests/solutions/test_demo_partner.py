@@ -8,7 +8,7 @@ from tests.html_text import visible_text
 from tests.signin import sign_in
 
 from asylon.accounts.roles import Role
-from asylon.movements.models import Disclosure
+from asylon.sharing.models import Disclosure
 from asylon.solutions.demo import DEMO_PARTNER_COUNTRY, seed_resettlement
 from asylon.solutions.models import Outcome, ResettlementCase
 from asylon.solutions.transitions import OPEN_STAGES

@@ -18,7 +18,8 @@ from asylon.core.scope import site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Location, Person, Site
 
-from . import queries, services
+from . import gate, queries, risk_profile
+from . import requests as movement_requests
 from .models import GroupRequest, Movement, RiskAssessment, RiskCountry
 from .transitions import allowed_actions
 
@@ -189,7 +190,7 @@ def movement_out(actor, movement: Movement) -> dict:
         "state": movement.state,
         "state_since": movement.state_since,
         "group_request": movement.group_request.reference if movement.group_request else None,
-        "allowed_actions": [a for a in allowed_actions(movement.state) if services.may_act(actor, movement, a)],
+        "allowed_actions": [a for a in allowed_actions(movement.state) if gate.may_act(actor, movement, a)],
         "gate_results": [
             {
                 "action": g.action,
@@ -241,9 +242,9 @@ VIEW = "movements.view_movement"
 
 @router.post("/movements", response={201: MovementOut}, auth=requires(*REQUESTERS))
 def request_movement(request: HttpRequest, payload: MovementIn):
-    services.ensure_may_request(request.user, payload.kind)
+    gate.ensure_may_request(request.user, payload.kind)
     person = registry_queries.get_person(request.user, payload.person)
-    movement = services.request_movement(
+    movement = movement_requests.request_movement(
         actor=request.user,
         person=person,
         kind=payload.kind,
@@ -272,7 +273,7 @@ def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
 
 @router.post("/movements/group", response={201: GroupOut}, auth=requires(*REQUESTERS))
 def request_group(request: HttpRequest, payload: GroupIn):
-    services.ensure_may_request(request.user, payload.kind)
+    gate.ensure_may_request(request.user, payload.kind)
     site = _site(request.user, payload.site)
     if site is None or site.pk not in site_ids(request.user):
         raise InvalidInput({"site": [f"Unknown site {payload.site!r}."]})
@@ -284,7 +285,7 @@ def request_group(request: HttpRequest, payload: GroupIn):
     persons: list[Person] | None = None
     if payload.persons is not None:
         persons = [registry_queries.get_person(request.user, ref) for ref in payload.persons]
-    group = services.request_group_movement(
+    group = movement_requests.request_group_movement(
         actor=request.user,
         site=site,
         kind=payload.kind,
@@ -313,7 +314,9 @@ def get_movement(request: HttpRequest, reference: Line):
 @router.post("/movements/{reference}/transitions", response=MovementOut, auth=requires(*HANDLERS))
 def transition(request: HttpRequest, reference: Line, payload: MovementTransitionIn):
     movement = queries.get_movement(request.user, reference)
-    services.transition_movement(actor=request.user, movement=movement, action=payload.action, reason=payload.reason)
+    movement_requests.transition_movement(
+        actor=request.user, movement=movement, action=payload.action, reason=payload.reason
+    )
     return movement_out(request.user, queries.get_movement(request.user, reference))
 
 
@@ -359,7 +362,7 @@ def get_risk_profile(request: HttpRequest, reference: Line):
 )
 def add_risk_country(request: HttpRequest, reference: Line, payload: RiskCountryIn):
     person = registry_queries.get_person(request.user, reference)
-    services.add_risk_country(
+    risk_profile.add_risk_country(
         actor=request.user, person=person, country=payload.country, kind=payload.kind, reason=payload.reason
     )
     return Status(201, profile_out(queries.risk_profile(request.user, person)))
@@ -372,7 +375,7 @@ def add_risk_country(request: HttpRequest, reference: Line, payload: RiskCountry
 )
 def add_risk_assessment(request: HttpRequest, reference: Line, payload: RiskAssessmentIn):
     person = registry_queries.get_person(request.user, reference)
-    services.record_risk_assessment(actor=request.user, person=person, **payload.dict())
+    risk_profile.record_risk_assessment(actor=request.user, person=person, **payload.dict())
     return Status(201, profile_out(queries.risk_profile(request.user, person)))
 
 
@@ -406,7 +409,7 @@ def record_family_unity_decision(request: HttpRequest, reference: Line, payload:
     """N8 override: this person may make the movement while the member stays (with a rationale)."""
     person = registry_queries.get_person(request.user, reference)
     member = registry_queries.get_person(request.user, payload.member)
-    d = services.record_family_unity_decision(
+    d = movement_requests.record_family_unity_decision(
         actor=request.user,
         person=person,
         member=member,

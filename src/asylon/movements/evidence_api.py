@@ -15,7 +15,8 @@ from ninja import Field, Router, Schema, Status
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.registry import queries as registry_queries
 
-from . import queries, services
+from . import queries, risk_profile
+from . import requests as movement_requests
 from .models import Art332Determination, ChainAssessmentRecord
 
 router = Router(tags=["movement evidence"])
@@ -112,7 +113,7 @@ def chain_out(record: ChainAssessmentRecord) -> dict:
 def record_chain_assessment(request: HttpRequest, reference: Line, payload: ChainAssessmentIn):
     """N6: assess a third country for this person; the author's approval is the first."""
     person = registry_queries.get_person(request.user, reference)
-    record = services.record_chain_assessment(actor=request.user, person=person, **payload.dict())
+    record = risk_profile.record_chain_assessment(actor=request.user, person=person, **payload.dict())
     return Status(201, chain_out(record))
 
 
@@ -125,7 +126,7 @@ def approve_chain_assessment(request: HttpRequest, reference: Line, assessment_i
     """N6: the second approval, by a different protection officer."""
     person = registry_queries.get_person(request.user, reference)
     record = queries.get_chain_assessment(request.user, person, assessment_id)
-    services.approve_chain_assessment(actor=request.user, assessment=record)
+    risk_profile.approve_chain_assessment(actor=request.user, assessment=record)
     return Status(201, chain_out(queries.get_chain_assessment(request.user, person, assessment_id)))
 
 
@@ -137,7 +138,7 @@ def approve_chain_assessment(request: HttpRequest, reference: Line, assessment_i
 def record_art_33_2(request: HttpRequest, reference: Line, payload: Art332In):
     """An art. 33(2) determination by a competent authority, after a final decision (N1, N5)."""
     person = registry_queries.get_person(request.user, reference)
-    d = services.record_art_33_2(actor=request.user, person=person, **payload.dict())
+    d = risk_profile.record_art_33_2(actor=request.user, person=person, **payload.dict())
     return Status(
         201,
         {
@@ -158,7 +159,7 @@ def record_art_33_2(request: HttpRequest, reference: Line, payload: Art332In):
 def record_voluntariness(request: HttpRequest, reference: Line, payload: VoluntarinessIn):
     """N7: what a voluntary repatriation interview found."""
     person = registry_queries.get_person(request.user, reference)
-    v = services.record_voluntariness(actor=request.user, person=person, **payload.dict())
+    v = movement_requests.record_voluntariness(actor=request.user, person=person, **payload.dict())
     return Status(
         201,
         {
@@ -182,5 +183,5 @@ def record_voluntariness(request: HttpRequest, reference: Line, payload: Volunta
 def withdraw_consent(request: HttpRequest, reference: Line, payload: WithdrawalIn):
     """N7: consent withdrawn before departure cancels every open voluntary repatriation."""
     person = registry_queries.get_person(request.user, reference)
-    cancelled = services.withdraw_consent(actor=request.user, person=person, note=payload.note)
+    cancelled = movement_requests.withdraw_consent(actor=request.user, person=person, note=payload.note)
     return {"person": person.reference, "cancelled": [m.reference for m in cancelled]}

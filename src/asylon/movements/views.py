@@ -21,7 +21,10 @@ from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
 
 from . import forms as f
-from . import queries, services
+from . import gate, queries
+from . import reference_data as references
+from . import requests as movement_requests
+from . import risk_profile as risks
 from .models import MovementState
 from .transitions import allowed_actions
 
@@ -85,7 +88,7 @@ def movement_request(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             person = registry_queries.get_person(request.user, data["person"].strip())
-            movement = services.request_movement(
+            movement = movement_requests.request_movement(
                 actor=request.user,
                 person=person,
                 kind=data["kind"],
@@ -96,7 +99,7 @@ def movement_request(request: HttpRequest) -> HttpResponse:
                 court_reference=data["court_reference"],
                 note=data["note"],
             )
-        except services.MovementRefused as exc:
+        except gate.MovementRefused as exc:
             messages.error(request, _("The safeguards refused this movement. The reasons are below."))
             return redirect("movements:detail", exc.movement.reference)
         except NotFound:
@@ -117,7 +120,7 @@ def movement_detail(request: HttpRequest, reference: str) -> HttpResponse:
     gates = queries.gate_results(movement)
     last = gates[-1] if gates else None
     refusal = last if last is not None and not last.allowed else None
-    actions = [a for a in allowed_actions(movement.state) if services.may_act(request.user, movement, a)]
+    actions = [a for a in allowed_actions(movement.state) if gate.may_act(request.user, movement, a)]
     return render(
         request,
         "movements/movement_detail.html",
@@ -136,14 +139,14 @@ def movement_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def movement_transition(request: HttpRequest, reference: str) -> HttpResponse:
     movement = _or_404(queries.get_movement, request.user, reference)
-    if not services.may_act_at_all(request.user, movement):
+    if not gate.may_act_at_all(request.user, movement):
         raise Http404
     form = f.TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a step."))
         return redirect("movements:detail", reference)
     try:
-        services.transition_movement(
+        movement_requests.transition_movement(
             actor=request.user,
             movement=movement,
             action=form.cleaned_data["action"],
@@ -172,7 +175,7 @@ def group_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            group = services.request_group_movement(
+            group = movement_requests.request_group_movement(
                 actor=request.user,
                 site=data["site"],
                 block=data["block"],
@@ -221,33 +224,33 @@ PROFILE_FORMS = {
 def _profile_action(request: HttpRequest, person, what: str, data: dict) -> str:
     user = request.user
     if what == "risk":
-        services.add_risk_country(actor=user, person=person, **data)
+        risks.add_risk_country(actor=user, person=person, **data)
         return _("Risk country recorded.")
     if what == "withdraw_risk":
         risk = queries.get_risk(user, person, data["risk"])
-        services.withdraw_risk_country(actor=user, risk=risk, reason=data["reason"])
+        risks.withdraw_risk_country(actor=user, risk=risk, reason=data["reason"])
         return _("Risk withdrawn.")
     if what == "assessment":
-        services.record_risk_assessment(actor=user, person=person, **data)
+        risks.record_risk_assessment(actor=user, person=person, **data)
         return _("Risk assessment signed.")
     if what == "art332":
-        services.record_art_33_2(actor=user, person=person, **data)
+        risks.record_art_33_2(actor=user, person=person, **data)
         return _("Art. 33(2) determination recorded.")
     if what == "chain":
-        services.record_chain_assessment(actor=user, person=person, **data)
+        risks.record_chain_assessment(actor=user, person=person, **data)
         return _("Third-country assessment recorded; a second protection officer must approve it.")
     if what == "chain_approve":
         record = queries.get_chain_assessment(user, person, data["assessment"])
-        services.approve_chain_assessment(actor=user, assessment=record)
+        risks.approve_chain_assessment(actor=user, assessment=record)
         return _("Approval recorded.")
     if what == "voluntariness":
-        services.record_voluntariness(actor=user, person=person, **data)
+        movement_requests.record_voluntariness(actor=user, person=person, **data)
         return _("Voluntariness interview recorded.")
     if what == "family_unity":
         member = registry_queries.get_person(user, data.pop("member").strip())
-        services.record_family_unity_decision(actor=user, person=person, member=member, **data)
+        movement_requests.record_family_unity_decision(actor=user, person=person, member=member, **data)
         return _("Family-unity decision recorded.")
-    services.withdraw_consent(actor=user, person=person, note=data["note"])
+    movement_requests.withdraw_consent(actor=user, person=person, note=data["note"])
     return _("Consent withdrawn; open returns were cancelled.")
 
 
@@ -290,67 +293,7 @@ def risk_profile(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-# --- recipients, agreements, reference data -------------------------------------------------------
-
-
-def _record(request: HttpRequest, what: str, data: dict) -> None:
-    """Call the one service the submitted form stands for (recipient, agreement, link)."""
-    if what == "recipient":
-        services.create_recipient(actor=request.user, **data)
-        return
-    recipient = _or_404(queries.get_recipient, request.user, data.pop("recipient"))
-    if what == "link":
-        user = _or_404(queries.get_partner_user, request.user, data["user"])
-        services.link_recipient_user(actor=request.user, recipient=recipient, user=user)
-        return
-    data["fields"] = [x for x in data.pop("field_list").split(",") if x.strip()]
-    services.record_sharing_agreement(actor=request.user, recipient=recipient, **data)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def recipients(request: HttpRequest) -> HttpResponse:
-    """Recipients, their agreements and the partner accounts acting for them. Whoever may
-    manage recipients (protection officers, administrators) records them here; a D1 refusal
-    or a bad field shows on the form it came from, and nothing is recorded."""
-    _need(request, "movements.view_recipient")
-    what = request.POST.get("what") if request.method == "POST" else None
-    rows = queries.recipients_for(request.user)
-    forms_by_what = {
-        "recipient": f.RecipientForm(request.POST if what == "recipient" else None),
-        "agreement": f.AgreementForm(request.POST if what == "agreement" else None),
-        "link": f.PartnerLinkForm(
-            request.POST if what == "link" else None,
-            recipients=rows,
-            users=queries.partner_users_for(request.user),
-            auto_id="link_%s",
-        ),
-    }
-    form = forms_by_what.get(what or "")
-    if form is not None and form.is_valid():
-        try:
-            _record(request, what or "", dict(form.cleaned_data))
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        except NotPermitted as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Recorded."))
-            return redirect("movements:recipients")
-    return render(
-        request,
-        "movements/recipients.html",
-        {
-            "recipients": rows,
-            "disclosures": queries.disclosures_for(request.user)[:50],
-            "recipient_form": forms_by_what["recipient"],
-            "agreement_form": forms_by_what["agreement"],
-            "link_form": forms_by_what["link"],
-            "can_manage": request.user.has_perm("movements.manage_recipients"),
-        },
-    )
+# --- reference data -------------------------------------------------------------------------------
 
 
 @login_required
@@ -365,9 +308,9 @@ def reference_data(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 if form is policy_form:
-                    services.record_onward_policy(actor=request.user, **form.cleaned_data)
+                    references.record_onward_policy(actor=request.user, **form.cleaned_data)
                 else:
-                    services.record_country_authority(actor=request.user, **form.cleaned_data)
+                    references.record_country_authority(actor=request.user, **form.cleaned_data)
                 messages.success(request, _("Recorded."))
                 return redirect("movements:reference_data")
             except InvalidInput as exc:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asylon.core.edges import attach_errors
+from asylon.core.edges import attach_errors, errors_onto, or_404, require
 from asylon.core.errors import DomainError, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
 from asylon.core.listing import listing
 from asylon.core.scope import can, site_ids
@@ -29,25 +29,13 @@ from .models import MovementState
 from .transitions import allowed_actions
 
 
-def _or_404(fn, *args):
-    try:
-        return fn(*args)
-    except (NotFound, NotPermitted) as exc:
-        raise Http404(exc.message) from exc
-
-
-def _need(request: HttpRequest, perm: str, obj=None) -> None:
-    if not can(request.user, perm, obj):
-        raise Http404
-
-
 def _may_request(user) -> bool:
     return user.has_perm("movements.add_movement") or user.has_perm("movements.request_departure")
 
 
 @login_required
 def movement_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "movements.view_movement")
+    require(request, "movements.view_movement")
     qs = queries.movements_for(request.user)
     state = request.GET.get("state") or ""
     if state in MovementState.values:
@@ -116,7 +104,7 @@ def movement_request(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def movement_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    movement = _or_404(queries.get_movement, request.user, reference)
+    movement = or_404(queries.get_movement, request.user, reference)
     gates = queries.gate_results(movement)
     last = gates[-1] if gates else None
     refusal = last if last is not None and not last.allowed else None
@@ -138,7 +126,7 @@ def movement_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def movement_transition(request: HttpRequest, reference: str) -> HttpResponse:
-    movement = _or_404(queries.get_movement, request.user, reference)
+    movement = or_404(queries.get_movement, request.user, reference)
     if not gate.may_act_at_all(request.user, movement):
         raise Http404
     form = f.TransitionForm(request.POST)
@@ -168,13 +156,13 @@ def movement_transition(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_request(request: HttpRequest) -> HttpResponse:
-    _need(request, "movements.add_movement")
+    require(request, "movements.add_movement")
     sites = registry_queries.sites_for(request.user)
     blocks = registry_queries.blocks_of(request.user).select_related("site")
     form = f.GroupForm(request.POST or None, sites=sites, blocks=blocks)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with errors_onto(form) as outcome:
             group = movement_requests.request_group_movement(
                 actor=request.user,
                 site=data["site"],
@@ -186,18 +174,14 @@ def group_request(request: HttpRequest) -> HttpResponse:
                 legal_reference=data["legal_reference"],
                 court_reference=data["court_reference"],
             )
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             return redirect("movements:group_detail", group.reference)
     return render(request, "movements/group_form.html", {"form": form})
 
 
 @login_required
 def group_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    group = _or_404(queries.get_group, request.user, reference)
+    group = or_404(queries.get_group, request.user, reference)
     rows = queries.group_answer(group)
     return render(
         request,
@@ -257,8 +241,8 @@ def _profile_action(request: HttpRequest, person, what: str, data: dict) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_profile(request: HttpRequest, reference: str) -> HttpResponse:
-    person = _or_404(registry_queries.get_person, request.user, reference)
-    profile = _or_404(queries.risk_profile, request.user, person)
+    person = or_404(registry_queries.get_person, request.user, reference)
+    profile = or_404(queries.risk_profile, request.user, person)
     bound = {}
     if request.method == "POST":
         what = request.POST.get("what", "")
@@ -299,24 +283,21 @@ def risk_profile(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reference_data(request: HttpRequest) -> HttpResponse:
-    _need(request, "movements.view_risk_profile")
+    require(request, "movements.view_risk_profile")
     what = request.POST.get("what")
     policy_form = f.OnwardPolicyForm(request.POST if what == "policy" else None)
     authority_form = f.AuthorityForm(request.POST if what == "authority" else None)
     if request.method == "POST":
         form = policy_form if what == "policy" else authority_form
         if form.is_valid():
-            try:
+            with errors_onto(form) as outcome:
                 if form is policy_form:
                     references.record_onward_policy(actor=request.user, **form.cleaned_data)
                 else:
                     references.record_country_authority(actor=request.user, **form.cleaned_data)
+            if outcome.ok:
                 messages.success(request, _("Recorded."))
                 return redirect("movements:reference_data")
-            except InvalidInput as exc:
-                attach_errors(exc, form)
-            except NotPermitted as exc:
-                raise Http404 from exc
     return render(
         request,
         "movements/reference_data.html",

@@ -111,6 +111,8 @@ def may_act(actor, movement: Movement, action: str) -> bool:
 
 @dataclass(frozen=True)
 class Request:
+    """A request's checked fields (`requests._check_request`), the same for every person."""
+
     kind: str
     destination_country: str
     destination_site: Site | None
@@ -120,6 +122,7 @@ class Request:
 
 
 def _new_movement(reference: str, person: Person, req: Request, actor, note: str, group=None) -> Movement:
+    """An unsaved movement, REQUESTED: the only state a movement is born with."""
     return Movement(
         reference=reference,
         site_id=person.site_id,

@@ -56,13 +56,10 @@ SERVICES_MAX_LINES = 600
 KNOWN_TODAY: set[tuple[str, str]] = {
     # A partner's read of the register asks the data-sharing grants, which leave movements for
     # the sharing app; the register must then be handed the shared persons, not fetch them.
-    ("asylon.registry.queries", "asylon.movements.sharing"),
 }
 
 # Services modules past SERVICES_MAX_LINES today, each being cut along its concerns.
-KNOWN_LONG_TODAY: set[str] = {
-    "asylon.movements.services",
-}
+KNOWN_LONG_TODAY: set[str] = {}
 
 
 def is_edge(module: str) -> bool:

@@ -42,10 +42,10 @@ def _mount() -> None:
     from asylon.movements.api import router as movements_router
     from asylon.movements.evidence_api import router as evidence_router
     from asylon.movements.reference_api import router as reference_router
-    from asylon.movements.sharing_api import router as sharing_router
     from asylon.registry.api import router as registry_router
     from asylon.registry.places_api import router as places_router
     from asylon.reports.api import router as reports_router
+    from asylon.sharing.api import router as sharing_router
     from asylon.solutions.api import router as solutions_router
     from asylon.solutions.pledges_api import router as pledges_router
     from asylon.status.api import router as status_router

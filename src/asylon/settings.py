@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "asylon.status",
     "asylon.safeguards",
     "asylon.movements",
+    "asylon.sharing",
     "asylon.solutions",
     "asylon.incidents",
     "asylon.matching",

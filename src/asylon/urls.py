@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("asylon.accounts.urls")),
     path("audit/", include("asylon.audit.urls")),
     path("incidents/", include("asylon.incidents.urls")),
+    path("movements/", include("asylon.sharing.urls")),  # before the movements' "<reference>/"
     path("movements/", include("asylon.movements.urls")),
     path("i18n/setlang/", set_language, name="set_language"),  # Django's, and kept on the user
     path("resettlement/", include("asylon.solutions.urls")),

@@ -16,10 +16,10 @@ from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import today
 from asylon.core.errors import SafeguardRefusal
-from asylon.movements import services as movements
-from asylon.movements import sharing
 from asylon.registry import services as registry
 from asylon.registry.models import Site
+from asylon.sharing import guard as sharing
+from asylon.sharing import services as sharing_services
 
 
 @pytest.fixture
@@ -58,8 +58,8 @@ RELEASED, REFUSED = "<td>disclosure.released</td>", "<td>disclosure.refused</td>
 def test_a_disclosure_of_site_a_persons_is_read_by_site_a_only(staff, site_a):
     officer = staff["officer"]
     persons = [person_in(officer, site_a, f"Ayda{i}") for i in range(3)]
-    ngo = movements.create_recipient(actor=officer, name="Shelter partner", kind="NGO")
-    movements.record_sharing_agreement(
+    ngo = sharing_services.create_recipient(actor=officer, name="Shelter partner", kind="NGO")
+    sharing_services.record_sharing_agreement(
         actor=officer,
         recipient=ngo,
         reference="DSA-7",
@@ -80,7 +80,7 @@ def test_a_disclosure_of_site_a_persons_is_read_by_site_a_only(staff, site_a):
 def test_a_disclosure_of_two_sites_persons_names_to_each_only_its_own(staff, site_a, site_b):
     officer = staff["officer"]
     ours, theirs = person_in(officer, site_a, "Leyla"), person_in(officer, site_b, "Mahsa")
-    delegation = movements.create_recipient(
+    delegation = sharing_services.create_recipient(
         actor=officer, name="Delegation of Canada", kind="RESETTLEMENT_COUNTRY", country="CA"
     )
     with pytest.raises(SafeguardRefusal):  # D3: neither was submitted; the refusal lists both

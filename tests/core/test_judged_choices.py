@@ -13,6 +13,7 @@ from asylon.accounts import forms as accounts
 from asylon.incidents import forms as incidents
 from asylon.movements import forms as movements
 from asylon.registry import forms as registry
+from asylon.sharing import forms as sharing
 from asylon.status import forms as status
 
 JUDGED = [
@@ -24,7 +25,7 @@ JUDGED = [
     (lambda: incidents.FollowUpForm(owners=[]), ["owner"]),
     (lambda: movements.MovementForm(sites=None), ["kind"]),
     (lambda: movements.RiskCountryForm(), ["kind"]),
-    (lambda: movements.RecipientForm(), ["kind"]),
+    (lambda: sharing.RecipientForm(), ["kind"]),
     (lambda: movements.AuthorityForm(), ["kind"]),
     (lambda: status.DeclarationForm(), ["cutoff_kind", "legal_basis", "recognised_by"]),
     (lambda: status.DesignationForm(), ["designation"]),

@@ -15,9 +15,9 @@ from tests.e2e.steps import SCREENSHOTS, login, tr
 from asylon.accounts.models import User
 from asylon.accounts.roles import Role
 from asylon.accounts.services import create_user
-from asylon.movements import services as movements
-from asylon.movements.models import Recipient
 from asylon.registry import services as registry
+from asylon.sharing import services as sharing_services
+from asylon.sharing.models import Recipient
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
@@ -82,7 +82,9 @@ def test_the_administrator_links_a_delegation_and_the_partner_reads_refusals_in_
         desk.close()
     delegation = Recipient.objects.get(name="Albania delegation")
     assert list(delegation.users.all()) == [partner]
-    movements.grant_sharing(actor=rso, recipient=delegation, persons=[shared], reason="Submission AL-1", source="e2e")
+    sharing_services.grant_sharing(
+        actor=rso, recipient=delegation, persons=[shared], reason="Submission AL-1", source="e2e"
+    )
 
     User.objects.filter(pk=partner.pk).update(language="fa")
     phone = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})

@@ -39,10 +39,10 @@ from asylon.demo import seeding
 from asylon.incidents import rollcall
 from asylon.incidents.models import RollCall, RollCallResult
 from asylon.incidents.services import report_incident
-from asylon.movements import services as movements
-from asylon.movements.models import Recipient
 from asylon.registry import services as registry
 from asylon.registry.models import Location, Person, Presence, Site
+from asylon.sharing import services as sharing_services
+from asylon.sharing.models import Recipient
 from asylon.solutions.models import ResettlementCase, Stage
 from asylon.status.models import RsdCase
 
@@ -553,7 +553,7 @@ def test_partner(journeys, camp):
     # submitted to it.
     delegation = Recipient.objects.filter(kind="RESETTLEMENT_COUNTRY").order_by("pk")[LANGS[journey.lang]]
     partner = User.objects.get(username=journey.user(Role.PARTNER))
-    movements.link_recipient_user(actor=camp.admin, recipient=delegation, user=partner)
+    sharing_services.link_recipient_user(actor=camp.admin, recipient=delegation, user=partner)
     page = journey.open_as(Role.PARTNER)
     journey.see(page, "home")
     response = page.goto(f"/persons/{person.reference}/")
@@ -573,7 +573,9 @@ def test_partner(journeys, camp):
     if shared is None:
         shared = resident(camp, journey, 40, sharing_grants__isnull=True)
         rso = User.objects.get(username="demo-seeder-resettlement")
-        movements.grant_sharing(actor=rso, recipient=delegation, persons=[shared], reason="Submission", source="e2e")
+        sharing_services.grant_sharing(
+            actor=rso, recipient=delegation, persons=[shared], reason="Submission", source="e2e"
+        )
     response = page.goto(f"/persons/{shared.reference}/")
     assert response is not None and response.status == 200
     journey.see(page, "shared-person")

@@ -1,5 +1,6 @@
-"""Access-matrix entries for movements: requests, transitions, group requests, risk profiles,
-recipients and reference data. Partners (D3) read shared persons only, nothing here."""
+"""Access-matrix entries for movements: requests, transitions, group requests, risk profiles
+and reference data (recipients: tests/sharing/access.py). Partners (D3) read shared persons
+only, nothing here."""
 
 from __future__ import annotations
 
@@ -44,7 +45,6 @@ ROUTES = {
     "page:movements:group_request": Entry(HANDLE),
     "page:movements:group_detail": Entry(VIEW, params=GROUP),
     "page:movements:risk_profile": Entry(RISK_VIEW, params=PERSON),
-    "page:movements:recipients": Entry(having("movements.view_recipient")),
     "page:movements:reference_data": Entry(RISK_VIEW),
     "api:GET /api/v1/movements": Entry(VIEW),
     "api:POST /api/v1/movements": Entry(HANDLE, method="POST", body=_transfer),
@@ -147,16 +147,18 @@ ROUTES |= {
 
 
 def build_world(w):
-    from asylon.movements import services
+    from asylon.movements import gate, reference_data, risk_profile
+    from asylon.movements import requests as movement_requests
+    from asylon.sharing import services as sharing_services
 
     protection = w.users["protection_officer"]
     try:
-        w.movement = services.request_movement(
+        w.movement = movement_requests.request_movement(
             actor=protection, person=w.person, kind="INTERNAL_TRANSFER", destination_site=w.site_b
         )
-    except services.MovementRefused as refused:  # a refused request is kept, and viewable, too
+    except gate.MovementRefused as refused:  # a refused request is kept, and viewable, too
         w.movement = refused.movement
-    w.chain = services.record_chain_assessment(
+    w.chain = risk_profile.record_chain_assessment(
         actor=protection,
         person=w.person,
         country="AL",
@@ -165,7 +167,7 @@ def build_world(w):
         respects_non_refoulement=True,
         rationale="Matrix check",
     )
-    w.onward_policy = services.record_onward_policy(
+    w.onward_policy = reference_data.record_onward_policy(
         actor=protection,
         country="TR",
         nationality="SY",
@@ -173,8 +175,8 @@ def build_world(w):
         source="Matrix check",
         valid_from=date(2012, 1, 1),
     )
-    w.sharing_recipient = services.create_recipient(actor=protection, name="Matrix legal aid NGO", kind="NGO")
-    w.group = services.request_group_movement(
+    w.sharing_recipient = sharing_services.create_recipient(actor=protection, name="Matrix legal aid NGO", kind="NGO")
+    w.group = movement_requests.request_group_movement(
         actor=protection,
         site=w.site_a,
         kind="INTERNAL_TRANSFER",

@@ -9,7 +9,8 @@ import pytest
 from tests.conftest import member
 
 from asylon.core.dates import today
-from asylon.movements import services
+from asylon.movements import requests as movement_requests
+from asylon.movements import risk_profile
 from asylon.registry import services as registry
 from asylon.registry.models import Location
 from asylon.status.entries import append_entries
@@ -55,7 +56,7 @@ def resident(clerk, po, site_a):
 
 
 def clear_risk(po, person, country: str = "IR", torture: bool = True, life: bool = True):
-    return services.record_risk_assessment(
+    return risk_profile.record_risk_assessment(
         actor=po,
         person=person,
         country=country,
@@ -66,7 +67,7 @@ def clear_risk(po, person, country: str = "IR", torture: bool = True, life: bool
 
 
 def approve_chain(po, po2, person, country: str):
-    record = services.record_chain_assessment(
+    record = risk_profile.record_chain_assessment(
         actor=po,
         person=person,
         country=country,
@@ -75,10 +76,10 @@ def approve_chain(po, po2, person, country: str):
         respects_non_refoulement=True,
         rationale="Party to the 1951 Convention with a working asylum system.",
     )
-    services.approve_chain_assessment(actor=po2, assessment=record)
+    risk_profile.approve_chain_assessment(actor=po2, assessment=record)
     return record
 
 
 def consent(po, person, **flags):
     values = {"signed_declaration": True, "counselling_record": True} | flags
-    return services.record_voluntariness(actor=po, person=person, **values)
+    return movement_requests.record_voluntariness(actor=po, person=person, **values)

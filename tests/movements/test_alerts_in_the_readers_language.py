@@ -13,7 +13,8 @@ from tests.signin import sign_in
 from asylon.accounts.models import User
 from asylon.incidents import alerts
 from asylon.incidents.models import Alert
-from asylon.movements import services
+from asylon.movements import gate
+from asylon.movements import requests as movement_requests
 from asylon.registry.models import Location
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def refusal(po, resident):
     person = resident("ASYLUM_SEEKER")
-    with pytest.raises(services.MovementRefused):
-        services.request_movement(actor=po, person=person, kind="DEPORTATION_ORDER", destination_country="IR")
+    with pytest.raises(gate.MovementRefused):
+        movement_requests.request_movement(actor=po, person=person, kind="DEPORTATION_ORDER", destination_country="IR")
     return Alert.objects.get(kind="SAFEGUARD_REFUSAL")
 
 
@@ -71,7 +72,7 @@ def test_a_group_alert_counts_in_the_readers_digits(po, resident, site_a):
     unit = Location.objects.create(site=site_a, kind="UNIT", name="B7-01", parent=block)
     for status in ("ASYLUM_SEEKER", "REFUGEE", "ASYLUM_SEEKER"):
         resident(status, unit=unit)
-    services.request_group_movement(
+    movement_requests.request_group_movement(
         actor=po,
         site=site_a,
         block=block,

@@ -11,7 +11,8 @@ import pytest
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
 from asylon.core.errors import Conflict
-from asylon.movements import services
+from asylon.movements import gate
+from asylon.movements import requests as movement_requests
 from asylon.status import services as status
 from asylon.status.queries import status_on
 
@@ -42,11 +43,13 @@ def ceased(rsd1, person, decided_on):
 
 
 def deport(po, person):
-    return services.request_movement(actor=po, person=person, kind="DEPORTATION_ORDER", destination_country="IR")
+    return movement_requests.request_movement(
+        actor=po, person=person, kind="DEPORTATION_ORDER", destination_country="IR"
+    )
 
 
 def n4_detail(po, person) -> str:
-    with pytest.raises(services.MovementRefused) as err:
+    with pytest.raises(gate.MovementRefused) as err:
         deport(po, person)
     [n4] = [b for b in err.value.blocks if b.rule == "N4"]
     return n4.detail

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from tests.signin import bearer
 
-from asylon.movements import services
+from asylon.movements import gate
+from asylon.movements import requests as movement_requests
 from asylon.movements.models import Movement
 
 from .conftest import PAST
@@ -30,7 +31,7 @@ def test_a_chain_assessment_needs_a_second_officer_and_then_opens_the_departure(
     assert r.status_code == 201, r.content
     assessment = r.json()
     assert assessment["approvers"] == [po.get_username()]
-    with_one = services.preview_movement(
+    with_one = gate.preview_movement(
         actor=po, persons=[person], kind="RESETTLEMENT_DEPARTURE", destination_country="AL"
     )[person.pk]
     assert "approval by two different protection officers" in with_one.blocks[0].detail
@@ -39,7 +40,7 @@ def test_a_chain_assessment_needs_a_second_officer_and_then_opens_the_departure(
     r = post(client, po2, f"{base}/{assessment['id']}/approvals", {})
     assert r.status_code == 201, r.content
     assert r.json()["approvers"] == [po.get_username(), po2.get_username()]
-    movement = services.request_movement(
+    movement = movement_requests.request_movement(
         actor=po, person=person, kind="RESETTLEMENT_DEPARTURE", destination_country="AL"
     )
     assert movement.state == "ASSESSED"
@@ -64,7 +65,7 @@ def test_withdrawing_consent_through_the_api_cancels_the_return(client, po, resi
         {"signed_declaration": True, "counselling_record": True, "note": "Interview with an interpreter."},
     )
     assert r.status_code == 201 and r.json()["signed_declaration"] is True
-    movement = services.request_movement(
+    movement = movement_requests.request_movement(
         actor=po, person=person, kind="VOLUNTARY_REPATRIATION", destination_country="IR"
     )
     r = post(

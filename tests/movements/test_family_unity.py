@@ -13,7 +13,8 @@ from tests.signin import sign_in
 
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import InvalidInput, NotPermitted
-from asylon.movements import services
+from asylon.movements import gate as movement_gate
+from asylon.movements import requests as movement_requests
 from asylon.movements.models import GateResult, Movement
 from asylon.registry import services as registry
 from asylon.registry.models import Location
@@ -40,7 +41,7 @@ def couple(clerk, po, site_a, block4):
 
 
 def _deport_block(po, site_a, block4):
-    return services.request_group_movement(
+    return movement_requests.request_group_movement(
         actor=po,
         site=site_a,
         block=block4,
@@ -61,15 +62,15 @@ def test_group_deportation_taking_the_husband_and_leaving_the_wife_is_refused(po
 
 def test_a_single_removal_that_splits_the_household_is_refused(po, couple):
     husband, wife = couple
-    with pytest.raises(services.MovementRefused) as err:
-        services.request_movement(actor=po, person=husband, kind="DEPORTATION_ORDER", destination_country="IR")
+    with pytest.raises(movement_gate.MovementRefused) as err:
+        movement_requests.request_movement(actor=po, person=husband, kind="DEPORTATION_ORDER", destination_country="IR")
     assert [b.rule for b in err.value.blocks] == ["N8"]
     assert wife.reference in err.value.blocks[0].detail
 
 
 def test_a_recorded_decision_for_the_member_who_stays_lets_the_removal_go_ahead(po, po2, couple):
     husband, wife = couple
-    services.record_family_unity_decision(
+    movement_requests.record_family_unity_decision(
         actor=po2,
         person=husband,
         member=wife,
@@ -77,7 +78,9 @@ def test_a_recorded_decision_for_the_member_who_stays_lets_the_removal_go_ahead(
         country="IR",
         rationale="The couple separated in 2013; she asked to stay.",
     )
-    movement = services.request_movement(actor=po, person=husband, kind="DEPORTATION_ORDER", destination_country="IR")
+    movement = movement_requests.request_movement(
+        actor=po, person=husband, kind="DEPORTATION_ORDER", destination_country="IR"
+    )
     assert movement.state == "ASSESSED"
     gate = GateResult.objects.get(movement=movement)
     assert "N8" in [w["rule"] for w in gate.warnings]
@@ -91,11 +94,11 @@ def test_a_recorded_decision_for_the_member_who_stays_lets_the_removal_go_ahead(
 
 def test_the_decision_covers_only_the_kind_and_country_it_names(po, couple):
     husband, wife = couple
-    services.record_family_unity_decision(
+    movement_requests.record_family_unity_decision(
         actor=po, person=husband, member=wife, kind="VOLUNTARY_REPATRIATION", country="IR", rationale="Her wish."
     )
-    with pytest.raises(services.MovementRefused) as err:
-        services.request_movement(actor=po, person=husband, kind="DEPORTATION_ORDER", destination_country="IR")
+    with pytest.raises(movement_gate.MovementRefused) as err:
+        movement_requests.request_movement(actor=po, person=husband, kind="DEPORTATION_ORDER", destination_country="IR")
     assert "N8" in {b.rule for b in err.value.blocks}
 
 
@@ -104,36 +107,38 @@ def test_a_household_moving_together_passes_n8(po, po2, couple):
     for person in couple:
         set_status(po, person, "REFUGEE")
         approve_chain(po, po2, person, "AL")
-    preview = services.preview_movement(
+    preview = movement_gate.preview_movement(
         actor=po, persons=[husband, wife], kind="RESETTLEMENT_DEPARTURE", destination_country="AL"
     )
     assert all(a.allowed for a in preview.values())
     assert {a.outcome_of("N8") for a in preview.values()} == {"passed"}
     # Previewing records nothing.
     assert not Movement.objects.exists() and not GateResult.objects.exists()
-    first = services.request_movement(
+    first = movement_requests.request_movement(
         actor=po, person=husband, kind="RESETTLEMENT_DEPARTURE", destination_country="AL", together=[wife]
     )
-    second = services.request_movement(actor=po, person=wife, kind="RESETTLEMENT_DEPARTURE", destination_country="AL")
+    second = movement_requests.request_movement(
+        actor=po, person=wife, kind="RESETTLEMENT_DEPARTURE", destination_country="AL"
+    )
     # Approval re-reads the household: both are now set to go.
     for movement in (first, second):
-        assert services.transition_movement(actor=po, movement=movement, action="approve").state == "APPROVED"
+        assert movement_requests.transition_movement(actor=po, movement=movement, action="approve").state == "APPROVED"
 
 
 def test_the_override_needs_a_rationale_a_household_member_and_an_approving_role(po, clerk, resident, couple):
     husband, wife = couple
     with pytest.raises(InvalidInput) as err:
-        services.record_family_unity_decision(
+        movement_requests.record_family_unity_decision(
             actor=po, person=husband, member=wife, kind="DEPORTATION_ORDER", country="IR", rationale=" "
         )
     assert "rationale" in err.value.errors
     with pytest.raises(InvalidInput) as err:
-        services.record_family_unity_decision(
+        movement_requests.record_family_unity_decision(
             actor=po, person=husband, member=resident(), kind="DEPORTATION_ORDER", country="IR", rationale="x"
         )
     assert "member" in err.value.errors
     with pytest.raises(NotPermitted):
-        services.record_family_unity_decision(
+        movement_requests.record_family_unity_decision(
             actor=clerk, person=husband, member=wife, kind="DEPORTATION_ORDER", country="IR", rationale="x"
         )
 
@@ -156,5 +161,7 @@ def test_the_risk_profile_page_records_the_decision_and_shows_it(client, po, cou
     shown = visible_text(client.get(page).content.decode())
     assert f"{wife.reference} stays when this person goes" in shown
     assert "She asked to stay with her sister." in shown
-    movement = services.request_movement(actor=po, person=husband, kind="DEPORTATION_ORDER", destination_country="IR")
+    movement = movement_requests.request_movement(
+        actor=po, person=husband, kind="DEPORTATION_ORDER", destination_country="IR"
+    )
     assert movement.state == "ASSESSED"

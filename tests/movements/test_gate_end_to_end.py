@@ -1,4 +1,4 @@
-"""Every rule N1-N8 end to end: through movements.services and through the API, with the
+"""Every rule N1-N8 end to end: through the movement services and through the API, with the
 legal status combinations that matter (asylum seeker, refugee, rejected, excluded).
 
 The pure rules have their own exhaustive table in tests/safeguards; this one proves the
@@ -16,7 +16,9 @@ from tests.signin import sign_in
 
 from asylon.core.dates import today
 from asylon.incidents.models import Alert
-from asylon.movements import services
+from asylon.movements import gate as movement_gate
+from asylon.movements import reference_data, risk_profile
+from asylon.movements import requests as movement_requests
 from asylon.movements.models import GateResult, Movement
 from asylon.safeguards import legal_bases
 
@@ -24,7 +26,7 @@ from .conftest import approve_chain, clear_risk, consent
 
 
 def policy(po, country, returns_to, nationality="IR"):
-    services.record_onward_policy(
+    reference_data.record_onward_policy(
         actor=po,
         country=country,
         returns_to=returns_to,
@@ -35,13 +37,15 @@ def policy(po, country, returns_to, nationality="IR"):
 
 
 def art332(po, person):
-    services.record_art_33_2(
+    risk_profile.record_art_33_2(
         actor=po, person=person, competent_authority="Supreme Court", reference="33-2/2014", decided_on=today()
     )
 
 
 def torture_risk(po, person, country):
-    services.add_risk_country(actor=po, person=person, country=country, kind="TORTURE", reason="Tortured in transit.")
+    risk_profile.add_risk_country(
+        actor=po, person=person, country=country, kind="TORTURE", reason="Tortured in transit."
+    )
 
 
 # (status, kind, destination, setup(po, po2, person), refused rule or None)
@@ -115,11 +119,11 @@ def test_gate_through_services(case, po, po2, resident, site_b):
     if kind == "EXTRADITION_REQUEST":
         kwargs |= {"requesting_state": dest, "legal_reference": "Warrant 12/2013"}
     if rule is None:
-        movement = services.request_movement(actor=po, person=person, kind=kind, **kwargs)
+        movement = movement_requests.request_movement(actor=po, person=person, kind=kind, **kwargs)
         assert movement.state == "ASSESSED"
         return
-    with pytest.raises(services.MovementRefused) as err:
-        services.request_movement(actor=po, person=person, kind=kind, **kwargs)
+    with pytest.raises(movement_gate.MovementRefused) as err:
+        movement_requests.request_movement(actor=po, person=person, kind=kind, **kwargs)
     rules = {b.rule for b in err.value.blocks}
     assert rule in rules
     kept = Movement.objects.get(person=person)
@@ -166,11 +170,11 @@ def test_api_answers_409_naming_rule_basis_and_reason(client, po, resident):
 def test_carrying_out_a_departure_records_it_in_the_register(po, po2, rso, resident):
     person = resident("REFUGEE")
     approve_chain(po, po2, person, "AL")
-    movement = services.request_movement(
+    movement = movement_requests.request_movement(
         actor=rso, person=person, kind="RESETTLEMENT_DEPARTURE", destination_country="AL"
     )
-    services.transition_movement(actor=po, movement=movement, action="approve")
-    services.transition_movement(actor=rso, movement=movement, action="carry_out")
+    movement_requests.transition_movement(actor=po, movement=movement, action="approve")
+    movement_requests.transition_movement(actor=rso, movement=movement, action="carry_out")
     movement.refresh_from_db()
     person.refresh_from_db()
     assert movement.state == "CARRIED_OUT"

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, DomainError
-from asylon.movements import services
+from asylon.movements import gate, reference_data, risk_profile
+from asylon.movements import requests as movement_requests
 from asylon.movements.models import (
     Art332Determination,
     Movement,
@@ -130,10 +131,12 @@ def test_no_movement_is_ever_carried_out_to_a_risk_country(w, po, po2, resident)
         person = resident(w["status"], nationality=w["nationality"])
         start = today() - timedelta(days=30)
         for country in w["risks"]:
-            services.add_risk_country(actor=po, person=person, country=country, kind="TORTURE", reason="Recorded.")
+            risk_profile.add_risk_country(actor=po, person=person, country=country, kind="TORTURE", reason="Recorded.")
         for c, r in w["policies"]:
             if c != r:
-                services.record_onward_policy(actor=po, country=c, returns_to=r, valid_from=start, source="Report")
+                reference_data.record_onward_policy(
+                    actor=po, country=c, returns_to=r, valid_from=start, source="Report"
+                )
         for country, (torture, life) in w["assessments"].items():
             clear_risk(po, person, country, torture=torture, life=life)
         for country in w["chains"]:
@@ -142,7 +145,7 @@ def test_no_movement_is_ever_carried_out_to_a_risk_country(w, po, po2, resident)
             signed, counselled, coerced = w["consent"]
             consent(po, person, signed_declaration=signed, counselling_record=counselled, coercion_flag_open=coerced)
         if w["art332"] and w["status"] != "ASYLUM_SEEKER":
-            services.record_art_33_2(
+            risk_profile.record_art_33_2(
                 actor=po, person=person, competent_authority="Court", reference="A-1", decided_on=today()
             )
         movements: list[Movement] = []
@@ -155,34 +158,38 @@ def test_no_movement_is_ever_carried_out_to_a_risk_country(w, po, po2, resident)
                     )
                     try:
                         movements.append(
-                            services.request_movement(
+                            movement_requests.request_movement(
                                 actor=po, person=person, kind=kind, destination_country=dest, **extra
                             )
                         )
-                    except services.MovementRefused as refused:
+                    except gate.MovementRefused as refused:
                         movements.append(refused.movement)
                     if step[0] == "request_and_go" and movements[-1].state == "ASSESSED":
-                        movement = services.transition_movement(actor=po, movement=movements[-1], action="approve")
-                        services.transition_movement(actor=po, movement=movement, action="carry_out")
+                        movement = movement_requests.transition_movement(
+                            actor=po, movement=movements[-1], action="approve"
+                        )
+                        movement_requests.transition_movement(actor=po, movement=movement, action="carry_out")
                         event("carried out")
                         check_carried_out(Movement.objects.select_related("person").get(pk=movement.pk), w["status"])
                         CARRIED.append(movement.kind)
                 elif step[0] in ("approve", "carry_out", "cancel") and movements:
                     movement = movements[step[1] % len(movements)]
-                    services.transition_movement(actor=po, movement=movement, action=step[0], reason="Test step")
+                    movement_requests.transition_movement(
+                        actor=po, movement=movement, action=step[0], reason="Test step"
+                    )
                     if step[0] == "carry_out":
                         event("carried out")
                         check_carried_out(Movement.objects.select_related("person").get(pk=movement.pk), w["status"])
                         CARRIED.append(movement.kind)
                 elif step[0] == "risk":
-                    services.add_risk_country(actor=po, person=person, country=step[1], kind=step[2], reason="New.")
+                    risk_profile.add_risk_country(actor=po, person=person, country=step[1], kind=step[2], reason="New.")
                 elif step[0] == "policy" and step[1] != step[2]:
-                    services.record_onward_policy(
+                    reference_data.record_onward_policy(
                         actor=po, country=step[1], returns_to=step[2], valid_from=start, source="Report"
                     )
                 elif step[0] == "withdraw_consent":
-                    services.withdraw_consent(actor=po, person=person, note="No longer wishes to return.")
-            except (services.MovementRefused, Conflict, DomainError):
+                    movement_requests.withdraw_consent(actor=po, person=person, note="No longer wishes to return.")
+            except (gate.MovementRefused, Conflict, DomainError):
                 pass
         transaction.set_rollback(True)
 

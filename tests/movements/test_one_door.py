@@ -1,6 +1,6 @@
-"""The gate has one door: only the movement services, the sharing service and the record
+"""The gate has one door: only the movement services, the sharing services and the record
 exports call the safeguards' decisions. Any other caller that needs to know in advance asks
-`movements.services.preview_movement`, which records nothing."""
+`movements.gate.preview_movement`, which records nothing."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "asylon"
 DOORS = {
-    SRC / "movements" / "services.py",
-    SRC / "movements" / "sharing.py",
+    SRC / "movements" / "gate.py",  # assess_movement, for every recorded movement and preview
+    SRC / "sharing" / "guard.py",  # assess_disclosure, for every release
+    SRC / "sharing" / "services.py",  # d1_refusal, before a grant (D3)
     SRC / "reports" / "exports.py",
 }
 GATE_NAMES = {"assess_movement", "assess_disclosure", "d1_refusal"}

@@ -12,8 +12,8 @@ from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import today
 from asylon.core.errors import NotFound, SafeguardRefusal
-from asylon.movements import services
-from asylon.movements.models import Recipient, SharingAgreement
+from asylon.sharing import services as sharing_services
+from asylon.sharing.models import Recipient, SharingAgreement
 
 PAGE = "/movements/recipients/"
 
@@ -57,7 +57,7 @@ def test_the_administrator_records_a_delegation_its_agreement_and_its_account(cl
 
 def test_an_account_for_the_state_people_fled_is_refused_on_the_page(client, admin, partner, resident):
     resident("REFUGEE")  # an Iranian at the account's site
-    embassy = services.create_recipient(actor=admin, name="Iranian consular office", kind="NGO", country="IR")
+    embassy = sharing_services.create_recipient(actor=admin, name="Iranian consular office", kind="NGO", country="IR")
     sign_in(client, admin)
     response = client.post(PAGE, {"what": "link", "recipient": embassy.pk, "user": partner.pk})
     body = response.content.decode()
@@ -69,20 +69,20 @@ def test_an_account_for_the_state_people_fled_is_refused_on_the_page(client, adm
 
 def test_d1_the_service_refuses_an_account_acting_for_the_state_of_origin(po, partner, resident):
     resident("REFUGEE")
-    office = services.create_recipient(actor=po, name="Trade office", kind="RESETTLEMENT_COUNTRY", country="IR")
+    office = sharing_services.create_recipient(actor=po, name="Trade office", kind="RESETTLEMENT_COUNTRY", country="IR")
     with pytest.raises(SafeguardRefusal) as refused:
-        services.link_recipient_user(actor=po, recipient=office, user=partner)
+        sharing_services.link_recipient_user(actor=po, recipient=office, user=partner)
     assert refused.value.rule == "D1"
     assert not office.users.exists()
 
 
 def test_an_account_at_a_site_the_actor_does_not_hold_cannot_be_linked(po, make_user, site_b):
     elsewhere = make_user(Role.PARTNER, username="delegation-b", sites=[site_b])
-    delegation = services.create_recipient(
+    delegation = sharing_services.create_recipient(
         actor=po, name="Albania delegation", kind="RESETTLEMENT_COUNTRY", country="AL"
     )
     with pytest.raises(NotFound):
-        services.link_recipient_user(actor=po, recipient=delegation, user=elsewhere)
+        sharing_services.link_recipient_user(actor=po, recipient=delegation, user=elsewhere)
     assert not delegation.users.exists()
 
 

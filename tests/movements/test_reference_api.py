@@ -12,8 +12,9 @@ from tests.signin import bearer
 
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
-from asylon.movements import services
+from asylon.movements import gate
 from asylon.movements.models import OnwardReturnPolicy
+from asylon.sharing import services as sharing_services
 
 POLICIES = "/api/v1/onward-return-policies"
 AUTHORITIES = "/api/v1/country-authorities"
@@ -39,9 +40,9 @@ def _policy(**extra) -> dict:
 
 def _sent_on_from_turkey(po, person) -> bool:
     """Whether the gate refuses a departure to Turkey as refoulement by another route (N6)."""
-    answer = services.preview_movement(
-        actor=po, persons=[person], kind="RESETTLEMENT_DEPARTURE", destination_country="TR"
-    )[person.pk]
+    answer = gate.preview_movement(actor=po, persons=[person], kind="RESETTLEMENT_DEPARTURE", destination_country="TR")[
+        person.pk
+    ]
     return any(b.rule == "N6" and "known to send people" in b.detail for b in answer.blocks)
 
 
@@ -98,7 +99,7 @@ def test_a_recorded_authority_makes_a_recipient_named_like_it_act_for_its_state(
     r = call(client, po, "post", AUTHORITIES, body)
     assert r.status_code == 201, r.content
     assert r.json() == body | {"id": r.json()["id"], "valid_to": None}
-    recipient = services.create_recipient(actor=po, name="Consular section of the embassy", kind="NGO")
+    recipient = sharing_services.create_recipient(actor=po, name="Consular section of the embassy", kind="NGO")
     assert (recipient.country.code, recipient.acts_for_id) == ("IR", r.json()["id"])
     assert [a["name"] for a in call(client, po, "get", AUTHORITIES, country="ir").json()] == [body["name"]]
     assert call(client, po, "get", AUTHORITIES, country="IQ").json() == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.signin import bearer
 
-from asylon.movements import services
+from asylon.movements import requests as movement_requests
 
 
 def test_roles_without_movements_get_no_list(client, clerk):
@@ -24,7 +24,9 @@ def test_a_clerk_with_bad_input_is_refused_not_corrected(client, clerk, resident
 
 
 def test_a_resettlement_officer_cannot_probe_steps_of_a_transfer(client, po, rso, resident, site_b):
-    movement = services.request_movement(actor=po, person=resident(), kind="INTERNAL_TRANSFER", destination_site=site_b)
+    movement = movement_requests.request_movement(
+        actor=po, person=resident(), kind="INTERNAL_TRANSFER", destination_site=site_b
+    )
     url = f"/api/v1/movements/{movement.reference}/transitions"
     response = client.post(url, {"action": "no-such-step"}, content_type="application/json", **bearer(rso))
     assert response.status_code == 403

@@ -14,9 +14,11 @@ from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput, SafeguardRefusal
-from asylon.movements import services, sharing
-from asylon.movements.models import Disclosure, RecipientKind
+from asylon.movements import reference_data
 from asylon.safeguards.types import RecipientKind as SafeguardRecipientKind
+from asylon.sharing import guard as sharing
+from asylon.sharing import services as sharing_services
+from asylon.sharing.models import Disclosure, RecipientKind
 
 FIELDS = ["reference", "full_name", "date_of_birth"]
 
@@ -27,10 +29,10 @@ def test_recipient_kinds_match_the_safeguards():
 
 @pytest.fixture
 def embassy(po):
-    services.record_country_authority(
+    reference_data.record_country_authority(
         actor=po, name="Embassy of the Islamic Republic", country="IR", kind="EMBASSY", valid_from=today()
     )
-    return services.create_recipient(actor=po, name="Embassy of the Islamic Republic", kind="NGO")
+    return sharing_services.create_recipient(actor=po, name="Embassy of the Islamic Republic", kind="NGO")
 
 
 def test_d1_a_recipient_acting_for_the_country_of_origin_gets_nothing(po, resident, embassy, make_user):
@@ -46,22 +48,24 @@ def test_d1_a_recipient_acting_for_the_country_of_origin_gets_nothing(po, reside
 
 
 def test_d1_a_country_of_origin_authority_can_have_no_agreement_account_or_grant(po, resident, make_user):
-    ministry = services.create_recipient(actor=po, name="Ministry", kind="COUNTRY_OF_ORIGIN_AUTHORITY", country="IR")
+    ministry = sharing_services.create_recipient(
+        actor=po, name="Ministry", kind="COUNTRY_OF_ORIGIN_AUTHORITY", country="IR"
+    )
     with pytest.raises(SafeguardRefusal):
-        services.record_sharing_agreement(
+        sharing_services.record_sharing_agreement(
             actor=po, recipient=ministry, reference="X", purpose="any", fields=["reference"], valid_from=today()
         )
     with pytest.raises(SafeguardRefusal):
-        services.link_recipient_user(actor=po, recipient=ministry, user=make_user(Role.PARTNER, username="coo"))
+        sharing_services.link_recipient_user(actor=po, recipient=ministry, user=make_user(Role.PARTNER, username="coo"))
 
 
 def test_d2_host_authority_only_under_an_agreement_with_minimum_fields(po, resident):
     person = resident()
-    host = services.create_recipient(actor=po, name="Host ministry", kind="HOST_AUTHORITY", country="IQ")
+    host = sharing_services.create_recipient(actor=po, name="Host ministry", kind="HOST_AUTHORITY", country="IQ")
     with pytest.raises(SafeguardRefusal) as err:
         sharing.release_personal_data(actor=po, recipient=host, persons=[person], fields=FIELDS, purpose="site census")
     assert err.value.rule == "D2"
-    services.record_sharing_agreement(
+    sharing_services.record_sharing_agreement(
         actor=po,
         recipient=host,
         reference="MoU-2012",
@@ -82,11 +86,15 @@ def test_d2_host_authority_only_under_an_agreement_with_minimum_fields(po, resid
 
 @pytest.fixture
 def partner_setup(po, rso, resident, make_user):
-    country = services.create_recipient(actor=po, name="Albania delegation", kind="RESETTLEMENT_COUNTRY", country="AL")
+    country = sharing_services.create_recipient(
+        actor=po, name="Albania delegation", kind="RESETTLEMENT_COUNTRY", country="AL"
+    )
     partner = make_user(Role.PARTNER, username="partner-al")
-    services.link_recipient_user(actor=po, recipient=country, user=partner)
+    sharing_services.link_recipient_user(actor=po, recipient=country, user=partner)
     shared, other = resident("REFUGEE", given_name="Sharedperson"), resident("REFUGEE", given_name="Hiddenperson")
-    services.grant_sharing(actor=rso, recipient=country, persons=[shared], reason="Submission 2013/4", source="test:1")
+    sharing_services.grant_sharing(
+        actor=rso, recipient=country, persons=[shared], reason="Submission 2013/4", source="test:1"
+    )
     return partner, shared, other
 
 
@@ -103,15 +111,17 @@ def test_d3_a_partner_sees_only_submitted_persons_and_every_read_is_logged(clien
 
 
 def test_d3_a_grant_to_the_persecuting_state_is_refused(po, resident):
-    iran = services.create_recipient(actor=po, name="IR resettlement?", kind="RESETTLEMENT_COUNTRY", country="IR")
+    iran = sharing_services.create_recipient(
+        actor=po, name="IR resettlement?", kind="RESETTLEMENT_COUNTRY", country="IR"
+    )
     with pytest.raises(SafeguardRefusal):
-        services.grant_sharing(actor=po, recipient=iran, persons=[resident()], reason="Submission")
+        sharing_services.grant_sharing(actor=po, recipient=iran, persons=[resident()], reason="Submission")
 
 
 def test_only_partner_accounts_act_for_a_recipient(po, clerk):
-    ngo = services.create_recipient(actor=po, name="Legal aid NGO", kind="NGO")
+    ngo = sharing_services.create_recipient(actor=po, name="Legal aid NGO", kind="NGO")
     with pytest.raises(InvalidInput):
-        services.link_recipient_user(actor=po, recipient=ngo, user=clerk)
+        sharing_services.link_recipient_user(actor=po, recipient=ngo, user=clerk)
 
 
 # --- crawl: every route, as a partner ---------------------------------------------------------

@@ -15,8 +15,8 @@ from tests.signin import bearer
 from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import today
-from asylon.movements import services
-from asylon.movements.models import Disclosure, SharingGrant
+from asylon.sharing import services
+from asylon.sharing.models import Disclosure, SharingGrant
 
 RECIPIENTS = "/api/v1/recipients"
 AGREED = ["reference", "full_name", "sex"]

@@ -9,7 +9,8 @@ from tests.signin import sign_in
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
 from asylon.incidents.models import Alert
-from asylon.movements import services
+from asylon.movements import gate, risk_profile
+from asylon.movements import requests as movement_requests
 from asylon.movements.models import GateResult, Movement
 from asylon.registry.models import Location
 
@@ -19,12 +20,14 @@ from .conftest import approve_chain, consent
 def test_a_risk_recorded_after_assessment_stops_the_approval(po, po2, resident):
     person = resident("REFUGEE")
     approve_chain(po, po2, person, "AL")
-    movement = services.request_movement(
+    movement = movement_requests.request_movement(
         actor=po, person=person, kind="RESETTLEMENT_DEPARTURE", destination_country="AL"
     )
-    services.add_risk_country(actor=po, person=person, country="AL", kind="PERSECUTION", reason="Agents active there.")
-    with pytest.raises(services.MovementRefused) as err:
-        services.transition_movement(actor=po, movement=movement, action="approve")
+    risk_profile.add_risk_country(
+        actor=po, person=person, country="AL", kind="PERSECUTION", reason="Agents active there."
+    )
+    with pytest.raises(gate.MovementRefused) as err:
+        movement_requests.transition_movement(actor=po, movement=movement, action="approve")
     assert {"N1", "N6"} <= {b.rule for b in err.value.blocks}
     movement.refresh_from_db()
     assert movement.state == "ASSESSED"  # the record stays as it was
@@ -37,27 +40,27 @@ def test_a_risk_recorded_after_assessment_stops_the_approval(po, po2, resident):
 def test_withdrawing_consent_cancels_the_return_before_departure(po, resident):
     person = resident("REFUGEE")
     consent(po, person)
-    movement = services.request_movement(
+    movement = movement_requests.request_movement(
         actor=po, person=person, kind="VOLUNTARY_REPATRIATION", destination_country="IR"
     )
-    services.transition_movement(actor=po, movement=movement, action="approve")
-    services.withdraw_consent(actor=po, person=person, note="Changed her mind after news from home.")
+    movement_requests.transition_movement(actor=po, movement=movement, action="approve")
+    movement_requests.withdraw_consent(actor=po, person=person, note="Changed her mind after news from home.")
     movement.refresh_from_db()
     assert movement.state == "CANCELLED"
     with pytest.raises(Conflict):
-        services.transition_movement(actor=po, movement=movement, action="carry_out")
+        movement_requests.transition_movement(actor=po, movement=movement, action="carry_out")
 
 
 def test_carrying_out_checks_again_on_the_day(po, resident):
     person = resident("REFUGEE")
     record = consent(po, person)
-    movement = services.request_movement(
+    movement = movement_requests.request_movement(
         actor=po, person=person, kind="VOLUNTARY_REPATRIATION", destination_country="IR"
     )
-    services.transition_movement(actor=po, movement=movement, action="approve")
+    movement_requests.transition_movement(actor=po, movement=movement, action="approve")
     consent(po, person, coercion_flag_open=True)  # a new interview finds pressure
-    with pytest.raises(services.MovementRefused) as err:
-        services.transition_movement(actor=po, movement=movement, action="carry_out")
+    with pytest.raises(gate.MovementRefused) as err:
+        movement_requests.transition_movement(actor=po, movement=movement, action="carry_out")
     assert err.value.rule == "N7" and record.pk
     movement.refresh_from_db()
     person.refresh_from_db()
@@ -67,14 +70,14 @@ def test_carrying_out_checks_again_on_the_day(po, resident):
 def test_impossible_steps_and_reasons(po, po2, resident):
     person = resident("REFUGEE")
     approve_chain(po, po2, person, "AL")
-    movement = services.request_movement(
+    movement = movement_requests.request_movement(
         actor=po, person=person, kind="RESETTLEMENT_DEPARTURE", destination_country="AL"
     )
     with pytest.raises(Conflict):
-        services.transition_movement(actor=po, movement=movement, action="carry_out")
+        movement_requests.transition_movement(actor=po, movement=movement, action="carry_out")
     with pytest.raises(InvalidInput):
-        services.transition_movement(actor=po, movement=movement, action="refuse")
-    services.transition_movement(
+        movement_requests.transition_movement(actor=po, movement=movement, action="refuse")
+    movement_requests.transition_movement(
         actor=po, movement=movement, action="refuse", reason="Not the durable solution chosen."
     )
     movement.refresh_from_db()
@@ -84,20 +87,22 @@ def test_impossible_steps_and_reasons(po, po2, resident):
 def test_resettlement_officers_handle_departures_only(rso, resident):
     person = resident("REJECTED_FINAL")
     with pytest.raises(NotPermitted):
-        services.request_movement(actor=rso, person=person, kind="DEPORTATION_ORDER", destination_country="IR")
+        movement_requests.request_movement(actor=rso, person=person, kind="DEPORTATION_ORDER", destination_country="IR")
     assert not Movement.objects.exists()
 
 
 def test_a_clerk_cannot_request_movements(clerk, resident):
     with pytest.raises(NotPermitted):
-        services.request_movement(actor=clerk, person=resident(), kind="INTERNAL_TRANSFER", destination_country="IQ")
+        movement_requests.request_movement(
+            actor=clerk, person=resident(), kind="INTERNAL_TRANSFER", destination_country="IQ"
+        )
 
 
 def test_group_extradition_of_a_block_refuses_everyone_with_one_alert(client, po, resident, site_a, block4):
     unit = Location.objects.create(site=site_a, kind="UNIT", name="B4-01", parent=block4)
     statuses = ["ASYLUM_SEEKER", "REFUGEE", "REJECTED_FINAL", "EXCLUDED", "ASYLUM_SEEKER", "REFUGEE"]
     people = [resident(s, unit=unit) for s in statuses]
-    group = services.request_group_movement(
+    group = movement_requests.request_group_movement(
         actor=po,
         site=site_a,
         block=block4,

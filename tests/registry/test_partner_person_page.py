@@ -13,8 +13,8 @@ from tests.signin import sign_in
 
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
-from asylon.movements import services
-from asylon.movements.models import Disclosure
+from asylon.sharing import services as sharing_services
+from asylon.sharing.models import Disclosure
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +24,10 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def delegation(po, rso, resident, make_user):  # noqa: F811
-    country = services.create_recipient(actor=po, name="Albania delegation", kind="RESETTLEMENT_COUNTRY", country="AL")
-    services.record_sharing_agreement(
+    country = sharing_services.create_recipient(
+        actor=po, name="Albania delegation", kind="RESETTLEMENT_COUNTRY", country="AL"
+    )
+    sharing_services.record_sharing_agreement(
         actor=po,
         recipient=country,
         reference="AGR-AL",
@@ -36,9 +38,11 @@ def delegation(po, rso, resident, make_user):  # noqa: F811
     partner = make_user(Role.PARTNER, username="partner-al")
     partner.language = "fa"
     partner.save(update_fields=["language"])
-    services.link_recipient_user(actor=po, recipient=country, user=partner)
+    sharing_services.link_recipient_user(actor=po, recipient=country, user=partner)
     shared, other = resident("REFUGEE", given_name="Sharedperson"), resident("REFUGEE", given_name="Hiddenperson")
-    services.grant_sharing(actor=rso, recipient=country, persons=[shared], reason="Submission 2013/4", source="t:1")
+    sharing_services.grant_sharing(
+        actor=rso, recipient=country, persons=[shared], reason="Submission 2013/4", source="t:1"
+    )
     return partner, shared, other
 
 

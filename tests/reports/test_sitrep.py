@@ -21,7 +21,8 @@ from asylon.core.errors import NotPermitted
 from asylon.incidents import rollcall
 from asylon.incidents import services as incident_services
 from asylon.incidents.models import IncidentKind, RollCallResult
-from asylon.movements import services as movements
+from asylon.movements import gate
+from asylon.movements import requests as movement_requests
 from asylon.registry import services
 from asylon.registry.models import Person
 from asylon.reports import sitrep, statistics
@@ -249,8 +250,8 @@ def known_day(camp, clerk, protection_officer, make_user):
         ],
     )
     rollcall.close_roll_call(actor=protection_officer, roll_call=roll_call)
-    with pytest.raises(movements.MovementRefused):
-        movements.request_movement(
+    with pytest.raises(gate.MovementRefused):
+        movement_requests.request_movement(
             actor=protection_officer,
             person=residents[-1],
             kind="EXTRADITION_REQUEST",

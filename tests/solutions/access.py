@@ -82,15 +82,15 @@ for _key, _entry in [
 
 def build_world(w):
     from asylon.core.dates import today
-    from asylon.movements import services as movements
+    from asylon.sharing import services as sharing_services
     from asylon.solutions import pledges, services
 
     po = w.users["protection_officer"]
     rso = w.users["resettlement_officer"]
-    recipient = movements.create_recipient(
+    recipient = sharing_services.create_recipient(
         actor=po, name="Delegation of Albania (matrix)", kind="RESETTLEMENT_COUNTRY", country="AL"
     )
-    movements.record_sharing_agreement(
+    sharing_services.record_sharing_agreement(
         actor=po,
         recipient=recipient,
         reference="AGR-AL-MATRIX",

@@ -11,18 +11,18 @@ from tests.movements.conftest import approve_chain, set_status
 
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
-from asylon.movements import services as movements
 from asylon.registry import services as registry
+from asylon.sharing import services as sharing_services
 from asylon.solutions import pledges, services
 
 AGREED = ["case_reference", "priority", "reference", "full_name", "sex", "date_of_birth", "nationality"]
 
 
 def make_country(po, rso, make_user, code: str, *, fields=AGREED, username: str | None = None):
-    recipient = movements.create_recipient(
+    recipient = sharing_services.create_recipient(
         actor=po, name=f"Delegation {code}", kind="RESETTLEMENT_COUNTRY", country=code
     )
-    movements.record_sharing_agreement(
+    sharing_services.record_sharing_agreement(
         actor=po,
         recipient=recipient,
         reference=f"AGR-{code}",
@@ -31,7 +31,7 @@ def make_country(po, rso, make_user, code: str, *, fields=AGREED, username: str 
         valid_from=today() - timedelta(days=30),
     )
     partner = make_user(Role.PARTNER, username=username or f"partner-{code.lower()}")
-    movements.link_recipient_user(actor=po, recipient=recipient, user=partner)
+    sharing_services.link_recipient_user(actor=po, recipient=recipient, user=partner)
     country = pledges.create_receiving_country(actor=rso, country=code, selection_mode="DOSSIER", recipient=recipient)
     country.partner = partner  # type: ignore[attr-defined]
     return country

@@ -7,8 +7,9 @@ import pytest
 
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted, SafeguardRefusal
-from asylon.movements.models import Movement, SharingGrant
+from asylon.movements.models import Movement
 from asylon.registry.models import Person
+from asylon.sharing.models import SharingGrant
 from asylon.solutions import queries, services
 from asylon.solutions.models import CaseSplit, Outcome, StageEntry, Submission
 from asylon.solutions.transitions import RESETTLEMENT_CASE
@@ -194,7 +195,7 @@ def test_a_departure_the_safeguards_refuse_leaves_the_case_unchanged(case, rso, 
 
 
 def test_a_departure_refused_at_carrying_out_moves_nobody(case, rso, po, po2, albania):
-    from asylon.movements import services as movements
+    from asylon.movements import risk_profile as movements
 
     to_stage(rso, case, "DEPARTURE_SCHEDULED", country=albania, po=po, po2=po2)
     services.approve_departure(actor=po, case=case)

@@ -9,7 +9,7 @@ from tests.signin import sign_in
 
 from asylon.accounts.roles import Role
 from asylon.demo.resettlement import DEMO_PARTNER_COUNTRY, seed_resettlement
-from asylon.movements.models import Disclosure
+from asylon.sharing.models import Disclosure
 from asylon.solutions.models import Outcome, ResettlementCase
 from asylon.solutions.transitions import OPEN_STAGES
 

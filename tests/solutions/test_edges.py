@@ -18,8 +18,8 @@ from tests.signin import sign_in
 
 from asylon.core.dates import today
 from asylon.core.errors import Conflict
-from asylon.movements.models import Disclosure
-from asylon.movements.services import record_family_unity_decision
+from asylon.movements.requests import record_family_unity_decision
+from asylon.sharing.models import Disclosure
 from asylon.solutions import charts, pledges, queries, services
 from asylon.solutions.manifest import manifest_csv, manifest_xlsx
 
@@ -60,9 +60,11 @@ def test_the_manifest_holds_only_the_fields_the_agreement_allows(rso, po, make_u
 
 
 def test_no_manifest_without_an_agreement(rso, po, family):
-    from asylon.movements import services as movements
+    from asylon.sharing import services as sharing_services
 
-    recipient = movements.create_recipient(actor=po, name="Delegation SE", kind="RESETTLEMENT_COUNTRY", country="SE")
+    recipient = sharing_services.create_recipient(
+        actor=po, name="Delegation SE", kind="RESETTLEMENT_COUNTRY", country="SE"
+    )
     sweden = pledges.create_receiving_country(actor=rso, country="SE", selection_mode="INTERVIEW", recipient=recipient)
     c = services.open_case(actor=rso, household=family(1), primary_category="LPP")
     services.assess_case(actor=rso, case=c, need_assessment="Need")

@@ -11,7 +11,7 @@ from tests.html_text import visible_text
 from tests.signin import sign_in
 
 from asylon.core.dates import today
-from asylon.movements.services import record_family_unity_decision
+from asylon.movements.requests import record_family_unity_decision
 from asylon.registry import services as registry
 from asylon.solutions import pledges, services
 from asylon.solutions.models import ResettlementCase

@@ -11,7 +11,7 @@ from tests.signin import bearer
 from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import today
-from asylon.movements import services as movements
+from asylon.sharing import services as sharing_services
 from asylon.solutions import pledges, queries, services
 
 from .conftest import to_stage
@@ -105,8 +105,10 @@ def test_a_country_pledges_once_a_year_and_at_least_one_place(client, rso, alban
 
 
 def test_a_country_is_recorded_with_its_delegation_and_only_a_resettlement_country_one(client, po, rso):
-    delegation = movements.create_recipient(actor=po, name="Delegation CA", kind="RESETTLEMENT_COUNTRY", country="CA")
-    ngo = movements.create_recipient(actor=po, name="Legal aid", kind="NGO")
+    delegation = sharing_services.create_recipient(
+        actor=po, name="Delegation CA", kind="RESETTLEMENT_COUNTRY", country="CA"
+    )
+    ngo = sharing_services.create_recipient(actor=po, name="Legal aid", kind="NGO")
     r = call(client, rso, "post", BASE, {"country": "CA", "selection_mode": "INTERVIEW", "recipient": ngo.pk})
     assert r.status_code == 422 and "recipient" in errors(r)
     r = call(client, rso, "post", BASE, {"country": "ca", "selection_mode": "INTERVIEW", "recipient": delegation.pk})

@@ -20,9 +20,10 @@ from django.utils import timezone
 from asylon.accounts.models import User
 from asylon.accounts.roles import Role
 from asylon.core.dates import today
-from asylon.movements import services as movements
-from asylon.movements.models import Recipient
+from asylon.movements import risk_profile
 from asylon.registry.models import Household, Site
+from asylon.sharing import services as sharing_services
+from asylon.sharing.models import Recipient
 from asylon.solutions import pledges, services
 from asylon.solutions.models import Category, Priority, ReceivingCountry, ResettlementCase, StageEntry
 from asylon.status.entries import append_entries
@@ -157,10 +158,10 @@ def seed_resettlement(site: Site, actor: User, *, small: bool = False) -> int:
             user.__dict__.pop(attr, None)
     countries = {}
     for code, mode, this_year, next_year, categories, family_limit in COUNTRIES:
-        recipient = movements.create_recipient(
+        recipient = sharing_services.create_recipient(
             actor=po, name=f"Resettlement delegation {code}", kind="RESETTLEMENT_COUNTRY", country=code
         )
-        movements.record_sharing_agreement(
+        sharing_services.record_sharing_agreement(
             actor=po,
             recipient=recipient,
             reference=f"RST-{code}-2013",
@@ -183,7 +184,7 @@ def seed_resettlement(site: Site, actor: User, *, small: bool = False) -> int:
     partner = User.objects.filter(username=DEMO_PARTNER).first()
     delegation = countries[DEMO_PARTNER_COUNTRY].recipient
     if partner is not None and delegation is not None and not Recipient.objects.filter(users=partner).exists():
-        movements.link_recipient_user(actor=po, recipient=delegation, user=partner)
+        sharing_services.link_recipient_user(actor=po, recipient=delegation, user=partner)
     households = list(Household.objects.filter(site=site).order_by("reference")[:60])
     plan = [stage for stage, n in PLAN for _ in range(1 if small else n)]
     households = households[: len(plan)]
@@ -261,7 +262,7 @@ def _walk(
         legal_basis="1951_CONV",
     )
     for person in members:
-        record = movements.record_chain_assessment(
+        record = risk_profile.record_chain_assessment(
             actor=po,
             person=person,
             country=country.country.code,
@@ -270,7 +271,7 @@ def _walk(
             respects_non_refoulement=True,
             rationale="Party to the 1951 Convention with a working asylum system.",
         )
-        movements.approve_chain_assessment(actor=po2, assessment=record)
+        risk_profile.approve_chain_assessment(actor=po2, assessment=record)
     departure = days.get("depart", on + timedelta(days=14))
     services.schedule_departure(actor=rso, case=case, departure_date=departure)
     if stage == "DEPARTURE_SCHEDULED":

@@ -14,12 +14,12 @@ from ninja import Field, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import InvalidInput
-from asylon.core.scope import site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Location, Person, Site
 
-from . import queries, services
-from .models import GroupRequest, Movement, RiskAssessment, RiskCountry
+from . import gate, queries, risk_profile
+from . import requests as movement_requests
+from .models import FamilyUnityDecision, GateResult, GroupRequest, Movement, RiskAssessment, RiskCountry
 from .transitions import MOVEMENT
 
 router = Router(tags=["movements"])
@@ -59,6 +59,10 @@ class GateOut(Schema):
     actor: str | None
     at: datetime
 
+    @staticmethod
+    def resolve_actor(gate: GateResult) -> str | None:
+        return gate.actor.get_username() if gate.actor else None
+
 
 class MovementOut(Schema):
     reference: str
@@ -75,6 +79,39 @@ class MovementOut(Schema):
     group_request: str | None
     allowed_actions: list[str]
     gate_results: list[GateOut]
+
+    @staticmethod
+    def resolve_person(movement: Movement) -> str:
+        return movement.person.reference
+
+    @staticmethod
+    def resolve_site(movement: Movement) -> str:
+        return movement.site.code
+
+    @staticmethod
+    def resolve_destination_country(movement: Movement) -> str:
+        return movement.destination_country.code or ""
+
+    @staticmethod
+    def resolve_destination_site(movement: Movement) -> str | None:
+        return movement.destination_site.code if movement.destination_site else None
+
+    @staticmethod
+    def resolve_requesting_state(movement: Movement) -> str:
+        return movement.requesting_state.code or ""
+
+    @staticmethod
+    def resolve_group_request(movement: Movement) -> str | None:
+        return movement.group_request.reference if movement.group_request else None
+
+    @staticmethod
+    def resolve_allowed_actions(movement: Movement, context) -> list[str]:
+        actor = context["request"].user
+        return [a for a in MOVEMENT.allowed_actions(movement.state) if gate.may_act(actor, movement, a)]
+
+    @staticmethod
+    def resolve_gate_results(movement: Movement) -> list[GateResult]:
+        return queries.gate_results(movement)
 
 
 class MovementPage(Schema):
@@ -149,6 +186,14 @@ class RiskRowOut(Schema):
     added_on: date
     added_by: str
 
+    @staticmethod
+    def resolve_country(risk: RiskCountry) -> str:
+        return risk.country.code
+
+    @staticmethod
+    def resolve_added_by(risk: RiskCountry) -> str:
+        return risk.added_by.get_username()
+
 
 class AssessmentOut(Schema):
     country: str
@@ -158,6 +203,14 @@ class AssessmentOut(Schema):
     signed_by: str
     signed_on: date
 
+    @staticmethod
+    def resolve_country(assessment: RiskAssessment) -> str:
+        return assessment.country.code
+
+    @staticmethod
+    def resolve_signed_by(assessment: RiskAssessment) -> str:
+        return assessment.signed_by.get_username()
+
 
 class RiskProfileOut(Schema):
     person: str
@@ -165,74 +218,59 @@ class RiskProfileOut(Schema):
     risk_countries: list[RiskRowOut]
     assessments: list[AssessmentOut]
 
+    # Read from `queries.risk_profile(...)`, the profile the page shows too.
+    @staticmethod
+    def resolve_person(profile) -> str:
+        return profile.person.reference
 
-def _site(actor, code: str | None, field: str = "site") -> Site | None:
+    @staticmethod
+    def resolve_implicit(profile) -> list[str]:
+        return [code for code, _why in profile.implicit]
+
+    @staticmethod
+    def resolve_risk_countries(profile) -> list[RiskCountry]:
+        return list(profile.risks)
+
+
+def _destination_site(code: str | None) -> Site | None:
+    """The site an internal transfer goes to, by its code. Any site of the operation: a
+    transfer may go to a site the requester does not work in (the receiving site's staff
+    take the person over), so this one is not limited to the actor's sites. The site a
+    request is made *from* is (`registry.queries.site_in_scope`)."""
     if not code:
         return None
     site = Site.objects.filter(code=code).first()
     if site is None:
-        raise InvalidInput({field: [f"Unknown site {code!r}."]})
+        raise InvalidInput({"destination_site": [f"Unknown site {code!r}."]})
     return site
 
 
-def movement_out(actor, movement: Movement) -> dict:
-    return {
-        "reference": movement.reference,
-        "person": movement.person.reference,
-        "site": movement.site.code,
-        "kind": movement.kind,
-        "destination_country": movement.destination_country.code or "",
-        "destination_site": movement.destination_site.code if movement.destination_site else None,
-        "requesting_state": movement.requesting_state.code or "",
-        "legal_reference": movement.legal_reference,
-        "court_reference": movement.court_reference,
-        "state": movement.state,
-        "state_since": movement.state_since,
-        "group_request": movement.group_request.reference if movement.group_request else None,
-        "allowed_actions": [
-            a for a in MOVEMENT.allowed_actions(movement.state) if services.may_act(actor, movement, a)
-        ],
-        "gate_results": [
-            {
-                "action": g.action,
-                "from_state": g.from_state,
-                "to_state": g.to_state,
-                "allowed": g.allowed,
-                "applied": g.applied,
-                "gated": g.gated,
-                "blocks": g.blocks,
-                "warnings": g.warnings,
-                "reason": g.reason,
-                "actor": g.actor.get_username() if g.actor else None,
-                "at": g.at,
-            }
-            for g in queries.gate_results(movement)
-        ],
-    }
-
-
-def group_out(group) -> dict:
-    rows = queries.group_answer(group)
-    return {
-        "reference": group.reference,
-        "site": group.site.code,
-        "kind": group.kind,
-        "description": group.description,
-        "destination_country": group.destination_country.code or "",
-        "requesting_state": group.requesting_state.code or "",
-        "allowed_count": group.allowed_count,
-        "refused_count": group.refused_count,
-        "may_go": [
-            {"person": r.movement.person.reference, "movement": r.movement.reference, "reasons": []}
+def group_out(group: GroupRequest) -> GroupOut:
+    rows = queries.group_answer(group)  # read once for both lists
+    return GroupOut(
+        reference=group.reference,
+        site=group.site.code,
+        kind=group.kind,
+        description=group.description,
+        destination_country=group.destination_country.code or "",
+        requesting_state=group.requesting_state.code or "",
+        allowed_count=group.allowed_count,
+        refused_count=group.refused_count,
+        may_go=[
+            AnswerOut(person=r.movement.person.reference, movement=r.movement.reference, reasons=[])
             for r in rows
             if r.allowed
         ],
-        "may_not_go": [
-            {"person": r.movement.person.reference, "movement": r.movement.reference, "reasons": r.blocks}
+        may_not_go=[
+            AnswerOut(
+                person=r.movement.person.reference,
+                movement=r.movement.reference,
+                reasons=[ReasonOut.model_validate(b) for b in r.blocks],
+            )
             for r in rows
             if not r.allowed
         ],
-    }
+    )
 
 
 # Open to the roles that may request some kind of movement; the kind is checked next.
@@ -243,20 +281,20 @@ VIEW = "movements.view_movement"
 
 @router.post("/movements", response={201: MovementOut}, auth=requires(*REQUESTERS))
 def request_movement(request: HttpRequest, payload: MovementIn):
-    services.ensure_may_request(request.user, payload.kind)
+    gate.ensure_may_request(request.user, payload.kind)
     person = registry_queries.get_person(request.user, payload.person)
-    movement = services.request_movement(
+    movement = movement_requests.request_movement(
         actor=request.user,
         person=person,
         kind=payload.kind,
         destination_country=payload.destination_country,
-        destination_site=_site(request.user, payload.destination_site, "destination_site"),
+        destination_site=_destination_site(payload.destination_site),
         requesting_state=payload.requesting_state,
         legal_reference=payload.legal_reference,
         court_reference=payload.court_reference,
         note=payload.note,
     )
-    return Status(201, movement_out(request.user, queries.get_movement(request.user, movement.reference)))
+    return Status(201, queries.get_movement(request.user, movement.reference))
 
 
 @router.get("/movements", response=MovementPage, auth=requires(VIEW))
@@ -269,15 +307,14 @@ def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
     if filters.person:
         qs = qs.filter(person__reference=filters.person)
     rows, next_cursor = registry_queries.page_after(qs, filters.cursor, filters.limit)
-    return {"items": [movement_out(request.user, m) for m in rows], "next_cursor": next_cursor}
+    # The page's envelope; each item is read by MovementOut (with the caller, for its steps).
+    return {"items": rows, "next_cursor": next_cursor}
 
 
 @router.post("/movements/group", response={201: GroupOut}, auth=requires(*REQUESTERS))
 def request_group(request: HttpRequest, payload: GroupIn):
-    services.ensure_may_request(request.user, payload.kind)
-    site = _site(request.user, payload.site)
-    if site is None or site.pk not in site_ids(request.user):
-        raise InvalidInput({"site": [f"Unknown site {payload.site!r}."]})
+    gate.ensure_may_request(request.user, payload.kind)
+    site = registry_queries.site_in_scope(request.user, payload.site)
     block = None
     if payload.block is not None:
         block = Location.objects.filter(pk=payload.block, site=site, parent__isnull=True).first()
@@ -286,7 +323,7 @@ def request_group(request: HttpRequest, payload: GroupIn):
     persons: list[Person] | None = None
     if payload.persons is not None:
         persons = [registry_queries.get_person(request.user, ref) for ref in payload.persons]
-    group = services.request_group_movement(
+    group = movement_requests.request_group_movement(
         actor=request.user,
         site=site,
         kind=payload.kind,
@@ -294,7 +331,7 @@ def request_group(request: HttpRequest, payload: GroupIn):
         block=block,
         persons=persons,
         destination_country=payload.destination_country,
-        destination_site=_site(request.user, payload.destination_site, "destination_site"),
+        destination_site=_destination_site(payload.destination_site),
         requesting_state=payload.requesting_state,
         legal_reference=payload.legal_reference,
         court_reference=payload.court_reference,
@@ -309,49 +346,22 @@ def get_group(request: HttpRequest, reference: Line):
 
 @router.get("/movements/{reference}", response=MovementOut, auth=requires(VIEW))
 def get_movement(request: HttpRequest, reference: Line):
-    return movement_out(request.user, queries.get_movement(request.user, reference))
+    return queries.get_movement(request.user, reference)
 
 
 @router.post("/movements/{reference}/transitions", response=MovementOut, auth=requires(*HANDLERS))
 def transition(request: HttpRequest, reference: Line, payload: MovementTransitionIn):
     movement = queries.get_movement(request.user, reference)
-    services.transition_movement(actor=request.user, movement=movement, action=payload.action, reason=payload.reason)
-    return movement_out(request.user, queries.get_movement(request.user, reference))
-
-
-def profile_out(profile) -> dict:
-    return {
-        "person": profile.person.reference,
-        "implicit": [code for code, _why in profile.implicit],
-        "risk_countries": [
-            {
-                "id": r.pk,
-                "country": r.country.code,
-                "kind": r.kind,
-                "reason": r.reason,
-                "added_on": r.added_on,
-                "added_by": r.added_by.get_username(),
-            }
-            for r in profile.risks
-        ],
-        "assessments": [
-            {
-                "country": a.country.code,
-                "finds_no_substantial_grounds": a.finds_no_substantial_grounds,
-                "finds_no_real_risk": a.finds_no_real_risk,
-                "country_information": a.country_information,
-                "signed_by": a.signed_by.get_username(),
-                "signed_on": a.signed_on,
-            }
-            for a in profile.assessments
-        ],
-    }
+    movement_requests.transition_movement(
+        actor=request.user, movement=movement, action=payload.action, reason=payload.reason
+    )
+    return queries.get_movement(request.user, reference)
 
 
 @router.get("/persons/{reference}/risk-profile", response=RiskProfileOut, auth=requires("movements.view_risk_profile"))
 def get_risk_profile(request: HttpRequest, reference: Line):
     person = registry_queries.get_person(request.user, reference)
-    return profile_out(queries.risk_profile(request.user, person))
+    return queries.risk_profile(request.user, person)
 
 
 @router.post(
@@ -361,10 +371,10 @@ def get_risk_profile(request: HttpRequest, reference: Line):
 )
 def add_risk_country(request: HttpRequest, reference: Line, payload: RiskCountryIn):
     person = registry_queries.get_person(request.user, reference)
-    services.add_risk_country(
+    risk_profile.add_risk_country(
         actor=request.user, person=person, country=payload.country, kind=payload.kind, reason=payload.reason
     )
-    return Status(201, profile_out(queries.risk_profile(request.user, person)))
+    return Status(201, queries.risk_profile(request.user, person))
 
 
 @router.post(
@@ -374,8 +384,8 @@ def add_risk_country(request: HttpRequest, reference: Line, payload: RiskCountry
 )
 def add_risk_assessment(request: HttpRequest, reference: Line, payload: RiskAssessmentIn):
     person = registry_queries.get_person(request.user, reference)
-    services.record_risk_assessment(actor=request.user, person=person, **payload.dict())
-    return Status(201, profile_out(queries.risk_profile(request.user, person)))
+    risk_profile.record_risk_assessment(actor=request.user, person=person, **payload.dict())
+    return Status(201, queries.risk_profile(request.user, person))
 
 
 # --- family unity (N8) ---------------------------------------------------------------------
@@ -398,6 +408,22 @@ class FamilyUnityOut(Schema):
     decided_by: str
     decided_at: datetime
 
+    @staticmethod
+    def resolve_person(decision: FamilyUnityDecision) -> str:
+        return decision.person.reference
+
+    @staticmethod
+    def resolve_member(decision: FamilyUnityDecision) -> str:
+        return decision.member.reference
+
+    @staticmethod
+    def resolve_country(decision: FamilyUnityDecision) -> str:
+        return decision.country.code
+
+    @staticmethod
+    def resolve_decided_by(decision: FamilyUnityDecision) -> str:
+        return decision.decided_by.get_username()
+
 
 @router.post(
     "/persons/{reference}/family-unity-decisions",
@@ -408,7 +434,7 @@ def record_family_unity_decision(request: HttpRequest, reference: Line, payload:
     """N8 override: this person may make the movement while the member stays (with a rationale)."""
     person = registry_queries.get_person(request.user, reference)
     member = registry_queries.get_person(request.user, payload.member)
-    d = services.record_family_unity_decision(
+    d = movement_requests.record_family_unity_decision(
         actor=request.user,
         person=person,
         member=member,
@@ -416,16 +442,4 @@ def record_family_unity_decision(request: HttpRequest, reference: Line, payload:
         country=payload.country,
         rationale=payload.rationale,
     )
-    return Status(
-        201,
-        {
-            "id": d.pk,
-            "person": person.reference,
-            "member": member.reference,
-            "kind": d.kind,
-            "country": d.country.code,
-            "rationale": d.rationale,
-            "decided_by": request.user.get_username(),
-            "decided_at": d.decided_at,
-        },
-    )
+    return Status(201, d)

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class MovementsConfig(AppConfig):
     name = "asylon.movements"
     label = "movements"
-    verbose_name = "Movements and data sharing"
+    verbose_name = "Movements"

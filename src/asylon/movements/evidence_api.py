@@ -2,7 +2,8 @@
 (chain refoulement, N6) assessments and their second approval, art. 33(2) determinations,
 voluntariness records and the withdrawal of consent (N7). The same services as the pages;
 each route names its permission so a role that may not use it is refused before its input
-is read, and the person is then looked up in the actor's sites."""
+is read, and the person is then looked up in the actor's sites. Each output schema reads
+the recorded row itself (its `resolve_*` methods say what the JSON shows of it)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from ninja import Field, Router, Schema, Status
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.registry import queries as registry_queries
 
-from . import queries, services
-from .models import Art332Determination, ChainAssessmentRecord
+from . import queries, risk_profile
+from . import requests as movement_requests
+from .models import Art332Determination, ChainAssessmentRecord, VoluntarinessRecord
 
 router = Router(tags=["movement evidence"])
 
@@ -43,6 +45,22 @@ class ChainAssessmentOut(Schema):
     recorded_at: datetime
     withdrawn: bool
 
+    @staticmethod
+    def resolve_person(record: ChainAssessmentRecord) -> str:
+        return record.person.reference
+
+    @staticmethod
+    def resolve_country(record: ChainAssessmentRecord) -> str:
+        return record.country.code
+
+    @staticmethod
+    def resolve_approvers(record: ChainAssessmentRecord) -> list[str]:
+        return [a.approver.get_username() for a in record.approvals.select_related("approver").order_by("pk")]
+
+    @staticmethod
+    def resolve_withdrawn(record: ChainAssessmentRecord) -> bool:
+        return record.withdrawn_at is not None
+
 
 class Art332In(Schema):
     competent_authority: Annotated[str, FromModel(Art332Determination, "competent_authority")] = Field(
@@ -58,6 +76,10 @@ class Art332Out(Schema):
     competent_authority: str
     reference: str
     decided_on: date
+
+    @staticmethod
+    def resolve_person(determination: Art332Determination) -> str:
+        return determination.person.reference
 
 
 class VoluntarinessIn(Schema):
@@ -79,6 +101,14 @@ class VoluntarinessOut(Schema):
     best_interests_determination: bool
     withdrawn: bool
 
+    @staticmethod
+    def resolve_person(record: VoluntarinessRecord) -> str:
+        return record.person.reference
+
+    @staticmethod
+    def resolve_withdrawn(record: VoluntarinessRecord) -> bool:
+        return record.withdrawn_at is not None
+
 
 class WithdrawalIn(Schema):
     note: Text = Field(examples=["Changed her mind after news from home."])
@@ -89,21 +119,6 @@ class WithdrawalOut(Schema):
     cancelled: list[str] = Field(description="References of the voluntary repatriations cancelled")
 
 
-def chain_out(record: ChainAssessmentRecord) -> dict:
-    return {
-        "id": record.pk,
-        "person": record.person.reference,
-        "country": record.country.code,
-        "admission_document": record.admission_document,
-        "access_to_protection": record.access_to_protection,
-        "respects_non_refoulement": record.respects_non_refoulement,
-        "rationale": record.rationale,
-        "approvers": [a.approver.get_username() for a in record.approvals.select_related("approver").order_by("pk")],
-        "recorded_at": record.recorded_at,
-        "withdrawn": record.withdrawn_at is not None,
-    }
-
-
 @router.post(
     "/persons/{reference}/chain-assessments",
     response={201: ChainAssessmentOut},
@@ -112,8 +127,8 @@ def chain_out(record: ChainAssessmentRecord) -> dict:
 def record_chain_assessment(request: HttpRequest, reference: Line, payload: ChainAssessmentIn):
     """N6: assess a third country for this person; the author's approval is the first."""
     person = registry_queries.get_person(request.user, reference)
-    record = services.record_chain_assessment(actor=request.user, person=person, **payload.dict())
-    return Status(201, chain_out(record))
+    record = risk_profile.record_chain_assessment(actor=request.user, person=person, **payload.dict())
+    return Status(201, record)
 
 
 @router.post(
@@ -125,8 +140,8 @@ def approve_chain_assessment(request: HttpRequest, reference: Line, assessment_i
     """N6: the second approval, by a different protection officer."""
     person = registry_queries.get_person(request.user, reference)
     record = queries.get_chain_assessment(request.user, person, assessment_id)
-    services.approve_chain_assessment(actor=request.user, assessment=record)
-    return Status(201, chain_out(queries.get_chain_assessment(request.user, person, assessment_id)))
+    risk_profile.approve_chain_assessment(actor=request.user, assessment=record)
+    return Status(201, queries.get_chain_assessment(request.user, person, assessment_id))
 
 
 @router.post(
@@ -137,17 +152,8 @@ def approve_chain_assessment(request: HttpRequest, reference: Line, assessment_i
 def record_art_33_2(request: HttpRequest, reference: Line, payload: Art332In):
     """An art. 33(2) determination by a competent authority, after a final decision (N1, N5)."""
     person = registry_queries.get_person(request.user, reference)
-    d = services.record_art_33_2(actor=request.user, person=person, **payload.dict())
-    return Status(
-        201,
-        {
-            "id": d.pk,
-            "person": person.reference,
-            "competent_authority": d.competent_authority,
-            "reference": d.reference,
-            "decided_on": d.decided_on,
-        },
-    )
+    d = risk_profile.record_art_33_2(actor=request.user, person=person, **payload.dict())
+    return Status(201, d)
 
 
 @router.post(
@@ -158,20 +164,8 @@ def record_art_33_2(request: HttpRequest, reference: Line, payload: Art332In):
 def record_voluntariness(request: HttpRequest, reference: Line, payload: VoluntarinessIn):
     """N7: what a voluntary repatriation interview found."""
     person = registry_queries.get_person(request.user, reference)
-    v = services.record_voluntariness(actor=request.user, person=person, **payload.dict())
-    return Status(
-        201,
-        {
-            "id": v.pk,
-            "person": person.reference,
-            "signed_declaration": v.signed_declaration,
-            "counselling_record": v.counselling_record,
-            "coercion_flag_open": v.coercion_flag_open,
-            "best_interests_assessment": v.best_interests_assessment,
-            "best_interests_determination": v.best_interests_determination,
-            "withdrawn": v.withdrawn_at is not None,
-        },
-    )
+    v = movement_requests.record_voluntariness(actor=request.user, person=person, **payload.dict())
+    return Status(201, v)
 
 
 @router.post(
@@ -182,5 +176,5 @@ def record_voluntariness(request: HttpRequest, reference: Line, payload: Volunta
 def withdraw_consent(request: HttpRequest, reference: Line, payload: WithdrawalIn):
     """N7: consent withdrawn before departure cancels every open voluntary repatriation."""
     person = registry_queries.get_person(request.user, reference)
-    cancelled = services.withdraw_consent(actor=request.user, person=person, note=payload.note)
-    return {"person": person.reference, "cancelled": [m.reference for m in cancelled]}
+    cancelled = movement_requests.withdraw_consent(actor=request.user, person=person, note=payload.note)
+    return WithdrawalOut(person=person.reference, cancelled=[m.reference for m in cancelled])

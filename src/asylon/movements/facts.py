@@ -27,6 +27,7 @@ from asylon.safeguards import (
     VoluntarinessRecord,
 )
 from asylon.safeguards.types import MovementKind as SafeguardKind
+from asylon.safeguards.types import RecipientKind as SafeguardRecipientKind
 from asylon.status.queries import StatusSnapshot, statuses_on
 
 from . import models as m
@@ -99,10 +100,14 @@ def person_facts(person_ids: Iterable[int], on: date) -> dict[int, Situation]:
         else:
             unaccompanied.add(pid)
 
+    # Open grants to resettlement countries (D3), read through the person's relation: the
+    # grants are the sharing app's, which sits above movements and is not imported here.
     submitted: dict[int, set[str]] = defaultdict(set)
-    for pid, country in m.SharingGrant.objects.filter(
-        person_id__in=ids, expires_at__isnull=True, recipient__kind=m.RecipientKind.RESETTLEMENT_COUNTRY
-    ).values_list("person_id", "recipient__country"):
+    for pid, country in Person.objects.filter(
+        pk__in=ids,
+        sharing_grants__expires_at__isnull=True,
+        sharing_grants__recipient__kind=SafeguardRecipientKind.RESETTLEMENT_COUNTRY,
+    ).values_list("pk", "sharing_grants__recipient__country"):
         submitted[pid].add(country)
 
     chains: dict[int, dict[str, ChainAssessment]] = defaultdict(dict)

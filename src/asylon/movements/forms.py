@@ -10,7 +10,7 @@ from django_countries import countries
 
 from asylon.core.forms import LocalDateField, judged
 
-from .models import AuthorityKind, GateAction, MovementKind, RecipientKind, RiskKind
+from .models import AuthorityKind, GateAction, MovementKind, RiskKind
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -121,36 +121,6 @@ class VoluntarinessForm(forms.Form):
 
 class WithdrawConsentForm(forms.Form):
     note = forms.CharField(label=_("What the person said"), max_length=500)
-
-
-class RecipientForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=judged(RecipientKind.choices))
-    country = country_field(_("State behind the recipient"))
-
-
-class AgreementForm(forms.Form):
-    recipient = forms.IntegerField(widget=forms.HiddenInput)
-    reference = forms.CharField(label=_("Agreement reference"), max_length=100)
-    purpose = forms.CharField(label=_("Purpose"), max_length=200)
-    field_list = forms.CharField(label=_("Fields covered (comma separated)"), max_length=500)
-    non_refoulement_undertaking = forms.BooleanField(label=_("Undertaking on non-refoulement"), required=False)
-    valid_from = LocalDateField(label=_("Valid from"))
-    valid_to = LocalDateField(label=_("Valid to"), required=False)
-
-
-class PartnerLinkForm(forms.Form):
-    """Which partner account acts for which recipient: both lists come from the page."""
-
-    fields: dict[str, Any]  # choices and querysets are set per request, in __init__
-
-    recipient = forms.TypedChoiceField(label=_("Recipient"), coerce=int)
-    user = forms.TypedChoiceField(label=_("Partner account"), coerce=int)
-
-    def __init__(self, *args, recipients=(), users=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["recipient"].choices = [("", "—")] + [(r.pk, r.name) for r in recipients]
-        self.fields["user"].choices = [("", "—")] + [(u.pk, u.get_username()) for u in users]
 
 
 class OnwardPolicyForm(forms.Form):

@@ -1,10 +1,11 @@
-"""Movements of persons out of a camp, the evidence the non-refoulement gate reads, and the
-records of the data-sharing guard (DOMAIN.md sections 6 and 8).
+"""Movements of persons out of a camp and the evidence the non-refoulement gate reads
+(DOMAIN.md section 6). The records of data sharing are the `sharing` app's.
 
-Only `movements.services` writes here. A movement's `state` changes in exactly one
-function (`services._enter_state`), and the database refuses any other change: a trigger
-lets the state move only to the state named by the movement's latest allowed gate result
-(see migration 0002). Gate results and disclosures are append-only.
+Only the movements' write modules (`gate`, `requests`, `risk_profile`, `reference_data`)
+write here. A movement's `state` changes in exactly one module (`gate`: `_enter_state`,
+`_new_movement`), and the database refuses any other change: a trigger lets the state move
+only to the state named by the movement's latest allowed gate result (see migration 0002).
+Gate results are append-only.
 """
 
 from __future__ import annotations
@@ -175,112 +176,6 @@ class CountryAuthority(models.Model):
         return f"{self.name} ({self.country.code})"
 
 
-# --- recipients of personal data ------------------------------------------------------------
-
-
-class RecipientKind(models.TextChoices):
-    """The safeguards' RecipientKind, as database choices (kept equal by a test)."""
-
-    UN_AGENCY = "UN_AGENCY", _("UN agency")
-    RESETTLEMENT_COUNTRY = "RESETTLEMENT_COUNTRY", _("resettlement country")
-    HOST_AUTHORITY = "HOST_AUTHORITY", _("host authority (under an agreement)")
-    COUNTRY_OF_ORIGIN_AUTHORITY = "COUNTRY_OF_ORIGIN_AUTHORITY", _("country-of-origin authority")
-    ALLEGED_PERSECUTOR = "ALLEGED_PERSECUTOR", _("alleged persecutor")
-    NGO = "NGO", _("NGO")
-
-
-class Recipient(models.Model):
-    """Someone outside the operation who may receive personal data. Partner users (e.g. a
-    resettlement country's delegation) are linked here; everything they read is a release."""
-
-    name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=28, choices=RecipientKind.choices)
-    country = CountryField(blank=True, help_text=_("The state behind the recipient, if any"))
-    acts_for = models.ForeignKey(
-        CountryAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="recipients"
-    )
-    users = models.ManyToManyField(USER, blank=True, related_name="recipients")  # type: ignore[var-annotated]
-    created_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(kind="RESETTLEMENT_COUNTRY") | ~Q(country=""), name="resettlement_recipient_has_country"
-            )
-        ]
-        permissions = [
-            ("manage_recipients", "Can record recipients and data-sharing agreements"),
-            ("release_personal_data", "Can release personal data to a recorded recipient"),
-            ("view_disclosure", "Can see the log of disclosures"),
-            ("read_shared_cases", "Partner: can read the cases shared with their organisation"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class SharingAgreement(models.Model):
-    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="agreements")
-    reference = models.CharField(max_length=100)
-    purpose = models.CharField(max_length=200)
-    fields = models.JSONField(default=list, help_text=_("The fields the agreement covers, no more"))
-    non_refoulement_undertaking = models.BooleanField(default=False)
-    valid_from = models.DateField()
-    valid_to = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["recipient", "valid_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="agreement_dates",
-            )
-        ]
-
-
-class SharingGrant(models.Model):
-    """D3: a resettlement country may see a person because the person's case was submitted
-    to it. Created at submission, expired at closure (by the resettlement app)."""
-
-    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="grants")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sharing_grants")
-    reason = models.CharField(max_length=200)
-    source = models.CharField(max_length=100, blank=True, help_text=_("e.g. solutions.submission:12"))
-    granted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    granted_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "person"], condition=Q(expires_at__isnull=True), name="one_open_grant"
-            )
-        ]
-        indexes = [models.Index(fields=["recipient", "expires_at"])]
-
-
-class Disclosure(AppendOnly):
-    """D6: one row per release of personal data: who received what, why, on what basis."""
-
-    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="disclosures")
-    rule = models.CharField(max_length=4)
-    legal_basis = models.CharField(max_length=300)
-    purpose = models.CharField(max_length=200)
-    fields = models.JSONField(default=list)
-    person_count = models.PositiveIntegerField()
-    person_refs = models.JSONField(default=list)
-    channel = models.CharField(max_length=60, help_text=_("e.g. api:GET /persons/{reference}"))
-    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-
-
 # --- movements ------------------------------------------------------------------------------
 
 
@@ -331,7 +226,7 @@ class GroupRequest(models.Model):
 
 
 class Movement(models.Model):
-    """One planned movement of one person. `state` changes only in movements.services."""
+    """One planned movement of one person. `state` changes only in movements.gate."""
 
     reference = models.CharField(max_length=24, unique=True)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="movements")
@@ -374,6 +269,13 @@ class Movement(models.Model):
             ("carry_out_movement", "Can record a movement as carried out"),
             ("approve_chain", "Can approve a third-country (chain refoulement) assessment"),
             ("record_voluntariness", "Can record voluntary repatriation interviews"),
+            # Data sharing's permissions, under the names the roles and routes publish (the
+            # sharing app's models declare none: see sharing/models.py).
+            ("view_recipient", "Can view recipient"),
+            ("manage_recipients", "Can record recipients and data-sharing agreements"),
+            ("release_personal_data", "Can release personal data to a recorded recipient"),
+            ("view_disclosure", "Can see the log of disclosures"),
+            ("read_shared_cases", "Partner: can read the cases shared with their organisation"),
         ]
 
     def __str__(self) -> str:

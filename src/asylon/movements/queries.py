@@ -1,4 +1,4 @@
-"""Reads of movements, risk profiles and recipients, scoped to the actor's sites and role."""
+"""Reads of movements, risk profiles and reference data, scoped to the actor's sites and role."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from .models import (
     Art332Determination,
     ChainAssessmentRecord,
     CountryAuthority,
-    Disclosure,
     FamilyUnityDecision,
     GateAction,
     GateResult,
@@ -27,7 +26,6 @@ from .models import (
     Movement,
     MovementKind,
     OnwardReturnPolicy,
-    Recipient,
     RiskAssessment,
     RiskCountry,
     VoluntarinessRecord,
@@ -139,43 +137,6 @@ def get_chain_assessment(actor, person: Person, pk: int) -> ChainAssessmentRecor
     if record is None:
         raise NotFound("No such assessment.")
     return record
-
-
-def recipients_for(actor) -> QuerySet[Recipient]:
-    """Recipients are reference data of the whole operation (not of a site)."""
-    if not actor.has_perm("movements.view_recipient"):
-        return Recipient.objects.none()
-    return Recipient.objects.select_related("acts_for").prefetch_related("agreements", "users")
-
-
-def get_recipient(actor, pk: int) -> Recipient:
-    recipient = recipients_for(actor).filter(pk=pk).first()
-    if recipient is None:
-        raise NotFound("No such recipient.")
-    return recipient
-
-
-def partner_users_for(actor):
-    """The partner accounts the actor may link to a recipient: active, and managed by it
-    (every site of the account is one of the actor's). None without `manage_recipients`."""
-    from asylon.movements.services import partner_users
-
-    if not actor.has_perm("movements.manage_recipients"):
-        return partner_users().none()
-    return partner_users(actor).order_by("username")
-
-
-def get_partner_user(actor, pk: int):
-    user = partner_users_for(actor).filter(pk=pk).first()
-    if user is None:
-        raise NotFound("No such user.")
-    return user
-
-
-def disclosures_for(actor) -> QuerySet[Disclosure]:
-    if not actor.has_perm("movements.view_disclosure"):
-        return Disclosure.objects.none()
-    return Disclosure.objects.select_related("recipient", "actor")
 
 
 def onward_policies(actor, on: date | None = None) -> QuerySet[OnwardReturnPolicy]:

@@ -21,7 +21,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from asylon.core.api_edge import FromModel, Id, Line, requires
 from asylon.core.errors import NotFound
 
-from . import queries, services
+from . import queries, reference_data
 from .models import CountryAuthority, OnwardReturnPolicy
 
 router = Router(tags=["reference data"])
@@ -143,7 +143,7 @@ def list_policies(request: HttpRequest, filters: Query[OnwardPolicyFilterIn]):
 )
 def record_policy(request: HttpRequest, payload: OnwardPolicyIn):
     """N6 reads it: a movement to `country` of a person of `nationality` is a movement on to `returns_to`."""
-    policy = services.record_onward_policy(actor=request.user, **payload.dict())
+    policy = reference_data.record_onward_policy(actor=request.user, **payload.dict())
     return Status(201, policy)
 
 
@@ -166,7 +166,7 @@ def get_policy(request: HttpRequest, policy_id: POLICY):
 )
 def end_policy(request: HttpRequest, policy_id: POLICY, payload: OnwardPolicyEndIn):
     """The policy stays on record; from the day after `valid_to` the gate no longer reads it."""
-    return services.end_onward_policy(
+    return reference_data.end_onward_policy(
         actor=request.user, policy=_policy(request.user, policy_id), valid_to=payload.valid_to
     )
 
@@ -204,5 +204,5 @@ def list_authorities(request: HttpRequest, filters: Query[CountryAuthorityFilter
 )
 def record_authority(request: HttpRequest, payload: CountryAuthorityIn):
     """From now on a recipient that acts for it (by link or by name) is treated as that state (D1)."""
-    authority = services.record_country_authority(actor=request.user, **payload.dict())
+    authority = reference_data.record_country_authority(actor=request.user, **payload.dict())
     return Status(201, authority)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asylon.core.edges import attach_errors
+from asylon.core.edges import attach_errors, errors_onto, or_404, require
 from asylon.core.errors import DomainError, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
 from asylon.core.listing import listing
 from asylon.core.scope import can, site_ids
@@ -21,21 +21,12 @@ from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
 
 from . import forms as f
-from . import queries, services
+from . import gate, queries
+from . import reference_data as references
+from . import requests as movement_requests
+from . import risk_profile as risks
 from .models import MovementState
 from .transitions import MOVEMENT
-
-
-def _or_404(fn, *args):
-    try:
-        return fn(*args)
-    except (NotFound, NotPermitted) as exc:
-        raise Http404(exc.message) from exc
-
-
-def _need(request: HttpRequest, perm: str, obj=None) -> None:
-    if not can(request.user, perm, obj):
-        raise Http404
 
 
 def _may_request(user) -> bool:
@@ -44,7 +35,7 @@ def _may_request(user) -> bool:
 
 @login_required
 def movement_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "movements.view_movement")
+    require(request, "movements.view_movement")
     qs = queries.movements_for(request.user)
     state = request.GET.get("state") or ""
     if state in MovementState.values:
@@ -85,7 +76,7 @@ def movement_request(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             person = registry_queries.get_person(request.user, data["person"].strip())
-            movement = services.request_movement(
+            movement = movement_requests.request_movement(
                 actor=request.user,
                 person=person,
                 kind=data["kind"],
@@ -96,7 +87,7 @@ def movement_request(request: HttpRequest) -> HttpResponse:
                 court_reference=data["court_reference"],
                 note=data["note"],
             )
-        except services.MovementRefused as exc:
+        except gate.MovementRefused as exc:
             messages.error(request, _("The safeguards refused this movement. The reasons are below."))
             return redirect("movements:detail", exc.movement.reference)
         except NotFound:
@@ -113,11 +104,11 @@ def movement_request(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def movement_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    movement = _or_404(queries.get_movement, request.user, reference)
+    movement = or_404(queries.get_movement, request.user, reference)
     gates = queries.gate_results(movement)
     last = gates[-1] if gates else None
     refusal = last if last is not None and not last.allowed else None
-    actions = [a for a in MOVEMENT.allowed_actions(movement.state) if services.may_act(request.user, movement, a)]
+    actions = [a for a in MOVEMENT.allowed_actions(movement.state) if gate.may_act(request.user, movement, a)]
     return render(
         request,
         "movements/movement_detail.html",
@@ -135,15 +126,15 @@ def movement_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def movement_transition(request: HttpRequest, reference: str) -> HttpResponse:
-    movement = _or_404(queries.get_movement, request.user, reference)
-    if not services.may_act_at_all(request.user, movement):
+    movement = or_404(queries.get_movement, request.user, reference)
+    if not gate.may_act_at_all(request.user, movement):
         raise Http404
     form = f.TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a step."))
         return redirect("movements:detail", reference)
     try:
-        services.transition_movement(
+        movement_requests.transition_movement(
             actor=request.user,
             movement=movement,
             action=form.cleaned_data["action"],
@@ -165,14 +156,14 @@ def movement_transition(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_request(request: HttpRequest) -> HttpResponse:
-    _need(request, "movements.add_movement")
+    require(request, "movements.add_movement")
     sites = registry_queries.sites_for(request.user)
     blocks = registry_queries.blocks_of(request.user).select_related("site")
     form = f.GroupForm(request.POST or None, sites=sites, blocks=blocks)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            group = services.request_group_movement(
+        with errors_onto(form) as outcome:
+            group = movement_requests.request_group_movement(
                 actor=request.user,
                 site=data["site"],
                 block=data["block"],
@@ -183,18 +174,14 @@ def group_request(request: HttpRequest) -> HttpResponse:
                 legal_reference=data["legal_reference"],
                 court_reference=data["court_reference"],
             )
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             return redirect("movements:group_detail", group.reference)
     return render(request, "movements/group_form.html", {"form": form})
 
 
 @login_required
 def group_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    group = _or_404(queries.get_group, request.user, reference)
+    group = or_404(queries.get_group, request.user, reference)
     rows = queries.group_answer(group)
     return render(
         request,
@@ -221,41 +208,41 @@ PROFILE_FORMS = {
 def _profile_action(request: HttpRequest, person, what: str, data: dict) -> str:
     user = request.user
     if what == "risk":
-        services.add_risk_country(actor=user, person=person, **data)
+        risks.add_risk_country(actor=user, person=person, **data)
         return _("Risk country recorded.")
     if what == "withdraw_risk":
         risk = queries.get_risk(user, person, data["risk"])
-        services.withdraw_risk_country(actor=user, risk=risk, reason=data["reason"])
+        risks.withdraw_risk_country(actor=user, risk=risk, reason=data["reason"])
         return _("Risk withdrawn.")
     if what == "assessment":
-        services.record_risk_assessment(actor=user, person=person, **data)
+        risks.record_risk_assessment(actor=user, person=person, **data)
         return _("Risk assessment signed.")
     if what == "art332":
-        services.record_art_33_2(actor=user, person=person, **data)
+        risks.record_art_33_2(actor=user, person=person, **data)
         return _("Art. 33(2) determination recorded.")
     if what == "chain":
-        services.record_chain_assessment(actor=user, person=person, **data)
+        risks.record_chain_assessment(actor=user, person=person, **data)
         return _("Third-country assessment recorded; a second protection officer must approve it.")
     if what == "chain_approve":
         record = queries.get_chain_assessment(user, person, data["assessment"])
-        services.approve_chain_assessment(actor=user, assessment=record)
+        risks.approve_chain_assessment(actor=user, assessment=record)
         return _("Approval recorded.")
     if what == "voluntariness":
-        services.record_voluntariness(actor=user, person=person, **data)
+        movement_requests.record_voluntariness(actor=user, person=person, **data)
         return _("Voluntariness interview recorded.")
     if what == "family_unity":
         member = registry_queries.get_person(user, data.pop("member").strip())
-        services.record_family_unity_decision(actor=user, person=person, member=member, **data)
+        movement_requests.record_family_unity_decision(actor=user, person=person, member=member, **data)
         return _("Family-unity decision recorded.")
-    services.withdraw_consent(actor=user, person=person, note=data["note"])
+    movement_requests.withdraw_consent(actor=user, person=person, note=data["note"])
     return _("Consent withdrawn; open returns were cancelled.")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_profile(request: HttpRequest, reference: str) -> HttpResponse:
-    person = _or_404(registry_queries.get_person, request.user, reference)
-    profile = _or_404(queries.risk_profile, request.user, person)
+    person = or_404(registry_queries.get_person, request.user, reference)
+    profile = or_404(queries.risk_profile, request.user, person)
     bound = {}
     if request.method == "POST":
         what = request.POST.get("what", "")
@@ -290,90 +277,27 @@ def risk_profile(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-# --- recipients, agreements, reference data -------------------------------------------------------
-
-
-def _record(request: HttpRequest, what: str, data: dict) -> None:
-    """Call the one service the submitted form stands for (recipient, agreement, link)."""
-    if what == "recipient":
-        services.create_recipient(actor=request.user, **data)
-        return
-    recipient = _or_404(queries.get_recipient, request.user, data.pop("recipient"))
-    if what == "link":
-        user = _or_404(queries.get_partner_user, request.user, data["user"])
-        services.link_recipient_user(actor=request.user, recipient=recipient, user=user)
-        return
-    data["fields"] = [x for x in data.pop("field_list").split(",") if x.strip()]
-    services.record_sharing_agreement(actor=request.user, recipient=recipient, **data)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def recipients(request: HttpRequest) -> HttpResponse:
-    """Recipients, their agreements and the partner accounts acting for them. Whoever may
-    manage recipients (protection officers, administrators) records them here; a D1 refusal
-    or a bad field shows on the form it came from, and nothing is recorded."""
-    _need(request, "movements.view_recipient")
-    what = request.POST.get("what") if request.method == "POST" else None
-    rows = queries.recipients_for(request.user)
-    forms_by_what = {
-        "recipient": f.RecipientForm(request.POST if what == "recipient" else None),
-        "agreement": f.AgreementForm(request.POST if what == "agreement" else None),
-        "link": f.PartnerLinkForm(
-            request.POST if what == "link" else None,
-            recipients=rows,
-            users=queries.partner_users_for(request.user),
-            auto_id="link_%s",
-        ),
-    }
-    form = forms_by_what.get(what or "")
-    if form is not None and form.is_valid():
-        try:
-            _record(request, what or "", dict(form.cleaned_data))
-        except InvalidInput as exc:
-            attach_errors(exc, form)
-        except NotPermitted as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Recorded."))
-            return redirect("movements:recipients")
-    return render(
-        request,
-        "movements/recipients.html",
-        {
-            "recipients": rows,
-            "disclosures": queries.disclosures_for(request.user)[:50],
-            "recipient_form": forms_by_what["recipient"],
-            "agreement_form": forms_by_what["agreement"],
-            "link_form": forms_by_what["link"],
-            "can_manage": request.user.has_perm("movements.manage_recipients"),
-        },
-    )
+# --- reference data -------------------------------------------------------------------------------
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reference_data(request: HttpRequest) -> HttpResponse:
-    _need(request, "movements.view_risk_profile")
+    require(request, "movements.view_risk_profile")
     what = request.POST.get("what")
     policy_form = f.OnwardPolicyForm(request.POST if what == "policy" else None)
     authority_form = f.AuthorityForm(request.POST if what == "authority" else None)
     if request.method == "POST":
         form = policy_form if what == "policy" else authority_form
         if form.is_valid():
-            try:
+            with errors_onto(form) as outcome:
                 if form is policy_form:
-                    services.record_onward_policy(actor=request.user, **form.cleaned_data)
+                    references.record_onward_policy(actor=request.user, **form.cleaned_data)
                 else:
-                    services.record_country_authority(actor=request.user, **form.cleaned_data)
+                    references.record_country_authority(actor=request.user, **form.cleaned_data)
+            if outcome.ok:
                 messages.success(request, _("Recorded."))
                 return redirect("movements:reference_data")
-            except InvalidInput as exc:
-                attach_errors(exc, form)
-            except NotPermitted as exc:
-                raise Http404 from exc
     return render(
         request,
         "movements/reference_data.html",

@@ -12,7 +12,7 @@ from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
 from asylon.matching import registration
-from asylon.movements.sharing import guard_read
+from asylon.sharing.guard import guard_read
 
 from . import queries, services
 from .models import PERSON_NAME_FIELDS, Household, Membership, Person, SensitiveProfile

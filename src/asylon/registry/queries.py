@@ -13,6 +13,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import birth_range_for_age, today
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
+from asylon.safeguards.types import NEVER_RECIPIENTS, RecipientKind
 
 from .models import Household, Location, Membership, Person, Presence, SensitiveProfile, Site, SpecificNeed
 
@@ -41,13 +42,27 @@ def site_in_scope(actor, code: str, *, field: str = "site") -> Site:
 
 def persons_for(actor) -> QuerySet[Person]:
     """Every person the actor may see. Partners see only persons shared with them (D3);
-    whoever returns their data must pass it through `movements.sharing.guard_read`."""
+    whoever returns their data must pass it through `sharing.guard.guard_read`."""
     if not actor.has_perm("registry.view_person"):
-        from asylon.movements.sharing import shared_persons_for
-
-        return Person.objects.filter(pk__in=shared_persons_for(actor)).exclude(presence=Presence.MERGED)
+        return Person.objects.filter(pk__in=_shared_with(actor)).exclude(presence=Presence.MERGED)
     # A merged record lives on only as an alias of the person it was merged into.
     return Person.objects.filter(site_id__in=site_ids(actor)).exclude(presence=Presence.MERGED)
+
+
+def _shared_with(actor) -> QuerySet:
+    """Ids of the persons a partner account may see (D3): an open grant, to a recipient the
+    account acts for, of a person in the account's sites. Read through the person's grants
+    (`sharing_grants`, the sharing app's rows) so that the register imports nothing above
+    it; `sharing.guard.shared_persons_for` answers the same question from the other side.
+    A recipient D1 names can never be given a grant; it is left out here all the same."""
+    if not actor.has_perm("movements.read_shared_cases"):
+        return Person.objects.none().values("pk")
+    return Person.objects.filter(
+        site_id__in=site_ids(actor),
+        sharing_grants__expires_at__isnull=True,
+        sharing_grants__recipient__users=actor,
+        sharing_grants__recipient__kind__in=[k.value for k in RecipientKind if k not in NEVER_RECIPIENTS],
+    ).values("pk")
 
 
 def households_for(actor) -> QuerySet[Household]:

@@ -13,7 +13,7 @@ from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.listing import listing
 from asylon.core.scope import can
 from asylon.matching import registration
-from asylon.movements.sharing import guard_read, recipient_of
+from asylon.sharing.guard import guard_read, recipient_of
 
 from . import queries, services
 from .forms import CorrectionForm, HouseholdForm, MemberFormSet, PersonFilterForm, PresenceCorrectionForm

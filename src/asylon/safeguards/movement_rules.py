@@ -2,7 +2,7 @@
 
 Contract for callers
 --------------------
-`movements.services` calls ``assess_movement(person, movement)`` for **each individual**
+`movements.gate` calls ``assess_movement(person, movement)`` for **each individual**
 of a movement, at **every state change** up to departure, with the facts as they are at
 that moment (statuses, appeal windows, risk assessments and consent change over time).
 

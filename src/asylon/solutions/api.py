@@ -17,8 +17,8 @@ from asylon.core.api_edge import FromModel, Line, Text, requires
 from asylon.core.errors import Conflict, InvalidInput, SafeguardRefusal
 from asylon.core.messages import reason_text
 from asylon.core.scope import can, ensure
-from asylon.movements.sharing import recipient_of
 from asylon.registry import queries as registry_queries
+from asylon.sharing.guard import recipient_of
 
 from . import queries, services
 from .models import CaseMember, ResettlementCase, Submission, SubmissionBatch

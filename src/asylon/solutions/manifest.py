@@ -1,6 +1,6 @@
 """The manifest of a batch submitted to a country: one row per person, and only the
 columns the country's data-sharing agreement lists. Building it is a release of personal
-data to that country (movements.sharing.release_personal_data: D3 and D6)."""
+data to that country (sharing.guard.release_personal_data: D3 and D6)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from asylon.core.dates import today
 from asylon.core.errors import Conflict
-from asylon.movements.models import SharingAgreement
-from asylon.movements.sharing import release_personal_data
 from asylon.registry.models import Person
+from asylon.sharing.guard import release_personal_data
+from asylon.sharing.models import SharingAgreement
 
 from .models import CaseMember, ReceivingCountry, SubmissionBatch
 

@@ -16,8 +16,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from asylon.movements.models import Movement, Recipient
+from asylon.movements.models import Movement
 from asylon.registry.models import Household, Person, Relationship, Site
+from asylon.sharing.models import Recipient
 
 USER = settings.AUTH_USER_MODEL
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from asylon.audit import services as audit
 from asylon.core.errors import InvalidInput
 from asylon.core.scope import ensure
-from asylon.movements.models import Recipient, RecipientKind
+from asylon.sharing.models import Recipient, RecipientKind
 
 from .models import (
     Category,

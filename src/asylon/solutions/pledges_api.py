@@ -22,7 +22,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import InvalidInput, NotFound
-from asylon.movements import queries as movements_queries
+from asylon.sharing import queries as sharing_queries
 
 from . import pledges, queries, services
 from .models import Pledge, ReceivingCountry
@@ -162,7 +162,7 @@ def record_country(request: HttpRequest, payload: ReceivingCountryIn):
     recipient = None
     if payload.recipient is not None:
         try:
-            recipient = movements_queries.get_recipient(request.user, payload.recipient)
+            recipient = sharing_queries.get_recipient(request.user, payload.recipient)
         except NotFound as exc:
             raise InvalidInput({"recipient": ["No such recipient."]}) from exc
     country = pledges.create_receiving_country(

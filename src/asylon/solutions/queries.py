@@ -2,7 +2,7 @@
 
 A partner account (a resettlement country's delegation) sees only the cases with an open
 submission to its own country, and of those only the members its recipient holds an open
-sharing grant for (movements.sharing.shared_persons_for, D3); every read of their data is a
+sharing grant for (sharing.guard.shared_persons_for, D3); every read of their data is a
 recorded release (`guard_members`)."""
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from django.utils import timezone
 from asylon.core.dates import today as today_
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
-from asylon.movements import services as movements
+from asylon.movements import gate
 from asylon.movements.models import MovementKind
-from asylon.movements.sharing import guard_read, recipient_of, shared_persons_for
 from asylon.registry.models import Membership, Person, Presence, Site
 from asylon.safeguards import Assessment
+from asylon.sharing.guard import guard_read, recipient_of, shared_persons_for
 
 from .models import (
     TARGET_DAYS,
@@ -393,8 +393,8 @@ GONE = (Presence.DEPARTED, Presence.DECEASED)
 def gate_assessments(actor, persons: list[Person], destination: str) -> list[tuple[Person, Assessment]]:
     """What the non-refoulement gate would answer today for these persons' departure together
     to `destination` (read only: nothing is recorded; the departure itself is assessed again,
-    and recorded, by movements.services)."""
-    answers = movements.preview_movement(
+    and recorded, by movements.requests)."""
+    answers = gate.preview_movement(
         actor=actor, persons=persons, kind=MovementKind.RESETTLEMENT_DEPARTURE, destination_country=destination
     )
     return [(person, answers[person.pk]) for person in persons]

@@ -2,10 +2,10 @@
 
 A case's stage changes only in `_enter_stage`, following `transitions.TRANSITIONS`, and
 each change leaves a StageEntry and one audit event. Submitting a case to a country grants
-that country's delegation sight of the case's members (movements.grant_sharing, D3); a
+that country's delegation sight of the case's members (sharing.services.grant_sharing, D3); a
 rejection, an arrival or a closure ends the grant. A departure is one
 RESETTLEMENT_DEPARTURE movement per member, requested and carried out through
-movements.services, so the non-refoulement gate assesses every person: a refusal leaves
+movements.requests, so the non-refoulement gate assesses every person: a refusal leaves
 the case where it was and is raised (the refused attempt stays recorded by movements).
 """
 
@@ -22,10 +22,12 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
-from asylon.movements import services as movements
+from asylon.movements import gate
+from asylon.movements import requests as movement_requests
 from asylon.movements.models import Movement, MovementKind, MovementState
 from asylon.registry.models import Household, Membership, Person, Presence
 from asylon.registry.references import next_reference
+from asylon.sharing import services as sharing_services
 
 from .models import (
     CaseMember,
@@ -262,7 +264,7 @@ def _submit(actor, case: ResettlementCase, country: ReceivingCountry, on: date, 
         case=case, country=country, batch=batch, priority=case.priority, submitted_on=on, submitted_by=actor
     )
     assert country.recipient is not None
-    movements.grant_sharing(
+    sharing_services.grant_sharing(
         actor=actor,
         recipient=country.recipient,
         persons=members,
@@ -320,7 +322,7 @@ def decide_submission(
 def _end_sharing(actor, submission: Submission, reason: str) -> None:
     recipient = submission.country.recipient
     if recipient is not None:
-        movements.expire_sharing(actor=actor, recipient=recipient, reason=reason, source=submission.source)
+        sharing_services.expire_sharing(actor=actor, recipient=recipient, reason=reason, source=submission.source)
 
 
 @transaction.atomic
@@ -366,9 +368,9 @@ def record_formalities(
 
 def _first_blocked(actor, case: ResettlementCase, persons: list[Person]) -> Person | None:
     """The first member the gate would refuse today, all members moving together (read
-    only; the recorded attempt is made by movements.services for that member)."""
+    only; the recorded attempt is made by movements.requests for that member)."""
     assert case.country is not None
-    preview = movements.preview_movement(
+    preview = gate.preview_movement(
         actor=actor, persons=persons, kind=KIND, destination_country=case.country.country.code
     )
     blocked = [p for p in persons if not preview[p.pk].allowed]
@@ -401,7 +403,7 @@ def schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -
     members = _members(case)
     blocked = _first_blocked(actor, case, members)
     if blocked is not None:
-        movements.request_movement(
+        movement_requests.request_movement(
             actor=actor,
             person=blocked,
             kind=KIND,
@@ -419,7 +421,7 @@ def _schedule_departure(*, actor, case: ResettlementCase, departure_date: date) 
     assert case.country is not None
     rows = list(case.members.filter(active=True).select_related("person"))
     for member in rows:
-        movement = movements.request_movement(
+        movement = movement_requests.request_movement(
             actor=actor,
             person=member.person,
             kind=KIND,
@@ -442,7 +444,9 @@ def approve_departure(*, actor, case: ResettlementCase) -> list[Movement]:
     approved = []
     for member in case.members.filter(active=True).select_related("movement"):
         if member.movement and member.movement.state == MovementState.ASSESSED:
-            approved.append(movements.transition_movement(actor=actor, movement=member.movement, action="approve"))
+            approved.append(
+                movement_requests.transition_movement(actor=actor, movement=member.movement, action="approve")
+            )
     return approved
 
 
@@ -458,7 +462,7 @@ def record_departure(*, actor, case: ResettlementCase, departed_on: date | None 
     by_person = {m.person_id: m.movement for m in rows if m.movement is not None}
     blocked = _first_blocked(actor, case, [m.person for m in rows])
     if blocked is not None:
-        movements.transition_movement(actor=actor, movement=by_person[blocked.pk], action="carry_out")
+        movement_requests.transition_movement(actor=actor, movement=by_person[blocked.pk], action="carry_out")
     return _record_departure(actor=actor, case=case, departed_on=departed_on or today())
 
 
@@ -470,7 +474,7 @@ def _record_departure(*, actor, case: ResettlementCase, departed_on: date) -> Re
         raise InvalidInput({"departed_on": [_("The date is in the future.")]})
     for member in case.members.filter(active=True).select_related("movement"):
         assert member.movement is not None
-        movements.transition_movement(actor=actor, movement=member.movement, action="carry_out")
+        movement_requests.transition_movement(actor=actor, movement=member.movement, action="carry_out")
     case.departed_on = departed_on
     return _enter_stage(actor, case, "depart", changes={"departed_on": departed_on})
 

@@ -22,8 +22,8 @@ from asylon.core.edges import errors_onto, or_404, require
 from asylon.core.errors import DomainError, InvalidInput, SafeguardRefusal
 from asylon.core.listing import listing
 from asylon.core.scope import can
-from asylon.movements.sharing import recipient_of
 from asylon.registry import queries as registry_queries
+from asylon.sharing.guard import recipient_of
 
 from . import charts, queries, services
 from . import forms as f

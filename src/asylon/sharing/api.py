@@ -29,7 +29,7 @@ from asylon.core.errors import NotFound
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Person
 
-from . import queries, services, sharing
+from . import guard, queries, services
 from .models import Disclosure, Recipient, SharingAgreement, SharingGrant
 
 router = Router(tags=["data sharing"])
@@ -367,7 +367,7 @@ def release(request: HttpRequest, recipient_id: RECIPIENT, payload: ReleaseIn):
     refused, the attempt is recorded and the answer is 409 naming the rule. The data itself
     leaves by the caller's own channel (a letter, a transfer): this route is its record."""
     recipient = _recipient(request.user, recipient_id)
-    decision = sharing.release_personal_data(
+    decision = guard.release_personal_data(
         actor=request.user,
         recipient=recipient,
         persons=_persons(request.user, payload.persons),

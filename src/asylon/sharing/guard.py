@@ -9,7 +9,9 @@ every page or API route that returns person data calls `guard_read`, which runs
 written (D6), and a refusal (D1 first) stops the response. A country-of-origin authority or
 alleged persecutor can have no account, agreement or grant at all (no override).
 
-Exports to a recipient (reports, later) call `release_personal_data` directly.
+Exports to a recipient (reports, later) call `release_personal_data` directly. With
+`sharing.services` (grants) and the record exports, this is one of the doors to the
+safeguards' sharing rules (tests/movements/test_one_door.py).
 """
 
 from __future__ import annotations
@@ -27,12 +29,12 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import NotFound
 from asylon.core.scope import ensure, in_scope, site_ids
+from asylon.movements.facts import person_facts
 from asylon.registry.models import Person
 from asylon.safeguards import Agreement, DisclosureSubject, SharingDecision, assess_disclosure
 from asylon.safeguards import Recipient as RecipientFacts
 from asylon.safeguards.types import NEVER_RECIPIENTS, RecipientKind
 
-from .facts import person_facts
 from .models import Disclosure, Recipient, SharingAgreement, SharingGrant
 
 PARTNER_PURPOSE = "resettlement case processing"

@@ -116,6 +116,9 @@ def test_entering_a_sheet_previews_then_marks_exactly_the_rows_entered(officer, 
     assert event.changes["counted_by"] == "Nasrin (block leader)"
     assert event.changes["to_review"] == [behrouz.reference]
 
+    # The close page says the death came from a paper sheet.
+    closing = _client(officer).get(reverse("incidents:rollcall_close", args=[rc.pk])).content.decode()
+    assert "(paper sheet)" in closing
     # The death is an observation: closing sends it to review, and the register is unchanged.
     rollcall.close_roll_call(actor=officer, roll_call=rc)
     review = PresenceReview.objects.get(roll_call=rc)

@@ -29,6 +29,7 @@ INCIDENT = {"reference": "incident.reference"}
 FOLLOW_UP = {"pk": "follow_up.pk"}
 EVIDENCE_FILE = {"pk": "evidence.pk"}
 ROLL_CALL = {"pk": "roll_call.pk"}
+SHEET = {"pk": "roll_call.pk", "block": "sheet_block"}
 PRESENCE_REVIEW = {"pk": "presence_review.pk"}
 
 
@@ -116,6 +117,9 @@ ROUTES = {
     "page:incidents:rollcall_entries": Entry(MARK, params=ROLL_CALL),
     "page:incidents:rollcall_counts": Entry(ROLL_CALLS, params=ROLL_CALL),
     "page:incidents:rollcall_marks": Entry(MARK, method="POST", params=ROLL_CALL),
+    "page:incidents:rollcall_sheets": Entry(MARK, params=ROLL_CALL),
+    "page:incidents:rollcall_sheet_pdf": Entry(MARK, params=SHEET),
+    "page:incidents:rollcall_sheet_enter": Entry(MARK, params=SHEET),
     "page:incidents:rollcall_close": Entry(CLOSE, method="POST", params=ROLL_CALL),
     "page:incidents:rollcall_report": Entry(CLOSE, params=ROLL_CALL),
     # reviews of a roll call's deaths and disappearances; the bodies are refused (no source,
@@ -161,7 +165,7 @@ ROUTES = {
 
 
 def build_world(w):
-    from asylon.incidents import rollcall, services
+    from asylon.incidents import rollcall, services, sheets
 
     monitor = w.users["field_monitor"]
     protection = w.users["protection_officer"]
@@ -194,6 +198,7 @@ def build_world(w):
         description="Photo of the notice",
     )
     w.roll_call = rollcall.start_roll_call(actor=protection, site=w.site_a, incident=w.incident)
+    w.sheet_block = sheets.sheet_blocks(w.roll_call)[0][0]
     closed = rollcall.start_roll_call(actor=protection, site=w.site_a, incident=w.incident)
     mark = rollcall.Mark(person=w.person.reference, result="DECEASED", marked_at=timezone.now(), client_id="matrix-d")
     rollcall.mark_persons(actor=monitor, roll_call=closed, marks=[mark])

@@ -99,3 +99,13 @@ class RollCallForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["site"].choices = judged_if_several((s.pk, str(s)) for s in sites)
         self.fields["blocks"].choices = [(b.pk, f"{b.site.code} {b.name}") for b in blocks]
+
+
+class SheetEntryForm(forms.Form):
+    """Who counted a paper roll-call sheet and when, as written on it; its rows are read apart."""
+
+    counted_by = forms.CharField(label=_("Counted by (as written on the sheet)"), max_length=120)
+    counted_at = forms.DateTimeField(
+        label=_("Counted at (as written on the sheet)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )

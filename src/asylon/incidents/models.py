@@ -344,6 +344,13 @@ class RollCallResult(models.TextChoices):
     ABSENT_KNOWN = "ABSENT_KNOWN", _("absent, whereabouts known")
 
 
+class RollCallChannel(models.TextChoices):
+    """How a mark reached the system: a phone, or a paper sheet entered afterwards."""
+
+    PHONE = "PHONE", _("phone")
+    PAPER = "PAPER", _("paper sheet")
+
+
 ACCOUNTED = {
     RollCallResult.ACCOUNTED_SAFE,
     RollCallResult.INJURED,
@@ -393,6 +400,7 @@ class RollCallEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     client_id = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(max_length=5, choices=RollCallChannel.choices, default=RollCallChannel.PHONE)
     version = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -38,6 +38,7 @@ from .models import (
     Incident,
     PresenceReview,
     RollCall,
+    RollCallChannel,
     RollCallEntry,
     RollCallResult,
     RollCallState,
@@ -155,8 +156,11 @@ def _stored(entry: RollCallEntry) -> dict:
     }
 
 
-def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]:
+def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark], channel: str = RollCallChannel.PHONE) -> list[dict]:
     """Apply a batch of marks. Each comes back as applied, duplicate, conflict or rejected.
+
+    The channel (phone or paper sheet) is kept on each applied mark, with the actor who sent
+    or entered it as marked_by.
 
     No lock is held across statements: the batch is one UPDATE ... WHERE marked_at IS NULL OR
     marked_at < new (one per repeated person, oldest first), which the database applies
@@ -198,7 +202,7 @@ def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]
         rounds[k].append(m)
     missed: list[Mark] = []
     for batch in rounds:
-        applied = _apply_marks(actor, [(entry_ids[m.person], m) for m in batch])
+        applied = _apply_marks(actor, [(entry_ids[m.person], m) for m in batch], channel)
         for m in batch:
             if entry_ids[m.person] in applied:
                 out.append({"client_id": m.client_id, "person": m.person, "status": "applied", "result": m.result})
@@ -216,7 +220,7 @@ def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark]) -> list[dict]
     return out
 
 
-def _apply_marks(actor, marks: list[tuple[int, Mark]]) -> set[int]:
+def _apply_marks(actor, marks: list[tuple[int, Mark]], channel: str = RollCallChannel.PHONE) -> set[int]:
     """One conditional UPDATE for marks of distinct entries; the ids of the entries it changed.
 
     Commits on its own (autocommit): no row stays locked after the statement. On PostgreSQL
@@ -236,13 +240,13 @@ def _apply_marks(actor, marks: list[tuple[int, Mark]]) -> set[int]:
     sql = (
         f"WITH v(id, result, at, cid) AS (VALUES {', '.join([row] * len(marks))}){lock} "  # noqa: S608 - no user text
         f"UPDATE {table} AS e SET result = v.result, marked_at = v.at, marked_by_id = %s, client_id = v.cid, "
-        f"version = e.version + 1 FROM v{', locked' if pg else ''} "
+        f"channel = %s, version = e.version + 1 FROM v{', locked' if pg else ''} "
         f"WHERE e.id = v.id{' AND locked.id = e.id' if pg else ''} AND (e.marked_at IS NULL OR e.marked_at < v.at) "
         # SQLite's RETURNING names the target table's columns only, unqualified.
         f"RETURNING {'e.id' if pg else 'id'}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, actor.pk])
+        cursor.execute(sql, [*params, actor.pk, str(channel)])
         return {r[0] for r in cursor.fetchall()}
 
 

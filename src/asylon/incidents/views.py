@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from asylon.core.confirm import CONFIRM, confirmed
+from asylon.core.confirm import CONFIRM, carried, confirmed
 from asylon.core.edges import errors_flashed, errors_onto, or_404, require, said
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from asylon.core.listing import listing
@@ -21,7 +22,7 @@ from asylon.core.scope import can, site_ids
 from asylon.registry import queries as registry_queries
 from asylon.registry.queries import sites_for
 
-from . import alerts, previews, queries, reviews, rollcall, services
+from . import alerts, previews, queries, reviews, rollcall, services, sheets
 from . import evidence as evidence_store
 from .forms import (
     AffectedForm,
@@ -31,6 +32,7 @@ from .forms import (
     IncidentFilterForm,
     IncidentForm,
     RollCallForm,
+    SheetEntryForm,
 )
 from .models import IncidentStatus, RollCallResult, RollCallState
 from .transitions import INCIDENT
@@ -383,6 +385,76 @@ def roll_call_marks(request: HttpRequest, pk: int) -> JsonResponse:
     except (NotPermitted, Conflict) as exc:
         return JsonResponse(exc.as_dict(), status=exc.status)
     return JsonResponse({"results": results + rejected, "counts": rollcall.counts(rc)})
+
+
+@login_required
+@require_GET
+def roll_call_sheets(request: HttpRequest, pk: int) -> HttpResponse:
+    """The roll call's blocks, each with its printable sheet and the page to enter it."""
+    rc = or_404(queries.get_roll_call, request.user, pk)
+    require(request, "incidents.mark_rollcall", rc)
+    return render(request, "incidents/rollcall_sheets.html", {"rc": rc, "blocks": sheets.sheet_blocks(rc)})
+
+
+@login_required
+@require_GET
+def roll_call_sheet_pdf(request: HttpRequest, pk: int, block: int) -> HttpResponse:
+    rc = or_404(queries.get_roll_call, request.user, pk)
+    require(request, "incidents.mark_rollcall", rc)
+    pdf, _sheet = or_404(sheets.print_sheet, actor=request.user, roll_call=rc, block_id=block)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{sheets.filename(rc, block)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roll_call_sheet_enter(request: HttpRequest, pk: int, block: int) -> HttpResponse:
+    """A paper sheet's rows, a choice each; the first POST shows what will be recorded, the
+    second (confirm=yes) marks them through the phones' service."""
+    rc = or_404(queries.get_roll_call, request.user, pk)
+    require(request, "incidents.mark_rollcall", rc)
+    sheet = or_404(sheets.get_sheet, rc, block)
+    if rc.state != RollCallState.OPEN:
+        messages.error(request, _("This roll call is closed."))
+        return redirect("incidents:rollcall_sheets", pk=rc.pk)
+    form = SheetEntryForm(request.POST or None, initial={"counted_at": timezone.localtime().replace(second=0)})
+    chosen = {r.ref: request.POST.get(f"r-{r.ref}", sheets.NOT_ENTERED) for r in sheet.rows}
+    for row in sheet.rows:
+        row.entered = chosen[row.ref]
+    entry = None
+    if request.method == "POST" and form.is_valid():
+        with errors_onto(form):
+            entry = sheets.parse_entry(
+                rc,
+                block,
+                chosen,
+                counted_by=form.cleaned_data["counted_by"],
+                counted_at=form.cleaned_data["counted_at"],
+            )
+            if confirmed(request):
+                out = sheets.enter_sheet(actor=request.user, roll_call=rc, entry=entry)
+                applied = sum(1 for r in out if r["status"] == "applied")
+                messages.success(request, _("%(n)s marks recorded from the paper sheet.") % {"n": applied})
+                if applied < len(out):
+                    messages.warning(
+                        request,
+                        _("%(n)s rows were not recorded: a phone marked them after the sheet's time.")
+                        % {"n": len(out) - applied},
+                    )
+                return redirect("incidents:rollcall_mark", pk=rc.pk)
+    ctx = {
+        "rc": rc,
+        "sheet": sheet,
+        "form": form,
+        "entry": entry,
+        "carried": carried(request),
+        "confirm": CONFIRM,
+        "results": [(r, RollCallResult(r).label) for r in sheets.SHEET_RESULTS],
+        "not_entered": sheets.NOT_ENTERED,
+    }
+    return render(request, "incidents/rollcall_sheet_enter.html", ctx, status=400 if form.errors else 200)
 
 
 CONFIRM_CLOSE = "yes"

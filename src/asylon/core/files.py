@@ -16,7 +16,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -47,6 +47,12 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and (head[1] & 0xE6) in (0xE2, 0xE4, 0xE6)):
         return "audio/mpeg"
     return None
+
+
+class Readable(Protocol):
+    """What `store` reads from: an open binary file or Django's UploadedFile."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
 
 
 @dataclass
@@ -80,7 +86,7 @@ class FileStore:
         found = sniff(head)
         return found if found in self.accepted else None
 
-    def store(self, upload: BinaryIO, name: str) -> Stored:
+    def store(self, upload: Readable, name: str) -> Stored:
         """Stream a file into the store, checking its type and size on the way.
 
         Raises InvalidInput naming the field `file`, the file and the reason; nothing is kept then.

@@ -33,6 +33,8 @@ from .models import Person, PersonPhoto
 from .queries import persons_for
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# What a partner's read of the photo releases (D3-D6): the photo is a field like the others.
+PHOTO_FIELDS = ("reference", "photo")
 STORE = files.FileStore(
     folder="photos",
     accepted=frozenset({"image/jpeg", "image/png", "image/webp"}),
@@ -47,7 +49,7 @@ def current_photo(person: Person) -> PersonPhoto | None:
     return PersonPhoto.objects.filter(person=person, current=True).first()
 
 
-def set_photo(*, actor, person: Person, file: BinaryIO | None, name: str = "") -> PersonPhoto:
+def set_photo(*, actor, person: Person, file: files.Readable | None, name: str | None = "") -> PersonPhoto:
     """Take a new photo of the person: store it, make it current, keep the old one. Audited."""
     ensure(actor, "registry.change_person", person)
     if file is None:

@@ -6,28 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_alter_person_presence'),
+        ("registry", "0004_alter_person_presence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PersonPhoto',
+            name="PersonPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64)),
-                ('content_type', models.CharField(max_length=20)),
-                ('size', models.PositiveIntegerField()),
-                ('current', models.BooleanField(default=True)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='photos', to='registry.person')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sha256", models.CharField(max_length=64)),
+                ("content_type", models.CharField(max_length=20)),
+                ("size", models.PositiveIntegerField()),
+                ("current", models.BooleanField(default=True)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="photos", to="registry.person"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person', '-uploaded_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('current', True)), fields=('person',), name='one_current_photo_per_person'), models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='person_photo_sha256_hex')],
+                "ordering": ["person", "-uploaded_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("current", True)), fields=("person",), name="one_current_photo_per_person"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")), name="person_photo_sha256_hex"
+                    ),
+                ],
             },
         ),
     ]

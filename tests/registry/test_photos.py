@@ -226,6 +226,21 @@ def test_a_partner_with_a_grant_covering_the_photo_gets_it_as_a_release(client, 
     assert AuditEvent.objects.filter(action="person.photo_viewed", actor=partner).count() == 1
 
 
+def test_a_partners_person_page_does_not_release_the_photo(client, po, rso, clerk, make_user, resident):  # noqa: F811
+    from asylon.registry.views import PERSON_PAGE_FIELDS
+
+    person = resident("REFUGEE", given_name="Shared")
+    photos.set_photo(actor=clerk, person=person, file=upload(jpeg()), name="face.jpg")
+    partner = _partner(po, rso, make_user, fields=[*PERSON_PAGE_FIELDS, "photo"], grant_to=person)
+    sign_in(client, partner)
+    page = client.get(f"/persons/{person.reference}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Shared" in body
+    assert f"/persons/{person.reference}/photo/" not in body and "Photo taken on" not in body
+    assert not AuditEvent.objects.filter(action="person.photo_viewed").exists()
+
+
 def test_exports_never_carry_the_photo(protection_officer, clerk, person):
     from asylon.reports import exports
 

@@ -111,7 +111,9 @@ def person_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "sensitive": queries.read_sensitive(request.user, person),
             "can_correct": can(request.user, "registry.change_person", person),
             "can_correct_presence": can(request.user, services.CORRECT_PRESENCE, person),
-            "photo": photos.current_photo(person),
+            # A partner's page releases PERSON_PAGE_FIELDS and the photo is not one of them: it
+            # reads the photo through its own route, where that release is decided (D3-D6).
+            "photo": None if recipient_of(request.user) else photos.current_photo(person),
             "photo_max_mb": photos.STORE.max_bytes() // (1024 * 1024),
         },
     )

@@ -223,6 +223,7 @@ DEFAULT_FROM_EMAIL = env("ASYLON_FROM_EMAIL", default="asylon@localhost")
 
 # Incidents: evidence upload limit, alert links and webhook sending.
 ASYLON_EVIDENCE_MAX_BYTES = env.int("ASYLON_EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
+ASYLON_PHOTO_MAX_BYTES = env.int("ASYLON_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 ASYLON_BASE_URL = env("ASYLON_BASE_URL", default="")
 ASYLON_WEBHOOK_TIMEOUT = env.float("ASYLON_WEBHOOK_TIMEOUT", default=5.0)
 ASYLON_ALERT_MAX_ATTEMPTS = env.int("ASYLON_ALERT_MAX_ATTEMPTS", default=8)

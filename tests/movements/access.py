@@ -175,7 +175,9 @@ def build_world(w):
         source="Matrix check",
         valid_from=date(2012, 1, 1),
     )
-    w.sharing_recipient = sharing_services.create_recipient(actor=protection, name="Matrix legal aid NGO", kind="NGO")
+    w.sharing_recipient = sharing_services.create_recipient(
+        actor=protection, name="Matrix legal aid office", kind="NGO"
+    )
     w.group = movement_requests.request_group_movement(
         actor=protection,
         site=w.site_a,

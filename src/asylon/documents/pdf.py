@@ -9,6 +9,8 @@ import qrcode
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from asylon.registry.photos import photo_bytes
+
 from .models import ProtectionDocument
 
 
@@ -20,11 +22,20 @@ def qr_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def _side(doc: ProtectionDocument, language: str) -> str:
+def photo_uri(doc: ProtectionDocument) -> str:
+    """The photo the paper attests (its hash is signed in the code's `p`) as a data URI, or ""."""
+    found = photo_bytes(doc.person, doc.photo_sha256)
+    if found is None:
+        return ""
+    content_type, data = found
+    return f"data:{content_type};base64," + base64.b64encode(data).decode()
+
+
+def _side(doc: ProtectionDocument, language: str, photo: str) -> str:
     with translation.override(language):
         return render_to_string(
             "documents/_paper_side.html",
-            {"doc": doc, "person": doc.person, "lang": language, "rtl": language in ("fa", "ar")},
+            {"doc": doc, "person": doc.person, "lang": language, "rtl": language in ("fa", "ar"), "photo": photo},
         )
 
 
@@ -32,11 +43,12 @@ def render_pdf(doc: ProtectionDocument) -> bytes:
     import weasyprint
 
     languages = [doc.language] + ([] if doc.language == "en" else ["en"])
+    photo = photo_uri(doc)
     html = render_to_string(
         "documents/paper.html",
         {
             "doc": doc,
-            "sides": [_side(doc, lang) for lang in languages],
+            "sides": [_side(doc, lang, photo) for lang in languages],
             "qr": "data:image/png;base64," + base64.b64encode(qr_png(doc.statement)).decode(),
         },
     )

@@ -22,6 +22,7 @@ from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
 from asylon.registry.models import Person
+from asylon.registry.photos import current_photo
 from asylon.registry.queries import current_household
 from asylon.registry.references import next_reference
 from asylon.status.models import LegalStatus
@@ -88,8 +89,9 @@ def basis_for(person: Person, kind: str, on: date | None = None) -> Basis:
 
 
 def photo_digest(person: Person) -> str:
-    """The SHA-256 of the person's photo, or "" (photos are not recorded yet)."""
-    return getattr(person, "photo_sha256", "") or ""
+    """The SHA-256 of the person's current photo (`registry.photos`), or "" without one."""
+    photo = current_photo(person)
+    return photo.sha256 if photo else ""
 
 
 def _payload(doc: ProtectionDocument) -> dict:

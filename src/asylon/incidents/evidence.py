@@ -6,54 +6,57 @@ URL; only the download view (permission-checked, custody-logged) ever reads them
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from django.conf import settings
-from django.utils.translation import gettext as _
+from asylon.core import files
+from asylon.core.files import Stored, checksum
 
-from asylon.core.errors import InvalidInput
+__all__ = ["Stored", "checksum", "download_name", "path_of", "sniff", "store", "verify_all"]
 
-CHUNK = 1024 * 1024
+CHUNK = files.CHUNK
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 ALLOWED = "JPEG, PNG, PDF, MP3, OGG, M4A, WAV, MP4"
 
+# The store and its checks are shared with residents' photos (`core/files.py`); evidence
+# accepts the types below, and not WebP, as it always has.
+STORE = files.FileStore(
+    folder="evidence",
+    accepted=frozenset(
+        {
+            "image/jpeg",
+            "image/png",
+            "application/pdf",
+            "audio/ogg",
+            "audio/wav",
+            "audio/mp4",
+            "video/mp4",
+            "audio/mpeg",
+        }
+    ),
+    accepted_names=ALLOWED,
+    limit_setting="ASYLON_EVIDENCE_MAX_BYTES",
+    default_limit=DEFAULT_MAX_BYTES,
+)
+
 
 def max_bytes() -> int:
-    return int(getattr(settings, "ASYLON_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return STORE.max_bytes()
 
 
 def root() -> Path:
-    return Path(settings.MEDIA_ROOT)
+    return STORE.root()
 
 
 def path_of(sha256: str) -> Path:
-    return root() / "evidence" / sha256[:2] / sha256
+    return STORE.path_of(sha256)
 
 
 def sniff(head: bytes) -> str | None:
-    """The content type a file's first bytes prove, or None when it is none we accept."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"OggS"):
-        return "audio/ogg"
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "audio/wav"
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        return "audio/mp4" if brand in (b"M4A ", b"M4B ") else "video/mp4"
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and (head[1] & 0xE6) in (0xE2, 0xE4, 0xE6)):
-        return "audio/mpeg"
-    return None
+    """The content type a file's first bytes prove, or None when it is none evidence accepts."""
+    return STORE.sniff(head)
 
 
 # The extension a download is named with, from the type the content proved (`sniff`): the
@@ -81,75 +84,12 @@ def download_name(original_name: str, content_type: str) -> str:
     return stem + EXTENSIONS.get(content_type, ".bin")
 
 
-@dataclass
-class Stored:
-    sha256: str
-    size: int
-    content_type: str
-
-
 def store(upload: BinaryIO, name: str) -> Stored:
     """Stream a file into the evidence store, checking its type and size on the way.
 
     Raises InvalidInput naming the file and the reason; nothing is kept then.
     """
-    limit = max_bytes()
-    target_dir = root() / "evidence"
-    target_dir.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    fd, tmp_name = tempfile.mkstemp(dir=target_dir, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := upload.read(CHUNK):
-                if len(head) < 16:
-                    head += chunk[: 16 - len(head)]
-                size += len(chunk)
-                if size > limit:
-                    raise InvalidInput(
-                        {
-                            "file": [
-                                _("%(name)s is larger than the limit of %(mb).0f MB.")
-                                % {"name": name, "mb": limit / 1024 / 1024}
-                            ]
-                        }
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise InvalidInput({"file": [_("%(name)s is empty.") % {"name": name}]})
-        content_type = sniff(head)
-        if content_type is None:
-            raise InvalidInput(
-                {
-                    "file": [
-                        _("%(name)s is not an accepted type (accepted: %(types)s); its content says otherwise.")
-                        % {"name": name, "types": ALLOWED}
-                    ]
-                }
-            )
-        sha = digest.hexdigest()
-        final = path_of(sha)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            os.unlink(tmp_name)
-        else:
-            os.chmod(tmp_name, 0o440)
-            os.replace(tmp_name, final)
-        return Stored(sha256=sha, size=size, content_type=content_type)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
-
-
-def checksum(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return STORE.store(upload, name)
 
 
 @dataclass

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from ninja import Field, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
@@ -14,7 +15,7 @@ from asylon.core.scope import ensure
 from asylon.matching import registration
 from asylon.sharing.guard import guard_read
 
-from . import queries, services
+from . import photos, queries, services
 from .models import PERSON_NAME_FIELDS, Household, Membership, Person, SensitiveProfile
 
 router = Router(tags=["register"])
@@ -346,3 +347,82 @@ def correct_person(request: HttpRequest, reference: Line, payload: PersonCorrect
         changes["unit"] = queries.location_in_site(person.site, changes["unit"])
     services.correct_person(actor=request.user, person=person, changes=changes, reason=reason)
     return queries.get_person(request.user, reference)
+
+
+class PhotoOut(Schema):
+    person: str = Field(alias="person.reference")
+    sha256: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+
+
+PHOTO_READERS = ("registry.view_person", "movements.read_shared_cases")
+
+
+@router.get(
+    "/persons/{reference}/photo",
+    auth=requires(*PHOTO_READERS),
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The current photo (JPEG, PNG or WebP); the read is audited",
+                "content": {t: {} for t in sorted(photos.STORE.accepted)},
+            }
+        }
+    },
+)
+def get_photo(request: HttpRequest, reference: Line):
+    """The person's current photo, for whoever may read the person (a partner's read is a
+    release of the field "photo", D3-D6). 404 without a photo. Never cached."""
+    if not request.user.has_perm("movements.read_shared_cases"):  # partners: only what is shared (D3)
+        ensure(request.user, "registry.view_person")
+    person = queries.get_person(request.user, reference)
+    guard_read(request.user, [person], fields=photos.PHOTO_FIELDS, channel="api:GET /persons/{reference}/photo")
+    photo, fh = photos.open_photo(actor=request.user, person=person)
+    response = FileResponse(fh, content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _uploaded_file(request: HttpRequest):
+    """The multipart body's `file`, parsed here, after `requires` let the caller in: Django fills
+    request.FILES for POST only, and parsing every PUT in a middleware would read a body before
+    its sender's permission is known (permission before input, `core/api_edge.py`)."""
+    if not (request.content_type or "").startswith("multipart/form-data"):
+        raise InvalidInput({"file": ["Send the photo as multipart/form-data in the field 'file'."]})
+    try:
+        _, files = request.parse_file_upload(request.META, request)  # type: ignore[arg-type]  # a request is read as a stream
+    except MultiPartParserError as exc:
+        raise InvalidInput({"file": [f"The multipart body could not be read: {exc}"]}) from exc
+    return files.get("file")
+
+
+PHOTO_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary", "description": "JPEG, PNG or WebP"}},
+            }
+        }
+    },
+}
+
+
+@router.put(
+    "/persons/{reference}/photo",
+    response=PhotoOut,
+    auth=requires("registry.change_person"),
+    openapi_extra={"requestBody": PHOTO_BODY},
+)
+def put_photo(request: HttpRequest, reference: Line):
+    """Take a new photo (multipart, field `file`): JPEG, PNG or WebP by its content, at most
+    ASYLON_PHOTO_MAX_BYTES. It replaces the current photo; the old one is kept."""
+    person = queries.get_person(request.user, reference)
+    file = _uploaded_file(request)
+    return photos.set_photo(actor=request.user, person=person, file=file, name=file.name if file else "")

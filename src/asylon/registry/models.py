@@ -266,3 +266,30 @@ class SpecificNeed(models.Model):
     class Meta:
         indexes = [models.Index(fields=["code", "person"])]
         constraints = [models.UniqueConstraint(fields=["person", "code"], name="need_once_per_person")]
+
+
+class PersonPhoto(models.Model):
+    """A photo of a person, stored in the photo store (`registry/photos.py`) by its SHA-256.
+
+    Kept as rows rather than one column on Person: a new photo replaces the current one, and
+    the old one stays, with who took it and when, for the audit trail and for the papers
+    already issued with its hash. At most one row per person is `current` (a constraint).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="photos")
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    current = models.BooleanField(default=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(current=True), name="one_current_photo_per_person"),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="person_photo_sha256_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"photo of {self.person_id} ({self.sha256[:12]})"

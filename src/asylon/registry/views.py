@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from asylon.core.edges import attach_errors, errors_onto, or_404, require
+from asylon.core.edges import attach_errors, errors_flashed, errors_onto, or_404, require
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.listing import listing
 from asylon.core.scope import can
 from asylon.matching import registration
 from asylon.sharing.guard import guard_read, recipient_of
 
-from . import queries, services
+from . import photos, queries, services
 from .forms import CorrectionForm, HouseholdForm, MemberFormSet, PersonFilterForm, PresenceCorrectionForm
 
 # What the person page shows to a partner (sensitive fields are never shown to partners).
@@ -110,8 +111,44 @@ def person_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "sensitive": queries.read_sensitive(request.user, person),
             "can_correct": can(request.user, "registry.change_person", person),
             "can_correct_presence": can(request.user, services.CORRECT_PRESENCE, person),
+            # A partner's page releases PERSON_PAGE_FIELDS and the photo is not one of them: it
+            # reads the photo through its own route, where that release is decided (D3-D6).
+            "photo": None if recipient_of(request.user) else photos.current_photo(person),
+            "photo_max_mb": photos.STORE.max_bytes() // (1024 * 1024),
         },
     )
+
+
+@login_required
+@require_GET
+def person_photo(request: HttpRequest, reference: str) -> FileResponse:
+    """The person's current photo, for whoever may see the person; each read is audited."""
+    person = _person_for_page(request.user, reference)
+    guard_read(request.user, [person], fields=photos.PHOTO_FIELDS, channel="page:registry:person_photo")
+    photo, fh = or_404(photos.open_photo, actor=request.user, person=person)
+    return photo_response(photo, fh)
+
+
+def photo_response(photo, fh) -> FileResponse:
+    """The bytes as the type they proved, never cached, never run as anything but an image."""
+    response = FileResponse(fh, content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def person_photo_upload(request: HttpRequest, reference: str) -> HttpResponse:
+    person = or_404(queries.get_person, request.user, reference)
+    require(request, "registry.change_person", person)
+    upload = request.FILES.get("photo")
+    with errors_flashed(request) as outcome:
+        photos.set_photo(actor=request.user, person=person, file=upload, name=upload.name if upload else "")
+    if outcome.ok:
+        messages.success(request, _("The photo is saved."))
+    return redirect("registry:person_detail", reference=person.reference)
 
 
 @login_required

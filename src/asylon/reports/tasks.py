@@ -1,4 +1,5 @@
-"""Background tasks of reports: the imports started from the pages.
+"""Background tasks of reports: the imports started from the pages, and the long reports
+(the situation report, large exports) kept as jobs (`core/jobs.py`).
 
 Run by `asylon worker` (operations/worker.py), at once under the immediate backend (tests). The
 page records the run (`begin_import`) and enqueues its id; the task takes ids and plain
@@ -14,6 +15,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
+from asylon.core import jobs
 from asylon.core.worker import on_lost
 
 from .models import ImportRun, ImportStatus
@@ -72,3 +74,23 @@ def _import_lost(kwargs: dict) -> None:
     run = ImportRun.objects.select_related("site", "actor", "source").filter(pk=int(kwargs["run_id"])).first()
     if run is not None:
         settle_lost(run=run)
+
+
+@task()
+def make_sitrep(*, job_id: int) -> str:
+    from .sitrep import sitrep_work
+
+    return jobs.run(job_id, sitrep_work)
+
+
+on_lost(make_sitrep)(jobs.lost)
+
+
+@task()
+def make_export(*, job_id: int) -> str:
+    from .export_jobs import export_work
+
+    return jobs.run(job_id, export_work)
+
+
+on_lost(make_export)(jobs.lost)

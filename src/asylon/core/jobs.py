@@ -136,7 +136,7 @@ def finish(job_id: int, *, result: dict[str, Any]) -> None:
     last = _last_progress(job_id)
     Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
         status=JobStatus.DONE,
-        result={k: v for k, v in result.items() if k not in ("file_path", "file_name")},
+        result={k: v for k, v in result.items() if k not in ("file_path", "file_name", "done", "total")},
         file_path=str(result.get("file_path", "")),
         file_name=str(result.get("file_name", ""))[:200],
         done=int(result.get("done", last.get("done") or 0)),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("asylon.registry.urls")),
     path("reports/", include("asylon.reports.urls")),
     path("imports/", include("asylon.reports.imports.urls")),
+    path("jobs/", include("asylon.operations.urls")),  # long work on the queue, for its user
     path("", include("asylon.status.urls")),
     path("accounts/", include("asylon.accounts.urls")),
     path("audit/", include("asylon.audit.urls")),

@@ -12,6 +12,7 @@ ROUTES = {
     "page:matching:search": Entry(VIEW),
     "page:matching:check": Entry(REGISTER),
     "page:matching:queue": Entry(QUEUE),
+    "page:matching:detect": Entry(DECIDE, method="POST", body=lambda w: {"site": w.site_a.code}),
     "page:matching:candidate": Entry(QUEUE, params={"pk": "candidate.pk"}),
     "page:matching:merge_undo": Entry(UNMERGE, method="POST", params={"pk": "merge.pk"}, body=lambda w: {"reason": ""}),
     "api:GET /api/v1/persons/search": Entry(VIEW),

@@ -17,16 +17,17 @@ from django.utils import timezone
 from tests.reports.kobo import FLAT_HEADERS, flat_rows, write_csv
 
 from asylon.audit.models import AuditEvent
-from asylon.reports.imports.services import begin_import, progress_file, write_progress
+from asylon.reports.imports.services import begin_import, progress_file, take_run, write_progress
 from asylon.reports.models import ImportRun, ImportStatus
 
 
 @pytest.fixture
 def started(tmp_path, clerk, site_a, settings):
-    """A run as a page starts it: recorded for the worker, progress written."""
+    """A run as a page starts it and a worker takes it: recorded, taken, progress written."""
     settings.DATA_DIR = tmp_path / "data"
     path = write_csv(tmp_path / "registrations.csv", FLAT_HEADERS, flat_rows(2))
-    run = begin_import(actor=clerk, site=site_a, path=path, file_name="registrations.csv", dry_run=False)
+    run = take_run(begin_import(actor=clerk, site=site_a, path=path, file_name="registrations.csv", dry_run=False).pk)
+    assert run is not None
     write_progress(run.pk, 100, 3000)
     return run
 

@@ -109,9 +109,14 @@ def test_sitrep_button_downloads_a_pdf(client, protection_officer, population):
     form = client.get("/reports/sitrep/").content.decode()
     assert "annex" in form
     response = client.post("/reports/sitrep/", {"site": "AAA", "start": "2013-01-01", "end": "2013-03-31"})
+    # Made on the queue (at once under the tests' immediate backend): its page, then the file.
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="DONE"' in page and 'id="job-download"' in page
+    response = client.get(response["Location"] + "download")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert 'attachment; filename="sitrep-AAA-20130101-20130331.pdf"' in response["Content-Disposition"]
     run = ReportRun.objects.get()
     assert run.kind == "SITREP" and not run.with_annex
 
@@ -123,4 +128,4 @@ def test_administrator_has_no_annex_checkbox_and_cannot_force_it(client, make_us
     response = client.post(
         "/reports/sitrep/", {"site": "AAA", "start": "2013-01-01", "end": "2013-03-31", "annex": "on"}
     )
-    assert response.status_code == 200 and not ReportRun.objects.get().with_annex
+    assert response.status_code == 302 and not ReportRun.objects.get().with_annex

@@ -1,5 +1,6 @@
 """Small shared model pieces."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +38,43 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "QUEUED", _("queued (waiting for a worker)")
+    RUNNING = "RUNNING", _("running")
+    DONE = "DONE", _("done")
+    FAILED = "FAILED", _("failed")
+
+
+class Job(models.Model):
+    """Long work done on the queue for one user (a situation report, a large export, batch
+    duplicate detection, a declaration over a large group): its state as the pages show it,
+    beside django-tasks' own row (`core/jobs.py`).
+
+    QUEUED until a worker takes it, RUNNING with the worker named, then DONE or FAILED with the
+    error. The work writes in one transaction, so a job that failed changed nothing; a file it
+    produced lies in the data dir, named here, for the same user only."""
+
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    site_code = models.CharField(max_length=20, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_path = models.CharField(max_length=500, blank=True)
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    worker_host = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"

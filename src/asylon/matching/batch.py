@@ -11,7 +11,11 @@ from typing import IO
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from asylon.core import jobs
+from asylon.core.models import Job
+from asylon.core.scope import ensure
 from asylon.registry.models import PERSON_NAME_FIELDS, Person, Presence, Site
 
 from .candidates import person_record, raise_candidate
@@ -188,3 +192,28 @@ def _score_chunk(dedup: Deduplicator, model: Model, rows, pairs: np.ndarray, lev
         ScoredPair(int(pairs[k, 0]), int(pairs[k, 1]), float(w[k]), float(prob[k]), tuple(levels[k].tolist()))
         for k in keep
     ]
+
+
+# --- on the queue: the page starts a run as a job (`core/jobs.py`, `matching.tasks`) -------
+
+
+def start_detection(*, actor, site: Site) -> Job:
+    """Record batch detection over `site`'s register as a job and enqueue it. Each chunk of
+    pairs is written in a transaction of its own, so a run whose worker was lost is resumed
+    where it stopped by the next one (the job itself reads failed)."""
+    ensure(actor, "matching.decide_duplicatecandidate", site)
+    from .tasks import find_duplicates
+
+    job = jobs.create(actor=actor, kind="duplicates", params={"site": site.pk}, site_code=site.code)
+    jobs.enqueue(job, find_duplicates)
+    return job
+
+
+def detection_work(job: Job, progress: jobs.Progress) -> dict:
+    site = Site.objects.get(pk=job.params["site"])
+
+    def report(done: int, total: int) -> None:
+        progress(done, total, _("chunks of pairs scored"))
+
+    run = find_duplicates_in_register(actor=job.actor, site=site, progress=report)
+    return {"run": run.pk, "pairs_found": run.pairs_found, "done": run.blocks_done, "total": run.blocks_total}

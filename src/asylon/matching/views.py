@@ -16,7 +16,7 @@ from asylon.core.listing import listing
 from asylon.core.scope import can
 from asylon.registry import queries as registry_queries
 
-from . import candidates, merges, queries, search
+from . import batch, candidates, merges, queries, search
 from .models import CandidateStatus
 
 # The pair's fields side by side, each in words and in the reader's calendar.
@@ -133,3 +133,17 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:  # a merge that cannot be undone has its own page
         return render(request, "matching/undo_failed.html", {"error": exc.message}, status=409)
     return redirect("registry:person_detail", reference=merge.merged.reference)
+
+
+@login_required
+@require_POST
+def detect(request: HttpRequest) -> HttpResponse:
+    """Start batch duplicate detection over one of the actor's sites, on the queue; the job's
+    page shows its progress."""
+    require(request, "matching.decide_duplicatecandidate")
+    sites = list(registry_queries.sites_for(request.user))
+    site = next((s for s in sites if s.code == request.POST.get("site")), sites[0] if sites else None)
+    if site is None:
+        raise Http404
+    job = or_404(batch.start_detection, actor=request.user, site=site)
+    return redirect("jobs:job", pk=job.pk)

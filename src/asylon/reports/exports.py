@@ -221,6 +221,8 @@ class RecordExport:
     columns: tuple[Column, ...]
     rows: Callable[[Any, Site, bool], Iterable[Any]]
     subjects: Callable[[Any], Iterable[DisclosureSubject]] | None = None
+    # How many rows the site has, cheaply: decides whether the export is made on the queue.
+    count: Callable[[Site], int] | None = None
 
     @property
     def personal(self) -> bool:
@@ -235,6 +237,27 @@ def register_export(spec: RecordExport) -> RecordExport:
     return spec
 
 
+def check_records(*, actor, kind: str, site: Site, purpose: str, include_sensitive: bool) -> RecordExport:
+    """What must hold before a record export is made (or queued): the export, the actor's
+    permissions and a purpose."""
+    spec = RECORD_EXPORTS.get(kind)
+    if spec is None:
+        raise InvalidInput({"kind": [_("Unknown export %(k)r.") % {"k": kind}]})
+    ensure(actor, "reports.export_personal_data", site)
+    ensure(actor, spec.read_permission, site)
+    if include_sensitive:
+        ensure(actor, "registry.view_sensitive", site)
+    if not (purpose or "").strip():
+        raise InvalidInput({"purpose": [_("State the purpose of the export.")]})
+    return spec
+
+
+def estimated_rows(kind: str, site: Site) -> int:
+    """The rows a record export of `site` would have (0 when the export cannot tell)."""
+    spec = RECORD_EXPORTS.get(kind)
+    return spec.count(site) if spec is not None and spec.count is not None else 0
+
+
 def export_records(
     *,
     actor,
@@ -247,15 +270,7 @@ def export_records(
 ) -> ExportedFile:
     """A register of a site as a CSV/XLSX file, through the guard, recorded. The caller sends
     (or moves) `path` and deletes it afterwards."""
-    spec = RECORD_EXPORTS.get(kind)
-    if spec is None:
-        raise InvalidInput({"kind": [_("Unknown export %(k)r.") % {"k": kind}]})
-    ensure(actor, "reports.export_personal_data", site)
-    ensure(actor, spec.read_permission, site)
-    if include_sensitive:
-        ensure(actor, "registry.view_sensitive", site)
-    if not (purpose or "").strip():
-        raise InvalidInput({"purpose": [_("State the purpose of the export.")]})
+    spec = check_records(actor=actor, kind=kind, site=site, purpose=purpose, include_sensitive=include_sensitive)
     columns = [c for c in spec.columns if include_sensitive or not c.sensitive]
     subjects: list[DisclosureSubject] = []
 
@@ -376,6 +391,7 @@ register_export(
         columns=PERSON_COLUMNS,
         rows=_persons,
         subjects=lambda p: [_subject(p)],
+        count=lambda site: Person.objects.filter(site=site).count(),
     )
 )
 
@@ -416,6 +432,7 @@ register_export(
         ),
         rows=_households,
         subjects=lambda h: [_subject(m.person) for m in _current(h)],
+        count=lambda site: Household.objects.filter(site=site).count(),
     )
 )
 
@@ -424,6 +441,12 @@ def _incidents(actor, site: Site, sensitive: bool):
     from asylon.incidents.models import Incident
 
     return Incident.objects.filter(site=site).select_related("location").order_by("occurred_at", "pk").iterator()
+
+
+def _incident_count(site: Site) -> int:
+    from asylon.incidents.models import Incident
+
+    return Incident.objects.filter(site=site).count()
 
 
 register_export(
@@ -448,6 +471,7 @@ register_export(
             Column("status", _l("Status"), lambda i: i.status),
         ),
         rows=_incidents,
+        count=lambda site: _incident_count(site),
     )
 )
 

@@ -78,6 +78,7 @@ class ImportSource(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "QUEUED", _("queued (waiting for a worker)")
     RUNNING = "RUNNING", _("running")
     DRY_RUN = "DRY_RUN", _("checked (dry run)")
     COMMITTED = "COMMITTED", _("committed")

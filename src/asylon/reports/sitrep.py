@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from asylon.core import jobs
 from asylon.core.dates import age_on
 from asylon.core.errors import InvalidInput
 from asylon.core.i18n import Digits, digit_system
+from asylon.core.models import Job
 from asylon.core.scope import ensure
 from asylon.incidents.queries import incidents_in_period, roll_calls_in_period
 from asylon.movements.queries import safeguard_refusals_in_period
@@ -228,3 +231,50 @@ def generate_sitrep(actor, *, site: Site, start: date, end: date, annex: bool = 
 
 def filename(site: Site, start: date, end: date) -> str:
     return f"sitrep-{site.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+
+
+# --- on the queue: the page enqueues every report (one path, whatever its size) ----------
+
+
+def start_sitrep(actor, *, site: Site, start: date, end: date, annex: bool = False, language: str = "") -> Job:
+    """Check that `actor` may have this report, record it as a job and enqueue it
+    (`reports.tasks.make_sitrep`); the job's page shows its progress, then the download."""
+    ensure(actor, "reports.generate_sitrep", site)
+    if annex:
+        ensure(actor, "reports.generate_sitrep_annex", site)
+    if start > end:
+        raise InvalidInput({"end": [_("The period ends before it starts.")]})
+    from .tasks import make_sitrep
+
+    params = {"site": site.pk, "start": start.isoformat(), "end": end.isoformat(), "annex": annex}
+    job = jobs.create(actor=actor, kind="sitrep", params={**params, "language": language}, site_code=site.code)
+    jobs.enqueue(job, make_sitrep)
+    return job
+
+
+def sitrep_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """The job's work: build, render, store in the data dir and record (audited) the report."""
+    params = job.params
+    site = Site.objects.get(pk=params["site"])
+    start, end = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
+    with translation.override(params.get("language") or None):
+        progress(0, 3, _("gathering the figures"))
+        context = build_context(job.actor, site=site, start=start, end=end, annex=bool(params["annex"]))
+        progress(1, 3, _("writing the PDF"))
+        pdf = render_pdf(context)
+    progress(2, 3, _("recording the report"))
+    path = jobs.output_path(job, ".pdf")
+    path.write_bytes(pdf)
+    path.chmod(0o600)
+    with transaction.atomic():
+        run = services.record_report(
+            actor=job.actor,
+            kind=ReportKind.SITREP,
+            site=site,
+            period_start=start,
+            period_end=end,
+            content=pdf,
+            with_annex=bool(params["annex"]),
+            annex_persons=[row["reference"] for row in context["annex"] or []],
+        )
+    return {"file_path": str(path), "file_name": filename(site, start, end), "done": 3, "total": 3, "report": run.pk}

@@ -1,4 +1,5 @@
-"""Background tasks of reports: the imports started from the pages.
+"""Background tasks of reports: the imports started from the pages, and the long reports
+(the situation report, large exports) kept as jobs (`core/jobs.py`).
 
 Run by `asylon worker` (operations/worker.py), at once under the immediate backend (tests). The
 page records the run (`begin_import`) and enqueues its id; the task takes ids and plain
@@ -14,6 +15,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
+from asylon.core import jobs
 from asylon.core.worker import on_lost
 
 from .models import ImportRun, ImportStatus
@@ -33,11 +35,12 @@ def run_import(
     chunk_households: int = 0,
 ) -> str:
     """Run the recorded import `run_id` (dry run or real, as recorded) on the stored file."""
-    from .imports.services import CHUNK_HOUSEHOLDS, import_registrations
+    from .imports.services import CHUNK_HOUSEHOLDS, import_registrations, take_run
 
-    run = ImportRun.objects.select_related("site").get(pk=run_id)
-    if run.status != ImportStatus.RUNNING:  # settled as interrupted while it waited for a worker
-        return run.status
+    taken = take_run(run_id)  # QUEUED -> RUNNING, naming this worker
+    if taken is None:  # settled (interrupted) while it waited for a worker
+        return ImportRun.objects.get(pk=run_id).status
+    run = taken
     actor = get_user_model().objects.get(pk=actor_id)
     stored = Path(path)
 
@@ -66,8 +69,28 @@ def run_import(
 def _import_lost(kwargs: dict) -> None:
     """The worker died mid-import: record the run as interrupted now rather than when someone
     next lists the imports. Audited as the actor who started it (the system acted for them)."""
-    from .imports.services import settle_interrupted
+    from .imports.services import settle_lost
 
     run = ImportRun.objects.select_related("site", "actor", "source").filter(pk=int(kwargs["run_id"])).first()
     if run is not None:
-        settle_interrupted(actor=run.actor, runs=[run])
+        settle_lost(run=run)
+
+
+@task()
+def make_sitrep(*, job_id: int) -> str:
+    from .sitrep import sitrep_work
+
+    return jobs.run(job_id, sitrep_work)
+
+
+on_lost(make_sitrep)(jobs.lost)
+
+
+@task()
+def make_export(*, job_id: int) -> str:
+    from .export_jobs import export_work
+
+    return jobs.run(job_id, export_work)
+
+
+on_lost(make_export)(jobs.lost)

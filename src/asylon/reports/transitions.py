@@ -1,6 +1,8 @@
 """An import run's state machine: one declared table, read where `imports.services` records
 how a run ended (`_finish`).
 
+    QUEUED --start--> RUNNING            (a worker took it: `imports.services.take_run`)
+    QUEUED --interrupt--> INTERRUPTED    (the worker that took it died before it began)
     RUNNING --end_dry_run--> DRY_RUN
     RUNNING --commit--> COMMITTED
     RUNNING --fail--> FAILED
@@ -23,6 +25,7 @@ S = ImportStatus
 
 
 class ImportAction(TextChoices):
+    START = "start", _("Start the import")
     END_DRY_RUN = "end_dry_run", _("Finish the dry run")
     COMMIT = "commit", _("Commit the import")
     FAIL = "fail", _("Record the failure")
@@ -30,10 +33,11 @@ class ImportAction(TextChoices):
 
 
 TRANSITIONS: dict[str, Step] = {
+    ImportAction.START: Step({S.QUEUED}, S.RUNNING),
     ImportAction.END_DRY_RUN: Step({S.RUNNING}, S.DRY_RUN),
     ImportAction.COMMIT: Step({S.RUNNING}, S.COMMITTED),
     ImportAction.FAIL: Step({S.RUNNING}, S.FAILED),
-    ImportAction.INTERRUPT: Step({S.RUNNING}, S.INTERRUPTED),
+    ImportAction.INTERRUPT: Step({S.QUEUED, S.RUNNING}, S.INTERRUPTED),
 }
 
 IMPORT_RUN = Machine(
@@ -41,7 +45,7 @@ IMPORT_RUN = Machine(
     states=ImportStatus,
     actions=ImportAction,
     steps=TRANSITIONS,
-    initial={S.RUNNING},
+    initial={S.QUEUED, S.RUNNING},
     terminal={S.DRY_RUN, S.COMMITTED, S.FAILED, S.INTERRUPTED},
     refusal=_("This import has already ended (%(state)s)."),
     # Today's code: the refusal has never had one of its own.

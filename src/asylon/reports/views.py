@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asylon.core.edges import errors_onto, or_404
@@ -82,17 +83,18 @@ def sitrep_page(request: HttpRequest) -> HttpResponse:
         if start > end:
             form.add_error("end", InvalidInput({"end": ["The period ends before it starts."]}).errors["end"][0])
         else:
-            pdf, _run = or_404(
-                sitrep.generate_sitrep,
+            # Every report is made on the queue, small or large: one path (its page shows
+            # the progress, then the download).
+            job = or_404(
+                sitrep.start_sitrep,
                 request.user,
                 site=site,
                 start=start,
                 end=end,
                 annex=bool(form.cleaned_data.get("annex")),
+                language=get_language() or "",
             )
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{sitrep.filename(site, start, end)}"'
-            return response
+            return redirect("jobs:job", pk=job.pk)
     return render(request, "reports/sitrep_form.html", {"form": form})
 
 
@@ -100,7 +102,7 @@ def sitrep_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def exports_page(request: HttpRequest) -> HttpResponse:
     """Record exports (internal use, through the data-sharing guard) and HXL aggregates."""
-    from . import exports
+    from . import export_jobs, exports
     from .forms import ExportForm
 
     sites = [s for s in sites_for(request.user) if any(exports.exports_for(request.user, s))]
@@ -113,23 +115,37 @@ def exports_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         site = next(s for s in sites if s.code == form.cleaned_data["site"])
         kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
-        with errors_onto(form) as outcome:
-            if kind in exports.AGGREGATE_EXPORTS:
-                result = exports.export_aggregate(actor=request.user, kind=kind, site=site, fmt=fmt)
-            else:
-                result = exports.export_records(
+        if export_jobs.queued(kind, site):  # a large register: made on the queue, its page shows it
+            with errors_onto(form) as outcome:
+                job = export_jobs.start_export(
                     actor=request.user,
                     kind=kind,
                     site=site,
                     fmt=fmt,
                     purpose=form.cleaned_data["purpose"],
                     include_sensitive=bool(form.cleaned_data.get("sensitive")),
+                    language=get_language() or "",
                 )
-        if outcome.ok:
-            body = result.path.read_bytes()
-            result.path.unlink(missing_ok=True)
-            response = HttpResponse(body, content_type=result.content_type)
-            response["Content-Disposition"] = f'attachment; filename="{result.file_name}"'
-            return response
+            if outcome.ok:
+                return redirect("jobs:job", pk=job.pk)
+        else:
+            with errors_onto(form) as outcome:
+                if kind in exports.AGGREGATE_EXPORTS:
+                    result = exports.export_aggregate(actor=request.user, kind=kind, site=site, fmt=fmt)
+                else:
+                    result = exports.export_records(
+                        actor=request.user,
+                        kind=kind,
+                        site=site,
+                        fmt=fmt,
+                        purpose=form.cleaned_data["purpose"],
+                        include_sensitive=bool(form.cleaned_data.get("sensitive")),
+                    )
+            if outcome.ok:
+                body = result.path.read_bytes()
+                result.path.unlink(missing_ok=True)
+                response = HttpResponse(body, content_type=result.content_type)
+                response["Content-Disposition"] = f'attachment; filename="{result.file_name}"'
+                return response
     context = {"form": form, "records": records, "aggregates": aggregates}
     return render(request, "reports/exports.html", context, status=422 if form.errors else 200)

@@ -17,13 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asylon.audit import services as audit
+from asylon.core import jobs
 from asylon.core.bulk import insert_select
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
+from asylon.core.models import Job
 from asylon.core.scope import ensure
 from asylon.registry.models import Site, SiteDesignation
 
-from .criteria import Criteria, check_criteria, eligible_ids, skipped_persons
+from .criteria import Criteria, check_criteria, eligible_ids, matching_persons, skipped_persons
 from .entries import BATCH
 from .inputs import one_of, required_text
 from .models import (
@@ -35,6 +37,19 @@ from .models import (
     SiteDesignationAct,
     StatusEntry,
 )
+
+
+def _check_declaration(actor, criteria: Criteria, effective_on, legal_basis, recognised_by, legal_basis_text) -> None:
+    ensure(actor, "status.add_groupdeclaration", criteria.site)
+    errors: dict[str, list[str]] = {}
+    check_criteria(actor, criteria, errors)
+    one_of({"legal_basis": legal_basis}, "legal_basis", LegalBasis, errors)
+    one_of({"recognised_by": recognised_by}, "recognised_by", RecognisedBy, errors)
+    required_text({"legal_basis_text": legal_basis_text}, "legal_basis_text", errors, _("Quote the legal basis."))
+    if effective_on > today():
+        errors.setdefault("effective_on", []).append(_("The date is in the future."))
+    if errors:
+        raise InvalidInput(errors)
 
 
 @transaction.atomic
@@ -49,16 +64,7 @@ def declare_group(
 ) -> GroupDeclaration:
     """Declare a group prima facie and apply refugee status to every matching person, in
     one transaction; anyone already decided or under exclusion review is skipped and listed."""
-    ensure(actor, "status.add_groupdeclaration", criteria.site)
-    errors: dict[str, list[str]] = {}
-    check_criteria(actor, criteria, errors)
-    one_of({"legal_basis": legal_basis}, "legal_basis", LegalBasis, errors)
-    one_of({"recognised_by": recognised_by}, "recognised_by", RecognisedBy, errors)
-    required_text({"legal_basis_text": legal_basis_text}, "legal_basis_text", errors, _("Quote the legal basis."))
-    if effective_on > today():
-        errors.setdefault("effective_on", []).append(_("The date is in the future."))
-    if errors:
-        raise InvalidInput(errors)
+    _check_declaration(actor, criteria, effective_on, legal_basis, recognised_by, legal_basis_text)
     # One declaration at a time per site: the site row is the lock.
     Site.objects.select_for_update().get(pk=criteria.site.pk)
     skipped = skipped_persons(criteria)
@@ -117,15 +123,19 @@ def declare_group(
     return declaration
 
 
-@transaction.atomic
-def revoke_group_declaration(*, actor, declaration: GroupDeclaration, reason: str) -> GroupDeclaration:
-    """Revoke a declaration: exactly the entries it created are marked reverted (not deleted)."""
+def _check_revocation(actor, declaration: GroupDeclaration, reason: str) -> None:
     ensure(actor, "status.revoke_groupdeclaration", declaration)
-    declaration = GroupDeclaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.revoked_at is not None:
         raise Conflict(_("This declaration is already revoked."), code="already_revoked")
     if not (reason or "").strip():
         raise InvalidInput({"reason": [_("A revocation needs a reason.")]})
+
+
+@transaction.atomic
+def revoke_group_declaration(*, actor, declaration: GroupDeclaration, reason: str) -> GroupDeclaration:
+    """Revoke a declaration: exactly the entries it created are marked reverted (not deleted)."""
+    declaration = GroupDeclaration.objects.select_for_update().get(pk=declaration.pk)
+    _check_revocation(actor, declaration, reason)
     now = timezone.now()
     reverted = StatusEntry.objects.filter(declaration=declaration, reverted_at__isnull=True).update(
         reverted_at=now, reverted_by=declaration
@@ -152,6 +162,95 @@ def _persons_digest(entries) -> str:
     for (pid,) in entries.order_by("person_id").values_list("person_id").iterator(chunk_size=BATCH):
         h.update(b"%d," % pid)
     return h.hexdigest()
+
+
+# --- over large groups: on the queue, after the confirmation ------------------------------
+
+# Above this many persons, a confirmed declaration (or its revocation) runs as a job
+# (`core/jobs.py`, `status.tasks`): the same service, one transaction, its page shows it.
+QUEUE_ABOVE = 5000
+
+
+def large_group(criteria: Criteria) -> bool:
+    return matching_persons(criteria).count() > QUEUE_ABOVE
+
+
+def start_declaration(
+    *,
+    actor,
+    criteria: Criteria,
+    effective_on: date,
+    legal_basis: str,
+    recognised_by: str,
+    legal_basis_text: str,
+    back: str = "",
+) -> Job:
+    """Check a confirmed declaration as `declare_group` would, then record it as a job."""
+    _check_declaration(actor, criteria, effective_on, legal_basis, recognised_by, legal_basis_text)
+    from .tasks import declare_group_job
+
+    params = {
+        "site": criteria.site.pk,
+        "nationality": criteria.nationality,
+        "cutoff_kind": criteria.cutoff_kind,
+        "cutoff_date": criteria.cutoff_date.isoformat(),
+        "ethnicity": criteria.ethnicity,
+        "effective_on": effective_on.isoformat(),
+        "legal_basis": legal_basis,
+        "recognised_by": recognised_by,
+        "legal_basis_text": legal_basis_text,
+        "back": back,
+    }
+    total = matching_persons(criteria).count()
+    job = jobs.create(actor=actor, kind="group_declaration", params=params, site_code=criteria.site.code, total=total)
+    jobs.enqueue(job, declare_group_job)
+    return job
+
+
+def declaration_work(job: Job, progress: jobs.Progress) -> dict:
+    p = job.params
+    criteria = Criteria(
+        site=Site.objects.get(pk=p["site"]),
+        nationality=p["nationality"],
+        cutoff_kind=p["cutoff_kind"],
+        cutoff_date=date.fromisoformat(p["cutoff_date"]),
+        ethnicity=p["ethnicity"],
+    )
+    progress(0, job.total, _("applying the status"))
+    declaration = declare_group(
+        actor=job.actor,
+        criteria=criteria,
+        effective_on=date.fromisoformat(p["effective_on"]),
+        legal_basis=p["legal_basis"],
+        recognised_by=p["recognised_by"],
+        legal_basis_text=p["legal_basis_text"],
+    )
+    applied = declaration.applied_count
+    return {"declaration": declaration.pk, "applied": applied, "skipped": len(declaration.skipped), "done": applied}
+
+
+def start_revocation(*, actor, declaration: GroupDeclaration, reason: str, back: str = "") -> Job:
+    """Check a confirmed revocation as `revoke_group_declaration` would, then record it as a job."""
+    _check_revocation(actor, declaration, reason)
+    from .tasks import revoke_group_job
+
+    params = {"declaration": declaration.pk, "reason": reason.strip(), "back": back}
+    job = jobs.create(
+        actor=actor,
+        kind="group_revocation",
+        params=params,
+        site_code=declaration.site.code,
+        total=declaration.applied_count,
+    )
+    jobs.enqueue(job, revoke_group_job)
+    return job
+
+
+def revocation_work(job: Job, progress: jobs.Progress) -> dict:
+    declaration = GroupDeclaration.objects.get(pk=job.params["declaration"])
+    progress(0, job.total, _("ending the statuses"))
+    declaration = revoke_group_declaration(actor=job.actor, declaration=declaration, reason=job.params["reason"])
+    return {"declaration": declaration.pk, "reverted": declaration.reverted_count, "done": declaration.reverted_count}
 
 
 # --- site designation acts --------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +20,7 @@ from asylon.core.scope import can
 from asylon.registry import queries as registry_queries
 
 from . import previews, queries, services
+from .declarations import QUEUE_ABOVE, large_group, start_declaration, start_revocation
 from .forms import RENAME, CaseForm, DeclarationForm, DesignationForm, RevokeForm, StatusOnForm, step_data, step_form
 from .models import RsdCase
 from .transitions import RSD_CASE
@@ -159,6 +161,18 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
         )
         previewed = _fingerprint(d)
         with errors_onto(form):
+            if "confirm" in request.POST and request.POST.get("previewed") == previewed and large_group(criteria):
+                # A large group: the same act, confirmed, runs on the queue; its page shows it.
+                job = start_declaration(
+                    actor=request.user,
+                    criteria=criteria,
+                    effective_on=d["effective_on"],
+                    legal_basis=d["legal_basis"],
+                    recognised_by=d["recognised_by"],
+                    legal_basis_text=d["legal_basis_text"],
+                    back=reverse("status:declaration_list"),
+                )
+                return redirect("jobs:job", pk=job.pk)
             if "confirm" in request.POST and request.POST.get("previewed") == previewed:
                 declaration = services.declare_group(
                     actor=request.user,
@@ -215,12 +229,21 @@ def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
                 "confirm": CONFIRM,
             }
             return render(request, "status/declaration_revoke.html", ctx)
+        queue = declaration.applied_count > QUEUE_ABOVE  # a large group: on the queue, its page shows it
         with errors_onto(form) as outcome:
-            services.revoke_group_declaration(
-                actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
-            )
+            if queue:
+                job = start_revocation(
+                    actor=request.user,
+                    declaration=declaration,
+                    reason=form.cleaned_data["reason"],
+                    back=reverse("status:declaration_detail", args=[pk]),
+                )
+            else:
+                services.revoke_group_declaration(
+                    actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
+                )
         if outcome.ok:
-            return redirect("status:declaration_detail", pk=pk)
+            return redirect("jobs:job", pk=job.pk) if queue else redirect("status:declaration_detail", pk=pk)
     return render(
         request, "status/declaration_detail.html", {"d": declaration, "form": form, "can_revoke": True}, status=422
     )

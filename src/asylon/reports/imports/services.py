@@ -162,7 +162,23 @@ def begin_import(*, actor, site: Site, path: str | Path, file_name: str, dry_run
     ensure(actor, "registry.add_household", site)
     sha256, size = file_digest(Path(path))
     settle_interrupted(actor=actor, runs=ImportRun.objects.filter(site=site, status=ImportStatus.RUNNING))
-    return _start_run(actor, site, None, file_name, sha256, size, {}, dry_run, worker=False)
+    return _start_run(actor, site, None, file_name, sha256, size, {}, dry_run, worker=False, status=ImportStatus.QUEUED)
+
+
+def take_run(run_id: int) -> ImportRun | None:
+    """A worker takes the QUEUED run `run_id`: it reads as running from now on and names this
+    worker. None when the run is no longer waiting (it was settled meanwhile)."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().select_related("site").get(pk=run_id)
+        if run.status != ImportStatus.QUEUED:
+            return None
+        IMPORT_RUN.step_to(ImportStatus.RUNNING, run.status)
+        run.status = ImportStatus.RUNNING
+        for field, value in _this_worker().items():
+            setattr(run, field, value)
+        run.save(update_fields=["status", "worker_pid", "worker_host"])
+    write_progress(run.pk, 0, None)  # a first sign of life, before the file is opened
+    return run
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -194,9 +210,20 @@ def _resolve_mapping(
 
 @transaction.atomic
 def _start_run(
-    actor, site, source, file_name, sha256, size, mapping, dry_run, roster=None, worker: bool = True
+    actor,
+    site,
+    source,
+    file_name,
+    sha256,
+    size,
+    mapping,
+    dry_run,
+    roster=None,
+    worker: bool = True,
+    status: str = ImportStatus.RUNNING,
 ) -> ImportRun:
     return ImportRun.objects.create(
+        status=status,
         site=site,
         source=source,
         file_name=file_name[:200],
@@ -424,12 +451,20 @@ def settle_interrupted(*, actor, runs: Iterable[ImportRun]) -> list[ImportRun]:
     ]
 
 
-def _interrupt(actor, run: ImportRun) -> ImportRun:
+def settle_lost(*, run: ImportRun) -> ImportRun:
+    """The task running `run` was found lost with its worker (the sweep marked it failed): the
+    run, queued or running, is interrupted, audited as the one who started it."""
+    return _interrupt(run.actor, run, lost=True)
+
+
+def _interrupt(actor, run: ImportRun, *, lost: bool = False) -> ImportRun:
     with transaction.atomic():
         rows = ImportRun.objects.select_related("site", "actor", "source")
         locked = rows.select_for_update(of=("self",)).get(pk=run.pk)
-        if not worker_gone(locked):  # it ended, or beat, meanwhile
+        waiting = locked.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+        if not (worker_gone(locked) or (lost and waiting)):  # it ended, or beat, meanwhile
             return locked
+        IMPORT_RUN.step_to(ImportStatus.INTERRUPTED, locked.status)
         last = last_sign_of_life(locked)
         locked.status = ImportStatus.INTERRUPTED
         locked.finished_at = timezone.now()

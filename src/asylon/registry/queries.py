@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from asylon.audit import services as audit
+from asylon.audit.models import AuditEvent
 from asylon.core.dates import birth_range_for_age, today
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
@@ -253,3 +254,20 @@ def site_named(actor, code: str) -> Site:
     if site is None:
         raise NotFound("No such site.")
     return site
+
+
+@dataclass
+class HistoryLine:
+    at: object
+    action: str
+    actor: str
+    changes: dict
+    reason: str
+
+
+def household_history(actor, household: Household) -> list[HistoryLine]:
+    """Every change of a household the trail holds (registration, births, deaths, moves,
+    splits, joins, units), newest first, with its reason. Outside the actor's sites: NotFound."""
+    ensure(actor, "registry.view_household", household)
+    events = AuditEvent.objects.filter(object_type="registry.household", object_id=str(household.pk)).order_by("-seq")
+    return [HistoryLine(e.at, e.action, e.actor_username, e.changes, e.reason) for e in events]

@@ -42,6 +42,7 @@ def _mount() -> None:
     from asylon.movements.reference_api import router as reference_router
     from asylon.movements.sharing_api import router as sharing_router
     from asylon.registry.api import router as registry_router
+    from asylon.registry.life_api import router as life_router
     from asylon.reports.api import router as reports_router
     from asylon.solutions.api import router as solutions_router
     from asylon.solutions.pledges_api import router as pledges_router
@@ -51,6 +52,7 @@ def _mount() -> None:
     # First: /persons/search must not be read as /persons/{reference}.
     api.add_router("/", matching_router)
     api.add_router("/", registry_router)
+    api.add_router("/", life_router)
     api.add_router("/", status_router)
     api.add_router("/", ending_router)
     api.add_router("/", reports_router)

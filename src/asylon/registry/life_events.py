@@ -54,6 +54,7 @@ CONFIRM_DEATH = CORRECT_PRESENCE
 ONE_PRINCIPAL = gettext_lazy(
     "A household keeps exactly one principal applicant: name the member who becomes principal applicant."
 )
+OTHER_SITE = gettext_lazy("A move to another site is an internal transfer: request it as a movement.")
 SAME_PERSON_TWICE = gettext_lazy(
     "You reported this death: another protection officer must confirm it before it reaches the register."
 )
@@ -475,7 +476,7 @@ def move_member(
     if target.pk == source.pk:
         errors["target"].append(_("The person is already a member of %(h)s.") % {"h": target.reference})
     if target.site_id != source.site_id:
-        errors["target"].append(_("A move to another site is an internal transfer: request it as a movement."))
+        errors["target"].append(str(OTHER_SITE))
     rel = _relationship(relationship, errors, "relationship", principal_allowed=not _current(target))
     successor = _check_successor(leaving, staying, new_principal, errors, "new_principal")
     _raise(errors)
@@ -617,7 +618,7 @@ def join_household(
     if target.pk == household.pk:
         errors["target"].append(_("A household cannot join itself."))
     if target.site_id != household.site_id:
-        errors["target"].append(_("A move to another site is an internal transfer: request it as a movement."))
+        errors["target"].append(str(OTHER_SITE))
     moving = _current(household)
     given = dict(relationships or {})
     unknown = set(given) - {m.person.reference for m in moving}
@@ -672,7 +673,7 @@ def move_unit(*, actor, household: Household, unit: Location | None, reason: str
     if unit is None:
         errors["unit"].append(_("Choose the unit."))
     elif unit.site_id != household.site_id:
-        errors["unit"].append(_("A move to another site is an internal transfer: request it as a movement."))
+        errors["unit"].append(str(OTHER_SITE))
     elif unit.kind != LocationKind.UNIT:
         errors["unit"].append(_("Choose a unit, not a block."))
     elif unit.pk == household.unit_id:

@@ -15,7 +15,17 @@ from asylon.core.dates import birth_range_for_age, today
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
 
-from .models import Household, Location, Membership, Person, Presence, SensitiveProfile, Site, SpecificNeed
+from .models import (
+    DeathReport,
+    Household,
+    Location,
+    Membership,
+    Person,
+    Presence,
+    SensitiveProfile,
+    Site,
+    SpecificNeed,
+)
 
 # Age brackets of UNHCR population statistics (DOMAIN.md section 4), as (min, max) years.
 AGE_BRACKETS: dict[str, tuple[int, int | None]] = {
@@ -271,3 +281,25 @@ def household_history(actor, household: Household) -> list[HistoryLine]:
     ensure(actor, "registry.view_household", household)
     events = AuditEvent.objects.filter(object_type="registry.household", object_id=str(household.pk)).order_by("-seq")
     return [HistoryLine(e.at, e.action, e.actor_username, e.changes, e.reason) for e in events]
+
+
+def get_death_report(actor, pk: int) -> DeathReport:
+    """A death report of the actor's sites; any other is NotFound."""
+    report = (
+        DeathReport.objects.filter(pk=pk, site_id__in=site_ids(actor))
+        .select_related("person", "reported_by", "decided_by")
+        .first()
+    )
+    if report is None or not actor.has_perm("registry.view_person"):
+        raise NotFound("No such death report.")
+    return report
+
+
+def open_death_reports(actor, household: Household | None = None) -> QuerySet[DeathReport]:
+    """Deaths reported and awaiting their second confirmation, in the actor's sites."""
+    qs = DeathReport.objects.filter(site_id__in=site_ids(actor), state="AWAITING_SECOND").select_related(
+        "person", "reported_by"
+    )
+    if household is not None:
+        qs = qs.filter(person__memberships__household=household, person__memberships__ended_on__isnull=True)
+    return qs

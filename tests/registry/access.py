@@ -14,6 +14,10 @@ REPORT_ID = {"report_id": "death_report.pk"}
 NO_REASON = {"reason": ""}
 
 ROUTES = {
+    "page:registry:household_life": Entry(CHANGE, params=HOUSEHOLD),
+    "page:registry:household_history": Entry(HISTORY, params=HOUSEHOLD),
+    "page:registry:death_report": Entry(REPORT, params=PERSON),
+    "page:registry:death_decide": Entry(having("registry.view_person"), params={"pk": "death_report.pk"}),
     "api:POST /api/v1/households/{reference}/births": Entry(
         CHANGE,
         method="POST",

@@ -190,11 +190,15 @@ class UnitMoveForm(forms.Form):
 
 
 class SplitForm(forms.Form):
-    members = forms.CharField(
-        label=_("Members who leave"),
+    principal = forms.CharField(label=_("Principal applicant of the new household (reference)"), max_length=20)
+    others = forms.CharField(
+        label=_("Other members who leave with them (references)"),
         max_length=500,
-        help_text=_("One per line: reference and relationship to the new principal applicant, e.g. AAA-000003 PA"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Separated by spaces."),
+    )
+    others_relationship = forms.ChoiceField(
+        label=_("Their relationship to the new principal applicant"), choices=RELATIONSHIPS, required=False
     )
     new_principal = _reference(_("New principal applicant of the household left (reference)"))
     reason = _reason()

@@ -26,6 +26,7 @@ from .forms import (
     SplitForm,
     UnitMoveForm,
 )
+from .models import Relationship
 
 ACTS = ("birth", "move", "unit", "split", "join")
 
@@ -34,13 +35,13 @@ def _person(actor, reference: str, field: str):
     return queries.person_named(actor, reference, field=field) if (reference or "").strip() else None
 
 
-def _split_lines(actor, text: str) -> list[tuple]:
-    members = []
-    for i, line in enumerate(line for line in text.splitlines() if line.strip()):
-        parts = line.split()
-        if len(parts) != 2:
-            raise InvalidInput({"members": [_("Line %(n)s: give a reference and a relationship.") % {"n": i + 1}]})
-        members.append((queries.person_named(actor, parts[0], field="members"), parts[1].upper()))
+def _split_members(actor, data: dict) -> list[tuple]:
+    """The page names the new principal applicant and the others, who share one relationship."""
+    members = [(queries.person_named(actor, data["principal"], field="principal"), Relationship.PRINCIPAL_APPLICANT)]
+    others = data["others"].split()
+    if others and not data["others_relationship"]:
+        raise InvalidInput({"others_relationship": [_("Say how the others stand to the new principal applicant.")]})
+    members += [(queries.person_named(actor, ref, field="others"), data["others_relationship"]) for ref in others]
     return members
 
 
@@ -107,7 +108,7 @@ def _act(request: HttpRequest, household, act: str, data: dict):
     elif act == "unit":
         life_events.move_unit(actor=actor, household=household, unit=data["unit"], reason=data["reason"])
     elif act == "split":
-        members = _split_lines(actor, data["members"])
+        members = _split_members(actor, data)
         if not confirmed(request):
             return {"title": _("Split the household"), **life_events.split_changes(household, [p for p, _r in members])}
         life_events.split_household(

@@ -8,7 +8,9 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
+from asylon.audit import queries as audit_queries
 from asylon.audit import services as audit
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import birth_range_for_age, today
@@ -266,6 +268,24 @@ def site_named(actor, code: str) -> Site:
     return site
 
 
+# The household's changes in words, for its history page (the trail keeps the codes).
+HISTORY_ACTIONS = {
+    "household.registered": gettext_lazy("registered"),
+    "household.members_added": gettext_lazy("members added"),
+    "household.birth_recorded": gettext_lazy("birth"),
+    "household.death_reported": gettext_lazy("death reported"),
+    "household.death_confirmed": gettext_lazy("death confirmed"),
+    "household.death_rejected": gettext_lazy("death report rejected"),
+    "household.member_left": gettext_lazy("member left"),
+    "household.member_joined": gettext_lazy("member joined"),
+    "household.split": gettext_lazy("split"),
+    "household.registered_by_split": gettext_lazy("founded by a split"),
+    "household.joined_into": gettext_lazy("joined another household"),
+    "household.joined_by": gettext_lazy("joined by another household"),
+    "household.unit_changed": gettext_lazy("moved unit"),
+}
+
+
 @dataclass
 class HistoryLine:
     at: object
@@ -273,6 +293,11 @@ class HistoryLine:
     actor: str
     changes: dict
     reason: str
+    lines: list[tuple[str, str]]
+
+    @property
+    def label(self) -> str:
+        return str(HISTORY_ACTIONS.get(self.action, self.action))
 
 
 def household_history(actor, household: Household) -> list[HistoryLine]:
@@ -280,7 +305,10 @@ def household_history(actor, household: Household) -> list[HistoryLine]:
     splits, joins, units), newest first, with its reason. Outside the actor's sites: NotFound."""
     ensure(actor, "registry.view_household", household)
     events = AuditEvent.objects.filter(object_type="registry.household", object_id=str(household.pk)).order_by("-seq")
-    return [HistoryLine(e.at, e.action, e.actor_username, e.changes, e.reason) for e in events]
+    return [
+        HistoryLine(e.at, e.action, e.actor_username, e.changes, e.reason, audit_queries.change_lines(e))
+        for e in events
+    ]
 
 
 def get_death_report(actor, pk: int) -> DeathReport:

@@ -85,7 +85,7 @@ class SplitMemberIn(Schema):
     relationship: Line
 
 
-class SplitIn(Schema):
+class HouseholdSplitIn(Schema):
     members: list[SplitMemberIn]
     unit: Id | None = None
     reason: Text
@@ -111,7 +111,7 @@ class HouseholdRefOut(Schema):
     closed_on: date | None
 
 
-class HistoryOut(Schema):
+class HouseholdHistoryOut(Schema):
     at: datetime
     action: str
     actor: str
@@ -196,7 +196,7 @@ def move_member(request: HttpRequest, reference: Line, payload: MoveIn):
 @router.post(
     "/households/{reference}/split", response={201: HouseholdRefOut}, auth=requires(life_events.CHANGE_HOUSEHOLD)
 )
-def split_household(request: HttpRequest, reference: Line, payload: SplitIn):
+def split_household(request: HttpRequest, reference: Line, payload: HouseholdSplitIn):
     household = queries.get_household(request.user, reference)
     members = [
         (queries.person_named(request.user, m.person, field=f"members.{i}.person"), m.relationship)
@@ -242,7 +242,7 @@ def move_unit(request: HttpRequest, reference: Line, payload: UnitIn):
     return life_events.move_unit(actor=request.user, household=household, unit=unit, reason=payload.reason)
 
 
-@router.get("/households/{reference}/history", response=list[HistoryOut], auth=requires("registry.view_household"))
+@router.get("/households/{reference}/history", response=list[HouseholdHistoryOut], auth=requires("registry.view_household"))
 def household_history(request: HttpRequest, reference: Line):
     household = queries.get_household(request.user, reference)
     return queries.household_history(request.user, household)

@@ -242,7 +242,9 @@ def move_unit(request: HttpRequest, reference: Line, payload: UnitIn):
     return life_events.move_unit(actor=request.user, household=household, unit=unit, reason=payload.reason)
 
 
-@router.get("/households/{reference}/history", response=list[HouseholdHistoryOut], auth=requires("registry.view_household"))
+@router.get(
+    "/households/{reference}/history", response=list[HouseholdHistoryOut], auth=requires("registry.view_household")
+)
 def household_history(request: HttpRequest, reference: Line):
     household = queries.get_household(request.user, reference)
     return queries.household_history(request.user, household)

@@ -43,6 +43,7 @@ def _mount() -> None:
     from asylon.movements.evidence_api import router as evidence_router
     from asylon.movements.reference_api import router as reference_router
     from asylon.registry.api import router as registry_router
+    from asylon.registry.life_api import router as life_router
     from asylon.registry.places_api import router as places_router
     from asylon.reports.api import router as reports_router
     from asylon.sharing.api import router as sharing_router
@@ -54,6 +55,7 @@ def _mount() -> None:
     # First: /persons/search must not be read as /persons/{reference}.
     api.add_router("/", matching_router)
     api.add_router("/", registry_router)
+    api.add_router("/", life_router)
     api.add_router("/", status_router)
     api.add_router("/", ending_router)
     api.add_router("/", reports_router)

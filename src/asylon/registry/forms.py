@@ -10,10 +10,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from asylon.core.forms import LocalDateField, judged, judged_if_several
+from asylon.core.forms import CHOOSE, LocalDateField, judged, judged_if_several
 from asylon.core.models import DatePrecision
 
-from .models import Location, Presence, Relationship, Sex
+from .models import DeathSource, Location, LocationKind, Presence, Relationship, Sex
 from .queries import AGE_BRACKETS
 
 EMPTY: list[tuple[str, Any]] = [("", "—")]
@@ -145,3 +145,79 @@ class PresenceCorrectionForm(forms.Form):
         max_length=300,
         help_text=_("Who saw the person, which document shows it: it stays in the audit trail."),
     )
+
+
+# ---- a household's life (life_views) ------------------------------------------------------
+
+RELATIONSHIPS = [CHOOSE, *Relationship.choices]
+
+
+def _reason() -> forms.CharField:
+    return forms.CharField(label=_("Reason"), max_length=300)
+
+
+def _reference(label) -> forms.CharField:
+    return forms.CharField(label=label, max_length=20, required=False)
+
+
+class BirthForm(forms.Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[CHOOSE, *Sex.choices])
+    date_of_birth = LocalDateField(label=_("Date of birth"))
+    mother = _reference(_("Mother (reference)"))
+    father = _reference(_("Father (reference)"))
+    reason = _reason()
+
+
+class MoveMemberForm(forms.Form):
+    person = forms.CharField(label=_("Person (reference)"), max_length=20)
+    target = forms.CharField(label=_("Household joined (reference)"), max_length=20)
+    relationship = forms.ChoiceField(label=_("Relationship to its principal applicant"), choices=RELATIONSHIPS)
+    new_principal = _reference(_("New principal applicant of the household left (reference)"))
+    reason = _reason()
+
+
+class UnitMoveForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Location.objects.none())
+    reason = _reason()
+
+    def __init__(self, *args, site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Location.objects.filter(site=site, kind=LocationKind.UNIT).select_related("parent")
+
+
+class SplitForm(forms.Form):
+    principal = forms.CharField(label=_("Principal applicant of the new household (reference)"), max_length=20)
+    others = forms.CharField(
+        label=_("Other members who leave with them (references)"),
+        max_length=500,
+        required=False,
+        help_text=_("Separated by spaces."),
+    )
+    others_relationship = forms.ChoiceField(
+        label=_("Their relationship to the new principal applicant"), choices=RELATIONSHIPS, required=False
+    )
+    new_principal = _reference(_("New principal applicant of the household left (reference)"))
+    reason = _reason()
+
+
+class JoinForm(forms.Form):
+    target = forms.CharField(label=_("Household joined (reference)"), max_length=20)
+    principal_relationship = forms.ChoiceField(
+        label=_("Relationship of this principal applicant to the other"), choices=RELATIONSHIPS
+    )
+    reason = _reason()
+
+
+class DeathReportForm(forms.Form):
+    source = forms.ChoiceField(label=_("Source"), choices=[CHOOSE, *DeathSource.choices])
+    died_on = LocalDateField(label=_("Date of death"))
+    note = forms.CharField(label=_("How the death is known"), max_length=300)
+
+
+class DeathDecisionForm(forms.Form):
+    new_principal = _reference(_("New principal applicant (reference)"))
+    reason = _reason()

@@ -293,3 +293,68 @@ class PersonPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"photo of {self.person_id} ({self.sha256[:12]})"
+
+
+class ParentRole(models.TextChoices):
+    MOTHER = "MOTHER", _("mother")
+    FATHER = "FATHER", _("father")
+
+
+class Parentage(models.Model):
+    """A child's link to a parent in the register, recorded at a birth in the camp. The
+    household relationship says how the child stands to the principal applicant; this says
+    who the parents are, which the relationship alone cannot."""
+
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="parents")
+    parent = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="children")
+    role = models.CharField(max_length=6, choices=ParentRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "role"], name="one_parent_per_role"),
+            models.CheckConstraint(condition=~Q(child=models.F("parent")), name="parent_is_another_person"),
+        ]
+
+
+class DeathSource(models.TextChoices):
+    CLINIC = "CLINIC", _("clinic or hospital")
+    FAMILY = "FAMILY", _("family")
+    ROLL_CALL = "ROLL_CALL", _("roll call")
+    AUTHORITIES = "AUTHORITIES", _("authorities")
+    OTHER = "OTHER", _("other")
+
+
+class DeathReportState(models.TextChoices):
+    AWAITING_SECOND = "AWAITING_SECOND", _("awaiting a second confirmation")
+    CONFIRMED = "CONFIRMED", _("confirmed")
+    REJECTED = "REJECTED", _("rejected")
+
+
+class DeathReport(models.Model):
+    """A death reported to the register. It reaches the register only when a second person,
+    not the one who reported it, confirms it (the rule roll-call death reviews follow)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="death_reports")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=12, choices=DeathSource.choices)
+    died_on = models.DateField()
+    note = models.TextField()
+    state = models.CharField(max_length=16, choices=DeathReportState.choices, default=DeathReportState.AWAITING_SECOND)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(state="AWAITING_SECOND"), name="one_open_death_report_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"death report {self.pk} of {self.person_id}"

@@ -8,14 +8,27 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
+from asylon.audit import queries as audit_queries
 from asylon.audit import services as audit
+from asylon.audit.models import AuditEvent
 from asylon.core.dates import birth_range_for_age, today
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
 from asylon.safeguards.types import NEVER_RECIPIENTS, RecipientKind
 
-from .models import Household, Location, Membership, Person, Presence, SensitiveProfile, Site, SpecificNeed
+from .models import (
+    DeathReport,
+    Household,
+    Location,
+    Membership,
+    Person,
+    Presence,
+    SensitiveProfile,
+    Site,
+    SpecificNeed,
+)
 
 # Age brackets of UNHCR population statistics (DOMAIN.md section 4), as (min, max) years.
 AGE_BRACKETS: dict[str, tuple[int, int | None]] = {
@@ -268,3 +281,68 @@ def site_named(actor, code: str) -> Site:
     if site is None:
         raise NotFound("No such site.")
     return site
+
+
+# The household's changes in words, for its history page (the trail keeps the codes).
+HISTORY_ACTIONS = {
+    "household.registered": gettext_lazy("registered"),
+    "household.members_added": gettext_lazy("members added"),
+    "household.birth_recorded": gettext_lazy("birth"),
+    "household.death_reported": gettext_lazy("death reported"),
+    "household.death_confirmed": gettext_lazy("death confirmed"),
+    "household.death_rejected": gettext_lazy("death report rejected"),
+    "household.member_left": gettext_lazy("member left"),
+    "household.member_joined": gettext_lazy("member joined"),
+    "household.split": gettext_lazy("split"),
+    "household.registered_by_split": gettext_lazy("founded by a split"),
+    "household.joined_into": gettext_lazy("joined another household"),
+    "household.joined_by": gettext_lazy("joined by another household"),
+    "household.unit_changed": gettext_lazy("moved unit"),
+}
+
+
+@dataclass
+class HistoryLine:
+    at: object
+    action: str
+    actor: str
+    changes: dict
+    reason: str
+    lines: list[tuple[str, str]]
+
+    @property
+    def label(self) -> str:
+        return str(HISTORY_ACTIONS.get(self.action, self.action))
+
+
+def household_history(actor, household: Household) -> list[HistoryLine]:
+    """Every change of a household the trail holds (registration, births, deaths, moves,
+    splits, joins, units), newest first, with its reason. Outside the actor's sites: NotFound."""
+    ensure(actor, "registry.view_household", household)
+    events = AuditEvent.objects.filter(object_type="registry.household", object_id=str(household.pk)).order_by("-seq")
+    return [
+        HistoryLine(e.at, e.action, e.actor_username, e.changes, e.reason, audit_queries.change_lines(e))
+        for e in events
+    ]
+
+
+def get_death_report(actor, pk: int) -> DeathReport:
+    """A death report of the actor's sites; any other is NotFound."""
+    report = (
+        DeathReport.objects.filter(pk=pk, site_id__in=site_ids(actor))
+        .select_related("person", "reported_by", "decided_by")
+        .first()
+    )
+    if report is None or not actor.has_perm("registry.view_person"):
+        raise NotFound("No such death report.")
+    return report
+
+
+def open_death_reports(actor, household: Household | None = None) -> QuerySet[DeathReport]:
+    """Deaths reported and awaiting their second confirmation, in the actor's sites."""
+    qs = DeathReport.objects.filter(site_id__in=site_ids(actor), state="AWAITING_SECOND").select_related(
+        "person", "reported_by"
+    )
+    if household is not None:
+        qs = qs.filter(person__memberships__household=household, person__memberships__ended_on__isnull=True)
+    return qs

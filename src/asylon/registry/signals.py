@@ -14,6 +14,10 @@ changed (`services.apply_presence`). Listeners: `incidents`
 (`incidents.services.follow_presences`) takes again from the register the killed and missing
 figures of the incidents that count these persons.
 
+`death_confirmed` — sent with `actor`, `person`, `died_on` and `note` when a reported death
+is confirmed by a second person (`life_events.confirm_death`). Listeners: `status`
+(`status.entries.follow_death`) records DECEASED in the person's status history.
+
 The references of merged persons are not a signal: `queries.get_person` follows the alias
 that `matching` keeps (`PersonAlias`, reverse name `aliases`) through the ORM.
 """
@@ -22,3 +26,4 @@ from django.dispatch import Signal
 
 persons_saved = Signal()
 presence_changed = Signal()
+death_confirmed = Signal()

@@ -106,3 +106,9 @@ def record_status_event(
         actor, "status.recorded", person, changes={"status": status, "effective_on": effective_on}, reason=note
     )
     return entry
+
+
+def follow_death(sender, *, actor, person: Person, died_on: date, note: str, **kwargs) -> None:
+    """A death the register confirmed (registry.signals.death_confirmed) enters the status
+    history, in the register's transaction."""
+    record_status_event(actor=actor, person=person, status=LegalStatus.DECEASED, effective_on=died_on, note=note)

@@ -1,0 +1,250 @@
+"""The API of a household's life: births, deaths, moves, splits, joins, units and the
+household's history. Each route calls `life_events`; a split, a join and a death's
+confirmation cannot be undone, so without ``"confirm": true`` they answer 409
+`confirmation_required` with what they would change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from asylon.core.api_edge import FromModel, Id, Line, Text, requires
+from asylon.core.confirm import ConfirmationRequired
+from asylon.core.errors import InvalidInput
+
+from . import life_events, queries
+from .models import DeathReport, Person
+
+router = Router(tags=["register"])
+
+CONFIRMERS = life_events.CONFIRM_DEATH
+
+
+class ChildIn(Schema):
+    given_name: Annotated[str, FromModel(Person, "given_name")]
+    fathers_name: Annotated[str, FromModel(Person, "fathers_name")] = ""
+    family_name: Annotated[str, FromModel(Person, "family_name")] = ""
+    sex: Annotated[str, FromModel(Person, "sex")]
+    date_of_birth: date | None = None
+    nationality: Line = ""
+    country_of_origin: Line = ""
+    stateless: bool = False
+
+
+class BirthIn(Schema):
+    child: ChildIn
+    mother: Line | None = Field(None, description="Reference of the mother, a current member")
+    father: Line | None = Field(None, description="Reference of the father, a current member")
+    reason: Text
+
+
+class NewMemberOut(Schema):
+    reference: str
+    household: str
+    relationship: str
+
+
+class DeathReportIn(Schema):
+    source: Annotated[str, FromModel(DeathReport, "source")]
+    died_on: date | None = None
+    note: Text
+
+
+class DeathReportOut(Schema):
+    id: int
+    person: str = Field(alias="person.reference")
+    source: str
+    died_on: date
+    state: str
+    note: str
+    decision_reason: str
+
+
+class DecisionIn(Schema):
+    reason: Text
+    new_principal: Line | None = Field(None, description="Reference of the member who becomes principal applicant")
+    confirm: bool = False
+
+
+class RejectIn(Schema):
+    reason: Text
+
+
+class MoveIn(Schema):
+    target: Line = Field(description="Reference of the household the person joins")
+    relationship: Line
+    reason: Text
+    new_principal: Line | None = None
+
+
+class SplitMemberIn(Schema):
+    person: Line
+    relationship: Line
+
+
+class HouseholdSplitIn(Schema):
+    members: list[SplitMemberIn]
+    unit: Id | None = None
+    reason: Text
+    new_principal: Line | None = None
+    confirm: bool = False
+
+
+class JoinIn(Schema):
+    target: Line
+    principal_relationship: Line
+    relationships: dict[Line, Line] = {}
+    reason: Text
+    confirm: bool = False
+
+
+class UnitIn(Schema):
+    unit: Id
+    reason: Text
+
+
+class HouseholdRefOut(Schema):
+    reference: str
+    closed_on: date | None
+
+
+class HouseholdHistoryOut(Schema):
+    at: datetime
+    action: str
+    actor: str
+    changes: dict[str, Any]
+    reason: str
+
+
+def _member(actor, reference: str | None, field: str) -> Person | None:
+    return queries.person_named(actor, reference, field=field) if reference else None
+
+
+def _new_member(person: Person) -> dict[str, str]:
+    membership = queries.current_household(person)
+    assert membership is not None
+    return {
+        "reference": person.reference,
+        "household": membership.household.reference,
+        "relationship": membership.relationship,
+    }
+
+
+@router.post(
+    "/households/{reference}/births", response={201: NewMemberOut}, auth=requires(life_events.CHANGE_HOUSEHOLD)
+)
+def record_birth(request: HttpRequest, reference: Line, payload: BirthIn):
+    household = queries.get_household(request.user, reference)
+    person = life_events.record_birth(
+        actor=request.user,
+        household=household,
+        child=payload.child.dict(exclude_defaults=True) | {"date_of_birth": payload.child.date_of_birth},
+        mother=_member(request.user, payload.mother, "mother"),
+        father=_member(request.user, payload.father, "father"),
+        reason=payload.reason,
+    )
+    return Status(201, _new_member(person))
+
+
+@router.post(
+    "/persons/{reference}/death-reports", response={201: DeathReportOut}, auth=requires("registry.change_person")
+)
+def report_death(request: HttpRequest, reference: Line, payload: DeathReportIn):
+    person = queries.get_person(request.user, reference)
+    report = life_events.report_death(
+        actor=request.user, person=person, source=payload.source, died_on=payload.died_on, note=payload.note
+    )
+    return Status(201, report)
+
+
+@router.post("/death-reports/{report_id}/confirm", response=DeathReportOut, auth=requires(CONFIRMERS))
+def confirm_death(request: HttpRequest, report_id: Id, payload: DecisionIn):
+    report = queries.get_death_report(request.user, report_id)
+    if not payload.confirm:
+        raise ConfirmationRequired(life_events.death_changes(report))
+    return life_events.confirm_death(
+        actor=request.user,
+        report=report,
+        reason=payload.reason,
+        new_principal=_member(request.user, payload.new_principal, "new_principal"),
+    )
+
+
+@router.post("/death-reports/{report_id}/reject", response=DeathReportOut, auth=requires(CONFIRMERS))
+def reject_death(request: HttpRequest, report_id: Id, payload: RejectIn):
+    report = queries.get_death_report(request.user, report_id)
+    return life_events.reject_death(actor=request.user, report=report, reason=payload.reason)
+
+
+@router.post("/persons/{reference}/household-move", response=NewMemberOut, auth=requires(life_events.CHANGE_HOUSEHOLD))
+def move_member(request: HttpRequest, reference: Line, payload: MoveIn):
+    person = queries.get_person(request.user, reference)
+    life_events.move_member(
+        actor=request.user,
+        person=person,
+        target=queries.household_named(request.user, payload.target, field="target"),
+        relationship=payload.relationship,
+        reason=payload.reason,
+        new_principal=_member(request.user, payload.new_principal, "new_principal"),
+    )
+    return _new_member(person)
+
+
+@router.post(
+    "/households/{reference}/split", response={201: HouseholdRefOut}, auth=requires(life_events.CHANGE_HOUSEHOLD)
+)
+def split_household(request: HttpRequest, reference: Line, payload: HouseholdSplitIn):
+    household = queries.get_household(request.user, reference)
+    members = [
+        (queries.person_named(request.user, m.person, field=f"members.{i}.person"), m.relationship)
+        for i, m in enumerate(payload.members)
+    ]
+    if not payload.confirm:
+        raise ConfirmationRequired(life_events.split_changes(household, [p for p, _r in members]))
+    new = life_events.split_household(
+        actor=request.user,
+        household=household,
+        members=members,
+        unit=queries.location_in_site(household.site, payload.unit),
+        reason=payload.reason,
+        new_principal=_member(request.user, payload.new_principal, "new_principal"),
+    )
+    return Status(201, new)
+
+
+@router.post("/households/{reference}/join", response=HouseholdRefOut, auth=requires(life_events.CHANGE_HOUSEHOLD))
+def join_household(request: HttpRequest, reference: Line, payload: JoinIn):
+    household = queries.get_household(request.user, reference)
+    target = queries.household_named(request.user, payload.target, field="target")
+    if not payload.confirm:
+        raise ConfirmationRequired(life_events.join_changes(household, target))
+    return life_events.join_household(
+        actor=request.user,
+        household=household,
+        target=target,
+        principal_relationship=payload.principal_relationship,
+        relationships=payload.relationships,
+        reason=payload.reason,
+    )
+
+
+@router.post("/households/{reference}/unit", response=HouseholdRefOut, auth=requires(life_events.CHANGE_HOUSEHOLD))
+def move_unit(request: HttpRequest, reference: Line, payload: UnitIn):
+    household = queries.get_household(request.user, reference)
+    # A unit of another site reads as unknown here: another site is an internal transfer.
+    try:
+        unit = queries.location_in_site(household.site, payload.unit)
+    except InvalidInput as exc:
+        raise InvalidInput({"unit": [str(life_events.OTHER_SITE)]}) from exc
+    return life_events.move_unit(actor=request.user, household=household, unit=unit, reason=payload.reason)
+
+
+@router.get(
+    "/households/{reference}/history", response=list[HouseholdHistoryOut], auth=requires("registry.view_household")
+)
+def household_history(request: HttpRequest, reference: Line):
+    household = queries.get_household(request.user, reference)
+    return queries.household_history(request.user, household)

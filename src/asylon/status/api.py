@@ -313,12 +313,12 @@ def _criteria(actor, p: CriteriaIn) -> queries.Criteria:
     )
 
 
-# --- persons' status --------------------------------------------------------------------
-
-
 def _example(body: dict) -> dict:
     """An example request body for the API docs."""
     return {"requestBody": {"content": {"application/json": {"example": body}}}}
+
+
+# --- persons' status --------------------------------------------------------------------
 
 
 @router.get(

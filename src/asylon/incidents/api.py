@@ -187,7 +187,29 @@ class MarksOut(Schema):
     counts: CountsOut
 
 
-@router.post("/incidents", response={201: IncidentOut}, auth=requires("incidents.add_incident"))
+def _example(body: dict) -> dict:
+    """An example request body for the API docs."""
+    return {"requestBody": {"content": {"application/json": {"example": body}}}}
+
+
+@router.post(
+    "/incidents",
+    summary="Report a security incident",
+    response={201: IncidentOut},
+    auth=requires("incidents.add_incident"),
+    openapi_extra=_example(
+        {
+            "site": "AAA",
+            "kind": "THREAT",
+            "occurred_at": "2026-03-02T21:40:00Z",
+            "severity": 2,
+            "verification": "CREDIBLE",
+            "perpetrator_category": "UNKNOWN",
+            "narrative": "Threats shouted at the gate of block B during the night.",
+            "injured": 0,
+        }
+    ),
+)
 def create_incident(request: HttpRequest, payload: IncidentIn):
     site = registry_queries.site_in_scope(request.user, payload.site)
     data = payload.dict(exclude={"site"})
@@ -196,7 +218,7 @@ def create_incident(request: HttpRequest, payload: IncidentIn):
     return Status(201, queries.get_incident(request.user, incident.reference))
 
 
-@router.get("/incidents", response=IncidentPage, auth=requires("incidents.view_incident"))
+@router.get("/incidents", summary="List incidents", response=IncidentPage, auth=requires("incidents.view_incident"))
 def list_incidents(
     request: HttpRequest,
     site: Line | None = None,
@@ -221,12 +243,23 @@ def list_incidents(
     return {"items": rows, "count": qs.count()}
 
 
-@router.get("/incidents/{reference}", response=IncidentOut, auth=requires("incidents.view_incident"))
+@router.get(
+    "/incidents/{reference}",
+    summary="Read one incident",
+    response=IncidentOut,
+    auth=requires("incidents.view_incident"),
+)
 def get_incident(request: HttpRequest, reference: Line):
     return queries.get_incident(request.user, reference)
 
 
-@router.post("/incidents/{reference}/transitions", response=IncidentOut, auth=requires("incidents.change_incident"))
+@router.post(
+    "/incidents/{reference}/transitions",
+    summary="Move an incident to follow-up or close it",
+    response=IncidentOut,
+    auth=requires("incidents.change_incident"),
+    openapi_extra=_example({"to": "FOLLOW_UP", "reason": "Protection follow-up with the families of block B."}),
+)
 def transition(request: HttpRequest, reference: Line, payload: IncidentTransitionIn):
     incident = queries.get_incident(request.user, reference)
     ensure(request.user, "incidents.change_incident", incident)
@@ -237,7 +270,15 @@ def transition(request: HttpRequest, reference: Line, payload: IncidentTransitio
     return queries.get_incident(request.user, reference)
 
 
-@router.post("/incidents/{reference}/follow-ups", response={201: FollowUpOut}, auth=requires("incidents.add_followup"))
+@router.post(
+    "/incidents/{reference}/follow-ups",
+    summary="Add a follow-up action to an incident",
+    response={201: FollowUpOut},
+    auth=requires("incidents.add_followup"),
+    openapi_extra=_example(
+        {"action": "Visit the families of block B", "owner": "protection-officer", "due_on": "2026-03-09"}
+    ),
+)
 def add_follow_up(request: HttpRequest, reference: Line, payload: FollowUpIn):
     incident = queries.get_incident(request.user, reference)
     ensure(request.user, "incidents.add_followup", incident)
@@ -248,13 +289,24 @@ def add_follow_up(request: HttpRequest, reference: Line, payload: FollowUpIn):
     return Status(201, f)
 
 
-@router.get("/follow-ups", response=list[FollowUpOut], auth=requires("incidents.view_followup"))
+@router.get(
+    "/follow-ups",
+    summary="List the open follow-up actions",
+    response=list[FollowUpOut],
+    auth=requires("incidents.view_followup"),
+)
 def open_follow_ups(request: HttpRequest, site: Line | None = None):
     site_id = registry_queries.site_in_scope(request.user, site).pk if site else None
     return queries.open_follow_ups(request.user, site_id)
 
 
-@router.post("/follow-ups/{pk}/done", response=FollowUpOut, auth=requires("incidents.change_followup"))
+@router.post(
+    "/follow-ups/{pk}/done",
+    summary="Mark a follow-up action done",
+    response=FollowUpOut,
+    auth=requires("incidents.change_followup"),
+    openapi_extra=_example({"outcome": "All five families visited; no one wishes to move."}),
+)
 def follow_up_done(request: HttpRequest, pk: Id, payload: FollowUpDoneIn):
     f = queries.get_follow_up(request.user, pk)
     return services.complete_follow_up(actor=request.user, follow_up=f, outcome=payload.outcome)
@@ -286,7 +338,13 @@ def _closing_preview(rc) -> dict:
     }
 
 
-@router.post("/roll-calls", response={201: RollCallOut}, auth=requires("incidents.add_rollcall"))
+@router.post(
+    "/roll-calls",
+    summary="Start a roll call",
+    response={201: RollCallOut},
+    auth=requires("incidents.add_rollcall"),
+    openapi_extra=_example({"site": "AAA", "blocks": [12, 13], "incident": "AAA-INC-000042"}),
+)
 def start_roll_call(request: HttpRequest, payload: RollCallIn):
     site = registry_queries.site_in_scope(request.user, payload.site)
     blocks = registry_queries.blocks_in_site(site, payload.blocks)
@@ -295,17 +353,41 @@ def start_roll_call(request: HttpRequest, payload: RollCallIn):
     return Status(201, queries.get_roll_call(request.user, rc.pk))
 
 
-@router.get("/roll-calls/{pk}", response=RollCallOut, auth=requires("incidents.view_rollcall"))
+@router.get(
+    "/roll-calls/{pk}", summary="Read one roll call", response=RollCallOut, auth=requires("incidents.view_rollcall")
+)
 def get_roll_call(request: HttpRequest, pk: Id):
     return queries.get_roll_call(request.user, pk)
 
 
-@router.get("/roll-calls/{pk}/counts", response=CountsOut, auth=requires("incidents.view_rollcall"))
+@router.get(
+    "/roll-calls/{pk}/counts",
+    summary="A roll call's counts",
+    response=CountsOut,
+    auth=requires("incidents.view_rollcall"),
+)
 def roll_call_counts(request: HttpRequest, pk: Id):
     return rollcall.counts(queries.get_roll_call(request.user, pk))
 
 
-@router.post("/roll-calls/{pk}/marks", response=MarksOut, auth=requires("incidents.mark_rollcall"))
+@router.post(
+    "/roll-calls/{pk}/marks",
+    summary="Record roll-call marks (offline-safe)",
+    response=MarksOut,
+    auth=requires("incidents.mark_rollcall"),
+    openapi_extra=_example(
+        {
+            "marks": [
+                {
+                    "person": "AAA-000123",
+                    "result": "ACCOUNTED_SAFE",
+                    "marked_at": "2026-03-03T08:15:00Z",
+                    "client_id": "tablet-2-0001",
+                }
+            ]
+        }
+    ),
+)
 def roll_call_marks(request: HttpRequest, pk: Id, payload: MarksIn):
     rc = queries.get_roll_call(request.user, pk)
     ensure(request.user, "incidents.mark_rollcall", rc)
@@ -314,7 +396,13 @@ def roll_call_marks(request: HttpRequest, pk: Id, payload: MarksIn):
     return {"results": results + rejected, "counts": rollcall.counts(rc)}
 
 
-@router.post("/roll-calls/{pk}/close", response=RollCallOut, auth=requires("incidents.close_rollcall"))
+@router.post(
+    "/roll-calls/{pk}/close",
+    summary="Close a roll call",
+    response=RollCallOut,
+    auth=requires("incidents.close_rollcall"),
+    openapi_extra=_example({"confirm": True}),
+)
 def close_roll_call(request: HttpRequest, pk: Id, payload: RollCallCloseIn):
     rc = queries.get_roll_call(request.user, pk)
     ensure(request.user, "incidents.close_rollcall", rc)

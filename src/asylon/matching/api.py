@@ -104,19 +104,42 @@ class UndoIn(Schema):
     reason: Annotated[str, FromModel(Merge, "undo_reason")]
 
 
-@router.get("/persons/search", response=list[HitOut], auth=requires("registry.view_person"))
+def _example(body: dict) -> dict:
+    """An example request body for the API docs."""
+    return {"requestBody": {"content": {"application/json": {"example": body}}}}
+
+
+@router.get(
+    "/persons/search",
+    summary="Search registered persons by name",
+    response=list[HitOut],
+    auth=requires("registry.view_person"),
+)
 def search_persons(request: HttpRequest, q: Line = "", limit: Id = 10):
     return search.search_persons(request.user, q, limit=min(max(limit, 1), 50))
 
 
-@router.post("/persons/duplicates/check", response=list[MatchOut], auth=requires("registry.add_household"))
+@router.post(
+    "/persons/duplicates/check",
+    summary="Check a new person against the register",
+    response=list[MatchOut],
+    auth=requires("registry.add_household"),
+    openapi_extra=_example(
+        {"site": "AAA", "given_name": "Samira", "family_name": "Haddad", "date_of_birth": "1990-04-12", "sex": "F"}
+    ),
+)
 def check_duplicates(request: HttpRequest, payload: CheckIn):
     site = registry_queries.site_in_scope(request.user, payload.site)
     ensure(request.user, "registry.add_household", site)
     return candidates.find_matches_for(payload.dict(), site)
 
 
-@router.get("/duplicates", response=list[CandidateOut], auth=requires("matching.view_duplicatecandidate"))
+@router.get(
+    "/duplicates",
+    summary="List the possible duplicates to review",
+    response=list[CandidateOut],
+    auth=requires("matching.view_duplicatecandidate"),
+)
 def list_candidates(
     request: HttpRequest,
     status: Line = "OPEN",
@@ -128,8 +151,17 @@ def list_candidates(
 
 @router.post(
     "/duplicates/{candidate_id}/decision",
+    summary="Decide a possible duplicate (different, linked or merge)",
     response={200: CandidateOut, 201: MergeOut},
     auth=requires("matching.decide_duplicatecandidate"),
+    openapi_extra=_example(
+        {
+            "decision": "MERGE",
+            "survivor": "AAA-000123",
+            "confirm": True,
+            "reason": "Same card number and date of birth.",
+        }
+    ),
 )
 def decide(request: HttpRequest, candidate_id: Id, payload: DuplicateDecisionIn):
     ensure(request.user, "matching.view_duplicatecandidate")
@@ -159,7 +191,13 @@ def decide(request: HttpRequest, candidate_id: Id, payload: DuplicateDecisionIn)
     return Status(200, decided)
 
 
-@router.post("/merges/{merge_id}/undo", response=MergeOut, auth=requires("matching.unmerge_person"))
+@router.post(
+    "/merges/{merge_id}/undo",
+    summary="Undo a merge of two persons",
+    response=MergeOut,
+    auth=requires("matching.unmerge_person"),
+    openapi_extra=_example({"reason": "The two records are different persons after the interview of 2 March."}),
+)
 def undo_merge(request: HttpRequest, merge_id: Id, payload: UndoIn):
     merge = queries.get_merge(request.user, merge_id)
     merges.unmerge(actor=request.user, merge=merge, reason=payload.reason)

@@ -279,7 +279,25 @@ HANDLERS = (*REQUESTERS, "movements.approve_movement", "movements.carry_out_move
 VIEW = "movements.view_movement"
 
 
-@router.post("/movements", response={201: MovementOut}, auth=requires(*REQUESTERS))
+def _example(body: dict) -> dict:
+    """An example request body for the API docs."""
+    return {"requestBody": {"content": {"application/json": {"example": body}}}}
+
+
+@router.post(
+    "/movements",
+    summary="Request a movement for one person",
+    response={201: MovementOut},
+    auth=requires(*REQUESTERS),
+    openapi_extra=_example(
+        {
+            "person": "AAA-000123",
+            "kind": "INTERNAL_TRANSFER",
+            "destination_site": "BBB",
+            "note": "Family reunion with the spouse at BBB.",
+        }
+    ),
+)
 def request_movement(request: HttpRequest, payload: MovementIn):
     gate.ensure_may_request(request.user, payload.kind)
     person = registry_queries.get_person(request.user, payload.person)
@@ -297,7 +315,7 @@ def request_movement(request: HttpRequest, payload: MovementIn):
     return Status(201, queries.get_movement(request.user, movement.reference))
 
 
-@router.get("/movements", response=MovementPage, auth=requires(VIEW))
+@router.get("/movements", summary="List movements", response=MovementPage, auth=requires(VIEW))
 def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
     qs = queries.movements_for(request.user).select_related("group_request")
     if filters.state:
@@ -311,7 +329,21 @@ def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
     return {"items": rows, "next_cursor": next_cursor}
 
 
-@router.post("/movements/group", response={201: GroupOut}, auth=requires(*REQUESTERS))
+@router.post(
+    "/movements/group",
+    summary="Request a movement for a group",
+    response={201: GroupOut},
+    auth=requires(*REQUESTERS),
+    openapi_extra=_example(
+        {
+            "site": "AAA",
+            "kind": "INTERNAL_TRANSFER",
+            "description": "Move of block B after the flooding",
+            "block": 12,
+            "destination_site": "BBB",
+        }
+    ),
+)
 def request_group(request: HttpRequest, payload: GroupIn):
     gate.ensure_may_request(request.user, payload.kind)
     site = registry_queries.site_in_scope(request.user, payload.site)
@@ -339,17 +371,23 @@ def request_group(request: HttpRequest, payload: GroupIn):
     return Status(201, group_out(group))
 
 
-@router.get("/movements/group/{reference}", response=GroupOut, auth=requires(VIEW))
+@router.get("/movements/group/{reference}", summary="Read one group movement", response=GroupOut, auth=requires(VIEW))
 def get_group(request: HttpRequest, reference: Line):
     return group_out(queries.get_group(request.user, reference))
 
 
-@router.get("/movements/{reference}", response=MovementOut, auth=requires(VIEW))
+@router.get("/movements/{reference}", summary="Read one movement", response=MovementOut, auth=requires(VIEW))
 def get_movement(request: HttpRequest, reference: Line):
     return queries.get_movement(request.user, reference)
 
 
-@router.post("/movements/{reference}/transitions", response=MovementOut, auth=requires(*HANDLERS))
+@router.post(
+    "/movements/{reference}/transitions",
+    summary="Approve, refuse, carry out or cancel a movement",
+    response=MovementOut,
+    auth=requires(*HANDLERS),
+    openapi_extra=_example({"action": "approve", "reason": "Places confirmed at the receiving site."}),
+)
 def transition(request: HttpRequest, reference: Line, payload: MovementTransitionIn):
     movement = queries.get_movement(request.user, reference)
     movement_requests.transition_movement(
@@ -358,7 +396,12 @@ def transition(request: HttpRequest, reference: Line, payload: MovementTransitio
     return queries.get_movement(request.user, reference)
 
 
-@router.get("/persons/{reference}/risk-profile", response=RiskProfileOut, auth=requires("movements.view_risk_profile"))
+@router.get(
+    "/persons/{reference}/risk-profile",
+    summary="A person's refoulement risk profile",
+    response=RiskProfileOut,
+    auth=requires("movements.view_risk_profile"),
+)
 def get_risk_profile(request: HttpRequest, reference: Line):
     person = registry_queries.get_person(request.user, reference)
     return queries.risk_profile(request.user, person)
@@ -366,8 +409,10 @@ def get_risk_profile(request: HttpRequest, reference: Line):
 
 @router.post(
     "/persons/{reference}/risk-countries",
+    summary="Record a country where a person is at risk",
     response={201: RiskProfileOut},
     auth=requires("movements.manage_risk_profile"),
+    openapi_extra=_example({"country": "SY", "kind": "PERSECUTION", "reason": "Recognised refugee from this country."}),
 )
 def add_risk_country(request: HttpRequest, reference: Line, payload: RiskCountryIn):
     person = registry_queries.get_person(request.user, reference)
@@ -379,8 +424,18 @@ def add_risk_country(request: HttpRequest, reference: Line, payload: RiskCountry
 
 @router.post(
     "/persons/{reference}/risk-assessments",
+    summary="Record a non-refoulement risk assessment",
     response={201: RiskProfileOut},
     auth=requires("movements.manage_risk_profile"),
+    openapi_extra=_example(
+        {
+            "country": "AL",
+            "finds_no_substantial_grounds": True,
+            "finds_no_real_risk": True,
+            "country_information": "Country report 2026, section 4: access to asylum and non-refoulement.",
+            "signed_on": "2026-03-02",
+        }
+    ),
 )
 def add_risk_assessment(request: HttpRequest, reference: Line, payload: RiskAssessmentIn):
     person = registry_queries.get_person(request.user, reference)
@@ -427,6 +482,7 @@ class FamilyUnityOut(Schema):
 
 @router.post(
     "/persons/{reference}/family-unity-decisions",
+    summary="Let a person move while a family member stays",
     response={201: FamilyUnityOut},
     auth=requires("movements.approve_movement"),
 )

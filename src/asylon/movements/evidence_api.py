@@ -67,7 +67,7 @@ class Art332In(Schema):
         examples=["Court of Appeal, Baghdad"]
     )
     reference: Annotated[str, FromModel(Art332Determination, "reference")] = Field(examples=["CA-2013-114"])
-    decided_on: date
+    decided_on: date = Field(examples=["2026-02-11"])
 
 
 class Art332Out(Schema):
@@ -83,12 +83,12 @@ class Art332Out(Schema):
 
 
 class VoluntarinessIn(Schema):
-    signed_declaration: bool = False
-    counselling_record: bool = False
-    coercion_flag_open: bool = False
-    best_interests_assessment: bool = False
-    best_interests_determination: bool = False
-    note: Text = ""
+    signed_declaration: bool = Field(False, examples=[True])
+    counselling_record: bool = Field(False, examples=[True])
+    coercion_flag_open: bool = Field(False, examples=[False])
+    best_interests_assessment: bool = Field(False, examples=[False])
+    best_interests_determination: bool = Field(False, examples=[False])
+    note: Text = Field("", examples=["Counselled with an interpreter on 2 March; signed the declaration."])
 
 
 class VoluntarinessOut(Schema):
@@ -121,6 +121,7 @@ class WithdrawalOut(Schema):
 
 @router.post(
     "/persons/{reference}/chain-assessments",
+    summary="Assess a third country for a person",
     response={201: ChainAssessmentOut},
     auth=requires("movements.approve_chain"),
 )
@@ -133,6 +134,7 @@ def record_chain_assessment(request: HttpRequest, reference: Line, payload: Chai
 
 @router.post(
     "/persons/{reference}/chain-assessments/{assessment_id}/approvals",
+    summary="Approve a third-country assessment (second officer)",
     response={201: ChainAssessmentOut},
     auth=requires("movements.approve_chain"),
 )
@@ -146,6 +148,7 @@ def approve_chain_assessment(request: HttpRequest, reference: Line, assessment_i
 
 @router.post(
     "/persons/{reference}/art-33-2-determinations",
+    summary="Record an art. 33(2) determination",
     response={201: Art332Out},
     auth=requires("movements.manage_risk_profile"),
 )
@@ -158,6 +161,7 @@ def record_art_33_2(request: HttpRequest, reference: Line, payload: Art332In):
 
 @router.post(
     "/persons/{reference}/voluntariness-records",
+    summary="Record a voluntariness interview",
     response={201: VoluntarinessOut},
     auth=requires("movements.record_voluntariness"),
 )
@@ -170,6 +174,7 @@ def record_voluntariness(request: HttpRequest, reference: Line, payload: Volunta
 
 @router.post(
     "/persons/{reference}/consent-withdrawal",
+    summary="Withdraw consent to voluntary repatriation",
     response=WithdrawalOut,
     auth=requires("movements.record_voluntariness"),
 )

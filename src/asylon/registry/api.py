@@ -268,7 +268,44 @@ def _decisions(payload: HouseholdIn) -> dict[int, str]:
     return decisions
 
 
-@router.post("/households", response={201: HouseholdOut}, auth=requires("registry.add_household"))
+def _example(body: dict) -> dict:
+    """An example request body for the API docs."""
+    return {"requestBody": {"content": {"application/json": {"example": body}}}}
+
+
+@router.post(
+    "/households",
+    summary="Register a household",
+    response={201: HouseholdOut},
+    auth=requires("registry.add_household"),
+    openapi_extra=_example(
+        {
+            "site": "AAA",
+            "arrival_date": "2026-03-02",
+            "members": [
+                {
+                    "relationship": "PA",
+                    "given_name": "Samira",
+                    "family_name": "Haddad",
+                    "sex": "F",
+                    "date_of_birth": "1990-04-12",
+                    "nationality": "SY",
+                    "languages": "ar",
+                },
+                {
+                    "relationship": "CHILD",
+                    "given_name": "Omar",
+                    "family_name": "Haddad",
+                    "sex": "M",
+                    "date_of_birth": "2015-01-01",
+                    "dob_precision": "YEAR",
+                    "nationality": "SY",
+                },
+            ],
+            "duplicates": {"0": "different"},
+        }
+    ),
+)
 def create_household(request: HttpRequest, payload: HouseholdIn):
     """Register a household. Each member is first checked against the register, as the
     registration page does: a probable match needs a decision in `duplicates` (409 without)."""
@@ -289,7 +326,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
     return Status(201, done.household)
 
 
-@router.get("/households", response=HouseholdPage, auth=requires("registry.view_household"))
+@router.get("/households", summary="List households", response=HouseholdPage, auth=requires("registry.view_household"))
 def list_households(request: HttpRequest, site: Line | None = None, cursor: Line | None = None, limit: Id = 50):
     qs = queries.households_for(request.user).select_related("site", "unit", "unit__parent")
     if site:
@@ -298,13 +335,23 @@ def list_households(request: HttpRequest, site: Line | None = None, cursor: Line
     return {"items": rows, "next_cursor": next_cursor}
 
 
-@router.get("/households/{reference}", response=HouseholdOut, auth=requires("registry.view_household"))
+@router.get(
+    "/households/{reference}",
+    summary="Read one household",
+    response=HouseholdOut,
+    auth=requires("registry.view_household"),
+)
 def get_household(request: HttpRequest, reference: Line):
     return queries.get_household(request.user, reference)
 
 
 # Partners list only the persons shared with their country (D3).
-@router.get("/persons", response=PersonPage, auth=requires("registry.view_person", "movements.read_shared_cases"))
+@router.get(
+    "/persons",
+    summary="List registered persons",
+    response=PersonPage,
+    auth=requires("registry.view_person", "movements.read_shared_cases"),
+)
 def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
     if not request.user.has_perm("movements.read_shared_cases"):  # partners: only what is shared (D3)
         ensure(request.user, "registry.view_person")
@@ -330,7 +377,10 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
 
 # Partners read the persons shared with their country (D3); others are not found for them.
 @router.get(
-    "/persons/{reference}", response=PersonOut, auth=requires("registry.view_person", "movements.read_shared_cases")
+    "/persons/{reference}",
+    response=PersonOut,
+    auth=requires("registry.view_person", "movements.read_shared_cases"),
+    summary="Read one person",
 )
 def get_person(request: HttpRequest, reference: Line):
     person = queries.get_person(request.user, reference)
@@ -338,7 +388,19 @@ def get_person(request: HttpRequest, reference: Line):
     return _with_sensitive(request.user, person)
 
 
-@router.patch("/persons/{reference}", response=PersonOut, auth=requires("registry.change_person"))
+@router.patch(
+    "/persons/{reference}",
+    summary="Correct a person's record, with a reason",
+    response=PersonOut,
+    auth=requires("registry.change_person"),
+    openapi_extra=_example(
+        {
+            "reason": "Date of birth corrected from the birth certificate seen on 2 March.",
+            "date_of_birth": "1990-04-21",
+            "dob_precision": "EXACT",
+        }
+    ),
+)
 def correct_person(request: HttpRequest, reference: Line, payload: PersonCorrectionIn):
     person = queries.get_person(request.user, reference)
     changes = payload.dict(exclude_unset=True)

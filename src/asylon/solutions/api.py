@@ -168,7 +168,14 @@ class CaseFilterIn(Schema):
     limit: int = Field(100, ge=1, le=500)
 
 
-@router.get("/resettlement-cases", response=list[ResettlementCaseOut], auth=requires(VIEW))
+def _example(body: dict) -> dict:
+    """An example request body for the API docs."""
+    return {"requestBody": {"content": {"application/json": {"example": body}}}}
+
+
+@router.get(
+    "/resettlement-cases", summary="List resettlement cases", response=list[ResettlementCaseOut], auth=requires(VIEW)
+)
 def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]):
     qs = queries.cases_for(request.user).order_by("reference")
     if filters.stage:
@@ -176,7 +183,15 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]):
     return qs[: filters.limit]
 
 
-@router.post("/resettlement-cases", response={201: ResettlementCaseOut}, auth=requires(MANAGE))
+@router.post(
+    "/resettlement-cases",
+    summary="Open a resettlement case for a household",
+    response={201: ResettlementCaseOut},
+    auth=requires(MANAGE),
+    openapi_extra=_example(
+        {"household": "AAA-H-000045", "primary_category": "LPP", "secondary_category": "WGR", "priority": "NORMAL"}
+    ),
+)
 def open_case(request: HttpRequest, payload: ResettlementCaseIn):
     household = registry_queries.get_household(request.user, payload.household)
     case = services.open_case(
@@ -189,12 +204,28 @@ def open_case(request: HttpRequest, payload: ResettlementCaseIn):
     return Status(201, queries.get_case(request.user, case.reference))
 
 
-@router.get("/resettlement-cases/{reference}", response=ResettlementCaseOut, auth=requires(VIEW))
+@router.get(
+    "/resettlement-cases/{reference}",
+    summary="Read one resettlement case",
+    response=ResettlementCaseOut,
+    auth=requires(VIEW),
+)
 def get_case(request: HttpRequest, reference: Line):
     return queries.get_case(request.user, reference)
 
 
-@router.post("/resettlement-cases/{reference}/assessment", response=ResettlementCaseOut, auth=requires(MANAGE))
+@router.post(
+    "/resettlement-cases/{reference}/assessment",
+    summary="Record a resettlement need assessment",
+    response=ResettlementCaseOut,
+    auth=requires(MANAGE),
+    openapi_extra=_example(
+        {
+            "need_assessment": "Single mother with two children, no durable solution in the host country.",
+            "priority": "URGENT",
+        }
+    ),
+)
 def assess(request: HttpRequest, reference: Line, payload: AssessmentIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
@@ -202,7 +233,13 @@ def assess(request: HttpRequest, reference: Line, payload: AssessmentIn):
     return queries.get_case(request.user, case.reference)
 
 
-@router.post("/resettlement-cases/{reference}/splits", response={201: ResettlementCaseOut}, auth=requires(MANAGE))
+@router.post(
+    "/resettlement-cases/{reference}/splits",
+    summary="Split persons off into a case of their own",
+    response={201: ResettlementCaseOut},
+    auth=requires(MANAGE),
+    openapi_extra=_example({"persons": ["AAA-000124"], "reason": "The adult son applies on his own."}),
+)
 def split(request: HttpRequest, reference: Line, payload: SplitIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
@@ -211,7 +248,13 @@ def split(request: HttpRequest, reference: Line, payload: SplitIn):
     return Status(201, queries.get_case(request.user, new.reference))
 
 
-@router.post("/resettlement-cases/{reference}/submissions", response={201: ResettlementCaseOut}, auth=requires(MANAGE))
+@router.post(
+    "/resettlement-cases/{reference}/submissions",
+    summary="Submit a resettlement case to a country",
+    response={201: ResettlementCaseOut},
+    auth=requires(MANAGE),
+    openapi_extra=_example({"country": "CA", "submitted_on": "2026-03-02"}),
+)
 def submit(request: HttpRequest, reference: Line, payload: SubmissionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
@@ -221,7 +264,13 @@ def submit(request: HttpRequest, reference: Line, payload: SubmissionIn):
     return Status(201, queries.get_case(request.user, case.reference))
 
 
-@router.post("/resettlement-cases/{reference}/decisions", response=ResettlementCaseOut, auth=requires(MANAGE))
+@router.post(
+    "/resettlement-cases/{reference}/decisions",
+    summary="Record a country's decision or interview",
+    response=ResettlementCaseOut,
+    auth=requires(MANAGE),
+    openapi_extra=_example({"accepted": True, "note": "Accepted after the interview of 19 March."}),
+)
 def decide(request: HttpRequest, reference: Line, payload: CountryDecisionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
@@ -234,7 +283,15 @@ def decide(request: HttpRequest, reference: Line, payload: CountryDecisionIn):
     return queries.get_case(request.user, case.reference)
 
 
-@router.post("/resettlement-cases/{reference}/steps", response=ResettlementCaseOut, auth=requires(MANAGE))
+@router.post(
+    "/resettlement-cases/{reference}/steps",
+    summary="Record exit formalities or close a case",
+    response=ResettlementCaseOut,
+    auth=requires(MANAGE),
+    openapi_extra=_example(
+        {"action": "exit_formalities", "exit_permit": True, "medical_clearance": True, "travel_documents": False}
+    ),
+)
 def step(request: HttpRequest, reference: Line, payload: StepIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
@@ -255,7 +312,13 @@ def step(request: HttpRequest, reference: Line, payload: StepIn):
     return queries.get_case(request.user, case.reference)
 
 
-@router.post("/resettlement-cases/{reference}/departures", response=ResettlementCaseOut, auth=requires(MANAGE, APPROVE))
+@router.post(
+    "/resettlement-cases/{reference}/departures",
+    summary="Schedule, approve or record a departure",
+    response=ResettlementCaseOut,
+    auth=requires(MANAGE, APPROVE),
+    openapi_extra=_example({"action": "schedule", "on": "2026-05-04"}),
+)
 def departure(request: HttpRequest, reference: Line, payload: DepartureIn):
     """schedule (the gate assesses each member), approve (protection officer), record
     (carried out: members leave the register), confirm_arrival. A refusal answers 409."""
@@ -330,7 +393,13 @@ def _member_refusals(actor, case: ResettlementCase, exc: SafeguardRefusal) -> li
     return members
 
 
-@router.post("/resettlement-batches", response={201: BatchOut}, auth=requires(MANAGE))
+@router.post(
+    "/resettlement-batches",
+    summary="Submit many resettlement cases to one country",
+    response={201: BatchOut},
+    auth=requires(MANAGE),
+    openapi_extra=_example({"country": "CA", "cases": ["AAA-RST-000012", "AAA-RST-000013"]}),
+)
 def submit_batch(request: HttpRequest, payload: BatchIn):
     """Submit many cases to one country. The manifest: GET /resettlement/batches/{id}/manifest.csv|xlsx."""
     cases = queries.cases_named(request.user, payload.cases)

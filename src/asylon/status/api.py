@@ -313,10 +313,20 @@ def _criteria(actor, p: CriteriaIn) -> queries.Criteria:
     )
 
 
+def _example(body: dict) -> dict:
+    """An example request body for the API docs."""
+    return {"requestBody": {"content": {"application/json": {"example": body}}}}
+
+
 # --- persons' status --------------------------------------------------------------------
 
 
-@router.get("/persons/{reference}/status-history", response=HistoryOut, auth=requires("status.view_statusentry"))
+@router.get(
+    "/persons/{reference}/status-history",
+    summary="A person's status history",
+    response=HistoryOut,
+    auth=requires("status.view_statusentry"),
+)
 def status_history(request: HttpRequest, reference: Line):
     person = registry_queries.get_person(request.user, reference)
     entries = queries.status_history(request.user, person)
@@ -327,7 +337,12 @@ def status_history(request: HttpRequest, reference: Line):
     }
 
 
-@router.get("/persons/{reference}/status", response=SnapshotOut, auth=requires("status.view_statusentry"))
+@router.get(
+    "/persons/{reference}/status",
+    summary="A person's current status",
+    response=SnapshotOut,
+    auth=requires("status.view_statusentry"),
+)
 def person_status(request: HttpRequest, reference: Line, on: date | None = None):
     person = registry_queries.get_person(request.user, reference)
     return queries.person_status(request.user, person, on)
@@ -336,7 +351,20 @@ def person_status(request: HttpRequest, reference: Line, on: date | None = None)
 # --- RSD cases --------------------------------------------------------------------------
 
 
-@router.post("/rsd-cases", response={201: RsdCaseOut}, auth=requires("status.add_rsdcase"))
+@router.post(
+    "/rsd-cases",
+    summary="Open an RSD case",
+    response={201: RsdCaseOut},
+    auth=requires("status.add_rsdcase"),
+    openapi_extra=_example(
+        {
+            "applicant": "AAA-000123",
+            "dependants": ["AAA-000124"],
+            "registered_on": "2026-03-02",
+            "assigned_officer": "rsd-officer",
+        }
+    ),
+)
 def create_case(request: HttpRequest, payload: RsdCaseIn):
     actor = request.user
     applicant = registry_queries.get_person(actor, payload.applicant)
@@ -351,7 +379,7 @@ def create_case(request: HttpRequest, payload: RsdCaseIn):
     return Status(201, queries.get_case(actor, case.reference))
 
 
-@router.get("/rsd-cases", response=CasePage, auth=requires("status.view_rsdcase"))
+@router.get("/rsd-cases", summary="List RSD cases", response=CasePage, auth=requires("status.view_rsdcase"))
 def list_cases(
     request: HttpRequest,
     queue: Line = "open",
@@ -372,12 +400,27 @@ def list_cases(
     return {"count": qs.count(), "items": rows}
 
 
-@router.get("/rsd-cases/{reference}", response=RsdCaseOut, auth=requires("status.view_rsdcase"))
+@router.get(
+    "/rsd-cases/{reference}", summary="Read one RSD case", response=RsdCaseOut, auth=requires("status.view_rsdcase")
+)
 def get_case(request: HttpRequest, reference: Line):
     return queries.get_case(request.user, reference)
 
 
-@router.post("/rsd-cases/{reference}/transitions", response=RsdCaseOut, auth=requires("status.change_rsdcase"))
+@router.post(
+    "/rsd-cases/{reference}/transitions",
+    summary="Take the next step of an RSD case",
+    response=RsdCaseOut,
+    auth=requires("status.change_rsdcase"),
+    openapi_extra=_example(
+        {
+            "action": "schedule_interview",
+            "on": "2026-03-05",
+            "interview_on": "2026-03-19",
+            "notes": "Arabic interpreter booked.",
+        }
+    ),
+)
 def transition(request: HttpRequest, reference: Line, payload: RsdTransitionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)
@@ -391,7 +434,13 @@ def transition(request: HttpRequest, reference: Line, payload: RsdTransitionIn):
     return queries.get_case(request.user, reference)
 
 
-@router.post("/rsd-cases/{reference}/assign", response=RsdCaseOut, auth=requires("status.change_rsdcase"))
+@router.post(
+    "/rsd-cases/{reference}/assign",
+    summary="Assign an RSD case to an officer",
+    response=RsdCaseOut,
+    auth=requires("status.change_rsdcase"),
+    openapi_extra=_example({"officer": "rsd-officer"}),
+)
 def assign(request: HttpRequest, reference: Line, payload: AssignIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)
@@ -403,12 +452,35 @@ def assign(request: HttpRequest, reference: Line, payload: AssignIn):
 # --- group declarations -----------------------------------------------------------------
 
 
-@router.post("/group-declarations/preview", response=PreviewOut, auth=requires("status.add_groupdeclaration"))
+@router.post(
+    "/group-declarations/preview",
+    summary="Preview who a group declaration would cover",
+    response=PreviewOut,
+    auth=requires("status.add_groupdeclaration"),
+    openapi_extra=_example({"site": "AAA", "nationality": "SY", "cutoff_kind": "ARRIVAL", "cutoff_date": "2026-01-31"}),
+)
 def preview(request: HttpRequest, payload: CriteriaIn):
     return queries.preview_declaration(request.user, _criteria(request.user, payload))
 
 
-@router.post("/group-declarations", response={201: DeclarationOut}, auth=requires("status.add_groupdeclaration"))
+@router.post(
+    "/group-declarations",
+    summary="Make a prima facie group declaration",
+    response={201: DeclarationOut},
+    auth=requires("status.add_groupdeclaration"),
+    openapi_extra=_example(
+        {
+            "site": "AAA",
+            "nationality": "SY",
+            "cutoff_kind": "ARRIVAL",
+            "cutoff_date": "2026-01-31",
+            "effective_on": "2026-03-01",
+            "legal_basis": "1951_CONV",
+            "recognised_by": "UNHCR",
+            "legal_basis_text": "Prima facie recognition of arrivals from the conflict areas.",
+        }
+    ),
+)
 def declare(request: HttpRequest, payload: DeclarationIn):
     d = services.declare_group(
         actor=request.user,
@@ -421,13 +493,21 @@ def declare(request: HttpRequest, payload: DeclarationIn):
     return Status(201, queries.get_declaration(request.user, d.pk))
 
 
-@router.get("/group-declarations", response=list[DeclarationOut], auth=requires("status.view_groupdeclaration"))
+@router.get(
+    "/group-declarations",
+    summary="List group declarations",
+    response=list[DeclarationOut],
+    auth=requires("status.view_groupdeclaration"),
+)
 def list_declarations(request: HttpRequest):
     return queries.declarations_for(request.user)[:200]
 
 
 @router.get(
-    "/group-declarations/{declaration_id}", response=DeclarationOut, auth=requires("status.view_groupdeclaration")
+    "/group-declarations/{declaration_id}",
+    response=DeclarationOut,
+    auth=requires("status.view_groupdeclaration"),
+    summary="Read one group declaration",
 )
 def get_declaration(request: HttpRequest, declaration_id: Id):
     return queries.get_declaration(request.user, declaration_id)
@@ -435,8 +515,10 @@ def get_declaration(request: HttpRequest, declaration_id: Id):
 
 @router.post(
     "/group-declarations/{declaration_id}/revoke",
+    summary="Revoke a group declaration",
     response=DeclarationOut,
     auth=requires("status.revoke_groupdeclaration"),
+    openapi_extra=_example({"reason": "The declaration named the wrong cut-off date.", "confirm": True}),
 )
 def revoke_declaration(request: HttpRequest, declaration_id: Id, payload: ReasonIn):
     d = queries.get_declaration(request.user, declaration_id)
@@ -450,12 +532,30 @@ def revoke_declaration(request: HttpRequest, declaration_id: Id, payload: Reason
 # --- site designation acts --------------------------------------------------------------
 
 
-@router.get("/site-designations", response=list[DesignationOut], auth=requires("status.view_sitedesignationact"))
+@router.get(
+    "/site-designations",
+    summary="List site designations",
+    response=list[DesignationOut],
+    auth=requires("status.view_sitedesignationact"),
+)
 def list_designations(request: HttpRequest):
     return queries.designations_for(request.user)[:200]
 
 
-@router.post("/site-designations", response={201: DesignationOut}, auth=requires("status.add_sitedesignationact"))
+@router.post(
+    "/site-designations",
+    summary="Designate a site",
+    response={201: DesignationOut},
+    auth=requires("status.add_sitedesignationact"),
+    openapi_extra=_example(
+        {
+            "site": "AAA",
+            "designation": "REFUGEE_CAMP",
+            "effective_on": "2026-03-01",
+            "legal_basis_text": "Ministerial order 2026/14 designating the site.",
+        }
+    ),
+)
 def designate(request: HttpRequest, payload: DesignationIn):
     act = services.designate_site(
         actor=request.user,
@@ -469,8 +569,10 @@ def designate(request: HttpRequest, payload: DesignationIn):
 
 @router.post(
     "/site-designations/{act_id}/revoke",
+    summary="Revoke a site designation",
     response=DesignationOut,
     auth=requires("status.revoke_sitedesignationact"),
+    openapi_extra=_example({"reason": "The ministerial order was withdrawn.", "confirm": True}),
 )
 def revoke_designation(request: HttpRequest, act_id: Id, payload: ReasonIn):
     act = queries.get_designation(request.user, act_id)

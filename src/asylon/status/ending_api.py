@@ -31,22 +31,24 @@ class EndingOpenIn(Schema):
 class EndingDecisionIn(Schema):
     outcome: Line = Field(description="ENDED or MAINTAINED", examples=["ENDED"])
     reasons: Text = Field(examples=["Circumstances in the country of origin changed fundamentally."])
-    on: date | None = Field(None, description="Day of the decision; default today")
+    on: date | None = Field(None, description="Day of the decision; default today", examples=["2026-03-02"])
 
 
 class EndingNotificationIn(Schema):
-    on: date | None = Field(None, description="Day the decision was notified in writing; default today")
+    on: date | None = Field(
+        None, description="Day the decision was notified in writing; default today", examples=["2026-03-04"]
+    )
 
 
 class EndingAppealIn(Schema):
     reasons: Text = Field(examples=["Compelling reasons arising from past persecution."])
-    on: date | None = Field(None, description="Day the appeal was lodged; default today")
+    on: date | None = Field(None, description="Day the appeal was lodged; default today", examples=["2026-03-20"])
 
 
 class EndingAppealDecisionIn(Schema):
     outcome: Line = Field(description="UPHELD or OVERTURNED", examples=["OVERTURNED"])
     reasons: Text = Field(examples=["Compelling reasons accepted."])
-    on: date | None = Field(None, description="Day of the appeal decision; default today")
+    on: date | None = Field(None, description="Day of the appeal decision; default today", examples=["2026-04-15"])
 
 
 class EndingOut(Schema):
@@ -83,13 +85,23 @@ def _get(request: HttpRequest, procedure_id: int) -> EndingProcedure:
     return queries.get_ending_procedure(request.user, procedure_id)
 
 
-@router.get("/ending-procedures", response=EndingPage, auth=requires(READ))
+@router.get(
+    "/ending-procedures",
+    summary="List cessation, cancellation and revocation procedures",
+    response=EndingPage,
+    auth=requires(READ),
+)
 def list_endings(request: HttpRequest, offset: Offset = 0):
     qs = queries.ending_procedures_for(request.user)
     return {"count": qs.count(), "items": qs[offset : offset + 100]}
 
 
-@router.post("/ending-procedures", response={201: EndingOut}, auth=requires(OPEN))
+@router.post(
+    "/ending-procedures",
+    summary="Open a cessation, cancellation or revocation procedure",
+    response={201: EndingOut},
+    auth=requires(OPEN),
+)
 def open_ending(request: HttpRequest, payload: EndingOpenIn):
     person = registry_queries.get_person(request.user, payload.person)
     procedure = services.open_ending_procedure(
@@ -98,12 +110,19 @@ def open_ending(request: HttpRequest, payload: EndingOpenIn):
     return Status(201, _get(request, procedure.pk))
 
 
-@router.get("/ending-procedures/{procedure_id}", response=EndingOut, auth=requires(READ))
+@router.get(
+    "/ending-procedures/{procedure_id}", summary="Read one ending procedure", response=EndingOut, auth=requires(READ)
+)
 def get_ending(request: HttpRequest, procedure_id: Id):
     return _get(request, procedure_id)
 
 
-@router.post("/ending-procedures/{procedure_id}/decision", response=EndingOut, auth=requires(DECIDE))
+@router.post(
+    "/ending-procedures/{procedure_id}/decision",
+    summary="Decide an ending procedure",
+    response=EndingOut,
+    auth=requires(DECIDE),
+)
 def decide_ending(request: HttpRequest, procedure_id: Id, payload: EndingDecisionIn):
     services.decide_ending_procedure(
         actor=request.user,
@@ -115,13 +134,23 @@ def decide_ending(request: HttpRequest, procedure_id: Id, payload: EndingDecisio
     return _get(request, procedure_id)
 
 
-@router.post("/ending-procedures/{procedure_id}/notification", response=EndingOut, auth=requires(CHANGE))
+@router.post(
+    "/ending-procedures/{procedure_id}/notification",
+    summary="Record the written notification of an ending decision",
+    response=EndingOut,
+    auth=requires(CHANGE),
+)
 def notify_ending(request: HttpRequest, procedure_id: Id, payload: EndingNotificationIn):
     services.notify_ending_decision(actor=request.user, procedure=_get(request, procedure_id), on=payload.on)
     return _get(request, procedure_id)
 
 
-@router.post("/ending-procedures/{procedure_id}/appeal", response=EndingOut, auth=requires(CHANGE))
+@router.post(
+    "/ending-procedures/{procedure_id}/appeal",
+    summary="Lodge an appeal against an ending decision",
+    response=EndingOut,
+    auth=requires(CHANGE),
+)
 def appeal_ending(request: HttpRequest, procedure_id: Id, payload: EndingAppealIn):
     services.lodge_ending_appeal(
         actor=request.user, procedure=_get(request, procedure_id), reasons=payload.reasons, on=payload.on
@@ -129,7 +158,12 @@ def appeal_ending(request: HttpRequest, procedure_id: Id, payload: EndingAppealI
     return _get(request, procedure_id)
 
 
-@router.post("/ending-procedures/{procedure_id}/appeal-decision", response=EndingOut, auth=requires(DECIDE))
+@router.post(
+    "/ending-procedures/{procedure_id}/appeal-decision",
+    summary="Decide the appeal against an ending decision",
+    response=EndingOut,
+    auth=requires(DECIDE),
+)
 def decide_ending_appeal(request: HttpRequest, procedure_id: Id, payload: EndingAppealDecisionIn):
     services.decide_ending_appeal(
         actor=request.user,

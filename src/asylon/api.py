@@ -37,6 +37,7 @@ def database_busy(request: HttpRequest, exc: OperationalError):
 def _mount() -> None:
     from asylon.accounts.api import router as accounts_router
     from asylon.audit.api import router as audit_router
+    from asylon.documents.api import router as documents_router
     from asylon.incidents.api import router as incidents_router
     from asylon.matching.api import router as matching_router
     from asylon.movements.api import router as movements_router
@@ -69,6 +70,7 @@ def _mount() -> None:
     api.add_router("/", audit_router)
     api.add_router("/", accounts_router)
     api.add_router("/", places_router)
+    api.add_router("/", documents_router)
 
 
 _mount()

@@ -19,6 +19,19 @@ ROUTES = {
     "page:documents:verify_keys": Entry(EVERYONE),
     "page:documents:verify_revoked": Entry(EVERYONE),
     "page:documents:verify_sw": Entry(EVERYONE),
+    "api:GET /api/v1/persons/{reference}/documents": Entry(VIEW, params={"reference": "person.reference"}),
+    # No kind: a role let in is told to choose one (422), nothing is issued.
+    "api:POST /api/v1/persons/{reference}/documents": Entry(
+        having("documents.add_protectiondocument"),
+        method="POST",
+        params={"reference": "person.reference"},
+        body=lambda w: {"kind": "XX"},
+    ),
+    # Without confirm: the preview (409), nothing withdrawn.
+    "api:POST /api/v1/documents/{reference}/withdraw": Entry(
+        WITHDRAW, method="POST", params=DOCUMENT, body=lambda w: {"reason": "matrix"}
+    ),
+    "api:POST /api/v1/documents/verify": Entry(VIEW, method="POST", body=lambda w: {"code": w.document.statement}),
 }
 
 

@@ -115,3 +115,39 @@ def test_the_command_reads_the_code_from_the_printed_pdf(clerk, protection_offic
     with pytest.raises(SystemExit):
         call_command("documents", "verify", str(path))
     assert f"WITHDRAWN: {doc.reference}" in capsys.readouterr().out
+
+
+def test_the_api_issues_withdraws_after_confirmation_and_verifies_with_an_audit_event(
+    client, clerk, protection_officer, resident
+):
+    from tests.signin import bearer
+
+    from asylon.audit.models import AuditEvent
+
+    base = f"/api/v1/persons/{resident.reference}/documents"
+    issued = client.post(base, {"kind": "ASC", "language": "ar"}, content_type="application/json", **bearer(clerk))
+    assert issued.status_code == 201, issued.content
+    doc = issued.json()
+    assert (doc["kind"], doc["state"], doc["person"]) == ("ASC", "VALID", resident.reference)
+
+    verified = client.post(
+        "/api/v1/documents/verify", {"code": doc["statement"]}, content_type="application/json", **bearer(clerk)
+    )
+    assert verified.json() == {
+        "verdict": "valid",
+        "reason": "",
+        "reference": doc["reference"],
+        "valid_until": doc["valid_until"],
+    }
+    assert AuditEvent.objects.filter(action="document.verified", object_ref=doc["reference"]).count() == 1
+
+    withdraw = f"/api/v1/documents/{doc['reference']}/withdraw"
+    asked = client.post(withdraw, {"reason": "stolen"}, content_type="application/json", **bearer(protection_officer))
+    assert asked.status_code == 409 and asked.json()["code"] == "confirmation_required"
+    assert ProtectionDocument.objects.get(reference=doc["reference"]).state == DocumentState.VALID
+    done = client.post(
+        withdraw, {"reason": "stolen", "confirm": True}, content_type="application/json", **bearer(protection_officer)
+    )
+    assert done.status_code == 200 and done.json()["state"] == "WITHDRAWN"
+    listed = client.get(base, **bearer(clerk)).json()
+    assert [d["state"] for d in listed] == ["WITHDRAWN"]

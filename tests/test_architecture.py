@@ -50,18 +50,6 @@ PROJECT_MODULES = {"__init__", "__main__", "api", "urls", "cli", "wsgi", "settin
 
 SERVICES_MAX_LINES = 600
 
-# Arrows that break the floors today and that work under way removes; each names its way out.
-# The set only shrinks: once the work lands, strike the pair and the test holds it out for good
-# (test_known_arrows_are_still_there says which pairs have gone).
-KNOWN_TODAY: set[tuple[str, str]] = {
-    # A partner's read of the register asks the data-sharing grants, which leave movements for
-    # the sharing app; the register must then be handed the shared persons, not fetch them.
-}
-
-# Services modules past SERVICES_MAX_LINES today, each being cut along its concerns.
-KNOWN_LONG_TODAY: set[str] = {}
-
-
 def is_edge(module: str) -> bool:
     """An edge module of an app: a page, an API router, routes, admin, forms, tags or a command."""
     parts = module.split(".")
@@ -162,15 +150,8 @@ def test_every_app_has_a_floor():
 
 
 def test_no_upward_arrow():
-    found = violations()
-    new = sorted(found - KNOWN_TODAY)
-    assert not new, "imports that climb a floor:\n" + "\n".join(f"  {a} -> {b}" for a, b in new)
-
-
-def test_known_arrows_are_still_there():
-    # Once an arrow in KNOWN_TODAY is gone, strike it from the set so it cannot come back.
-    gone = sorted(KNOWN_TODAY - violations())
-    assert not gone, "gone, strike from KNOWN_TODAY:\n" + "\n".join(f"  {a} -> {b}" for a, b in gone)
+    found = sorted(violations())
+    assert not found, "imports that climb a floor:\n" + "\n".join(f"  {a} -> {b}" for a, b in found)
 
 
 def cycles_in(app: str) -> list[list[str]]:
@@ -226,10 +207,4 @@ def services_too_long() -> dict[str, int]:
 
 
 def test_no_services_module_too_long():
-    too_long = {module: lines for module, lines in services_too_long().items() if module not in KNOWN_LONG_TODAY}
-    assert not too_long, too_long
-
-
-def test_known_long_services_are_still_long():
-    gone = sorted(KNOWN_LONG_TODAY - set(services_too_long()))
-    assert not gone, f"now within {SERVICES_MAX_LINES} lines, strike from KNOWN_LONG_TODAY: {gone}"
+    assert not services_too_long(), services_too_long()

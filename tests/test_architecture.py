@@ -50,6 +50,7 @@ PROJECT_MODULES = {"__init__", "__main__", "api", "urls", "cli", "wsgi", "settin
 
 SERVICES_MAX_LINES = 600
 
+
 def is_edge(module: str) -> bool:
     """An edge module of an app: a page, an API router, routes, admin, forms, tags or a command."""
     parts = module.split(".")
@@ -107,7 +108,17 @@ def imports(module: str, *, module_level_only: bool = False) -> set[str]:
     """Every asylon module `module` imports (inside functions too, unless module_level_only)."""
     path = modules()[module]
     tree = ast.parse(path.read_text(), filename=str(path))
-    nodes: list[ast.AST] = list(tree.body) if module_level_only else list(ast.walk(tree))
+    # Names the type checker alone reads (`if TYPE_CHECKING:`) are no arrow at run time:
+    # core.types names the user model so that `actor` can be typed everywhere.
+    type_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
+    nodes: list[ast.AST] = (
+        list(tree.body) if module_level_only else [n for n in ast.walk(tree) if id(n) not in type_only]
+    )
     if module_level_only:
         # Top-level `if`/`try` blocks run at import; `if TYPE_CHECKING:` does not.
         for node in list(nodes):

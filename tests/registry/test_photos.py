@@ -22,10 +22,10 @@ from asylon.core.errors import InvalidInput
 from asylon.documents import services as documents
 from asylon.documents import signing
 from asylon.documents.models import DocumentKind
-from asylon.sharing import services as sharing
 from asylon.registry import photos
 from asylon.registry.models import PersonPhoto
 from asylon.registry.queries import principal_applicant
+from asylon.sharing import services as sharing
 
 
 def jpeg(color=(200, 120, 40), size=(120, 150)) -> bytes:

@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Annotated
 
 from annotated_types import MinLen
-from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, requires
 from asylon.core.errors import InvalidInput
+from asylon.core.types import Actor, AuthedRequest
 from asylon.registry.models import Site
 from asylon.registry.queries import site_in_scope
 
@@ -114,18 +114,18 @@ class RoleOut(Schema):
         return sorted(ROLE_PERMISSIONS[role])
 
 
-def _sites(actor, codes: list[str]) -> list[Site]:
+def _sites(actor: Actor, codes: list[str]) -> list[Site]:
     return [site_in_scope(actor, code, field="sites") for code in dict.fromkeys(codes)]
 
 
 @router.get("/users", response=list[UserOut], auth=requires(MANAGE), summary="List the users you manage")
-def list_users(request: HttpRequest):
+def list_users(request: AuthedRequest):
     """The users whose every site is one of yours, by username (the user list page)."""
     return queries.users_for(request.user)
 
 
 @router.post("/users", response={201: NewUserOut}, auth=requires(CREATE), summary="Create a user")
-def create_user(request: HttpRequest, payload: NewUserIn):
+def create_user(request: AuthedRequest, payload: NewUserIn):
     """A user with one role and sites you work in; the answer holds the generated password
     (and the enrolment code of a role that needs a second factor), shown this once."""
     account = services.create_user(
@@ -139,14 +139,14 @@ def create_user(request: HttpRequest, payload: NewUserIn):
 
 
 @router.get("/users/{user_id}", response=UserOut, auth=requires(MANAGE), summary="Read one user")
-def get_user(request: HttpRequest, path: Path[UserPath]):
+def get_user(request: AuthedRequest, path: Path[UserPath]):
     return queries.get_user(request.user, path.user_id)
 
 
 @router.patch(
     "/users/{user_id}", response=UserOut, auth=requires(MANAGE), summary="Change a user's role, sites or active flag"
 )
-def change_user(request: HttpRequest, path: Path[UserPath], payload: UserChangeIn):
+def change_user(request: AuthedRequest, path: Path[UserPath], payload: UserChangeIn):
     """Role, sites and active flag, all or nothing, as the user page changes them; a field
     not sent keeps its value. `"is_active": false` deactivates the user."""
     user = queries.get_user(request.user, path.user_id)
@@ -164,6 +164,6 @@ def change_user(request: HttpRequest, path: Path[UserPath], payload: UserChangeI
 
 
 @router.get("/roles", response=list[RoleOut], auth=requires(MANAGE), summary="List roles and their permissions")
-def list_roles(request: HttpRequest):
+def list_roles(request: AuthedRequest):
     """Every role a user can be given, with the permission codenames it holds (roles.py)."""
     return list(Role)

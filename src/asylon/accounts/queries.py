@@ -7,12 +7,13 @@ from django.db.models import QuerySet
 
 from asylon.core.errors import NotFound
 from asylon.core.scope import site_ids
+from asylon.core.types import Actor
 from asylon.registry.models import Site
 
 from .models import ApiToken, User
 
 
-def users_for(actor) -> QuerySet[User]:
+def users_for(actor: Actor) -> QuerySet[User]:
     """The users the actor manages, by username. None without `accounts.change_user`."""
     if not actor.has_perm("accounts.change_user"):
         return User.objects.none()
@@ -27,7 +28,7 @@ def users_for(actor) -> QuerySet[User]:
     )
 
 
-def get_user(actor, pk: int) -> User:
+def get_user(actor: Actor, pk: int) -> User:
     user = users_for(actor).filter(pk=pk).first()
     if user is None:
         raise NotFound("No such user.")

@@ -34,6 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from asylon.core.scope import ensure, site_ids
+from asylon.core.types import Actor
 
 from .models import ApiToken, EnrolmentCode, User
 from .roles import Role
@@ -66,7 +67,7 @@ def _site_codes(sites) -> list[str]:
     return sorted(s.code for s in sites)
 
 
-def _check_grantable(actor, sites, errors: dict[str, list[str]]) -> None:
+def _check_grantable(actor: Actor | None, sites, errors: dict[str, list[str]]) -> None:
     if not sites:
         errors["sites"] = [_("A user works in at least one site.")]
     elif actor is not None and any(s.pk not in site_ids(actor) for s in sites):
@@ -76,7 +77,7 @@ def _check_grantable(actor, sites, errors: dict[str, list[str]]) -> None:
 @transaction.atomic
 def create_user(
     *,
-    actor,
+    actor: Actor | None,
     username: str,
     role: str,
     sites,
@@ -124,7 +125,7 @@ def create_user(
     return NewAccount(user, password, code)
 
 
-def manages(actor, user: User) -> bool:
+def manages(actor: Actor, user: User) -> bool:
     """Whether `actor` may manage `user`: never a superuser, never a user without a site or
     with a site outside the actor's own. The system (`None`) manages everyone but superusers."""
     if user.is_superuser:
@@ -135,7 +136,7 @@ def manages(actor, user: User) -> bool:
     return bool(theirs) and theirs <= site_ids(actor)
 
 
-def _lock_managed(actor, user: User) -> User:
+def _lock_managed(actor: Actor, user: User) -> User:
     """The user's row, locked, once the actor may change it; else the refusal."""
     if actor is not None:
         ensure(actor, "accounts.change_user")
@@ -148,7 +149,7 @@ def _lock_managed(actor, user: User) -> User:
 
 
 @transaction.atomic
-def change_role(*, actor, user: User, role: str) -> User:
+def change_role(*, actor: Actor, user: User, role: str) -> User:
     """Give `user` exactly one role (a group of roles.py) in place of the ones they hold."""
     if role not in Role.values:
         raise InvalidInput({"role": [_("Choose one of the roles offered.")]})
@@ -162,7 +163,7 @@ def change_role(*, actor, user: User, role: str) -> User:
 
 
 @transaction.atomic
-def change_sites(*, actor, user: User, sites) -> User:
+def change_sites(*, actor: Actor, user: User, sites) -> User:
     """Set the sites `user` works in: at least one, each one the actor works in."""
     sites = list(sites)
     errors: dict[str, list[str]] = {}
@@ -184,7 +185,7 @@ def change_sites(*, actor, user: User, sites) -> User:
 
 
 @transaction.atomic
-def set_active(*, actor, user: User, active: bool) -> User:
+def set_active(*, actor: Actor, user: User, active: bool) -> User:
     """Deactivate a user (they can no longer log in or use a token) or reactivate them."""
     user = _lock_managed(actor, user)
     if user.is_active == active:
@@ -197,7 +198,7 @@ def set_active(*, actor, user: User, active: bool) -> User:
 
 
 @transaction.atomic
-def reset_password(*, actor, user: User) -> str:
+def reset_password(*, actor: Actor, user: User) -> str:
     """Give `user` a new generated password and return it (to be shown once). Their
     sessions end: Django signs each session with the password hash."""
     user = _lock_managed(actor, user)
@@ -209,7 +210,7 @@ def reset_password(*, actor, user: User) -> str:
 
 
 @transaction.atomic
-def update_account(*, actor, user: User, role: str, sites, is_active: bool) -> User:
+def update_account(*, actor: Actor, user: User, role: str, sites, is_active: bool) -> User:
     """The user page's one form: role, sites and active flag together, all or nothing
     (each change that happens writes its own event)."""
     change_role(actor=actor, user=user, role=role)
@@ -217,7 +218,7 @@ def update_account(*, actor, user: User, role: str, sites, is_active: bool) -> U
     return set_active(actor=actor, user=user, active=is_active)
 
 
-def _new_enrolment_code(actor, user: User) -> str:
+def _new_enrolment_code(actor: Actor | None, user: User) -> str:
     """Void the user's earlier codes and issue a new one (inside the caller's transaction)."""
     now = timezone.now()
     voided = EnrolmentCode.live(user).update(voided_at=now)
@@ -235,7 +236,7 @@ def _new_enrolment_code(actor, user: User) -> str:
 
 
 @transaction.atomic
-def issue_enrolment_code(*, actor, user: User) -> str:
+def issue_enrolment_code(*, actor: Actor | None, user: User) -> str:
     """A one-time code with which `user` enrols their second factor; returned to be shown
     once, stored hashed, valid ASYLON_ENROLMENT_CODE_DAYS. An earlier code stops working.
 
@@ -251,7 +252,7 @@ def issue_enrolment_code(*, actor, user: User) -> str:
     return _new_enrolment_code(actor, user)
 
 
-def _may_manage_tokens(actor, user: User) -> bool:
+def _may_manage_tokens(actor: Actor | None, user: User) -> bool:
     """Tokens are the user's own, or issued by the operator or an administrator of their sites."""
     if actor is None or actor.pk == user.pk:
         return True
@@ -259,7 +260,7 @@ def _may_manage_tokens(actor, user: User) -> bool:
 
 
 @transaction.atomic
-def issue_api_token(*, actor, user: User, name: str = "") -> str:
+def issue_api_token(*, actor: Actor | None, user: User, name: str = "") -> str:
     """A new personal token for `user`; the returned secret is shown once and stored hashed.
 
     A user who needs a second factor gets a token only once their TOTP device is confirmed.
@@ -284,7 +285,7 @@ def issue_api_token(*, actor, user: User, name: str = "") -> str:
 
 
 @transaction.atomic
-def revoke_api_token(*, actor, token: ApiToken) -> None:
+def revoke_api_token(*, actor: Actor | None, token: ApiToken) -> None:
     if not _may_manage_tokens(actor, token.user):
         raise NotPermitted("You may only revoke your own tokens.")
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
@@ -299,7 +300,7 @@ CODE_REFUSED = gettext_noop(
 )
 
 
-def _refuse_code(actor) -> None:
+def _refuse_code(actor: Actor) -> None:
     """Count a wrong code against every live code of the actor, in its own transaction so
     the count survives the refusal; after MAX_FAILURES the codes are dead (throttling)."""
     from django.db.models import F
@@ -310,7 +311,7 @@ def _refuse_code(actor) -> None:
         audit.record(actor, "user.enrolment_code_refused", actor, changes={"live_codes": counted})
 
 
-def start_totp_enrolment(*, actor, code: str) -> TOTPDevice:
+def start_totp_enrolment(*, actor: Actor, code: str) -> TOTPDevice:
     """Redeem an enrolment code and give the actor a fresh, unconfirmed TOTP device.
 
     A password alone is not enough to enrol: the code, issued by an administrator
@@ -335,7 +336,7 @@ def start_totp_enrolment(*, actor, code: str) -> TOTPDevice:
     raise InvalidInput({"code": [_(CODE_REFUSED)]})
 
 
-def confirm_totp_device(*, actor, device: TOTPDevice, token: str) -> TOTPDevice:
+def confirm_totp_device(*, actor: Actor, device: TOTPDevice, token: str) -> TOTPDevice:
     """Confirm the device with a code from the authenticator app.
 
     The code is checked before the transaction, so that django-otp's throttling of wrong
@@ -357,7 +358,7 @@ PREFERENCE_FIELDS = ("language", "digits", "calendar")
 
 
 @transaction.atomic
-def update_preferences(*, actor, **values: str) -> User:
+def update_preferences(*, actor: Actor, **values: str) -> User:
     """Change the actor's own interface preferences (language, digits, calendar).
 
     Only the named fields change; a value outside the field's choices is refused.

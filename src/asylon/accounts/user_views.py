@@ -10,7 +10,7 @@ put in a redirect, a message or the session.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from asylon.core.edges import attach_errors, or_404, require
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from asylon.core.listing import listing
+from asylon.core.types import AuthedRequest
 from asylon.registry.queries import sites_for
 
 from . import queries, services
@@ -25,13 +26,13 @@ from .forms import AccountForm, NewUserForm
 from .models import User
 
 
-def _managed(request: HttpRequest, pk: int) -> User:
+def _managed(request: AuthedRequest, pk: int) -> User:
     require(request, "accounts.change_user")
     return or_404(queries.get_user, request.user, pk)
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     require(request, "accounts.change_user")
     rows = listing(request, queries.users_for(request.user), USER_SORTS, default="username")
     return render(request, "accounts/user_list.html", {"listing": rows})
@@ -42,7 +43,7 @@ USER_SORTS = {"username": ["username"], "active": ["is_active"], "login": ["last
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_new(request: HttpRequest) -> HttpResponse:
+def user_new(request: AuthedRequest) -> HttpResponse:
     require(request, "accounts.add_user")
     form = NewUserForm(request.POST or None, sites=sites_for(request.user))
     if request.method == "POST" and form.is_valid():
@@ -60,7 +61,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _managed(request, pk)
     initial = {"role": next(iter(user.role_names), None), "sites": list(user.sites.all()), "is_active": user.is_active}
     form = AccountForm(request.POST or None, initial=initial, sites=sites_for(request.user))
@@ -83,17 +84,17 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
     return _issue(request, pk, services.reset_password, "password")
 
 
 @login_required
 @require_POST
-def user_enrolment_code(request: HttpRequest, pk: int) -> HttpResponse:
+def user_enrolment_code(request: AuthedRequest, pk: int) -> HttpResponse:
     return _issue(request, pk, services.issue_enrolment_code, "enrolment_code")
 
 
-def _issue(request: HttpRequest, pk: int, service, what: str) -> HttpResponse:
+def _issue(request: AuthedRequest, pk: int, service, what: str) -> HttpResponse:
     """Call a service that returns a secret and show it once, or show why not."""
     user = _managed(request, pk)
     try:

@@ -21,20 +21,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from asylon.core import dates
 from asylon.core.edges import errors_onto
 from asylon.core.errors import Conflict
+from asylon.core.types import AuthedRequest
 
 from . import services
 from .forms import EnrolmentCodeForm, PreferencesForm, TokenForm
 from .twofactor import confirmed_device, is_verified, pending_device, qr_data_uri
 
 
-def _next(request: HttpRequest) -> str:
+def _next(request: AuthedRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _with_next(name: str, request: HttpRequest) -> str:
+def _with_next(name: str, request: AuthedRequest) -> str:
     from urllib.parse import urlencode
 
     return f"{reverse(name)}?{urlencode({'next': _next(request)})}"
@@ -42,7 +43,7 @@ def _with_next(name: str, request: HttpRequest) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def second_factor(request: HttpRequest) -> HttpResponse:
+def second_factor(request: AuthedRequest) -> HttpResponse:
     """Ask for the current TOTP code; a user without a confirmed device enrols first."""
     if is_verified(request):
         return redirect(_next(request))
@@ -68,7 +69,7 @@ ENROLMENT_DEVICE_KEY = "asylon_enrolment_device"
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enrol_second_factor(request: HttpRequest) -> HttpResponse:
+def enrol_second_factor(request: AuthedRequest) -> HttpResponse:
     """First log-in of a user without a device: the enrolment code an administrator handed
     over, then the QR code to scan and a code from the app to confirm."""
     if is_verified(request):
@@ -98,7 +99,7 @@ def enrol_second_factor(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _ask_enrolment_code(request: HttpRequest) -> HttpResponse:
+def _ask_enrolment_code(request: AuthedRequest) -> HttpResponse:
     """Step one of enrolment: no QR secret is shown before a live enrolment code is given."""
     form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +122,7 @@ def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthedRequest) -> HttpResponse:
     """The user's own language, digits and calendar."""
     user: Any = request.user
     initial = {"language": user.language, "digits": user.digits, "calendar": user.calendar}

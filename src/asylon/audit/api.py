@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
 from asylon.core.api_edge import Id, Line, requires
 from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.types import Actor, AuthedRequest
 from asylon.registry.queries import site_in_scope
 
 from . import queries
@@ -95,7 +96,7 @@ class AuditEventPath(Schema):
     seq: Id = Field(examples=[1042])
 
 
-def _events(actor, f: AuditFilterIn):
+def _events(actor: Actor, f: AuditFilterIn):
     if f.since and f.until and f.since > f.until:
         raise InvalidInput({"until": ["The end is before the start."]})
     site = site_in_scope(actor, f.site) if f.site else None
@@ -112,7 +113,7 @@ def _events(actor, f: AuditFilterIn):
 
 
 @router.get("/audit-events", response=AuditEventPage, auth=requires(READ), summary="List audit events")
-def list_events(request: HttpRequest, filters: Query[AuditPageIn]):
+def list_events(request: AuthedRequest, filters: Query[AuditPageIn]):
     """The events you may read, newest first, filtered as on the trail page; page on with
     `next_cursor` (constant cost however deep)."""
     qs = _events(request.user, filters)
@@ -134,7 +135,7 @@ def list_events(request: HttpRequest, filters: Query[AuditPageIn]):
         "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}
     },
 )
-def export_events(request: HttpRequest, filters: Query[AuditFilterIn]):
+def export_events(request: AuthedRequest, filters: Query[AuditFilterIn]):
     """The filtered events as CSV, newest first, in the trail page's columns."""
     rows = _csv_rows(_events(request.user, filters))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
@@ -143,7 +144,7 @@ def export_events(request: HttpRequest, filters: Query[AuditFilterIn]):
 
 
 @router.get("/audit-events/{seq}", response=AuditEventOut, auth=requires(READ), summary="Read one audit event")
-def get_event(request: HttpRequest, path: Path[AuditEventPath]):
+def get_event(request: AuthedRequest, path: Path[AuditEventPath]):
     event = queries.events_for(request.user).filter(seq=path.seq).first()
     if event is None:
         raise NotFound("No such event.")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from asylon.core import labels
 from asylon.core.scope import site_ids
+from asylon.core.types import Actor
 
 from .models import AuditEvent, EventSite
 
@@ -42,7 +43,7 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def events_for(actor, f: EventFilters | None = None) -> QuerySet[AuditEvent]:
+def events_for(actor: Actor, f: EventFilters | None = None) -> QuerySet[AuditEvent]:
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm("audit.view_audit_trail"):
         return AuditEvent.objects.none()
     mine = site_ids(actor)

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from asylon.core.scope import site_id_of
+from asylon.core.types import Actor
 
 from . import checkpoints
 from .models import AuditEvent, ChainHead, EventSite
@@ -152,7 +153,7 @@ def _without(value: Any, foreign: list[str]) -> Any:
 
 
 def record(
-    actor,
+    actor: Actor | None,
     action: str,
     obj: models.Model | None = None,
     *,
@@ -168,7 +169,7 @@ def record(
     return record_many(actor, [entry])[0]
 
 
-def record_many(actor, entries: list[Entry]) -> list[AuditEvent]:
+def record_many(actor: Actor | None, entries: list[Entry]) -> list[AuditEvent]:
     """Append events in order, in one locked step (bulk registrations and imports)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the service's transaction")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from asylon.core.edges import require
+from asylon.core.types import AuthedRequest
 
 from . import queries
 from .forms import EventFilterForm
@@ -16,7 +17,7 @@ PAGE_SIZE = 100
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthedRequest) -> HttpResponse:
     require(request, "audit.view_audit_trail")
     form = EventFilterForm(request.GET or None)
     filters = queries.EventFilters()

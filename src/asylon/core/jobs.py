@@ -35,6 +35,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asylon.core.types import Actor
+
 from .errors import DomainError, NotFound
 from .models import Job, JobStatus
 from .worker import process_alive
@@ -48,7 +50,7 @@ Progress = Callable[..., None]
 Work = Callable[[Job, Progress], dict[str, Any] | None]
 
 
-def create(*, actor, kind: str, params: dict[str, Any], site_code: str = "", total: int | None = None) -> Job:
+def create(*, actor: Actor, kind: str, params: dict[str, Any], site_code: str = "", total: int | None = None) -> Job:
     """Record long work for `actor`, QUEUED (the caller enqueues it: `enqueue`)."""
     return Job.objects.create(actor=actor, kind=kind, params=params, site_code=site_code, total=total)
 
@@ -194,7 +196,7 @@ def as_seen(job: Job) -> Job:
     return shown
 
 
-def get_own(actor, job_id: int) -> Job:
+def get_own(actor: Actor, job_id: int) -> Job:
     """The actor's own job (another user's reads as missing: `NotFound`)."""
     job = Job.objects.filter(pk=job_id, actor=actor).first()
     if job is None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from asylon.core.errors import NotFound, NotPermitted
+from asylon.core.types import AnyUser
 
 
-def site_ids(actor) -> frozenset[int]:
+def site_ids(actor: AnyUser) -> frozenset[int]:
     """The sites the actor works in (cached on the user object for the request)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return frozenset()
     cached = getattr(actor, "_asylon_site_ids", None)
     if cached is None:
         cached = frozenset(actor.sites.values_list("pk", flat=True))
-        actor._asylon_site_ids = cached
+        vars(actor)["_asylon_site_ids"] = cached  # cached on the user object for the request
     return cached
 
 
@@ -25,12 +26,12 @@ def site_id_of(obj) -> int | None:
     return getattr(obj, "site_id", None)
 
 
-def in_scope(actor, obj) -> bool:
+def in_scope(actor: AnyUser, obj) -> bool:
     sid = site_id_of(obj)
     return sid is None or sid in site_ids(actor)
 
 
-def ensure(actor, perm: str, obj=None) -> None:
+def ensure(actor: AnyUser, perm: str, obj=None) -> None:
     """Raise unless the actor holds `perm` (for `obj`, when given).
 
     Outside the actor's sites the object does not exist for them (404, not 403), so that
@@ -42,5 +43,5 @@ def ensure(actor, perm: str, obj=None) -> None:
         raise NotPermitted(f"Your role does not allow this ({perm}).")
 
 
-def can(actor, perm: str, obj=None) -> bool:
+def can(actor: AnyUser, perm: str, obj=None) -> bool:
     return bool(getattr(actor, "is_authenticated", False)) and in_scope(actor, obj) and actor.has_perm(perm, obj)

@@ -18,6 +18,7 @@ from django.db import transaction
 from asylon.accounts.models import User
 from asylon.accounts.roles import Role
 from asylon.accounts.services import create_user, generate_password
+from asylon.core.types import Actor
 from asylon.registry import services
 from asylon.registry.models import Location, Person, Site, SiteDesignation
 
@@ -126,7 +127,7 @@ def _household(rng: random.Random, on: date) -> list[dict]:
     return members
 
 
-def _site_and_places(actor) -> tuple[Site, list[Location]]:
+def _site_and_places(actor: Actor) -> tuple[Site, list[Location]]:
     site = Site.objects.filter(code=SITE_CODE).first() or services.create_site(
         actor=actor,
         code=SITE_CODE,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from asylon.core.api_edge import Line, Text, requires
 from asylon.core.confirm import ConfirmationRequired
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 
 from . import queries, services
@@ -84,7 +84,7 @@ class VerdictOut(Schema):
     auth=requires(VIEW),
     summary="A resident's protection documents, newest first",
 )
-def list_documents(request: HttpRequest, reference: Line):
+def list_documents(request: AuthedRequest, reference: Line):
     person = registry_queries.get_person(request.user, reference)
     services.withdraw_invalidated()
     return queries.documents_of(request.user, person)
@@ -96,7 +96,7 @@ def list_documents(request: HttpRequest, reference: Line):
     auth=requires("documents.add_protectiondocument"),
     summary="Issue (or reissue) a protection document",
 )
-def issue_document(request: HttpRequest, reference: Line, payload: IssueIn):
+def issue_document(request: AuthedRequest, reference: Line, payload: IssueIn):
     person = registry_queries.get_person(request.user, reference)
     doc = services.issue_document(actor=request.user, person=person, **payload.dict())
     return Status(201, doc)
@@ -108,7 +108,7 @@ def issue_document(request: HttpRequest, reference: Line, payload: IssueIn):
     auth=requires("documents.withdraw_protectiondocument"),
     summary="Withdraw a protection document (asks for confirm)",
 )
-def withdraw_document(request: HttpRequest, reference: Line, payload: WithdrawIn):
+def withdraw_document(request: AuthedRequest, reference: Line, payload: WithdrawIn):
     doc = queries.get_document(request.user, reference)
     if not payload.confirm:
         raise ConfirmationRequired(
@@ -123,5 +123,5 @@ def withdraw_document(request: HttpRequest, reference: Line, payload: WithdrawIn
     auth=requires(VIEW),
     summary="Verify a paper's code through the site (recorded in the audit trail)",
 )
-def verify_document(request: HttpRequest, payload: VerifyIn):
+def verify_document(request: AuthedRequest, payload: VerifyIn):
     return services.verify(payload.code, record_by=request.user)

@@ -21,6 +21,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Person
 from asylon.registry.photos import current_photo
 from asylon.registry.queries import current_household
@@ -108,7 +109,7 @@ def _payload(doc: ProtectionDocument) -> dict:
 
 
 def issue_document(
-    *, actor, person: Person, kind: str, language: str = "en", valid_until: date | None = None
+    *, actor: Actor, person: Person, kind: str, language: str = "en", valid_until: date | None = None
 ) -> ProtectionDocument:
     """Issue a paper; a valid paper of the same kind is superseded by it (a reissue)."""
     ensure(actor, "documents.add_protectiondocument", person)
@@ -167,7 +168,7 @@ def issue_document(
     return doc
 
 
-def withdraw_document(*, actor, document: ProtectionDocument, reason: str) -> ProtectionDocument:
+def withdraw_document(*, actor: Actor, document: ProtectionDocument, reason: str) -> ProtectionDocument:
     ensure(actor, "documents.withdraw_protectiondocument", document)
     reason = (reason or "").strip()
     if not reason:

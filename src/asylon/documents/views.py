@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asylon.audit import services as audit
 from asylon.core.confirm import CONFIRM, confirmed
 from asylon.core.edges import errors_onto, or_404, require
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 from asylon.status.models import DeterminationMode, LegalStatus
 
@@ -33,7 +34,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "asylon"
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_documents(request: HttpRequest, reference: str) -> HttpResponse:
+def person_documents(request: AuthedRequest, reference: str) -> HttpResponse:
     person = or_404(registry_queries.get_person, request.user, reference)
     require(request, "documents.view_protectiondocument", person)
     form = IssueForm(request.POST or None)
@@ -59,7 +60,7 @@ def person_documents(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+def document_pdf(request: AuthedRequest, reference: str) -> HttpResponse:
     doc = or_404(queries.get_document, request.user, reference)
     body = pdf.render_pdf(doc)
     with transaction.atomic():
@@ -71,7 +72,7 @@ def document_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+def document_withdraw(request: AuthedRequest, reference: str) -> HttpResponse:
     doc = or_404(queries.get_document, request.user, reference)
     require(request, "documents.withdraw_protectiondocument", doc)
     form = WithdrawForm(request.POST)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
 from asylon.core.confirm import ConfirmationRequired
 from asylon.core.scope import ensure
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 
 from . import previews, queries, rollcall, services
@@ -210,7 +210,7 @@ def _example(body: dict) -> dict:
         }
     ),
 )
-def create_incident(request: HttpRequest, payload: IncidentIn):
+def create_incident(request: AuthedRequest, payload: IncidentIn):
     site = registry_queries.site_in_scope(request.user, payload.site)
     data = payload.dict(exclude={"site"})
     data["location"] = registry_queries.location_in_site(site, payload.location, field="location", what="place")
@@ -220,7 +220,7 @@ def create_incident(request: HttpRequest, payload: IncidentIn):
 
 @router.get("/incidents", summary="List incidents", response=IncidentPage, auth=requires("incidents.view_incident"))
 def list_incidents(
-    request: HttpRequest,
+    request: AuthedRequest,
     site: Line | None = None,
     kind: Line | None = None,
     severity: Annotated[int, _of("severity")] | None = None,
@@ -249,7 +249,7 @@ def list_incidents(
     response=IncidentOut,
     auth=requires("incidents.view_incident"),
 )
-def get_incident(request: HttpRequest, reference: Line):
+def get_incident(request: AuthedRequest, reference: Line):
     return queries.get_incident(request.user, reference)
 
 
@@ -260,7 +260,7 @@ def get_incident(request: HttpRequest, reference: Line):
     auth=requires("incidents.change_incident"),
     openapi_extra=_example({"to": "FOLLOW_UP", "reason": "Protection follow-up with the families of block B."}),
 )
-def transition(request: HttpRequest, reference: Line, payload: IncidentTransitionIn):
+def transition(request: AuthedRequest, reference: Line, payload: IncidentTransitionIn):
     incident = queries.get_incident(request.user, reference)
     ensure(request.user, "incidents.change_incident", incident)
     closing = payload.to == IncidentStatus.CLOSED and incident.status != IncidentStatus.CLOSED
@@ -279,7 +279,7 @@ def transition(request: HttpRequest, reference: Line, payload: IncidentTransitio
         {"action": "Visit the families of block B", "owner": "protection-officer", "due_on": "2026-03-09"}
     ),
 )
-def add_follow_up(request: HttpRequest, reference: Line, payload: FollowUpIn):
+def add_follow_up(request: AuthedRequest, reference: Line, payload: FollowUpIn):
     incident = queries.get_incident(request.user, reference)
     ensure(request.user, "incidents.add_followup", incident)
     owner = queries.follow_up_owner(incident.site_id, payload.owner)
@@ -295,7 +295,7 @@ def add_follow_up(request: HttpRequest, reference: Line, payload: FollowUpIn):
     response=list[FollowUpOut],
     auth=requires("incidents.view_followup"),
 )
-def open_follow_ups(request: HttpRequest, site: Line | None = None):
+def open_follow_ups(request: AuthedRequest, site: Line | None = None):
     site_id = registry_queries.site_in_scope(request.user, site).pk if site else None
     return queries.open_follow_ups(request.user, site_id)
 
@@ -307,7 +307,7 @@ def open_follow_ups(request: HttpRequest, site: Line | None = None):
     auth=requires("incidents.change_followup"),
     openapi_extra=_example({"outcome": "All five families visited; no one wishes to move."}),
 )
-def follow_up_done(request: HttpRequest, pk: Id, payload: FollowUpDoneIn):
+def follow_up_done(request: AuthedRequest, pk: Id, payload: FollowUpDoneIn):
     f = queries.get_follow_up(request.user, pk)
     return services.complete_follow_up(actor=request.user, follow_up=f, outcome=payload.outcome)
 
@@ -345,7 +345,7 @@ def _closing_preview(rc) -> dict:
     auth=requires("incidents.add_rollcall"),
     openapi_extra=_example({"site": "AAA", "blocks": [12, 13], "incident": "AAA-INC-000042"}),
 )
-def start_roll_call(request: HttpRequest, payload: RollCallIn):
+def start_roll_call(request: AuthedRequest, payload: RollCallIn):
     site = registry_queries.site_in_scope(request.user, payload.site)
     blocks = registry_queries.blocks_in_site(site, payload.blocks)
     incident = queries.get_incident(request.user, payload.incident) if payload.incident else None
@@ -356,7 +356,7 @@ def start_roll_call(request: HttpRequest, payload: RollCallIn):
 @router.get(
     "/roll-calls/{pk}", summary="Read one roll call", response=RollCallOut, auth=requires("incidents.view_rollcall")
 )
-def get_roll_call(request: HttpRequest, pk: Id):
+def get_roll_call(request: AuthedRequest, pk: Id):
     return queries.get_roll_call(request.user, pk)
 
 
@@ -366,7 +366,7 @@ def get_roll_call(request: HttpRequest, pk: Id):
     response=CountsOut,
     auth=requires("incidents.view_rollcall"),
 )
-def roll_call_counts(request: HttpRequest, pk: Id):
+def roll_call_counts(request: AuthedRequest, pk: Id):
     return rollcall.counts(queries.get_roll_call(request.user, pk))
 
 
@@ -388,7 +388,7 @@ def roll_call_counts(request: HttpRequest, pk: Id):
         }
     ),
 )
-def roll_call_marks(request: HttpRequest, pk: Id, payload: MarksIn):
+def roll_call_marks(request: AuthedRequest, pk: Id, payload: MarksIn):
     rc = queries.get_roll_call(request.user, pk)
     ensure(request.user, "incidents.mark_rollcall", rc)
     marks, rejected = rollcall.parse_marks([m.dict() for m in payload.marks])
@@ -403,7 +403,7 @@ def roll_call_marks(request: HttpRequest, pk: Id, payload: MarksIn):
     auth=requires("incidents.close_rollcall"),
     openapi_extra=_example({"confirm": True}),
 )
-def close_roll_call(request: HttpRequest, pk: Id, payload: RollCallCloseIn):
+def close_roll_call(request: AuthedRequest, pk: Id, payload: RollCallCloseIn):
     rc = queries.get_roll_call(request.user, pk)
     ensure(request.user, "incidents.close_rollcall", rc)
     if not payload.confirm and rc.state == RollCallState.OPEN:

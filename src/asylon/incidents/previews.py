@@ -15,6 +15,7 @@ from typing import Any
 
 from asylon.core.confirm import SAMPLE
 from asylon.core.scope import can
+from asylon.core.types import Actor
 
 from . import queries, reviews
 from .models import Harm, Incident, RollCallState
@@ -46,7 +47,7 @@ class ClosingPreview:
         }
 
 
-def incident_closing(actor, incident: Incident) -> ClosingPreview:
+def incident_closing(actor: Actor, incident: Incident) -> ClosingPreview:
     open_fu = incident.follow_ups.filter(done_at__isnull=True).select_related("owner").order_by("due_on", "pk")
     follow_ups = [{"action": f.action, "owner": f.owner.get_username(), "due_on": f.due_on} for f in open_fu]
     affected = incident.affected.select_related("person").order_by("person__reference")

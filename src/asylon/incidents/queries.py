@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import can, ensure, site_ids
+from asylon.core.types import Actor
 from asylon.registry.models import Site
 
 from .models import (
@@ -28,7 +29,7 @@ from .models import (
 )
 
 
-def incidents_for(actor) -> QuerySet[Incident]:
+def incidents_for(actor: Actor) -> QuerySet[Incident]:
     if not actor.has_perm("incidents.view_incident"):
         return Incident.objects.none()
     return Incident.objects.filter(site_id__in=site_ids(actor))
@@ -59,12 +60,12 @@ def follow_up_owners(site_id: int) -> QuerySet:
     )
 
 
-def can_see_restricted(actor, incident: Incident) -> bool:
+def can_see_restricted(actor: Actor, incident: Incident) -> bool:
     """Narrative, perpetrator detail and affected persons (D4): protection roles, and the reporter."""
     return actor.has_perm("incidents.view_restricted_incident", incident) or incident.reported_by_id == actor.pk
 
 
-def incident_record(actor, incident: Incident) -> dict:
+def incident_record(actor: Actor, incident: Incident) -> dict:
     """What the incident's page lists under it, each part only for the roles that may read
     it (None otherwise): follow-ups, affected persons (D4, restricted), evidence and its
     custody, and the roll calls it started. The number of files is shown to every reader."""
@@ -95,7 +96,7 @@ def _day_start(d: date) -> datetime:
     return timezone.make_aware(datetime.combine(d, time.min))
 
 
-def timeline(actor, f: IncidentFilters) -> QuerySet[Incident]:
+def timeline(actor: Actor, f: IncidentFilters) -> QuerySet[Incident]:
     qs = incidents_for(actor).select_related("site", "location", "location__parent")
     if f.site:
         qs = qs.filter(site_id=f.site)
@@ -112,7 +113,7 @@ def timeline(actor, f: IncidentFilters) -> QuerySet[Incident]:
     return qs.order_by("-occurred_at", "-pk")
 
 
-def get_incident(actor, reference: str) -> Incident:
+def get_incident(actor: Actor, reference: str) -> Incident:
     incident = (
         incidents_for(actor)
         .select_related("site", "location", "location__parent", "reported_by")
@@ -124,7 +125,7 @@ def get_incident(actor, reference: str) -> Incident:
     return incident
 
 
-def incident_named(actor, reference: str, *, field: str) -> Incident:
+def incident_named(actor: Actor, reference: str, *, field: str) -> Incident:
     """The incident a form names by reference, or `InvalidInput` on `field`: a form's typo is
     the form's error, not a missing page."""
     try:
@@ -133,7 +134,7 @@ def incident_named(actor, reference: str, *, field: str) -> Incident:
         raise InvalidInput({field: [_("No such incident.")]}) from exc
 
 
-def get_follow_up(actor, pk: int) -> FollowUp:
+def get_follow_up(actor: Actor, pk: int) -> FollowUp:
     """A follow-up of the actor's sites (whoever may complete it is the service's question)."""
     follow_up = FollowUp.objects.select_related("incident", "owner").filter(pk=pk, site_id__in=site_ids(actor)).first()
     if follow_up is None:
@@ -141,7 +142,7 @@ def get_follow_up(actor, pk: int) -> FollowUp:
     return follow_up
 
 
-def open_follow_ups(actor, site: int | None = None) -> QuerySet[FollowUp]:
+def open_follow_ups(actor: Actor, site: int | None = None) -> QuerySet[FollowUp]:
     ids = site_ids(actor)
     if actor.has_perm("incidents.view_followup"):
         qs = FollowUp.objects.filter(site_id__in=ids)
@@ -156,20 +157,20 @@ def open_follow_ups(actor, site: int | None = None) -> QuerySet[FollowUp]:
     )
 
 
-def get_evidence(actor, pk: int) -> Evidence:
+def get_evidence(actor: Actor, pk: int) -> Evidence:
     ev = Evidence.objects.select_related("incident", "site").filter(pk=pk, site_id__in=site_ids(actor)).first()
     if ev is None or not actor.has_perm("incidents.view_evidence", ev):
         raise NotFound("No such evidence.")
     return ev
 
 
-def roll_calls_for(actor) -> QuerySet[RollCall]:
+def roll_calls_for(actor: Actor) -> QuerySet[RollCall]:
     if not actor.has_perm("incidents.view_rollcall"):
         return RollCall.objects.none()
     return RollCall.objects.filter(site_id__in=site_ids(actor)).select_related("site", "incident", "started_by")
 
 
-def get_roll_call(actor, pk: int) -> RollCall:
+def get_roll_call(actor: Actor, pk: int) -> RollCall:
     rc = roll_calls_for(actor).filter(pk=pk).first()
     if rc is None:
         raise NotFound("No such roll call.")
@@ -215,7 +216,7 @@ def roll_call_entries(roll_call: RollCall) -> list[dict]:
 DELIVERIES_SHOWN = 200
 
 
-def deliveries_for(actor) -> QuerySet[Delivery]:
+def deliveries_for(actor: Actor) -> QuerySet[Delivery]:
     """The alerts' deliveries of the actor's sites, as the deliveries page lists them."""
     return Delivery.objects.filter(alert__site_id__in=site_ids(actor)).select_related("alert", "alert__site")[
         :DELIVERIES_SHOWN
@@ -246,7 +247,7 @@ class IncidentFigures:
     detained: int
 
 
-def incidents_in_period(*, actor, site: Site, start: date, end: date) -> list[IncidentFigures]:
+def incidents_in_period(*, actor: Actor, site: Site, start: date, end: date) -> list[IncidentFigures]:
     """The incidents at `site` that occurred between `start` and `end` (local days, both
     included), oldest first, with their type's label, severity and casualty counts as
     recorded now (a roll call may have raised them). Counts only: a role that may read the
@@ -276,7 +277,7 @@ class RollCallTally:
         return [(str(RollCallResult(r).label), n) for r, n in self.by_result.items()]
 
 
-def roll_calls_in_period(*, actor, site: Site, start: date, end: date) -> list[RollCallTally]:
+def roll_calls_in_period(*, actor: Actor, site: Site, start: date, end: date) -> list[RollCallTally]:
     """The roll calls at `site` started between `start` and `end` (local days, both
     included), oldest first, each with the number of persons expected and its tally by
     result (frozen when it closed). Counts only: a role that may read the site's statistics

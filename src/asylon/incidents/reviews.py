@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
+from asylon.core.types import Actor
 from asylon.registry.models import Presence
 from asylon.registry.services import apply_presence
 
@@ -40,7 +41,7 @@ SAME_PERSON_TWICE = gettext_lazy(
 )
 
 
-def open_reviews(actor) -> QuerySet[PresenceReview]:
+def open_reviews(actor: Actor) -> QuerySet[PresenceReview]:
     """The reviews still waiting, in the actor's sites, oldest roll call first."""
     return (
         PresenceReview.objects.filter(site_id__in=site_ids(actor), state__in=OPEN_REVIEW_STATES)
@@ -62,7 +63,7 @@ def reviews_of(roll_call) -> QuerySet[PresenceReview]:
     )
 
 
-def get_review(actor, pk: int) -> PresenceReview:
+def get_review(actor: Actor, pk: int) -> PresenceReview:
     review = (
         PresenceReview.objects.filter(pk=pk, site_id__in=site_ids(actor)).select_related("person", "roll_call").first()
     )
@@ -81,7 +82,7 @@ def _move(review: PresenceReview, to: str) -> None:
 
 
 @transaction.atomic
-def confirm_review(*, actor, review: PresenceReview, source: str = "") -> PresenceReview:
+def confirm_review(*, actor: Actor, review: PresenceReview, source: str = "") -> PresenceReview:
     """Confirm a roll call's observation. A death needs two different protection officers:
     the first confirmation (with its source) waits for the second; the same officer twice
     is refused. The last confirmation writes the register and the incident."""
@@ -116,7 +117,7 @@ def confirm_review(*, actor, review: PresenceReview, source: str = "") -> Presen
     return review
 
 
-def _write_register(actor, review: PresenceReview) -> None:
+def _write_register(actor: Actor, review: PresenceReview) -> None:
     """Name the person as killed or missing in the incident, then change the presence: the
     register's hook brings the incident's figures to what it now confirms."""
     rc = review.roll_call
@@ -150,7 +151,7 @@ def _write_register(actor, review: PresenceReview) -> None:
 
 
 @transaction.atomic
-def reject_review(*, actor, review: PresenceReview, reason: str) -> PresenceReview:
+def reject_review(*, actor: Actor, review: PresenceReview, reason: str) -> PresenceReview:
     """Reject an observation (the person was found, the mark was a mistake): the register
     and the incident stay as they were. A reason is required."""
     ensure(actor, REVIEW, review)

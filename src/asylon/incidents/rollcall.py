@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Location, Person, Presence, Site
 from asylon.safeguards.messages import Number, message
 
@@ -60,7 +61,7 @@ PROPOSED_PRESENCE: dict[str, str] = {
 
 @transaction.atomic
 def start_roll_call(
-    *, actor, site: Site, blocks: list[Location] | None = None, incident: Incident | None = None
+    *, actor: Actor, site: Site, blocks: list[Location] | None = None, incident: Incident | None = None
 ) -> RollCall:
     """List every person present in the site (or the given blocks) as not yet checked."""
     ensure(actor, "incidents.add_rollcall", site)
@@ -156,7 +157,9 @@ def _stored(entry: RollCallEntry) -> dict:
     }
 
 
-def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark], channel: str = RollCallChannel.PHONE) -> list[dict]:
+def mark_persons(
+    *, actor: Actor, roll_call: RollCall, marks: list[Mark], channel: str = RollCallChannel.PHONE
+) -> list[dict]:
     """Apply a batch of marks. Each comes back as applied, duplicate, conflict or rejected.
 
     The channel (phone or paper sheet) is kept on each applied mark, with the actor who sent
@@ -220,7 +223,7 @@ def mark_persons(*, actor, roll_call: RollCall, marks: list[Mark], channel: str 
     return out
 
 
-def _apply_marks(actor, marks: list[tuple[int, Mark]], channel: str = RollCallChannel.PHONE) -> set[int]:
+def _apply_marks(actor: Actor, marks: list[tuple[int, Mark]], channel: str = RollCallChannel.PHONE) -> set[int]:
     """One conditional UPDATE for marks of distinct entries; the ids of the entries it changed.
 
     Commits on its own (autocommit): no row stays locked after the statement. On PostgreSQL
@@ -280,7 +283,7 @@ def closing_preview(roll_call: RollCall) -> dict[str, Any]:
 
 
 @transaction.atomic
-def close_roll_call(*, actor, roll_call: RollCall) -> RollCall:
+def close_roll_call(*, actor: Actor, roll_call: RollCall) -> RollCall:
     """Freeze the marks and write the report. Change no presence.
 
     Each "dead", "missing" or "not found" mark becomes a pending review (reviews.py): only a
@@ -323,7 +326,7 @@ def close_roll_call(*, actor, roll_call: RollCall) -> RollCall:
     return rc
 
 
-def _record_injured(actor, rc: RollCall, incident: Incident, injured: list[int]) -> None:
+def _record_injured(actor: Actor, rc: RollCall, incident: Incident, injured: list[int]) -> None:
     """Name the injured as affected by the incident and raise its injured figure to their count."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     reason = _("Roll call %(id)s closed") % {"id": rc.pk}

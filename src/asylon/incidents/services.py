@@ -19,6 +19,7 @@ from asylon.audit import services as audit
 from asylon.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from asylon.core.messages import msgid_of
 from asylon.core.scope import ensure, site_ids
+from asylon.core.types import Actor
 from asylon.registry.models import Location, Person, Presence, Site
 from asylon.registry.references import next_reference
 from asylon.safeguards.messages import Moment, Number, message
@@ -138,7 +139,7 @@ def _alert_for(incident: Incident) -> None:
 
 
 @transaction.atomic
-def report_incident(*, actor, site: Site, **values: Any) -> Incident:
+def report_incident(*, actor: Actor, site: Site, **values: Any) -> Incident:
     """Log an incident. Severe ones, threats and attacks alert the site's protection officers."""
     ensure(actor, "incidents.add_incident", site)
     values = {k: v for k, v in values.items() if v is not None}
@@ -192,7 +193,7 @@ def _confirmed(incident: Incident) -> dict[str, int]:
     }
 
 
-def refresh_casualties(*, actor, incident: Incident, reason: str) -> Incident:
+def refresh_casualties(*, actor: Actor, incident: Incident, reason: str) -> Incident:
     """Set killed and missing to the larger of the reported figure and what the register confirms.
 
     Called inside the transaction that changed an affected person's harm or presence (a review
@@ -210,7 +211,7 @@ def refresh_casualties(*, actor, incident: Incident, reason: str) -> Incident:
     return incident
 
 
-def follow_presences(sender, *, actor, person_ids: list[int], reason: str, **kwargs) -> None:
+def follow_presences(sender, *, actor: Actor, person_ids: list[int], reason: str, **kwargs) -> None:
     """Receiver of `registry.signals.presence_changed`: the incidents that count
     these persons as killed or missing take their figures from the register again."""
     harms = [harm for harm, _presence in CONFIRMED_BY.values()]
@@ -220,12 +221,12 @@ def follow_presences(sender, *, actor, person_ids: list[int], reason: str, **kwa
 
 
 @transaction.atomic
-def transition_incident(*, actor, incident: Incident, to: str, reason: str = "") -> Incident:
+def transition_incident(*, actor: Actor, incident: Incident, to: str, reason: str = "") -> Incident:
     ensure(actor, "incidents.change_incident", incident)
     return _apply_transition(actor, _locked(incident), to, reason)
 
 
-def _apply_transition(actor, incident: Incident, to: str, reason: str = "") -> Incident:
+def _apply_transition(actor: Actor, incident: Incident, to: str, reason: str = "") -> Incident:
     """The only place an incident's status is assigned; `incident` is locked by the caller."""
     INCIDENT.step_to(to, incident.status)
     before = incident.status
@@ -237,7 +238,9 @@ def _apply_transition(actor, incident: Incident, to: str, reason: str = "") -> I
 
 
 @transaction.atomic
-def add_affected_person(*, actor, incident: Incident, person: Person, harm: str, note: str = "") -> AffectedPerson:
+def add_affected_person(
+    *, actor: Actor, incident: Incident, person: Person, harm: str, note: str = ""
+) -> AffectedPerson:
     ensure(actor, "incidents.change_incident", incident)
     if person.site_id not in site_ids(actor):
         raise NotFound("No such person.")
@@ -262,7 +265,7 @@ def add_affected_person(*, actor, incident: Incident, person: Person, harm: str,
 
 
 @transaction.atomic
-def add_follow_up(*, actor, incident: Incident, action: str, owner, due_on: date) -> FollowUp:
+def add_follow_up(*, actor: Actor, incident: Incident, action: str, owner, due_on: date) -> FollowUp:
     ensure(actor, "incidents.add_followup", incident)
     errors: dict[str, list[str]] = {}
     if not (action or "").strip():
@@ -290,7 +293,7 @@ def add_follow_up(*, actor, incident: Incident, action: str, owner, due_on: date
 
 
 @transaction.atomic
-def complete_follow_up(*, actor, follow_up: FollowUp, outcome: str = "") -> FollowUp:
+def complete_follow_up(*, actor: Actor, follow_up: FollowUp, outcome: str = "") -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().select_related("incident").get(pk=follow_up.pk)
     if follow_up.owner_id != actor.pk:
         ensure(actor, "incidents.change_followup", follow_up)
@@ -313,7 +316,9 @@ def complete_follow_up(*, actor, follow_up: FollowUp, outcome: str = "") -> Foll
 # --- evidence --------------------------------------------------------------------------------
 
 
-def _custody(actor, ev: Evidence, action: str, *, recipient: str = "", note: str = "", seen: str = "") -> CustodyEntry:
+def _custody(
+    actor: Actor | None, ev: Evidence, action: str, *, recipient: str = "", note: str = "", seen: str = ""
+) -> CustodyEntry:
     entry = CustodyEntry.objects.create(
         evidence=ev,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -333,7 +338,7 @@ def _custody(actor, ev: Evidence, action: str, *, recipient: str = "", note: str
 
 
 @transaction.atomic
-def add_evidence(*, actor, incident: Incident, file: BinaryIO, name: str, description: str = "") -> Evidence:
+def add_evidence(*, actor: Actor, incident: Incident, file: BinaryIO, name: str, description: str = "") -> Evidence:
     """Store a file with its checksum and open its chain of custody.
 
     Field monitors may attach evidence to incidents they reported; protection officers to any.
@@ -359,7 +364,7 @@ def add_evidence(*, actor, incident: Incident, file: BinaryIO, name: str, descri
 
 
 @transaction.atomic
-def open_evidence(*, actor, evidence: Evidence) -> BinaryIO:
+def open_evidence(*, actor: Actor, evidence: Evidence) -> BinaryIO:
     """Open an evidence file for download, logging the access. Refuses a file that changed."""
     ensure(actor, "incidents.view_evidence", evidence)
     path = store.path_of(evidence.sha256)
@@ -373,7 +378,7 @@ def open_evidence(*, actor, evidence: Evidence) -> BinaryIO:
 
 
 @transaction.atomic
-def hand_over_evidence(*, actor, evidence: Evidence, recipient: str, note: str = "") -> CustodyEntry:
+def hand_over_evidence(*, actor: Actor, evidence: Evidence, recipient: str, note: str = "") -> CustodyEntry:
     """Record that the evidence (or a copy) passed to someone outside the system."""
     ensure(actor, "incidents.view_evidence", evidence)
     if not (recipient or "").strip():

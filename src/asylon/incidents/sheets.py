@@ -24,6 +24,7 @@ from asylon.audit import services as audit
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.i18n import Digits, digit_system
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Location, Membership
 
 from .models import RollCall, RollCallChannel, RollCallEntry, RollCallResult
@@ -140,7 +141,7 @@ PAGE_DIGITS: dict[str, str] = {Digits.PERSIAN: "persian", Digits.ARABIC: "arabic
 
 
 @transaction.atomic
-def print_sheet(*, actor, roll_call: RollCall, block_id: int) -> tuple[bytes, Sheet]:
+def print_sheet(*, actor: Actor, roll_call: RollCall, block_id: int) -> tuple[bytes, Sheet]:
     """The block's sheet as a PDF in the reader's language. Personal data (D4): audited."""
     ensure(actor, "incidents.mark_rollcall", roll_call)
     sheet = get_sheet(roll_call, block_id)
@@ -219,7 +220,7 @@ def parse_entry(
 
 
 @transaction.atomic
-def enter_sheet(*, actor, roll_call: RollCall, entry: SheetEntry) -> list[dict]:
+def enter_sheet(*, actor: Actor, roll_call: RollCall, entry: SheetEntry) -> list[dict]:
     """Mark the entered rows through the phones' service, as from a paper sheet, and audit it.
 
     Each row comes back as applied, or as a conflict when a phone marked the person after the

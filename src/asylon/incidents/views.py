@@ -8,7 +8,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from asylon.core.edges import errors_flashed, errors_onto, or_404, require, said
 from asylon.core.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from asylon.core.listing import listing
 from asylon.core.scope import can, site_ids
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 from asylon.registry.queries import sites_for
 
@@ -42,7 +43,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "asylon"
 
 
 @login_required
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: AuthedRequest) -> HttpResponse:
     require(request, "incidents.view_incident")
     sites = list(sites_for(request.user))
     form = IncidentFilterForm(request.GET or None, sites=sites)
@@ -65,7 +66,7 @@ INCIDENT_SORTS = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def incident_create(request: HttpRequest) -> HttpResponse:
+def incident_create(request: AuthedRequest) -> HttpResponse:
     require(request, "incidents.add_incident")
     sites = list(sites_for(request.user))
     locations = registry_queries.locations_for(request.user)
@@ -85,7 +86,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def incident_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     user = request.user
     incident = or_404(queries.get_incident, user, reference)
     restricted = queries.can_see_restricted(user, incident)
@@ -121,7 +122,7 @@ def _form_refusal(form) -> InvalidInput:
     return InvalidInput({name: [labelled(name, m) for m in msgs] for name, msgs in form.errors.items()})
 
 
-def _back(request: HttpRequest, reference: str, exc: DomainError | None = None):
+def _back(request: AuthedRequest, reference: str, exc: DomainError | None = None):
     if exc is not None:
         messages.error(request, said(exc))
     return redirect("incidents:detail", reference=reference)
@@ -129,7 +130,7 @@ def _back(request: HttpRequest, reference: str, exc: DomainError | None = None):
 
 @login_required
 @require_POST
-def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
+def incident_transition(request: AuthedRequest, reference: str) -> HttpResponse:
     """Closing shows first what stays open (core/confirm.py); only a POST with confirm=yes closes."""
     incident = or_404(queries.get_incident, request.user, reference)
     require(request, "incidents.change_incident", incident)
@@ -149,7 +150,7 @@ def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
+def follow_up_add(request: AuthedRequest, reference: str) -> HttpResponse:
     incident = or_404(queries.get_incident, request.user, reference)
     require(request, "incidents.add_followup", incident)
     owners = list(queries.follow_up_owners(incident.site_id))
@@ -170,7 +171,7 @@ def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_done(request: AuthedRequest, pk: int) -> HttpResponse:
     follow_up = or_404(queries.get_follow_up, request.user, pk)
     with errors_flashed(request):
         services.complete_follow_up(actor=request.user, follow_up=follow_up, outcome=request.POST.get("outcome", ""))
@@ -179,7 +180,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def follow_ups(request: HttpRequest) -> HttpResponse:
+def follow_ups(request: AuthedRequest) -> HttpResponse:
     require(request, "incidents.view_followup")
     rows = queries.open_follow_ups(request.user)
     by_site: dict[str, list] = {}
@@ -190,7 +191,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def affected_add(request: HttpRequest, reference: str) -> HttpResponse:
+def affected_add(request: AuthedRequest, reference: str) -> HttpResponse:
     incident = or_404(queries.get_incident, request.user, reference)
     require(request, "incidents.change_incident", incident)
     form = AffectedForm(request.POST)
@@ -212,7 +213,7 @@ def affected_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, reference: str) -> HttpResponse:
+def evidence_upload(request: AuthedRequest, reference: str) -> HttpResponse:
     incident = or_404(queries.get_incident, request.user, reference)
     require(request, "incidents.add_evidence", incident)
     form = EvidenceForm(request.POST, request.FILES)
@@ -234,7 +235,7 @@ def evidence_upload(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+def evidence_download(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse:
     ev = or_404(queries.get_evidence, request.user, pk)
     try:  # kept explicit: a download's refusal is plain text with its own status
         fh = services.open_evidence(actor=request.user, evidence=ev)
@@ -252,7 +253,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
 
 @login_required
 @require_POST
-def evidence_handover(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_handover(request: AuthedRequest, pk: int) -> HttpResponse:
     ev = or_404(queries.get_evidence, request.user, pk)
     with errors_flashed(request):
         services.hand_over_evidence(
@@ -268,20 +269,20 @@ def evidence_handover(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthedRequest) -> HttpResponse:
     page = Paginator(queries.notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "incidents/notifications.html", {"page": page})
 
 
 @login_required
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: AuthedRequest) -> HttpResponse:
     alerts.mark_read(user=request.user)
     return redirect("incidents:notifications")
 
 
 @login_required
-def deliveries(request: HttpRequest) -> HttpResponse:
+def deliveries(request: AuthedRequest) -> HttpResponse:
     require(request, "incidents.view_delivery")
     rows = queries.deliveries_for(request.user)
     problems = alerts.pending_problem_deliveries(site_ids(request.user)).count()
@@ -290,7 +291,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def deliveries_retry(request: HttpRequest) -> HttpResponse:
+def deliveries_retry(request: AuthedRequest) -> HttpResponse:
     require(request, "incidents.view_delivery")
     n = alerts.requeue_failed(site_ids=site_ids(request.user))
     messages.success(request, _("%(n)s failed deliveries queued again.") % {"n": n})
@@ -301,7 +302,7 @@ def deliveries_retry(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def roll_call_list(request: HttpRequest) -> HttpResponse:
+def roll_call_list(request: AuthedRequest) -> HttpResponse:
     require(request, "incidents.view_rollcall")
     rows = queries.roll_calls_for(request.user)[:100]
     return render(
@@ -313,7 +314,7 @@ def roll_call_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roll_call_start(request: HttpRequest) -> HttpResponse:
+def roll_call_start(request: AuthedRequest) -> HttpResponse:
     require(request, "incidents.add_rollcall")
     sites = list(sites_for(request.user))
     blocks = list(registry_queries.blocks_of(request.user).select_related("site"))
@@ -333,7 +334,7 @@ def roll_call_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def roll_call_mark(request: HttpRequest, pk: int) -> HttpResponse:
+def roll_call_mark(request: AuthedRequest, pk: int) -> HttpResponse:
     rc = or_404(queries.get_roll_call, request.user, pk)
     require(request, "incidents.mark_rollcall", rc)
     return render(
@@ -350,7 +351,7 @@ def roll_call_mark(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def roll_call_entries(request: HttpRequest, pk: int) -> JsonResponse:
+def roll_call_entries(request: AuthedRequest, pk: int) -> JsonResponse:
     rc = or_404(queries.get_roll_call, request.user, pk)
     require(request, "incidents.mark_rollcall", rc)
     response = JsonResponse({"state": rc.state, "entries": queries.roll_call_entries(rc)})
@@ -360,7 +361,7 @@ def roll_call_entries(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def roll_call_counts(request: HttpRequest, pk: int) -> JsonResponse:
+def roll_call_counts(request: AuthedRequest, pk: int) -> JsonResponse:
     rc = or_404(queries.get_roll_call, request.user, pk)
     response = JsonResponse({"state": rc.state, **rollcall.counts(rc)})
     response["Cache-Control"] = "no-store"
@@ -369,7 +370,7 @@ def roll_call_counts(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def roll_call_marks(request: HttpRequest, pk: int) -> JsonResponse:
+def roll_call_marks(request: AuthedRequest, pk: int) -> JsonResponse:
     rc = or_404(queries.get_roll_call, request.user, pk)
     require(request, "incidents.mark_rollcall", rc)
     try:
@@ -389,7 +390,7 @@ def roll_call_marks(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def roll_call_sheets(request: HttpRequest, pk: int) -> HttpResponse:
+def roll_call_sheets(request: AuthedRequest, pk: int) -> HttpResponse:
     """The roll call's blocks, each with its printable sheet and the page to enter it."""
     rc = or_404(queries.get_roll_call, request.user, pk)
     require(request, "incidents.mark_rollcall", rc)
@@ -398,7 +399,7 @@ def roll_call_sheets(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def roll_call_sheet_pdf(request: HttpRequest, pk: int, block: int) -> HttpResponse:
+def roll_call_sheet_pdf(request: AuthedRequest, pk: int, block: int) -> HttpResponse:
     rc = or_404(queries.get_roll_call, request.user, pk)
     require(request, "incidents.mark_rollcall", rc)
     pdf, _sheet = or_404(sheets.print_sheet, actor=request.user, roll_call=rc, block_id=block)
@@ -410,7 +411,7 @@ def roll_call_sheet_pdf(request: HttpRequest, pk: int, block: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roll_call_sheet_enter(request: HttpRequest, pk: int, block: int) -> HttpResponse:
+def roll_call_sheet_enter(request: AuthedRequest, pk: int, block: int) -> HttpResponse:
     """A paper sheet's rows, a choice each; the first POST shows what will be recorded, the
     second (confirm=yes) marks them through the phones' service."""
     rc = or_404(queries.get_roll_call, request.user, pk)
@@ -462,7 +463,7 @@ CONFIRM_CLOSE = "yes"
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roll_call_close(request: HttpRequest, pk: int) -> HttpResponse:
+def roll_call_close(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET shows what closing will change; only a POST carrying confirm=yes closes."""
     rc = or_404(queries.get_roll_call, request.user, pk)
     require(request, "incidents.close_rollcall", rc)
@@ -482,7 +483,7 @@ def roll_call_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def roll_call_report(request: HttpRequest, pk: int) -> HttpResponse:
+def roll_call_report(request: AuthedRequest, pk: int) -> HttpResponse:
     rc = or_404(queries.get_roll_call, request.user, pk)
     require(request, "incidents.close_rollcall", rc)
     return render(
@@ -500,7 +501,7 @@ def roll_call_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def presence_reviews(request: HttpRequest) -> HttpResponse:
+def presence_reviews(request: AuthedRequest) -> HttpResponse:
     """The deaths and disappearances seen in roll calls that wait for a protection officer."""
     require(request, reviews.REVIEW)
     return render(
@@ -508,7 +509,7 @@ def presence_reviews(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _act_on_review(request: HttpRequest, pk: int, act, told) -> HttpResponse:
+def _act_on_review(request: AuthedRequest, pk: int, act, told) -> HttpResponse:
     """Confirm or reject one observation: call the review service, say what it did or why
     not, and go back to where the officer came from (the queue or the roll call's report)."""
     review = or_404(reviews.get_review, request.user, pk)
@@ -524,7 +525,7 @@ def _act_on_review(request: HttpRequest, pk: int, act, told) -> HttpResponse:
 
 @login_required
 @require_POST
-def presence_review_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def presence_review_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act_on_review(
         request,
         pk,
@@ -535,7 +536,7 @@ def presence_review_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def presence_review_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def presence_review_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act_on_review(
         request,
         pk,
@@ -546,7 +547,7 @@ def presence_review_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def roll_call_service_worker(request: HttpRequest) -> HttpResponse:
+def roll_call_service_worker(request: AuthedRequest) -> HttpResponse:
     """The offline worker, served from the roll-call path so that its scope covers the marking pages.
 
     Only the roles that mark roll calls get it (the browser fetches it with the session cookie).

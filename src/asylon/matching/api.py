@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -13,6 +12,7 @@ from asylon.core.api_edge import FromModel, Id, Line, requires
 from asylon.core.confirm import ConfirmationRequired
 from asylon.core.errors import InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Person
 
@@ -115,7 +115,7 @@ def _example(body: dict) -> dict:
     response=list[HitOut],
     auth=requires("registry.view_person"),
 )
-def search_persons(request: HttpRequest, q: Line = "", limit: Id = 10):
+def search_persons(request: AuthedRequest, q: Line = "", limit: Id = 10):
     return search.search_persons(request.user, q, limit=min(max(limit, 1), 50))
 
 
@@ -128,7 +128,7 @@ def search_persons(request: HttpRequest, q: Line = "", limit: Id = 10):
         {"site": "AAA", "given_name": "Samira", "family_name": "Haddad", "date_of_birth": "1990-04-12", "sex": "F"}
     ),
 )
-def check_duplicates(request: HttpRequest, payload: CheckIn):
+def check_duplicates(request: AuthedRequest, payload: CheckIn):
     site = registry_queries.site_in_scope(request.user, payload.site)
     ensure(request.user, "registry.add_household", site)
     return candidates.find_matches_for(payload.dict(), site)
@@ -141,7 +141,7 @@ def check_duplicates(request: HttpRequest, payload: CheckIn):
     auth=requires("matching.view_duplicatecandidate"),
 )
 def list_candidates(
-    request: HttpRequest,
+    request: AuthedRequest,
     status: Line = "OPEN",
     limit: Id = 100,
 ):
@@ -163,7 +163,7 @@ def list_candidates(
         }
     ),
 )
-def decide(request: HttpRequest, candidate_id: Id, payload: DuplicateDecisionIn):
+def decide(request: AuthedRequest, candidate_id: Id, payload: DuplicateDecisionIn):
     ensure(request.user, "matching.view_duplicatecandidate")
     candidate = queries.get_candidate(request.user, candidate_id)
     if payload.decision == "MERGE":
@@ -198,7 +198,7 @@ def decide(request: HttpRequest, candidate_id: Id, payload: DuplicateDecisionIn)
     auth=requires("matching.unmerge_person"),
     openapi_extra=_example({"reason": "The two records are different persons after the interview of 2 March."}),
 )
-def undo_merge(request: HttpRequest, merge_id: Id, payload: UndoIn):
+def undo_merge(request: AuthedRequest, merge_id: Id, payload: UndoIn):
     merge = queries.get_merge(request.user, merge_id)
     merges.unmerge(actor=request.user, merge=merge, reason=payload.reason)
     return merge

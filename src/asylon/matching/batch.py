@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from asylon.core import jobs
 from asylon.core.models import Job
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import PERSON_NAME_FIELDS, Person, Presence, Site
 
 from .candidates import person_record, raise_candidate
@@ -64,7 +65,7 @@ def dedupe_csv(source: IO[str], out: IO[str], *, engine: str = "asylon", backend
 
 def find_duplicates_in_register(
     *,
-    actor=None,
+    actor: Actor | None = None,
     site: Site | None = None,
     resume: bool = True,
     progress: Progress | None = None,
@@ -134,7 +135,7 @@ def _queue_chunks(
     return _finish_run(run, total_chunks)
 
 
-def _open_run(actor, site: Site | None, total_chunks: int, resume: bool) -> DetectionRun:
+def _open_run(actor: Actor | None, site: Site | None, total_chunks: int, resume: bool) -> DetectionRun:
     run = None
     if resume:
         run = DetectionRun.objects.filter(site=site, finished_at__isnull=True).order_by("-pk").first()
@@ -142,7 +143,14 @@ def _open_run(actor, site: Site | None, total_chunks: int, resume: bool) -> Dete
 
 
 def _splink_into_queue(
-    actor, site, people: list[Person], records: list[dict], *, resume: bool, progress: Progress | None, backend: str
+    actor: Actor | None,
+    site,
+    people: list[Person],
+    records: list[dict],
+    *,
+    resume: bool,
+    progress: Progress | None,
+    backend: str,
 ) -> DetectionRun:
     """The Splink engine's pairs into the review queue, in resumable chunks like our own."""
     from . import splink_engine
@@ -197,7 +205,7 @@ def _score_chunk(dedup: Deduplicator, model: Model, rows, pairs: np.ndarray, lev
 # --- on the queue: the page starts a run as a job (`core/jobs.py`, `matching.tasks`) -------
 
 
-def start_detection(*, actor, site: Site) -> Job:
+def start_detection(*, actor: Actor, site: Site) -> Job:
     """Record batch detection over `site`'s register as a job and enqueue it. Each chunk of
     pairs is written in a transaction of its own, so a run whose worker was lost is resumed
     where it stopped by the next one (the job itself reads failed)."""

@@ -17,6 +17,7 @@ from asylon.audit import services as audit
 from asylon.core.errors import InvalidInput
 from asylon.core.i18n import format_date
 from asylon.core.scope import ensure, site_ids
+from asylon.core.types import Actor
 from asylon.registry.models import Person, Presence, Sex, Site
 
 from .keys import name_tokens
@@ -203,7 +204,7 @@ def raise_candidate(
     )
 
 
-def candidates_for(actor, status: str | None = CandidateStatus.OPEN) -> QuerySet[DuplicateCandidate]:
+def candidates_for(actor: Actor, status: str | None = CandidateStatus.OPEN) -> QuerySet[DuplicateCandidate]:
     if not actor.has_perm("matching.view_duplicatecandidate"):
         return DuplicateCandidate.objects.none()
     sites = site_ids(actor)
@@ -214,7 +215,9 @@ def candidates_for(actor, status: str | None = CandidateStatus.OPEN) -> QuerySet
 
 
 @transaction.atomic
-def decide_candidate(*, actor, candidate: DuplicateCandidate, decision: str, note: str = "") -> DuplicateCandidate:
+def decide_candidate(
+    *, actor: Actor, candidate: DuplicateCandidate, decision: str, note: str = ""
+) -> DuplicateCandidate:
     """Close a pair as different persons or as related (linked). Remembered: never raised again."""
     ensure(actor, "matching.decide_duplicatecandidate", candidate.person_a)
     ensure(actor, "matching.decide_duplicatecandidate", candidate.person_b)

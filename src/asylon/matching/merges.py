@@ -22,6 +22,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Membership, Person, Presence, SensitiveProfile
 
 from .keys import refresh_keys
@@ -69,7 +70,7 @@ def _field(label: str) -> ForeignKey:
 
 
 @transaction.atomic
-def merge_persons(*, actor, survivor: Person, merged: Person, reason: str) -> Merge:
+def merge_persons(*, actor: Actor, survivor: Person, merged: Person, reason: str) -> Merge:
     """Merge `merged` into `survivor`: one person, one reference; the other reference resolves."""
     ensure(actor, "matching.merge_person", survivor)
     ensure(actor, "matching.merge_person", merged)
@@ -142,7 +143,7 @@ def _fill_sensitive(survivor: Person, merged: Person) -> dict:
     return filled
 
 
-def _close_candidates(actor, survivor: Person, merged: Person, status: str) -> None:
+def _close_candidates(actor: Actor, survivor: Person, merged: Person, status: str) -> None:
     a, b = sorted((survivor.pk, merged.pk))
     DuplicateCandidate.objects.filter(person_a_id=a, person_b_id=b, status=CandidateStatus.OPEN).update(
         status=status, decided_by=actor, decided_at=timezone.now()
@@ -150,7 +151,7 @@ def _close_candidates(actor, survivor: Person, merged: Person, status: str) -> N
 
 
 @transaction.atomic
-def unmerge(*, actor, merge: Merge, reason: str) -> Merge:
+def unmerge(*, actor: Actor, merge: Merge, reason: str) -> Merge:
     """Undo a merge: every moved row goes back, the record and its reference come back."""
     ensure(actor, "matching.unmerge_person", merge.survivor)
     if not (reason or "").strip():

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from asylon.audit import services as audit
 from asylon.core.errors import InvalidInput
 from asylon.core.scope import can, ensure
+from asylon.core.types import Actor
 from asylon.registry import services as registry
 from asylon.registry.models import Household, Location, Membership, Person, Relationship, Site
 from asylon.registry.queries import sites_for
@@ -70,7 +71,7 @@ def parse_decision(value: str) -> tuple[str, str]:
     return choice, reference
 
 
-def probable_duplicates(actor, *, site: Site, members: list[dict[str, Any]]) -> dict[int, list[ProbableMatch]]:
+def probable_duplicates(actor: Actor, *, site: Site, members: list[dict[str, Any]]) -> dict[int, list[ProbableMatch]]:
     """Registered persons each member (by index) probably is, in the actor's sites, best first.
 
     Each match's fields also compare the household and the site. Reads only.
@@ -110,7 +111,7 @@ def _compare_household_and_site(found: dict[int, list[ProbableMatch]], site: Sit
 @transaction.atomic
 def register_checked(
     *,
-    actor,
+    actor: Actor,
     site: Site,
     members: list[dict[str, Any]],
     decisions: dict[int, str],
@@ -144,7 +145,9 @@ def register_checked(
     return Registered(household, persons, list(linked.values()))
 
 
-def _decisions(actor, found: dict[int, list[ProbableMatch]], decisions: dict[int, str]) -> dict[int, tuple[str, str]]:
+def _decisions(
+    actor: Actor, found: dict[int, list[ProbableMatch]], decisions: dict[int, str]
+) -> dict[int, tuple[str, str]]:
     errors = new_errors()
     chosen = {}
     for i, matches in found.items():
@@ -191,7 +194,7 @@ def _linked_household(linked: dict[int, Person]) -> Household:
     return Household.objects.get(pk=household_id)
 
 
-def _join(actor, household: Household, members: list[dict[str, Any]], indexes: list[int]) -> list[Person]:
+def _join(actor: Actor, household: Household, members: list[dict[str, Any]], indexes: list[int]) -> list[Person]:
     """The new members join the linked person's household; errors keyed by the form's rows."""
     if not members:
         return []
@@ -220,7 +223,7 @@ def _in_entry_order(household: Household, members: list[dict[str, Any]]) -> list
     return [p for p in by_entry if p is not None]
 
 
-def _record_link(actor, person: Person, entered: dict[str, Any], household: Household) -> None:
+def _record_link(actor: Actor, person: Person, entered: dict[str, Any], household: Household) -> None:
     names = ("given_name", "fathers_name", "family_name", "sex", "date_of_birth")
     audit.record(
         actor,
@@ -234,7 +237,7 @@ def _record_link(actor, person: Person, entered: dict[str, Any], household: Hous
     )
 
 
-def _record_pairs(actor, person: Person, matches: list[ProbableMatch], choice: str) -> None:
+def _record_pairs(actor: Actor, person: Person, matches: list[ProbableMatch], choice: str) -> None:
     """Each pair shown: closed as different persons, or left open in the review queue."""
     for match in matches:
         explanation = {f.label: f.agreement for f in match.fields}

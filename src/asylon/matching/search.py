@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop
 from rapidfuzz.distance import OSA
 
 from asylon.core.scope import site_ids
+from asylon.core.types import Actor
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import PERSON_NAME_FIELDS, Person
 from asylon.safeguards.messages import Message, message
@@ -364,7 +365,7 @@ def _as_typed(word: Word, typos: dict[str, frozenset[str]]) -> Word:
     return replace(word, near=typos[word.skeleton], written=written_slips(word.fold, first_letter_changed=False))
 
 
-def search_persons(actor, q: str, limit: int = 10) -> list[Hit]:
+def search_persons(actor: Actor, q: str, limit: int = 10) -> list[Hit]:
     """The persons the actor may see that best match the search text, best first."""
     parsed = parse_query(q)
     visible = registry_queries.persons_for(actor)

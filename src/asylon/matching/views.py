@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +14,7 @@ from asylon.core.errors import Conflict, DomainError, InvalidInput, NotPermitted
 from asylon.core.i18n import format_date
 from asylon.core.listing import listing
 from asylon.core.scope import can
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 
 from . import batch, candidates, merges, queries, search
@@ -33,7 +34,7 @@ COMPARED_ON_THE_PAGE = (
 
 
 @login_required
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: AuthedRequest) -> HttpResponse:
     require(request, "registry.view_person")
     q = request.GET.get("q", "").strip()
     hits = search.search_persons(request.user, q, limit=20) if q else []
@@ -41,7 +42,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def duplicate_check(request: HttpRequest) -> HttpResponse:
+def duplicate_check(request: AuthedRequest) -> HttpResponse:
     """Shows the probable existing records of a person before the clerk registers them."""
     require(request, "registry.add_household")
     sites = list(registry_queries.sites_for(request.user))
@@ -58,7 +59,7 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthedRequest) -> HttpResponse:
     require(request, "matching.view_duplicatecandidate")
     rows = listing(request, candidates.candidates_for(request.user), PAIR_SORTS, default="-probability")
     return render(request, "matching/queue.html", {"listing": rows})
@@ -69,7 +70,7 @@ PAIR_SORTS = {"probability": ["probability"], "first": ["person_a__reference"], 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request, "matching.view_duplicatecandidate")
     candidate = or_404(queries.get_candidate, request.user, pk)
     error = ""
@@ -125,7 +126,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+def merge_undo(request: AuthedRequest, pk: int) -> HttpResponse:
     merge = or_404(queries.get_merge, request.user, pk)
     require(request, "matching.unmerge_person", merge.survivor)
     try:
@@ -137,7 +138,7 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def detect(request: HttpRequest) -> HttpResponse:
+def detect(request: AuthedRequest) -> HttpResponse:
     """Start batch duplicate detection over one of the actor's sites, on the queue; the job's
     page shows its progress."""
     require(request, "matching.decide_duplicatecandidate")

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import InvalidInput
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Location, Person, Site
 
@@ -298,7 +298,7 @@ def _example(body: dict) -> dict:
         }
     ),
 )
-def request_movement(request: HttpRequest, payload: MovementIn):
+def request_movement(request: AuthedRequest, payload: MovementIn):
     gate.ensure_may_request(request.user, payload.kind)
     person = registry_queries.get_person(request.user, payload.person)
     movement = movement_requests.request_movement(
@@ -316,7 +316,7 @@ def request_movement(request: HttpRequest, payload: MovementIn):
 
 
 @router.get("/movements", summary="List movements", response=MovementPage, auth=requires(VIEW))
-def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
+def list_movements(request: AuthedRequest, filters: Query[MovementFilterIn]):
     qs = queries.movements_for(request.user).select_related("group_request")
     if filters.state:
         qs = qs.filter(state=filters.state)
@@ -344,7 +344,7 @@ def list_movements(request: HttpRequest, filters: Query[MovementFilterIn]):
         }
     ),
 )
-def request_group(request: HttpRequest, payload: GroupIn):
+def request_group(request: AuthedRequest, payload: GroupIn):
     gate.ensure_may_request(request.user, payload.kind)
     site = registry_queries.site_in_scope(request.user, payload.site)
     block = None
@@ -372,12 +372,12 @@ def request_group(request: HttpRequest, payload: GroupIn):
 
 
 @router.get("/movements/group/{reference}", summary="Read one group movement", response=GroupOut, auth=requires(VIEW))
-def get_group(request: HttpRequest, reference: Line):
+def get_group(request: AuthedRequest, reference: Line):
     return group_out(queries.get_group(request.user, reference))
 
 
 @router.get("/movements/{reference}", summary="Read one movement", response=MovementOut, auth=requires(VIEW))
-def get_movement(request: HttpRequest, reference: Line):
+def get_movement(request: AuthedRequest, reference: Line):
     return queries.get_movement(request.user, reference)
 
 
@@ -388,7 +388,7 @@ def get_movement(request: HttpRequest, reference: Line):
     auth=requires(*HANDLERS),
     openapi_extra=_example({"action": "approve", "reason": "Places confirmed at the receiving site."}),
 )
-def transition(request: HttpRequest, reference: Line, payload: MovementTransitionIn):
+def transition(request: AuthedRequest, reference: Line, payload: MovementTransitionIn):
     movement = queries.get_movement(request.user, reference)
     movement_requests.transition_movement(
         actor=request.user, movement=movement, action=payload.action, reason=payload.reason
@@ -402,7 +402,7 @@ def transition(request: HttpRequest, reference: Line, payload: MovementTransitio
     response=RiskProfileOut,
     auth=requires("movements.view_risk_profile"),
 )
-def get_risk_profile(request: HttpRequest, reference: Line):
+def get_risk_profile(request: AuthedRequest, reference: Line):
     person = registry_queries.get_person(request.user, reference)
     return queries.risk_profile(request.user, person)
 
@@ -414,7 +414,7 @@ def get_risk_profile(request: HttpRequest, reference: Line):
     auth=requires("movements.manage_risk_profile"),
     openapi_extra=_example({"country": "SY", "kind": "PERSECUTION", "reason": "Recognised refugee from this country."}),
 )
-def add_risk_country(request: HttpRequest, reference: Line, payload: RiskCountryIn):
+def add_risk_country(request: AuthedRequest, reference: Line, payload: RiskCountryIn):
     person = registry_queries.get_person(request.user, reference)
     risk_profile.add_risk_country(
         actor=request.user, person=person, country=payload.country, kind=payload.kind, reason=payload.reason
@@ -437,7 +437,7 @@ def add_risk_country(request: HttpRequest, reference: Line, payload: RiskCountry
         }
     ),
 )
-def add_risk_assessment(request: HttpRequest, reference: Line, payload: RiskAssessmentIn):
+def add_risk_assessment(request: AuthedRequest, reference: Line, payload: RiskAssessmentIn):
     person = registry_queries.get_person(request.user, reference)
     risk_profile.record_risk_assessment(actor=request.user, person=person, **payload.dict())
     return Status(201, queries.risk_profile(request.user, person))
@@ -486,7 +486,7 @@ class FamilyUnityOut(Schema):
     response={201: FamilyUnityOut},
     auth=requires("movements.approve_movement"),
 )
-def record_family_unity_decision(request: HttpRequest, reference: Line, payload: FamilyUnityIn):
+def record_family_unity_decision(request: AuthedRequest, reference: Line, payload: FamilyUnityIn):
     """N8 override: this person may make the movement while the member stays (with a rationale)."""
     person = registry_queries.get_person(request.user, reference)
     member = registry_queries.get_person(request.user, payload.member)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 
 from . import queries, risk_profile
@@ -125,7 +125,7 @@ class WithdrawalOut(Schema):
     response={201: ChainAssessmentOut},
     auth=requires("movements.approve_chain"),
 )
-def record_chain_assessment(request: HttpRequest, reference: Line, payload: ChainAssessmentIn):
+def record_chain_assessment(request: AuthedRequest, reference: Line, payload: ChainAssessmentIn):
     """N6: assess a third country for this person; the author's approval is the first."""
     person = registry_queries.get_person(request.user, reference)
     record = risk_profile.record_chain_assessment(actor=request.user, person=person, **payload.dict())
@@ -138,7 +138,7 @@ def record_chain_assessment(request: HttpRequest, reference: Line, payload: Chai
     response={201: ChainAssessmentOut},
     auth=requires("movements.approve_chain"),
 )
-def approve_chain_assessment(request: HttpRequest, reference: Line, assessment_id: Id):
+def approve_chain_assessment(request: AuthedRequest, reference: Line, assessment_id: Id):
     """N6: the second approval, by a different protection officer."""
     person = registry_queries.get_person(request.user, reference)
     record = queries.get_chain_assessment(request.user, person, assessment_id)
@@ -152,7 +152,7 @@ def approve_chain_assessment(request: HttpRequest, reference: Line, assessment_i
     response={201: Art332Out},
     auth=requires("movements.manage_risk_profile"),
 )
-def record_art_33_2(request: HttpRequest, reference: Line, payload: Art332In):
+def record_art_33_2(request: AuthedRequest, reference: Line, payload: Art332In):
     """An art. 33(2) determination by a competent authority, after a final decision (N1, N5)."""
     person = registry_queries.get_person(request.user, reference)
     d = risk_profile.record_art_33_2(actor=request.user, person=person, **payload.dict())
@@ -165,7 +165,7 @@ def record_art_33_2(request: HttpRequest, reference: Line, payload: Art332In):
     response={201: VoluntarinessOut},
     auth=requires("movements.record_voluntariness"),
 )
-def record_voluntariness(request: HttpRequest, reference: Line, payload: VoluntarinessIn):
+def record_voluntariness(request: AuthedRequest, reference: Line, payload: VoluntarinessIn):
     """N7: what a voluntary repatriation interview found."""
     person = registry_queries.get_person(request.user, reference)
     v = movement_requests.record_voluntariness(actor=request.user, person=person, **payload.dict())
@@ -178,7 +178,7 @@ def record_voluntariness(request: HttpRequest, reference: Line, payload: Volunta
     response=WithdrawalOut,
     auth=requires("movements.record_voluntariness"),
 )
-def withdraw_consent(request: HttpRequest, reference: Line, payload: WithdrawalIn):
+def withdraw_consent(request: AuthedRequest, reference: Line, payload: WithdrawalIn):
     """N7: consent withdrawn before departure cancels every open voluntary repatriation."""
     person = registry_queries.get_person(request.user, reference)
     cancelled = movement_requests.withdraw_consent(actor=request.user, person=person, note=payload.note)

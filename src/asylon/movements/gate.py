@@ -32,6 +32,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import NotPermitted, SafeguardRefusal
 from asylon.core.scope import can, ensure
+from asylon.core.types import Actor
 from asylon.incidents.alerts import raise_alert
 from asylon.registry.models import Person, Site
 from asylon.safeguards import Assessment, assess_movement
@@ -66,26 +67,26 @@ class MovementRefused(SafeguardRefusal):
 # --- permissions ---------------------------------------------------------------------------
 
 
-def may_handle(actor, kind: str, obj, perm: str) -> bool:
+def may_handle(actor: Actor, kind: str, obj, perm: str) -> bool:
     """Protection officers hold `perm`; resettlement officers handle departures only."""
     if kind in DEPARTURE_KINDS and can(actor, "movements.request_departure", obj):
         return True
     return can(actor, perm, obj)
 
 
-def _ensure_handle(actor, kind: str, obj, perm: str) -> None:
+def _ensure_handle(actor: Actor, kind: str, obj, perm: str) -> None:
     if may_handle(actor, kind, obj, perm):
         return
     ensure(actor, perm, obj)  # raises the right error (404 outside scope, else 403)
     raise NotPermitted(_("Your role does not allow this kind of movement."))
 
 
-def ensure_may_request(actor, kind: str, obj=None) -> None:
+def ensure_may_request(actor: Actor, kind: str, obj=None) -> None:
     """Refuse, before any input is checked, an actor whose role may not request `kind`."""
     _ensure_handle(actor, kind, obj, "movements.add_movement")
 
 
-def may_act_at_all(actor, movement: Movement) -> bool:
+def may_act_at_all(actor: Actor, movement: Movement) -> bool:
     """Whether the actor's role allows any step on this movement."""
     return any(may_act(actor, movement, action) for action in ACTION_PERMS)
 
@@ -99,7 +100,7 @@ ACTION_PERMS = {
 }
 
 
-def may_act(actor, movement: Movement, action: str) -> bool:
+def may_act(actor: Actor, movement: Movement, action: str) -> bool:
     perm = ACTION_PERMS[GateAction(action)]
     if action in (GateAction.APPROVE, GateAction.REFUSE):
         return can(actor, perm, movement)
@@ -121,7 +122,7 @@ class Request:
     court_reference: str
 
 
-def _new_movement(reference: str, person: Person, req: Request, actor, note: str, group=None) -> Movement:
+def _new_movement(reference: str, person: Person, req: Request, actor: Actor, note: str, group=None) -> Movement:
     """An unsaved movement, REQUESTED: the only state a movement is born with."""
     return Movement(
         reference=reference,
@@ -158,7 +159,7 @@ def _gate_row(
     action: str,
     to_state: str,
     *,
-    actor,
+    actor: Actor,
     assessment: Assessment | None,
     applied: bool,
     reason: str = "",
@@ -179,7 +180,7 @@ def _gate_row(
     )
 
 
-def _audit_gate(actor, movement: Movement, gate: GateResult, *, refused: bool) -> None:
+def _audit_gate(actor: Actor, movement: Movement, gate: GateResult, *, refused: bool) -> None:
     action = f"movement.{gate.action}_refused" if refused else f"movement.{gate.action}"
     audit.record(
         actor,
@@ -278,7 +279,7 @@ def _assess_together(plan: Plan, situations: dict[int, Situation], on: date) -> 
 
 def preview_movement(
     *,
-    actor,
+    actor: Actor,
     persons: Iterable[Person],
     kind: str,
     destination_country: str = "",

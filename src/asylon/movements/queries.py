@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asylon.core.errors import NotFound
 from asylon.core.scope import ensure, site_ids
+from asylon.core.types import Actor
 from asylon.registry.models import Person, Site
 
 from .models import (
@@ -32,13 +33,13 @@ from .models import (
 )
 
 
-def movements_for(actor) -> QuerySet[Movement]:
+def movements_for(actor: Actor) -> QuerySet[Movement]:
     if not actor.has_perm("movements.view_movement"):
         return Movement.objects.none()
     return Movement.objects.filter(site_id__in=site_ids(actor)).select_related("site", "person", "destination_site")
 
 
-def get_movement(actor, reference: str) -> Movement:
+def get_movement(actor: Actor, reference: str) -> Movement:
     movement = movements_for(actor).filter(reference=reference).first()
     if movement is None:
         raise NotFound("No such movement.")
@@ -49,13 +50,13 @@ def gate_results(movement: Movement) -> list[GateResult]:
     return list(movement.gate_results.select_related("actor").order_by("pk"))
 
 
-def groups_for(actor) -> QuerySet[GroupRequest]:
+def groups_for(actor: Actor) -> QuerySet[GroupRequest]:
     if not actor.has_perm("movements.view_movement"):
         return GroupRequest.objects.none()
     return GroupRequest.objects.filter(site_id__in=site_ids(actor)).select_related("site", "block")
 
 
-def get_group(actor, reference: str) -> GroupRequest:
+def get_group(actor: Actor, reference: str) -> GroupRequest:
     group = groups_for(actor).filter(reference=reference).first()
     if group is None:
         raise NotFound("No such group request.")
@@ -94,7 +95,7 @@ class RiskProfile:
     family_unity: list[FamilyUnityDecision] = field(default_factory=list)
 
 
-def risk_profile(actor, person: Person) -> RiskProfile:
+def risk_profile(actor: Actor, person: Person) -> RiskProfile:
     ensure(actor, "movements.view_risk_profile", person)
     implicit = []
     if person.country_of_origin:
@@ -123,7 +124,7 @@ def risk_profile(actor, person: Person) -> RiskProfile:
     )
 
 
-def get_risk(actor, person: Person, pk: int) -> RiskCountry:
+def get_risk(actor: Actor, person: Person, pk: int) -> RiskCountry:
     ensure(actor, "movements.view_risk_profile", person)
     risk = RiskCountry.objects.filter(person=person, pk=pk).first()
     if risk is None:
@@ -131,7 +132,7 @@ def get_risk(actor, person: Person, pk: int) -> RiskCountry:
     return risk
 
 
-def get_chain_assessment(actor, person: Person, pk: int) -> ChainAssessmentRecord:
+def get_chain_assessment(actor: Actor, person: Person, pk: int) -> ChainAssessmentRecord:
     ensure(actor, "movements.view_risk_profile", person)
     record = ChainAssessmentRecord.objects.filter(person=person, pk=pk).first()
     if record is None:
@@ -139,7 +140,7 @@ def get_chain_assessment(actor, person: Person, pk: int) -> ChainAssessmentRecor
     return record
 
 
-def onward_policies(actor, on: date | None = None) -> QuerySet[OnwardReturnPolicy]:
+def onward_policies(actor: Actor, on: date | None = None) -> QuerySet[OnwardReturnPolicy]:
     if not actor.has_perm("movements.view_risk_profile"):
         return OnwardReturnPolicy.objects.none()
     qs = OnwardReturnPolicy.objects.all()
@@ -148,7 +149,7 @@ def onward_policies(actor, on: date | None = None) -> QuerySet[OnwardReturnPolic
     return qs
 
 
-def country_authorities(actor) -> QuerySet[CountryAuthority]:
+def country_authorities(actor: Actor) -> QuerySet[CountryAuthority]:
     if not actor.has_perm("movements.view_risk_profile"):
         return CountryAuthority.objects.none()
     return CountryAuthority.objects.all()
@@ -190,7 +191,7 @@ def _local_days(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def safeguard_refusals_in_period(*, actor, site: Site, start: date, end: date) -> SafeguardRefusals:
+def safeguard_refusals_in_period(*, actor: Actor, site: Site, start: date, end: date) -> SafeguardRefusals:
     """The steps the gate refused at `site` between `start` and `end` (local days, both
     included), counted by the rule that blocked, in rule order. Read from the gate results
     (N9), which every refusal writes before it is reported. Counts only: a role that may
@@ -218,7 +219,7 @@ class Departure:
 
 
 def departures_in_period(
-    *, actor, site: Site, start: date, end: date, dated: Mapping[int, date] | None = None
+    *, actor: Actor, site: Site, start: date, end: date, dated: Mapping[int, date] | None = None
 ) -> list[Departure]:
     """Persons who left `site` between `start` and `end` (both included) by a movement carried
     out, in date order. A departure is dated by its own day: `dated` gives it by movement id

@@ -15,11 +15,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, requires
 from asylon.core.errors import NotFound
+from asylon.core.types import Actor, AuthedRequest
 
 from . import queries, reference_data
 from .models import CountryAuthority, OnwardReturnPolicy
@@ -103,7 +103,7 @@ def _example(body: dict) -> dict:
     return {"requestBody": {"content": {"application/json": {"example": body}}}}
 
 
-def _policy(actor, policy_id: int) -> OnwardReturnPolicy:
+def _policy(actor: Actor, policy_id: int) -> OnwardReturnPolicy:
     policy = queries.onward_policies(actor).filter(pk=policy_id).first()
     if policy is None:
         raise NotFound("No such onward-return policy.")
@@ -119,7 +119,7 @@ def _policy(actor, policy_id: int) -> OnwardReturnPolicy:
     auth=requires(VIEW),
     summary="List the onward-return policies",
 )
-def list_policies(request: HttpRequest, filters: Query[OnwardPolicyFilterIn]):
+def list_policies(request: AuthedRequest, filters: Query[OnwardPolicyFilterIn]):
     policies = queries.onward_policies(request.user, filters.on)
     if filters.country:
         policies = policies.filter(country=filters.country.upper())
@@ -141,7 +141,7 @@ def list_policies(request: HttpRequest, filters: Query[OnwardPolicyFilterIn]):
         }
     ),
 )
-def record_policy(request: HttpRequest, payload: OnwardPolicyIn):
+def record_policy(request: AuthedRequest, payload: OnwardPolicyIn):
     """N6 reads it: a movement to `country` of a person of `nationality` is a movement on to `returns_to`."""
     policy = reference_data.record_onward_policy(actor=request.user, **payload.dict())
     return Status(201, policy)
@@ -153,7 +153,7 @@ def record_policy(request: HttpRequest, payload: OnwardPolicyIn):
     auth=requires(VIEW),
     summary="One onward-return policy",
 )
-def get_policy(request: HttpRequest, policy_id: POLICY):
+def get_policy(request: AuthedRequest, policy_id: POLICY):
     return _policy(request.user, policy_id)
 
 
@@ -164,7 +164,7 @@ def get_policy(request: HttpRequest, policy_id: POLICY):
     summary="End an onward-return policy on a date",
     openapi_extra=_example({"valid_to": "2025-06-30"}),
 )
-def end_policy(request: HttpRequest, policy_id: POLICY, payload: OnwardPolicyEndIn):
+def end_policy(request: AuthedRequest, policy_id: POLICY, payload: OnwardPolicyEndIn):
     """The policy stays on record; from the day after `valid_to` the gate no longer reads it."""
     return reference_data.end_onward_policy(
         actor=request.user, policy=_policy(request.user, policy_id), valid_to=payload.valid_to
@@ -180,7 +180,7 @@ def end_policy(request: HttpRequest, policy_id: POLICY, payload: OnwardPolicyEnd
     auth=requires(VIEW),
     summary="List the organisations that act for a state",
 )
-def list_authorities(request: HttpRequest, filters: Query[CountryAuthorityFilterIn]):
+def list_authorities(request: AuthedRequest, filters: Query[CountryAuthorityFilterIn]):
     authorities = queries.country_authorities(request.user)
     if filters.country:
         authorities = authorities.filter(country=filters.country.upper())
@@ -202,7 +202,7 @@ def list_authorities(request: HttpRequest, filters: Query[CountryAuthorityFilter
         }
     ),
 )
-def record_authority(request: HttpRequest, payload: CountryAuthorityIn):
+def record_authority(request: AuthedRequest, payload: CountryAuthorityIn):
     """From now on a recipient that acts for it (by link or by name) is treated as that state (D1)."""
     authority = reference_data.record_country_authority(actor=request.user, **payload.dict())
     return Status(201, authority)

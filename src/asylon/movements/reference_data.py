@@ -18,6 +18,7 @@ from django_countries import countries as country_names
 from asylon.audit import services as audit
 from asylon.core.errors import InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 
 from .models import AuthorityKind, CountryAuthority, OnwardReturnPolicy
 
@@ -39,7 +40,7 @@ def check_dates(valid_from: date, valid_to: date | None, errors: dict) -> None:
 @transaction.atomic
 def record_onward_policy(
     *,
-    actor,
+    actor: Actor,
     country: str,
     returns_to: str,
     source: str,
@@ -82,7 +83,7 @@ def record_onward_policy(
 
 
 @transaction.atomic
-def end_onward_policy(*, actor, policy: OnwardReturnPolicy, valid_to: date) -> OnwardReturnPolicy:
+def end_onward_policy(*, actor: Actor, policy: OnwardReturnPolicy, valid_to: date) -> OnwardReturnPolicy:
     ensure(actor, "movements.manage_reference_data")
     policy = OnwardReturnPolicy.objects.select_for_update().get(pk=policy.pk)
     if valid_to < policy.valid_from:
@@ -96,7 +97,14 @@ def end_onward_policy(*, actor, policy: OnwardReturnPolicy, valid_to: date) -> O
 
 @transaction.atomic
 def record_country_authority(
-    *, actor, name: str, country: str, kind: str, valid_from: date, valid_to: date | None = None, source: str = ""
+    *,
+    actor: Actor,
+    name: str,
+    country: str,
+    kind: str,
+    valid_from: date,
+    valid_to: date | None = None,
+    source: str = "",
 ) -> CountryAuthority:
     ensure(actor, "movements.manage_reference_data")
     errors: dict[str, list[str]] = {}

@@ -22,6 +22,7 @@ from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted
 from asylon.core.messages import msgid_of
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Location, Person, Presence, Site
 from asylon.registry.references import next_references
 from asylon.registry.services import apply_presence
@@ -121,7 +122,7 @@ def _check_request(
 
 def request_movement(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     kind: str,
     destination_country: str = "",
@@ -157,7 +158,7 @@ def request_movement(
 
 @transaction.atomic
 def _request_movement(
-    *, actor, person: Person, kind: str, note: str, together: list[int], **fields
+    *, actor: Actor, person: Person, kind: str, note: str, together: list[int], **fields
 ) -> tuple[Movement, Assessment]:
     _ensure_handle(actor, kind, person, "movements.add_movement")
     person = Person.objects.select_for_update().select_related("site").get(pk=person.pk)
@@ -192,7 +193,7 @@ def _request_movement(
     return movement, assessment
 
 
-def transition_movement(*, actor, movement: Movement, action: str, reason: str = "") -> Movement:
+def transition_movement(*, actor: Actor, movement: Movement, action: str, reason: str = "") -> Movement:
     """Move a movement on (approve, refuse, carry_out, cancel). Gated steps re-assess the
     person with the facts of today; a refusal leaves the movement as it was and raises
     `MovementRefused` once the attempt is recorded."""
@@ -203,7 +204,7 @@ def transition_movement(*, actor, movement: Movement, action: str, reason: str =
 
 
 @transaction.atomic
-def _transition_movement(*, actor, movement: Movement, action: str, reason: str):
+def _transition_movement(*, actor: Actor, movement: Movement, action: str, reason: str):
     movement = (
         Movement.objects.select_for_update(of=("self",))
         .select_related("site", "destination_site", "person")
@@ -258,7 +259,7 @@ def _alert_movement(movement: Movement, assessment: Assessment) -> None:
     )
 
 
-def _record_departure(actor, movement: Movement) -> None:
+def _record_departure(actor: Actor, movement: Movement) -> None:
     """A departure leaves the register as a presence change and a status event."""
     if movement.kind == MovementKind.INTERNAL_TRANSFER:
         return  # moving the record to the other site is left to the register (not built yet)
@@ -277,7 +278,7 @@ def _record_departure(actor, movement: Movement) -> None:
 @transaction.atomic
 def request_group_movement(
     *,
-    actor,
+    actor: Actor,
     site: Site,
     kind: str,
     description: str,
@@ -389,7 +390,7 @@ def request_group_movement(
 
 @transaction.atomic
 def record_family_unity_decision(
-    *, actor, person: Person, member: Person, kind: str, country: str, rationale: str
+    *, actor: Actor, person: Person, member: Person, kind: str, country: str, rationale: str
 ) -> FamilyUnityDecision:
     """N8 override: `person` may make this movement while `member`, of the same household,
     stays. Only an officer who may approve movements records it, with a rationale; the gate
@@ -435,7 +436,7 @@ def record_family_unity_decision(
 @transaction.atomic
 def record_voluntariness(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     signed_declaration: bool = False,
     counselling_record: bool = False,
@@ -471,7 +472,7 @@ def record_voluntariness(
 
 
 @transaction.atomic
-def withdraw_consent(*, actor, person: Person, note: str) -> list[Movement]:
+def withdraw_consent(*, actor: Actor, person: Person, note: str) -> list[Movement]:
     """The person no longer wants to return. Consent can be withdrawn at any time before
     departure; every open voluntary repatriation of the person is cancelled."""
     ensure(actor, "movements.record_voluntariness", person)

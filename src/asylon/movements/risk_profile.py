@@ -19,6 +19,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Person
 from asylon.status.queries import status_on
 
@@ -37,7 +38,7 @@ from .reference_data import country_code
 
 @transaction.atomic
 def add_risk_country(
-    *, actor, person: Person, country: str, kind: str, reason: str, on: date | None = None
+    *, actor: Actor, person: Person, country: str, kind: str, reason: str, on: date | None = None
 ) -> RiskCountry:
     ensure(actor, "movements.manage_risk_profile", person)
     errors: dict[str, list[str]] = {}
@@ -60,7 +61,7 @@ def add_risk_country(
 
 
 @transaction.atomic
-def withdraw_risk_country(*, actor, risk: RiskCountry, reason: str) -> RiskCountry:
+def withdraw_risk_country(*, actor: Actor, risk: RiskCountry, reason: str) -> RiskCountry:
     risk = RiskCountry.objects.select_for_update().select_related("person").get(pk=risk.pk)
     ensure(actor, "movements.manage_risk_profile", risk.person)
     if not (reason or "").strip():
@@ -82,7 +83,7 @@ def withdraw_risk_country(*, actor, risk: RiskCountry, reason: str) -> RiskCount
 @transaction.atomic
 def record_risk_assessment(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     country: str,
     finds_no_substantial_grounds: bool,
@@ -126,7 +127,7 @@ def record_risk_assessment(
 
 @transaction.atomic
 def record_art_33_2(
-    *, actor, person: Person, competent_authority: str, reference: str, decided_on: date
+    *, actor: Actor, person: Person, competent_authority: str, reference: str, decided_on: date
 ) -> Art332Determination:
     """Record an art. 33(2) determination; only after a final decision on the claim."""
     ensure(actor, "movements.manage_risk_profile", person)
@@ -161,7 +162,7 @@ def record_art_33_2(
 @transaction.atomic
 def record_chain_assessment(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     country: str,
     admission_document: str,
@@ -209,7 +210,7 @@ def record_chain_assessment(
 
 
 @transaction.atomic
-def approve_chain_assessment(*, actor, assessment: ChainAssessmentRecord) -> ChainApproval:
+def approve_chain_assessment(*, actor: Actor, assessment: ChainAssessmentRecord) -> ChainApproval:
     assessment = ChainAssessmentRecord.objects.select_for_update().select_related("person").get(pk=assessment.pk)
     ensure(actor, "movements.approve_chain", assessment.person)
     if assessment.withdrawn_at is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +17,7 @@ from asylon.core.edges import attach_errors, errors_onto, or_404, require
 from asylon.core.errors import DomainError, InvalidInput, NotFound, NotPermitted, SafeguardRefusal
 from asylon.core.listing import listing
 from asylon.core.scope import can, site_ids
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Site
 
@@ -34,7 +35,7 @@ def _may_request(user) -> bool:
 
 
 @login_required
-def movement_list(request: HttpRequest) -> HttpResponse:
+def movement_list(request: AuthedRequest) -> HttpResponse:
     require(request, "movements.view_movement")
     qs = queries.movements_for(request.user)
     state = request.GET.get("state") or ""
@@ -67,7 +68,7 @@ MOVEMENT_SORTS = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def movement_request(request: HttpRequest) -> HttpResponse:
+def movement_request(request: AuthedRequest) -> HttpResponse:
     if not _may_request(request.user):
         raise Http404
     sites = Site.objects.all()
@@ -103,7 +104,7 @@ def movement_request(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def movement_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def movement_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     movement = or_404(queries.get_movement, request.user, reference)
     gates = queries.gate_results(movement)
     last = gates[-1] if gates else None
@@ -125,7 +126,7 @@ def movement_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def movement_transition(request: HttpRequest, reference: str) -> HttpResponse:
+def movement_transition(request: AuthedRequest, reference: str) -> HttpResponse:
     movement = or_404(queries.get_movement, request.user, reference)
     if not gate.may_act_at_all(request.user, movement):
         raise Http404
@@ -155,7 +156,7 @@ def movement_transition(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_request(request: HttpRequest) -> HttpResponse:
+def group_request(request: AuthedRequest) -> HttpResponse:
     require(request, "movements.add_movement")
     sites = registry_queries.sites_for(request.user)
     blocks = registry_queries.blocks_of(request.user).select_related("site")
@@ -180,7 +181,7 @@ def group_request(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def group_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def group_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     group = or_404(queries.get_group, request.user, reference)
     rows = queries.group_answer(group)
     return render(
@@ -205,7 +206,7 @@ PROFILE_FORMS = {
 }
 
 
-def _profile_action(request: HttpRequest, person, what: str, data: dict) -> str:
+def _profile_action(request: AuthedRequest, person, what: str, data: dict) -> str:
     user = request.user
     if what == "risk":
         risks.add_risk_country(actor=user, person=person, **data)
@@ -240,7 +241,7 @@ def _profile_action(request: HttpRequest, person, what: str, data: dict) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def risk_profile(request: HttpRequest, reference: str) -> HttpResponse:
+def risk_profile(request: AuthedRequest, reference: str) -> HttpResponse:
     person = or_404(registry_queries.get_person, request.user, reference)
     profile = or_404(queries.risk_profile, request.user, person)
     bound = {}
@@ -282,7 +283,7 @@ def risk_profile(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reference_data(request: HttpRequest) -> HttpResponse:
+def reference_data(request: AuthedRequest) -> HttpResponse:
     require(request, "movements.view_risk_profile")
     what = request.POST.get("what")
     policy_form = f.OnwardPolicyForm(request.POST if what == "policy" else None)

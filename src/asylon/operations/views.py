@@ -16,6 +16,7 @@ from asylon.audit import services as audit
 from asylon.core import jobs
 from asylon.core.edges import or_404
 from asylon.core.models import JobStatus
+from asylon.core.types import AuthedRequest
 
 from . import health
 
@@ -43,7 +44,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+def job_page(request: AuthedRequest, pk: int) -> HttpResponse:
     """The job's state: queued, running with its progress, done with its file or outcome,
     failed with its error. Refreshes itself while the job waits or runs."""
     job = or_404(jobs.get_own, request.user, pk)
@@ -53,14 +54,14 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
+def job_progress(request: AuthedRequest, pk: int) -> JsonResponse:
     job = or_404(jobs.get_own, request.user, pk)
     return JsonResponse({"status": job.status, "error": job.error, **jobs.read_progress(job)})
 
 
 @login_required
 @require_GET
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: AuthedRequest, pk: int) -> FileResponse:
     """The file the job produced, for the user who started it only; each download audited."""
     job = or_404(jobs.get_own, request.user, pk)
     path = Path(job.file_path) if job.file_path else None

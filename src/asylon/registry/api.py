@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import Field, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor, AuthedRequest
 from asylon.matching import registration
 from asylon.sharing.guard import guard_read
 
@@ -208,7 +209,7 @@ class PersonCorrectionIn(Schema):
     unit: Id | None = None
 
 
-def _with_sensitive(actor, person: Person) -> PersonOut:
+def _with_sensitive(actor: Actor, person: Person) -> PersonOut:
     """The person with their sensitive fields for a reader whose role may see them (the read
     is audited by `queries.read_sensitive`); for any other reader, without."""
     profile = queries.read_sensitive(actor, person)
@@ -306,7 +307,7 @@ def _example(body: dict) -> dict:
         }
     ),
 )
-def create_household(request: HttpRequest, payload: HouseholdIn):
+def create_household(request: AuthedRequest, payload: HouseholdIn):
     """Register a household. Each member is first checked against the register, as the
     registration page does: a probable match needs a decision in `duplicates` (409 without)."""
     site = queries.site_in_scope(request.user, payload.site)
@@ -327,7 +328,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
 
 
 @router.get("/households", summary="List households", response=HouseholdPage, auth=requires("registry.view_household"))
-def list_households(request: HttpRequest, site: Line | None = None, cursor: Line | None = None, limit: Id = 50):
+def list_households(request: AuthedRequest, site: Line | None = None, cursor: Line | None = None, limit: Id = 50):
     qs = queries.households_for(request.user).select_related("site", "unit", "unit__parent")
     if site:
         qs = qs.filter(site__code=site)
@@ -341,7 +342,7 @@ def list_households(request: HttpRequest, site: Line | None = None, cursor: Line
     response=HouseholdOut,
     auth=requires("registry.view_household"),
 )
-def get_household(request: HttpRequest, reference: Line):
+def get_household(request: AuthedRequest, reference: Line):
     return queries.get_household(request.user, reference)
 
 
@@ -352,7 +353,7 @@ def get_household(request: HttpRequest, reference: Line):
     response=PersonPage,
     auth=requires("registry.view_person", "movements.read_shared_cases"),
 )
-def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
+def list_persons(request: AuthedRequest, filters: Query[PersonFilterIn]):
     if not request.user.has_perm("movements.read_shared_cases"):  # partners: only what is shared (D3)
         ensure(request.user, "registry.view_person")
     site = queries.site_in_scope(request.user, filters.site) if filters.site else None
@@ -382,7 +383,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilterIn]):
     auth=requires("registry.view_person", "movements.read_shared_cases"),
     summary="Read one person",
 )
-def get_person(request: HttpRequest, reference: Line):
+def get_person(request: AuthedRequest, reference: Line):
     person = queries.get_person(request.user, reference)
     guard_read(request.user, [person], fields=PersonOut.model_fields, channel="api:GET /persons/{reference}")
     return _with_sensitive(request.user, person)
@@ -401,7 +402,7 @@ def get_person(request: HttpRequest, reference: Line):
         }
     ),
 )
-def correct_person(request: HttpRequest, reference: Line, payload: PersonCorrectionIn):
+def correct_person(request: AuthedRequest, reference: Line, payload: PersonCorrectionIn):
     person = queries.get_person(request.user, reference)
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")
@@ -435,7 +436,7 @@ PHOTO_READERS = ("registry.view_person", "movements.read_shared_cases")
         }
     },
 )
-def get_photo(request: HttpRequest, reference: Line):
+def get_photo(request: AuthedRequest, reference: Line):
     """The person's current photo, for whoever may read the person (a partner's read is a
     release of the field "photo", D3-D6). 404 without a photo. Never cached."""
     if not request.user.has_perm("movements.read_shared_cases"):  # partners: only what is shared (D3)
@@ -449,7 +450,7 @@ def get_photo(request: HttpRequest, reference: Line):
     return response
 
 
-def _uploaded_file(request: HttpRequest):
+def _uploaded_file(request: AuthedRequest):
     """The multipart body's `file`, parsed here, after `requires` let the caller in: Django fills
     request.FILES for POST only, and parsing every PUT in a middleware would read a body before
     its sender's permission is known (permission before input, `core/api_edge.py`)."""
@@ -482,7 +483,7 @@ PHOTO_BODY = {
     auth=requires("registry.change_person"),
     openapi_extra={"requestBody": PHOTO_BODY},
 )
-def put_photo(request: HttpRequest, reference: Line):
+def put_photo(request: AuthedRequest, reference: Line):
     """Take a new photo (multipart, field `file`): JPEG, PNG or WebP by its content, at most
     ASYLON_PHOTO_MAX_BYTES. It replaces the current photo; the old one is kept."""
     person = queries.get_person(request.user, reference)

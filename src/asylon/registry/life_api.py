@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.confirm import ConfirmationRequired
 from asylon.core.errors import InvalidInput
+from asylon.core.types import Actor, AuthedRequest
 
 from . import life_events, queries
 from .models import DeathReport, Person
@@ -119,7 +119,7 @@ class HouseholdHistoryOut(Schema):
     reason: str
 
 
-def _member(actor, reference: str | None, field: str) -> Person | None:
+def _member(actor: Actor, reference: str | None, field: str) -> Person | None:
     return queries.person_named(actor, reference, field=field) if reference else None
 
 
@@ -136,7 +136,7 @@ def _new_member(person: Person) -> dict[str, str]:
 @router.post(
     "/households/{reference}/births", response={201: NewMemberOut}, auth=requires(life_events.CHANGE_HOUSEHOLD)
 )
-def record_birth(request: HttpRequest, reference: Line, payload: BirthIn):
+def record_birth(request: AuthedRequest, reference: Line, payload: BirthIn):
     household = queries.get_household(request.user, reference)
     person = life_events.record_birth(
         actor=request.user,
@@ -152,7 +152,7 @@ def record_birth(request: HttpRequest, reference: Line, payload: BirthIn):
 @router.post(
     "/persons/{reference}/death-reports", response={201: DeathReportOut}, auth=requires("registry.change_person")
 )
-def report_death(request: HttpRequest, reference: Line, payload: DeathReportIn):
+def report_death(request: AuthedRequest, reference: Line, payload: DeathReportIn):
     person = queries.get_person(request.user, reference)
     report = life_events.report_death(
         actor=request.user, person=person, source=payload.source, died_on=payload.died_on, note=payload.note
@@ -161,7 +161,7 @@ def report_death(request: HttpRequest, reference: Line, payload: DeathReportIn):
 
 
 @router.post("/death-reports/{report_id}/confirm", response=DeathReportOut, auth=requires(CONFIRMERS))
-def confirm_death(request: HttpRequest, report_id: Id, payload: DecisionIn):
+def confirm_death(request: AuthedRequest, report_id: Id, payload: DecisionIn):
     report = queries.get_death_report(request.user, report_id)
     if not payload.confirm:
         raise ConfirmationRequired(life_events.death_changes(report))
@@ -174,13 +174,13 @@ def confirm_death(request: HttpRequest, report_id: Id, payload: DecisionIn):
 
 
 @router.post("/death-reports/{report_id}/reject", response=DeathReportOut, auth=requires(CONFIRMERS))
-def reject_death(request: HttpRequest, report_id: Id, payload: RejectIn):
+def reject_death(request: AuthedRequest, report_id: Id, payload: RejectIn):
     report = queries.get_death_report(request.user, report_id)
     return life_events.reject_death(actor=request.user, report=report, reason=payload.reason)
 
 
 @router.post("/persons/{reference}/household-move", response=NewMemberOut, auth=requires(life_events.CHANGE_HOUSEHOLD))
-def move_member(request: HttpRequest, reference: Line, payload: MoveIn):
+def move_member(request: AuthedRequest, reference: Line, payload: MoveIn):
     person = queries.get_person(request.user, reference)
     life_events.move_member(
         actor=request.user,
@@ -196,7 +196,7 @@ def move_member(request: HttpRequest, reference: Line, payload: MoveIn):
 @router.post(
     "/households/{reference}/split", response={201: HouseholdRefOut}, auth=requires(life_events.CHANGE_HOUSEHOLD)
 )
-def split_household(request: HttpRequest, reference: Line, payload: HouseholdSplitIn):
+def split_household(request: AuthedRequest, reference: Line, payload: HouseholdSplitIn):
     household = queries.get_household(request.user, reference)
     members = [
         (queries.person_named(request.user, m.person, field=f"members.{i}.person"), m.relationship)
@@ -216,7 +216,7 @@ def split_household(request: HttpRequest, reference: Line, payload: HouseholdSpl
 
 
 @router.post("/households/{reference}/join", response=HouseholdRefOut, auth=requires(life_events.CHANGE_HOUSEHOLD))
-def join_household(request: HttpRequest, reference: Line, payload: JoinIn):
+def join_household(request: AuthedRequest, reference: Line, payload: JoinIn):
     household = queries.get_household(request.user, reference)
     target = queries.household_named(request.user, payload.target, field="target")
     if not payload.confirm:
@@ -232,7 +232,7 @@ def join_household(request: HttpRequest, reference: Line, payload: JoinIn):
 
 
 @router.post("/households/{reference}/unit", response=HouseholdRefOut, auth=requires(life_events.CHANGE_HOUSEHOLD))
-def move_unit(request: HttpRequest, reference: Line, payload: UnitIn):
+def move_unit(request: AuthedRequest, reference: Line, payload: UnitIn):
     household = queries.get_household(request.user, reference)
     # A unit of another site reads as unknown here: another site is an internal transfer.
     try:
@@ -245,6 +245,6 @@ def move_unit(request: HttpRequest, reference: Line, payload: UnitIn):
 @router.get(
     "/households/{reference}/history", response=list[HouseholdHistoryOut], auth=requires("registry.view_household")
 )
-def household_history(request: HttpRequest, reference: Line):
+def household_history(request: AuthedRequest, reference: Line):
     household = queries.get_household(request.user, reference)
     return queries.household_history(request.user, household)

@@ -28,6 +28,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 
 from .models import (
     DeathReport,
@@ -170,7 +171,7 @@ def _follow_unit(persons: list[Person], unit: Location | None) -> None:
 @transaction.atomic
 def record_birth(
     *,
-    actor,
+    actor: Actor,
     household: Household,
     child: dict[str, Any],
     mother: Person | None = None,
@@ -257,7 +258,7 @@ def record_birth(
 
 
 @transaction.atomic
-def report_death(*, actor, person: Person, source: str, died_on: date | None, note: str) -> DeathReport:
+def report_death(*, actor: Actor, person: Person, source: str, died_on: date | None, note: str) -> DeathReport:
     """Report a death with its source (clinic, family, roll call...). The register does not
     change until another person confirms it (`confirm_death`)."""
     ensure(actor, "registry.change_person", person)
@@ -345,7 +346,9 @@ def death_changes(report: DeathReport) -> dict[str, Any]:
 
 
 @transaction.atomic
-def confirm_death(*, actor, report: DeathReport, reason: str, new_principal: Person | None = None) -> DeathReport:
+def confirm_death(
+    *, actor: Actor, report: DeathReport, reason: str, new_principal: Person | None = None
+) -> DeathReport:
     """The second confirmation: the person becomes deceased (presence and status history),
     their membership ends on the date of death, and if they were principal applicant the
     household names its new one in this same act (refused otherwise). A household left
@@ -398,7 +401,7 @@ def confirm_death(*, actor, report: DeathReport, reason: str, new_principal: Per
 
 
 @transaction.atomic
-def reject_death(*, actor, report: DeathReport, reason: str) -> DeathReport:
+def reject_death(*, actor: Actor, report: DeathReport, reason: str) -> DeathReport:
     """The person is alive, or the report was about someone else: the register stays as it was."""
     ensure(actor, CONFIRM_DEATH, report.person)
     report = _locked_report(report)
@@ -450,7 +453,7 @@ def _lock_pair(first: Household, second: Household) -> tuple[Household, Househol
 @transaction.atomic
 def move_member(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     target: Household,
     relationship: str,
@@ -520,7 +523,7 @@ def split_changes(household: Household, persons: list[Person]) -> dict[str, Any]
 @transaction.atomic
 def split_household(
     *,
-    actor,
+    actor: Actor,
     household: Household,
     members: list[tuple[Person, str]],
     reason: str,
@@ -597,7 +600,7 @@ def join_changes(household: Household, target: Household) -> dict[str, Any]:
 @transaction.atomic
 def join_household(
     *,
-    actor,
+    actor: Actor,
     household: Household,
     target: Household,
     principal_relationship: str,
@@ -662,7 +665,7 @@ def join_household(
 
 
 @transaction.atomic
-def move_unit(*, actor, household: Household, unit: Location | None, reason: str) -> Household:
+def move_unit(*, actor: Actor, household: Household, unit: Location | None, reason: str) -> Household:
     """A household moves to another unit of its own site; its current members follow.
     Another site is an internal transfer, requested as a movement so that the gate sees it."""
     ensure(actor, CHANGE_HOUSEHOLD, household)

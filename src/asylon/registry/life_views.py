@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,6 +15,7 @@ from asylon.core.confirm import CONFIRM, carried, confirmed
 from asylon.core.edges import errors_onto, or_404, require
 from asylon.core.errors import InvalidInput
 from asylon.core.scope import can
+from asylon.core.types import Actor, AuthedRequest
 
 from . import life_events, queries
 from .forms import (
@@ -31,11 +32,11 @@ from .models import Relationship
 ACTS = ("birth", "move", "unit", "split", "join")
 
 
-def _person(actor, reference: str, field: str):
+def _person(actor: Actor, reference: str, field: str):
     return queries.person_named(actor, reference, field=field) if (reference or "").strip() else None
 
 
-def _split_members(actor, data: dict) -> list[tuple]:
+def _split_members(actor: Actor, data: dict) -> list[tuple]:
     """The page names the new principal applicant and the others, who share one relationship."""
     members = [(queries.person_named(actor, data["principal"], field="principal"), Relationship.PRINCIPAL_APPLICANT)]
     others = data["others"].split()
@@ -45,7 +46,7 @@ def _split_members(actor, data: dict) -> list[tuple]:
     return members
 
 
-def _forms(request: HttpRequest, household, act: str | None) -> dict[str, forms.Form]:
+def _forms(request: AuthedRequest, household, act: str | None) -> dict[str, forms.Form]:
     data = request.POST if request.method == "POST" else None
     return {
         "birth": BirthForm(data if act == "birth" else None, prefix="birth"),
@@ -58,7 +59,7 @@ def _forms(request: HttpRequest, household, act: str | None) -> dict[str, forms.
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def household_life(request: HttpRequest, reference: str) -> HttpResponse:
+def household_life(request: AuthedRequest, reference: str) -> HttpResponse:
     """Births, members moving, splits, joins and unit moves of one household."""
     household = or_404(queries.get_household, request.user, reference)
     require(request, life_events.CHANGE_HOUSEHOLD, household)
@@ -83,7 +84,7 @@ def household_life(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, household, act: str, data: dict):
+def _act(request: AuthedRequest, household, act: str, data: dict):
     """Do the act; for a split or a join not yet confirmed, return what it will change."""
     actor = request.user
     if act == "birth":
@@ -133,7 +134,7 @@ def _act(request: HttpRequest, household, act: str, data: dict):
 
 
 @login_required
-def household_history(request: HttpRequest, reference: str) -> HttpResponse:
+def household_history(request: AuthedRequest, reference: str) -> HttpResponse:
     """Every change of the household, newest first, with its reason."""
     household = or_404(queries.get_household, request.user, reference)
     require(request, "registry.view_household", household)
@@ -146,7 +147,7 @@ def household_history(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def death_report(request: HttpRequest, reference: str) -> HttpResponse:
+def death_report(request: AuthedRequest, reference: str) -> HttpResponse:
     """Report a death with its source; it waits for a second person's confirmation."""
     person = or_404(queries.get_person, request.user, reference)
     require(request, "registry.change_person", person)
@@ -161,7 +162,7 @@ def death_report(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def death_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def death_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     """Confirm (after seeing what it changes) or reject a reported death."""
     report = or_404(queries.get_death_report, request.user, pk)
     may_decide = can(request.user, life_events.CONFIRM_DEATH, report.person)

@@ -28,6 +28,7 @@ from asylon.audit import services as audit
 from asylon.core import files
 from asylon.core.errors import Conflict, InvalidInput, NotFound
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 
 from .models import Person, PersonPhoto
 from .queries import persons_for
@@ -49,7 +50,7 @@ def current_photo(person: Person) -> PersonPhoto | None:
     return PersonPhoto.objects.filter(person=person, current=True).first()
 
 
-def set_photo(*, actor, person: Person, file: files.Readable | None, name: str | None = "") -> PersonPhoto:
+def set_photo(*, actor: Actor, person: Person, file: files.Readable | None, name: str | None = "") -> PersonPhoto:
     """Take a new photo of the person: store it, make it current, keep the old one. Audited."""
     ensure(actor, "registry.change_person", person)
     if file is None:
@@ -93,7 +94,7 @@ def _checked(photo: PersonPhoto) -> BinaryIO:
     return open(path, "rb")  # noqa: SIM115 - the response closes it
 
 
-def open_photo(*, actor, person: Person) -> tuple[PersonPhoto, BinaryIO]:
+def open_photo(*, actor: Actor, person: Person) -> tuple[PersonPhoto, BinaryIO]:
     """The person's current photo and its open file, for a reader who may see the person.
     Audited on each read; NotFound when the person is not the reader's or has no photo."""
     if not persons_for(actor).filter(pk=person.pk).exists():

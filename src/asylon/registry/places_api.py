@@ -14,11 +14,11 @@ from datetime import date
 from typing import Annotated
 
 from annotated_types import MinLen
-from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, requires
 from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.types import Actor, AuthedRequest
 
 from . import queries, services
 from .models import Location, Site
@@ -84,7 +84,7 @@ class BlockPath(SitePath):
     block_id: Id = Field(examples=[12])
 
 
-def _site(actor, code: str) -> Site:
+def _site(actor: Actor, code: str) -> Site:
     """One of the caller's sites, by its code; any other code names nothing (404)."""
     try:
         return queries.site_in_scope(actor, code)
@@ -92,11 +92,11 @@ def _site(actor, code: str) -> Site:
         raise NotFound("No such site.") from exc
 
 
-def _blocks(actor, site: Site):
+def _blocks(actor: Actor, site: Site):
     return queries.blocks_of(actor, site.pk).select_related("site").prefetch_related("children__parent")
 
 
-def _block(actor, site: Site, block_id: int) -> Location:
+def _block(actor: Actor, site: Site, block_id: int) -> Location:
     block = _blocks(actor, site).filter(pk=block_id).first()
     if block is None:
         raise NotFound("No such block.")
@@ -104,29 +104,29 @@ def _block(actor, site: Site, block_id: int) -> Location:
 
 
 @router.get("/sites", response=list[SiteOut], auth=requires(READ), summary="List your sites")
-def list_sites(request: HttpRequest):
+def list_sites(request: AuthedRequest):
     return queries.sites_for(request.user)
 
 
 @router.get("/sites/{code}", response=SiteOut, auth=requires(READ), summary="Read one of your sites")
-def get_site(request: HttpRequest, path: Path[SitePath]):
+def get_site(request: AuthedRequest, path: Path[SitePath]):
     return _site(request.user, path.code)
 
 
 @router.get("/sites/{code}/blocks", response=list[BlockOut], auth=requires(READ), summary="List a site's blocks")
-def list_blocks(request: HttpRequest, path: Path[SitePath]):
+def list_blocks(request: AuthedRequest, path: Path[SitePath]):
     """The site's blocks by name, each with its units."""
     return _blocks(request.user, _site(request.user, path.code))
 
 
 @router.get("/sites/{code}/units", response=list[UnitOut], auth=requires(READ), summary="List a site's units")
-def list_units(request: HttpRequest, path: Path[SitePath]):
+def list_units(request: AuthedRequest, path: Path[SitePath]):
     """Every unit of the site, block by block: the ids a household's `unit` takes."""
     return [unit for block in _blocks(request.user, _site(request.user, path.code)) for unit in block.children.all()]
 
 
 @router.post("/sites/{code}/blocks", response={201: BlockOut}, auth=requires(CHANGE), summary="Add a block")
-def add_block(request: HttpRequest, path: Path[SitePath], payload: PlaceIn):
+def add_block(request: AuthedRequest, path: Path[SitePath], payload: PlaceIn):
     site = _site(request.user, path.code)
     block = services.add_location(actor=request.user, site=site, name=payload.name)
     return Status(201, _block(request.user, site, block.pk))
@@ -135,7 +135,7 @@ def add_block(request: HttpRequest, path: Path[SitePath], payload: PlaceIn):
 @router.post(
     "/sites/{code}/blocks/{block_id}/units", response={201: UnitOut}, auth=requires(CHANGE), summary="Add a unit"
 )
-def add_unit(request: HttpRequest, path: Path[BlockPath], payload: PlaceIn):
+def add_unit(request: AuthedRequest, path: Path[BlockPath], payload: PlaceIn):
     site = _site(request.user, path.code)
     block = _block(request.user, site, path.block_id)
     return Status(201, services.add_location(actor=request.user, site=site, name=payload.name, block=block))

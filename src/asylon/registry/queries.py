@@ -16,6 +16,7 @@ from asylon.audit.models import AuditEvent
 from asylon.core.dates import birth_range_for_age, today
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
+from asylon.core.types import Actor
 from asylon.safeguards.types import NEVER_RECIPIENTS, RecipientKind
 
 from .models import (
@@ -40,11 +41,11 @@ AGE_BRACKETS: dict[str, tuple[int, int | None]] = {
 }
 
 
-def sites_for(actor) -> QuerySet[Site]:
+def sites_for(actor: Actor) -> QuerySet[Site]:
     return Site.objects.filter(pk__in=site_ids(actor))
 
 
-def site_in_scope(actor, code: str, *, field: str = "site") -> Site:
+def site_in_scope(actor: Actor, code: str, *, field: str = "site") -> Site:
     """The site an API caller names by its code, among the caller's own sites. A code outside
     them reads as unknown (as a record outside them reads as absent): 422 naming `field`."""
     site = sites_for(actor).filter(code=code).first()
@@ -53,7 +54,7 @@ def site_in_scope(actor, code: str, *, field: str = "site") -> Site:
     return site
 
 
-def persons_for(actor) -> QuerySet[Person]:
+def persons_for(actor: Actor) -> QuerySet[Person]:
     """Every person the actor may see. Partners see only persons shared with them (D3);
     whoever returns their data must pass it through `sharing.guard.guard_read`."""
     if not actor.has_perm("registry.view_person"):
@@ -62,7 +63,7 @@ def persons_for(actor) -> QuerySet[Person]:
     return Person.objects.filter(site_id__in=site_ids(actor)).exclude(presence=Presence.MERGED)
 
 
-def _shared_with(actor) -> QuerySet:
+def _shared_with(actor: Actor) -> QuerySet:
     """Ids of the persons a partner account may see (D3): an open grant, to a recipient the
     account acts for, of a person in the account's sites. Read through the person's grants
     (`sharing_grants`, the sharing app's rows) so that the register imports nothing above
@@ -78,7 +79,7 @@ def _shared_with(actor) -> QuerySet:
     ).values("pk")
 
 
-def households_for(actor) -> QuerySet[Household]:
+def households_for(actor: Actor) -> QuerySet[Household]:
     if not actor.has_perm("registry.view_household"):
         return Household.objects.none()
     return Household.objects.filter(site_id__in=site_ids(actor))
@@ -119,7 +120,7 @@ def filter_persons(qs: QuerySet[Person], f: PersonFilters, on: date | None = Non
     return qs
 
 
-def person_list(actor, f: PersonFilters) -> QuerySet[Person]:
+def person_list(actor: Actor, f: PersonFilters) -> QuerySet[Person]:
     return filter_persons(persons_for(actor), f).select_related("unit", "unit__parent").order_by("reference")
 
 
@@ -144,7 +145,7 @@ def page_after(qs: QuerySet, cursor: str | None, limit: int) -> tuple[list, str 
     return rows[:limit], next_cursor
 
 
-def get_person(actor, reference: str) -> Person:
+def get_person(actor: Actor, reference: str) -> Person:
     qs = (
         persons_for(actor)
         .select_related("site", "unit", "unit__parent")
@@ -160,7 +161,7 @@ def get_person(actor, reference: str) -> Person:
     return person
 
 
-def get_household(actor, reference: str) -> Household:
+def get_household(actor: Actor, reference: str) -> Household:
     household = households_for(actor).select_related("site", "unit", "unit__parent").filter(reference=reference).first()
     if household is None:
         raise NotFound("No such household.")
@@ -182,7 +183,7 @@ def current_household(person: Person) -> Membership | None:
     return person.memberships.filter(ended_on__isnull=True).select_related("household").first()
 
 
-def read_sensitive(actor, person: Person) -> SensitiveProfile | None:
+def read_sensitive(actor: Actor, person: Person) -> SensitiveProfile | None:
     """The person's sensitive fields, for roles allowed to see them. Every read is audited."""
     if not actor.has_perm("registry.view_sensitive", person):
         return None
@@ -193,12 +194,12 @@ def read_sensitive(actor, person: Person) -> SensitiveProfile | None:
     return profile
 
 
-def blocks_of(actor, site_id: int | None = None) -> QuerySet[Location]:
+def blocks_of(actor: Actor, site_id: int | None = None) -> QuerySet[Location]:
     qs = Location.objects.filter(parent__isnull=True, site_id__in=site_ids(actor))
     return qs.filter(site_id=site_id) if site_id else qs
 
 
-def locations_for(actor) -> QuerySet[Location]:
+def locations_for(actor: Actor) -> QuerySet[Location]:
     """Every block and unit of the actor's sites, in the order a form lists them."""
     return (
         Location.objects.filter(site_id__in=site_ids(actor))
@@ -207,18 +208,18 @@ def locations_for(actor) -> QuerySet[Location]:
     )
 
 
-def units_for(actor) -> QuerySet[Location]:
+def units_for(actor: Actor) -> QuerySet[Location]:
     """The units (shelters) of the actor's sites, where a household may live."""
     return locations_for(actor).filter(kind="UNIT")
 
 
-def person_at_sites(actor, reference: str) -> Person | None:
+def person_at_sites(actor: Actor, reference: str) -> Person | None:
     """The person registered under `reference` at one of the actor's sites, whatever the
     actor's role may browse: another record (an incident) names them, nothing of theirs is shown."""
     return Person.objects.filter(reference=reference.strip(), site_id__in=site_ids(actor)).first()
 
 
-def person_named(actor, reference: str, *, field: str = "__all__", message: object = None) -> Person:
+def person_named(actor: Actor, reference: str, *, field: str = "__all__", message: object = None) -> Person:
     """The person a form names by reference, or `InvalidInput` on `field` (above the form by
     default): a form's typo is the form's error, not a missing page."""
     try:
@@ -227,7 +228,7 @@ def person_named(actor, reference: str, *, field: str = "__all__", message: obje
         raise InvalidInput({field: [str(message or exc.message)]}) from exc
 
 
-def household_named(actor, reference: str, *, field: str = "__all__", message: object = None) -> Household:
+def household_named(actor: Actor, reference: str, *, field: str = "__all__", message: object = None) -> Household:
     """The household a form names by reference, or `InvalidInput` on `field` (as `person_named`)."""
     try:
         return get_household(actor, reference.strip())
@@ -274,7 +275,7 @@ def blocks_in_site(site: Site, pks: list[int], *, field: str = "blocks") -> list
     return blocks
 
 
-def site_named(actor, code: str) -> Site:
+def site_named(actor: Actor, code: str) -> Site:
     """The site a report names by its code, among the actor's sites: any other is not found
     (404), whether it exists or not, so that the answer says nothing of other sites."""
     site = sites_for(actor).filter(code=code).first()
@@ -315,7 +316,7 @@ class HistoryLine:
         return str(HISTORY_ACTIONS.get(self.action, self.action))
 
 
-def household_history(actor, household: Household) -> list[HistoryLine]:
+def household_history(actor: Actor, household: Household) -> list[HistoryLine]:
     """Every change of a household the trail holds (registration, births, deaths, moves,
     splits, joins, units), newest first, with its reason. Outside the actor's sites: NotFound."""
     ensure(actor, "registry.view_household", household)
@@ -326,7 +327,7 @@ def household_history(actor, household: Household) -> list[HistoryLine]:
     ]
 
 
-def get_death_report(actor, pk: int) -> DeathReport:
+def get_death_report(actor: Actor, pk: int) -> DeathReport:
     """A death report of the actor's sites; any other is NotFound."""
     report = (
         DeathReport.objects.filter(pk=pk, site_id__in=site_ids(actor))
@@ -338,7 +339,7 @@ def get_death_report(actor, pk: int) -> DeathReport:
     return report
 
 
-def open_death_reports(actor, household: Household | None = None) -> QuerySet[DeathReport]:
+def open_death_reports(actor: Actor, household: Household | None = None) -> QuerySet[DeathReport]:
     """Deaths reported and awaiting their second confirmation, in the actor's sites."""
     qs = DeathReport.objects.filter(site_id__in=site_ids(actor), state="AWAITING_SECOND").select_related(
         "person", "reported_by"

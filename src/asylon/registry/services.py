@@ -15,6 +15,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 
 from . import bulk
 from .models import (
@@ -84,7 +85,7 @@ def _save_person(person: Person) -> None:
 
 def register_household(
     *,
-    actor,
+    actor: Actor,
     site: Site,
     members: list[dict[str, Any]],
     unit: Location | None = None,
@@ -99,7 +100,7 @@ def register_household(
 @transaction.atomic
 def register_households(
     *,
-    actor,
+    actor: Actor,
     site: Site,
     households: list[NewHousehold],
     error_prefix: bool = True,
@@ -152,7 +153,7 @@ def _check_household(new: NewHousehold, site, errors, prefix, known_codes, may_r
             errors[f"{prefix}members.{j}.sensitive"].append(_("Your role may not record sensitive fields."))
 
 
-def _write_households(actor, site: Site, households: list[NewHousehold], trail=None) -> list[Household]:
+def _write_households(actor: Actor, site: Site, households: list[NewHousehold], trail=None) -> list[Household]:
     auto_refs = iter(next_references(f"{site.code}-H", sum(1 for h in households if not h.reference)))
     # The principal applicant first, so references and the audit trail read in family order.
     families = [
@@ -182,14 +183,14 @@ def _write_households(actor, site: Site, households: list[NewHousehold], trail=N
     return rows
 
 
-def _write_persons(actor, plan, started_on: date | None = None) -> None:
+def _write_persons(actor: Actor, plan, started_on: date | None = None) -> None:
     persons = [p for _h, p, _m in plan]
     bulk.insert(persons)
     persons_saved.send(sender=Person, persons=persons)
     _write_person_details(actor, plan, started_on)
 
 
-def _write_person_details(actor, plan, started_on: date | None = None) -> None:
+def _write_person_details(actor: Actor, plan, started_on: date | None = None) -> None:
     on = today()
     bulk.insert([SensitiveProfile(person=p, **_filled(m.get("sensitive"))) for _h, p, m in plan])
     bulk.insert(
@@ -247,7 +248,7 @@ def _registration_events(rows, households, plan) -> list[audit.Entry]:
 
 @transaction.atomic
 def add_household_members(
-    *, actor, household: Household, members: list[dict[str, Any]], trail: RegistrationTrail | None = None
+    *, actor: Actor, household: Household, members: list[dict[str, Any]], trail: RegistrationTrail | None = None
 ) -> list[Person]:
     """Register new persons into a household that exists (a baby born in the camp, a relative
     who arrives later, the new rows of an import naming persons already in the household).
@@ -344,7 +345,7 @@ def add_household_members(
 
 
 @transaction.atomic
-def correct_person(*, actor, person: Person, changes: dict[str, Any], reason: str) -> Person:
+def correct_person(*, actor: Actor, person: Person, changes: dict[str, Any], reason: str) -> Person:
     """Correct biodata. The reason is required; the trail keeps the values before and after."""
     ensure(actor, "registry.change_person", person)
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -375,7 +376,7 @@ def correct_person(*, actor, person: Person, changes: dict[str, Any], reason: st
 
 
 @transaction.atomic
-def correct_sensitive(*, actor, person: Person, changes: dict[str, Any], reason: str) -> SensitiveProfile:
+def correct_sensitive(*, actor: Actor, person: Person, changes: dict[str, Any], reason: str) -> SensitiveProfile:
     ensure(actor, "registry.change_sensitive", person)
     errors = new_errors()
     if not (reason or "").strip():
@@ -402,14 +403,14 @@ def correct_sensitive(*, actor, person: Person, changes: dict[str, Any], reason:
 
 @transaction.atomic
 def change_presence(
-    *, actor, person: Person, presence: str, reason: str, action: str = "person.presence_changed"
+    *, actor: Actor, person: Person, presence: str, reason: str, action: str = "person.presence_changed"
 ) -> Person:
     """A person leaving, dying, going missing or coming back is a change of presence, never a deletion."""
     ensure(actor, "registry.change_person", person)
     return apply_presence(actor=actor, person=person, presence=presence, reason=reason, action=action)
 
 
-def apply_presence(*, actor, person: Person, presence: str, reason: str, action: str) -> Person:
+def apply_presence(*, actor: Actor, person: Person, presence: str, reason: str, action: str) -> Person:
     """`change_presence` without its permission check, for another app's service that has
     checked its own (e.g. movements recording a departure). Call inside that transaction."""
     # MERGED is set only by the matching app's merge, never as an ordinary change of presence.
@@ -432,7 +433,7 @@ CORRECT_PRESENCE = "incidents.review_presence"
 
 
 @transaction.atomic
-def correct_presence(*, actor, person: Person, presence: str, reason: str) -> Person:
+def correct_presence(*, actor: Actor, person: Person, presence: str, reason: str) -> Person:
     """Correct a person's presence (e.g. a death recorded in error), with a mandatory reason.
 
     Protection officers only. Refuses an unknown or unchanged presence and an empty reason,
@@ -455,7 +456,7 @@ def correct_presence(*, actor, person: Person, presence: str, reason: str) -> Pe
 
 
 @transaction.atomic
-def record_specific_need(*, actor, person: Person, code: str, identified_on: date | None = None) -> SpecificNeed:
+def record_specific_need(*, actor: Actor, person: Person, code: str, identified_on: date | None = None) -> SpecificNeed:
     ensure(actor, "registry.change_person", person)
     if not SpecificNeedCode.objects.filter(code=code).exists():
         raise InvalidInput({"code": [_("Unknown specific-need code %(c)r.") % {"c": code}]})
@@ -468,7 +469,7 @@ def record_specific_need(*, actor, person: Person, code: str, identified_on: dat
 
 
 @transaction.atomic
-def create_site(*, actor, code: str, name: str, host_country: str, designation: str, **extra) -> Site:
+def create_site(*, actor: Actor, code: str, name: str, host_country: str, designation: str, **extra) -> Site:
     ensure(actor, "registry.add_site")
     site = Site.objects.create(code=code, name=name, host_country=host_country, designation=designation, **extra)
     audit.record(actor, "site.created", site, changes={"code": code, "name": name, "designation": designation})
@@ -476,7 +477,7 @@ def create_site(*, actor, code: str, name: str, host_country: str, designation: 
 
 
 @transaction.atomic
-def add_location(*, actor, site: Site, name: str, block: Location | None = None) -> Location:
+def add_location(*, actor: Actor, site: Site, name: str, block: Location | None = None) -> Location:
     ensure(actor, "registry.change_site", site)
     kind = LocationKind.UNIT if block else LocationKind.BLOCK
     location, created = Location.objects.get_or_create(site=site, parent=block, name=name, defaults={"kind": kind})
@@ -486,7 +487,7 @@ def add_location(*, actor, site: Site, name: str, block: Location | None = None)
 
 
 @transaction.atomic
-def lay_out_site(*, actor, site: Site, layout: dict[str, list[str]]) -> list[Location]:
+def lay_out_site(*, actor: Actor, site: Site, layout: dict[str, list[str]]) -> list[Location]:
     """Create blocks and their units in one step: {"Block 01": ["T01-01", ...], ...}.
 
     Places that exist already are kept; returns every unit of the layout.

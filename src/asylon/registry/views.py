@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,6 +13,7 @@ from asylon.core.edges import attach_errors, errors_flashed, errors_onto, or_404
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.listing import listing
 from asylon.core.scope import can
+from asylon.core.types import AuthedRequest
 from asylon.matching import registration
 from asylon.sharing.guard import guard_read, recipient_of
 
@@ -39,7 +40,7 @@ PERSON_PAGE_FIELDS = (
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The first page the user's role may see: the register, else what the role is for (a
     statistics viewer or a partner sees no person list, and must not land on a 404)."""
     for perm, page in HOME_PAGES:
@@ -56,7 +57,7 @@ HOME_PAGES = [
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedRequest) -> HttpResponse:
     require(request, "registry.view_person")
     sites = list(queries.sites_for(request.user))
     blocks = queries.blocks_of(request.user).select_related("site")
@@ -96,7 +97,7 @@ def _person_for_page(user, reference: str):
 
 
 @login_required
-def person_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def person_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     """The person's page. For a partner every view is a release (D6): a refused release
     (`SafeguardRefusal`) leaves the view and is the translated 403 page that names the rule
     (`core.middleware.DomainErrorPages`), and nothing is shown."""
@@ -121,7 +122,7 @@ def person_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_photo(request: HttpRequest, reference: str) -> FileResponse:
+def person_photo(request: AuthedRequest, reference: str) -> FileResponse:
     """The person's current photo, for whoever may see the person; each read is audited."""
     person = _person_for_page(request.user, reference)
     guard_read(request.user, [person], fields=photos.PHOTO_FIELDS, channel="page:registry:person_photo")
@@ -140,7 +141,7 @@ def photo_response(photo, fh) -> FileResponse:
 
 @login_required
 @require_POST
-def person_photo_upload(request: HttpRequest, reference: str) -> HttpResponse:
+def person_photo_upload(request: AuthedRequest, reference: str) -> HttpResponse:
     person = or_404(queries.get_person, request.user, reference)
     require(request, "registry.change_person", person)
     upload = request.FILES.get("photo")
@@ -153,7 +154,7 @@ def person_photo_upload(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_correct(request: HttpRequest, reference: str) -> HttpResponse:
+def person_correct(request: AuthedRequest, reference: str) -> HttpResponse:
     person = or_404(queries.get_person, request.user, reference)
     require(request, "registry.change_person", person)
     fields = [f for f in CorrectionForm.base_fields if f != "reason"]
@@ -180,7 +181,7 @@ CARRIED = ("given_name", "fathers_name", "family_name", "sex", "date_of_birth")
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def household_register(request: HttpRequest) -> HttpResponse:
+def household_register(request: AuthedRequest) -> HttpResponse:
     """The household form. Before saving, each member is checked against the register
     (`matching.registration`); probable matches are shown for the clerk to decide."""
     require(request, "registry.add_household")
@@ -246,7 +247,7 @@ def _on_screen(exc: InvalidInput, filled: list[int]) -> InvalidInput:
 
 
 @login_required
-def household_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def household_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     household = or_404(queries.get_household, request.user, reference)
     return render(
         request,
@@ -257,7 +258,7 @@ def household_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_presence(request: HttpRequest, reference: str) -> HttpResponse:
+def person_presence(request: AuthedRequest, reference: str) -> HttpResponse:
     """Correct a person's presence with a reason (protection officers)."""
     person = or_404(queries.get_person, request.user, reference)
     require(request, services.CORRECT_PRESENCE, person)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from asylon.core.api_edge import Line, requires
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 
 from . import statistics
@@ -82,7 +82,7 @@ class PopulationOut(Schema):
     summary="Population by age and sex (suppressed)",
     auth=requires("reports.view_statistics"),
 )
-def population(request: HttpRequest, q: Query[PopulationQuery]):
+def population(request: AuthedRequest, q: Query[PopulationQuery]):
     if not q.site:
         raise InvalidInput({"site": ["Name the site, e.g. ?site=LIB."]})
     site = registry_queries.site_named(request.user, q.site)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from asylon.core import jobs
 from asylon.core.errors import InvalidInput
 from asylon.core.models import Job
+from asylon.core.types import Actor
 from asylon.registry.models import Site
 
 from . import exports
@@ -27,7 +28,7 @@ def queued(kind: str, site: Site) -> bool:
 
 
 def start_export(
-    *, actor, kind: str, site: Site, fmt: str, purpose: str, include_sensitive: bool = False, language: str = ""
+    *, actor: Actor, kind: str, site: Site, fmt: str, purpose: str, include_sensitive: bool = False, language: str = ""
 ) -> Job:
     """Check the export as `export_records` would, record it as a job and enqueue it."""
     exports.check_records(actor=actor, kind=kind, site=site, purpose=purpose, include_sensitive=include_sensitive)

@@ -41,6 +41,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput, SafeguardRefusal
 from asylon.core.scope import can, ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Household, Membership, Person, SensitiveProfile, Site, SpecificNeed
 from asylon.safeguards import Agreement, DisclosureSubject, Recipient, RecipientKind, SharingDecision
 from asylon.safeguards import assess_disclosure as _assess
@@ -78,7 +79,7 @@ def internal_recipient(purpose: str, fields: Iterable[str]) -> Recipient:
 
 
 def guard_export(
-    actor,
+    actor: Actor,
     recipient: Recipient | None,
     persons: Iterable[DisclosureSubject],
     fields: Iterable[str],
@@ -237,7 +238,7 @@ def register_export(spec: RecordExport) -> RecordExport:
     return spec
 
 
-def check_records(*, actor, kind: str, site: Site, purpose: str, include_sensitive: bool) -> RecordExport:
+def check_records(*, actor: Actor, kind: str, site: Site, purpose: str, include_sensitive: bool) -> RecordExport:
     """What must hold before a record export is made (or queued): the export, the actor's
     permissions and a purpose."""
     spec = RECORD_EXPORTS.get(kind)
@@ -260,7 +261,7 @@ def estimated_rows(kind: str, site: Site) -> int:
 
 def export_records(
     *,
-    actor,
+    actor: Actor,
     kind: str,
     site: Site,
     fmt: str,
@@ -317,7 +318,7 @@ def _subject(p: Person) -> DisclosureSubject:
     )
 
 
-def _persons(actor, site: Site, sensitive: bool) -> Iterator[Person]:
+def _persons(actor: Actor, site: Site, sensitive: bool) -> Iterator[Person]:
     current = Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)
     qs: QuerySet[Person] = (
         Person.objects.filter(site=site)
@@ -396,7 +397,7 @@ register_export(
 )
 
 
-def _households(actor, site: Site, sensitive: bool) -> Iterator[Household]:
+def _households(actor: Actor, site: Site, sensitive: bool) -> Iterator[Household]:
     members = Membership.objects.filter(ended_on__isnull=True).select_related("person")
     return (
         Household.objects.filter(site=site)
@@ -437,7 +438,7 @@ register_export(
 )
 
 
-def _incidents(actor, site: Site, sensitive: bool):
+def _incidents(actor: Actor, site: Site, sensitive: bool):
     from asylon.incidents.models import Incident
 
     return Incident.objects.filter(site=site).select_related("location").order_by("occurred_at", "pk").iterator()
@@ -500,7 +501,7 @@ def register_aggregate(spec: AggregateExport) -> AggregateExport:
     return spec
 
 
-def export_aggregate(*, actor, kind: str, site: Site, fmt: str) -> ExportedFile:
+def export_aggregate(*, actor: Actor, kind: str, site: Site, fmt: str) -> ExportedFile:
     """An aggregate table with HXL hashtags, small cells hidden, recorded as a report."""
     spec = AGGREGATE_EXPORTS.get(kind)
     if spec is None:
@@ -526,7 +527,7 @@ def _site_columns(site: Site) -> tuple[list[str], list[str], list[Any]]:
     )
 
 
-def households_by_block(actor, site: Site) -> tuple[list[str], list[str], list[list[Any]]]:
+def households_by_block(actor: Actor, site: Site) -> tuple[list[str], list[str], list[list[Any]]]:
     """Current households and present persons per block, by sex; small cells hidden."""
     persons = (
         Person.objects.filter(site=site, presence="PRESENT", memberships__ended_on__isnull=True)
@@ -568,7 +569,7 @@ def households_by_block(actor, site: Site) -> tuple[list[str], list[str], list[l
     return headers, hashtags, rows
 
 
-def incidents_by_month(actor, site: Site) -> tuple[list[str], list[str], list[list[Any]]]:
+def incidents_by_month(actor: Actor, site: Site) -> tuple[list[str], list[str], list[list[Any]]]:
     """Incidents per month and type with the people they harmed. Incident counts are events and
     are published; counts of people below the threshold are hidden (no totals are published
     beside them, so primary suppression suffices)."""
@@ -633,7 +634,7 @@ register_aggregate(
 )
 
 
-def exports_for(actor, site: Site) -> tuple[list[RecordExport], list[AggregateExport]]:
+def exports_for(actor: Actor, site: Site) -> tuple[list[RecordExport], list[AggregateExport]]:
     """The exports this actor may take for a site (for pages)."""
     records = [
         s

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from asylon.audit import services as audit
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Site
 
 from .models import ReportKind, ReportRun
@@ -26,7 +27,7 @@ PERMISSION = {
 @transaction.atomic
 def record_report(
     *,
-    actor,
+    actor: Actor,
     kind: str,
     site: Site,
     period_start: date | None,

@@ -26,6 +26,7 @@ from asylon.core.errors import InvalidInput
 from asylon.core.i18n import Digits, digit_system
 from asylon.core.models import Job
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.incidents.queries import incidents_in_period, roll_calls_in_period
 from asylon.movements.queries import safeguard_refusals_in_period
 from asylon.registry.models import Person, Presence, Site
@@ -70,7 +71,7 @@ class Section:
     data: Any = None
 
 
-def _incidents(actor, site, start, end) -> Section:
+def _incidents(actor: Actor, site, start, end) -> Section:
     title = _("Incidents of the period")
     rows = incidents_in_period(actor=actor, site=site, start=start, end=end)
     if not rows:
@@ -85,7 +86,7 @@ def _incidents(actor, site, start, end) -> Section:
     return Section("incidents", title, True, {"timeline": timeline, "totals": totals, "count": len(rows)})
 
 
-def _roll_calls(actor, site, start, end) -> Section:
+def _roll_calls(actor: Actor, site, start, end) -> Section:
     title = _("Roll calls")
     tallies = roll_calls_in_period(actor=actor, site=site, start=start, end=end)
     if not tallies:
@@ -98,7 +99,7 @@ def _roll_calls(actor, site, start, end) -> Section:
     return Section("roll_calls", title, True, calls)
 
 
-def _resettlement(actor, site, start, end) -> Section:
+def _resettlement(actor: Actor, site, start, end) -> Section:
     title = _("Resettlement and the emptying of the site")
     figures = resettlement_in_period(actor=actor, site=site, start=start, end=end)
     stages = [(label, n) for _stage, label, n in figures.by_stage]
@@ -116,7 +117,7 @@ def _resettlement(actor, site, start, end) -> Section:
     )
 
 
-def _safeguards(actor, site, start, end) -> Section:
+def _safeguards(actor: Actor, site, start, end) -> Section:
     title = _("Safeguard refusals")
     refusals = safeguard_refusals_in_period(actor=actor, site=site, start=start, end=end)
     if not refusals.refusals:
@@ -133,7 +134,7 @@ def statistics_figure(n: int) -> int | None:
     return None if 0 < n < t or (n == 0 and not statistics.zeros_safe()) else n
 
 
-def _annex(actor, site: Site, start: date, end: date) -> list[dict]:
+def _annex(actor: Actor, site: Site, start: date, end: date) -> list[dict]:
     """Persons a protection body must know by name: not present on the last day, or departed
     in the period. Personal data: only with the annex permission, and audited."""
     departed_on = statistics.departure_days_by_person(actor, site)
@@ -161,7 +162,7 @@ def _annex(actor, site: Site, start: date, end: date) -> list[dict]:
     return rows
 
 
-def build_context(actor, *, site: Site, start: date, end: date, annex: bool = False) -> dict[str, Any]:
+def build_context(actor: Actor, *, site: Site, start: date, end: date, annex: bool = False) -> dict[str, Any]:
     ensure(actor, "reports.generate_sitrep", site)
     if annex:
         ensure(actor, "reports.generate_sitrep_annex", site)
@@ -212,7 +213,9 @@ def render_pdf(context: dict[str, Any]) -> bytes:
     return weasyprint.HTML(string=html).write_pdf()
 
 
-def generate_sitrep(actor, *, site: Site, start: date, end: date, annex: bool = False) -> tuple[bytes, ReportRun]:
+def generate_sitrep(
+    actor: Actor, *, site: Site, start: date, end: date, annex: bool = False
+) -> tuple[bytes, ReportRun]:
     """Build, render and record the situation report. Returns the PDF and its record."""
     context = build_context(actor, site=site, start=start, end=end, annex=annex)
     pdf = render_pdf(context)
@@ -236,7 +239,7 @@ def filename(site: Site, start: date, end: date) -> str:
 # --- on the queue: the page enqueues every report (one path, whatever its size) ----------
 
 
-def start_sitrep(actor, *, site: Site, start: date, end: date, annex: bool = False, language: str = "") -> Job:
+def start_sitrep(actor: Actor, *, site: Site, start: date, end: date, annex: bool = False, language: str = "") -> Job:
     """Check that `actor` may have this report, record it as a job and enqueue it
     (`reports.tasks.make_sitrep`); the job's page shows its progress, then the download."""
     ensure(actor, "reports.generate_sitrep", site)

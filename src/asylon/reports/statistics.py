@@ -41,6 +41,7 @@ from asylon.audit.models import AuditEvent
 from asylon.core.dates import age_on
 from asylon.core.errors import InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.movements.queries import departures_in_period
 from asylon.registry.models import Location, Membership, NeedStatus, Person, Presence, Site, SpecificNeed
 from asylon.registry.queries import AGE_BRACKETS
@@ -101,7 +102,7 @@ class TimeSeries:
     departures: PublishedVector
 
 
-def check_access(actor, site: Site, internal: bool) -> None:
+def check_access(actor: Actor, site: Site, internal: bool) -> None:
     ensure(actor, "reports.view_statistics", site)
     if internal:
         ensure(actor, "reports.view_unsuppressed_statistics", site)
@@ -141,7 +142,7 @@ def presence_changes(site: Site, departed_on: Mapping[int, date] | None = None) 
     return out
 
 
-def departure_days_by_person(actor, site: Site) -> dict[int, date]:
+def departure_days_by_person(actor: Actor, site: Site) -> dict[int, date]:
     """The day each person who left `site` by a movement left (movements and solutions)."""
     moved = departures_in_period(
         actor=actor, site=site, start=date.min, end=date.max, dated=departure_days(actor=actor, site=site)
@@ -218,7 +219,7 @@ def _vector(counter: Counter, order: list, labels: dict, *, internal: bool, with
     return vector
 
 
-def population_statistics(actor, *, site: Site, on: date, internal: bool = False) -> Statistics:
+def population_statistics(actor: Actor, *, site: Site, on: date, internal: bool = False) -> Statistics:
     """The published tables of a site's population on `on` (see the module's definitions)."""
     check_access(actor, site, internal)
     t, zs = threshold(), zeros_safe()
@@ -315,7 +316,7 @@ def arrival_dates(site: Site, start: date, end: date) -> list[date]:
     return dates
 
 
-def departure_dates(actor, site: Site, start: date, end: date) -> list[date]:
+def departure_dates(actor: Actor, site: Site, start: date, end: date) -> list[date]:
     """The day of each departure from `site` between `start` and `end` (see the module's
     definitions): movements carried out, each on its own day, and the changes of presence to
     "departed" recorded without a movement."""
@@ -330,7 +331,7 @@ def departure_dates(actor, site: Site, start: date, end: date) -> list[date]:
     return dates
 
 
-def time_series(actor, *, site: Site, start: date, end: date, internal: bool = False) -> TimeSeries:
+def time_series(actor: Actor, *, site: Site, start: date, end: date, internal: bool = False) -> TimeSeries:
     check_access(actor, site, internal)
     if start > end:
         raise InvalidInput({"period": [_("The period ends before it starts.")]})
@@ -349,7 +350,7 @@ def time_series(actor, *, site: Site, start: date, end: date, internal: bool = F
     )
 
 
-def sites_with_statistics(actor) -> QuerySet[Site]:
+def sites_with_statistics(actor: Actor) -> QuerySet[Site]:
     from asylon.core.scope import site_ids
 
     if not actor.has_perm("reports.view_statistics"):

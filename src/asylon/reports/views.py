@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asylon.core.edges import errors_onto, or_404
 from asylon.core.errors import InvalidInput
+from asylon.core.types import AuthedRequest
 from asylon.registry.queries import sites_for
 
 from . import charts, hxl, services, sitrep, statistics
@@ -17,7 +18,7 @@ from .forms import SitrepForm, StatisticsForm
 from .models import ReportKind
 
 
-def _sites_or_404(request: HttpRequest, perm: str):
+def _sites_or_404(request: AuthedRequest, perm: str):
     sites = list(statistics.sites_with_statistics(request.user))
     if not sites or not request.user.has_perm(perm):
         raise Http404
@@ -26,7 +27,7 @@ def _sites_or_404(request: HttpRequest, perm: str):
 
 @login_required
 @require_GET
-def statistics_page(request: HttpRequest) -> HttpResponse:
+def statistics_page(request: AuthedRequest) -> HttpResponse:
     sites = _sites_or_404(request, "reports.view_statistics")
     may_internal = request.user.has_perm("reports.view_unsuppressed_statistics")
     data = request.GET if "site" in request.GET else {"site": sites[0].code}
@@ -52,7 +53,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def statistics_csv(request: HttpRequest) -> HttpResponse:
+def statistics_csv(request: AuthedRequest) -> HttpResponse:
     """The published population table (always disclosure-controlled), recorded as a report."""
     sites = _sites_or_404(request, "reports.view_statistics")
     data = request.GET if "site" in request.GET else {"site": sites[0].code}
@@ -73,7 +74,7 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sitrep_page(request: HttpRequest) -> HttpResponse:
+def sitrep_page(request: AuthedRequest) -> HttpResponse:
     sites = _sites_or_404(request, "reports.generate_sitrep")
     may_annex = request.user.has_perm("reports.generate_sitrep_annex")
     form = SitrepForm(request.POST or None, sites=sites, may_annex=may_annex)
@@ -100,7 +101,7 @@ def sitrep_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def exports_page(request: HttpRequest) -> HttpResponse:
+def exports_page(request: AuthedRequest) -> HttpResponse:
     """Record exports (internal use, through the data-sharing guard) and HXL aggregates."""
     from . import export_jobs, exports
     from .forms import ExportForm

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
 from asylon.core.errors import NotFound
+from asylon.core.types import Actor, AuthedRequest
 from asylon.registry import queries as registry_queries
 from asylon.registry.models import Person
 
@@ -208,15 +208,15 @@ def _example(body: dict) -> dict:
     return {"requestBody": {"content": {"application/json": {"example": body}}}}
 
 
-def _recipient(actor, recipient_id: int) -> Recipient:
+def _recipient(actor: Actor, recipient_id: int) -> Recipient:
     return queries.get_recipient(actor, recipient_id)
 
 
-def _persons(actor, references: list[str]) -> list[Person]:
+def _persons(actor: Actor, references: list[str]) -> list[Person]:
     return [registry_queries.get_person(actor, ref) for ref in dict.fromkeys(references)]
 
 
-def _grants(actor, recipient: Recipient):
+def _grants(actor: Actor, recipient: Recipient):
     """The recipient's grants of persons the caller may see."""
     return (
         recipient.grants.filter(person__in=registry_queries.persons_for(actor))
@@ -229,7 +229,7 @@ def _grants(actor, recipient: Recipient):
 
 
 @router.get("/recipients", response=list[RecipientOut], auth=requires(VIEW), summary="List the recipients")
-def list_recipients(request: HttpRequest):
+def list_recipients(request: AuthedRequest):
     return queries.recipients_for(request.user).order_by("name")
 
 
@@ -240,14 +240,14 @@ def list_recipients(request: HttpRequest):
     summary="Record a recipient of personal data",
     openapi_extra=_example({"name": "Delegation of Canada", "kind": "RESETTLEMENT_COUNTRY", "country": "CA"}),
 )
-def record_recipient(request: HttpRequest, payload: RecipientIn):
+def record_recipient(request: AuthedRequest, payload: RecipientIn):
     """One that acts for a recorded country authority (by its name) takes that authority's state."""
     recipient = services.create_recipient(actor=request.user, **payload.dict())
     return Status(201, _recipient(request.user, recipient.pk))
 
 
 @router.get("/recipients/{recipient_id}", response=RecipientOut, auth=requires(VIEW), summary="One recipient")
-def get_recipient(request: HttpRequest, recipient_id: RECIPIENT):
+def get_recipient(request: AuthedRequest, recipient_id: RECIPIENT):
     return _recipient(request.user, recipient_id)
 
 
@@ -267,7 +267,7 @@ def get_recipient(request: HttpRequest, recipient_id: RECIPIENT):
         }
     ),
 )
-def record_agreement(request: HttpRequest, recipient_id: RECIPIENT, payload: SharingAgreementIn):
+def record_agreement(request: AuthedRequest, recipient_id: RECIPIENT, payload: SharingAgreementIn):
     """Refused (D1) for a country-of-origin authority or an alleged persecutor."""
     recipient = _recipient(request.user, recipient_id)
     agreement = services.record_sharing_agreement(actor=request.user, recipient=recipient, **payload.dict())
@@ -281,7 +281,7 @@ def record_agreement(request: HttpRequest, recipient_id: RECIPIENT, payload: Sha
     summary="Link a partner account to the recipient it acts for",
     openapi_extra=_example({"user": "delegation-ca"}),
 )
-def link_partner(request: HttpRequest, recipient_id: RECIPIENT, payload: PartnerLinkIn):
+def link_partner(request: AuthedRequest, recipient_id: RECIPIENT, payload: PartnerLinkIn):
     """The account then reads only what is shared with this recipient, every read logged.
     Refused (D1, 409) for a recipient acting for the state that people at the account's sites
     fled; an account not managed by the caller is 404."""
@@ -302,7 +302,7 @@ def link_partner(request: HttpRequest, recipient_id: RECIPIENT, payload: Partner
     auth=requires(VIEW),
     summary="The grants of persons to a recipient",
 )
-def list_grants(request: HttpRequest, recipient_id: RECIPIENT, filters: Query[GrantFilterIn]):
+def list_grants(request: AuthedRequest, recipient_id: RECIPIENT, filters: Query[GrantFilterIn]):
     """Newest first; only persons of the caller's sites."""
     grants = _grants(request.user, _recipient(request.user, recipient_id))
     if filters.site:
@@ -319,7 +319,7 @@ def list_grants(request: HttpRequest, recipient_id: RECIPIENT, filters: Query[Gr
     summary="Let a resettlement country see these persons",
     openapi_extra=_example({"persons": ["LIB-000123"], "reason": "Resettlement case LIB-RST-000004 submitted"}),
 )
-def grant(request: HttpRequest, recipient_id: RECIPIENT, payload: GrantIn):
+def grant(request: AuthedRequest, recipient_id: RECIPIENT, payload: GrantIn):
     """Answers the grants in force for these persons (a person already granted keeps the grant
     they had). Refused (D1, 409) for a state a person fled."""
     recipient = _recipient(request.user, recipient_id)
@@ -337,7 +337,7 @@ def grant(request: HttpRequest, recipient_id: RECIPIENT, payload: GrantIn):
     summary="End a recipient's sight of these persons",
     openapi_extra=_example({"persons": ["LIB-000123"], "reason": "Case closed."}),
 )
-def expire(request: HttpRequest, recipient_id: RECIPIENT, payload: GrantExpiryIn):
+def expire(request: AuthedRequest, recipient_id: RECIPIENT, payload: GrantExpiryIn):
     """By person only: a grant of a person outside the caller's sites is not the caller's to end."""
     recipient = _recipient(request.user, recipient_id)
     persons = _persons(request.user, payload.persons)
@@ -361,7 +361,7 @@ def expire(request: HttpRequest, recipient_id: RECIPIENT, payload: GrantExpiryIn
         }
     ),
 )
-def release(request: HttpRequest, recipient_id: RECIPIENT, payload: ReleaseIn):
+def release(request: AuthedRequest, recipient_id: RECIPIENT, payload: ReleaseIn):
     """Ask the safeguards whether these fields of these persons may go to the recipient for
     the purpose: allowed, the release is logged (a disclosure, D6) and its decision answered;
     refused, the attempt is recorded and the answer is 409 naming the rule. The data itself
@@ -384,7 +384,7 @@ def release(request: HttpRequest, recipient_id: RECIPIENT, payload: ReleaseIn):
     auth=requires(LOG),
     summary="The log of personal-data releases",
 )
-def list_disclosures(request: HttpRequest, filters: Query[DisclosureFilterIn]):
+def list_disclosures(request: AuthedRequest, filters: Query[DisclosureFilterIn]):
     """Newest first. Each row says to whom, on which rule, for what and how many persons."""
     rows = queries.disclosures_for(request.user)
     if filters.recipient is not None:

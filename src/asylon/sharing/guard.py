@@ -29,6 +29,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import NotFound
 from asylon.core.scope import ensure, in_scope, site_ids
+from asylon.core.types import Actor
 from asylon.movements.facts import person_facts
 from asylon.registry.models import Person
 from asylon.safeguards import Agreement, DisclosureSubject, SharingDecision, assess_disclosure
@@ -95,7 +96,13 @@ def recipient_facts(recipient: Recipient, purpose: str, on: date) -> RecipientFa
 
 
 def release_personal_data(
-    *, actor, recipient: Recipient, persons: Iterable[Person], fields: Iterable[str], purpose: str, channel: str = ""
+    *,
+    actor: Actor,
+    recipient: Recipient,
+    persons: Iterable[Person],
+    fields: Iterable[str],
+    purpose: str,
+    channel: str = "",
 ) -> SharingDecision:
     """Ask the safeguards whether `fields` of `persons` may go to `recipient`; record the
     release (Disclosure + audit) or the refused attempt (audit), then raise on refusal."""
@@ -107,7 +114,7 @@ def release_personal_data(
 
 
 @transaction.atomic
-def _release(*, actor, recipient: Recipient, persons: list[Person], fields, purpose: str, channel: str):
+def _release(*, actor: Actor, recipient: Recipient, persons: list[Person], fields, purpose: str, channel: str):
     own = recipient_of(actor)
     if own is not None:
         if own.pk != recipient.pk:
@@ -155,7 +162,7 @@ def _release(*, actor, recipient: Recipient, persons: list[Person], fields, purp
     return decision
 
 
-def guard_read(actor, persons: Iterable[Person], *, fields: Iterable[str], channel: str) -> None:
+def guard_read(actor: Actor, persons: Iterable[Person], *, fields: Iterable[str], channel: str) -> None:
     """Call before returning person data from any page, API route or export. A no-op for
     staff of the operation; for a partner account, a recorded release or a refusal."""
     recipient = recipient_of(actor)

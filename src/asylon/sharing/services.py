@@ -29,6 +29,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput, NotFound, NotPermitted, SafeguardRefusal
 from asylon.core.scope import can, ensure, site_ids
+from asylon.core.types import Actor
 from asylon.movements.facts import person_facts
 from asylon.movements.models import CountryAuthority, RiskCountry, RiskKind
 from asylon.movements.reference_data import check_dates, country_code
@@ -53,7 +54,7 @@ def _authority_named(name: str) -> CountryAuthority | None:
 
 @transaction.atomic
 def create_recipient(
-    *, actor, name: str, kind: str, country: str = "", acts_for: CountryAuthority | None = None
+    *, actor: Actor, name: str, kind: str, country: str = "", acts_for: CountryAuthority | None = None
 ) -> Recipient:
     """Record a recipient. One that acts for a recorded country authority (by link or by
     name) takes that authority's country, so D1 sees whose state it speaks for."""
@@ -100,7 +101,7 @@ def _refuse_never_recipient(recipient: Recipient) -> None:
 @transaction.atomic
 def record_sharing_agreement(
     *,
-    actor,
+    actor: Actor,
     recipient: Recipient,
     reference: str,
     purpose: str,
@@ -167,7 +168,7 @@ def _refuse_state_of_origin_for(recipient: Recipient, user) -> None:
 
 
 @transaction.atomic
-def link_recipient_user(*, actor, recipient: Recipient, user) -> Recipient:
+def link_recipient_user(*, actor: Actor, recipient: Recipient, user) -> Recipient:
     """Give a partner account access as this recipient (it will read only what is shared).
 
     Refused: a recipient D1 names (by kind, or acting for the state people at the account's
@@ -197,7 +198,7 @@ def link_recipient_user(*, actor, recipient: Recipient, user) -> Recipient:
 
 @transaction.atomic
 def grant_sharing(
-    *, actor, recipient: Recipient, persons: Iterable[Person], reason: str, source: str = ""
+    *, actor: Actor, recipient: Recipient, persons: Iterable[Person], reason: str, source: str = ""
 ) -> list[SharingGrant]:
     """D3: let a resettlement country see these persons (the members of a case submitted to
     it). The resettlement app calls this at submission. D1 is checked for every person."""
@@ -256,7 +257,7 @@ def grant_sharing(
 
 @transaction.atomic
 def expire_sharing(
-    *, actor, recipient: Recipient, reason: str, persons: Iterable[Person] | None = None, source: str = ""
+    *, actor: Actor, recipient: Recipient, reason: str, persons: Iterable[Person] | None = None, source: str = ""
 ) -> int:
     """End grants at the case's closure: for these persons, or every grant from `source`."""
     if not (can(actor, "movements.manage_recipients") or can(actor, "movements.request_departure")):
@@ -278,7 +279,7 @@ def expire_sharing(
     return ended
 
 
-def partner_users(actor=None):
+def partner_users(actor: Actor | None = None):
     """Active partner accounts; with `actor`, only those the actor manages (all its sites are
     the actor's), the ones it may link to a recipient."""
     users = get_user_model().objects.filter(groups__name=Role.PARTNER, is_active=True).distinct()

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from asylon.core.edges import errors_onto, or_404, require
+from asylon.core.types import AuthedRequest
 
 from . import forms as f
 from . import queries, services
 
 
-def _record(request: HttpRequest, what: str, data: dict) -> None:
+def _record(request: AuthedRequest, what: str, data: dict) -> None:
     """Call the one service the submitted form stands for (recipient, agreement, link)."""
     if what == "recipient":
         services.create_recipient(actor=request.user, **data)
@@ -32,7 +33,7 @@ def _record(request: HttpRequest, what: str, data: dict) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recipients(request: HttpRequest) -> HttpResponse:
+def recipients(request: AuthedRequest) -> HttpResponse:
     """Recipients, their agreements and the partner accounts acting for them. Whoever may
     manage recipients (protection officers, administrators) records them here; a D1 refusal
     or a bad field shows on the form it came from, and nothing is recorded."""

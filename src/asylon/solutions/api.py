@@ -9,7 +9,6 @@ import json
 from datetime import date, datetime
 from typing import Annotated
 
-from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
@@ -17,6 +16,7 @@ from asylon.core.api_edge import FromModel, Line, Text, requires
 from asylon.core.errors import Conflict, InvalidInput, SafeguardRefusal
 from asylon.core.messages import reason_text
 from asylon.core.scope import can, ensure
+from asylon.core.types import Actor, AuthedRequest
 from asylon.registry import queries as registry_queries
 from asylon.sharing.guard import recipient_of
 
@@ -176,7 +176,7 @@ def _example(body: dict) -> dict:
 @router.get(
     "/resettlement-cases", summary="List resettlement cases", response=list[ResettlementCaseOut], auth=requires(VIEW)
 )
-def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]):
+def list_cases(request: AuthedRequest, filters: Query[CaseFilterIn]):
     qs = queries.cases_for(request.user).order_by("reference")
     if filters.stage:
         qs = qs.filter(stage=filters.stage)
@@ -192,7 +192,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]):
         {"household": "AAA-H-000045", "primary_category": "LPP", "secondary_category": "WGR", "priority": "NORMAL"}
     ),
 )
-def open_case(request: HttpRequest, payload: ResettlementCaseIn):
+def open_case(request: AuthedRequest, payload: ResettlementCaseIn):
     household = registry_queries.get_household(request.user, payload.household)
     case = services.open_case(
         actor=request.user,
@@ -210,7 +210,7 @@ def open_case(request: HttpRequest, payload: ResettlementCaseIn):
     response=ResettlementCaseOut,
     auth=requires(VIEW),
 )
-def get_case(request: HttpRequest, reference: Line):
+def get_case(request: AuthedRequest, reference: Line):
     return queries.get_case(request.user, reference)
 
 
@@ -226,7 +226,7 @@ def get_case(request: HttpRequest, reference: Line):
         }
     ),
 )
-def assess(request: HttpRequest, reference: Line, payload: AssessmentIn):
+def assess(request: AuthedRequest, reference: Line, payload: AssessmentIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     services.assess_case(actor=request.user, case=case, **payload.dict())
@@ -240,7 +240,7 @@ def assess(request: HttpRequest, reference: Line, payload: AssessmentIn):
     auth=requires(MANAGE),
     openapi_extra=_example({"persons": ["AAA-000124"], "reason": "The adult son applies on his own."}),
 )
-def split(request: HttpRequest, reference: Line, payload: SplitIn):
+def split(request: AuthedRequest, reference: Line, payload: SplitIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     persons = [registry_queries.get_person(request.user, ref) for ref in payload.persons]
@@ -255,7 +255,7 @@ def split(request: HttpRequest, reference: Line, payload: SplitIn):
     auth=requires(MANAGE),
     openapi_extra=_example({"country": "CA", "submitted_on": "2026-03-02"}),
 )
-def submit(request: HttpRequest, reference: Line, payload: SubmissionIn):
+def submit(request: AuthedRequest, reference: Line, payload: SubmissionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     services.submit_case(
@@ -271,7 +271,7 @@ def submit(request: HttpRequest, reference: Line, payload: SubmissionIn):
     auth=requires(MANAGE),
     openapi_extra=_example({"accepted": True, "note": "Accepted after the interview of 19 March."}),
 )
-def decide(request: HttpRequest, reference: Line, payload: CountryDecisionIn):
+def decide(request: AuthedRequest, reference: Line, payload: CountryDecisionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     if payload.accepted is None:
@@ -292,7 +292,7 @@ def decide(request: HttpRequest, reference: Line, payload: CountryDecisionIn):
         {"action": "exit_formalities", "exit_permit": True, "medical_clearance": True, "travel_documents": False}
     ),
 )
-def step(request: HttpRequest, reference: Line, payload: StepIn):
+def step(request: AuthedRequest, reference: Line, payload: StepIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, MANAGE, case)
     if payload.action == "exit_formalities":
@@ -319,7 +319,7 @@ def step(request: HttpRequest, reference: Line, payload: StepIn):
     auth=requires(MANAGE, APPROVE),
     openapi_extra=_example({"action": "schedule", "on": "2026-05-04"}),
 )
-def departure(request: HttpRequest, reference: Line, payload: DepartureIn):
+def departure(request: AuthedRequest, reference: Line, payload: DepartureIn):
     """schedule (the gate assesses each member), approve (protection officer), record
     (carried out: members leave the register), confirm_arrival. A refusal answers 409."""
     case = queries.get_case(request.user, reference)
@@ -362,7 +362,7 @@ class DepartureRefused(Conflict):
         return {**self.refusal.as_dict(), "members": self.members}
 
 
-def _member_refusals(actor, case: ResettlementCase, exc: SafeguardRefusal) -> list[dict]:
+def _member_refusals(actor: Actor, case: ResettlementCase, exc: SafeguardRefusal) -> list[dict]:
     """The refused member's blocks, then what the same gate answers today for the others
     (`queries.departure_check`, the case page's check): one entry per member and reason."""
     refusals: list[queries.MemberRefusal] = []
@@ -400,7 +400,7 @@ def _member_refusals(actor, case: ResettlementCase, exc: SafeguardRefusal) -> li
     auth=requires(MANAGE),
     openapi_extra=_example({"country": "CA", "cases": ["AAA-RST-000012", "AAA-RST-000013"]}),
 )
-def submit_batch(request: HttpRequest, payload: BatchIn):
+def submit_batch(request: AuthedRequest, payload: BatchIn):
     """Submit many cases to one country. The manifest: GET /resettlement/batches/{id}/manifest.csv|xlsx."""
     cases = queries.cases_named(request.user, payload.cases)
     batch = services.submit_batch(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from asylon.core.dates import today
 from asylon.core.errors import Conflict
+from asylon.core.types import Actor
 from asylon.registry.models import Person
 from asylon.sharing.guard import release_personal_data
 from asylon.sharing.models import SharingAgreement
@@ -65,7 +66,7 @@ def manifest_fields(country: ReceivingCountry) -> list[str]:
     return fields
 
 
-def manifest_rows(*, actor, batch: SubmissionBatch) -> tuple[list[str], list[list[object]]]:
+def manifest_rows(*, actor: Actor, batch: SubmissionBatch) -> tuple[list[str], list[list[object]]]:
     """Release the batch's members to the country (recorded, or refused) and return the rows."""
     country = batch.country
     agreement = _agreement(country)
@@ -88,7 +89,7 @@ def manifest_rows(*, actor, batch: SubmissionBatch) -> tuple[list[str], list[lis
     return fields, [[COLUMNS[f](m) for f in fields] for m in members]
 
 
-def manifest_csv(*, actor, batch: SubmissionBatch) -> bytes:
+def manifest_csv(*, actor: Actor, batch: SubmissionBatch) -> bytes:
     fields, rows = manifest_rows(actor=actor, batch=batch)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -97,7 +98,7 @@ def manifest_csv(*, actor, batch: SubmissionBatch) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def manifest_xlsx(*, actor, batch: SubmissionBatch) -> bytes:
+def manifest_xlsx(*, actor: Actor, batch: SubmissionBatch) -> bytes:
     from openpyxl import Workbook
 
     fields, rows = manifest_rows(actor=actor, batch=batch)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from asylon.audit import services as audit
 from asylon.core.errors import InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.sharing.models import Recipient, RecipientKind
 
 from .models import (
@@ -29,7 +30,7 @@ MANAGE = "solutions.manage_resettlement"
 
 @transaction.atomic
 def create_receiving_country(
-    *, actor, country: str, selection_mode: str, recipient: Recipient | None = None, notes: str = ""
+    *, actor: Actor, country: str, selection_mode: str, recipient: Recipient | None = None, notes: str = ""
 ) -> ReceivingCountry:
     """A country that offers places. Its delegation is `recipient` (a resettlement-country
     recipient of the data-sharing guard, with the partner accounts linked to it)."""
@@ -60,7 +61,7 @@ def create_receiving_country(
 @transaction.atomic
 def record_pledge(
     *,
-    actor,
+    actor: Actor,
     country: ReceivingCountry,
     year: int,
     places: int,
@@ -108,7 +109,7 @@ KEEP = _Keep.KEEP  # a `change_pledge` argument left as it is (None is a value: 
 @transaction.atomic
 def change_pledge(
     *,
-    actor,
+    actor: Actor,
     pledge: Pledge,
     reason: str,
     places: int | _Keep = KEEP,

@@ -17,11 +17,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.types import Actor, AuthedRequest
 from asylon.sharing import queries as sharing_queries
 
 from . import pledges, queries, services
@@ -125,11 +125,11 @@ def _example(body: dict) -> dict:
     return {"requestBody": {"content": {"application/json": {"example": body}}}}
 
 
-def _one(actor, country: ReceivingCountry) -> queries.CountryPledges:
+def _one(actor: Actor, country: ReceivingCountry) -> queries.CountryPledges:
     return queries.with_pledges([queries.get_country(actor, country.country.code)])[0]
 
 
-def _pledge_row(actor, pledge: Pledge) -> queries.PledgeRow:
+def _pledge_row(actor: Actor, pledge: Pledge) -> queries.PledgeRow:
     row = _one(actor, pledge.country)
     return next(p for p in row.pledges if p.pledge.pk == pledge.pk)
 
@@ -143,7 +143,7 @@ def _pledge_row(actor, pledge: Pledge) -> queries.PledgeRow:
     auth=requires(VIEW),
     summary="List the receiving countries and their pledges",
 )
-def list_countries(request: HttpRequest, filters: Query[CountryFilterIn]):
+def list_countries(request: AuthedRequest, filters: Query[CountryFilterIn]):
     countries = queries.countries_for(request.user).order_by("country")
     if filters.active is not None:
         countries = countries.filter(active=filters.active)
@@ -157,7 +157,7 @@ def list_countries(request: HttpRequest, filters: Query[CountryFilterIn]):
     summary="Record a receiving country",
     openapi_extra=_example({"country": "CA", "selection_mode": "DOSSIER", "notes": "Dossier selection from 2026."}),
 )
-def record_country(request: HttpRequest, payload: ReceivingCountryIn):
+def record_country(request: AuthedRequest, payload: ReceivingCountryIn):
     """Its delegation, when named, must be a resettlement-country recipient of the same country."""
     recipient = None
     if payload.recipient is not None:
@@ -181,7 +181,7 @@ def record_country(request: HttpRequest, payload: ReceivingCountryIn):
     auth=requires(VIEW),
     summary="One receiving country and its pledges",
 )
-def get_country(request: HttpRequest, country: COUNTRY):
+def get_country(request: AuthedRequest, country: COUNTRY):
     return _one(request.user, queries.get_country(request.user, country))
 
 
@@ -201,7 +201,7 @@ def get_country(request: HttpRequest, country: COUNTRY):
         }
     ),
 )
-def record_pledge(request: HttpRequest, country: COUNTRY, payload: PledgeIn):
+def record_pledge(request: AuthedRequest, country: COUNTRY, payload: PledgeIn):
     rc = queries.get_country(request.user, country)
     pledge = pledges.record_pledge(actor=request.user, country=rc, **payload.dict())
     return Status(201, _pledge_row(request.user, pledge))
@@ -214,7 +214,7 @@ def record_pledge(request: HttpRequest, country: COUNTRY, payload: PledgeIn):
     summary="Change a country's pledge for a year",
     openapi_extra=_example({"places": 150, "reason": "The ministry raised the quota in its letter of 3 March."}),
 )
-def change_pledge(request: HttpRequest, country: COUNTRY, year: YEAR, payload: PledgeChangeIn):
+def change_pledge(request: AuthedRequest, country: COUNTRY, year: YEAR, payload: PledgeChangeIn):
     """Only the fields sent change; each change is audited with its reason."""
     pledge = queries.get_pledge(request.user, queries.get_country(request.user, country), year)
     sent = payload.dict(exclude_unset=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from asylon.core.dates import today as today_
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
+from asylon.core.types import Actor
 from asylon.movements import gate
 from asylon.movements.models import MovementKind
 from asylon.registry.models import Membership, Person, Presence, Site
@@ -45,7 +46,7 @@ PARTNER_FIELDS = ["reference", "full_name", "sex", "date_of_birth", "nationality
 OPEN = [Outcome.PENDING, Outcome.ACCEPTED]
 
 
-def cases_for(actor) -> QuerySet[ResettlementCase]:
+def cases_for(actor: Actor) -> QuerySet[ResettlementCase]:
     if not actor.has_perm("solutions.view_resettlementcase"):
         return ResettlementCase.objects.none()
     qs = ResettlementCase.objects.filter(site_id__in=site_ids(actor)).select_related("site", "country", "household")
@@ -63,14 +64,14 @@ def cases_for(actor) -> QuerySet[ResettlementCase]:
     return qs
 
 
-def get_case(actor, reference: str) -> ResettlementCase:
+def get_case(actor: Actor, reference: str) -> ResettlementCase:
     case = cases_for(actor).filter(reference=reference).first()
     if case is None:
         raise NotFound("No such resettlement case.")
     return case
 
 
-def members_for(actor, case: ResettlementCase) -> list[CaseMember]:
+def members_for(actor: Actor, case: ResettlementCase) -> list[CaseMember]:
     """The members the actor may see: all for staff; for a partner only those shared with it."""
     qs = case.members.select_related("person", "movement").order_by("pk")
     if recipient_of(actor) is not None:
@@ -78,12 +79,12 @@ def members_for(actor, case: ResettlementCase) -> list[CaseMember]:
     return list(qs)
 
 
-def guard_members(actor, members: list[CaseMember], channel: str) -> None:
+def guard_members(actor: Actor, members: list[CaseMember], channel: str) -> None:
     """A partner's read is a release of PARTNER_FIELDS (recorded; refused if not allowed)."""
     guard_read(actor, [m.person for m in members], fields=PARTNER_FIELDS, channel=channel)
 
 
-def case_history(actor, case: ResettlementCase) -> tuple[list | QuerySet, list | QuerySet]:
+def case_history(actor: Actor, case: ResettlementCase) -> tuple[list | QuerySet, list | QuerySet]:
     """The case's stage entries and submissions, in order; none for a partner, who reads the
     case and not the office's work on it (D3)."""
     if recipient_of(actor) is not None:
@@ -104,7 +105,7 @@ def receiving_country(pk) -> ReceivingCountry | None:
     return ReceivingCountry.objects.filter(pk=pk or 0).first()
 
 
-def get_batch(actor, pk: int) -> SubmissionBatch:
+def get_batch(actor: Actor, pk: int) -> SubmissionBatch:
     """A submission batch, for whoever manages resettlement (the route checks the role): a
     batch spans the sites of its cases, its manifest holds only the agreement's fields."""
     batch = SubmissionBatch.objects.filter(pk=pk).select_related("country__recipient").first()
@@ -113,14 +114,14 @@ def get_batch(actor, pk: int) -> SubmissionBatch:
     return batch
 
 
-def countries_for(actor) -> QuerySet[ReceivingCountry]:
+def countries_for(actor: Actor) -> QuerySet[ReceivingCountry]:
     """Receiving countries and their pledges (reference data of the whole operation)."""
     if not actor.has_perm("solutions.view_receivingcountry"):
         return ReceivingCountry.objects.none()
     return ReceivingCountry.objects.select_related("recipient").prefetch_related("pledges")
 
 
-def get_country(actor, code: str) -> ReceivingCountry:
+def get_country(actor: Actor, code: str) -> ReceivingCountry:
     """A receiving country by its ISO code (reference data of the whole operation)."""
     country = countries_for(actor).filter(country=(code or "").upper()).first()
     if country is None:
@@ -128,7 +129,7 @@ def get_country(actor, code: str) -> ReceivingCountry:
     return country
 
 
-def get_pledge(actor, country: ReceivingCountry, year: int) -> Pledge:
+def get_pledge(actor: Actor, country: ReceivingCountry, year: int) -> Pledge:
     pledge = None
     if actor.has_perm("solutions.view_receivingcountry"):
         pledge = Pledge.objects.filter(country=country, year=year).select_related("country").first()
@@ -191,7 +192,7 @@ def with_pledges(countries: Iterable[ReceivingCountry], on: date | None = None) 
     ]
 
 
-def sites_for_dashboard(actor) -> QuerySet[Site]:
+def sites_for_dashboard(actor: Actor) -> QuerySet[Site]:
     if not actor.has_perm("solutions.view_resettlement_dashboard"):
         return Site.objects.none()
     return Site.objects.filter(pk__in=site_ids(actor)).order_by("code")
@@ -358,7 +359,7 @@ class ResettlementFigures:
     projection: Projection  # the dashboard's, as of `end`
 
 
-def resettlement_in_period(*, actor, site: Site, start: date, end: date) -> ResettlementFigures:
+def resettlement_in_period(*, actor: Actor, site: Site, start: date, end: date) -> ResettlementFigures:
     """Resettlement at `site`: today's cases by stage, the persons who departed between
     `start` and `end` (both included) by their case's departure date (not the day it was
     entered), and the dashboard's projection of the emptying of the site as of `end`.
@@ -377,7 +378,7 @@ def resettlement_in_period(*, actor, site: Site, start: date, end: date) -> Rese
     )
 
 
-def departure_days(*, actor, site: Site) -> dict[int, date]:
+def departure_days(*, actor: Actor, site: Site) -> dict[int, date]:
     """The day each resettlement departure from `site` left, by movement id: the case's
     departure date, which the officer gives and may be earlier than the day it was entered."""
     ensure(actor, "reports.view_statistics", site)
@@ -390,7 +391,7 @@ def departure_days(*, actor, site: Site) -> dict[int, date]:
 GONE = (Presence.DEPARTED, Presence.DECEASED)
 
 
-def gate_assessments(actor, persons: list[Person], destination: str) -> list[tuple[Person, Assessment]]:
+def gate_assessments(actor: Actor, persons: list[Person], destination: str) -> list[tuple[Person, Assessment]]:
     """What the non-refoulement gate would answer today for these persons' departure together
     to `destination` (read only: nothing is recorded; the departure itself is assessed again,
     and recorded, by movements.requests)."""
@@ -461,7 +462,7 @@ def _own_blocks(answer: Assessment) -> list:
     return own or list(answer.blocks)
 
 
-def departure_check(actor, case: ResettlementCase, country: ReceivingCountry) -> DepartureCheck:
+def departure_check(actor: Actor, case: ResettlementCase, country: ReceivingCountry) -> DepartureCheck:
     """The same gate the departure will run (N1-N8 for each active member), today, for
     `country`: said at submission so that the missing evidence can be recorded in time."""
     ensure(actor, "solutions.view_resettlementcase", case)
@@ -513,7 +514,7 @@ def _pledge_use(case: ResettlementCase, on: date) -> PledgeUse | None:
     return PledgeUse(on.year, pledge.places, before, case.persons)
 
 
-def departure_summary(actor, case: ResettlementCase) -> StepSummary:
+def departure_summary(actor: Actor, case: ResettlementCase) -> StepSummary:
     """Recording the departure: who leaves, who of the household stays, the pledge's places."""
     ensure(actor, "solutions.view_resettlementcase", case)
     leaving = _active_persons(case)
@@ -528,13 +529,13 @@ def departure_summary(actor, case: ResettlementCase) -> StepSummary:
     return StepSummary(case, case.country, leaving, staying, _pledge_use(case, today_()))
 
 
-def rejection_summary(actor, case: ResettlementCase) -> StepSummary:
+def rejection_summary(actor: Actor, case: ResettlementCase) -> StepSummary:
     """Recording a rejection: the country whose sight of these members ends."""
     ensure(actor, "solutions.view_resettlementcase", case)
     return StepSummary(case, case.country, _active_persons(case))
 
 
-def closure_summary(actor, case: ResettlementCase) -> StepSummary:
+def closure_summary(actor: Actor, case: ResettlementCase) -> StepSummary:
     """Closing: the members who leave the case, and the submission withdrawn, if any."""
     ensure(actor, "solutions.view_resettlementcase", case)
     open_sub = case.submissions.filter(outcome__in=OPEN).select_related("country").first()
@@ -543,7 +544,7 @@ def closure_summary(actor, case: ResettlementCase) -> StepSummary:
     )
 
 
-def submission_summary(actor, case: ResettlementCase, country: ReceivingCountry) -> StepSummary:
+def submission_summary(actor: Actor, case: ResettlementCase, country: ReceivingCountry) -> StepSummary:
     """Submitting: the members the country's delegation will then see."""
     ensure(actor, "solutions.view_resettlementcase", case)
     return StepSummary(case, country, _active_persons(case))
@@ -573,7 +574,7 @@ def receiving_country_coded(code: str | None, *, field: str = "country") -> Rece
     return country
 
 
-def cases_named(actor, references: list[str]) -> list[ResettlementCase]:
+def cases_named(actor: Actor, references: list[str]) -> list[ResettlementCase]:
     """The actor's cases with these references, all of them or a 404."""
     cases = list(cases_for(actor).filter(reference__in=references))
     if len(cases) != len(set(references)):

@@ -22,6 +22,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.movements import gate
 from asylon.movements import requests as movement_requests
 from asylon.movements.models import Movement, MovementKind, MovementState
@@ -52,7 +53,7 @@ KIND = MovementKind.RESETTLEMENT_DEPARTURE
 # --- the one place a case's stage is written -----------------------------------------------
 
 
-def _enter_stage(actor, case: ResettlementCase, action: str, *, note: str = "", changes: dict | None = None):
+def _enter_stage(actor: Actor, case: ResettlementCase, action: str, *, note: str = "", changes: dict | None = None):
     target = RESETTLEMENT_CASE.step_for(action, case.stage).target
     before = case.stage
     now = timezone.now()
@@ -102,7 +103,7 @@ def _categories(primary: str, secondary: str, errors: dict) -> None:
 @transaction.atomic
 def open_case(
     *,
-    actor,
+    actor: Actor,
     household: Household,
     primary_category: str,
     secondary_category: str = "",
@@ -159,7 +160,7 @@ def open_case(
 
 
 @transaction.atomic
-def split_case(*, actor, case: ResettlementCase, persons: Iterable[Person], reason: str) -> ResettlementCase:
+def split_case(*, actor: Actor, case: ResettlementCase, persons: Iterable[Person], reason: str) -> ResettlementCase:
     """Take some members out of a household's case into a case of their own: only by an
     explicit decision with its reason, and only before the case is submitted."""
     case = _lock(case)
@@ -216,7 +217,7 @@ def split_case(*, actor, case: ResettlementCase, persons: Iterable[Person], reas
 @transaction.atomic
 def assess_case(
     *,
-    actor,
+    actor: Actor,
     case: ResettlementCase,
     need_assessment: str,
     primary_category: str | None = None,
@@ -248,7 +249,7 @@ def _open_submission(case: ResettlementCase) -> Submission:
     return sub
 
 
-def _submit(actor, case: ResettlementCase, country: ReceivingCountry, on: date, batch=None) -> Submission:
+def _submit(actor: Actor, case: ResettlementCase, country: ReceivingCountry, on: date, batch=None) -> Submission:
     ensure(actor, MANAGE, case)
     if not country.active:
         raise Conflict(_("This country takes no submissions now."), code="country_inactive")
@@ -278,14 +279,16 @@ def _submit(actor, case: ResettlementCase, country: ReceivingCountry, on: date, 
 
 
 @transaction.atomic
-def submit_case(*, actor, case: ResettlementCase, country: ReceivingCountry, on: date | None = None) -> Submission:
+def submit_case(
+    *, actor: Actor, case: ResettlementCase, country: ReceivingCountry, on: date | None = None
+) -> Submission:
     """Submit to one country (one open submission at a time; after a rejection, to another).
     The country's delegation may then see the case's members, and only them."""
     return _submit(actor, _lock(case), country, on or today())
 
 
 @transaction.atomic
-def schedule_interview(*, actor, case: ResettlementCase, on: date) -> ResettlementCase:
+def schedule_interview(*, actor: Actor, case: ResettlementCase, on: date) -> ResettlementCase:
     case = _lock(case)
     ensure(actor, MANAGE, case)
     RESETTLEMENT_CASE.step_for("interview", case.stage)
@@ -297,7 +300,7 @@ def schedule_interview(*, actor, case: ResettlementCase, on: date) -> Resettleme
 
 @transaction.atomic
 def decide_submission(
-    *, actor, case: ResettlementCase, accepted: bool, note: str = "", on: date | None = None
+    *, actor: Actor, case: ResettlementCase, accepted: bool, note: str = "", on: date | None = None
 ) -> Submission:
     """Record the country's decision. A rejection ends its sight of the members; the case
     can then be resubmitted to another country."""
@@ -319,14 +322,14 @@ def decide_submission(
     return submission
 
 
-def _end_sharing(actor, submission: Submission, reason: str) -> None:
+def _end_sharing(actor: Actor, submission: Submission, reason: str) -> None:
     recipient = submission.country.recipient
     if recipient is not None:
         sharing_services.expire_sharing(actor=actor, recipient=recipient, reason=reason, source=submission.source)
 
 
 @transaction.atomic
-def start_exit_formalities(*, actor, case: ResettlementCase) -> ResettlementCase:
+def start_exit_formalities(*, actor: Actor, case: ResettlementCase) -> ResettlementCase:
     case = _lock(case)
     ensure(actor, MANAGE, case)
     return _enter_stage(actor, case, "exit_formalities")
@@ -335,7 +338,7 @@ def start_exit_formalities(*, actor, case: ResettlementCase) -> ResettlementCase
 @transaction.atomic
 def record_formalities(
     *,
-    actor,
+    actor: Actor,
     case: ResettlementCase,
     exit_permit: bool | None = None,
     medical_clearance: bool | None = None,
@@ -366,7 +369,7 @@ def record_formalities(
 # --- departure: through the movements app and its non-refoulement gate -------------------------
 
 
-def _first_blocked(actor, case: ResettlementCase, persons: list[Person]) -> Person | None:
+def _first_blocked(actor: Actor, case: ResettlementCase, persons: list[Person]) -> Person | None:
     """The first member the gate would refuse today, all members moving together (read
     only; the recorded attempt is made by movements.requests for that member)."""
     assert case.country is not None
@@ -379,7 +382,7 @@ def _first_blocked(actor, case: ResettlementCase, persons: list[Person]) -> Pers
     return next(iter(first_cause or blocked), None)
 
 
-def schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -> ResettlementCase:
+def schedule_departure(*, actor: Actor, case: ResettlementCase, departure_date: date) -> ResettlementCase:
     """Request one resettlement departure per member; the gate assesses each. If it refuses
     anyone, the refusal is recorded (a REFUSED movement) and raised, and the case stays."""
     case = ResettlementCase.objects.select_related("site", "country").get(pk=case.pk)
@@ -415,7 +418,7 @@ def schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -
 
 
 @transaction.atomic
-def _schedule_departure(*, actor, case: ResettlementCase, departure_date: date) -> ResettlementCase:
+def _schedule_departure(*, actor: Actor, case: ResettlementCase, departure_date: date) -> ResettlementCase:
     case = _lock(case)
     RESETTLEMENT_CASE.step_for("schedule_departure", case.stage)
     assert case.country is not None
@@ -435,7 +438,7 @@ def _schedule_departure(*, actor, case: ResettlementCase, departure_date: date) 
     return _enter_stage(actor, case, "schedule_departure", changes={"departure_date": departure_date})
 
 
-def approve_departure(*, actor, case: ResettlementCase) -> list[Movement]:
+def approve_departure(*, actor: Actor, case: ResettlementCase) -> list[Movement]:
     """A protection officer approves each member's departure (the gate runs again)."""
     case = ResettlementCase.objects.get(pk=case.pk)
     ensure(actor, "movements.approve_movement", case)
@@ -450,7 +453,7 @@ def approve_departure(*, actor, case: ResettlementCase) -> list[Movement]:
     return approved
 
 
-def record_departure(*, actor, case: ResettlementCase, departed_on: date | None = None) -> ResettlementCase:
+def record_departure(*, actor: Actor, case: ResettlementCase, departed_on: date | None = None) -> ResettlementCase:
     """Carry out every member's approved departure: each leaves the register as DEPARTED.
     If the gate now refuses anyone, nobody leaves and the case stays scheduled."""
     case = ResettlementCase.objects.select_related("site", "country").get(pk=case.pk)
@@ -467,7 +470,7 @@ def record_departure(*, actor, case: ResettlementCase, departed_on: date | None 
 
 
 @transaction.atomic
-def _record_departure(*, actor, case: ResettlementCase, departed_on: date) -> ResettlementCase:
+def _record_departure(*, actor: Actor, case: ResettlementCase, departed_on: date) -> ResettlementCase:
     case = _lock(case)
     RESETTLEMENT_CASE.step_for("depart", case.stage)
     if departed_on > today():
@@ -480,7 +483,7 @@ def _record_departure(*, actor, case: ResettlementCase, departed_on: date) -> Re
 
 
 @transaction.atomic
-def confirm_arrival(*, actor, case: ResettlementCase, arrived_on: date | None = None) -> ResettlementCase:
+def confirm_arrival(*, actor: Actor, case: ResettlementCase, arrived_on: date | None = None) -> ResettlementCase:
     """The receiving state confirmed the arrival; its sight of the case ends."""
     case = _lock(case)
     ensure(actor, MANAGE, case)
@@ -494,7 +497,7 @@ def confirm_arrival(*, actor, case: ResettlementCase, arrived_on: date | None = 
 
 
 @transaction.atomic
-def close_case(*, actor, case: ResettlementCase, reason: str) -> ResettlementCase:
+def close_case(*, actor: Actor, case: ResettlementCase, reason: str) -> ResettlementCase:
     """Close a case before departure (e.g. the family no longer wishes to resettle). An
     open submission is withdrawn and the country's sight of the members ends."""
     case = _lock(case)
@@ -518,7 +521,7 @@ def close_case(*, actor, case: ResettlementCase, reason: str) -> ResettlementCas
 
 @transaction.atomic
 def submit_batch(
-    *, actor, country: ReceivingCountry, cases: Iterable[ResettlementCase], on: date | None = None
+    *, actor: Actor, country: ReceivingCountry, cases: Iterable[ResettlementCase], on: date | None = None
 ) -> SubmissionBatch:
     """Submit many cases to one country at once (all or none). The manifest is built by
     `manifest.build_manifest(actor=..., batch=...)`, limited to the agreement's fields."""

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from asylon.core.edges import errors_onto, or_404, require
 from asylon.core.errors import DomainError, InvalidInput, SafeguardRefusal
 from asylon.core.listing import listing
 from asylon.core.scope import can
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 from asylon.sharing.guard import recipient_of
 
@@ -36,7 +37,7 @@ CONFIRM = "yes"  # the confirmation convention of big acts (incidents.views.roll
 
 
 @login_required
-def dashboard(request: HttpRequest, site_code: str | None = None) -> HttpResponse:
+def dashboard(request: AuthedRequest, site_code: str | None = None) -> HttpResponse:
     sites = list(queries.sites_for_dashboard(request.user))
     if not sites:
         raise Http404
@@ -70,7 +71,7 @@ def dashboard(request: HttpRequest, site_code: str | None = None) -> HttpRespons
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     require(request, "solutions.view_resettlementcase")
     stage = request.GET.get("stage", "")
     qs = queries.cases_for(request.user)
@@ -213,7 +214,7 @@ def _steps_for(user, case: ResettlementCase, bound: dict[str, forms.Form]) -> li
     return [(n, s, bound.get(n) or _form(n, s, case)) for n, s in steps]
 
 
-def _case_page(request: HttpRequest, case: ResettlementCase, *, bound=None, refusal=None, status: int = 200):
+def _case_page(request: AuthedRequest, case: ResettlementCase, *, bound=None, refusal=None, status: int = 200):
     members = queries.members_for(request.user, case)
     queries.guard_members(request.user, members, channel="page:solutions:case_detail")
     partner = recipient_of(request.user) is not None
@@ -240,7 +241,7 @@ def _case_page(request: HttpRequest, case: ResettlementCase, *, bound=None, refu
 
 
 @login_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     return _case_page(request, or_404(queries.get_case, request.user, reference))
 
 
@@ -256,7 +257,7 @@ def _refusal(exc: SafeguardRefusal) -> list[queries.RefusalGroup] | None:
 
 @login_required
 @require_POST
-def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
+def case_transition(request: AuthedRequest, reference: str) -> HttpResponse:
     """Parse the step's form, confirm a big act first (`confirm=yes`), call its service."""
     case = or_404(queries.get_case, request.user, reference)
     name = request.POST.get("action", "")
@@ -293,7 +294,7 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("solutions:case_detail", reference=case.reference)
 
 
-def _confirm_page(request: HttpRequest, case: ResettlementCase, name: str, step: Step, form: forms.Form):
+def _confirm_page(request: AuthedRequest, case: ResettlementCase, name: str, step: Step, form: forms.Form):
     summary = step.summary(request.user, case, form.cleaned_data) if step.summary else None
     check = None
     if name == "submit":
@@ -318,7 +319,7 @@ def _confirm_page(request: HttpRequest, case: ResettlementCase, name: str, step:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_open(request: HttpRequest) -> HttpResponse:
+def case_open(request: AuthedRequest) -> HttpResponse:
     """Open a case for a household (from the household's page, a person's or the case list);
     the same service as the API's POST /resettlement-cases."""
     require(request, services.MANAGE)
@@ -345,7 +346,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def batch_submit(request: HttpRequest) -> HttpResponse:
+def batch_submit(request: AuthedRequest) -> HttpResponse:
     """Submit the chosen cases to one country; the answer is the manifest (CSV or XLSX)."""
     require(request, "solutions.manage_resettlement")
     country = queries.receiving_country(request.POST.get("country"))
@@ -362,13 +363,13 @@ def batch_submit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def batch_manifest(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def batch_manifest(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     require(request, "solutions.manage_resettlement")
     batch = or_404(queries.get_batch, request.user, pk)
     return _manifest_response(request, batch, fmt)
 
 
-def _manifest_response(request: HttpRequest, batch: SubmissionBatch, fmt: str) -> HttpResponse:
+def _manifest_response(request: AuthedRequest, batch: SubmissionBatch, fmt: str) -> HttpResponse:
     name = f"manifest-{batch.country.country.code}-{batch.pk}"
     if fmt == "xlsx":
         body = manifest_xlsx(actor=request.user, batch=batch)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from asylon.core.api_edge import FromModel, Id, Line, Offset, Text, requires
 from asylon.core.confirm import ConfirmationRequired
 from asylon.core.errors import InvalidInput
 from asylon.core.scope import can, ensure
+from asylon.core.types import Actor, AuthedRequest
 from asylon.registry import queries as registry_queries
 
 from . import previews, queries, services
@@ -303,7 +303,7 @@ class DesignationOut(Schema):
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _criteria(actor, p: CriteriaIn) -> queries.Criteria:
+def _criteria(actor: Actor, p: CriteriaIn) -> queries.Criteria:
     return queries.Criteria(
         site=registry_queries.site_in_scope(actor, p.site),
         nationality=p.nationality.upper(),
@@ -327,7 +327,7 @@ def _example(body: dict) -> dict:
     response=HistoryOut,
     auth=requires("status.view_statusentry"),
 )
-def status_history(request: HttpRequest, reference: Line):
+def status_history(request: AuthedRequest, reference: Line):
     person = registry_queries.get_person(request.user, reference)
     entries = queries.status_history(request.user, person)
     return {
@@ -343,7 +343,7 @@ def status_history(request: HttpRequest, reference: Line):
     response=SnapshotOut,
     auth=requires("status.view_statusentry"),
 )
-def person_status(request: HttpRequest, reference: Line, on: date | None = None):
+def person_status(request: AuthedRequest, reference: Line, on: date | None = None):
     person = registry_queries.get_person(request.user, reference)
     return queries.person_status(request.user, person, on)
 
@@ -365,7 +365,7 @@ def person_status(request: HttpRequest, reference: Line, on: date | None = None)
         }
     ),
 )
-def create_case(request: HttpRequest, payload: RsdCaseIn):
+def create_case(request: AuthedRequest, payload: RsdCaseIn):
     actor = request.user
     applicant = registry_queries.get_person(actor, payload.applicant)
     dependants = [registry_queries.get_person(actor, ref) for ref in payload.dependants]
@@ -381,7 +381,7 @@ def create_case(request: HttpRequest, payload: RsdCaseIn):
 
 @router.get("/rsd-cases", summary="List RSD cases", response=CasePage, auth=requires("status.view_rsdcase"))
 def list_cases(
-    request: HttpRequest,
+    request: AuthedRequest,
     queue: Line = "open",
     state: Line | None = None,
     site: Line | None = None,
@@ -403,7 +403,7 @@ def list_cases(
 @router.get(
     "/rsd-cases/{reference}", summary="Read one RSD case", response=RsdCaseOut, auth=requires("status.view_rsdcase")
 )
-def get_case(request: HttpRequest, reference: Line):
+def get_case(request: AuthedRequest, reference: Line):
     return queries.get_case(request.user, reference)
 
 
@@ -421,7 +421,7 @@ def get_case(request: HttpRequest, reference: Line):
         }
     ),
 )
-def transition(request: HttpRequest, reference: Line, payload: RsdTransitionIn):
+def transition(request: AuthedRequest, reference: Line, payload: RsdTransitionIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)
     data = payload.dict(exclude_none=True)
@@ -441,7 +441,7 @@ def transition(request: HttpRequest, reference: Line, payload: RsdTransitionIn):
     auth=requires("status.change_rsdcase"),
     openapi_extra=_example({"officer": "rsd-officer"}),
 )
-def assign(request: HttpRequest, reference: Line, payload: AssignIn):
+def assign(request: AuthedRequest, reference: Line, payload: AssignIn):
     case = queries.get_case(request.user, reference)
     ensure(request.user, "status.change_rsdcase", case)
     officer = queries.user_named(payload.officer, field="officer")
@@ -459,7 +459,7 @@ def assign(request: HttpRequest, reference: Line, payload: AssignIn):
     auth=requires("status.add_groupdeclaration"),
     openapi_extra=_example({"site": "AAA", "nationality": "SY", "cutoff_kind": "ARRIVAL", "cutoff_date": "2026-01-31"}),
 )
-def preview(request: HttpRequest, payload: CriteriaIn):
+def preview(request: AuthedRequest, payload: CriteriaIn):
     return queries.preview_declaration(request.user, _criteria(request.user, payload))
 
 
@@ -481,7 +481,7 @@ def preview(request: HttpRequest, payload: CriteriaIn):
         }
     ),
 )
-def declare(request: HttpRequest, payload: DeclarationIn):
+def declare(request: AuthedRequest, payload: DeclarationIn):
     d = services.declare_group(
         actor=request.user,
         criteria=_criteria(request.user, payload),
@@ -499,7 +499,7 @@ def declare(request: HttpRequest, payload: DeclarationIn):
     response=list[DeclarationOut],
     auth=requires("status.view_groupdeclaration"),
 )
-def list_declarations(request: HttpRequest):
+def list_declarations(request: AuthedRequest):
     return queries.declarations_for(request.user)[:200]
 
 
@@ -509,7 +509,7 @@ def list_declarations(request: HttpRequest):
     auth=requires("status.view_groupdeclaration"),
     summary="Read one group declaration",
 )
-def get_declaration(request: HttpRequest, declaration_id: Id):
+def get_declaration(request: AuthedRequest, declaration_id: Id):
     return queries.get_declaration(request.user, declaration_id)
 
 
@@ -520,7 +520,7 @@ def get_declaration(request: HttpRequest, declaration_id: Id):
     auth=requires("status.revoke_groupdeclaration"),
     openapi_extra=_example({"reason": "The declaration named the wrong cut-off date.", "confirm": True}),
 )
-def revoke_declaration(request: HttpRequest, declaration_id: Id, payload: ReasonIn):
+def revoke_declaration(request: AuthedRequest, declaration_id: Id, payload: ReasonIn):
     d = queries.get_declaration(request.user, declaration_id)
     ensure(request.user, "status.revoke_groupdeclaration", d)
     if not payload.confirm and d.revoked_at is None:
@@ -538,7 +538,7 @@ def revoke_declaration(request: HttpRequest, declaration_id: Id, payload: Reason
     response=list[DesignationOut],
     auth=requires("status.view_sitedesignationact"),
 )
-def list_designations(request: HttpRequest):
+def list_designations(request: AuthedRequest):
     return queries.designations_for(request.user)[:200]
 
 
@@ -556,7 +556,7 @@ def list_designations(request: HttpRequest):
         }
     ),
 )
-def designate(request: HttpRequest, payload: DesignationIn):
+def designate(request: AuthedRequest, payload: DesignationIn):
     act = services.designate_site(
         actor=request.user,
         site=registry_queries.site_in_scope(request.user, payload.site),
@@ -574,7 +574,7 @@ def designate(request: HttpRequest, payload: DesignationIn):
     auth=requires("status.revoke_sitedesignationact"),
     openapi_extra=_example({"reason": "The ministerial order was withdrawn.", "confirm": True}),
 )
-def revoke_designation(request: HttpRequest, act_id: Id, payload: ReasonIn):
+def revoke_designation(request: AuthedRequest, act_id: Id, payload: ReasonIn):
     act = queries.get_designation(request.user, act_id)
     ensure(request.user, "status.revoke_sitedesignationact", act)
     if not payload.confirm and act.revoked_at is None:

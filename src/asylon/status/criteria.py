@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from asylon.core.types import Actor
 from asylon.registry.models import Membership, Person, Presence, Site
 
 from .models import EVENT_STATUSES, CutoffKind, LegalStatus, RsdCaseMember, StatusEntry
@@ -117,7 +118,7 @@ def skipped_persons(c: Criteria) -> list[dict]:
     return out
 
 
-def check_criteria(actor, c: Criteria, errors: dict) -> None:
+def check_criteria(actor: Actor, c: Criteria, errors: dict) -> None:
     """Add to `errors` what the actor may not select by, and codes that are not known."""
     if c.ethnicity and not actor.has_perm("registry.view_sensitive", c.site):
         errors.setdefault("ethnicity", []).append(gettext("Your role may not select persons by a sensitive field."))

@@ -23,6 +23,7 @@ from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.models import Job
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Site, SiteDesignation
 
 from .criteria import Criteria, check_criteria, eligible_ids, matching_persons, skipped_persons
@@ -39,7 +40,9 @@ from .models import (
 )
 
 
-def _check_declaration(actor, criteria: Criteria, effective_on, legal_basis, recognised_by, legal_basis_text) -> None:
+def _check_declaration(
+    actor: Actor, criteria: Criteria, effective_on, legal_basis, recognised_by, legal_basis_text
+) -> None:
     ensure(actor, "status.add_groupdeclaration", criteria.site)
     errors: dict[str, list[str]] = {}
     check_criteria(actor, criteria, errors)
@@ -55,7 +58,7 @@ def _check_declaration(actor, criteria: Criteria, effective_on, legal_basis, rec
 @transaction.atomic
 def declare_group(
     *,
-    actor,
+    actor: Actor,
     criteria: Criteria,
     effective_on: date,
     legal_basis: str,
@@ -123,7 +126,7 @@ def declare_group(
     return declaration
 
 
-def _check_revocation(actor, declaration: GroupDeclaration, reason: str) -> None:
+def _check_revocation(actor: Actor, declaration: GroupDeclaration, reason: str) -> None:
     ensure(actor, "status.revoke_groupdeclaration", declaration)
     if declaration.revoked_at is not None:
         raise Conflict(_("This declaration is already revoked."), code="already_revoked")
@@ -132,7 +135,7 @@ def _check_revocation(actor, declaration: GroupDeclaration, reason: str) -> None
 
 
 @transaction.atomic
-def revoke_group_declaration(*, actor, declaration: GroupDeclaration, reason: str) -> GroupDeclaration:
+def revoke_group_declaration(*, actor: Actor, declaration: GroupDeclaration, reason: str) -> GroupDeclaration:
     """Revoke a declaration: exactly the entries it created are marked reverted (not deleted)."""
     declaration = GroupDeclaration.objects.select_for_update().get(pk=declaration.pk)
     _check_revocation(actor, declaration, reason)
@@ -177,7 +180,7 @@ def large_group(criteria: Criteria) -> bool:
 
 def start_declaration(
     *,
-    actor,
+    actor: Actor,
     criteria: Criteria,
     effective_on: date,
     legal_basis: str,
@@ -229,7 +232,7 @@ def declaration_work(job: Job, progress: jobs.Progress) -> dict:
     return {"declaration": declaration.pk, "applied": applied, "skipped": len(declaration.skipped), "done": applied}
 
 
-def start_revocation(*, actor, declaration: GroupDeclaration, reason: str, back: str = "") -> Job:
+def start_revocation(*, actor: Actor, declaration: GroupDeclaration, reason: str, back: str = "") -> Job:
     """Check a confirmed revocation as `revoke_group_declaration` would, then record it as a job."""
     _check_revocation(actor, declaration, reason)
     from .tasks import revoke_group_job
@@ -258,7 +261,7 @@ def revocation_work(job: Job, progress: jobs.Progress) -> dict:
 
 @transaction.atomic
 def designate_site(
-    *, actor, site: Site, designation: str, effective_on: date, legal_basis_text: str
+    *, actor: Actor, site: Site, designation: str, effective_on: date, legal_basis_text: str
 ) -> SiteDesignationAct:
     ensure(actor, "status.add_sitedesignationact", site)
     errors: dict[str, list[str]] = {}
@@ -287,7 +290,7 @@ def designate_site(
 
 
 @transaction.atomic
-def revoke_site_designation(*, actor, act: SiteDesignationAct, reason: str) -> SiteDesignationAct:
+def revoke_site_designation(*, actor: Actor, act: SiteDesignationAct, reason: str) -> SiteDesignationAct:
     ensure(actor, "status.revoke_sitedesignationact", act)
     act = SiteDesignationAct.objects.select_for_update().get(pk=act.pk)
     if act.revoked_at is not None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from asylon.core.api_edge import Id, Line, Offset, Text, requires
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 
 from . import queries, services
@@ -81,7 +81,7 @@ class EndingPage(Schema):
     items: list[EndingOut]
 
 
-def _get(request: HttpRequest, procedure_id: int) -> EndingProcedure:
+def _get(request: AuthedRequest, procedure_id: int) -> EndingProcedure:
     return queries.get_ending_procedure(request.user, procedure_id)
 
 
@@ -91,7 +91,7 @@ def _get(request: HttpRequest, procedure_id: int) -> EndingProcedure:
     response=EndingPage,
     auth=requires(READ),
 )
-def list_endings(request: HttpRequest, offset: Offset = 0):
+def list_endings(request: AuthedRequest, offset: Offset = 0):
     qs = queries.ending_procedures_for(request.user)
     return {"count": qs.count(), "items": qs[offset : offset + 100]}
 
@@ -102,7 +102,7 @@ def list_endings(request: HttpRequest, offset: Offset = 0):
     response={201: EndingOut},
     auth=requires(OPEN),
 )
-def open_ending(request: HttpRequest, payload: EndingOpenIn):
+def open_ending(request: AuthedRequest, payload: EndingOpenIn):
     person = registry_queries.get_person(request.user, payload.person)
     procedure = services.open_ending_procedure(
         actor=request.user, person=person, kind=payload.kind, clause=payload.clause
@@ -113,7 +113,7 @@ def open_ending(request: HttpRequest, payload: EndingOpenIn):
 @router.get(
     "/ending-procedures/{procedure_id}", summary="Read one ending procedure", response=EndingOut, auth=requires(READ)
 )
-def get_ending(request: HttpRequest, procedure_id: Id):
+def get_ending(request: AuthedRequest, procedure_id: Id):
     return _get(request, procedure_id)
 
 
@@ -123,7 +123,7 @@ def get_ending(request: HttpRequest, procedure_id: Id):
     response=EndingOut,
     auth=requires(DECIDE),
 )
-def decide_ending(request: HttpRequest, procedure_id: Id, payload: EndingDecisionIn):
+def decide_ending(request: AuthedRequest, procedure_id: Id, payload: EndingDecisionIn):
     services.decide_ending_procedure(
         actor=request.user,
         procedure=_get(request, procedure_id),
@@ -140,7 +140,7 @@ def decide_ending(request: HttpRequest, procedure_id: Id, payload: EndingDecisio
     response=EndingOut,
     auth=requires(CHANGE),
 )
-def notify_ending(request: HttpRequest, procedure_id: Id, payload: EndingNotificationIn):
+def notify_ending(request: AuthedRequest, procedure_id: Id, payload: EndingNotificationIn):
     services.notify_ending_decision(actor=request.user, procedure=_get(request, procedure_id), on=payload.on)
     return _get(request, procedure_id)
 
@@ -151,7 +151,7 @@ def notify_ending(request: HttpRequest, procedure_id: Id, payload: EndingNotific
     response=EndingOut,
     auth=requires(CHANGE),
 )
-def appeal_ending(request: HttpRequest, procedure_id: Id, payload: EndingAppealIn):
+def appeal_ending(request: AuthedRequest, procedure_id: Id, payload: EndingAppealIn):
     services.lodge_ending_appeal(
         actor=request.user, procedure=_get(request, procedure_id), reasons=payload.reasons, on=payload.on
     )
@@ -164,7 +164,7 @@ def appeal_ending(request: HttpRequest, procedure_id: Id, payload: EndingAppealI
     response=EndingOut,
     auth=requires(DECIDE),
 )
-def decide_ending_appeal(request: HttpRequest, procedure_id: Id, payload: EndingAppealDecisionIn):
+def decide_ending_appeal(request: AuthedRequest, procedure_id: Id, payload: EndingAppealDecisionIn):
     services.decide_ending_appeal(
         actor=request.user,
         procedure=_get(request, procedure_id),

@@ -10,13 +10,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asylon.core.edges import errors_onto, or_404, require
 from asylon.core.scope import can
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 
 from . import queries, services
@@ -75,7 +76,7 @@ def _next_step(p: EndingProcedure) -> str | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ending_list(request: HttpRequest) -> HttpResponse:
+def ending_list(request: AuthedRequest) -> HttpResponse:
     require(request, "status.view_endingprocedure")
     may_open = request.user.has_perm("status.add_endingprocedure")
     form = OpenForm(request.POST or None) if may_open else None
@@ -100,7 +101,7 @@ def ending_list(request: HttpRequest) -> HttpResponse:
     return render(request, "status/ending_list.html", {"page": page, "form": form}, status=status)
 
 
-def _detail(request, procedure, step: str | None, form=None, *, status=200, confirm=False):
+def _detail(request: AuthedRequest, procedure, step: str | None, form=None, *, status=200, confirm=False):
     step = step or _next_step(procedure)
     may = step is not None and can(request.user, STEPS[step][1], procedure)
     if may and form is None and step is not None:
@@ -116,13 +117,13 @@ def _detail(request, procedure, step: str | None, form=None, *, status=200, conf
 
 
 @login_required
-def ending_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def ending_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _detail(request, or_404(queries.get_ending_procedure, request.user, pk), None)
 
 
 @login_required
 @require_POST
-def ending_step(request: HttpRequest, pk: int) -> HttpResponse:
+def ending_step(request: AuthedRequest, pk: int) -> HttpResponse:
     procedure = or_404(queries.get_ending_procedure, request.user, pk)
     step = request.POST.get("step", "")
     if step not in STEPS or not can(request.user, STEPS[step][1], procedure):

@@ -18,6 +18,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Person
 
 from . import queries
@@ -27,7 +28,9 @@ from .models import ENDING_STATUS, EndingKind, EndingProcedure, LegalStatus, Sta
 
 
 @transaction.atomic
-def open_ending_procedure(*, actor, person: Person, kind: str, clause: str, on: date | None = None) -> EndingProcedure:
+def open_ending_procedure(
+    *, actor: Actor, person: Person, kind: str, clause: str, on: date | None = None
+) -> EndingProcedure:
     ensure(actor, "status.add_endingprocedure", person)
     errors: dict[str, list[str]] = {}
     one_of({"kind": kind}, "kind", EndingKind, errors)
@@ -48,7 +51,7 @@ def open_ending_procedure(*, actor, person: Person, kind: str, clause: str, on: 
 
 @transaction.atomic
 def decide_ending_procedure(
-    *, actor, procedure: EndingProcedure, outcome: str, reasons: str, on: date | None = None
+    *, actor: Actor, procedure: EndingProcedure, outcome: str, reasons: str, on: date | None = None
 ) -> EndingProcedure:
     ensure(actor, "status.decide_rsdcase", procedure)
     procedure = EndingProcedure.objects.select_for_update().get(pk=procedure.pk)
@@ -94,7 +97,7 @@ def _locked_procedure(procedure: EndingProcedure) -> EndingProcedure:
 
 
 @transaction.atomic
-def notify_ending_decision(*, actor, procedure: EndingProcedure, on: date | None = None) -> EndingProcedure:
+def notify_ending_decision(*, actor: Actor, procedure: EndingProcedure, on: date | None = None) -> EndingProcedure:
     """Record the written notification of the decision. For a decision that ends the status
     this starts the appeal window (the site's RSD appeal window, DOMAIN 5.3); until then the
     clock has not started and removal stays suspended (N4)."""
@@ -123,7 +126,9 @@ def notify_ending_decision(*, actor, procedure: EndingProcedure, on: date | None
 
 
 @transaction.atomic
-def lodge_ending_appeal(*, actor, procedure: EndingProcedure, reasons: str, on: date | None = None) -> EndingProcedure:
+def lodge_ending_appeal(
+    *, actor: Actor, procedure: EndingProcedure, reasons: str, on: date | None = None
+) -> EndingProcedure:
     """The person appeals the decision that ended their status, within the window."""
     ensure(actor, "status.change_endingprocedure", procedure)
     procedure = _locked_procedure(procedure)
@@ -157,7 +162,7 @@ def lodge_ending_appeal(*, actor, procedure: EndingProcedure, reasons: str, on: 
 
 @transaction.atomic
 def decide_ending_appeal(
-    *, actor, procedure: EndingProcedure, outcome: str, reasons: str, on: date | None = None
+    *, actor: Actor, procedure: EndingProcedure, outcome: str, reasons: str, on: date | None = None
 ) -> EndingProcedure:
     """Decide the appeal, by an officer other than the one who decided the procedure. An
     overturned ending restores refugee status as it was recognised."""

@@ -22,6 +22,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Person
 
 from . import queries
@@ -32,7 +33,7 @@ BATCH = 5000
 
 def append_entries(
     *,
-    actor,
+    actor: Actor,
     person_ids: list[int],
     status: str,
     effective_on: date,
@@ -84,7 +85,7 @@ def append_entries(
 
 @transaction.atomic
 def record_status_event(
-    *, actor, person: Person, status: str, effective_on: date | None = None, note: str
+    *, actor: Actor, person: Person, status: str, effective_on: date | None = None, note: str
 ) -> StatusEntry:
     """Record a departure or a death in the status history (movements and solutions call this)."""
     ensure(actor, "status.add_statusentry", person)
@@ -108,7 +109,7 @@ def record_status_event(
     return entry
 
 
-def follow_death(sender, *, actor, person: Person, died_on: date, note: str, **kwargs) -> None:
+def follow_death(sender, *, actor: Actor, person: Person, died_on: date, note: str, **kwargs) -> None:
     """A death the register confirmed (registry.signals.death_confirmed) enters the status
     history, in the register's transaction."""
     record_status_event(actor=actor, person=person, status=LegalStatus.DECEASED, effective_on=died_on, note=note)

@@ -19,6 +19,7 @@ from asylon.core.confirm import SAMPLE
 from asylon.core.dates import today
 from asylon.core.i18n import format_date, to_digits
 from asylon.core.scope import ensure, site_ids
+from asylon.core.types import Actor
 from asylon.registry.models import Person, Presence
 
 from . import queries
@@ -51,7 +52,7 @@ class RevocationPreview:
         }
 
 
-def declaration_revocation(actor, declaration: GroupDeclaration) -> RevocationPreview:
+def declaration_revocation(actor: Actor, declaration: GroupDeclaration) -> RevocationPreview:
     """Names only persons in the actor's sites; persons moved elsewhere are counted by site."""
     entries = StatusEntry.objects.filter(declaration=declaration, reverted_at__isnull=True)
     latest = (
@@ -150,7 +151,9 @@ def is_grave(case: RsdCase, action: str, data: dict[str, Any]) -> bool:
     return False
 
 
-def rsd_step(actor, case: RsdCase, action: str, data: dict[str, Any], on: date | None = None) -> StepConsequence | None:
+def rsd_step(
+    actor: Actor, case: RsdCase, action: str, data: dict[str, Any], on: date | None = None
+) -> StepConsequence | None:
     """What the step will change, or None for a step that needs no confirmation. Only an
     actor who may take the step reads it (the same permission the service checks)."""
     if not is_grave(case, action, data):

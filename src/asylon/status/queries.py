@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from asylon.core.dates import today
 from asylon.core.errors import InvalidInput, NotFound
 from asylon.core.scope import ensure, site_ids
+from asylon.core.types import Actor
 from asylon.registry.models import Person, Site
 
 from .criteria import Criteria, check_criteria, classify
@@ -195,7 +196,7 @@ def current_statuses(person_ids: Iterable[int]) -> dict[int, str]:
 # --- scoped reads for pages and the API -------------------------------------------------
 
 
-def status_history(actor, person: Person) -> list[StatusEntry]:
+def status_history(actor: Actor, person: Person) -> list[StatusEntry]:
     """All entries of a person, reverted ones included (they show as reverted)."""
     ensure(actor, "status.view_statusentry", person)
     return list(
@@ -205,18 +206,18 @@ def status_history(actor, person: Person) -> list[StatusEntry]:
     )
 
 
-def person_status(actor, person: Person, on: date | None = None) -> StatusSnapshot:
+def person_status(actor: Actor, person: Person, on: date | None = None) -> StatusSnapshot:
     ensure(actor, "status.view_statusentry", person)
     return status_on(person, on)
 
 
-def cases_for(actor) -> QuerySet[RsdCase]:
+def cases_for(actor: Actor) -> QuerySet[RsdCase]:
     if not actor.has_perm("status.view_rsdcase"):
         return RsdCase.objects.none()
     return RsdCase.objects.filter(site_id__in=site_ids(actor))
 
 
-def get_case(actor, reference: str) -> RsdCase:
+def get_case(actor: Actor, reference: str) -> RsdCase:
     case = (
         cases_for(actor)
         .select_related("site", "applicant", "assigned_officer", "decided_by", "appeal_decided_by")
@@ -257,7 +258,7 @@ class Queue(TextChoices):
 QUEUES = tuple(Queue.values)
 
 
-def case_queue(actor, queue: str = "open", on: date | None = None) -> QuerySet[RsdCase]:
+def case_queue(actor: Actor, queue: str = "open", on: date | None = None) -> QuerySet[RsdCase]:
     """The RSD queues: the actor's own open cases; cases over the site's target for their
     stage; interviews due this (ISO) week; negative decisions whose appeal window has passed."""
     on = on or today()
@@ -307,7 +308,7 @@ class Preview:
     skipped_sample: list[dict]
 
 
-def preview_declaration(actor, c: Criteria, sample_size: int = 20) -> Preview:
+def preview_declaration(actor: Actor, c: Criteria, sample_size: int = 20) -> Preview:
     ensure(actor, "status.add_groupdeclaration", c.site)
     errors: dict[str, list[str]] = {}
     check_criteria(actor, c, errors)
@@ -324,33 +325,33 @@ def preview_declaration(actor, c: Criteria, sample_size: int = 20) -> Preview:
     )
 
 
-def declarations_for(actor) -> QuerySet[GroupDeclaration]:
+def declarations_for(actor: Actor) -> QuerySet[GroupDeclaration]:
     if not actor.has_perm("status.view_groupdeclaration"):
         return GroupDeclaration.objects.none()
     return GroupDeclaration.objects.filter(site_id__in=site_ids(actor)).select_related("site", "declared_by")
 
 
-def get_declaration(actor, pk: int) -> GroupDeclaration:
+def get_declaration(actor: Actor, pk: int) -> GroupDeclaration:
     d = declarations_for(actor).filter(pk=pk).first()
     if d is None:
         raise NotFound("No such declaration.")
     return d
 
 
-def designations_for(actor) -> QuerySet[SiteDesignationAct]:
+def designations_for(actor: Actor) -> QuerySet[SiteDesignationAct]:
     if not actor.has_perm("status.view_sitedesignationact"):
         return SiteDesignationAct.objects.none()
     return SiteDesignationAct.objects.filter(site_id__in=site_ids(actor)).select_related("site", "recorded_by")
 
 
-def get_designation(actor, pk: int) -> SiteDesignationAct:
+def get_designation(actor: Actor, pk: int) -> SiteDesignationAct:
     act = designations_for(actor).filter(pk=pk).first()
     if act is None:
         raise NotFound("No such designation act.")
     return act
 
 
-def ending_procedures_for(actor) -> QuerySet[EndingProcedure]:
+def ending_procedures_for(actor: Actor) -> QuerySet[EndingProcedure]:
     """Ending procedures (cessation, cancellation, revocation) at the actor's sites."""
     if not actor.has_perm("status.view_endingprocedure"):
         return EndingProcedure.objects.none()
@@ -361,7 +362,7 @@ def ending_procedures_for(actor) -> QuerySet[EndingProcedure]:
     )
 
 
-def get_ending_procedure(actor, pk: int) -> EndingProcedure:
+def get_ending_procedure(actor: Actor, pk: int) -> EndingProcedure:
     procedure = ending_procedures_for(actor).filter(pk=pk).first()
     if procedure is None:
         raise NotFound("No such procedure.")

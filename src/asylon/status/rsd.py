@@ -21,6 +21,7 @@ from asylon.audit import services as audit
 from asylon.core.dates import today
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
+from asylon.core.types import Actor
 from asylon.registry.models import Person, Site
 from asylon.registry.references import next_reference
 
@@ -51,7 +52,7 @@ NEGATIVE = (Outcome.REJECTED, Outcome.EXCLUDED)
 @transaction.atomic
 def register_rsd_case(
     *,
-    actor,
+    actor: Actor,
     applicant: Person,
     dependants: Iterable[Person] = (),
     registered_on: date | None = None,
@@ -122,7 +123,7 @@ def _check_officer(officer, site: Site, errors) -> None:
 
 
 @transaction.atomic
-def assign_rsd_case(*, actor, case: RsdCase, officer) -> RsdCase:
+def assign_rsd_case(*, actor: Actor, case: RsdCase, officer) -> RsdCase:
     ensure(actor, "status.change_rsdcase", case)
     case = RsdCase.objects.select_for_update().get(pk=case.pk)
     errors: dict[str, list[str]] = {}
@@ -178,7 +179,7 @@ def _member_ids(case: RsdCase) -> tuple[list[int], dict[int, int]]:
     return ids, {pid: case.applicant_id for pid in ids if pid != case.applicant_id}
 
 
-def _write_outcome(actor, case: RsdCase, outcome: str, on: date, note: str) -> None:
+def _write_outcome(actor: Actor, case: RsdCase, outcome: str, on: date, note: str) -> None:
     ids, derived = _member_ids(case)
     if outcome == Outcome.RECOGNISED:
         append_entries(
@@ -200,7 +201,7 @@ def _write_outcome(actor, case: RsdCase, outcome: str, on: date, note: str) -> N
         )
 
 
-def _h_schedule(actor, case, on, data, errors, step):
+def _h_schedule(actor: Actor, case, on, data, errors, step):
     when = _date(data, "interview_on", errors)
     if when and when < on:
         errors.setdefault("interview_on", []).append(_("The interview cannot be before the day it is scheduled."))
@@ -209,12 +210,12 @@ def _h_schedule(actor, case, on, data, errors, step):
         case.interview_on = when
 
 
-def _h_no_show(actor, case, on, data, errors, step):
+def _h_no_show(actor: Actor, case, on, data, errors, step):
     case.no_shows += 1
     step.changes["no_shows"] = case.no_shows
 
 
-def _h_abandon(actor, case, on, data, errors, step):
+def _h_abandon(actor: Actor, case, on, data, errors, step):
     reason = required_text(data, "reasons", errors)
     if not errors:
         step.changes["reasons"] = reason
@@ -229,7 +230,7 @@ def _h_abandon(actor, case, on, data, errors, step):
         )
 
 
-def _h_interview(actor, case, on, data, errors, step):
+def _h_interview(actor: Actor, case, on, data, errors, step):
     notes = required_text(data, "notes", errors, _("Record the interview notes."))
     if not errors:
         case.interview_notes, case.interviewed_by = notes, actor
@@ -237,7 +238,7 @@ def _h_interview(actor, case, on, data, errors, step):
         step.sensitive.append("interview_notes")
 
 
-def _h_assess(actor, case, on, data, errors, step):
+def _h_assess(actor: Actor, case, on, data, errors, step):
     text = required_text(data, "assessment", errors)
     rec = one_of(data, "recommendation", Outcome, errors, allowed=[Outcome.RECOGNISED, Outcome.REJECTED])
     if not errors:
@@ -246,7 +247,7 @@ def _h_assess(actor, case, on, data, errors, step):
         step.sensitive.append("assessment")
 
 
-def _h_flag_exclusion(actor, case, on, data, errors, step):
+def _h_flag_exclusion(actor: Actor, case, on, data, errors, step):
     text = required_text(data, "indications", errors, _("Say which Art. 1F indications were found."))
     if not errors:
         case.exclusion_indicated, case.exclusion_indications = True, text
@@ -254,7 +255,7 @@ def _h_flag_exclusion(actor, case, on, data, errors, step):
         step.sensitive.append("exclusion_indications")
 
 
-def _h_assess_exclusion(actor, case, on, data, errors, step):
+def _h_assess_exclusion(actor: Actor, case, on, data, errors, step):
     clause = one_of(data, "clause", ExclusionClause, errors)
     text = required_text(data, "assessment", errors)
     if not errors:
@@ -263,7 +264,7 @@ def _h_assess_exclusion(actor, case, on, data, errors, step):
         step.sensitive.append("exclusion_assessment")
 
 
-def _other_than_assessor(actor, case):
+def _other_than_assessor(actor: Actor, case):
     if case.exclusion_assessed_by_id == actor.pk:
         raise Conflict(
             _("An exclusion decision needs a reviewer other than the officer who assessed it (DOMAIN 5.2)."),
@@ -271,7 +272,7 @@ def _other_than_assessor(actor, case):
         )
 
 
-def _h_decide_exclusion(actor, case, on, data, errors, step):
+def _h_decide_exclusion(actor: Actor, case, on, data, errors, step):
     _other_than_assessor(actor, case)
     reasons = required_text(data, "reasons", errors)
     if not errors:
@@ -282,7 +283,7 @@ def _h_decide_exclusion(actor, case, on, data, errors, step):
         step.outcome = Outcome.EXCLUDED
 
 
-def _h_clear_exclusion(actor, case, on, data, errors, step):
+def _h_clear_exclusion(actor: Actor, case, on, data, errors, step):
     _other_than_assessor(actor, case)
     reasons = required_text(data, "reasons", errors)
     if not errors:
@@ -291,7 +292,7 @@ def _h_clear_exclusion(actor, case, on, data, errors, step):
         step.sensitive.append("reasons")
 
 
-def _h_decide(actor, case, on, data, errors, step):
+def _h_decide(actor: Actor, case, on, data, errors, step):
     if case.exclusion_indicated:
         raise Conflict(_("Art. 1F indications must be decided first."), code="exclusion_pending")
     outcome = one_of(data, "outcome", Outcome, errors, allowed=[Outcome.RECOGNISED, Outcome.REJECTED])
@@ -305,7 +306,7 @@ def _h_decide(actor, case, on, data, errors, step):
         step.outcome = outcome
 
 
-def _h_notify(actor, case, on, data, errors, step):
+def _h_notify(actor: Actor, case, on, data, errors, step):
     case.notified_on = on
     step.outcome = case.outcome
     if case.outcome in NEGATIVE:
@@ -317,7 +318,7 @@ def _h_notify(actor, case, on, data, errors, step):
         _write_outcome(actor, case, case.outcome, on, _("recognised, notified"))
 
 
-def _h_lodge_appeal(actor, case, on, data, errors, step):
+def _h_lodge_appeal(actor: Actor, case, on, data, errors, step):
     if case.outcome not in NEGATIVE:
         raise Conflict(_("Only a negative decision can be appealed."), code="nothing_to_appeal")
     if case.appeal_deadline is None or on > case.appeal_deadline:
@@ -328,7 +329,7 @@ def _h_lodge_appeal(actor, case, on, data, errors, step):
     step.sensitive.append("appeal_grounds")
 
 
-def _h_finalise(actor, case, on, data, errors, step):
+def _h_finalise(actor: Actor, case, on, data, errors, step):
     if case.outcome in NEGATIVE:
         if case.appeal_deadline is None or on <= case.appeal_deadline:
             raise Conflict(
@@ -340,7 +341,7 @@ def _h_finalise(actor, case, on, data, errors, step):
     step.outcome = case.outcome
 
 
-def _h_decide_appeal(actor, case, on, data, errors, step):
+def _h_decide_appeal(actor: Actor, case, on, data, errors, step):
     first = {case.decided_by_id, case.interviewed_by_id, case.exclusion_assessed_by_id, case.exclusion_reviewed_by_id}
     if actor.pk in first:
         raise Conflict(
@@ -366,7 +367,7 @@ def _h_decide_appeal(actor, case, on, data, errors, step):
         step.outcome = outcome
 
 
-def _h_notify_appeal(actor, case, on, data, errors, step):
+def _h_notify_appeal(actor: Actor, case, on, data, errors, step):
     _write_outcome(actor, case, case.appeal_outcome, on, _("appeal decided, notified"))
     step.outcome = case.appeal_outcome
     step.changes.update(notified_on=on, final=case.appeal_outcome)
@@ -403,7 +404,7 @@ ROUND_FIELDS: dict[str, Any] = {
 }
 
 
-def _h_reopen(actor, case, on, data, errors, step):
+def _h_reopen(actor: Actor, case, on, data, errors, step):
     final = case.appeal_outcome or case.outcome
     if case.state == RsdState.CLOSED and final not in NEGATIVE:
         raise Conflict(
@@ -453,7 +454,7 @@ HANDLERS: dict[str, Callable] = {
 
 @transaction.atomic
 def transition_rsd_case(
-    *, actor, case: RsdCase, action: str, on: date | None = None, data: dict[str, Any] | None = None
+    *, actor: Actor, case: RsdCase, action: str, on: date | None = None, data: dict[str, Any] | None = None
 ) -> RsdCase:
     """Move a case one step along `transitions.RSD_CASE`. The only code that assigns `RsdCase.state`.
 
@@ -502,7 +503,7 @@ def transition_rsd_case(
 
 
 @transaction.atomic
-def update_rsd_settings(*, actor, site: Site, **values) -> RsdSiteSettings:
+def update_rsd_settings(*, actor: Actor, site: Site, **values) -> RsdSiteSettings:
     ensure(actor, "status.change_rsdsitesettings", site)
     cfg, _created = RsdSiteSettings.objects.select_for_update().get_or_create(site=site)
     fields = {f.name for f in RsdSiteSettings._meta.concrete_fields} - {"id", "site"}

@@ -7,7 +7,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from asylon.core.confirm import CONFIRM, carried, confirmed
 from asylon.core.edges import errors_flashed, errors_onto, or_404, require
 from asylon.core.listing import listing
 from asylon.core.scope import can
+from asylon.core.types import AuthedRequest
 from asylon.registry import queries as registry_queries
 
 from . import previews, queries, services
@@ -27,7 +28,7 @@ from .transitions import RSD_CASE
 
 
 @login_required
-def person_status(request: HttpRequest, reference: str) -> HttpResponse:
+def person_status(request: AuthedRequest, reference: str) -> HttpResponse:
     person = or_404(registry_queries.get_person, request.user, reference)
     entries = or_404(queries.status_history, request.user, person)
     form = StatusOnForm(request.GET or None)
@@ -41,7 +42,7 @@ def person_status(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     require(request, "status.view_rsdcase")
     queue = request.GET.get("queue", "mine" if request.user.has_perm("status.change_rsdcase") else "open")
     if queue not in queries.QUEUES:
@@ -65,7 +66,7 @@ RSD_SORTS = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: AuthedRequest) -> HttpResponse:
     require(request, "status.add_rsdcase")
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +87,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "status/case_new.html", {"form": form})
 
 
-def _case_page(request, case: RsdCase, forms=None, status: int = 200) -> HttpResponse:
+def _case_page(request: AuthedRequest, case: RsdCase, forms=None, status: int = 200) -> HttpResponse:
     forms = forms or {}
     can_step = can(request.user, "status.change_rsdcase", case)
     steps = []
@@ -108,13 +109,13 @@ def _case_page(request, case: RsdCase, forms=None, status: int = 200) -> HttpRes
 
 
 @login_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     return _case_page(request, or_404(queries.get_case, request.user, reference))
 
 
 @login_required
 @require_POST
-def case_step(request: HttpRequest, reference: str) -> HttpResponse:
+def case_step(request: AuthedRequest, reference: str) -> HttpResponse:
     case = or_404(queries.get_case, request.user, reference)
     require(request, "status.change_rsdcase", case)
     action = request.POST.get("action", "")
@@ -138,14 +139,14 @@ def case_step(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def declaration_list(request: HttpRequest) -> HttpResponse:
+def declaration_list(request: AuthedRequest) -> HttpResponse:
     require(request, "status.view_groupdeclaration")
     return render(request, "status/declaration_list.html", {"declarations": queries.declarations_for(request.user)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def declaration_new(request: HttpRequest) -> HttpResponse:
+def declaration_new(request: AuthedRequest) -> HttpResponse:
     require(request, "status.add_groupdeclaration")
     sites = list(registry_queries.sites_for(request.user))
     form = DeclarationForm(request.POST or None, sites=sites)
@@ -199,7 +200,7 @@ def _fingerprint(data: dict) -> str:
 
 
 @login_required
-def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def declaration_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     declaration = or_404(queries.get_declaration, request.user, pk)
     return render(
         request,
@@ -215,7 +216,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def declaration_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     """The first POST shows the statuses that will end; only a POST with confirm=yes revokes."""
     declaration = or_404(queries.get_declaration, request.user, pk)
     require(request, "status.revoke_groupdeclaration", declaration)
@@ -251,7 +252,7 @@ def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def designations(request: HttpRequest) -> HttpResponse:
+def designations(request: AuthedRequest) -> HttpResponse:
     require(request, "status.view_sitedesignationact")
     sites = list(registry_queries.sites_for(request.user))
     may_add = request.user.has_perm("status.add_sitedesignationact")
@@ -285,7 +286,7 @@ def designations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def designation_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     """The first POST shows the designation the site returns to; only confirm=yes revokes."""
     act = or_404(queries.get_designation, request.user, pk)
     require(request, "status.revoke_sitedesignationact", act)

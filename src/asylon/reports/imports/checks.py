@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asylon.core.types import Actor
 from asylon.registry.models import (
     Household,
     Location,
@@ -38,7 +39,13 @@ class ChunkChecker:
     """Checks one run's chunks in turn; it remembers the household references already seen."""
 
     def __init__(
-        self, actor, site, mapping: dict[str, str], roster: Roster | None, decisions: dict[str, str], linked: bool
+        self,
+        actor: Actor,
+        site,
+        mapping: dict[str, str],
+        roster: Roster | None,
+        decisions: dict[str, str],
+        linked: bool,
     ):
         self.site, self.mapping, self.roster, self.linked = site, mapping, roster, linked
         self.decisions = decisions

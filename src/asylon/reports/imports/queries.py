@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from asylon.core.errors import NotFound
 from asylon.core.scope import can
+from asylon.core.types import Actor
 from asylon.registry.models import Site
 from asylon.registry.queries import sites_for
 
@@ -15,7 +16,7 @@ from ..models import ImportRun
 PERM = "reports.import_registrations"
 
 
-def import_sites(actor) -> list[Site]:
+def import_sites(actor: Actor) -> list[Site]:
     """The actor's sites where their role imports registrations."""
     return [s for s in sites_for(actor) if can(actor, PERM, s)]
 
@@ -25,7 +26,7 @@ def runs_at(sites: list[Site]) -> QuerySet[ImportRun]:
     return ImportRun.objects.filter(site__in=sites).select_related("site", "actor", "source")
 
 
-def get_run(actor, pk: int) -> ImportRun:
+def get_run(actor: Actor, pk: int) -> ImportRun:
     run = ImportRun.objects.select_related("site", "actor", "source").filter(pk=pk).first()
     if run is None or not can(actor, PERM, run.site):
         raise NotFound("No such import.")

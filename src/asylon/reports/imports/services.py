@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from asylon.audit import services as audit
 from asylon.core.errors import InvalidInput
 from asylon.core.scope import can, ensure
+from asylon.core.types import Actor
 from asylon.core.worker import process_alive
 from asylon.registry.models import Site
 
@@ -77,7 +78,7 @@ class _Rollback(Exception):
 
 def import_registrations(
     *,
-    actor,
+    actor: Actor,
     site: Site,
     path: str | Path,
     file_name: str | None = None,
@@ -154,7 +155,7 @@ def import_registrations(
         return _finish(actor, run, ImportStatus.FAILED, tally)
 
 
-def begin_import(*, actor, site: Site, path: str | Path, file_name: str, dry_run: bool = True) -> ImportRun:
+def begin_import(*, actor: Actor, site: Site, path: str | Path, file_name: str, dry_run: bool = True) -> ImportRun:
     """Record an import about to run (pages enqueue it for the worker and show its progress).
     It names no worker yet: the worker that takes it names itself, so a web process recycled
     while the run waits does not make it read as interrupted."""
@@ -192,7 +193,7 @@ def file_digest(path: Path) -> tuple[str, int]:
 
 
 def _resolve_mapping(
-    actor,
+    actor: Actor,
     reg_file: RegistrationFile,
     source: str | None,
     override: dict[str, str] | None,
@@ -210,7 +211,7 @@ def _resolve_mapping(
 
 @transaction.atomic
 def _start_run(
-    actor,
+    actor: Actor,
     site,
     source,
     file_name,
@@ -239,7 +240,9 @@ def _start_run(
 
 
 @transaction.atomic
-def save_source(*, actor, name: str, mapping: dict[str, str], roster: dict[str, Any] | None = None) -> ImportSource:
+def save_source(
+    *, actor: Actor, name: str, mapping: dict[str, str], roster: dict[str, Any] | None = None
+) -> ImportSource:
     """Save (or replace) the column mapping of a source, and its roster shape when given."""
     ensure(actor, "reports.import_registrations")
     problems = mapping_problems(mapping, {})
@@ -263,7 +266,7 @@ def save_source(*, actor, name: str, mapping: dict[str, str], roster: dict[str, 
     return source
 
 
-def _finish(actor, run: ImportRun, status: str, tally: Tally) -> ImportRun:
+def _finish(actor: Actor, run: ImportRun, status: str, tally: Tally) -> ImportRun:
     """Record the outcome. A committed run is finished inside the import's transaction, so the
     run and its audit event exist exactly when the registrations do; the others in their own."""
     with transaction.atomic():
@@ -314,7 +317,9 @@ class _Importer:
     """One run over the file: households are read (`households`), checked a chunk at a time
     (`checks`) and, in a real run whose chunk has no problem, written (`writing`)."""
 
-    def __init__(self, actor, site, reg_file, mapping, decisions, run: ImportRun, dry_run, roster: Roster | None):
+    def __init__(
+        self, actor: Actor, site, reg_file, mapping, decisions, run: ImportRun, dry_run, roster: Roster | None
+    ):
         reason = _("Import of %(f)s (sha256 %(h)s)") % {"f": run.file_name, "h": run.sha256[:16]}
         decisions = {str(k): str(v).strip() for k, v in decisions.items()}
         self.file, self.dry_run = reg_file, dry_run
@@ -439,7 +444,7 @@ def _shown_interrupted(run: ImportRun) -> ImportRun:
     return shown
 
 
-def settle_interrupted(*, actor, runs: Iterable[ImportRun]) -> list[ImportRun]:
+def settle_interrupted(*, actor: Actor, runs: Iterable[ImportRun]) -> list[ImportRun]:
     """Return `runs` as they now stand, each RUNNING run whose worker is gone moved to INTERRUPTED.
 
     Called by `asylon import --list` and when an import of the site begins; `actor` is the
@@ -457,7 +462,7 @@ def settle_lost(*, run: ImportRun) -> ImportRun:
     return _interrupt(run.actor, run, lost=True)
 
 
-def _interrupt(actor, run: ImportRun, *, lost: bool = False) -> ImportRun:
+def _interrupt(actor: Actor, run: ImportRun, *, lost: bool = False) -> ImportRun:
     with transaction.atomic():
         rows = ImportRun.objects.select_related("site", "actor", "source")
         locked = rows.select_for_update(of=("self",)).get(pk=run.pk)

@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from asylon.core.edges import or_404
 from asylon.core.listing import listing
+from asylon.core.types import Actor, AuthedRequest
 from asylon.registry.models import Site
 
 from ..models import ImportRun, ImportStatus
@@ -36,7 +37,7 @@ from .tally import Problem
 SUFFIXES = (".csv", ".xlsx", ".zip")
 
 
-def _sites(request: HttpRequest) -> list[Site]:
+def _sites(request: AuthedRequest) -> list[Site]:
     sites = queries.import_sites(request.user)
     if not sites:
         raise Http404
@@ -101,7 +102,7 @@ def _stored(upload) -> Path:
 
 
 def _start(
-    run: ImportRun, actor, path: Path, source: str | None, decisions: dict[str, str], roster: dict | None = None
+    run: ImportRun, actor: Actor, path: Path, source: str | None, decisions: dict[str, str], roster: dict | None = None
 ) -> None:
     """Enqueue the recorded run. `begin_import` has committed it (a view runs outside any
     transaction), so the worker finds the row it is given."""
@@ -112,7 +113,7 @@ def _start(
 
 @login_required
 @require_GET
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthedRequest) -> HttpResponse:
     sites = _sites(request)
     return render(request, "imports/list.html", {"form": UploadForm(sites=sites), **_runs(request, sites)})
 
@@ -126,7 +127,7 @@ IMPORT_SORTS = {
 }
 
 
-def _runs(request: HttpRequest, sites) -> dict:
+def _runs(request: AuthedRequest, sites) -> dict:
     """The past imports, a page at a time, each as a reader should see it (`as_seen`)."""
     rows = listing(request, queries.runs_at(sites), IMPORT_SORTS, default="-started")
     return {"listing": rows, "runs": as_seen(rows.page)}
@@ -134,7 +135,7 @@ def _runs(request: HttpRequest, sites) -> dict:
 
 @login_required
 @require_POST
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthedRequest) -> HttpResponse:
     sites = _sites(request)
     form = UploadForm(request.POST, request.FILES, sites=sites)
     if not form.is_valid():
@@ -147,7 +148,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return redirect("imports:run", pk=run.pk)
 
 
-def _run_or_404(request: HttpRequest, pk: int) -> ImportRun:
+def _run_or_404(request: AuthedRequest, pk: int) -> ImportRun:
     """The run, read as interrupted when its worker is gone."""
     return as_seen([or_404(queries.get_run, request.user, pk)])[0]
 
@@ -160,7 +161,7 @@ def _stored_path(run: ImportRun) -> Path | None:
 
 @login_required
 @require_GET
-def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+def import_run(request: AuthedRequest, pk: int) -> HttpResponse:
     run = _run_or_404(request, pk)
     progress = read_progress(run.pk) if run.status == ImportStatus.RUNNING else {}
     context = {
@@ -179,14 +180,14 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+def import_progress(request: AuthedRequest, pk: int) -> JsonResponse:
     run = _run_or_404(request, pk)
     return JsonResponse({"status": run.status, **read_progress(run.pk)})
 
 
 @login_required
 @require_http_methods(["POST"])
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     run = _run_or_404(request, pk)
     path = _stored_path(run)
     if run.status != ImportStatus.DRY_RUN or run.error_count or path is None:

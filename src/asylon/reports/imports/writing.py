@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from asylon.core.errors import InvalidInput, NotPermitted
+from asylon.core.types import Actor
 from asylon.registry import bulk
 from asylon.registry import services as registry
 from asylon.registry.validation import PERSON_FIELDS
@@ -23,7 +24,7 @@ from .tally import Tally
 
 
 class ChunkWriter:
-    def __init__(self, actor, site, run: ImportRun, reason: str):
+    def __init__(self, actor: Actor, site, run: ImportRun, reason: str):
         self.actor, self.site, self.import_run, self.reason = actor, site, run, reason
 
     def write(self, chunk: list[FileHousehold], tally: Tally) -> None:

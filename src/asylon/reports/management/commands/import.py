@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from asylon.accounts.models import User
 from asylon.core.errors import DomainError
 from asylon.core.scope import site_ids
+from asylon.core.types import Actor
 from asylon.registry.models import Site
 from asylon.reports.imports.mapping import HEAD_IN_MAIN, HEAD_IN_REPEAT, HEAD_VALUES, Roster
 from asylon.reports.imports.services import import_registrations, settle_interrupted
@@ -126,7 +127,7 @@ class Command(BaseCommand):
             raise CommandError(summary + " Nothing was written.")
         write(summary)
 
-    def _list(self, actor) -> None:
+    def _list(self, actor: Actor) -> None:
         """Past imports; a run whose worker is gone is settled as interrupted first."""
         runs = ImportRun.objects.filter(site__in=site_ids(actor)).select_related("site", "actor", "source")[:200]
         for run in settle_interrupted(actor=actor, runs=runs):

@@ -54,7 +54,9 @@ class IssueIn(Schema):
 
 class WithdrawIn(Schema):
     reason: Text = Field(examples=["Reported stolen at the market checkpoint"])
-    confirm: bool = Field(False, description="Withdrawing cannot be undone: send true once the preview is read")
+    confirm: bool = Field(
+        False, description="Withdrawing cannot be undone: send true once the preview is read", examples=[True]
+    )
 
 
 class VerifyIn(Schema):

@@ -427,6 +427,7 @@ PHOTO_READERS = ("registry.view_person", "movements.read_shared_cases")
     "/persons/{reference}/photo",
     auth=requires(*PHOTO_READERS),
     response={200: None},
+    summary="A resident's current photo (the read is audited)",
     openapi_extra={
         "responses": {
             200: {
@@ -481,6 +482,7 @@ PHOTO_BODY = {
     "/persons/{reference}/photo",
     response=PhotoOut,
     auth=requires("registry.change_person"),
+    summary="Take or replace a resident's photo (multipart, field file)",
     openapi_extra={"requestBody": PHOTO_BODY},
 )
 def put_photo(request: AuthedRequest, reference: Line):

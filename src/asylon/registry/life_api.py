@@ -133,8 +133,24 @@ def _new_member(person: Person) -> dict[str, str]:
     }
 
 
+def _example(body: dict) -> dict:
+    """An example request body for the API docs."""
+    return {"requestBody": {"content": {"application/json": {"example": body}}}}
+
+
 @router.post(
-    "/households/{reference}/births", response={201: NewMemberOut}, auth=requires(life_events.CHANGE_HOUSEHOLD)
+    "/households/{reference}/births",
+    response={201: NewMemberOut},
+    auth=requires(life_events.CHANGE_HOUSEHOLD),
+    summary="Record a birth in a household",
+    openapi_extra=_example(
+        {
+            "child": {"given_name": "Nika", "family_name": "Yazdi", "sex": "F", "date_of_birth": "2026-11-30"},
+            "mother": "AAA-000124",
+            "father": "AAA-000123",
+            "reason": "Born at the camp clinic",
+        }
+    ),
 )
 def record_birth(request: AuthedRequest, reference: Line, payload: BirthIn):
     household = queries.get_household(request.user, reference)
@@ -150,7 +166,11 @@ def record_birth(request: AuthedRequest, reference: Line, payload: BirthIn):
 
 
 @router.post(
-    "/persons/{reference}/death-reports", response={201: DeathReportOut}, auth=requires("registry.change_person")
+    "/persons/{reference}/death-reports",
+    response={201: DeathReportOut},
+    auth=requires("registry.change_person"),
+    summary="Report a death (takes effect once a second person confirms)",
+    openapi_extra=_example({"source": "CLINIC", "died_on": "2026-12-01", "note": "Certificate from the camp clinic"}),
 )
 def report_death(request: AuthedRequest, reference: Line, payload: DeathReportIn):
     person = queries.get_person(request.user, reference)
@@ -160,7 +180,13 @@ def report_death(request: AuthedRequest, reference: Line, payload: DeathReportIn
     return Status(201, report)
 
 
-@router.post("/death-reports/{report_id}/confirm", response=DeathReportOut, auth=requires(CONFIRMERS))
+@router.post(
+    "/death-reports/{report_id}/confirm",
+    response=DeathReportOut,
+    auth=requires(CONFIRMERS),
+    summary="Confirm a reported death (asks for confirm)",
+    openapi_extra=_example({"reason": "Seen the clinic's certificate", "new_principal": "AAA-000124", "confirm": True}),
+)
 def confirm_death(request: AuthedRequest, report_id: Id, payload: DecisionIn):
     report = queries.get_death_report(request.user, report_id)
     if not payload.confirm:
@@ -173,13 +199,27 @@ def confirm_death(request: AuthedRequest, report_id: Id, payload: DecisionIn):
     )
 
 
-@router.post("/death-reports/{report_id}/reject", response=DeathReportOut, auth=requires(CONFIRMERS))
+@router.post(
+    "/death-reports/{report_id}/reject",
+    response=DeathReportOut,
+    auth=requires(CONFIRMERS),
+    summary="Reject a reported death",
+    openapi_extra=_example({"reason": "The person was seen at the roll call today"}),
+)
 def reject_death(request: AuthedRequest, report_id: Id, payload: RejectIn):
     report = queries.get_death_report(request.user, report_id)
     return life_events.reject_death(actor=request.user, report=report, reason=payload.reason)
 
 
-@router.post("/persons/{reference}/household-move", response=NewMemberOut, auth=requires(life_events.CHANGE_HOUSEHOLD))
+@router.post(
+    "/persons/{reference}/household-move",
+    response=NewMemberOut,
+    auth=requires(life_events.CHANGE_HOUSEHOLD),
+    summary="Move a person to another household",
+    openapi_extra=_example(
+        {"target": "AAA-H-000045", "relationship": "SPOUSE", "reason": "Marriage", "new_principal": None}
+    ),
+)
 def move_member(request: AuthedRequest, reference: Line, payload: MoveIn):
     person = queries.get_person(request.user, reference)
     life_events.move_member(
@@ -194,7 +234,19 @@ def move_member(request: AuthedRequest, reference: Line, payload: MoveIn):
 
 
 @router.post(
-    "/households/{reference}/split", response={201: HouseholdRefOut}, auth=requires(life_events.CHANGE_HOUSEHOLD)
+    "/households/{reference}/split",
+    response={201: HouseholdRefOut},
+    auth=requires(life_events.CHANGE_HOUSEHOLD),
+    summary="Split members into a new household (asks for confirm)",
+    openapi_extra=_example(
+        {
+            "members": [{"person": "AAA-000125", "relationship": "PA"}],
+            "unit": None,
+            "reason": "Separation",
+            "new_principal": None,
+            "confirm": True,
+        }
+    ),
 )
 def split_household(request: AuthedRequest, reference: Line, payload: HouseholdSplitIn):
     household = queries.get_household(request.user, reference)
@@ -215,7 +267,21 @@ def split_household(request: AuthedRequest, reference: Line, payload: HouseholdS
     return Status(201, new)
 
 
-@router.post("/households/{reference}/join", response=HouseholdRefOut, auth=requires(life_events.CHANGE_HOUSEHOLD))
+@router.post(
+    "/households/{reference}/join",
+    response=HouseholdRefOut,
+    auth=requires(life_events.CHANGE_HOUSEHOLD),
+    summary="Join a whole household into another (asks for confirm)",
+    openapi_extra=_example(
+        {
+            "target": "AAA-H-000045",
+            "principal_relationship": "SPOUSE",
+            "relationships": {},
+            "reason": "Marriage",
+            "confirm": True,
+        }
+    ),
+)
 def join_household(request: AuthedRequest, reference: Line, payload: JoinIn):
     household = queries.get_household(request.user, reference)
     target = queries.household_named(request.user, payload.target, field="target")
@@ -231,7 +297,13 @@ def join_household(request: AuthedRequest, reference: Line, payload: JoinIn):
     )
 
 
-@router.post("/households/{reference}/unit", response=HouseholdRefOut, auth=requires(life_events.CHANGE_HOUSEHOLD))
+@router.post(
+    "/households/{reference}/unit",
+    response=HouseholdRefOut,
+    auth=requires(life_events.CHANGE_HOUSEHOLD),
+    summary="Move a household to another unit of its site",
+    openapi_extra=_example({"unit": 42, "reason": "Shelter damaged by shelling"}),
+)
 def move_unit(request: AuthedRequest, reference: Line, payload: UnitIn):
     household = queries.get_household(request.user, reference)
     # A unit of another site reads as unknown here: another site is an internal transfer.
@@ -243,7 +315,10 @@ def move_unit(request: AuthedRequest, reference: Line, payload: UnitIn):
 
 
 @router.get(
-    "/households/{reference}/history", response=list[HouseholdHistoryOut], auth=requires("registry.view_household")
+    "/households/{reference}/history",
+    response=list[HouseholdHistoryOut],
+    auth=requires("registry.view_household"),
+    summary="A household's history, newest first",
 )
 def household_history(request: AuthedRequest, reference: Line):
     household = queries.get_household(request.user, reference)

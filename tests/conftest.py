@@ -26,6 +26,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_signing_keys(settings, tmp_path):
+    """Every test signs protection documents with keys of its own, outside the checkout."""
+    settings.ASYLON_KEY_DIR = tmp_path / "keys"
+
+
+@pytest.fixture(autouse=True)
 def _own_audit_checkpoints(settings, tmp_path):
     """Each test's database starts empty, so it gets its own checkpoint file as well: a
     checkpoint left by another test's trail would read as a trail cut short."""

@@ -11,15 +11,18 @@
    ways, however short (علی, Ali). Each distinct pair of values is compared once
    (a register's names come from a small vocabulary), then spread to its pairs by index.
 3. **Weights.** u-probabilities (how often two random records agree at each level) are
-   counted on random pairs; m-probabilities (how often one person's two records do) come
-   from how clerks and romanisers err (M_PRIORS). Which fields are missing is evidence
-   too (a re-registration often lacks the father's name), counted as one comparison
-   whose m is estimated by expectation-maximisation on the candidate pairs, with the
-   share of true pairs. Exact agreement on a name weighs by the name's own frequency
-   (Mohammad proves less than Siavash). Pairs of one household (same family and father's
-   name) have their other fields weighed against other households' pairs instead of
-   random pairs: brothers and sisters share a place of birth and are born a few years
-   apart, so those agreements prove little there.
+   counted on random pairs; m-probabilities (how often one person's two records do) of
+   the names come from how clerks and romanisers err (M_PRIORS), those of the date of
+   birth, sex and place are estimated by expectation-maximisation on the candidate pairs
+   (as Splink does), started from and drawn towards M_PRIORS. Which fields are missing is
+   evidence too (a re-registration often lacks the father's name), counted as one
+   comparison whose m EM estimates alike, with the share of true pairs. Exact agreement
+   on a name weighs by the name's own frequency (Mohammad proves less than Siavash).
+   Pairs of one household (same family and father's name) have their other fields
+   weighed against other households' pairs instead of random pairs: brothers and sisters
+   share a place of birth and are born a few years apart, so those prove little there.
+   A 1 January is an estimated age more often than a birthday: agreeing on it proves
+   little, and against another day of the same year it is no contradiction.
 4. **Decision.** A pair whose match probability reaches the threshold (fixed: 0.5) is a
    probable duplicate, for a person to review. Nothing is merged automatically.
 """
@@ -45,8 +48,39 @@ NULL = -1
 # --- comparisons -------------------------------------------------------------------------
 
 
+# Words a name may carry or drop without becoming another name: the article (Al-Tamimi,
+# Tamimi; الكريمي, كريمي), "father of" and the marks of a lineage (Abu Risha, Mir Ahmadi).
+_PARTICLES = frozenset(
+    {"al", "el", "ul", "abu", "abou", "mir", "seyed", "seyyed", "sayed", "sayyid", "ال", "ابو", "میر"}
+)
+
+
+@lru_cache(maxsize=262144)
+def name_core(text: str) -> str:
+    """A name without a leading particle (`_PARTICLES`), joined (Alsaadi) or apart (Al Saadi)."""
+    words = text.replace("-", " ").replace("\u200c", " ").split()
+    if len(words) > 1 and words[0].casefold() in _PARTICLES:
+        return " ".join(words[1:])
+    if len(words) == 1:
+        word = words[0]
+        for prefix in ("al", "ال"):
+            if word.casefold().startswith(prefix) and len(word) - len(prefix) >= 4:
+                return word[len(prefix) :]
+    return text
+
+
 @lru_cache(maxsize=262144)
 def _name_level(a: str, b: str) -> int:
+    level = _spelling_level(a, b)
+    if level >= 2:
+        core_a, core_b = name_core(a), name_core(b)
+        if (core_a, core_b) != (a, b):
+            # One name with and without its particle: as close as the rest of it is.
+            level = min(level, max(_spelling_level(core_a, core_b), 1))
+    return level
+
+
+def _spelling_level(a: str, b: str) -> int:
     s = name_similarity(a, b)
     if s >= 1.0:
         return 0
@@ -101,20 +135,31 @@ M_PRIORS: dict[str, list[float]] = {
     "name": [0.6, 0.27, 0.09, 0.03, 0.01],
     # A year off by one with the same day and month is an estimated age or a calendar
     # conversion; a year off by one with another day is as often a sibling's.
-    "date": [0.69, 0.07, 0.05, 0.04, 0.06, 0.02, 0.07],
+    "date": [0.7, 0.05, 0.03, 0.02, 0.04, 0.02, 0.08, 0.02, 0.02, 0.02],
     "string": [0.7, 0.15, 0.08, 0.07],
     "code": [0.75, 0.15, 0.05, 0.05],
     "exact": [0.95, 0.05],
 }
-LEVELS = {"name": 5, "date": 7, "string": 4, "code": 4, "exact": 2}
+# Kinds whose m `Deduplicator.estimate` takes from the data by EM unless told otherwise
+# (`estimate_m`); M_PRIORS start it and weigh as EM_PRIOR_WEIGHT pairs. Names keep the
+# priors: on pairs that already agree on their blocking keys, EM on the names drifts
+# towards "same family" instead of "same person" (F1 0.986 to 0.957 on the project's
+# generator). Dates, sex and places are learnt: how often a register's duplicates carry a
+# 1 January, a swapped or a wholly other date is the register's own, not a constant.
+EM_KINDS = frozenset({"date", "exact", "string", "code"})
+EM_PRIOR_WEIGHT = 20.0
+LEVELS = {"name": 5, "date": 10, "string": 4, "code": 4, "exact": 2}
 LEVEL_LABELS = {
     "name": ["exact", "same skeleton", "close", "similar", "different"],
     "date": [
         "exact",
+        "both 1 January (estimated ages)",
         "day/month swapped",
         "same month",
+        "1 January against a day of the same year",
         "same year",
         "same day and month, year off by one or ten",
+        "1 January, adjacent year",
         "adjacent year",
         "different",
     ],
@@ -148,16 +193,29 @@ def _prepare_value(kind: str, raw: Any) -> Any:
             return None
         if len(text) == 8 and text.isdigit():  # 19790502
             text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-        try:
-            return parse_birth_date(text)
-        except ValueError:
-            return None
+        return _read_date(text)
     text = " ".join(str(raw).split())
     if not text or text.lower() in {"nan", "none"}:
         return None
     if kind in ("string", "code", "exact"):
         return text.casefold()
     return text
+
+
+def _read_date(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of an ISO date; an impossible one with a month over 12 is read
+    with day and month swapped (1990-25-03: a clerk wrote day before month). Else None."""
+    try:
+        return parse_birth_date(text)
+    except ValueError:
+        pass
+    parts = text.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and int(parts[1]) > 12:
+        try:
+            return parse_birth_date(f"{parts[0]}-{parts[2]}-{parts[1]}")
+        except ValueError:
+            return None
+    return None
 
 
 def _name_class(text: str) -> tuple[str, str, str, bool]:
@@ -201,7 +259,7 @@ class _Column:
         if kind == "name":
             self.classes, self.class_values = self._classify(values, _name_class)
             self.fold_codes, self.folds = self._classify(values, lambda v: name_keys(v).fold)
-            self.phonetic_codes, _ = self._classify(values, lambda v: name_keys(v).phonetic.replace(" ", ""))
+            self.phonetic_codes, _ = self._classify(values, lambda v: name_keys(name_core(v)).phonetic.replace(" ", ""))
         else:
             self.classes, self.class_values = np.arange(len(values), dtype=np.int32), values
             self.fold_codes, self.folds = self.classes, values
@@ -318,20 +376,20 @@ def _expand(left: np.ndarray, first: np.ndarray, count: np.ndarray) -> tuple[np.
 
 
 def _distinct_rows(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a matrix of levels (-1 to 6), and how often each occurs."""
+    """The distinct rows of a matrix of levels (-1 to 14), and how often each occurs."""
     if not len(levels):
         return levels, np.zeros(0)
     code = np.zeros(len(levels), dtype=np.int64)
     for f_index in range(levels.shape[1]):
-        code = code * 8 + (levels[:, f_index].astype(np.int64) + 1)
+        code = code * 16 + (levels[:, f_index].astype(np.int64) + 1)
     code.sort()
     starts = np.nonzero(np.concatenate(([True], code[1:] != code[:-1])))[0]
     counts = np.diff(np.append(starts, len(code))).astype(float)
     distinct = code[starts]
     rows = np.empty((len(distinct), levels.shape[1]), dtype=np.int64)
     for f_index in reversed(range(levels.shape[1])):
-        rows[:, f_index] = distinct % 8 - 1
-        distinct = distinct // 8
+        rows[:, f_index] = distinct % 16 - 1
+        distinct = distinct // 16
     return rows, counts
 
 
@@ -422,22 +480,29 @@ def _either_order(first: _Column, second: _Column) -> _Column:
 
 
 def _date_levels(column: _Column, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Exact, day/month swapped, same month, same year, same day and month with the year off
-    by one or ten, adjacent year, different."""
+    """The levels of `LEVEL_LABELS["date"]`. A 1 January is often an age estimated at
+    registration, not a birthday: agreeing on it proves little, and a 1 January against
+    another day of the same (or the adjacent) year is a placeholder, not a contradiction."""
     ya, ma, da = column.year[i], column.month[i], column.day[i]
     yb, mb, db = column.year[j], column.month[j], column.day[j]
     same_year = ya == yb
-    full = (ma > 0) & (da > 0)
-    out = np.full(len(i), 6, dtype=np.int8)
+    full = (ma > 0) & (da > 0) & (mb > 0) & (db > 0)
+    placeholder_a, placeholder_b = (ma == 1) & (da == 1), (mb == 1) & (db == 1)
+    either_placeholder = placeholder_a | placeholder_b
+    out = np.full(len(i), 9, dtype=np.int8)
     apart = np.abs(ya - yb)
     adjacent = apart == 1
-    out[adjacent] = 5
+    out[adjacent] = 8
+    out[adjacent & either_placeholder] = 7
     # A year off by one (an estimated age) or by ten (a slip of one digit) on the same day.
-    out[((apart == 1) | (apart == 10)) & full & (ma == mb) & (da == db)] = 4
-    out[same_year] = 3
-    out[same_year & (ma > 0) & (ma == mb)] = 2
-    out[same_year & full & (ma == db) & (da == mb)] = 1
-    out[same_year & full & (ma == mb) & (da == db)] = 0
+    out[((apart == 1) | (apart == 10)) & full & (ma == mb) & (da == db) & ~either_placeholder] = 6
+    out[same_year] = 5
+    out[same_year & either_placeholder] = 4
+    out[same_year & (ma > 0) & (ma == mb) & ~either_placeholder] = 3
+    out[same_year & full & (ma == db) & (da == mb) & (ma != da)] = 2
+    exact = same_year & full & (ma == mb) & (da == db)
+    out[exact & placeholder_a] = 1
+    out[exact & ~placeholder_a] = 0
     out[(ya == 0) | (yb == 0)] = NULL
     return out
 
@@ -530,6 +595,7 @@ class Deduplicator:
         chunk: int = 2_000_000,
         household: Sequence[str] = (),
         swap: tuple[str, str] | None = None,
+        estimate_m: Iterable[str] | None = None,
     ) -> None:
         self.fields = list(fields)
         self.rules = [list(r) for r in blocking]
@@ -543,6 +609,10 @@ class Deduplicator:
         # Two name columns a clerk may exchange (given and family name): a pair is compared
         # both ways and keeps the closer reading; `EITHER_ORDER` blocks on the two together.
         self.swap = swap
+        # Columns whose m EM estimates from the candidate pairs (the others keep M_PRIORS).
+        self.estimate_m = (
+            set(estimate_m) if estimate_m is not None else {f.column for f in self.fields if f.kind in EM_KINDS}
+        )
 
     # records ----------------------------------------------------------------------------
 
@@ -635,11 +705,11 @@ class Deduplicator:
         return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
 
     def estimate(self, rows: Prepared, levels: np.ndarray, *, iterations: int = 30) -> Model:
-        """u from random pairs, m from how registrations err (M_PRIORS); by EM the prior and
-        how often a duplicate lacks which fields.
+        """u from random pairs; by EM on the candidate pairs the prior, how often a duplicate
+        lacks which fields, and the m of the `estimate_m` columns (started from M_PRIORS).
 
-        The m of the field levels are held: a full EM on pairs that already agree on their
-        blocking keys drifts towards "same family" instead of "same person" (on 20,000
+        The m of the names are held at M_PRIORS: a full EM on pairs that already agree on
+        their blocking keys drifts towards "same family" instead of "same person" (on 20,000
         synthetic records it takes siblings for duplicates). Missing fields are one
         comparison whose m EM can estimate: siblings' records are complete.
         """
@@ -659,16 +729,19 @@ class Deduplicator:
         # however many the pairs.
         patterns, counts = _distinct_rows(levels)
         pattern_sets = _missing_sets(patterns)
-        known = sum(np.append(np.log(m[f] / u[f]), 0.0)[patterns[:, f]] for f in range(len(self.fields)))
+        estimated = [f_index for f_index, f in enumerate(self.fields) if f.column in self.estimate_m]
         all_pairs = self._all_pairs(rows)
         prior = min(0.5, max(len(levels), 1) / all_pairs)
         m_missing = u_missing.copy()  # starts as no evidence
         for _ in range(iterations):
+            known = sum(np.append(np.log(m[f] / u[f]), 0.0)[patterns[:, f]] for f in range(len(self.fields)))
             evidence = known + np.log(m_missing / u_missing)[pattern_sets] + math.log(prior / (1 - prior))
             posterior = counts / (1 + np.exp(-np.clip(evidence, -50, 50)))
             expected = float(posterior.sum())
             prior = float(np.clip(expected / all_pairs, 1e-12, 0.5))
             if expected > 0:
+                for f_index in estimated:
+                    m[f_index] = self._m_step(patterns[:, f_index], posterior, self.fields[f_index])
                 m_missing = np.bincount(pattern_sets, weights=posterior, minlength=sets) / expected
                 m_missing = np.maximum(m_missing, 1e-6)
                 m_missing /= m_missing.sum()
@@ -682,6 +755,15 @@ class Deduplicator:
         household = tuple(f_index for f_index, f in enumerate(self.fields) if f.column in self.household)
         household_u = self._household_u(rows, household) if household else {}
         return Model(self.fields, m, u, prior, tf, (m_missing, u_missing), household, household_u)
+
+    @staticmethod
+    def _m_step(levels: np.ndarray, posterior: np.ndarray, f: Field) -> np.ndarray:
+        """m of one field from the expected matches' levels, drawn towards M_PRIORS by
+        `EM_PRIOR_WEIGHT` pairs' worth of prior (a level no match shows keeps some m)."""
+        known = levels >= 0
+        counts = np.bincount(levels[known], weights=posterior[known], minlength=f.levels)[: f.levels]
+        counts = counts + EM_PRIOR_WEIGHT * np.array(M_PRIORS[f.kind])
+        return np.maximum(counts / counts.sum(), 1e-6)
 
     def _household_pairs(self, rows: Prepared, count: int) -> np.ndarray:
         """Random pairs of records agreeing on the household's blocking keys: each record of
@@ -849,4 +931,5 @@ def register_deduplicator(threshold: float = DEFAULT_THRESHOLD) -> Deduplicator:
         tf_columns=["given_name", "family_name"],
         household=["family_name", "fathers_name"],
         swap=("given_name", "family_name"),
+        estimate_m=["date_of_birth", "sex", "place_of_birth"],
     )

@@ -217,14 +217,40 @@ TWIN_PAIRS_FEMALE = [("zahra", "zeinab"), ("fatemeh", "zahra"), ("maryam", "marz
 # suffix (Karim-pour, Hossein-nejad, Ali-vand, Hassan-lou, Kabul-i). It spreads the mass so that
 # the most common full names recur hundreds, not tens of thousands, of times in a million.
 SUFFIXES = [
-    ("i", ["i", "y"], "ی", 24),
-    ("zadeh", ["zadeh", "zada", "-Zadeh", "zade"], "\u200cزاده", 18),
-    ("pour", ["pour", "pur", "poor"], "\u200cپور", 15),
-    ("nejad", ["nejad", "nezhad", "nejhad", "nijad"], "\u200cنژاد", 12),
-    ("vand", ["vand", "wand"], "وند", 6),
-    ("lou", ["lou", "lu", "loo"], "لو", 6),
-    ("khani", ["khani", "xani"], "خانی", 6),
+    ("i", ["i", "y"], "ی", 30),
+    ("zadeh", ["zadeh", "zada", "-Zadeh", "zade"], "\u200cزاده", 24),
+    ("pour", ["pour", "pur", "poor"], "\u200cپور", 18),
+    ("nejad", ["nejad", "nezhad", "nejhad", "nijad"], "\u200cنژاد", 14),
+    ("vand", ["vand", "wand"], "وند", 10),
+    ("lou", ["lou", "lu", "loo"], "لو", 10),
+    ("khani", ["khani", "xani"], "خانی", 10),
 ]
+# -pour and -nejad are Persian forms: not after the Kurdish and Arabic names below, nor after
+# "...ullah" names (Nematollahi, Habibollahzadeh exist; Habibollahvand does not).
+NOT_PERSIAN_SUFFIXED = {"karwan", "rebwar", "shwan", "dilshad", "hiwa", "bilal", "faisal", "omar", "khaled", "salah"}
+# -vand, -lou and -khani attach to a few old names only.
+OLD_SUFFIX_BASES = {
+    "mohammad",
+    "ali",
+    "hassan",
+    "hossein",
+    "karim",
+    "rahim",
+    "abbas",
+    "jafar",
+    "qasem",
+    "amir",
+    "yaqub",
+    "ebrahim",
+    "mahmoud",
+    "nabi",
+    "wali",
+    "sultan",
+    "mansour",
+    "haidar",
+    "majid",
+    "hamid",
+}
 PLACE_FAMILY = """
 kabuli|Kabuli,Kaboli,Kabuly|کابلی|4
 herati|Herati,Hirati|هراتی|4
@@ -257,6 +283,10 @@ def family_tail(male: str, existing: str) -> str:
             continue
         for suffix, forms, suffix_script, w in SUFFIXES:
             if key + suffix in have or (suffix == "i" and first[-1] in "aeiouy"):
+                continue
+            if suffix in ("pour", "nejad") and (key in NOT_PERSIAN_SUFFIXED or key.endswith("ullah")):
+                continue
+            if suffix in ("vand", "lou", "khani") and key not in OLD_SUFFIX_BASES:
                 continue
             joined = [b + f for b in base for f in forms]
             share = w * min(float(weight), 15) / 15

@@ -533,6 +533,10 @@ class Model:
     # household those agreements prove little. Per field index, u among such pairs.
     household: tuple[int, ...] = ()
     household_u: dict[int, np.ndarray] = field(default_factory=dict)
+    # Per tf column, the share of records whose name has each compact skeleton (all its
+    # spellings together, in either script): how often two random records could agree
+    # on it across scripts.
+    skeleton_tf: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def ratios(self, base: float = 2.0) -> list[np.ndarray]:
         """Per field, log(m/u) of each level, and 0 for "missing" as the last entry (index -1)."""
@@ -559,6 +563,20 @@ class Model:
             change = np.log(self.u[f_index] / u_household) / math.log(base)
             out[rows[known]] += change[col[known]]
         return out
+
+
+def _missing_m(pattern_sets: np.ndarray, posterior: np.ndarray, expected: float, fields: int) -> np.ndarray:
+    """m of each set of missing fields: its share among the expected matches, but never
+    below half what the fields' own missing rates would give it together. A set that few
+    candidate pairs show (a script record lacking the father's name, whose twin lacks the
+    date) would otherwise fall to nothing by EM, which then keeps its pairs from matching."""
+    sets = 1 << fields
+    joint = np.bincount(pattern_sets, weights=posterior, minlength=sets) / expected
+    bits = (np.arange(sets)[:, None] >> np.arange(fields)[None, :]) & 1
+    rates = np.clip(bits.T @ joint, 1e-6, 1 - 1e-6)  # per field, how often it is missing
+    independent = np.prod(np.where(bits == 1, rates, 1 - rates), axis=1)
+    m = np.maximum(joint, 0.5 * independent)
+    return np.maximum(m, 1e-6) / np.maximum(m, 1e-6).sum()
 
 
 def _missing_sets(levels: np.ndarray) -> np.ndarray:
@@ -742,19 +760,24 @@ class Deduplicator:
             if expected > 0:
                 for f_index in estimated:
                     m[f_index] = self._m_step(patterns[:, f_index], posterior, self.fields[f_index])
-                m_missing = np.bincount(pattern_sets, weights=posterior, minlength=sets) / expected
-                m_missing = np.maximum(m_missing, 1e-6)
-                m_missing /= m_missing.sum()
-        tf = {}
+                m_missing = _missing_m(pattern_sets, posterior, expected, len(self.fields))
+        tf, skeleton_tf = {}, {}
         for column in self.tf_columns:
             c = rows.columns[column]
             folds = c.record_folds()
             frequency = np.bincount(folds[folds >= 0], minlength=len(c.folds))
             total_count = int(frequency.sum()) or 1
             tf[column] = {c.tf_key(k): int(x) / total_count for k, x in enumerate(frequency.tolist()) if x}
+            if c.kind == "name":
+                by_skeleton: dict[str, float] = {}
+                for k, x in enumerate(frequency.tolist()):
+                    key = name_keys(c.folds[k]).compact_skeleton
+                    by_skeleton[key] = by_skeleton.get(key, 0.0) + x / total_count
+                skeleton_tf[column] = by_skeleton
         household = tuple(f_index for f_index, f in enumerate(self.fields) if f.column in self.household)
         household_u = self._household_u(rows, household) if household else {}
-        return Model(self.fields, m, u, prior, tf, (m_missing, u_missing), household, household_u)
+        missing = (m_missing, u_missing)
+        return Model(self.fields, m, u, prior, tf, missing, household, household_u, skeleton_tf)
 
     @staticmethod
     def _m_step(levels: np.ndarray, posterior: np.ndarray, f: Field) -> np.ndarray:
@@ -835,9 +858,17 @@ class Deduplicator:
                 folds = c.record_folds()
                 persian = np.array([is_persian_script(v) for v in c.folds] + [False])[folds]
                 spelled = np.nonzero((col == 1) & (persian[pairs[:, 0]] != persian[pairs[:, 1]]))[0]
-                if len(spelled):
-                    # One name in two scripts proves as little as the name is common (Zahra,
-                    # زهرا): never more than its exact spelling would.
+                skeletons = model.skeleton_tf.get(f.column)
+                if len(spelled) and skeletons:
+                    # One name in two scripts (Javadian, جوادیان) is the closest two scripts
+                    # can agree: it weighs as the exact agreement on the name would, by how
+                    # common the name is in all its spellings (Zahra, زهرا: little).
+                    by_skeleton = np.array([skeletons.get(name_keys(v).compact_skeleton, 0.0) for v in c.folds] + [0.0])
+                    freq = np.maximum(by_skeleton[folds[pairs[spelled, 0]]], by_skeleton[folds[pairs[spelled, 1]]])
+                    ratio = np.log2(model.m[f_index][0] / np.maximum(freq, 1e-4))
+                    w[spelled] += ratio - ratios[f_index][1]
+                elif len(spelled):
+                    # Without the skeletons' frequencies: never more than the exact spelling.
                     by_fold = np.array([tf.get(c.tf_key(k), 0.0) for k in range(len(c.folds))] or [0.0])
                     freq = np.maximum(by_fold[folds[pairs[spelled, 0]]], by_fold[folds[pairs[spelled, 1]]])
                     w[spelled] += np.minimum(np.log2(model.u[f_index][0] / np.maximum(freq, 1e-6)), 0.0)

@@ -1,0 +1,100 @@
+"""Kinds of registration error the duplicate scorer must see through, and the relatives it
+must not take for one person: for each kind, a re-registration that a reviewer must be
+shown as a probable duplicate, and a relative in another household that must not be."""
+
+from __future__ import annotations
+
+import pytest
+
+from asylon.demo.synthetic import generate_population
+from asylon.matching.scorer import register_deduplicator
+
+
+@pytest.fixture(scope="module")
+def population():
+    records, _truth = generate_population(4000, seed=11)
+    return records
+
+
+SIAVASH = {
+    "record_id": "A",
+    "given_name": "Siavash",
+    "fathers_name": "Bahram",
+    "family_name": "Khoshnevis",
+    "date_of_birth": "1984-03-17",
+    "sex": "M",
+    "place_of_birth": "Shiraz",
+}
+# His brother, registered in a household of his own: one family and father's name, one town.
+KOUROSH = {**SIAVASH, "given_name": "Kourosh", "date_of_birth": "1987-06-02"}
+# His cousin, named after their grandfather as he was: one given and family name, another father.
+COUSIN = {**SIAVASH, "fathers_name": "Kamran", "date_of_birth": "1985-11-09"}
+# His father, whose name he carries as his father's name.
+BAHRAM = {**SIAVASH, "given_name": "Bahram", "fathers_name": "Hormoz", "date_of_birth": "1956-02-11"}
+
+
+def _flagged(records: list[dict], first: dict, second: dict) -> bool:
+    """Whether the pair is raised as a probable duplicate for a reviewer."""
+    rows = [*records, {**first, "record_id": "X1"}, {**second, "record_id": "X2"}]
+    i, j = len(records), len(records) + 1
+    return any({p.i, p.j} == {i, j} for p in register_deduplicator().run(rows))
+
+
+SAME_PERSON = {
+    "given and family name exchanged": {"given_name": "Khoshnevis", "family_name": "Siavash"},
+    "exchanged, with another spelling and no date": {
+        "given_name": "Khoshnevis",
+        "family_name": "Siyavash",
+        "date_of_birth": "",
+    },
+    "impossible date: day written as month": {"date_of_birth": "1984-17-03"},
+    "year off by one": {"date_of_birth": "1985-03-17", "place_of_birth": ""},
+    "year off by ten": {"date_of_birth": "1994-03-17"},
+    "1 January placeholder, a name spelled otherwise": {"date_of_birth": "1984-01-01", "given_name": "Siyavash"},
+    "place romanised otherwise, no date": {"place_of_birth": "Chiraz", "date_of_birth": ""},
+    "Persian script, no father's name": {
+        "given_name": "سیاوش",
+        "fathers_name": "",
+        "family_name": "خوشنویس",
+        "place_of_birth": "شیراز",
+    },
+    "Persian script, no father's name nor date": {
+        "given_name": "سياوش",
+        "fathers_name": "",
+        "family_name": "خوشنويس",
+        "place_of_birth": "شيراز",
+        "date_of_birth": "",
+    },
+    "sex missing, a slip in the family name": {"sex": "", "family_name": "Khoshnevsi"},
+    "family name with its article dropped": {"family_name": "Tamimi", "given_name": "Siavosh"},
+}
+
+
+@pytest.mark.parametrize("change", SAME_PERSON.values(), ids=SAME_PERSON.keys())
+def test_a_reregistration_is_shown_as_a_probable_duplicate(population, change):
+    first = {**SIAVASH, "family_name": "Al-Tamimi"} if change.get("family_name") == "Tamimi" else SIAVASH
+    assert _flagged(population, first, {**SIAVASH, **change})
+
+
+RELATIVES = {
+    "a brother": KOUROSH,
+    "a brother, given and family name exchanged": {
+        **KOUROSH,
+        "given_name": "Khoshnevis",
+        "family_name": "Kourosh",
+    },
+    "a brother in Persian script, no father's name": {
+        **KOUROSH,
+        "given_name": "کوروش",
+        "fathers_name": "",
+        "family_name": "خوشنویس",
+        "place_of_birth": "شیراز",
+    },
+    "a cousin of one name": COUSIN,
+    "the father": BAHRAM,
+}
+
+
+@pytest.mark.parametrize("relative", RELATIVES.values(), ids=RELATIVES.keys())
+def test_a_relative_in_another_household_is_not_shown(population, relative):
+    assert not _flagged(population, SIAVASH, relative)

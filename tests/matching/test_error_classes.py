@@ -4,6 +4,9 @@ shown as a probable duplicate, and a relative in another household that must not
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from asylon.demo.synthetic import generate_population
@@ -98,3 +101,80 @@ RELATIVES = {
 @pytest.mark.parametrize("relative", RELATIVES.values(), ids=RELATIVES.keys())
 def test_a_relative_in_another_household_is_not_shown(population, relative):
     assert not _flagged(population, SIAVASH, relative)
+
+
+# The same kinds among common names, in a register from the independent generator
+# (bench/independent, written apart from the scorer): a re-registration of Mohammad son of
+# Kazem Hosseini shares its names with many others, so each kind of error must be read as
+# such, not outweighed by the namesakes.
+
+
+@pytest.fixture(scope="module")
+def common_names_register():
+    path = Path(__file__).resolve().parents[2] / "bench" / "independent"
+    sys.path.insert(0, str(path))
+    try:
+        from generator import registrations
+    finally:
+        sys.path.remove(str(path))
+    records, _truth = registrations(4000, "tests")
+    return records
+
+
+MOHAMMAD = {
+    "given_name": "Mohammad",
+    "fathers_name": "Kazem",
+    "family_name": "Hosseini",
+    "date_of_birth": "1984-03-17",
+    "sex": "M",
+    "place_of_birth": "Herat",
+}
+COMMON_AGAIN = {
+    "impossible date, another spelling, no father's name": {
+        "date_of_birth": "1984-17-03",
+        "given_name": "Muhammad",
+        "fathers_name": "",
+        "place_of_birth": "",
+    },
+    "given and family name exchanged, another spelling, no date": {
+        "given_name": "Hoseini",
+        "family_name": "Mohamad",
+        "date_of_birth": "",
+    },
+    "Persian script, no father's name, 1 January for the birthday": {
+        "given_name": "محمد",
+        "fathers_name": "",
+        "family_name": "حسینی",
+        "place_of_birth": "هرات",
+        "date_of_birth": "1984-01-01",
+    },
+}
+
+
+@pytest.mark.parametrize("change", COMMON_AGAIN.values(), ids=COMMON_AGAIN.keys())
+def test_a_reregistration_under_common_names_is_shown(common_names_register, change):
+    assert _flagged(common_names_register, MOHAMMAD, {**MOHAMMAD, **change})
+
+
+def test_a_reregistration_with_the_family_names_article_dropped_is_shown(common_names_register):
+    first = {**MOHAMMAD, "family_name": "Al-Tamimi"}
+    again = {**first, "family_name": "Tamimi", "given_name": "Mohamad", "date_of_birth": ""}
+    assert _flagged(common_names_register, first, again)
+
+
+COMMON_RELATIVES = {
+    "a brother": {**MOHAMMAD, "given_name": "Hassan", "date_of_birth": "1987-06-02"},
+    "a cousin of one name, another year": {**MOHAMMAD, "fathers_name": "Jafar", "date_of_birth": "1979-11-09"},
+    "the father": {**MOHAMMAD, "given_name": "Kazem", "fathers_name": "Ali", "date_of_birth": "1956-02-11"},
+    "a namesake of another year, names exchanged": {
+        **MOHAMMAD,
+        "given_name": "Hosseini",
+        "family_name": "Mohammad",
+        "date_of_birth": "2003-08-21",
+    },
+}
+
+
+@pytest.mark.parametrize("relative", COMMON_RELATIVES.values(), ids=COMMON_RELATIVES.keys())
+def test_a_relative_under_common_names_is_not_shown(common_names_register, relative):
+    assert not _flagged(common_names_register, MOHAMMAD, relative)

@@ -2,8 +2,9 @@
 declarations and their revocation, and site designation acts and theirs.
 
 A declaration applies refugee status to every person its criteria select (`criteria`), in
-one INSERT ... SELECT under the site's row lock, and writes one audit event naming the count
-and a digest of the persons; each person's own history is their status entries, which point
+one INSERT ... SELECT under the site's row lock, then lists the persons it passed by (only
+they are classified a second time), and writes one audit event naming the count and a
+digest of the persons; each person's own history is their status entries, which point
 to the declaration. A revocation marks exactly those entries reverted, never deletes them.
 """
 
@@ -26,7 +27,7 @@ from asylon.core.scope import ensure
 from asylon.core.types import Actor
 from asylon.registry.models import Site, SiteDesignation
 
-from .criteria import Criteria, check_criteria, eligible_ids, matching_persons, skipped_persons
+from .criteria import Criteria, check_criteria, eligible_ids, matching_persons, passed_by
 from .entries import BATCH
 from .inputs import one_of, required_text
 from .models import (
@@ -70,7 +71,6 @@ def declare_group(
     _check_declaration(actor, criteria, effective_on, legal_basis, recognised_by, legal_basis_text)
     # One declaration at a time per site: the site row is the lock.
     Site.objects.select_for_update().get(pk=criteria.site.pk)
-    skipped = skipped_persons(criteria)
     now = timezone.now()
     declaration = GroupDeclaration.objects.create(
         site=criteria.site,
@@ -85,7 +85,7 @@ def declare_group(
         declared_by=actor,
         declared_at=now,
         applied_count=0,
-        skipped=skipped,
+        skipped=[],
     )
     # One INSERT ... SELECT: the eligible persons never leave the database. The site lock
     # above keeps the selection from changing under it.
@@ -104,8 +104,10 @@ def declare_group(
             "recorded_at": now,
         },
     )
-    declaration.applied_count = applied
-    declaration.save(update_fields=["applied_count"])
+    # Who was passed by, and why, is read after the INSERT: only they are classified again.
+    skipped = passed_by(criteria, declaration.pk)
+    declaration.applied_count, declaration.skipped = applied, skipped
+    declaration.save(update_fields=["applied_count", "skipped"])
     audit.record(
         actor,
         "group_declaration.confirmed",

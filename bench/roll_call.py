@@ -1,203 +1,341 @@
-"""Roll-call marking throughput: 20 concurrent clients posting marks to a real server.
+"""Roll-call marking throughput behind the production server: 20 clients marking 20 at a time.
 
-Starts the WSGI app in a threaded server on 127.0.0.1 (against the database that
-ASYLON_DATABASE_URL names; by default a fresh SQLite file in a temporary data dir), creates a
-site with 3,000 residents and an open roll call, then runs 20 client threads that each post
-batches of marks for a bounded time. Prints marks/s, requests/s and the 95th-percentile
-request latency, plus the anchor measured in the same run: the same clients hitting the
-cheap counts endpoint (a read), so the ratio says what a mark costs against a round trip.
+Seeds the synthetic demo camp (3,000 residents) on a fresh database, opens two roll calls, and
+starts `asylon serve` (gunicorn, as docs/deploy.md runs it). Then, for a bounded time each:
 
-    python bench/roll_call.py [--seconds 10] [--clients 20] [--batch 1]
-    ASYLON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/asylon_bench python bench/roll_call.py
+1. anchor, the statement: 20 threads in this process, each with its own connection, run the
+   marking service's one UPDATE per batch (`rollcall._apply_marks`) against the second roll
+   call: what a batch costs the database with no HTTP, session, permission or audit around it;
+2. anchor, the round trip: the same 20 clients read the cheap counts endpoint through the server;
+3. the figure: the 20 clients POST batches of marks to the marking endpoint the page uses
+   (session cookie and CSRF token), each batch its own persons at the client's time.
+
+Prints marks/s and p95 per batch for each, the ratios, the load average, and the check that no
+mark was lost: marks sent against the answers (applied, conflict, duplicate, rejected), against
+the marks in the database (each applied mark raises its entry's version by one) and against
+the persons the `roll_call.marked` audit events name.
+
+    python bench/roll_call.py [--seconds 20] [--clients 20] [--batch 20] [--web-workers 5]
+    ASYLON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/asylon_rollcall_bench python bench/roll_call.py
+
+On PostgreSQL the database named is dropped and re-created; on SQLite a temporary data dir
+holds a fresh file.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
 import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from datetime import UTC, datetime
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from pathlib import Path
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-os.environ.setdefault("ASYLON_DATA_DIR", tempfile.mkdtemp(prefix="asylon-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.settings")
-os.environ.setdefault("ASYLON_SECURE_COOKIES", "false")
-os.environ.setdefault("ASYLON_REQUIRE_2FA", "false")
+ROOT = Path(__file__).resolve().parents[1]
 
-RESIDENTS = 3000
+SEED = """
+import json
+from django.contrib.sessions.backends.db import SessionStore
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+from asylon.accounts.services import create_user
+from asylon.demo import seeding
+from asylon.incidents import rollcall
+from asylon.incidents.models import RollCallEntry
+from asylon.registry.models import Site
+seeding.seed(3000)
+site = Site.objects.get(code=seeding.SITE_CODE)
 
-
-class ThreadedServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def setup_data():
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    from asylon.accounts.roles import Role
-    from asylon.accounts.services import create_user
-    from asylon.incidents import rollcall
-    from asylon.registry.models import Person, Site
-
-    code = "BN" + "".join(random.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(4))
-    site = Site.objects.create(code=code, name="Bench camp", host_country="IQ", designation="TTL")
-    today = datetime.now(UTC).date()
-    Person.objects.bulk_create(
-        [
-            Person(reference=f"{code}-{i:06d}", site=site, given_name=f"R{i}", sex="U", registered_on=today)
-            for i in range(RESIDENTS)
-        ],
-        batch_size=1000,
-    )
-    officer = create_user(
-        actor=None, username=f"{code}-officer", role=Role.PROTECTION_OFFICER, sites=[site], password="bench password 1"
-    ).user
-    monitors = []
-    for i in range(CLIENTS):
-        user = create_user(
-            actor=None, username=f"{code}-m{i}", role=Role.FIELD_MONITOR, sites=[site], password="bench password 1"
-        ).user
-        monitors.append(user)
-    rc = rollcall.start_roll_call(actor=officer, site=site)
-    return code, rc.pk, [m.username for m in monitors]
-
-
-def session_for(base: str, username: str):
-    """A logged-in session cookie and CSRF token, as the marking page has them."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
-
-    user = get_user_model().objects.get(username=username)
+def signed(username, role):
+    user = create_user(actor=None, username=username, role=role, sites=[site], password="bench password 1").user
     s = SessionStore()
     s["_auth_user_id"] = str(user.pk)
     s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     s["_auth_user_hash"] = user.get_session_auth_hash()
     s.create()
     secret = _get_new_csrf_string()
-    return {
-        "Cookie": f"sessionid={s.session_key}; csrftoken={secret}",
-        "X-CSRFToken": _mask_cipher_secret(secret),
-        "Referer": base + "/",
-        "Content-Type": "application/json",
-    }
+    cookie = f"sessionid={s.session_key}; csrftoken={secret}"
+    return {"user": user.pk, "cookie": cookie, "csrf": _mask_cipher_secret(secret)}
+
+officer = create_user(actor=None, username="bench-officer", role="protection_officer", sites=[site]).user
+measured = rollcall.start_roll_call(actor=officer, site=site)
+anchor = rollcall.start_roll_call(actor=officer, site=site)
+plan = {
+    "roll_call": measured.pk,
+    "anchor_roll_call": anchor.pk,
+    "persons": list(RollCallEntry.objects.filter(roll_call=measured).values_list("person__reference", flat=True)),
+    "monitors": [signed(f"bench-monitor-{i}", "field_monitor") for i in range(CLIENTS)],
+}
+open(PLAN_PATH, "w").write(json.dumps(plan))
+"""
 
 
-def run_phase(base, rc_pk, headers, refs, seconds, batch, kind):
-    latencies: list[float] = []
-    marks_done = [0]
-    statuses: dict[str, int] = {}
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+def _env(data: Path, url: str | None) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "ASYLON_DATA_DIR": str(data)}
+    if url:
+        env["ASYLON_DATABASE_URL"] = url
+    env.update(
+        {
+            "ASYLON_SECURE_COOKIES": "false",  # plain HTTP on 127.0.0.1
+            "ASYLON_REQUIRE_2FA": "false",
+            "ASYLON_SECRET_KEY": "roll-call-bench-key",
+            "ASYLON_AUDIT_LOG_LEVEL": "WARNING",  # one checkpoint line per batch would flood the output
+        }
+    )
+    return env
 
-    def client(i: int):
-        rng = random.Random(i)
+
+def _recreate_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _wait_for(port: int, seconds: float = 120) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()  # any answer (200, or 503 with no worker): the server is up
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the server did not answer")
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values, default=0.0)
+
+
+class Phase:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.marks = 0
+        self.statuses: dict[str, int] = {}
+        self.errors: list[str] = []
+        self.elapsed = 0.0
+
+    def run(self, clients: int, seconds: float, work) -> Phase:
+        stop = time.monotonic() + seconds
+        threads = [threading.Thread(target=work, args=(i, stop)) for i in range(clients)]
+        t0 = time.monotonic()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        self.elapsed = time.monotonic() - t0
+        return self
+
+    def line(self, name: str) -> str:
+        n, median = len(self.latencies), statistics.median(self.latencies or [0])
+        marks = f"{self.marks / self.elapsed:9.1f} marks/s" if self.marks else " " * 17
+        return (
+            f"{name:34} {n / self.elapsed:8.1f} req/s {marks}"
+            f"   p95 {_p95(self.latencies) * 1000:7.1f} ms   median {median * 1000:6.1f} ms"
+        )
+
+    def rate(self) -> float:
+        return self.marks / self.elapsed
+
+    def req_rate(self) -> float:
+        return len(self.latencies) / self.elapsed
+
+
+def _batch(rng: random.Random, client: int, persons: list[str], size: int, seq: int) -> list[dict]:
+    now = datetime.now(UTC).isoformat()
+    return [
+        {
+            "person": ref,
+            "result": rng.choice(["ACCOUNTED_SAFE", "INJURED", "NOT_FOUND"]),
+            "marked_at": now,
+            "client_id": f"c{client}-{seq}-{k}",
+        }
+        for k, ref in enumerate(rng.sample(persons, size))
+    ]
+
+
+def http_phase(port: int, plan: dict, clients: int, seconds: float, batch: int, kind: str) -> Phase:
+    phase = Phase()
+    rc = plan["roll_call"]
+
+    def work(i: int, stop: float) -> None:
+        rng = random.Random(f"{kind}-{i}")
+        monitor = plan["monitors"][i]
+        headers = {
+            "Cookie": monitor["cookie"],
+            "X-CSRFToken": monitor["csrf"],
+            "Referer": f"http://127.0.0.1:{port}/",
+            "Content-Type": "application/json",
+        }
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        seq = 0
         while time.monotonic() < stop:
-            if kind == "marks":
-                now = datetime.now(UTC).isoformat()
-                marks = [
-                    {
-                        "person": rng.choice(refs),
-                        "result": rng.choice(["ACCOUNTED_SAFE", "INJURED", "NOT_FOUND"]),
-                        "marked_at": now,
-                        "client_id": f"{i}-{rng.random()}",
-                    }
-                    for _ in range(batch)
-                ]
-                req = urllib.request.Request(  # noqa: S310 - our own server on 127.0.0.1
-                    f"{base}/incidents/roll-calls/{rc_pk}/marks",
-                    data=json.dumps({"marks": marks}).encode(),
-                    headers=headers[i],
-                    method="POST",
-                )
-            else:
-                req = urllib.request.Request(  # noqa: S310 - our own server on 127.0.0.1
-                    f"{base}/incidents/roll-calls/{rc_pk}/counts.json", headers=headers[i]
-                )
+            seq += 1
+            marks = _batch(rng, i, plan["persons"], batch, seq) if kind == "marks" else []
             t = time.perf_counter()
-            with opener.open(req, timeout=30) as resp:  # noqa: S310
-                body = json.loads(resp.read())
-            dt = time.perf_counter() - t
-            with lock:
-                latencies.append(dt)
+            try:
                 if kind == "marks":
-                    marks_done[0] += batch
-                    for r in body["results"]:
-                        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+                    conn.request("POST", f"/incidents/roll-calls/{rc}/marks", json.dumps({"marks": marks}), headers)
+                else:
+                    conn.request("GET", f"/incidents/roll-calls/{rc}/counts.json", headers=headers)
+                resp = conn.getresponse()
+                body = resp.read()
+            except (OSError, http.client.HTTPException) as exc:
+                # A kept-alive connection the server closed: the batch may or may not have
+                # arrived. It is sent again as it was; the same client ids make it a duplicate.
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                with phase.lock:
+                    phase.errors.append(type(exc).__name__)
+                seq -= 1
+                continue
+            dt = time.perf_counter() - t
+            if resp.status != 200:
+                with phase.lock:
+                    phase.errors.append(f"HTTP {resp.status}")
+                continue
+            with phase.lock:
+                phase.latencies.append(dt)
+                if kind == "marks":
+                    phase.marks += len(marks)
+                    for r in json.loads(body)["results"]:
+                        phase.statuses[r["status"]] = phase.statuses.get(r["status"], 0) + 1
+        conn.close()
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(headers))]
-    t0 = time.monotonic()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    elapsed = time.monotonic() - t0
-    p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) >= 20 else max(latencies)
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "marks_per_s": marks_done[0] / elapsed,
-        "p95_ms": p95 * 1000,
-        "statuses": statuses,
-    }
+    return phase.run(clients, seconds, work)
+
+
+def update_phase(plan: dict, clients: int, seconds: float, batch: int) -> Phase:
+    """The anchor: the service's one UPDATE per batch, straight to the database."""
+    from django.db import connections
+
+    from asylon.incidents import rollcall
+    from asylon.incidents.models import RollCallEntry
+
+    entries = list(RollCallEntry.objects.filter(roll_call_id=plan["anchor_roll_call"]).values_list("pk", flat=True))
+    actor = type("Actor", (), {"pk": plan["monitors"][0]["user"]})()
+    phase = Phase()
+
+    def work(i: int, stop: float) -> None:
+        rng = random.Random(f"update-{i}")
+        try:
+            while time.monotonic() < stop:
+                now = datetime.now(UTC)
+                marks = [
+                    (pk, rollcall.Mark(person="", result="ACCOUNTED_SAFE", marked_at=now, client_id=f"a{i}-{k}"))
+                    for k, pk in enumerate(rng.sample(entries, batch))
+                ]
+                t = time.perf_counter()
+                rollcall._apply_marks(actor, marks)  # autocommit: the statement and its commit
+                dt = time.perf_counter() - t
+                with phase.lock:
+                    phase.latencies.append(dt)
+                    phase.marks += batch
+        finally:
+            connections.close_all()
+
+    return phase.run(clients, seconds, work)
+
+
+def check_marks(plan: dict, phase: Phase) -> bool:
+    """Every mark sent is answered, and every applied one is in the database and the trail."""
+    from django.db.models import Sum
+
+    from asylon.audit.models import AuditEvent
+    from asylon.incidents.models import RollCallEntry
+
+    rc = plan["roll_call"]
+    in_db = RollCallEntry.objects.filter(roll_call_id=rc).aggregate(n=Sum("version"))["n"] or 0
+    events = AuditEvent.objects.filter(action="roll_call.marked", object_type="incidents.rollcall", object_id=str(rc))
+    named = sum(len(changes["marks"]) for changes in events.values_list("changes", flat=True))
+    answered = sum(phase.statuses.values())
+    applied = phase.statuses.get("applied", 0)
+    print(
+        f"marks sent {phase.marks}, answered {answered} {dict(sorted(phase.statuses.items()))};"
+        f" applied marks in the database {in_db}; persons named by {events.count()} audit events {named}"
+    )
+    ok = answered == phase.marks and in_db == applied
+    print(
+        f"no mark lost: {'yes' if ok else 'NO'}" + (f"   (client errors: {len(phase.errors)})" if phase.errors else "")
+    )
+    return ok
 
 
 CLIENTS = 20
 
 
 def main() -> None:
-    global CLIENTS
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--batch", type=int, default=1, help="marks per request (the page sends its queue in batches)")
+    parser.add_argument("--batch", type=int, default=20, help="marks per request (the page sends its queue in batches)")
+    parser.add_argument("--web-workers", type=int, default=None, help="gunicorn processes (asylon serve's default)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per process (asylon serve's default)")
+    parser.add_argument("--port", type=int, default=8798)
     args = parser.parse_args()
-    CLIENTS = args.clients
-    code, rc_pk, usernames = setup_data()
-    from django.conf import settings
+    url = os.environ.get("ASYLON_DATABASE_URL")
+    data = Path(tempfile.mkdtemp(prefix="asylon-rollcall-"))
+    env = _env(data, url)
+    if url:
+        _recreate_database(url)
+    asylon = [sys.executable, "-m", "asylon"]
+    t = time.monotonic()
+    subprocess.run([*asylon, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    plan_path = data / "plan.json"
+    seed = f"PLAN_PATH = {str(plan_path)!r}\nCLIENTS = {args.clients}\n{SEED}"
+    subprocess.run([*asylon, "shell", "-c", seed], env=env, check=True, cwd=ROOT)
+    plan = json.loads(plan_path.read_text())
+    print(f"set-up: demo camp seeded, {len(plan['persons'])} persons in the roll call, {time.monotonic() - t:.0f} s")
+
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asylon.settings")
+    import django
+
+    django.setup()
     from django.db import connection
 
-    from asylon.wsgi import application
-
-    server = make_server("127.0.0.1", 0, application, server_class=ThreadedServer, handler_class=QuietHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    headers = [session_for(base, u) for u in usernames]
-    refs = [f"{code}-{i:06d}" for i in range(RESIDENTS)]
+    serve = [*asylon, "serve", "--bind", f"127.0.0.1:{args.port}"]
+    serve += ["--workers", str(args.web_workers)] if args.web_workers else []
+    serve += ["--threads", str(args.threads)] if args.threads else []
+    log = (data / "server.log").open("w")
+    server = subprocess.Popen(serve, env=env, stdout=log, stderr=log, cwd=ROOT)
+    try:
+        _wait_for(args.port)
+        print(
+            f"database: {connection.vendor}   server: {' '.join(serve[3:])} (gunicorn)   clients: {args.clients}"
+            f"   batch: {args.batch}   seconds: {args.seconds:g}   load average: {os.getloadavg()[0]:.2f}"
+        )
+        update = update_phase(plan, args.clients, args.seconds / 2, args.batch)
+        connection.close()
+        counts = http_phase(args.port, plan, args.clients, args.seconds / 2, args.batch, "counts")
+        marks = http_phase(args.port, plan, args.clients, args.seconds, args.batch, "marks")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    print(update.line("anchor  one UPDATE per batch"))
+    print(counts.line("anchor  GET counts.json"))
+    print(marks.line("marks   POST marks (page's path)"))
     print(
-        f"database: {connection.vendor}  clients: {CLIENTS}  residents: {RESIDENTS}",
-        f"batch: {args.batch}  seconds: {args.seconds}",
+        f"ratio   marks/s against one UPDATE per batch: {marks.rate() / update.rate():.2f}"
+        f"   p95 against the UPDATE's: {_p95(marks.latencies) / _p95(update.latencies):.1f}x"
+        f"   req/s against counts.json: {marks.req_rate() / counts.req_rate():.2f}"
     )
-    anchor = run_phase(base, rc_pk, headers, refs, args.seconds / 2, args.batch, "counts")
-    marks = run_phase(base, rc_pk, headers, refs, args.seconds, args.batch, "marks")
-    print(f"anchor  counts.json: {anchor['rps']:8.1f} req/s   p95 {anchor['p95_ms']:7.1f} ms")
-    print(
-        f"marks   POST marks : {marks['rps']:8.1f} req/s   p95 {marks['p95_ms']:7.1f} ms",
-        f"  {marks['marks_per_s']:8.1f} marks/s",
-    )
-    print(f"ratio   marks req/s / counts req/s = {marks['rps'] / anchor['rps']:.2f}   outcomes {marks['statuses']}")
-    server.shutdown()
-    _ = settings
+    ok = check_marks(plan, marks)
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not ok:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

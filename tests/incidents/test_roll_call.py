@@ -197,3 +197,32 @@ def test_a_person_marked_twice_in_one_batch_keeps_the_newer_mark(monitor, office
     assert stored[p.reference] == "INJURED"
     assert stored[q.reference] == "ACCOUNTED_SAFE"
     assert RollCallEntry.objects.get(roll_call=rc, person=p).version == 2
+
+
+def test_each_batch_is_one_audit_event_naming_the_persons_it_marked(monitor, officer, site_a, residents):
+    from asylon.audit.models import AuditEvent
+    from asylon.audit.verify import verify_chain
+
+    rc = rollcall.start_roll_call(actor=officer, site=site_a)
+    a, b, c = residents[:3]
+    rollcall.mark_persons(actor=officer, roll_call=rc, marks=[mk(c, "INJURED", at(30), "o1")])
+    out = rollcall.mark_persons(
+        actor=monitor,
+        roll_call=rc,
+        marks=[
+            mk(a, "ACCOUNTED_SAFE", at(10), "m1"),
+            mk(b, "NOT_FOUND", at(11), "m2"),
+            mk(b, "MISSING", at(12), "m3"),  # the same person twice: the newer mark stays
+            mk(c, "ACCOUNTED_SAFE", at(20), "m4"),  # older than the officer's: a conflict
+        ],
+    )
+    assert sorted(r["status"] for r in out) == ["applied", "applied", "applied", "conflict"]
+    events = list(AuditEvent.objects.filter(action="roll_call.marked", object_id=str(rc.pk)).order_by("seq"))
+    assert [(e.actor_username, e.site_id, e.changes) for e in events] == [
+        ("officer", site_a.pk, {"channel": "PHONE", "marks": {c.reference: "INJURED"}}),
+        ("monitor", site_a.pk, {"channel": "PHONE", "marks": {a.reference: "ACCOUNTED_SAFE", b.reference: "MISSING"}}),
+    ]
+    # A batch that changes nothing (a resend) writes no event.
+    rollcall.mark_persons(actor=monitor, roll_call=rc, marks=[mk(a, "ACCOUNTED_SAFE", at(10), "m1")])
+    assert AuditEvent.objects.filter(action="roll_call.marked", object_id=str(rc.pk)).count() == 2
+    assert verify_chain().ok

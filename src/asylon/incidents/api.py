@@ -389,7 +389,7 @@ def roll_call_counts(request: AuthedRequest, pk: Id):
     ),
 )
 def roll_call_marks(request: AuthedRequest, pk: Id, payload: MarksIn):
-    rc = queries.get_roll_call(request.user, pk)
+    rc = queries.roll_call_to_mark(request.user, pk)
     ensure(request.user, "incidents.mark_rollcall", rc)
     marks, rejected = rollcall.parse_marks([m.dict() for m in payload.marks])
     results = rollcall.mark_persons(actor=request.user, roll_call=rc, marks=marks)

@@ -177,6 +177,17 @@ def get_roll_call(actor: Actor, pk: int) -> RollCall:
     return rc
 
 
+def roll_call_to_mark(actor: Actor, pk: int) -> RollCall:
+    """The roll call a batch of marks is for, with only what marking reads (its site, state and
+    start): the marking endpoints call this on every batch. The caller checks that the actor
+    may mark (`incidents.mark_rollcall`); outside the actor's sites it does not exist."""
+    rc = RollCall.objects.only("id", "site_id", "state", "started_at").filter(pk=pk, site_id__in=site_ids(actor))
+    found = list(rc[:1])
+    if not found:
+        raise NotFound("No such roll call.")
+    return found[0]
+
+
 def roll_call_entries(roll_call: RollCall) -> list[dict]:
     """The marking list: who, where, and the current mark. Personal data (D4): marking roles only."""
     rows = (

@@ -3,10 +3,13 @@
 Closing changes no presence: a mark is an observation, and the dead, missing and not found
 become reviews for protection officers (reviews.py) before anything reaches the register.
 
-Marking is lock-free: a mark is one conditional UPDATE that applies only when its client
-time is newer than the stored mark's, so concurrent monitors never overwrite a newer mark
-and no mark is silently lost: each one comes back as applied, duplicate or conflict (with
-the stored value). Marks are idempotent on the client's id for the mark.
+Marking takes no lock beyond the rows it changes: a batch of marks is one conditional UPDATE
+... FROM VALUES that applies a mark only when its client time is newer than the stored
+mark's, so concurrent monitors never overwrite a newer mark and no mark is silently lost:
+each one comes back as applied, duplicate or conflict (with the stored value). Marks are
+idempotent on the client's id for the mark. The UPDATE and one audit event naming every
+person the batch marked (`roll_call.marked`) commit together, so the trail holds exactly
+the marks the roll call holds (tests/incidents/test_roll_call_concurrency.py).
 """
 
 from __future__ import annotations
@@ -165,9 +168,11 @@ def mark_persons(
     The channel (phone or paper sheet) is kept on each applied mark, with the actor who sent
     or entered it as marked_by.
 
-    No lock is held across statements: the batch is one UPDATE ... WHERE marked_at IS NULL OR
-    marked_at < new (one per repeated person, oldest first), which the database applies
-    atomically and which locks its rows in id order, so concurrent batches never deadlock.
+    The batch is one UPDATE ... WHERE marked_at IS NULL OR marked_at < new (one per repeated
+    person, oldest first), which locks its rows in id order, so concurrent batches queue
+    rather than deadlock; then one audit event names each person marked and the mark, and
+    the transaction ends. The audit chain's head is the last lock taken, and its holder
+    waits for nothing else, so batches never wait on each other in a circle.
     """
     ensure(actor, "incidents.mark_rollcall", roll_call)
     now = timezone.now()
@@ -203,14 +208,7 @@ def mark_persons(
         if k == len(rounds):
             rounds.append([])
         rounds[k].append(m)
-    missed: list[Mark] = []
-    for batch in rounds:
-        applied = _apply_marks(actor, [(entry_ids[m.person], m) for m in batch], channel)
-        for m in batch:
-            if entry_ids[m.person] in applied:
-                out.append({"client_id": m.client_id, "person": m.person, "status": "applied", "result": m.result})
-            else:
-                missed.append(m)
+    missed = _apply_rounds(actor, roll_call, rounds, entry_ids, channel, out) if rounds else []
     if missed:
         stored = RollCallEntry.objects.select_related("marked_by").in_bulk([entry_ids[m.person] for m in missed])
         for m in missed:
@@ -223,12 +221,36 @@ def mark_persons(
     return out
 
 
+@transaction.atomic
+def _apply_rounds(
+    actor: Actor, roll_call: RollCall, rounds: list[list[Mark]], entry_ids: dict[str, int], channel: str, out: list
+) -> list[Mark]:
+    """The batch's UPDATEs and its one audit event, in one transaction; the marks not applied.
+
+    The reads before it run outside: on SQLite the write lock (BEGIN IMMEDIATE) is held for
+    the UPDATE and the audit event only."""
+    missed: list[Mark] = []
+    for batch in rounds:
+        changed = _apply_marks(actor, [(entry_ids[m.person], m) for m in batch], channel)
+        for m in batch:
+            if entry_ids[m.person] in changed:
+                out.append({"client_id": m.client_id, "person": m.person, "status": "applied", "result": m.result})
+            else:
+                missed.append(m)
+    # A person marked twice in the batch is named once, with the newer mark (the later round).
+    applied = {r["person"]: r["result"] for r in out if r["status"] == "applied"}
+    if applied:
+        changes = {"channel": str(channel), "marks": dict(sorted(applied.items()))}
+        audit.record(actor, "roll_call.marked", roll_call, changes=changes)
+    return missed
+
+
 def _apply_marks(actor: Actor, marks: list[tuple[int, Mark]], channel: str = RollCallChannel.PHONE) -> set[int]:
     """One conditional UPDATE for marks of distinct entries; the ids of the entries it changed.
 
-    Commits on its own (autocommit): no row stays locked after the statement. On PostgreSQL
-    the rows are locked in id order first (two batches over the same persons queue rather
-    than deadlock) and the newer-wins test is re-checked on the row as committed.
+    Runs in the caller's transaction. On PostgreSQL the rows are locked in id order first
+    (two batches over the same persons queue rather than deadlock) and the newer-wins test
+    is re-checked on the row as committed.
     """
     if not marks:
         return set()

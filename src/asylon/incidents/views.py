@@ -371,7 +371,7 @@ def roll_call_counts(request: AuthedRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def roll_call_marks(request: AuthedRequest, pk: int) -> JsonResponse:
-    rc = or_404(queries.get_roll_call, request.user, pk)
+    rc = or_404(queries.roll_call_to_mark, request.user, pk)
     require(request, "incidents.mark_rollcall", rc)
     try:
         body = json.loads(request.body or b"{}")

@@ -3,7 +3,7 @@
 The criteria are the site, a nationality, a cut-off (arrival or registration before a date)
 and, for officers who may see sensitive fields, an ethnicity. `check_criteria` says which of
 them an actor may not use; `classify` (the preview), `eligible_ids` (the one INSERT ... SELECT
-of `declarations.declare_group`) and `skipped_persons` (the list stored with the
+of `declarations.declare_group`) and `passed_by` (the list stored with the
 declaration) read the same rule, `ELIGIBLE` in SQL and `_skip_reason` in Python, so the
 preview shows exactly what the declaration will do. Reads only: no writes, no scoping (the
 callers check the actor's site).
@@ -107,9 +107,13 @@ def eligible_ids(c: Criteria) -> QuerySet:
     return _classified(c).filter(ELIGIBLE).order_by("reference").values_list("pk")
 
 
-def skipped_persons(c: Criteria) -> list[dict]:
-    """The persons a declaration passes by, with the reason, in reference order."""
-    rows = _classified(c).exclude(ELIGIBLE).order_by("reference")
+def passed_by(c: Criteria, declaration_id: int) -> list[dict]:
+    """The persons the criteria match whom the declaration's INSERT ... SELECT did not take,
+    with the reason, in reference order. Read after that INSERT under the same site lock, it
+    is every matching person `ELIGIBLE` leaves out, but only the persons passed by are
+    classified: the declared ones are read once, by the INSERT, not a second time here."""
+    declared = StatusEntry.objects.filter(declaration_id=declaration_id).values("person_id")
+    rows = _classified(c).exclude(pk__in=declared).order_by("reference")
     out = []
     for ref, current, is_decided, is_flagged in rows.values_list("reference", "current", "decided", "flagged"):
         why = _skip_reason(current, is_decided, is_flagged)

@@ -39,36 +39,78 @@ The project's own generator (bench/search_million.py --persons 20000 --no-anchor
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import functools
 import gc
+import importlib
 import statistics
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
 
 from _setup import django_setup
 from search_million import SITE, Truth, _load, asylon_runner, populate
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "independent"))
+BENCH = Path(__file__).resolve().parent
+# The generator, chosen by --generator before anything else reads it (see `main`).
+generator: ModuleType
 
-import generator  # noqa: E402
+
+def _use(name: str) -> None:
+    global generator
+    sys.path.insert(0, str(BENCH / name))
+    generator = importlib.import_module("generator")
 
 
 def reference(record_id: str) -> str:
-    return f"{SITE}-{int(record_id.split('-')[1]):07d}"
+    return f"{SITE}-{int(''.join(c for c in record_id if c.isdigit())):07d}"
+
+
+_SCRIPT_FORMS = str.maketrans({"ي": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "\u200c": None, " ": None})
+
+
+@functools.cache
+def _heldout_index() -> dict[str, dict[str, str]]:
+    """The held-out generator's spellings, in either script, to the name they spell (each
+    spelling belongs to one name: see bench/heldout/README.md)."""
+    index: dict[str, dict[str, str]] = {"given": {}, "family": {}}
+    for kind, tables in (("given", (generator.MALE, generator.FEMALE)), ("family", (generator.FAMILY,))):
+        for table in tables:
+            for key, spellings in table.wide.items():
+                for spelling in spellings:
+                    index[kind].setdefault(spelling.lower(), key)
+            for key, script in table.script.items():
+                index[kind].setdefault(script.translate(_SCRIPT_FORMS), key)
+    return index
 
 
 def _name(kind: str, spelling: str) -> str:
-    """The generator's name behind a spelling, as its Persian-script form, without the Arabic
-    article (the generator itself drops it as a spelling of the name: Al-Karimi, Karimi)."""
-    entry = generator._latin_index()[kind].get(spelling.lower())
-    return entry.fa.removeprefix("ال") if entry else spelling.lower()
+    """The generator's name behind a spelling. The independent generator's as its Persian-script
+    form, without the Arabic article (the generator itself drops it as a spelling of the name:
+    Al-Karimi, Karimi); the held-out generator's as its key."""
+    if hasattr(generator, "_latin_index"):
+        entry = generator._latin_index()[kind].get(spelling.lower())
+        return entry.fa.removeprefix("ال") if entry else spelling.lower()
+    index = _heldout_index()[kind]
+    return index.get(spelling.lower()) or index.get(spelling.translate(_SCRIPT_FORMS), spelling.lower())
 
 
 def identity(rec: dict) -> dict[str, object]:
     """The generator's names behind a record's spellings."""
     given, family = _name("given", rec["given_name"]), _name("family", rec["family_name"])
     return {"name": (given, family), "father": _name("given", rec["fathers_name"]), "year": rec["date_of_birth"][:4]}
+
+
+def as_registered(rec: dict) -> dict:
+    """The record as a register holds it: an impossible date of birth (a month over 12) is
+    refused by the date field and left unknown."""
+    try:
+        dt.date.fromisoformat(rec["date_of_birth"] or "2000-01-01")
+    except ValueError:
+        return {**rec, "date_of_birth": ""}
+    return rec
 
 
 def ceiling(query: dict, person: dict, counts: dict[str, Counter]) -> bool:
@@ -89,7 +131,14 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the register if it is already loaded")
     parser.add_argument("--show", type=int, default=0, help="print this many missed queries")
     parser.add_argument("--show-names", type=int, default=0, help="print this many name searches judged wrong")
+    parser.add_argument(
+        "--generator",
+        choices=("independent", "heldout"),
+        default="independent",
+        help="bench/independent (tuned on) or bench/heldout (for judging only, never tuning)",
+    )
     args = parser.parse_args()
+    _use(args.generator)
     django_setup(fresh=False)
 
     from django.contrib.auth import get_user_model
@@ -104,7 +153,9 @@ def main() -> None:
     t = time.perf_counter()
     if not (args.reuse and Person.objects.count() == args.persons and NameKeyToken.objects.exists()):
         call_command("flush", interactive=False, verbosity=0)
-        truths = [Truth(reference(r["record_id"]), SITE, None, None, None, None, r, False) for r in records]
+        truths = [
+            Truth(reference(r["record_id"]), SITE, None, None, None, None, as_registered(r), False) for r in records
+        ]
         populate(truths)
         print(f"set-up: {len(truths):,} persons and their name keys in {time.perf_counter() - t:.1f} s")
     site = Site.objects.get(code=SITE)

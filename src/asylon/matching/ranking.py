@@ -12,6 +12,7 @@ nearest Latin spelling among the candidates (`judged_by_names`).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable
@@ -55,6 +56,20 @@ BORN_IN = gettext_noop("born in %(year)s")
 BORN_A_YEAR_OFF = gettext_noop("born in %(year)s, one year off")
 # A person's own name outranks a father's of that name.
 FATHER_WEIGHT = 0.8
+# Taken off a person's name score for each of their own names (given, family) that no word
+# of a query of two or more words names while a word names their father: the query names
+# another of the family, the father's name standing for a given name (Zahra Husseini,
+# daughter of Hossein, to "Husayn Hosseini"). Not when a word of the query names nothing:
+# that word may be the own name mistyped (Hamioe for Hamideh). Hand-set: enough to rank such
+# a relative under a namesake one slip away (a word at 0.85).
+UNNAMED_OWN_NAME = 0.12
+# Taken off when the query's words fit the person only with the father's name asked before
+# the given name (Ahmad Saadi, son of Mohammad, to "Mohammad Saodi son of Ahmad"): a name
+# is never written so. Hand-set: over the gap between a spelling and a slip of one name in
+# one word of three, under what a word no name matches costs.
+FATHER_FIRST = 0.06
+# The share of the year of birth in the score of a query that gives one (see YEAR_AGREEMENTS).
+YEAR_WEIGHT = 0.15
 # An equal phonetic key across scripts, or in Latin with letters of one class (Jaleh/Zhaleh).
 CROSS_SCRIPT_PHONETIC = 0.92
 # Two Latin spellings of one name (one skeleton, the same first letter, vowels where the
@@ -401,6 +416,22 @@ def _skeleton_letters_agree(persian: Word, latin: Word) -> bool:
     )
 
 
+def _interdental(skeleton: str) -> str:
+    """The skeleton with the Arabic letters ذ ض ظ and ث read the Persian way, z and s, where a
+    romanisation from Arabic writes dh and th (Kadhim, Kazem; Othman, Osman)."""
+    return skeleton.replace("dh", "z").replace("th", "s")
+
+
+def _read_as_arabic(a: Word, b: Word) -> bool:
+    """Two Latin spellings that are one once dh and th are read as z and s."""
+    return (
+        a.skeleton != b.skeleton
+        and ("dh" in a.skeleton + b.skeleton or "th" in a.skeleton + b.skeleton)
+        and len(_interdental(a.skeleton)) >= _MIN_KEY
+        and inner_consonants(_interdental(a.skeleton)) == inner_consonants(_interdental(b.skeleton))
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Agreement:
     """One row of the agreement table: two tokens (a query's, a registered one) written in
@@ -598,6 +629,21 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("محمد", "Mahmoud", 0.85),
     ),
     _row(
+        "across: Arabic letter romanised",
+        "across",
+        _across(
+            lambda p, w: (
+                ("dh" in w.skeleton or "th" in w.skeleton)
+                and len(p.skeleton) >= _MIN_KEY
+                and inner_consonants(_interdental(w.skeleton)) == inner_consonants(p.skeleton)
+            )
+        ),
+        VOWEL_VARIANT,
+        "ذ ض ظ ث written dh, th from Arabic: کاظمی Kadhimi, عثمان Othman",
+        ("کاظمی", "Kadhimi", 0.85),
+        ("Uthman", "عثمان", 0.85),
+    ),
+    _row(
         "across: slip of the pen",
         "across",
         _slip_from_persian,
@@ -669,6 +715,23 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ANOTHER_SPELLING,
         "a short name: Eisa, Isa",
         ("Eisa", "Isa", 0.99),
+    ),
+    _row(
+        "latin: Arabic letter romanised",
+        "latin",
+        lambda a, b: _read_as_arabic(a, b) and _interdental(a.skeleton) == _interdental(b.skeleton),
+        CROSS_SCRIPT_PHONETIC,
+        "ذ ض ظ written dh or z, ث th or s: Murtadha, Murtaza; Othman, Osman",
+        ("Murtadha", "Murtaza", 0.92),
+        ("Othman", "Osman", 0.92),
+    ),
+    _row(
+        "latin: Arabic letter romanised, a long vowel written",
+        "latin",
+        _read_as_arabic,
+        VOWEL_VARIANT,
+        "Kadhim, Kazem: dh for ظ and a short vowel written long",
+        ("Kadhimi", "Kazemi", 0.85),
     ),
     _row(
         "latin: one sound, vowels alike",
@@ -834,15 +897,102 @@ def _best(sims: list[float], person_words: list[tuple[Word, str]], used: set[int
     return best, best_raw, best_i
 
 
-def _year_score(year: int, born) -> tuple[float, Message | None]:
-    if born is None:
-        return 0.3, None
-    diff = abs(born.year - year)
-    if diff == 0:
-        return 1.0, message(BORN_IN, year=Number(born.year))
-    if diff == 1:
-        return 0.5, message(BORN_A_YEAR_OFF, year=Number(born.year))
-    return 0.0, None
+def _digit_slip(a: int, b: int) -> bool:
+    """Years one keystroke apart: a digit mistyped (1985, 1995: ten years off) or two
+    neighbouring digits swapped (1985, 1958)."""
+    x, y = str(a), str(b)
+    if len(x) != len(y):
+        return False
+    apart = [i for i in range(len(x)) if x[i] != y[i]]
+    return len(apart) == 1 or (len(apart) == 2 and apart[1] == apart[0] + 1 and x[apart[0]] == y[apart[1]])
+
+
+def _placeholder(born: dt.date) -> bool:
+    """1 January, the date a register writes when only an age or a year was known: the year
+    itself is an estimate."""
+    return born.month == 1 and born.day == 1
+
+
+@dataclass(frozen=True, slots=True)
+class YearAgreement:
+    """One row of the year table: the year asked and a recorded date of birth that meet
+    `when` are `gives` alike (in [0, 1]); the first row that applies decides."""
+
+    name: str
+    when: Callable[[int, dt.date | None], bool]
+    gives: float
+    why: str
+    # (year asked, date recorded as YYYY-MM-DD or ""): pairs this row must decide.
+    examples: tuple[tuple[int, str], ...] = ()
+
+
+# The year of birth asked against the recorded date, in order. The similarities are set by
+# hand as odds of one person, on the scale of `QueryScorer.score` (unknown is neutral):
+# an exact year is strong evidence; one year off is as common a mistake as any (an age
+# counted at another time of year); a placeholder 1 January is an estimate, so one or two
+# years off it are nearly as good as the year; a digit slip happens, but is rarer than the
+# years it makes meet by chance, so it ranks over another year and under an unknown one.
+YEAR_AGREEMENTS: tuple[YearAgreement, ...] = (
+    YearAgreement("unknown", lambda y, d: d is None, 0.3, "no date recorded: says nothing", ((1985, ""),)),
+    YearAgreement(
+        "same year",
+        lambda y, d: d is not None and d.year == y,
+        1.0,
+        "born in the year asked",
+        ((1985, "1985-06-02"), (1985, "1985-01-01")),
+    ),
+    YearAgreement(
+        "estimated, a year or two off",
+        lambda y, d: d is not None and _placeholder(d) and abs(d.year - y) <= 2,
+        0.7,
+        "a 1 January placeholder: the year was estimated",
+        ((1985, "1986-01-01"), (1985, "1983-01-01")),
+    ),
+    YearAgreement(
+        "one year off",
+        lambda y, d: d is not None and abs(d.year - y) == 1,
+        0.6,
+        "an age counted at another time of year",
+        ((1985, "1986-06-02"), (1985, "1984-12-31")),
+    ),
+    YearAgreement(
+        "a digit slipped",
+        lambda y, d: d is not None and _digit_slip(y, d.year),
+        0.15,
+        "a digit mistyped (ten years off) or two swapped",
+        ((1985, "1995-06-02"), (1985, "1958-03-01")),
+    ),
+    YearAgreement("another year", lambda y, d: True, 0.0, "another person", ((1985, "1990-06-02"),)),
+)
+
+
+def year_agreement(year: int, born: dt.date | None) -> YearAgreement:
+    """The row of `YEAR_AGREEMENTS` that decides how the recorded date meets the year asked."""
+    return next(row for row in YEAR_AGREEMENTS if row.when(year, born))
+
+
+def _year_score(year: int, born: dt.date | None) -> tuple[float, Message | None]:
+    """How the recorded date meets the year asked (`YEAR_AGREEMENTS`), and the reason shown."""
+    gives = year_agreement(year, born).gives
+    if born is not None and born.year == year:
+        return gives, message(BORN_IN, year=Number(born.year))
+    if born is not None and abs(born.year - year) == 1:
+        return gives, message(BORN_A_YEAR_OFF, year=Number(born.year))
+    return gives, None
+
+
+def _father_before_given(matched: list[int], person_words: list[tuple[Word, str]]) -> bool:
+    """Whether the query word taken for the father's name comes before the one taken for the
+    given name: in every order a name is written in (given, father, family; family, given,
+    father; "son of" after the name) the father's name follows the given name."""
+    labels = [person_words[m][1] if m >= 0 else "" for m in matched]
+    given = labels.index("given name") if "given name" in labels else -1
+    return given >= 0 and FATHERS_NAME in labels[:given]
+
+
+def _own_names(person_words: list[tuple[Word, str]]) -> set[str]:
+    """Which of the person's own names (given, family; not the father's) are recorded."""
+    return {label for _word, label in person_words if label != FATHERS_NAME}
 
 
 def _fields_of_words(person: dict) -> list[str]:
@@ -902,13 +1052,20 @@ class QueryScorer:
         matches, and with a year asked, a quarter for the year of birth."""
         score = 0.0
         if self.query:
-            scores, _matched = self._matches(_person_words(person))
+            person_words = _person_words(person)
+            scores, matched = self._matches(person_words)
             # The Arabic article asked for and not written in the register (Al-Dawudi, Dawudi)
             # is left out; written, it counts.
             counted = [s for s, q in zip(scores, self.query, strict=True) if s or q.fold != ARTICLE]
             score = sum(counted) / max(len(counted), 1)
+            if len(counted) > 1:
+                labels = [person_words[m][1] for m in matched if m >= 0]
+                unnamed = _own_names(person_words) - set(labels)
+                relative = min(len(unnamed), labels.count(FATHERS_NAME)) - counted.count(0.0)
+                score -= UNNAMED_OWN_NAME * max(relative, 0)
+                score -= FATHER_FIRST * _father_before_given(matched, person_words)
         if self.year:
-            score = 0.75 * score + 0.25 * _year_score(self.year, person["date_of_birth"])[0]
+            score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * _year_score(self.year, person["date_of_birth"])[0]
         return score
 
     def why(self, person: dict) -> list[Message]:

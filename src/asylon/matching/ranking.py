@@ -432,6 +432,28 @@ def _read_as_arabic(a: Word, b: Word) -> bool:
     )
 
 
+def _final_h_after_vowel(a: Word, b: Word) -> bool:
+    """One spelling writes a final h after the vowel the other ends on (Amina, Aminah; Zahra,
+    Zahrah; Fateme, Fatemeh): the ending ة or ه, written or not."""
+    longer, shorter = (a.fold, b.fold) if len(a.fold) > len(b.fold) else (b.fold, a.fold)
+    return len(shorter) >= _MIN_KEY and shorter[-1] in _VOWELS and longer == shorter + "h"
+
+
+def _ah_read_eh(word: Word) -> Word | None:
+    """The spelling with a final -ah after a consonant read -eh (Fatemah, Fatemeh), the
+    same ending romanised from Arabic; None when it has no such ending."""
+    f = word.fold
+    if len(f) < _MIN_KEY + 2 or not f.endswith("ah") or f[-3] in _VOWELS:
+        return None
+    return name_words(f[:-2] + "eh")[0]
+
+
+def _ah_as_eh(a: Word, b: Word) -> float:
+    read = _ah_read_eh(a) or a
+    other = _ah_read_eh(b) or b
+    return min(_similarity(read, other), ANOTHER_ENDING)
+
+
 @dataclass(frozen=True, slots=True)
 class Agreement:
     """One row of the agreement table: two tokens (a query's, a registered one) written in
@@ -770,6 +792,23 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ANOTHER_SPELLING,
         "Marzie, Marzieh",
         ("Marzie", "Marzieh", 0.99),
+    ),
+    _row(
+        "latin: final h after a vowel",
+        "latin",
+        _final_h_after_vowel,
+        ANOTHER_SPELLING,
+        "the ending ة or ه written h or not after its vowel",
+        ("Amina", "Aminah", 0.99),
+        ("Zahrah", "Zahra", 0.99),
+    ),
+    _row(
+        "latin: -ah read -eh",
+        "latin",
+        lambda a, b: (_ah_read_eh(a) is not None) != (_ah_read_eh(b) is not None) and _ah_as_eh(a, b) >= _MATCHED,
+        _ah_as_eh,
+        "the ending ة romanised -ah from Arabic, -eh from Persian: Fatemah is Fatemeh, so Fatima's",
+        ("Fatemah", "Fatima", 0.96),
     ),
     _row(
         "latin: long vowel written",

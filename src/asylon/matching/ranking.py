@@ -8,6 +8,11 @@ agreement there rests on the skeleton and on which vowels the Persian spelling w
 Every spelling of one name should rank above any other name: the Latin spellings of a name
 score near an exact one, and a mistyped word is judged against names, each as close as its
 nearest Latin spelling among the candidates (`judged_by_names`).
+
+How alike two tokens are is read from `AGREEMENTS`, an ordered table of named rows (scripts,
+condition, similarity, why, examples: tests/matching/test_agreements.py checks each row's);
+the year asked against a recorded date of birth from `YEAR_AGREEMENTS` likewise. A change of
+the ranking is a row and its examples.
 """
 
 from __future__ import annotations

@@ -8,14 +8,22 @@ agreement there rests on the skeleton and on which vowels the Persian spelling w
 Every spelling of one name should rank above any other name: the Latin spellings of a name
 score near an exact one, and a mistyped word is judged against names, each as close as its
 nearest Latin spelling among the candidates (`judged_by_names`).
+
+How alike two tokens are is read from `AGREEMENTS`, an ordered table of named rows (scripts,
+condition, similarity, why, examples: tests/matching/test_agreements.py checks each row's);
+the year asked against a recorded date of birth from `YEAR_AGREEMENTS` likewise. A change of
+the ranking is a row and its examples.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TypeVar
 
 from django.utils.translation import gettext_noop
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -24,6 +32,8 @@ from asylon.safeguards.messages import Message, Number, message
 
 from .names import ending_apart, fold, is_persian_script, token_keys, word_skeleton
 from .similarity import SKELETON_MATCH
+
+T = TypeVar("T")
 
 FATHERS_NAME = "father's name"
 # The Arabic article, folded (Al-, ال).
@@ -51,6 +61,20 @@ BORN_IN = gettext_noop("born in %(year)s")
 BORN_A_YEAR_OFF = gettext_noop("born in %(year)s, one year off")
 # A person's own name outranks a father's of that name.
 FATHER_WEIGHT = 0.8
+# Taken off a person's name score for each of their own names (given, family) that no word
+# of a query of two or more words names while a word names their father: the query names
+# another of the family, the father's name standing for a given name (Zahra Husseini,
+# daughter of Hossein, to "Husayn Hosseini"). Not when a word of the query names nothing:
+# that word may be the own name mistyped (Hamioe for Hamideh). Hand-set: enough to rank such
+# a relative under a namesake one slip away (a word at 0.85).
+UNNAMED_OWN_NAME = 0.12
+# Taken off when the query's words fit the person only with the father's name asked before
+# the given name (Ahmad Saadi, son of Mohammad, to "Mohammad Saodi son of Ahmad"): a name
+# is never written so. Hand-set: over the gap between a spelling and a slip of one name in
+# one word of three, under what a word no name matches costs.
+FATHER_FIRST = 0.06
+# The share of the year of birth in the score of a query that gives one (see YEAR_AGREEMENTS).
+YEAR_WEIGHT = 0.15
 # An equal phonetic key across scripts, or in Latin with letters of one class (Jaleh/Zhaleh).
 CROSS_SCRIPT_PHONETIC = 0.92
 # Two Latin spellings of one name (one skeleton, the same first letter, vowels where the
@@ -188,6 +212,17 @@ def name_words(name: str, whole: bool = False) -> tuple[Word, ...]:
     return tuple(words)
 
 
+def typed_word(text: str, *registered: str) -> Word:
+    """A query word the register does not know, as the search hands it to the ranking
+    (`search._as_typed`): the names in `registered` one edit from its skeleton are those it
+    may be a slip for."""
+    word = name_words(text)[0]
+    near = frozenset(
+        w.skeleton for name in registered for w in name_words(name) if OSA.distance(w.skeleton, word.skeleton) <= 1
+    )
+    return replace(word, near=near, written=written_slips(word.fold, first_letter_changed=False))
+
+
 def _in_order(letters: str, word: str) -> bool:
     """True when the letters occur in the word in this order (a Persian-script fold, which
     writes only consonants and long vowels, against a Latin fold that writes every vowel)."""
@@ -316,118 +351,520 @@ def _final_h_apart(persian: Word, latin: Word) -> bool:
     return long == latin.skeleton or latin.fold[-1] not in _VOWELS
 
 
+def _other_name(a: Word, b: Word) -> float:
+    """Another name, however alike its consonants: never as close as a spelling of the name."""
+    return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
+
+
+def _latin_other_name(a: Word, b: Word) -> float:
+    """Two Latin names alike in letters only (Ansari, Askari): another name."""
+    return min(JaroWinkler.similarity(a.fold, b.fold), OTHER_NAME)
+
+
+def _nearer(a: Word, b: Word) -> float:
+    """Of the weak matches, the fewer letters apart the closer: Korami is Khorami (one letter)
+    before Karimi (two), though Korami and Karimi share their consonants."""
+    return WEAK_SPREAD * (OSA.normalized_similarity(a.fold, b.fold) - 1.0)
+
+
+def _typed(a: Word, b: Word) -> float:
+    """A query word the register does not know: the registered names one slip away from it
+    come first."""
+    plain = _similarity(replace(a, near=frozenset(), written=frozenset(), closeness=()), b)
+    closeness = _typo_closeness(a, b)
+    if closeness is None:
+        return min(plain, TYPO_MATCH)
+    # A name is as close as its closest Latin spelling among the candidates: Mariam as
+    # Maryam to "Maryah"; a Persian spelling, whose vowels are unwritten, by those alone
+    # when the register holds any (مرضیه as far as Marzieh, not as near as its consonants).
+    name = _name_of(b)
+    for other, nearest in a.closeness:
+        if other == name:
+            closeness = nearest if b.persian else max(closeness, nearest)
+    return max(plain, TYPO_MATCH + TYPO_SPREAD * closeness)
+
+
+def _across(test: Callable[[Word, Word], T]) -> Callable[[Word, Word], T]:
+    """A rule of a Persian and a Latin spelling, whichever of the two the query is."""
+    return lambda a, b: test(a, b) if a.persian else test(b, a)
+
+
+def _same_skeleton(a: Word, b: Word) -> bool:
+    return a.skeleton == b.skeleton and len(a.skeleton) >= _MIN_KEY
+
+
+def _one_sound_apart(a: Word, b: Word) -> bool:
+    return a.skeleton != b.skeleton and a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _one_sound(a, b)
+
+
+def _one_slip(a: Word, b: Word) -> bool:
+    return min(len(a.fold), len(b.fold)) >= _MIN_SLIP and OSA.distance(a.fold, b.fold) == 1
+
+
+def _slip_from_persian(a: Word, b: Word) -> bool:
+    return (
+        not a.persian
+        and len(a.fold) >= _MIN_SLIP
+        and OSA.distance(a.skeleton, b.skeleton) <= _SLIP_SPAN
+        and b.skeleton in written_slips(a.fold)
+    )
+
+
+def _skeleton_letters_agree(persian: Word, latin: Word) -> bool:
+    # Short skeletons agree by accident (جلال, Jael) unless the letters do, one spelling's
+    # within the other's (جلال, Jal) or with an opening alef read as any vowel (امامی
+    # Emami, ایرج Iraj).
+    return persian.skeleton == latin.skeleton and (
+        len(latin.skeleton) >= _MIN_KEY
+        or _in_order(latin.fold, persian.fold)
+        or (persian.fold[0] == "a" and _in_order(persian.fold[1:], latin.fold))
+    )
+
+
+def _interdental(skeleton: str) -> str:
+    """The skeleton with the Arabic letters ذ ض ظ and ث read the Persian way, z and s, where a
+    romanisation from Arabic writes dh and th (Kadhim, Kazem; Othman, Osman)."""
+    return skeleton.replace("dh", "z").replace("th", "s")
+
+
+def _read_as_arabic(a: Word, b: Word) -> bool:
+    """Two Latin spellings that are one once dh and th are read as z and s."""
+    return (
+        a.skeleton != b.skeleton
+        and ("dh" in a.skeleton + b.skeleton or "th" in a.skeleton + b.skeleton)
+        and len(_interdental(a.skeleton)) >= _MIN_KEY
+        and inner_consonants(_interdental(a.skeleton)) == inner_consonants(_interdental(b.skeleton))
+    )
+
+
+def _final_h_after_vowel(a: Word, b: Word) -> bool:
+    """One spelling writes a final h after the vowel the other ends on (Amina, Aminah; Zahra,
+    Zahrah; Fateme, Fatemeh): the ending ة or ه, written or not."""
+    longer, shorter = (a.fold, b.fold) if len(a.fold) > len(b.fold) else (b.fold, a.fold)
+    return len(shorter) >= _MIN_KEY and shorter[-1] in _VOWELS and longer == shorter + "h"
+
+
+def _ah_read_eh(word: Word) -> Word | None:
+    """The spelling with a final -ah after a consonant read -eh (Fatemah, Fatemeh), the
+    same ending romanised from Arabic; None when it has no such ending."""
+    f = word.fold
+    if len(f) < _MIN_KEY + 2 or not f.endswith("ah") or f[-3] in _VOWELS:
+        return None
+    return name_words(f[:-2] + "eh")[0]
+
+
+def _ah_as_eh(a: Word, b: Word) -> float:
+    read = _ah_read_eh(a) or a
+    other = _ah_read_eh(b) or b
+    return min(_similarity(read, other), ANOTHER_ENDING)
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """One row of the agreement table: two tokens (a query's, a registered one) written in
+    `scripts` that meet `when` are `gives` alike. The first row that applies decides."""
+
+    name: str
+    # "any", "latin" (both Latin), "persian" (both Persian script) or "across" (one of each).
+    scripts: str
+    when: Callable[[Word, Word], bool]
+    gives: float | Callable[[Word, Word], float]
+    why: str
+    # (query word, registered word, similarity): pairs this row must decide, as it must. A
+    # query word written "~word" is one the register does not know (`typed_word`).
+    examples: tuple[tuple[str, str, float], ...] = ()
+
+    def similarity(self, a: Word, b: Word) -> float:
+        return self.gives if isinstance(self.gives, float) else self.gives(a, b)
+
+
+def _row(
+    name: str,
+    scripts: str,
+    when: Callable[[Word, Word], bool],
+    gives: float | Callable[[Word, Word], float],
+    why: str,
+    *examples: tuple[str, str, float],
+) -> Agreement:
+    return Agreement(name, scripts, when, gives, why, examples)
+
+
+# The agreement table, in order: the first row whose scripts and condition fit two tokens
+# gives their similarity. The last row of each script applies to any pair.
+AGREEMENTS: tuple[Agreement, ...] = (
+    _row(
+        "same spelling",
+        "any",
+        lambda a, b: a.fold == b.fold,
+        1.0,
+        "written alike once folded",
+        ("Hasan", "Hassan", 1.0),
+        ("Sirwan", "Sirvan", 1.0),
+        ("Amini", "امینی", 1.0),
+    ),
+    _row(
+        "unlike",
+        "any",
+        lambda a, b: (
+            JaroWinkler.similarity(a.skeleton, b.skeleton) < _UNLIKE
+            and b.skeleton not in a.near
+            and b.skeleton not in a.written
+        ),
+        0.0,
+        "most words met are other names: no rule below makes a spelling of them",
+        ("رضا", "Hosseini", 0.0),
+    ),
+    _row(
+        "typed",
+        "any",
+        lambda a, b: bool(a.near or a.written),
+        _typed,
+        "a word the register does not know: the names one slip from it come first, the closer the earlier",
+        ("~Maryah", "Maryam", 0.975),
+        ("~Maryah", "Mariam", 0.96),
+        ("~Kaal", "Kamal", 0.954),
+    ),
+    _row(
+        "another ending",
+        "any",
+        lambda a, b: (
+            not (a.persian and b.persian)
+            and ending_apart((a.fold, a.skeleton, a.persian), (b.fold, b.skeleton, b.persian))
+        ),
+        ANOTHER_ENDING,
+        "a final ه or ة read -a and -eh: Fatima, Fatemeh, فاطمه; Sakina, Sakineh",
+        ("Fatima", "Fatemeh", 0.96),
+        ("Fatima", "فاطمه", 0.96),
+        ("Sakina", "Sakineh", 0.96),
+    ),
+    # Persian script writes a name one way (the keyboard's letters are folded): another
+    # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).
+    _row(
+        "persian: same consonants",
+        "persian",
+        lambda a, b: a.skeleton == b.skeleton,
+        SKELETON_MATCH,
+        "one skeleton in Persian script",
+        ("صغری", "اصغر", 0.95),
+    ),
+    _row(
+        "persian: another name",
+        "persian",
+        lambda a, b: True,
+        _other_name,
+        "Persian script writes a name one way",
+        ("محمد", "محمود", 0.7),
+    ),
+    _row(
+        "across: alef against a consonant",
+        "across",
+        _across(lambda p, w: p.fold[0] in _VOWELS and w.fold[0] not in _VOWELS),
+        _other_name,
+        "a Persian name opening with alef is no Latin name opening with a consonant (اکبر Akbar, Kobra); "
+        "a Latin vowel may stand for an unwritten ع (Ali, علی)",
+        ("اکبر", "Kobra", 0.7),
+    ),
+    _row(
+        "across: asked with a consonant first",
+        "across",
+        lambda a, b: a.consonant_first and b.fold[0] in _VOWELS,
+        _other_name,
+        "asked in Persian, its first letter is certain (معینی is no Amini); a Latin query may have "
+        "its first letters swapped (asfari for صفری Safari)",
+        ("معینی", "Amini", 0.7),
+    ),
+    _row(
+        "across: vav read as v",
+        "across",
+        _across(lambda p, w: p.skeleton != w.skeleton and p.skeleton.replace("w", "v") == w.skeleton),
+        SKELETON_MATCH,
+        "و read as v: دانشور Daneshvar, توکلی Tavakoli",
+        ("دانشور", "Daneshvar", 0.95),
+        ("Tavakoli", "توکلی", 0.95),
+    ),
+    _row(
+        "across: vav read otherwise",
+        "across",
+        _across(lambda p, w: w.skeleton in (_vav_read_as_vowel(p), _vav_read_as_v(p))),
+        CROSS_SCRIPT_SPELLING,
+        "و read as o before یا (رویا Roya) or as v between consonants (پریوش Parivash)",
+        ("رویا", "Roya", 0.98),
+        ("Parivash", "پریوش", 0.98),
+    ),
+    _row(
+        "across: vav written o",
+        "across",
+        _across(_vav_written_o),
+        CROSS_SCRIPT_SPELLING,
+        "a و inside the name written as a short o (نوروزی Norouzi, کوروش Kourosh)",
+        ("نوروزی", "Norouzi", 0.98),
+        ("Kourosh", "کوروش", 0.98),
+    ),
+    _row(
+        "across: final h after i unwritten",
+        "across",
+        _across(lambda p, w: p.skeleton == w.skeleton + "h" and w.skeleton.endswith("y")),
+        CROSS_SCRIPT_SPELLING,
+        "مرضیه Marzie: the final ه after a long i, unwritten",
+        ("مرضیه", "Marzie", 0.98),
+    ),
+    _row(
+        "across: same consonants, letters in order",
+        "across",
+        _across(lambda p, w: p.skeleton == w.skeleton and _in_order(p.fold, w.fold)),
+        _across(_vowels_written),
+        "all the agreement there can be across scripts, the more Latin vowels written long the better",
+        ("فتاحی", "Fattahi", 0.99),
+        ("فتحی", "Fattahi", 0.98),
+        ("حسینی", "Hosseini", 0.985),
+    ),
+    _row(
+        "across: same consonants",
+        "across",
+        _across(_skeleton_letters_agree),
+        SKELETON_MATCH,
+        "one skeleton, long enough or its letters agreeing",
+        ("جلال", "Jal", 0.95),
+        ("Emami", "امامی", 0.95),
+        ("ایرج", "Iraj", 0.95),
+    ),
+    _row(
+        "across: final h after a consonant",
+        "across",
+        _across(_final_h_apart),
+        _other_name,
+        "another name (صادق Sadegh, Sedigheh; وحیده Vahideh, Vahid)",
+        ("وحیده", "Vahid", 0.7),
+    ),
+    _row(
+        "across: one sound",
+        "across",
+        _across(lambda p, w: p.phonetic == w.phonetic and len(p.skeleton) >= _MIN_KEY and _one_sound(p, w)),
+        CROSS_SCRIPT_PHONETIC,
+        "one sound written two ways in one letter (ژیلا Jila)",
+        ("ژیلا", "Jila", 0.92),
+    ),
+    _row(
+        "across: long vowel written",
+        "across",
+        _across(
+            lambda p, w: len(p.skeleton) >= _MIN_KEY and inner_consonants(p.skeleton) == inner_consonants(w.skeleton)
+        ),
+        VOWEL_VARIANT,
+        "کاظم Kazim: a short vowel written as a long one",
+        ("کاظم", "Kazim", 0.85),
+        ("محمد", "Mahmoud", 0.85),
+    ),
+    _row(
+        "across: Arabic letter romanised",
+        "across",
+        _across(
+            lambda p, w: (
+                ("dh" in w.skeleton or "th" in w.skeleton)
+                and len(p.skeleton) >= _MIN_KEY
+                and inner_consonants(_interdental(w.skeleton)) == inner_consonants(p.skeleton)
+            )
+        ),
+        VOWEL_VARIANT,
+        "ذ ض ظ ث written dh, th from Arabic: کاظمی Kadhimi, عثمان Othman",
+        ("کاظمی", "Kadhimi", 0.85),
+        ("Uthman", "عثمان", 0.85),
+    ),
+    _row(
+        "across: slip of the pen",
+        "across",
+        _slip_from_persian,
+        SLIP,
+        "asked in Latin, one slip of the pen from the Persian spelling (airi: امیری)",
+        ("airi", "امیری", 0.85),
+    ),
+    _row(
+        "across: another name",
+        "across",
+        lambda a, b: True,
+        _other_name,
+        "no rule of reading joins them",
+        ("صادق", "Sedigheh", 0.7),
+    ),
+    # Two Latin spellings of one name share a skeleton or a phonetic key (or are a typo,
+    # above); letters in common alone make another name (Ansari and Askari).
+    _row(
+        "latin: another spelling",
+        "latin",
+        lambda a, b: (
+            _same_skeleton(a, b)
+            and a.fold[0] == b.fold[0]
+            and (_vowels_where(a.fold) == _vowels_where(b.fold) or _short_e_apart(a.fold, b.fold))
+        ),
+        ANOTHER_SPELLING,
+        "one skeleton, one first letter, vowels where the other writes them (Heidari, Heydari)",
+        ("Heidari", "Heydari", 0.99),
+        ("Tahmasebi", "Tahmasbi", 0.99),
+    ),
+    _row(
+        "latin: same consonants",
+        "latin",
+        lambda a, b: _same_skeleton(a, b) and a.fold[0] == b.fold[0],
+        lambda a, b: max(_latin_other_name(a, b), SKELETON_MATCH),
+        "one skeleton, vowels in other places (Fathi, Fattahi)",
+        ("Fathi", "Fattahi", 0.95),
+    ),
+    _row(
+        "latin: opening vowels",
+        "latin",
+        lambda a, b: _same_skeleton(a, b) and a.fold[0] in _VOWELS and b.fold[0] in _VOWELS,
+        LATIN_SKELETON_MATCH,
+        "the skeleton drops a word-initial vowel: Elham and Ilham are one name",
+        ("Elham", "Ilham", 0.9),
+    ),
+    _row(
+        "latin: opening letters swapped",
+        "latin",
+        lambda a, b: _same_skeleton(a, b) and OSA.distance(a.fold, b.fold) == 1,
+        lambda a, b: max(SKELETON_MATCH, TYPO_MATCH + TYPO_SPREAD * (1.0 - 1.0 / max(len(a.fold), len(b.fold)))),
+        "the same consonants and two letters swapped: one name mistyped (aPnahi: Panahi)",
+        ("aPnahi", "Panahi", 0.975),
+        ("Athere", "Tahereh", 0.977),
+    ),
+    _row(
+        "latin: same consonants, another opening",
+        "latin",
+        _same_skeleton,
+        _latin_other_name,
+        "Ansari and Naseri, Asghar and Soghra are two names",
+        ("Ansari", "Naseri", 0.7),
+        ("Asghar", "Soghra", 0.7),
+    ),
+    _row(
+        "latin: short name, a vowel apart",
+        "latin",
+        lambda a, b: a.skeleton == b.skeleton and _vowel_apart(a.fold, b.fold),
+        ANOTHER_SPELLING,
+        "a short name: Eisa, Isa",
+        ("Eisa", "Isa", 0.99),
+    ),
+    _row(
+        "latin: Arabic letter romanised",
+        "latin",
+        lambda a, b: _read_as_arabic(a, b) and _interdental(a.skeleton) == _interdental(b.skeleton),
+        CROSS_SCRIPT_PHONETIC,
+        "ذ ض ظ written dh or z, ث th or s: Murtadha, Murtaza; Othman, Osman",
+        ("Murtadha", "Murtaza", 0.92),
+        ("Othman", "Osman", 0.92),
+    ),
+    _row(
+        "latin: Arabic letter romanised, a long vowel written",
+        "latin",
+        _read_as_arabic,
+        VOWEL_VARIANT,
+        "Kadhim, Kazem: dh for ظ and a short vowel written long",
+        ("Kadhimi", "Kazemi", 0.85),
+    ),
+    _row(
+        "latin: one sound, vowels alike",
+        "latin",
+        lambda a, b: _one_sound_apart(a, b) and _vowels_where(a.fold) == _vowels_where(b.fold),
+        ONE_SOUND,
+        "ژ as zh or j: Zhila, Jila",
+        ("Zhila", "Jila", 0.97),
+        ("Jaleh", "Zhaleh", 0.97),
+    ),
+    _row(
+        "latin: one sound",
+        "latin",
+        _one_sound_apart,
+        CROSS_SCRIPT_PHONETIC,
+        "one sound written two ways, the vowels in other places",
+        ("Mozhgan", "Mojegan", 0.92),
+    ),
+    _row(
+        "latin: one sound class",
+        "latin",
+        lambda a, b: (
+            a.phonetic == b.phonetic
+            and len(a.phonetic) >= 2
+            and _same_length_but_classes(a, b)
+            and _vowels_where(a.fold) == _vowels_where(b.fold)
+        ),
+        lambda a, b: max(_latin_other_name(a, b), CROSS_SCRIPT_PHONETIC),
+        "Husain and Hossein write their vowels in the same places; Mahmoud and Mohammad do not",
+        ("Husain", "Hossein", 0.92),
+    ),
+    _row(
+        "latin: final h after i",
+        "latin",
+        lambda a, b: _silent_h(a, b) or _silent_h(b, a),
+        ANOTHER_SPELLING,
+        "Marzie, Marzieh",
+        ("Marzie", "Marzieh", 0.99),
+    ),
+    _row(
+        "latin: final h after a vowel",
+        "latin",
+        _final_h_after_vowel,
+        ANOTHER_SPELLING,
+        "the ending ة or ه written h or not after its vowel",
+        ("Amina", "Aminah", 0.99),
+        ("Zahrah", "Zahra", 0.99),
+    ),
+    _row(
+        "latin: -ah read -eh",
+        "latin",
+        lambda a, b: (_ah_read_eh(a) is not None) != (_ah_read_eh(b) is not None) and _ah_as_eh(a, b) >= _MATCHED,
+        _ah_as_eh,
+        "the ending ة romanised -ah from Arabic, -eh from Persian: Fatemah is Fatemeh, so Fatima's",
+        ("Fatemah", "Fatima", 0.96),
+    ),
+    _row(
+        "latin: long vowel written",
+        "latin",
+        lambda a, b: inner_consonants(a.skeleton) == inner_consonants(b.skeleton),
+        lambda a, b: max(_latin_other_name(a, b), VOWEL_VARIANT + _nearer(a, b)),
+        "Kazem and Kazim",
+        ("Kazem", "Kazim", 0.846),
+        ("Korami", "Karimi", 0.843),
+        ("Mahmoud", "Mohammad", 0.841),
+    ),
+    _row(
+        "latin: slip of the pen",
+        "latin",
+        _one_slip,
+        lambda a, b: max(_latin_other_name(a, b), SLIP + _nearer(a, b)),
+        "one slip away, even when the slip makes another registered spelling (Naeri, Naderi)",
+        ("Korami", "Khorami", 0.847),
+        ("Naeri", "Naderi", 0.847),
+    ),
+    _row(
+        "latin: another name",
+        "latin",
+        lambda a, b: True,
+        _latin_other_name,
+        "letters in common only",
+        ("Ansari", "Askari", 0.7),
+        ("Vahid", "Vahideh", 0.7),
+    ),
+)
+_BY_SCRIPTS = {
+    scripts: tuple(row for row in AGREEMENTS if row.scripts in ("any", scripts))
+    for scripts in ("latin", "persian", "across")
+}
+
+
+def agreement(a: Word, b: Word) -> tuple[Agreement, float]:
+    """The row of `AGREEMENTS` that decides how alike two tokens are, and their similarity."""
+    scripts = "persian" if a.persian and b.persian else "across" if a.persian or b.persian else "latin"
+    for row in _BY_SCRIPTS[scripts]:
+        if row.when(a, b):
+            return row, row.similarity(a, b)
+    raise AssertionError(scripts)  # the last row of each script applies to any pair
+
+
 @lru_cache(maxsize=262144)
 def _similarity(a: Word, b: Word) -> float:
-    """Similarity of two tokens in [0, 1]. Across scripts the Latin vowels are unknown to the
-    Persian side: an equal skeleton whose Persian letters all appear in the Latin spelling is
-    all the agreement there can be; an equal skeleton or phonetic key nearly so."""
-    if a.fold == b.fold:
-        return 1.0
-    unlike = JaroWinkler.similarity(a.skeleton, b.skeleton) < _UNLIKE
-    if unlike and b.skeleton not in a.near and b.skeleton not in a.written:
-        return 0.0  # most words met are other names: no rule below makes a spelling of them
-    if a.near or a.written:  # an unknown query word: the registered names one slip away from it come first
-        plain = _similarity(replace(a, near=frozenset(), written=frozenset(), closeness=()), b)
-        closeness = _typo_closeness(a, b)
-        if closeness is None:
-            return min(plain, TYPO_MATCH)
-        # A name is as close as its closest Latin spelling among the candidates: Mariam as
-        # Maryam to "Maryah"; a Persian spelling, whose vowels are unwritten, by those alone
-        # when the register holds any (مرضیه as far as Marzieh, not as near as its consonants).
-        name = _name_of(b)
-        for other, nearest in a.closeness:
-            if other == name:
-                closeness = nearest if b.persian else max(closeness, nearest)
-        return max(plain, TYPO_MATCH + TYPO_SPREAD * closeness)
-    if not (a.persian and b.persian) and ending_apart((a.fold, a.skeleton, a.persian), (b.fold, b.skeleton, b.persian)):
-        return ANOTHER_ENDING  # Fatima, Fatemeh, فاطمه; Sakina, Sakineh
-    if a.persian and b.persian:
-        # Persian script writes a name one way (the keyboard's letters are folded): another
-        # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).
-        if a.skeleton == b.skeleton:
-            return SKELETON_MATCH
-        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
-    if a.persian or b.persian:
-        persian, latin = (a, b) if a.persian else (b, a)
-        if persian.fold[0] in _VOWELS and latin.fold[0] not in _VOWELS:
-            # A Persian name opening with alef is no Latin name opening with a consonant
-            # (اکبر Akbar, Kobra), though a Latin vowel may stand for an unwritten ع (Ali, علی).
-            return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
-        if a.consonant_first and b.fold[0] in _VOWELS:
-            # Asked in Persian, its letters are certain (a Latin query may have its first
-            # letters swapped: asfari for صفری Safari).
-            return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)  # معینی, Amini
-        if persian.skeleton != latin.skeleton and persian.skeleton.replace("w", "v") == latin.skeleton:
-            return SKELETON_MATCH  # و read as v: دانشور Daneshvar, توکلی Tavakoli
-        if latin.skeleton in (_vav_read_as_vowel(persian), _vav_read_as_v(persian)):
-            return CROSS_SCRIPT_SPELLING  # رویا Roya, پریوش Parivash
-        if _vav_written_o(persian, latin):
-            return CROSS_SCRIPT_SPELLING  # نوروزی Norouzi, کوروش Kourosh
-        if persian.skeleton == latin.skeleton + "h" and latin.skeleton.endswith("y"):
-            return CROSS_SCRIPT_SPELLING  # مرضیه Marzie: the final ه after a long i, unwritten
-        if persian.skeleton == latin.skeleton:
-            if _in_order(persian.fold, latin.fold):
-                return _vowels_written(persian, latin)
-            # Short skeletons agree by accident (جلال, Jael) unless the letters do, one
-            # spelling's within the other's (جلال, Jal) or with an opening alef read as any
-            # vowel (امامی Emami, ایرج Iraj).
-            if (
-                len(latin.skeleton) >= _MIN_KEY
-                or _in_order(latin.fold, persian.fold)
-                or (persian.fold[0] == "a" and _in_order(persian.fold[1:], latin.fold))
-            ):
-                return SKELETON_MATCH
-        if _final_h_apart(persian, latin):
-            return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
-        if persian.phonetic == latin.phonetic and len(persian.skeleton) >= _MIN_KEY and _one_sound(persian, latin):
-            return CROSS_SCRIPT_PHONETIC
-        if len(persian.skeleton) >= _MIN_KEY and inner_consonants(persian.skeleton) == inner_consonants(latin.skeleton):
-            return VOWEL_VARIANT  # کاظم Kazim: a short vowel written as a long one
-        if (
-            not a.persian
-            and len(a.fold) >= _MIN_SLIP
-            and OSA.distance(a.skeleton, b.skeleton) <= _SLIP_SPAN
-            and b.skeleton in written_slips(a.fold)
-        ):
-            # Asked in Latin: one slip of the pen from the Persian spelling (airi: امیری).
-            return SLIP
-        return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
-    # Two Latin spellings of one name share a skeleton or a phonetic key (or are a typo, above);
-    # letters in common alone make another name (Ansari and Askari), never a near-certain match.
-    score = min(JaroWinkler.similarity(a.fold, b.fold), OTHER_NAME)
-    if a.skeleton == b.skeleton and len(a.skeleton) >= _MIN_KEY:
-        if a.fold[0] == b.fold[0]:
-            if _vowels_where(a.fold) == _vowels_where(b.fold) or _short_e_apart(a.fold, b.fold):
-                return ANOTHER_SPELLING
-            return max(score, SKELETON_MATCH)
-        # The skeleton drops a word-initial vowel: Elham and Ilham are one name, but Ansari
-        # and Naseri, Asghar and Soghra are two; the same consonants and two letters swapped
-        # are one name mistyped (aPnahi: Panahi, ATHERE: Tahereh).
-        if a.fold[0] in _VOWELS and b.fold[0] in _VOWELS:
-            return LATIN_SKELETON_MATCH
-        if OSA.distance(a.fold, b.fold) == 1:
-            # As close as a slip of the pen gets, as a Persian spelling of the name would be.
-            return max(SKELETON_MATCH, TYPO_MATCH + TYPO_SPREAD * (1.0 - 1.0 / max(len(a.fold), len(b.fold))))
-        return score
-    if a.skeleton == b.skeleton and _vowel_apart(a.fold, b.fold):
-        return ANOTHER_SPELLING  # a short name: Eisa, Isa
-    if a.skeleton != b.skeleton and a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _one_sound(a, b):
-        return ONE_SOUND if _vowels_where(a.fold) == _vowels_where(b.fold) else CROSS_SCRIPT_PHONETIC
-    if a.phonetic == b.phonetic and len(a.phonetic) >= 2 and _same_length_but_classes(a, b):
-        # Husain and Hossein write their vowels in the same places; Mahmoud and Mohammad do not.
-        if _vowels_where(a.fold) == _vowels_where(b.fold):
-            return max(score, CROSS_SCRIPT_PHONETIC)
-    if _silent_h(a, b) or _silent_h(b, a):
-        return ANOTHER_SPELLING
-    # Of the weak matches below, the fewer letters apart the closer: Korami is Khorami (one
-    # letter) before Karimi (two), though Korami and Karimi share their consonants.
-    nearer = WEAK_SPREAD * (OSA.normalized_similarity(a.fold, b.fold) - 1.0)
-    if inner_consonants(a.skeleton) == inner_consonants(b.skeleton):
-        return max(score, VOWEL_VARIANT + nearer)  # Kazem and Kazim
-    if min(len(a.fold), len(b.fold)) >= _MIN_SLIP and OSA.distance(a.fold, b.fold) == 1:
-        # One slip away even when the slip makes another registered spelling (Naeri, Naderi).
-        return max(score, SLIP + nearer)
-    return score
+    """Similarity of two tokens in [0, 1] (`AGREEMENTS`). Across scripts the Latin vowels are
+    unknown to the Persian side: an equal skeleton whose Persian letters all appear in the
+    Latin spelling is all the agreement there can be; an equal skeleton or phonetic key nearly so."""
+    return agreement(a, b)[1]
 
 
 def _typo_closeness(a: Word, b: Word) -> float | None:
@@ -504,15 +941,102 @@ def _best(sims: list[float], person_words: list[tuple[Word, str]], used: set[int
     return best, best_raw, best_i
 
 
-def _year_score(year: int, born) -> tuple[float, Message | None]:
-    if born is None:
-        return 0.3, None
-    diff = abs(born.year - year)
-    if diff == 0:
-        return 1.0, message(BORN_IN, year=Number(born.year))
-    if diff == 1:
-        return 0.5, message(BORN_A_YEAR_OFF, year=Number(born.year))
-    return 0.0, None
+def _digit_slip(a: int, b: int) -> bool:
+    """Years one keystroke apart: a digit mistyped (1985, 1995: ten years off) or two
+    neighbouring digits swapped (1985, 1958)."""
+    x, y = str(a), str(b)
+    if len(x) != len(y):
+        return False
+    apart = [i for i in range(len(x)) if x[i] != y[i]]
+    return len(apart) == 1 or (len(apart) == 2 and apart[1] == apart[0] + 1 and x[apart[0]] == y[apart[1]])
+
+
+def _placeholder(born: dt.date) -> bool:
+    """1 January, the date a register writes when only an age or a year was known: the year
+    itself is an estimate."""
+    return born.month == 1 and born.day == 1
+
+
+@dataclass(frozen=True, slots=True)
+class YearAgreement:
+    """One row of the year table: the year asked and a recorded date of birth that meet
+    `when` are `gives` alike (in [0, 1]); the first row that applies decides."""
+
+    name: str
+    when: Callable[[int, dt.date | None], bool]
+    gives: float
+    why: str
+    # (year asked, date recorded as YYYY-MM-DD or ""): pairs this row must decide.
+    examples: tuple[tuple[int, str], ...] = ()
+
+
+# The year of birth asked against the recorded date, in order. The similarities are set by
+# hand as odds of one person, on the scale of `QueryScorer.score` (unknown is neutral):
+# an exact year is strong evidence; one year off is as common a mistake as any (an age
+# counted at another time of year); a placeholder 1 January is an estimate, so one or two
+# years off it are nearly as good as the year; a digit slip happens, but is rarer than the
+# years it makes meet by chance, so it ranks over another year and under an unknown one.
+YEAR_AGREEMENTS: tuple[YearAgreement, ...] = (
+    YearAgreement("unknown", lambda y, d: d is None, 0.3, "no date recorded: says nothing", ((1985, ""),)),
+    YearAgreement(
+        "same year",
+        lambda y, d: d is not None and d.year == y,
+        1.0,
+        "born in the year asked",
+        ((1985, "1985-06-02"), (1985, "1985-01-01")),
+    ),
+    YearAgreement(
+        "estimated, a year or two off",
+        lambda y, d: d is not None and _placeholder(d) and abs(d.year - y) <= 2,
+        0.7,
+        "a 1 January placeholder: the year was estimated",
+        ((1985, "1986-01-01"), (1985, "1983-01-01")),
+    ),
+    YearAgreement(
+        "one year off",
+        lambda y, d: d is not None and abs(d.year - y) == 1,
+        0.6,
+        "an age counted at another time of year",
+        ((1985, "1986-06-02"), (1985, "1984-12-31")),
+    ),
+    YearAgreement(
+        "a digit slipped",
+        lambda y, d: d is not None and _digit_slip(y, d.year),
+        0.15,
+        "a digit mistyped (ten years off) or two swapped",
+        ((1985, "1995-06-02"), (1985, "1958-03-01")),
+    ),
+    YearAgreement("another year", lambda y, d: True, 0.0, "another person", ((1985, "1990-06-02"),)),
+)
+
+
+def year_agreement(year: int, born: dt.date | None) -> YearAgreement:
+    """The row of `YEAR_AGREEMENTS` that decides how the recorded date meets the year asked."""
+    return next(row for row in YEAR_AGREEMENTS if row.when(year, born))
+
+
+def _year_score(year: int, born: dt.date | None) -> tuple[float, Message | None]:
+    """How the recorded date meets the year asked (`YEAR_AGREEMENTS`), and the reason shown."""
+    gives = year_agreement(year, born).gives
+    if born is not None and born.year == year:
+        return gives, message(BORN_IN, year=Number(born.year))
+    if born is not None and abs(born.year - year) == 1:
+        return gives, message(BORN_A_YEAR_OFF, year=Number(born.year))
+    return gives, None
+
+
+def _father_before_given(matched: list[int], person_words: list[tuple[Word, str]]) -> bool:
+    """Whether the query word taken for the father's name comes before the one taken for the
+    given name: in every order a name is written in (given, father, family; family, given,
+    father; "son of" after the name) the father's name follows the given name."""
+    labels = [person_words[m][1] if m >= 0 else "" for m in matched]
+    given = labels.index("given name") if "given name" in labels else -1
+    return given >= 0 and FATHERS_NAME in labels[:given]
+
+
+def _own_names(person_words: list[tuple[Word, str]]) -> set[str]:
+    """Which of the person's own names (given, family; not the father's) are recorded."""
+    return {label for _word, label in person_words if label != FATHERS_NAME}
 
 
 def _fields_of_words(person: dict) -> list[str]:
@@ -572,13 +1096,20 @@ class QueryScorer:
         matches, and with a year asked, a quarter for the year of birth."""
         score = 0.0
         if self.query:
-            scores, _matched = self._matches(_person_words(person))
+            person_words = _person_words(person)
+            scores, matched = self._matches(person_words)
             # The Arabic article asked for and not written in the register (Al-Dawudi, Dawudi)
             # is left out; written, it counts.
             counted = [s for s, q in zip(scores, self.query, strict=True) if s or q.fold != ARTICLE]
             score = sum(counted) / max(len(counted), 1)
+            if len(counted) > 1:
+                labels = [person_words[m][1] for m in matched if m >= 0]
+                unnamed = _own_names(person_words) - set(labels)
+                relative = min(len(unnamed), labels.count(FATHERS_NAME)) - counted.count(0.0)
+                score -= UNNAMED_OWN_NAME * max(relative, 0)
+                score -= FATHER_FIRST * _father_before_given(matched, person_words)
         if self.year:
-            score = 0.75 * score + 0.25 * _year_score(self.year, person["date_of_birth"])[0]
+            score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * _year_score(self.year, person["date_of_birth"])[0]
         return score
 
     def why(self, person: dict) -> list[Message]:

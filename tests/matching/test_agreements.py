@@ -1,0 +1,119 @@
+"""The search's agreement tables (`ranking.AGREEMENTS`, `ranking.YEAR_AGREEMENTS`): every row
+decides its own examples and gives them the similarity it names, so that each change of the
+ranking is one row and its examples; and the orders a clerk reads that the rows make."""
+
+import datetime as dt
+
+import pytest
+
+from asylon.matching.ranking import (
+    AGREEMENTS,
+    YEAR_AGREEMENTS,
+    QueryScorer,
+    agreement,
+    name_words,
+    typed_word,
+    year_agreement,
+)
+from asylon.matching.search import parse_query
+
+
+def _words(query: str, registered: str):
+    # "~word": a word the register does not know, as the search hands it to the ranking.
+    a = typed_word(query[1:], registered) if query.startswith("~") else name_words(query)[0]
+    return a, name_words(registered)[0]
+
+
+@pytest.mark.parametrize("row", AGREEMENTS, ids=lambda row: row.name)
+def test_each_row_decides_its_examples(row):
+    assert row.examples, f"row {row.name} has no example"
+    for query, registered, similarity in row.examples:
+        decided, got = agreement(*_words(query, registered))
+        assert (decided.name, got) == (row.name, pytest.approx(similarity, abs=0.0015)), (query, registered)
+
+
+def test_rows_have_distinct_names():
+    names = [row.name for row in AGREEMENTS]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("scripts", ["latin", "persian", "across"])
+def test_each_script_ends_on_a_row_for_any_pair(scripts):
+    last = [row for row in AGREEMENTS if row.scripts in ("any", scripts)][-1]
+    assert last.name.endswith("another name")
+
+
+@pytest.mark.parametrize("row", YEAR_AGREEMENTS, ids=lambda row: row.name)
+def test_each_year_row_decides_its_examples(row):
+    assert row.examples, f"row {row.name} has no example"
+    for year, recorded in row.examples:
+        born = dt.date.fromisoformat(recorded) if recorded else None
+        assert year_agreement(year, born).name == row.name, (year, recorded)
+
+
+def _person(given: str, family: str, father: str = "", born: str = "") -> dict:
+    return {
+        "given_name": given,
+        "family_name": family,
+        "fathers_name": father,
+        "given_name_original": "",
+        "family_name_original": "",
+        "fathers_name_original": "",
+        "date_of_birth": dt.date.fromisoformat(born) if born else None,
+    }
+
+
+def _ranked(query: str, *persons: dict) -> list[str]:
+    """The persons as the search would order them for the query (best first), by name."""
+    parsed = parse_query(query)
+    scorer = QueryScorer(name_words(parsed.text), parsed.year)
+    ranked = sorted(persons, key=lambda p: -scorer.score(p))
+    return [
+        f"{p['given_name']} {p['family_name']} ({p['fathers_name']}) {p['date_of_birth'] or ''}".strip() for p in ranked
+    ]
+
+
+def test_a_daughter_of_the_name_asked_ranks_under_the_person_of_that_name():
+    ranked = _ranked(
+        "Husayn Hosseini",
+        _person("Zahra", "Husseini", "Hossein"),
+        _person("Hossein", "Husseini", "Mohammad"),
+    )
+    assert ranked[0] == "Hossein Husseini (Mohammad)"
+
+
+def test_the_fathers_name_asked_after_the_given_name_is_taken_so():
+    ranked = _ranked(
+        "Mohammad Saidi son of Ahmad",
+        _person("Ahmad", "Saidi", "Mohammad"),
+        _person("Mohammad", "Saidi", "Ahmad"),
+    )
+    assert ranked[0] == "Mohammad Saidi (Ahmad)"
+
+
+def test_the_name_asked_born_a_year_off_ranks_over_another_name_born_in_the_year():
+    ranked = _ranked(
+        "Fatemeh Mahmudi 1991",
+        _person("Fatemeh", "Mohammadi", "Mahdi", "1991-02-01"),
+        _person("Fatemeh", "Mahmudi", "Bahroz", "1990-05-31"),
+    )
+    assert ranked[0] == "Fatemeh Mahmudi (Bahroz) 1990-05-31"
+
+
+def test_a_year_a_digit_off_ranks_over_another_year_and_an_estimated_one_over_both():
+    ranked = _ranked(
+        "Ali Karimi 1985",
+        _person("Ali", "Karimi", "Reza", "1979-05-02"),
+        _person("Ali", "Karimi", "Hassan", "1995-05-02"),
+        _person("Ali", "Karimi", "Hamid", "1987-01-01"),
+    )
+    assert ranked == [
+        "Ali Karimi (Hamid) 1987-01-01",
+        "Ali Karimi (Hassan) 1995-05-02",
+        "Ali Karimi (Reza) 1979-05-02",
+    ]
+
+
+def test_the_name_in_either_order_finds_the_person():
+    ranked = _ranked("Hosseini Abbas", _person("Hosseini", "Abbasi", "Ali"), _person("Abbas", "Hosseini", "Ali"))
+    assert ranked[0] == "Abbas Hosseini (Ali)"

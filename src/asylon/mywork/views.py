@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 from asylon.core.dates import today
 from asylon.core.edges import require
@@ -24,18 +23,5 @@ def my_work(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "mywork/my_work.html",
-        {"groups": groups, "today": on, "pages": [p for p in START_PAGES if request.user.has_perm(p[0])][:4]},
+        {"groups": groups, "today": on},
     )
-
-
-# The pages a role works from, first first: shortcuts under the list, so a phone reaches its
-# usual page in one tap (a statistics viewer's statistics, a partner's cases) from its start.
-START_PAGES = [
-    ("registry.view_person", "registry:person_list", _("Persons")),
-    ("incidents.view_incident", "incidents:list", _("Incidents")),
-    ("incidents.view_rollcall", "incidents:rollcall_list", _("Roll calls")),
-    ("status.view_rsdcase", "status:case_list", _("RSD cases")),
-    ("solutions.view_resettlementcase", "solutions:case_list", _("Resettlement cases")),
-    ("reports.view_statistics", "reports:statistics", _("Statistics")),
-    ("accounts.view_user", "accounts:user_list", _("Users")),
-]

@@ -39,6 +39,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("solutions",),
     ("reports",),
     ("documents",),  # the papers attest what the register and the status history say
+    ("mywork",),  # each user's work, read from the sources every app registers in core.work
     ("demo",),
     ("operations",),  # backup, health, worker: they need the whole system
     ("<project>",),  # the edges of the whole: api.py, urls.py, cli.py, wsgi, settings, __main__

@@ -43,6 +43,7 @@ def _mount() -> None:
     from asylon.movements.api import router as movements_router
     from asylon.movements.evidence_api import router as evidence_router
     from asylon.movements.reference_api import router as reference_router
+    from asylon.mywork.api import router as mywork_router
     from asylon.registry.api import router as registry_router
     from asylon.registry.life_api import router as life_router
     from asylon.registry.places_api import router as places_router
@@ -71,6 +72,7 @@ def _mount() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/", places_router)
     api.add_router("/", documents_router)
+    api.add_router("/", mywork_router)
 
 
 _mount()

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "asylon.reports",
     "asylon.operations",
     "asylon.demo",
+    "asylon.mywork",
     "asylon.documents",
 ]
 
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "asylon.mywork.context.work_count",
             ],
         },
     }

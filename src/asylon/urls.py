@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("asylon.registry.urls")),
     path("reports/", include("asylon.reports.urls")),
     path("imports/", include("asylon.reports.imports.urls")),
+    path("work/", include("asylon.mywork.urls")),  # each user's start page: what is theirs to do
     path("jobs/", include("asylon.operations.urls")),  # long work on the queue, for its user
     path("", include("asylon.status.urls")),
     path("accounts/", include("asylon.accounts.urls")),

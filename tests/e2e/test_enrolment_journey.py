@@ -39,7 +39,7 @@ def test_an_officer_created_by_an_administrator_enrols_with_the_code(page, make_
     device = TOTPDevice.objects.get(user=User.objects.get(username="new-officer"), confirmed=False)
     page.get_by_label("Code from your authenticator app").fill(current_code(device))
     page.get_by_role("button", name="Confirm").click()
-    page.wait_for_url("**/persons/")
+    page.wait_for_url("**/work/")  # enrolled, the officer lands on their work
     device.refresh_from_db()
     assert device.confirmed
 

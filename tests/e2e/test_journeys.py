@@ -371,8 +371,9 @@ def departed_this_month(page, journey: Journey) -> int:
 def test_export_statistics(journey, camp):
     t = journey.t
     page = journey.open_as(Role.STATISTICS_VIEWER)
-    journey.see(page, "home")  # a role without the register lands on its own page, not a 404
-    assert page.url.endswith("/reports/statistics/")
+    journey.see(page, "home")  # every role lands on its own work, not a 404
+    assert page.url.endswith("/work/")
+    assert t("Nothing waits for you today.") in page.locator("main").inner_text()
     menu(page, t("Statistics"), exact=True).click()
     journey.see(page, "statistics")
     residents = page.locator("dl.headline dd").first.text_content() or ""

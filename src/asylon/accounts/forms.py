@@ -8,6 +8,7 @@ from asylon.core.forms import judged
 from asylon.core.i18n import Calendar, Digits
 from asylon.registry.models import Site
 
+from .models import WorkDigest
 from .roles import Role
 
 
@@ -40,6 +41,12 @@ class PreferencesForm(forms.Form):
         choices=Calendar.choices,
         help_text=_("Dates known only to the month or the year stay in the Gregorian calendar."),
     )
+    work_digest = forms.ChoiceField(
+        label=_("E-mail me a digest of my work"),
+        choices=WorkDigest.choices,
+        required=False,  # a post without it (an older page, a script) asks for none
+        help_text=_("How many items wait for you, and a link to them: never a name or a reference."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +56,9 @@ class PreferencesForm(forms.Form):
         for name, field in self.fields.items():
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"id_{name}-help"
+
+    def clean_work_digest(self) -> str:
+        return self.cleaned_data["work_digest"] or WorkDigest.NEVER
 
 
 class AccountForm(forms.Form):

@@ -15,6 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from asylon.core.i18n import Calendar, Digits
 
 
+class WorkDigest(models.TextChoices):
+    """How often the user is e-mailed a digest of their work (counts and a link, no names)."""
+
+    NEVER = "never", _("never")
+    DAILY = "daily", _("every day")
+    WEEKLY = "weekly", _("every Monday")
+
+
 class User(AbstractUser):
     """A staff member. Roles are Django groups (see roles.py); sites bound every query."""
 
@@ -23,6 +31,13 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES)
     digits = models.CharField(_("digits"), max_length=8, choices=Digits.choices, default=Digits.AUTO)
     calendar = models.CharField(_("calendar"), max_length=10, choices=Calendar.choices, default=Calendar.GREGORIAN)
+    work_digest = models.CharField(
+        _("e-mail digest of my work"), max_length=8, default=WorkDigest.NEVER, choices=WorkDigest.choices
+    )
+    work_digest_sent_on = models.DateField(null=True, blank=True, editable=False)  # never twice a day
+
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # django-stubs hides the abstract Meta
+        permissions = [("view_own_work", "Can read the list of their own work")]
 
     @property
     def role_names(self) -> list[str]:

@@ -195,6 +195,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | SITREP,
 }
 
+# Every role has work of its own to read ("my work": mywork/, core/work.py); what each source
+# lists still depends on the role's other permissions and sites.
+for _perms in ROLE_PERMISSIONS.values():
+    _perms.add("accounts.view_own_work")
+
 
 # Roles that may read sensitive fields: they must sign in with a second factor (twofactor.py).
 SENSITIVE_ROLES = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if "registry.view_sensitive" in perms)

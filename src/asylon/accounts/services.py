@@ -354,12 +354,12 @@ def confirm_totp_device(*, actor: Actor, device: TOTPDevice, token: str) -> TOTP
     return device
 
 
-PREFERENCE_FIELDS = ("language", "digits", "calendar")
+PREFERENCE_FIELDS = ("language", "digits", "calendar", "work_digest")
 
 
 @transaction.atomic
 def update_preferences(*, actor: Actor, **values: str) -> User:
-    """Change the actor's own interface preferences (language, digits, calendar).
+    """Change the actor's own preferences (language, digits, calendar, the work digest).
 
     Only the named fields change; a value outside the field's choices is refused.
     """

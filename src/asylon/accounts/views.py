@@ -126,6 +126,7 @@ def preferences(request: AuthedRequest) -> HttpResponse:
     """The user's own language, digits and calendar."""
     user: Any = request.user
     initial = {"language": user.language, "digits": user.digits, "calendar": user.calendar}
+    initial["work_digest"] = user.work_digest
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with errors_onto(form) as outcome:

@@ -41,19 +41,8 @@ PERSON_PAGE_FIELDS = (
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    """The first page the user's role may see: the register, else what the role is for (a
-    statistics viewer or a partner sees no person list, and must not land on a 404)."""
-    for perm, page in HOME_PAGES:
-        if request.user.has_perm(perm):
-            return redirect(page)
-    return redirect("accounts:preferences")
-
-
-HOME_PAGES = [
-    ("registry.view_person", "registry:person_list"),
-    ("reports.view_statistics", "reports:statistics"),
-    ("solutions.view_resettlementcase", "solutions:case_list"),
-]
+    """Every user starts on their own work (asylon.mywork), whatever their role."""
+    return redirect("mywork:home")
 
 
 @login_required

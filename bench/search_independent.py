@@ -5,6 +5,7 @@ what the truth allows (the namesake ceiling).
     ASYLON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/asylon_search_indep \\
         PYTHONPATH=src python bench/search_independent.py [--persons 100000] [--queries 1000] [--reuse]
     ASYLON_DATA_DIR=/tmp/search-indep PYTHONPATH=src python bench/search_independent.py --persons 100000 --reuse
+    ... --persons 1000000 --reuse --records /tmp/indep-1m.pickle  (the million drawn once, kept outside the checkout)
 
 A query is a hit when its person is in the top 10; a `name_only` query (and a `script` one
 without a year) is also judged as a name search: a hit when the persons of that name (the

@@ -411,6 +411,20 @@ def measure(label: str, run, qs, name_of, namesakes) -> dict:
     return result
 
 
+def candidates_found(user, qs) -> float:
+    """Share of the (a) queries whose person is among the candidates at all (what no ranking
+    can make up for), measured apart from the timed searches."""
+    from asylon.core.scope import site_ids
+    from asylon.matching.search import candidate_ids, parse_query
+    from asylon.registry.models import Person
+
+    sites = sorted(site_ids(user))
+    asked = [(truth, q) for family, _kind, truth, q, _ambiguous in qs if family == "a"]
+    pks = dict(Person.objects.filter(reference__in=[t.reference for t, _q in asked]).values_list("reference", "pk"))
+    found = sum(pks[truth.reference] in candidate_ids(sites, parse_query(q)) for truth, q in asked)
+    return found / max(len(asked), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=1_000_000)
@@ -464,6 +478,7 @@ def main() -> None:
         )
     print(f"load average after: {_load()}")
     ours = results[0]
+    print(f"(a) the true person among the candidates handed to the ranking: {candidates_found(user, qs):.3f}")
     if args.show:
         shown = 0
         for family, kind, truth, q, ambiguous in qs:

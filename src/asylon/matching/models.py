@@ -49,7 +49,13 @@ class PersonNameKeys(models.Model):
                 name="matching_keys_namesakes",
             ),
             models.Index(fields=["site", "birth_year"]),
-            models.Index(fields=["fathers_key"]),
+            # Search's namesakes of a common name, those whose father's name the query gives.
+            models.Index(
+                fields=["site", "fathers_key", "compact_key", "person"],
+                include=["skeleton_tokens"],
+                condition=Q(active=True),
+                name="matching_keys_fathers",
+            ),
         ]
 
     def __str__(self) -> str:

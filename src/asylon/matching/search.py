@@ -15,6 +15,9 @@ Candidates come from the name-key tables, the same way on every database:
    million persons a common name (Mohammad, Ali as a father's name) has tens of thousands
    of tokens, too many to count per query;
 4. a bounded set of them is ranked in Python (`ranking.py`) by name and year.
+
+Steps 2 and 3 are one statement (`candidate_statement`), read together with the persons'
+names: on a busy server a search waits on its round trips more than on the indexes.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Case, Expression, IntegerField, Max, Value, When
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_noop
 from rapidfuzz.distance import OSA
 
@@ -37,7 +41,7 @@ from .models import NameKeyToken, NameVariantKey, PersonAlias, PersonNameKeys
 from .names import name_keys
 from .ranking import QueryScorer, Word, inner_consonants, judged_by_names, name_words, written_slips
 
-__all__ = ["Hit", "ParsedQuery", "parse_query", "search_persons"]
+__all__ = ["Hit", "ParsedQuery", "candidate_ids", "candidate_statement", "parse_query", "search_persons"]
 
 # How many candidates the index hands to the ranking (from each of the namesakes, the
 # persons born near the year and the token count).
@@ -277,85 +281,163 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
     return out
 
 
+_KEYS = PersonNameKeys._meta.db_table
+_TOKENS = NameKeyToken._meta.db_table
+
+
+def _in(values) -> str:
+    """The placeholders of a list of values: "(%s, %s, %s)"."""
+    return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+
+@dataclass
+class Statement:
+    """The candidates' statement, written part by part: one round trip to the database
+    however many ways the persons are looked up (a round trip, not the index, is what a
+    search waits on on a busy server)."""
+
+    parts: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+
+    def add(self, name: str, sql: str, params: list | tuple = ()) -> None:
+        self.parts.append(f"{name} AS ({sql})")
+        self.params += params
+
+    def select(self, names: list[str]) -> tuple[str, list]:
+        union = " UNION ".join(f"SELECT person_id FROM {name}" for name in names)  # noqa: S608
+        return f"WITH {', '.join(self.parts)} {union}", self.params
+
+
 def _namesakes(
-    sites: list[int], compact_keys: dict[str, float], groups: list[set[str]], fathers: set[str]
-) -> list[int]:
+    st: Statement, sites: list[int], compact_keys: dict[str, float], groups: list[set[str]], fathers: set[str]
+) -> str | None:
     """Persons whose given and family name the query names, by their compact key: those of
     its spellings first, then those of a slip; among them first those bearing more of the
     query's words (a father's name besides). Where a common name has more namesakes than
     are handed to the ranking, those of the query's spellings and those whose father's name
     is a word of the query (`fathers`: their phonetic keys) are read as well, so that the
-    person asked for stays."""
+    person asked for stays. Adds them to the statement; returns their part's name."""
     if not compact_keys:
-        return []
+        return None
     cap = 4 * CANDIDATES
-    qs = PersonNameKeys.objects.filter(site_id__in=sites, active=True, compact_key__in=sorted(compact_keys))
-    fields = ("person_id", "compact_key", "skeleton_tokens")
-    rows = list(qs.order_by("person_id").values_list(*fields)[: cap + 1])
-    if len(rows) > cap:
-        # Each a narrow range of an index, cheaper than ordering every namesake by key and father.
-        spelled = sorted(key for key, rank in compact_keys.items() if rank < 1)
-        rows += qs.filter(compact_key__in=spelled).order_by("person_id").values_list(*fields)[:cap]
-        if fathers:
-            rows += qs.filter(fathers_key__in=sorted(fathers)).order_by("person_id").values_list(*fields)[:cap]
-        rows = list(dict.fromkeys(rows))
+    keys = sorted(compact_keys)
+    namesakes = f"SELECT person_id, compact_key, skeleton_tokens FROM {_KEYS} WHERE active AND site_id IN {_in(sites)}"  # noqa: S608
+    # Each a narrow range of an index, cheaper than ordering every namesake by key and father;
+    # the spellings and the father are read only when the namesakes overflow.
+    st.add(
+        "namesakes", f"{namesakes} AND compact_key IN {_in(keys)} ORDER BY person_id LIMIT %s", [*sites, *keys, cap + 1]
+    )
+    pool = ["namesakes"]
+    spelled = sorted(key for key, rank in compact_keys.items() if rank < 1)
+    extra = [("spelled", f"compact_key IN {_in(spelled)}", spelled)] if spelled else []
+    if fathers:
+        father_keys = sorted(fathers)
+        extra.append(
+            ("fathers", f"fathers_key IN {_in(father_keys)} AND compact_key IN {_in(keys)}", [*father_keys, *keys])
+        )
+    for name, where, params in extra:
+        st.add(
+            name,
+            f"SELECT * FROM ({namesakes} AND {where} ORDER BY person_id LIMIT %s) AS {name}_all "  # noqa: S608
+            "WHERE (SELECT COUNT(*) FROM namesakes) > %s",
+            [*sites, *params, cap, cap],
+        )
+        pool.append(name)
+    ranks = ", ".join(["(%s, %s)"] * len(compact_keys))
+    rank_params: list = [x for key, rank in compact_keys.items() for x in (key, float(rank))]
+    bearing = []
+    for group in groups:
+        if group:
+            bearing.append(
+                "CASE WHEN "
+                + " OR ".join(["(' ' || pool.skeleton_tokens || ' ') LIKE %s"] * len(group))
+                + " THEN 1 ELSE 0 END"
+            )
+            rank_params += [f"% {s} %" for s in sorted(group)]
+    borne = " + ".join(bearing) or "0"
+    union = " UNION ".join(f"SELECT * FROM {name}" for name in pool)  # noqa: S608
+    st.add(
+        "ranked",
+        f"SELECT pool.person_id FROM ({union}) AS pool JOIN (VALUES {ranks}) AS k ON k.column1 = pool.compact_key "  # noqa: S608
+        f"ORDER BY k.column2 - ({borne}), pool.person_id LIMIT %s",
+        [*rank_params, CANDIDATES],
+    )
+    return "ranked"
 
-    def rank(row: tuple[int, str, str]) -> tuple[float, int]:
-        tokens = set(row[2].split())
-        return compact_keys[row[1]] - sum(1 for group in groups if group & tokens), row[0]
 
-    return [row[0] for row in sorted(rows, key=rank)[:CANDIDATES]]
-
-
-def _candidates(sites: list[int], groups: list[set[str]], year: int | None, born_near: bool = False) -> list[int]:
+def _candidates(
+    st: Statement, name: str, sites: list[int], groups: list[set[str]], year: int | None, born_near: bool = False
+) -> str | None:
     """Person ids from the token index, best first: two points per query word matched in the
     person's own name, one in the father's, three for the year of birth (or one next to it).
-    With `born_near`, only the persons born within a year of it (a narrow range of the index)."""
-    everything = set().union(*groups)
+    With `born_near`, only the persons born within a year of it (a narrow range of the index).
+    Adds them to the statement as `name`, unless the query has no words to look up."""
+    everything = sorted(set().union(*groups))
     if not everything:
-        return []
-    qs = NameKeyToken.objects.filter(skeleton__in=sorted(everything), site_id__in=sites)
-    if born_near and year is not None:
-        qs = qs.filter(birth_year__in=[year - 1, year, year + 1])
-    points: Expression = Value(0)
+        return None
+    params: list = []
+    points = []
     for group in groups:
+        if not group:  # a word the register has no name for: no points
+            continue
         word = sorted(group)
-        points += Max(
-            Case(
-                When(skeleton__in=word, own=True, then=Value(2)),
-                When(skeleton__in=word, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
+        points.append(
+            f"MAX(CASE WHEN own AND skeleton IN {_in(word)} THEN 2 WHEN skeleton IN {_in(word)} THEN 1 ELSE 0 END)"
         )
+        params += word + word
     if year is not None:
-        points += Max(
-            Case(
-                When(birth_year=year, then=Value(3)),
-                When(birth_year__in=[year - 1, year + 1], then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-    rows = qs.values("person_id").annotate(points=points).order_by("-points", "person_id")[:CANDIDATES]
-    return [r["person_id"] for r in rows]
+        points.append("MAX(CASE WHEN birth_year = %s THEN 3 WHEN birth_year IN (%s, %s) THEN 1 ELSE 0 END)")
+        params += [year, year - 1, year + 1]
+    where = f"skeleton IN {_in(everything)} AND site_id IN {_in(sites)}"
+    params += everything + sites
+    if born_near and year is not None:
+        where += " AND birth_year IN (%s, %s, %s)"
+        params += [year - 1, year, year + 1]
+    st.add(
+        name,
+        f"SELECT person_id, {' + '.join(points) or '0'} AS points FROM {_TOKENS} WHERE {where} "  # noqa: S608
+        "GROUP BY person_id ORDER BY points DESC, person_id LIMIT %s",
+        [*params, CANDIDATES],
+    )
+    return name
 
 
-def _candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int) -> tuple[list[int], dict[str, frozenset[str]]]:
-    """The persons to rank (see the module's docstring), and the typo expansions of the query."""
+def candidate_statement(
+    sites: list[int], parsed: ParsedQuery, limit: int
+) -> tuple[tuple[str, list] | None, dict[str, frozenset[str]]]:
+    """The statement (SQL and parameters) selecting the ids of the persons to rank (see the
+    module's docstring), and the typo expansions of the query. None when nothing is to be
+    looked up."""
     word_groups = _word_groups(parsed.names)
     spans = _spans(parsed.names)
     words = {span.key.skeleton: parsed.names[span.start] for span in spans if span.end == span.start + 1}
     expansion = _expand(word_groups + [[span.key] for span in spans], words)
     groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
     fathers = {span.key.phonetic for span in spans if len(span.key.phonetic) >= 2}
-    ids = _namesakes(sites, _compact_keys(spans, span_skeletons, expansion), groups, fathers)
-    if parsed.year is not None:
-        ids += _candidates(sites, groups, parsed.year, born_near=True)
-    ids = list(dict.fromkeys(ids))
-    if len(ids) < limit:
-        ids = list(dict.fromkeys(ids + _candidates(sites, groups, parsed.year)))
-    return ids, expansion.typos
+    st = Statement()
+    found = []
+    if namesakes := _namesakes(st, sites, _compact_keys(spans, span_skeletons, expansion), groups, fathers):
+        found.append(namesakes)
+    if parsed.year is not None and _candidates(st, "near", sites, groups, parsed.year, born_near=True):
+        found.append("near")
+    if not _candidates(st, "rest_all", sites, groups, parsed.year):
+        return (st.select(found) if found else None), expansion.typos
+    if found:
+        # The whole token index only when the other ways found fewer than asked for.
+        union = " UNION ".join(f"SELECT person_id FROM {name}" for name in found)  # noqa: S608
+        st.add("rest", f"SELECT person_id FROM rest_all WHERE (SELECT COUNT(*) FROM ({union}) AS found) < %s", [limit])  # noqa: S608
+        return st.select([*found, "rest"]), expansion.typos
+    return st.select(["rest_all"]), expansion.typos
+
+
+def candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int = 10) -> list[int]:
+    """The ids of the persons a search hands to the ranking (for measuring what it misses)."""
+    statement, _typos = candidate_statement(sites, parsed, limit)
+    if statement is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _as_typed(word: Word, typos: dict[str, frozenset[str]]) -> Word:
@@ -384,9 +466,10 @@ def search_persons(actor: Actor, q: str, limit: int = 10) -> list[Hit]:
     ranked: list[tuple[float, str, dict]] = []
     scorer = None
     if parsed.names and sites:
-        ids, typos = _candidate_ids(sites, parsed, limit)
+        statement, typos = candidate_statement(sites, parsed, limit)
         query = tuple(_as_typed(w, typos) for w in name_words(parsed.text))
-        candidates = visible.filter(pk__in=ids).order_by()
+        # The candidates and their names in one round trip.
+        candidates = visible.filter(pk__in=RawSQL(*statement)).order_by() if statement else visible.none()  # noqa: S611
         if hits:
             candidates = candidates.exclude(pk__in=list(hits))
         rows = list(candidates.values(*_PERSON_FIELDS))

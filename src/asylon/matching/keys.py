@@ -1,24 +1,68 @@
-"""Name keys kept for every person: computed here, written in bulk by the register's hook.
+"""Name keys kept for every person: computed here, written set-based by the register's hook
+and by `asylon matching rebuild-keys`.
 
 Three tables are kept: one row of folded names per person (`PersonNameKeys`), one row
 per skeleton of a name token (`NameKeyToken`, the inverted index search looks up), and
 the vocabulary of skeletons with their one-letter deletions and phonetic key
 (`NameVariantKey`), through which a query token finds the skeletons of its spelling
 variants and typos wherever the typo sits in the word.
+
+Keys are computed once per distinct set of names (`_name_part`, cached: a register's names
+repeat) and written as plain rows in one stream per table (`registry.bulk.insert_rows`:
+COPY on PostgreSQL, one executemany elsewhere), never through model instances.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from itertools import islice
+from typing import Any
 
+from django.db import connection, transaction
+
+from asylon.registry.bulk import insert_rows
 from asylon.registry.models import Person, Presence
 
 from .models import NameKeyToken, NameVariantKey, PersonNameKeys
 from .names import name_keys
 
 BATCH = 2000
+REBUILD_BATCH = 20_000  # persons read, keyed and written per step of a rebuild
 NAME_FIELDS = ("given_name", "fathers_name", "family_name")
+# What a person's keys are computed from, in this order (`person_values`, `rebuild`).
+SOURCE_FIELDS = (
+    "pk",
+    "site_id",
+    "given_name",
+    "given_name_original",
+    "fathers_name",
+    "fathers_name_original",
+    "family_name",
+    "family_name_original",
+    "date_of_birth",
+    "presence",
+)
+KEY_COLUMNS = (
+    "person_id",
+    "site_id",
+    "given_fold",
+    "fathers_fold",
+    "family_fold",
+    "full_fold",
+    "skeleton_tokens",
+    "phonetic_tokens",
+    "compact_key",
+    "fathers_key",
+    "birth_year",
+    "active",
+)
+TOKEN_COLUMNS = ("person_id", "site_id", "skeleton", "phonetic", "own", "birth_year")
+
+KeyRow = tuple[Any, ...]
+Names = tuple[str, str, str, str, str, str]  # given, its original, father, original, family, original
 
 
 def _best(latin: str, original: str) -> str:
@@ -69,45 +113,66 @@ def variant_keys(token: TokenKey) -> set[str]:
     return keys
 
 
-def keys_for(person: Person) -> tuple[PersonNameKeys, list[NameKeyToken]]:
-    given = _best(person.given_name, person.given_name_original)
-    father = _best(person.fathers_name, person.fathers_name_original)
-    family = _best(person.family_name, person.family_name_original)
-    g, f, fam = name_keys(given), name_keys(father), name_keys(family)
-    year = person.date_of_birth.year if person.date_of_birth else None
-    own = name_tokens(person.given_name, person.family_name, person.given_name_original, person.family_name_original)
+@lru_cache(maxsize=262144)
+def _name_part(names: Names) -> tuple[tuple[str, ...], tuple[tuple[str, str, bool], ...]]:
+    """The key columns and the (skeleton, phonetic, own) tokens of one set of names: the
+    same for every person who bears them, so computed once (cached)."""
+    given_name, given_original, fathers_name, fathers_original, family_name, family_original = names
+    g = name_keys(_best(given_name, given_original))
+    f = name_keys(_best(fathers_name, fathers_original))
+    fam = name_keys(_best(family_name, family_original))
+    own = name_tokens(given_name, family_name, given_original, family_original)
     own_skeletons = {t.skeleton for t in own}
-    fathers = [
-        t for t in name_tokens(person.fathers_name, person.fathers_name_original) if t.skeleton not in own_skeletons
-    ]
+    fathers = [t for t in name_tokens(fathers_name, fathers_original) if t.skeleton not in own_skeletons]
     tokens = own + fathers
-    row = PersonNameKeys(
-        person_id=person.pk,
-        site_id=person.site_id,
-        given_fold=g.fold[:200],
-        fathers_fold=f.fold[:200],
-        family_fold=fam.fold[:200],
-        full_fold=" ".join(p for p in (g.fold, fam.fold, f.fold) if p)[:600],
-        skeleton_tokens=" ".join(t.skeleton for t in tokens)[:600],
-        phonetic_tokens=" ".join(dict.fromkeys(t.phonetic for t in tokens))[:600],
-        compact_key=(g.compact_skeleton + fam.compact_skeleton)[:200],
-        fathers_key=f.phonetic.replace(" ", "")[:200],
-        birth_year=year,
-        active=person.presence != Presence.MERGED,
+    columns = (
+        g.fold[:200],
+        f.fold[:200],
+        fam.fold[:200],
+        " ".join(p for p in (g.fold, fam.fold, f.fold) if p)[:600],
+        " ".join(t.skeleton for t in tokens)[:600],
+        " ".join(dict.fromkeys(t.phonetic for t in tokens))[:600],
+        (g.compact_skeleton + fam.compact_skeleton)[:200],
+        f.phonetic.replace(" ", "")[:200],
     )
-    token_rows = [
-        NameKeyToken(
-            person_id=person.pk,
-            site_id=person.site_id,
-            skeleton=t.skeleton,
-            phonetic=t.phonetic,
-            own=t.skeleton in own_skeletons,
-            birth_year=year,
-        )
-        for t in tokens
-        if row.active  # a merged person leaves the index
-    ]
-    return row, token_rows
+    return columns, tuple((t.skeleton, t.phonetic, t.skeleton in own_skeletons) for t in tokens)
+
+
+def key_rows(values: tuple[Any, ...]) -> tuple[KeyRow, list[KeyRow]]:
+    """One person's `PersonNameKeys` row and `NameKeyToken` rows (in KEY_COLUMNS and
+    TOKEN_COLUMNS order), from the person's SOURCE_FIELDS values."""
+    pk, site_id, g, go, f, fo, fam, famo, born, presence = values
+    columns, tokens = _name_part((g or "", go or "", f or "", fo or "", fam or "", famo or ""))
+    year = born.year if isinstance(born, date) else born
+    active = presence != Presence.MERGED
+    row = (pk, site_id, *columns, year, active)
+    if not active:  # a merged person leaves the index
+        return row, []
+    return row, [(pk, site_id, skel, phon, own, year) for skel, phon, own in tokens]
+
+
+def person_values(person: Person) -> tuple[Any, ...]:
+    return (
+        person.pk,
+        person.site_id,
+        person.given_name,
+        person.given_name_original,
+        person.fathers_name,
+        person.fathers_name_original,
+        person.family_name,
+        person.family_name_original,
+        person.date_of_birth,
+        person.presence,
+    )
+
+
+def keys_for(person: Person) -> tuple[PersonNameKeys, list[NameKeyToken]]:
+    """The key rows of one person as (unsaved) model instances."""
+    row, tokens = key_rows(person_values(person))
+    return (
+        PersonNameKeys(**dict(zip(KEY_COLUMNS, row, strict=True))),
+        [NameKeyToken(**dict(zip(TOKEN_COLUMNS, t, strict=True))) for t in tokens],
+    )
 
 
 def vocabulary_rows(tokens: Iterable[NameKeyToken | TokenKey]) -> list[NameVariantKey]:
@@ -121,38 +186,113 @@ def vocabulary_rows(tokens: Iterable[NameKeyToken | TokenKey]) -> list[NameVaria
 
 
 def add_to_vocabulary(tokens: Iterable[NameKeyToken | TokenKey]) -> None:
-    """Make these skeletons findable by their variants. Rows are never removed: a
-    skeleton nobody has any more points to no token and costs nothing."""
-    distinct = {t.skeleton: t for t in tokens}
-    known = set(NameVariantKey.objects.filter(key__in=list(distinct)).values_list("skeleton", flat=True))
-    rows = vocabulary_rows(t for s, t in distinct.items() if s not in known)
-    NameVariantKey.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    """Make these skeletons findable by their variants."""
+    _add_skeletons({t.skeleton: t.phonetic for t in tokens})
 
 
-def _chunks(items: list[Person], size: int) -> Iterator[list[Person]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _add_skeletons(distinct: dict[str, str]) -> None:
+    """Make these skeletons ({skeleton: phonetic}) findable by their variants: the ones not yet
+    in the vocabulary are added, a row at a time that another writer may have added too.
+    Rows are never removed: a skeleton nobody has any more points to no token and costs nothing."""
+    wanted = list(distinct)
+    known: set[str] = set()
+    for start in range(0, len(wanted), BATCH):
+        some = wanted[start : start + BATCH]
+        known.update(NameVariantKey.objects.filter(key__in=some, skeleton__in=some).values_list("skeleton", flat=True))
+    rows = [
+        (key, skel, phon)
+        for skel, phon in distinct.items()
+        if skel not in known
+        for key in sorted(variant_keys(TokenKey(skel, phon)))
+    ]
+    if not rows:
+        return
+    table = connection.ops.quote_name(NameVariantKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f'INSERT INTO {table} ("key", "skeleton", "phonetic") VALUES (%s, %s, %s) ON CONFLICT DO NOTHING',  # noqa: S608
+            rows,
+        )
 
 
+def _write(values: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, str]]:
+    """Insert the key and token rows of persons who have none; return their count and the
+    skeletons ({skeleton: phonetic}) their tokens use."""
+    rows: list[KeyRow] = []
+    tokens: list[KeyRow] = []
+    for v in values:
+        row, toks = key_rows(v)
+        rows.append(row)
+        tokens.extend(toks)
+    if rows:
+        insert_rows(PersonNameKeys._meta.db_table, list(KEY_COLUMNS), rows)
+    if tokens:
+        insert_rows(NameKeyToken._meta.db_table, list(TOKEN_COLUMNS), tokens)
+    return len(rows), {t[2]: t[3] for t in tokens}
+
+
+def _forget(pks: list[int]) -> None:
+    for start in range(0, len(pks), BATCH):
+        some = pks[start : start + BATCH]
+        NameKeyToken.objects.filter(person_id__in=some).delete()
+        PersonNameKeys.objects.filter(person_id__in=some).delete()
+
+
+@transaction.atomic
 def refresh_keys(persons: Iterable[Person]) -> int:
-    """Write the keys of these persons (new or changed), replacing what was there. Bulk."""
-    count = 0
-    for chunk in _chunks(list(persons), BATCH):
-        pks = [p.pk for p in chunk]
-        rows, tokens = [], []
-        for person in chunk:
-            row, toks = keys_for(person)
-            rows.append(row)
-            tokens.extend(toks)
-        NameKeyToken.objects.filter(person_id__in=pks).delete()
-        PersonNameKeys.objects.filter(person_id__in=pks).delete()
-        PersonNameKeys.objects.bulk_create(rows, batch_size=BATCH)
-        NameKeyToken.objects.bulk_create(tokens, batch_size=BATCH)
-        add_to_vocabulary(tokens)
-        count += len(chunk)
+    """Write the keys of these persons (new or changed), replacing what was there. Set-based:
+    one delete, one stream of rows per table, one look-up of the vocabulary."""
+    values = [person_values(p) for p in persons]
+    _forget([v[0] for v in values])
+    count, skeletons = _write(values)
+    _add_skeletons(skeletons)
     return count
 
 
 def persons_saved(sender, *, persons: list[Person], **kwargs) -> None:
     """Receiver of `registry.signals.persons_saved`, inside the register's writing transaction."""
     refresh_keys(persons)
+
+
+def _batches(values: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    while batch := list(islice(values, size)):
+        yield batch
+
+
+@transaction.atomic
+def rebuild(site_id: int | None = None, progress: Callable[[int], None] | None = None) -> int:
+    """Recompute the keys of every person (of one site), set-based, in one transaction: the
+    old rows go in one statement per table, the new ones come in one stream per table and
+    step, the vocabulary takes the new skeletons at the end. Search reads the old keys until
+    the rebuild commits. Returns the number of persons keyed."""
+    persons = Person.objects.order_by()
+    if site_id is not None:
+        persons = persons.filter(site_id=site_id)
+    ids = persons.values("pk")
+    if site_id is None:
+        NameKeyToken.objects.all().delete()
+        PersonNameKeys.objects.all().delete()
+    else:
+        NameKeyToken.objects.filter(person_id__in=ids).delete()
+        PersonNameKeys.objects.filter(person_id__in=ids).delete()
+    done = 0
+    skeletons: dict[str, str] = {}
+    for batch in _batches(_stream(persons), REBUILD_BATCH):
+        count, seen = _write(batch)
+        skeletons.update(seen)
+        done += count
+        if progress:
+            progress(done)
+    _add_skeletons(skeletons)
+    return done
+
+
+def _stream(persons) -> Iterator[tuple[Any, ...]]:
+    """The persons' SOURCE_FIELDS, read in primary-key order a step at a time."""
+    last = 0
+    while True:
+        step = list(persons.filter(pk__gt=last).order_by("pk").values_list(*SOURCE_FIELDS)[:REBUILD_BATCH])
+        if not step:
+            return
+        yield from step
+        last = step[-1][0]

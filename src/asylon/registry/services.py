@@ -161,7 +161,9 @@ def _write_households(actor: Actor, site: Site, households: list[NewHousehold], 
     ]
     person_refs = iter(next_references(site.code, sum(len(f) for f in families)))
     rows = [
-        Household(reference=h.reference or next(auto_refs), site=site, unit=h.unit, arrival_date=h.arrival_date)
+        bulk.build(
+            Household, reference=h.reference or next(auto_refs), site=site, unit=h.unit, arrival_date=h.arrival_date
+        )
         for h in households
     ]
     try:
@@ -174,7 +176,8 @@ def _write_households(actor: Actor, site: Site, households: list[NewHousehold], 
     for row, new, family in zip(rows, households, families, strict=True):
         for member in family:
             values = {"registered_on": on, **_person_values(member)}
-            plan.append((row, Person(reference=next(person_refs), site=site, unit=new.unit, **values), member))
+            person = bulk.build(Person, reference=next(person_refs), site=site, unit=new.unit, **values)
+            plan.append((row, person, member))
     _write_persons(actor, plan)
     if trail is None:
         audit.record_many(actor, _registration_events(rows, households, plan))
@@ -192,18 +195,22 @@ def _write_persons(actor: Actor, plan, started_on: date | None = None) -> None:
 
 def _write_person_details(actor: Actor, plan, started_on: date | None = None) -> None:
     on = today()
-    bulk.insert([SensitiveProfile(person=p, **_filled(m.get("sensitive"))) for _h, p, m in plan])
+    bulk.insert([bulk.build(SensitiveProfile, person=p, **_filled(m.get("sensitive"))) for _h, p, m in plan])
     bulk.insert(
         [
-            Membership(
-                household=h, person=p, relationship=m["relationship"], started_on=started_on or h.arrival_date or on
+            bulk.build(
+                Membership,
+                household=h,
+                person=p,
+                relationship=m["relationship"],
+                started_on=started_on or h.arrival_date or on,
             )
             for h, p, m in plan
         ]
     )
     bulk.insert(
         [
-            SpecificNeed(person=p, code_id=c, recorded_on=on, recorded_by=actor)
+            bulk.build(SpecificNeed, person=p, code_id=c, recorded_on=on, recorded_by=actor)
             for _h, p, m in plan
             for c in m.get("specific_needs") or []
         ]

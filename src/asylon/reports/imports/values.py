@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -62,6 +63,11 @@ RELATIONSHIPS = {
     **dict.fromkeys(("non_relative", "nonrelative", "unrelated", "non_relative_dependant"), Relationship.NON_RELATIVE),
 }
 
+# Looked up once: an enum's `.values` is rebuilt on every access, and an import reads every row.
+SEX_CODES = frozenset(Sex.values)
+RELATIONSHIP_CODES = frozenset(Relationship.values)
+PRECISION_CODES = frozenset(DatePrecision.values)
+
 TRUE = {"1", "yes", "y", "true", "t", "بله", "آری", "نعم"}
 FALSE = {"0", "no", "n", "false", "f", "نه", "خیر", "لا"}
 
@@ -72,7 +78,7 @@ def _code(value: Any) -> str:
 
 def sex(value: Any) -> str:
     raw = text(value)
-    if raw.upper() in Sex.values:
+    if raw.upper() in SEX_CODES:
         return raw.upper()
     found = SEXES.get(_code(raw))
     if found is None:
@@ -82,7 +88,7 @@ def sex(value: Any) -> str:
 
 def relationship(value: Any) -> str:
     raw = text(value)
-    if raw.upper() in Relationship.values:
+    if raw.upper() in RELATIONSHIP_CODES:
         return raw.upper()
     found = RELATIONSHIPS.get(_code(raw))
     if found is None:
@@ -129,7 +135,7 @@ def age(value: Any) -> tuple[date, str]:
 
 def precision(value: Any) -> str:
     raw = text(value).upper()
-    if raw not in DatePrecision.values:
+    if raw not in PRECISION_CODES:
         raise BadValue(
             _("Unknown precision %(v)r: use one of %(c)s.") % {"v": raw, "c": ", ".join(DatePrecision.values)}
         )
@@ -142,7 +148,12 @@ STATELESS = {"stateless", "بدون_تابعیت", "عديم_الجنسية"}
 def country(value: Any) -> str:
     """ISO 3166-1 alpha-2 from an alpha-2, alpha-3 or numeric code or an English name;
     "" for stateless (the caller sets the flag)."""
-    raw = text(value)
+    return _country(text(value))
+
+
+@lru_cache(maxsize=4096)
+def _country(raw: str) -> str:
+    """Cached: a file names few countries, on every row (a refusal is raised, never cached)."""
     if _code(raw) in STATELESS:
         return ""
     code = countries.alpha2(raw.upper()) if len(raw) <= 3 else countries.by_name(raw)

@@ -94,7 +94,9 @@ class ChunkWriter:
             tally.registered.households += len({household.pk for household, _p, _m in plan})
         for _h, person, _m in plan:
             tally.registered.add(person.reference)
-        bulk.insert([ImportedPerson(run=self.import_run, person=p, row=rows_of[id(m)]) for _h, p, m in plan])
+        bulk.insert(
+            [bulk.build(ImportedPerson, run=self.import_run, person=p, row=rows_of[id(m)]) for _h, p, m in plan]
+        )
 
     def _update(self, member: FileMember) -> None:
         person = member.existing

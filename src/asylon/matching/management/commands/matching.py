@@ -1,16 +1,16 @@
 """asylon matching rebuild-keys [--site CODE]
 
 Recomputes the name keys of every person (after a change to the normalisation rules, or
-to fill the tables of a register loaded before `matching` existed).
+to fill the tables of a register loaded before `matching` existed), set-based and in one
+transaction (`keys.rebuild`): search reads the old keys until the new ones are all written.
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from asylon.matching.keys import BATCH, refresh_keys
+from asylon.matching import keys
 from asylon.registry.models import Person, Site
 
 
@@ -28,14 +28,15 @@ class Command(BaseCommand):
             self.rebuild(options.get("site"), options.get("quiet", False))
 
     def rebuild(self, site_code: str | None, quiet: bool) -> None:
-        qs = Person.objects.order_by("pk")
+        persons = Person.objects.all()
+        site_id = None
         if site_code:
             site = Site.objects.filter(code=site_code).first()
             if site is None:
                 raise CommandError(f"No site {site_code!r}.")
-            qs = qs.filter(site=site)
-        total = qs.count()
-        done, last_pk = 0, 0
+            site_id = site.pk
+            persons = persons.filter(site_id=site_id)
+        total = persons.count()
         with Progress(
             TextColumn("name keys"),
             BarColumn(),
@@ -45,12 +46,5 @@ class Command(BaseCommand):
             console=None,
         ) as progress:
             task = progress.add_task("keys", total=total)
-            while True:
-                chunk = list(qs.filter(pk__gt=last_pk)[:BATCH])
-                if not chunk:
-                    break
-                with transaction.atomic():
-                    done += refresh_keys(chunk)
-                last_pk = chunk[-1].pk
-                progress.update(task, completed=done)
+            done = keys.rebuild(site_id, progress=lambda n: progress.update(task, completed=n))
         self.stdout.write(f"Name keys rebuilt for {done} persons.")

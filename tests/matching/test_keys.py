@@ -1,0 +1,101 @@
+"""Name keys written set-based: by the register's hook for every person it saves, and by
+`asylon matching rebuild-keys`, which must give back exactly what the hook wrote."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from tests.conftest import member
+
+from asylon.matching.models import NameKeyToken, NameVariantKey, PersonNameKeys
+from asylon.matching.search import search_persons
+from asylon.registry import services
+from asylon.registry.models import Person
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+KEY_FIELDS = [f.attname for f in PersonNameKeys._meta.concrete_fields]
+TOKEN_FIELDS = ["person_id", "site_id", "skeleton", "phonetic", "own", "birth_year"]
+
+
+def _keys():
+    rows = sorted(PersonNameKeys.objects.values_list(*KEY_FIELDS))
+    tokens = sorted(NameKeyToken.objects.values_list(*TOKEN_FIELDS))
+    return rows, tokens
+
+
+@pytest.fixture
+def registered(clerk, site_a, site_b, make_user):
+    services.register_households(
+        actor=clerk,
+        site=site_a,
+        households=[
+            services.NewHousehold(
+                members=[
+                    member(given_name="Gholam-Reza", family_name="Hosseini", fathers_name="Ali"),
+                    member(
+                        "CHILD", given_name="Nasrin", family_name="Hosseini", sex="F", date_of_birth=date(2010, 3, 1)
+                    ),
+                ]
+            ),
+            services.NewHousehold(
+                members=[member(given_name="Mohammad", family_name="Rezaei", given_name_original="محمد")]
+            ),
+        ],
+    )
+    other = make_user(sites=[site_b], username="clerk-b")
+    services.register_household(actor=other, site=site_b, members=[member(given_name="Shirin", family_name="Navabi")])
+    return Person.objects.order_by("pk")
+
+
+def test_the_rebuild_gives_back_what_the_register_wrote(registered):
+    before = _keys()
+    assert len(before[0]) == registered.count()
+    NameKeyToken.objects.all().delete()
+    PersonNameKeys.objects.filter(person__given_name="Nasrin").update(given_fold="stale")
+    out = StringIO()
+    call_command("matching", "rebuild-keys", "--quiet", stdout=out)
+    assert _keys() == before
+    assert f"for {registered.count()} persons" in out.getvalue()
+
+
+def test_a_rebuild_of_one_site_leaves_the_others_keys(registered, site_a, site_b):
+    NameKeyToken.objects.filter(site=site_b).delete()
+    PersonNameKeys.objects.update(given_fold="stale")
+    call_command("matching", "rebuild-keys", "--site", site_a.code, "--quiet", stdout=StringIO())
+    folds = dict(PersonNameKeys.objects.values_list("person__given_name", "given_fold"))
+    assert folds["Shirin"] == "stale"
+    assert folds["Nasrin"] != "stale"
+    assert not NameKeyToken.objects.filter(site=site_b).exists()
+
+
+def test_a_rebuilt_register_is_found_by_a_typo(registered, clerk):
+    NameKeyToken.objects.all().delete()
+    PersonNameKeys.objects.all().delete()
+    NameVariantKey.objects.all().delete()
+    call_command("matching", "rebuild-keys", "--quiet", stdout=StringIO())
+    found = search_persons(clerk, "Hosseini Nasrn")
+    assert "Nasrin" in [hit.person.given_name for hit in found]
+
+
+def test_a_correction_replaces_the_persons_keys(registered, clerk):
+    person = registered.get(given_name="Shirin")
+    other = registered.exclude(pk=person.pk).first()
+    untouched = list(NameKeyToken.objects.filter(person=other).values_list(*TOKEN_FIELDS))
+    services.correct_person(
+        actor=clerk, person=Person.objects.get(given_name="Nasrin"), changes={"given_name": "Laleh"}, reason="typo"
+    )
+    skeletons = NameKeyToken.objects.filter(person__given_name="Laleh").values_list("skeleton", flat=True)
+    assert "lll" not in skeletons
+    assert PersonNameKeys.objects.get(person__given_name="Laleh").given_fold == "laleh"
+    assert list(NameKeyToken.objects.filter(person=other).values_list(*TOKEN_FIELDS)) == untouched
+
+
+def test_an_unknown_site_is_one_clear_line(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No site"):
+        call_command("matching", "rebuild-keys", "--site", "NOPE", "--quiet", stdout=StringIO())

@@ -3,11 +3,14 @@ supervisor's and no one else's; its existence is not told to anyone else; reads 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from asylon.audit.models import AuditEvent
 from asylon.cases import queries, services
 from asylon.core.errors import NotFound
+from asylon.core.work import items_for
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +48,10 @@ def test_reading_a_sensitive_case_is_audited(open_case, supervisor):
     queries.read_case(supervisor, case.reference, channel="page")
     event = AuditEvent.objects.get(action="case.sensitive_viewed")
     assert (event.actor, event.object_ref) == (supervisor, case.reference)
+
+
+def test_my_work_tells_only_the_caseworker_of_a_sensitive_case(open_case, worker, colleague):
+    case = open_case(case_type="SURVIVOR_OF_VIOLENCE")
+    today = date.today()
+    assert any(case.reference in item.title for item in items_for(worker, today))
+    assert not any(case.reference in item.title for item in items_for(colleague, today))

@@ -135,3 +135,77 @@ def get_referral(actor: Actor, reference: str) -> Referral:
     if referral is None:
         raise NotFound("No such referral.")
     return referral
+
+
+# --- lookups for the edges (an origin, a worker, a consent or an action of a case) -----------
+
+
+def need_of(actor: Actor, pk: int):
+    from asylon.registry.models import SpecificNeed
+
+    need = SpecificNeed.objects.filter(pk=pk, person__site_id__in=site_ids(actor)).select_related("person").first()
+    if need is None:
+        raise NotFound("No such specific need.")
+    return need
+
+
+def mark_of(actor: Actor, pk: int):
+    from asylon.incidents.models import RollCallEntry
+
+    mark = (
+        RollCallEntry.objects.filter(pk=pk, roll_call__site_id__in=site_ids(actor))
+        .select_related("person", "roll_call")
+        .first()
+    )
+    if mark is None:
+        raise NotFound("No such roll-call mark.")
+    return mark
+
+
+def worker_named(actor: Actor, username: str):
+    """An active account of the actor's sites, by its username (None when there is none)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model().objects.filter(username=username, is_active=True, sites__in=site_ids(actor)).distinct().first()
+    )
+
+
+def consent_of(case: ProtectionCase, pk: int):
+    consent = case.consents.filter(pk=pk).first()
+    if consent is None:
+        raise NotFound("No such consent.")
+    return consent
+
+
+def action_of(case: ProtectionCase, pk: int):
+    item = case.actions.filter(pk=pk).first()
+    if item is None:
+        raise NotFound("No such action.")
+    return item
+
+
+def recipient_named(name: str):
+    from asylon.sharing.models import Recipient
+
+    recipient = Recipient.objects.filter(name=name).first()
+    if recipient is None:
+        raise NotFound("No such recipient.")
+    return recipient
+
+
+def partner_recipients():
+    """Recipients a referral may go to: NGOs, UN agencies and host authorities under agreement."""
+    from asylon.sharing.models import Recipient
+
+    return Recipient.objects.filter(kind__in=["NGO", "UN_AGENCY", "HOST_AUTHORITY"]).order_by("name")
+
+
+def workers_in(sites) -> QuerySet:
+    """Accounts that may hold a case or own its actions in these sites (caseworkers, supervisors)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(
+        is_active=True, groups__permissions__codename="change_protectioncase", sites__in=list(sites)
+    )
+    return users.distinct().order_by("username")

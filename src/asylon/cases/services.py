@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -449,10 +448,3 @@ def reopen_case(*, actor: Actor, case: ProtectionCase, reason: str) -> Protectio
         next_review_on=review_due(case.risk_level, today()),
     )
     return case
-
-
-def workers_for(case_or_site_id: Any):
-    """Accounts that may hold or own a case's work in its site (caseworkers, supervisors, owners)."""
-    users = get_user_model().objects.filter(is_active=True, groups__permissions__codename="change_protectioncase")
-    site_id = getattr(case_or_site_id, "site_id", case_or_site_id)
-    return users.filter(sites__pk=site_id).distinct().order_by("username")

@@ -37,6 +37,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("movements",),
     ("sharing",),
     ("solutions",),
+    ("cases",),  # protection cases: a referral is a disclosure (sharing), origins in registry and incidents
     ("reports",),
     ("documents",),  # the papers attest what the register and the status history say
     ("mywork",),  # each user's work, read from the sources every app registers in core.work

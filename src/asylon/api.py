@@ -37,6 +37,7 @@ def database_busy(request: HttpRequest, exc: OperationalError):
 def _mount() -> None:
     from asylon.accounts.api import router as accounts_router
     from asylon.audit.api import router as audit_router
+    from asylon.cases.api import router as cases_router
     from asylon.documents.api import router as documents_router
     from asylon.incidents.api import router as incidents_router
     from asylon.matching.api import router as matching_router
@@ -65,6 +66,7 @@ def _mount() -> None:
     api.add_router("/", movements_router)
     api.add_router("/", evidence_router)
     api.add_router("/", solutions_router)
+    api.add_router("/", cases_router)
     api.add_router("/", pledges_router)
     api.add_router("/", reference_router)
     api.add_router("/", sharing_router)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "asylon.movements",
     "asylon.sharing",
     "asylon.solutions",
+    "asylon.cases",
     "asylon.incidents",
     "asylon.matching",
     "asylon.reports",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("movements/", include("asylon.movements.urls")),
     path("i18n/setlang/", set_language, name="set_language"),  # Django's, and kept on the user
     path("resettlement/", include("asylon.solutions.urls")),
+    path("cases/", include("asylon.cases.urls")),
     path("", include("asylon.documents.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

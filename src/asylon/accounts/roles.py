@@ -126,6 +126,14 @@ DUPLICATES = {
 DOCUMENTS_ISSUE = {"documents.view_protectiondocument", "documents.add_protectiondocument"}
 DOCUMENTS_PROTECTION = DOCUMENTS_ISSUE | {"documents.withdraw_protectiondocument"}
 
+# Protection cases (DOMAIN.md 12). Protection officers open, see and work on the cases of their
+# sites that are not of a sensitive type, and any case they hold or supervise; violence and
+# torture cases, and every case's notes, stay with the caseworker and the supervisor:
+# `cases.view_sensitive_case` goes to no standard role (GBVIMS). Partners answer the referrals
+# made to the recipient they act for, and read only what was shared.
+CASES_PROTECTION = {"cases.view_protectioncase", "cases.add_protectioncase", "cases.change_protectioncase"}
+CASES_PARTNER = {"cases.answer_referral"}
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.REGISTRATION_CLERK: READ_REGISTER | WRITE_REGISTER | READ_STATUS | DUPLICATES | IMPORT | DOCUMENTS_ISSUE,
     Role.PROTECTION_OFFICER: READ_REGISTER
@@ -151,7 +159,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {"matching.unmerge_person"}
     | IMPORT
     | EXPORT_RECORDS
-    | DOCUMENTS_PROTECTION,
+    | DOCUMENTS_PROTECTION
+    | CASES_PROTECTION,
     Role.RSD_OFFICER: READ_REGISTER
     | {
         "registry.view_sensitive",
@@ -170,7 +179,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | MOVEMENTS_RESETTLEMENT
     | SOLUTIONS_MANAGE,
     Role.FIELD_MONITOR: READ_REGISTER | INCIDENTS_FIELD,
-    Role.PARTNER: {"movements.read_shared_cases", "solutions.view_resettlementcase"},
+    Role.PARTNER: {"movements.read_shared_cases", "solutions.view_resettlementcase"} | CASES_PARTNER,
     Role.STATISTICS_VIEWER: STATISTICS,
     Role.ADMINISTRATOR: READ_REGISTER
     | {

@@ -106,11 +106,29 @@ def release_personal_data(
 ) -> SharingDecision:
     """Ask the safeguards whether `fields` of `persons` may go to `recipient`; record the
     release (Disclosure + audit) or the refused attempt (audit), then raise on refusal."""
-    decision = _release(
+    decision, _disclosure = _release(
         actor=actor, recipient=recipient, persons=list(persons), fields=fields, purpose=purpose, channel=channel
     )
     decision.raise_if_refused()
     return decision
+
+
+def decide_release(
+    *,
+    actor: Actor,
+    recipient: Recipient,
+    persons: Iterable[Person],
+    fields: Iterable[str],
+    purpose: str,
+    channel: str = "",
+) -> tuple[SharingDecision, Disclosure | None]:
+    """`release_personal_data` for a caller that writes its own record of the release in the
+    same transaction (a case's referral): the decision and the Disclosure row (None when
+    refused) are returned, not raised, so the caller can keep the refused attempt on the
+    trail and write nothing else."""
+    return _release(
+        actor=actor, recipient=recipient, persons=list(persons), fields=fields, purpose=purpose, channel=channel
+    )
 
 
 @transaction.atomic
@@ -147,8 +165,9 @@ def _release(*, actor: Actor, recipient: Recipient, persons: list[Person], field
         by_site[p.site_id].append(p.reference)
     entry = audit.Entry(action, recipient, changes=record, reason=purpose)
     audit.record_many(actor, audit.split_by_site(entry, by_site))
+    disclosure = None
     if decision.allowed:
-        Disclosure.objects.create(
+        disclosure = Disclosure.objects.create(
             recipient=recipient,
             rule=decision.rule,
             legal_basis=decision.legal_basis[:300],
@@ -159,7 +178,7 @@ def _release(*, actor: Actor, recipient: Recipient, persons: list[Person], field
             channel=channel[:60],
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
-    return decision
+    return decision, disclosure
 
 
 def guard_read(actor: Actor, persons: Iterable[Person], *, fields: Iterable[str], channel: str) -> None:

@@ -1,0 +1,76 @@
+"""The case pages: a sensitive case is 404 to a colleague (as a number never issued), lists
+leave it out, the holders read it and its notes; a case opens from an injured mark."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from tests.html_text import visible_text as text_of
+from tests.signin import sign_in
+
+from asylon.cases import services
+from asylon.cases.models import ProtectionCase
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    sign_in(client, user)
+    return client
+
+
+def test_a_sensitive_case_page_is_404_to_a_colleague_and_not_listed(open_case, colleague, worker):
+    hidden = open_case(case_type="SURVIVOR_OF_VIOLENCE")
+    services.add_note(actor=worker, case=hidden, text="Safety plan: stays with her sister")
+    c = client_for(colleague)
+    assert c.get(reverse("cases:case_detail", args=[hidden.reference])).status_code == 404
+    assert c.get(reverse("cases:case_detail", args=["PC-999999"])).status_code == 404
+    assert c.post(reverse("cases:case_note", args=[hidden.reference]), {"text": "x"}).status_code == 404
+    listing = c.get(reverse("cases:case_list") + "?which=site")
+    assert hidden.reference not in listing.content.decode()
+    page = client_for(worker).get(reverse("cases:case_detail", args=[hidden.reference]))
+    assert "Safety plan: stays with her sister" in text_of(page.content.decode())
+
+
+def test_a_clerk_has_no_case_pages(open_case, clerk):
+    case = open_case()
+    c = client_for(clerk)
+    assert c.get(reverse("cases:case_list")).status_code == 404
+    assert c.get(reverse("cases:case_detail", args=[case.reference])).status_code == 404
+
+
+def test_a_case_opens_from_an_injured_mark_with_the_origin_prefilled(worker, adult, site_a):
+    from asylon.incidents.rollcall import Mark, mark_persons, start_roll_call
+
+    rc = start_roll_call(actor=worker, site=site_a)
+    mark_persons(actor=worker, roll_call=rc, marks=[Mark(adult.reference, "INJURED", timezone.now(), "m1")])
+    entry = rc.entries.get(person=adult)
+    c = client_for(worker)
+    form = c.get(reverse("cases:case_open") + f"?mark={entry.pk}")
+    assert adult.reference in text_of(form.content.decode())
+    response = c.post(
+        reverse("cases:case_open") + f"?mark={entry.pk}",
+        {
+            "person": adult.reference,
+            "case_type": "MEDICAL",
+            "risk_level": "HIGH",
+            "caseworker": worker.pk,
+            "mark": entry.pk,
+        },
+    )
+    case = ProtectionCase.objects.get()
+    assert response.status_code == 302 and (case.origin, case.origin_mark_id) == ("ROLL_CALL", entry.pk)
+
+
+def test_a_refused_referral_says_its_rule_on_the_page_and_writes_nothing(open_case, worker, clinic):
+    case = open_case()
+    response = client_for(worker).post(
+        reverse("cases:case_refer", args=[case.reference]),
+        {"service": "MEDICAL", "recipient": clinic.pk, "share": ["age"]},
+    )
+    assert response.status_code == 422
+    assert "DC:" in text_of(response.content.decode())
+    assert not case.referrals.exists()

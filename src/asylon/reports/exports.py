@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
@@ -45,6 +45,7 @@ from asylon.core.types import Actor
 from asylon.registry.models import Household, Membership, Person, SensitiveProfile, Site, SpecificNeed
 from asylon.safeguards import Agreement, DisclosureSubject, Recipient, RecipientKind, SharingDecision
 from asylon.safeguards import assess_disclosure as _assess
+from asylon.safeguards.types import country
 
 from . import services as report_services
 from . import statistics, xlsx
@@ -81,7 +82,7 @@ def internal_recipient(purpose: str, fields: Iterable[str]) -> Recipient:
 def guard_export(
     actor: Actor,
     recipient: Recipient | None,
-    persons: Iterable[DisclosureSubject],
+    persons: Iterable[DisclosureSubject | PersonSubject],
     fields: Iterable[str],
     purpose: str,
     *,
@@ -219,7 +220,7 @@ class RecordExport:
     read_permission: str
     columns: tuple[Column, ...]
     rows: Callable[[Any, Site, bool], Iterable[Any]]
-    subjects: Callable[[Any], Iterable[DisclosureSubject]] | None = None
+    subjects: Callable[[Any], Iterable[DisclosureSubject | PersonSubject]] | None = None
     # How many rows the site has, cheaply: decides whether the export is made on the queue.
     count: Callable[[Site], int] | None = None
 
@@ -271,7 +272,7 @@ def export_records(
     (or moves) `path` and deletes it afterwards."""
     spec = check_records(actor=actor, kind=kind, site=site, purpose=purpose, include_sensitive=include_sensitive)
     columns = [c for c in spec.columns if include_sensitive or not c.sensitive]
-    subjects: list[DisclosureSubject] = []
+    subjects: list[DisclosureSubject | PersonSubject] = []
 
     def rows() -> Iterator[list[Any]]:
         for obj in spec.rows(actor, site, include_sensitive):
@@ -316,12 +317,21 @@ def _subject(p: Person) -> DisclosureSubject:
     )
 
 
-def _person_subject(row: dict[str, Any]) -> DisclosureSubject:
-    return DisclosureSubject(
-        reference=row["reference"],
-        country_of_origin=_str(row["country_of_origin"]),
-        nationality=_str(row["nationality"]),
-    )
+class PersonSubject(NamedTuple):
+    """What the sharing rules read about one exported person (their `Subject`), in the values
+    `DisclosureSubject` would hold, kept small: a register export holds one per row until the
+    guard has decided, and a `DisclosureSubject` makes two sets of its own per person."""
+
+    reference: str
+    country_of_origin: str
+    nationality: str
+    former_habitual_residence: str = ""
+    risk_countries: frozenset[str] = frozenset()
+    submitted_to_countries: frozenset[str] = frozenset()
+
+
+def _person_subject(row: dict[str, Any]) -> PersonSubject:
+    return PersonSubject(row["reference"], country(_str(row["country_of_origin"])), country(_str(row["nationality"])))
 
 
 PERSON_VALUES = (

@@ -11,6 +11,7 @@ report's figures and rendering them, separately, as a protection officer of the 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from datetime import date, timedelta
@@ -60,6 +61,9 @@ def main() -> None:
     print(f"sitrep  figures           : {b * 1000:8.0f} ms")
     print(f"sitrep  render ({len(pdf) // 1024} KB)  : {r * 1000:8.0f} ms")
     print(f"sitrep  total             : {(b + r) * 1000:8.0f} ms   ratio to anchor {(b + r) / a:.1f}x")
+    cold = build[0] + render[0]
+    print(f"sitrep  first (cold)      : {cold * 1000:8.0f} ms   ratio to anchor {cold / a:.1f}x")
+    print(f"load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ STATISTICS = having("reports.view_statistics")
 ROUTES = {
     "page:reports:statistics": Entry(STATISTICS),
     "page:reports:statistics_csv": Entry(STATISTICS),
+    "page:reports:statistics_chart": Entry(STATISTICS, params={"kind": "chart_kind"}),
     "page:reports:sitrep": Entry(having("reports.generate_sitrep")),
     "api:GET /api/v1/statistics/population": Entry(STATISTICS),
 }
@@ -23,7 +24,9 @@ ROUTES |= {
 
 
 def build_world(world):
-    """A dry run of a small file in site A, its file kept for the confirmation."""
+    """A dry run of a small file in site A, its file kept for the confirmation; a chart of the
+    statistics page to ask for."""
+    world.chart_kind = "pyramid"
     import shutil
     from pathlib import Path
 

@@ -92,3 +92,36 @@ def test_a_chart_is_drawn_once_per_version_of_its_figures(monkeypatch, settings)
     changed = PublishedVector(labels=months, values=[12, 18], total=30, threshold=5, hidden=0)
     second = charts.monthly_svg(months, changed, departures)
     assert len(drawn) == 2 and second != first
+
+
+def test_published_figures_follow_every_change_of_the_data(make_user, site_a, population, clerk, settings):
+    """The published tables are kept per data version: a change recorded after the first look
+    shows at the next one, and the same data gives the same tables without computing them again."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    viewer = make_user(Role.STATISTICS_VIEWER, username="stats")
+    before = statistics.population_statistics(viewer, site=site_a, on=date.today())
+    assert before.total == 8
+    assert statistics.population_statistics(viewer, site=site_a, on=date.today()) == before
+    nima = population[0].memberships.get(person__given_name="Nima").person
+    services.change_presence(actor=clerk, person=nima, presence="DEPARTED", reason="resettled")
+    after = statistics.population_statistics(viewer, site=site_a, on=date.today())
+    assert after.total == 7
+    series = statistics.time_series(viewer, site=site_a, start=date(2012, 1, 1), end=date(2013, 5, 31))
+    assert series.arrivals.total == 8
+
+
+def test_the_statistics_page_shows_a_change_at_once(client, make_user, site_a, population, clerk, settings):
+    from tests.signin import sign_in
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    officer = make_user(Role.PROTECTION_OFFICER, username="po")
+    sign_in(client, officer)
+    html = client.get("/reports/statistics/", {"site": "AAA"}).content.decode()
+    assert "<dd>8</dd>" in html
+    chart = next(line for line in html.splitlines() if 'class="chart"' in line)
+    nima = population[0].memberships.get(person__given_name="Nima").person
+    services.change_presence(actor=clerk, person=nima, presence="DEPARTED", reason="resettled")
+    html = client.get("/reports/statistics/", {"site": "AAA"}).content.decode()
+    assert "<dd>7</dd>" in html
+    # The chart's address names the new version of the data: no browser keeps the old picture.
+    assert chart not in html

@@ -29,10 +29,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
@@ -45,9 +45,10 @@ from asylon.core.types import Actor
 from asylon.registry.models import Household, Membership, Person, SensitiveProfile, Site, SpecificNeed
 from asylon.safeguards import Agreement, DisclosureSubject, Recipient, RecipientKind, SharingDecision
 from asylon.safeguards import assess_disclosure as _assess
+from asylon.safeguards.types import country
 
 from . import services as report_services
-from . import statistics
+from . import statistics, xlsx
 from .disclosure import protect_table, protect_vector
 from .models import ReportKind
 
@@ -81,7 +82,7 @@ def internal_recipient(purpose: str, fields: Iterable[str]) -> Recipient:
 def guard_export(
     actor: Actor,
     recipient: Recipient | None,
-    persons: Iterable[DisclosureSubject],
+    persons: Iterable[DisclosureSubject | PersonSubject],
     fields: Iterable[str],
     purpose: str,
     *,
@@ -147,7 +148,7 @@ def _write(
     hxl: list[str] | None = None,
     keys: list[str] | None = None,
 ) -> tuple[Path, int]:
-    """Rows to a temporary file, streamed (CSV as text, XLSX through openpyxl's write-only mode).
+    """Rows to a temporary file, streamed (CSV as text, XLSX through `xlsx.write_xlsx`).
 
     The header row is for people (labels in the exporter's language); what machines
     read is kept beside it: the HXL hashtag row of an aggregate, and for a record export in
@@ -169,23 +170,21 @@ def _write(
                 count += 1
         return path, count
     handle.close()
-    import openpyxl
+    counted = [0]
 
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("export")
-    sheet.append(headers)
-    if hxl:
-        sheet.append(hxl)
-    for row in rows:
-        sheet.append(row)
-        count += 1
+    def export_sheet() -> Iterator[list[Any]]:
+        yield headers
+        if hxl:
+            yield hxl
+        for row in rows:
+            counted[0] += 1
+            yield row
+
+    sheets: list[tuple[str, Iterable[list[Any]]]] = [("export", export_sheet())]
     if keys:
-        legend = book.create_sheet("columns")
-        legend.append(["key", "label"])
-        for key, header in zip(keys, headers, strict=True):
-            legend.append([key, header])
-    book.save(path)
-    return path, count
+        sheets.append(("columns", [["key", "label"], *([k, h] for k, h in zip(keys, headers, strict=True))]))
+    xlsx.write_xlsx(path, sheets)
+    return path, counted[0]
 
 
 def _digest(path: Path) -> tuple[str, int]:
@@ -221,7 +220,7 @@ class RecordExport:
     read_permission: str
     columns: tuple[Column, ...]
     rows: Callable[[Any, Site, bool], Iterable[Any]]
-    subjects: Callable[[Any], Iterable[DisclosureSubject]] | None = None
+    subjects: Callable[[Any], Iterable[DisclosureSubject | PersonSubject]] | None = None
     # How many rows the site has, cheaply: decides whether the export is made on the queue.
     count: Callable[[Site], int] | None = None
 
@@ -273,7 +272,7 @@ def export_records(
     (or moves) `path` and deletes it afterwards."""
     spec = check_records(actor=actor, kind=kind, site=site, purpose=purpose, include_sensitive=include_sensitive)
     columns = [c for c in spec.columns if include_sensitive or not c.sensitive]
-    subjects: list[DisclosureSubject] = []
+    subjects: list[DisclosureSubject | PersonSubject] = []
 
     def rows() -> Iterator[list[Any]]:
         for obj in spec.rows(actor, site, include_sensitive):
@@ -318,30 +317,79 @@ def _subject(p: Person) -> DisclosureSubject:
     )
 
 
-def _persons(actor: Actor, site: Site, sensitive: bool) -> Iterator[Person]:
+class PersonSubject(NamedTuple):
+    """What the sharing rules read about one exported person (their `Subject`), in the values
+    `DisclosureSubject` would hold, kept small: a register export holds one per row until the
+    guard has decided, and a `DisclosureSubject` makes two sets of its own per person."""
+
+    reference: str
+    country_of_origin: str
+    nationality: str
+    former_habitual_residence: str = ""
+    risk_countries: frozenset[str] = frozenset()
+    submitted_to_countries: frozenset[str] = frozenset()
+
+
+def _person_subject(row: dict[str, Any]) -> PersonSubject:
+    return PersonSubject(row["reference"], country(_str(row["country_of_origin"])), country(_str(row["nationality"])))
+
+
+PERSON_VALUES = (
+    "pk",
+    "reference",
+    "given_name",
+    "fathers_name",
+    "family_name",
+    "given_name_original",
+    "fathers_name_original",
+    "family_name_original",
+    "sex",
+    "date_of_birth",
+    "dob_precision",
+    "nationality",
+    "country_of_origin",
+    "stateless",
+    "languages",
+    "registered_on",
+    "presence",
+    "unit__name",
+    "unit__parent__name",
+)
+
+
+def _persons(actor: Actor, site: Site, sensitive: bool) -> Iterator[dict[str, Any]]:
+    """The site's persons as plain rows (one query, read in chunks: no model per row), with
+    their current household, their specific needs and, if asked, their sensitive profile."""
     current = Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)
-    qs: QuerySet[Person] = (
+    fields = list(PERSON_VALUES)
+    if sensitive:
+        fields += [f"sensitive__{f}" for f in SensitiveProfile.FIELDS]
+    rows = (
         Person.objects.filter(site=site)
-        .select_related("unit__parent")
         .annotate(
             household_reference=Subquery(current.values("household__reference")[:1]),
             relationship=Subquery(current.values("relationship")[:1]),
         )
         .order_by("reference")
+        .values(*fields, "household_reference", "relationship")
     )
-    needs = SpecificNeed.objects.select_related("code").order_by("code_id")
+    needs = SpecificNeed.objects.filter(person__site=site)
     if not sensitive:
         needs = needs.filter(code__restricted=False)
-    qs = qs.prefetch_related(Prefetch("specific_needs", queryset=needs))
-    if sensitive:
-        qs = qs.select_related("sensitive")
-    return qs.iterator(chunk_size=2000)
+    # One line per person who has any (a small share of a site), codes in order.
+    codes: dict[int, list[str]] = defaultdict(list)
+    for person_id, code in needs.order_by("person_id", "code_id").values_list("person_id", "code_id"):
+        codes[person_id].append(code)
+    for row in rows.iterator(chunk_size=5000):
+        row["specific_needs"] = " ".join(codes.get(row["pk"], ()))
+        yield row
 
 
-def _sensitive(name: str) -> Callable[[Person], Any]:
-    def value(p: Person) -> Any:
-        profile = getattr(p, "sensitive", None)
-        return getattr(profile, name, None) if profile is not None else None
+def _sensitive(name: str) -> Callable[[dict[str, Any]], Any]:
+    key = f"sensitive__{name}"
+
+    def value(p: dict[str, Any]) -> Any:
+        return p.get(key)
 
     return value
 
@@ -359,28 +407,35 @@ SENSITIVE_LABELS = {
 }
 assert set(SENSITIVE_LABELS) == set(SensitiveProfile.FIELDS), "every sensitive field has its header"
 
+
+def _field(name: str, text: bool = False) -> Callable[[dict[str, Any]], Any]:
+    if text:
+        return lambda p: _str(p[name])
+    return lambda p: p[name]
+
+
 PERSON_COLUMNS: tuple[Column, ...] = (
-    Column("reference", _l("Reference"), lambda p: p.reference),
-    Column("household", _l("Household"), lambda p: p.household_reference),
-    Column("relationship", _l("Relationship to principal applicant"), lambda p: p.relationship),
-    Column("given_name", _l("Given name"), lambda p: p.given_name),
-    Column("fathers_name", _l("Father's name"), lambda p: p.fathers_name),
-    Column("family_name", _l("Family name"), lambda p: p.family_name),
-    Column("given_name_original", _l("Given name (original script)"), lambda p: p.given_name_original),
-    Column("fathers_name_original", _l("Father's name (original script)"), lambda p: p.fathers_name_original),
-    Column("family_name_original", _l("Family name (original script)"), lambda p: p.family_name_original),
-    Column("sex", _l("Sex"), lambda p: p.sex),
-    Column("date_of_birth", _l("Date of birth"), lambda p: _str(p.date_of_birth)),
-    Column("dob_precision", _l("Precision of the date of birth"), lambda p: p.dob_precision),
-    Column("nationality", _l("Nationality"), lambda p: _str(p.nationality)),
-    Column("country_of_origin", _l("Country of origin"), lambda p: _str(p.country_of_origin)),
-    Column("stateless", _l("Stateless"), lambda p: p.stateless),
-    Column("languages", _l("Languages"), lambda p: p.languages),
-    Column("registered_on", _l("Registered on"), lambda p: _str(p.registered_on)),
-    Column("presence", _l("Presence"), lambda p: p.presence),
-    Column("block", _l("Block"), lambda p: p.unit.parent.name if p.unit and p.unit.parent else ""),
-    Column("unit", _l("Unit"), lambda p: p.unit.name if p.unit else ""),
-    Column("specific_needs", _l("Specific needs"), lambda p: " ".join(n.code_id for n in p.specific_needs.all())),
+    Column("reference", _l("Reference"), _field("reference")),
+    Column("household", _l("Household"), _field("household_reference")),
+    Column("relationship", _l("Relationship to principal applicant"), _field("relationship")),
+    Column("given_name", _l("Given name"), _field("given_name")),
+    Column("fathers_name", _l("Father's name"), _field("fathers_name")),
+    Column("family_name", _l("Family name"), _field("family_name")),
+    Column("given_name_original", _l("Given name (original script)"), _field("given_name_original")),
+    Column("fathers_name_original", _l("Father's name (original script)"), _field("fathers_name_original")),
+    Column("family_name_original", _l("Family name (original script)"), _field("family_name_original")),
+    Column("sex", _l("Sex"), _field("sex")),
+    Column("date_of_birth", _l("Date of birth"), _field("date_of_birth", text=True)),
+    Column("dob_precision", _l("Precision of the date of birth"), _field("dob_precision")),
+    Column("nationality", _l("Nationality"), _field("nationality", text=True)),
+    Column("country_of_origin", _l("Country of origin"), _field("country_of_origin", text=True)),
+    Column("stateless", _l("Stateless"), _field("stateless")),
+    Column("languages", _l("Languages"), _field("languages")),
+    Column("registered_on", _l("Registered on"), _field("registered_on", text=True)),
+    Column("presence", _l("Presence"), _field("presence")),
+    Column("block", _l("Block"), lambda p: p["unit__parent__name"] or ""),
+    Column("unit", _l("Unit"), lambda p: p["unit__name"] or ""),
+    Column("specific_needs", _l("Specific needs"), _field("specific_needs")),
     *(Column(f, label, _sensitive(f), sensitive=True) for f, label in SENSITIVE_LABELS.items()),
 )
 
@@ -391,7 +446,7 @@ register_export(
         read_permission="registry.view_person",
         columns=PERSON_COLUMNS,
         rows=_persons,
-        subjects=lambda p: [_subject(p)],
+        subjects=lambda p: [_person_subject(p)],
         count=lambda site: Person.objects.filter(site=site).count(),
     )
 )

@@ -175,8 +175,8 @@ def build_context(actor: Actor, *, site: Site, start: date, end: date, annex: bo
         {
             "stats": stats,
             "series": series,
-            "pyramid": charts.pyramid_png_uri(stats.age_sex),
-            "monthly": charts.monthly_png_uri(series.months, series.arrivals, series.departures),
+            "pyramid": charts.pyramid_print_uri(stats.age_sex),
+            "monthly": charts.monthly_print_uri(series.months, series.arrivals, series.departures),
         },
     )
     legal = Section("legal_status", _("Legal status"), stats.total is not None, stats.legal_status)
@@ -204,13 +204,21 @@ def build_context(actor: Actor, *, site: Site, start: date, end: date, annex: bo
 PAGE_DIGITS: dict[str, str] = {Digits.PERSIAN: "persian", Digits.ARABIC: "arabic-indic"}
 
 
+# WeasyPrint's images, decoded and compressed once per picture (keyed by its data URI, which is
+# the chart's content) and kept for the next report the process makes; a few charts at most.
+_IMAGES: dict[str, Any] = {}
+IMAGES_KEPT = 64
+
+
 def render_pdf(context: dict[str, Any]) -> bytes:
     import weasyprint
 
     html = render_to_string(
         "reports/sitrep.html", context | {"page_digits": PAGE_DIGITS.get(digit_system(), "decimal")}
     )
-    return weasyprint.HTML(string=html).write_pdf()
+    if len(_IMAGES) > IMAGES_KEPT:
+        _IMAGES.clear()
+    return weasyprint.HTML(string=html).write_pdf(cache=_IMAGES)
 
 
 def generate_sitrep(

@@ -22,24 +22,34 @@ Definitions (also printed under the tables):
   it made, so a departure entered late counts from the day the person left.
 * Specific needs (flagged or confirmed) by category, at site level only, never crossed with
   anything else (DOMAIN.md 4). A person may have several, so that table has no total.
+
+Published (disclosure-controlled) tables are computed once per data version and kept in the
+cache (`published`): every write is audited, so the head of the audit chain (its last seq and
+hash) names the state of the data; a new event is a new key and a stale table is never served.
+Internal (unsuppressed) tables are computed on every request and never cached.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from asylon.audit.models import AuditEvent
+from asylon.audit.models import AuditEvent, ChainHead
 from asylon.core.dates import age_on
 from asylon.core.errors import InvalidInput
+from asylon.core.i18n import digit_system
 from asylon.core.scope import ensure
 from asylon.core.types import Actor
 from asylon.movements.queries import departures_in_period
@@ -106,6 +116,32 @@ def check_access(actor: Actor, site: Site, internal: bool) -> None:
     ensure(actor, "reports.view_statistics", site)
     if internal:
         ensure(actor, "reports.view_unsuppressed_statistics", site)
+
+
+# --- published tables, once per data version -------------------------------------------------
+
+T = TypeVar("T")
+PUBLISHED_SECONDS = 24 * 3600
+
+
+def data_version() -> tuple[int, str]:
+    """The state of the data: the head of the audit chain (every write appends to it). The hash
+    tells apart two states with the same number of events (a restored backup, a test)."""
+    head = ChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
+    return head or (0, "")
+
+
+def published(kind: str, compute: Callable[[], T], *inputs: object) -> T:
+    """`compute()` once per data version, language, digits and disclosure settings. Only for
+    disclosure-controlled figures: the caller has checked access, and internal tables never
+    come here."""
+    version = repr((kind, data_version(), inputs, get_language(), digit_system(), threshold(), zeros_safe()))
+    key = f"asylon-stats:{kind}:{hashlib.sha256(version.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PUBLISHED_SECONDS)
+    return value
 
 
 # --- the population on a date --------------------------------------------------------------
@@ -222,6 +258,12 @@ def _vector(counter: Counter, order: list, labels: dict, *, internal: bool, with
 def population_statistics(actor: Actor, *, site: Site, on: date, internal: bool = False) -> Statistics:
     """The published tables of a site's population on `on` (see the module's definitions)."""
     check_access(actor, site, internal)
+    if internal:
+        return _population_statistics(actor, site, on, internal=True)
+    return published("population", lambda: _population_statistics(actor, site, on, internal=False), site.pk, on)
+
+
+def _population_statistics(actor: Actor, site: Site, on: date, *, internal: bool) -> Statistics:
     t, zs = threshold(), zeros_safe()
     residents = residents_on(site, on, departure_days_by_person(actor, site))
     ids = {r.pk for r in residents}
@@ -335,6 +377,12 @@ def time_series(actor: Actor, *, site: Site, start: date, end: date, internal: b
     check_access(actor, site, internal)
     if start > end:
         raise InvalidInput({"period": [_("The period ends before it starts.")]})
+    if internal:
+        return _time_series(actor, site, start, end, internal=True)
+    return published("series", lambda: _time_series(actor, site, start, end, internal=False), site.pk, start, end)
+
+
+def _time_series(actor: Actor, site: Site, start: date, end: date, *, internal: bool) -> TimeSeries:
     months = months_between(start, end)
     arrivals = Counter(d.strftime("%Y-%m") for d in arrival_dates(site, start, end))
     departures = Counter(d.strftime("%Y-%m") for d in departure_dates(actor, site, start, end))

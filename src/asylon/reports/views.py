@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,30 +27,63 @@ def _sites_or_404(request: AuthedRequest, perm: str):
     return sites
 
 
+def _figures(request: AuthedRequest, sites: list) -> tuple[StatisticsForm, dict]:
+    """The statistics form and, when it is valid, the (cached) figures it asks for."""
+    may_internal = request.user.has_perm("reports.view_unsuppressed_statistics")
+    data = request.GET if "site" in request.GET else {"site": sites[0].code}
+    form = StatisticsForm(data, sites=sites, may_see_internal=may_internal)
+    if not form.is_valid():
+        return form, {}
+    site = next(s for s in sites if s.code == form.cleaned_data["site"])
+    internal = bool(form.cleaned_data.get("internal"))
+    on, start = form.cleaned_data["on"], form.cleaned_data["start"]
+    stats = or_404(statistics.population_statistics, request.user, site=site, on=on, internal=internal)
+    series = or_404(statistics.time_series, request.user, site=site, start=min(start, on), end=on, internal=internal)
+    query = {"site": site.code, "on": on.isoformat(), "start": start.isoformat()}
+    if internal:
+        query["internal"] = "on"
+    return form, {"site": site, "on": on, "stats": stats, "series": series, "query": query}
+
+
 @login_required
 @require_GET
 def statistics_page(request: AuthedRequest) -> HttpResponse:
     sites = _sites_or_404(request, "reports.view_statistics")
-    may_internal = request.user.has_perm("reports.view_unsuppressed_statistics")
-    data = request.GET if "site" in request.GET else {"site": sites[0].code}
-    form = StatisticsForm(data, sites=sites, may_see_internal=may_internal)
+    form, figures = _figures(request, sites)
     context: dict = {"form": form, "may_sitrep": request.user.has_perm("reports.generate_sitrep")}
-    if form.is_valid():
-        site = next(s for s in sites if s.code == form.cleaned_data["site"])
-        internal = bool(form.cleaned_data.get("internal"))
-        on, start = form.cleaned_data["on"], form.cleaned_data["start"]
-        stats = or_404(statistics.population_statistics, request.user, site=site, on=on, internal=internal)
-        series = or_404(
-            statistics.time_series, request.user, site=site, start=min(start, on), end=on, internal=internal
-        )
+    if figures:
+        # The charts are files of their own, drawn once per data version (the version is in
+        # their address, so a browser keeps them until the figures change).
+        seq, head = statistics.data_version()
+        chart_query = urlencode(figures["query"] | {"v": f"{seq}-{head[:12]}"})
         context.update(
-            stats=stats,
-            series=series,
-            pyramid=charts.data_uri(charts.pyramid_svg(stats.age_sex)),
-            monthly=charts.data_uri(charts.monthly_svg(series.months, series.arrivals, series.departures)),
-            csv_query=f"site={site.code}&on={on.isoformat()}",
+            stats=figures["stats"],
+            series=figures["series"],
+            pyramid=f"{reverse('reports:statistics_chart', args=['pyramid'])}?{chart_query}",
+            monthly=f"{reverse('reports:statistics_chart', args=['monthly'])}?{chart_query}",
+            csv_query=f"site={figures['site'].code}&on={figures['on'].isoformat()}",
         )
     return render(request, "reports/statistics.html", context)
+
+
+@login_required
+@require_GET
+def statistics_chart(request: AuthedRequest, kind: str) -> HttpResponse:
+    """A chart of the statistics page, as SVG (`charts` keeps it per version of its figures)."""
+    sites = _sites_or_404(request, "reports.view_statistics")
+    if kind not in ("pyramid", "monthly"):
+        raise Http404
+    _form, figures = _figures(request, sites)
+    if not figures:
+        raise Http404
+    stats, series = figures["stats"], figures["series"]
+    if kind == "pyramid":
+        svg = charts.pyramid_svg(stats.age_sex)
+    else:
+        svg = charts.monthly_svg(series.months, series.arrivals, series.departures)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @login_required

@@ -1,0 +1,70 @@
+"""Benchmark: `asylon demo --no-serve` on an empty database, against `asylon migrate` on an
+empty database (the anchor: what any fresh installation costs before a single row), measured
+in the same run, each as its own process, as a new user starts it.
+
+    PYTHONPATH=src python bench/demo_seed.py [--persons 3000]
+    ASYLON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/asylon_bench PYTHONPATH=src python bench/demo_seed.py
+
+On PostgreSQL the named database is emptied (its public schema dropped) before each step:
+use a database kept for benchmarks. Prints wall-clock and CPU seconds of each process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def empty_database(env: dict[str, str]) -> None:
+    url = env.get("ASYLON_DATABASE_URL")
+    if not url:
+        return
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def run(args: list[str]) -> tuple[float, float, str]:
+    env = dict(os.environ, ASYLON_DATA_DIR=tempfile.mkdtemp(prefix="asylon-bench-demo-"))
+    env["PYTHONPATH"] = str(ROOT / "src")
+    empty_database(env)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-m", "asylon", *args], env=env, capture_output=True, text=True, check=True
+    )
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=3000)
+    args = parser.parse_args()
+    vendor = "postgresql" if os.environ.get("ASYLON_DATABASE_URL") else "sqlite"
+    print(f"database: {vendor}  load average {os.getloadavg()[0]:.1f}")
+    m_wall, m_cpu, _out = run(["migrate", "--verbosity", "0"])
+    print(f"anchor  migrate, empty database    : {m_wall:6.1f} s   cpu {m_cpu:6.1f} s")
+    d_wall, d_cpu, out = run(["demo", "--no-serve", "--persons", str(args.persons)])
+    seeded = next((line for line in out.splitlines() if line.startswith("Seeded")), "")
+    ratio = d_wall / m_wall
+    print(f"demo    --no-serve, {args.persons:,} residents : {d_wall:6.1f} s   cpu {d_cpu:6.1f} s   ratio {ratio:.1f}x")
+    print(f"        of which seeding (demo - migrate): {d_wall - m_wall:6.1f} s   cpu {d_cpu - m_cpu:6.1f} s")
+    print(f"        {seeded}")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -62,7 +62,7 @@ class ConsentOut(Schema):
         return consent.recipient.name if consent.recipient else None
 
 
-class AssessmentOut(Schema):
+class CaseAssessmentOut(Schema):
     case_type: str
     answers: dict[str, Any]
     assessed_by: str = Field(alias="assessed_by.username")
@@ -146,7 +146,7 @@ class CaseDetailOut(CaseOut):
     origin: str
     summary: str
     consents: list[ConsentOut]
-    assessments: list[AssessmentOut]
+    assessments: list[CaseAssessmentOut]
     actions: list[ActionOut]
     reviews: list[ReviewOut]
     referrals: list[ReferralOut]
@@ -206,11 +206,11 @@ class ConsentIn(Schema):
     fields: list[Line] = []
 
 
-class WithdrawalIn(Schema):
+class ConsentWithdrawalIn(Schema):
     note: Text = ""
 
 
-class AssessmentIn(Schema):
+class CaseAssessmentIn(Schema):
     answers: dict[Line, Text | bool | None]
 
 
@@ -367,7 +367,7 @@ def record_consent(request: AuthedRequest, reference: REFERENCE, payload: Consen
     summary="Record that a consent was withdrawn",
     openapi_extra=_example({"note": "The person no longer wants the referral."}),
 )
-def withdraw_consent(request: AuthedRequest, reference: REFERENCE, consent_id: ROW, payload: WithdrawalIn):
+def withdraw_consent(request: AuthedRequest, reference: REFERENCE, consent_id: ROW, payload: ConsentWithdrawalIn):
     case = _case(request.user, reference)
     return services.withdraw_consent(
         actor=request.user, consent=queries.consent_of(case, consent_id), note=payload.note
@@ -383,7 +383,7 @@ def withdraw_consent(request: AuthedRequest, reference: REFERENCE, consent_id: R
         {"answers": {"condition": "Shrapnel wound", "urgency": "URGENT", "summary": "Needs surgery follow-up"}}
     ),
 )
-def record_assessment(request: AuthedRequest, reference: REFERENCE, payload: AssessmentIn):
+def record_assessment(request: AuthedRequest, reference: REFERENCE, payload: CaseAssessmentIn):
     """Refused (409, rule DC) without consent to case management in force."""
     case = _case(request.user, reference)
     services.record_assessment(actor=request.user, case=case, answers=payload.answers)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.incidents.conftest import register_residents
 from tests.signin import bearer, sign_in
 
-from asylon.core.errors import InvalidInput, NotPermitted
+from asylon.core.errors import Conflict, InvalidInput, NotPermitted
 from asylon.incidents import rollcall
 from asylon.incidents.models import PresenceReview, RollCallEntry
 from asylon.registry import services as registry
@@ -226,3 +226,20 @@ def test_each_batch_is_one_audit_event_naming_the_persons_it_marked(monitor, off
     rollcall.mark_persons(actor=monitor, roll_call=rc, marks=[mk(a, "ACCOUNTED_SAFE", at(10), "m1")])
     assert AuditEvent.objects.filter(action="roll_call.marked", object_id=str(rc.pk)).count() == 2
     assert verify_chain().ok
+
+
+def test_a_batch_that_meets_a_close_is_refused_whole(monitor, officer, site_a, residents, monkeypatch):
+    # The close lands between the batch's read of the entries and its UPDATE: the report the
+    # officer read must not change under it, so the batch is refused and nothing is marked.
+    rc = rollcall.start_roll_call(actor=officer, site=site_a)
+    apply_rounds = rollcall._apply_rounds
+
+    def close_first(*args, **kwargs):
+        rollcall.close_roll_call(actor=officer, roll_call=rc)
+        return apply_rounds(*args, **kwargs)
+
+    monkeypatch.setattr(rollcall, "_apply_rounds", close_first)
+    with pytest.raises(Conflict) as refused:
+        rollcall.mark_persons(actor=monitor, roll_call=rc, marks=[mk(residents[0], "INJURED", at(5), "late-1")])
+    assert refused.value.code == "roll_call_closed"
+    assert RollCallEntry.objects.get(roll_call=rc, person=residents[0]).result == "NOT_YET_CHECKED"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -229,6 +229,7 @@ def _apply_rounds(
 
     The reads before it run outside: on SQLite the write lock (BEGIN IMMEDIATE) is held for
     the UPDATE and the audit event only."""
+    _still_open(roll_call)
     missed: list[Mark] = []
     for batch in rounds:
         changed = _apply_marks(actor, [(entry_ids[m.person], m) for m in batch], channel)
@@ -243,6 +244,24 @@ def _apply_rounds(
         changes = {"channel": str(channel), "marks": dict(sorted(applied.items()))}
         audit.record(actor, "roll_call.marked", roll_call, changes=changes)
     return missed
+
+
+def _still_open(roll_call: RollCall) -> None:
+    """Refuse the batch if the roll call closed after its entries were read.
+
+    A close holds the roll call's row FOR UPDATE while it counts the marks for its report; a
+    batch holds it FOR SHARE until it commits (batches share it among themselves), so a batch
+    lands wholly before a close, and is in its report, or is refused. On SQLite the batch's
+    transaction holds the database's write lock, so no close runs between the read and the UPDATE.
+    """
+    sql = f"SELECT state FROM {RollCall._meta.db_table} WHERE id = %s"  # noqa: S608 - the model's own table
+    if connection.vendor == "postgresql":
+        sql += " FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [roll_call.pk])
+        row = cursor.fetchone()
+    if row is None or row[0] != RollCallState.OPEN:
+        raise Conflict(_("This roll call is closed."), code="roll_call_closed")
 
 
 def _apply_marks(actor: Actor, marks: list[tuple[int, Mark]], channel: str = RollCallChannel.PHONE) -> set[int]:

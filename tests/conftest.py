@@ -39,6 +39,15 @@ def _own_audit_checkpoints(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache outlives a test's database: a count kept for user 3 ("my work (2)") must not
+    reach the next test's user 3."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _each_test_starts_in_the_default_language():
     """A page request leaves its user's language active in the thread, as Django's locale
     middleware does; a test that follows must not write its alerts in Arabic for that."""

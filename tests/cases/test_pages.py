@@ -3,6 +3,9 @@ leave it out, the holders read it and its notes; a case opens from an injured ma
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -74,3 +77,13 @@ def test_a_refused_referral_says_its_rule_on_the_page_and_writes_nothing(open_ca
     assert response.status_code == 422
     assert "DC:" in text_of(response.content.decode())
     assert not case.referrals.exists()
+
+
+def test_every_label_of_the_case_page_names_one_field(open_case, worker):
+    """The case page holds a form per step, several with a field of the same name (service,
+    partner, fields to share, note): each label must still reach its own form's field."""
+    case = open_case()
+    html = client_for(worker).get(reverse("cases:case_detail", args=[case.reference])).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert 'for="referral_service"' in html and 'for="consent_service"' in html

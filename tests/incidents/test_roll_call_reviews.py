@@ -281,3 +281,21 @@ def test_the_presence_is_corrected_on_the_persons_page_with_a_reason(
     assert presence(camran) == "PRESENT"
     detail = browser.get(f"/incidents/{attack.reference}/").content.decode()
     assert "killed 0, injured 3, missing 0" in detail
+
+
+def test_the_report_offers_a_protection_case_for_the_injured_and_the_missing_to_officers_only(
+    officer, monitor, site_a, residents, attack
+):
+    rc = marked_roll_call(officer, monitor, site_a, attack, residents)
+    rollcall.close_roll_call(actor=officer, roll_call=rc)
+    url = f"/incidents/roll-calls/{rc.pk}/report/"
+    page = page_client(officer).get(url).content.decode()
+    for person in residents[1], residents[3], residents[4]:  # injured, missing, not found
+        entry = rc.entries.get(person=person)
+        assert f'href="/cases/new/?mark={entry.pk}"' in page
+    dead = rc.entries.get(person=residents[2])
+    assert f"?mark={dead.pk}" not in page
+    assert page.count("Open a protection case") == 3
+    # A field monitor marks but opens no case: the report, if it shows at all, has no such link.
+    seen_by_monitor = page_client(monitor).get(url).content.decode()
+    assert "Open a protection case" not in seen_by_monitor and "/cases/new/" not in seen_by_monitor

@@ -22,6 +22,17 @@ def _field_choices() -> list[tuple[str, Any]]:
     return [(name, s.label) for name, s in SHAREABLE.items()]
 
 
+class StepForm(forms.Form):
+    """A form of the case page: its fields' ids carry the step's name, for the page holds
+    several forms with a field of the same name (service, recipient, share, note)."""
+
+    step = ""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("auto_id", f"{self.step}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class WorkerChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_username()
@@ -45,7 +56,8 @@ class OpenForm(forms.Form):
         self.fields["supervisor"].queryset = workers  # type: ignore[attr-defined]
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(StepForm):
+    step = "consent"
     giver = forms.ChoiceField(label=_("Who consents"), choices=ConsentGiver.choices)
     guardian_name = forms.CharField(label=_("Guardian's name"), max_length=200, required=False)
     guardian_relation = forms.CharField(label=_("Relation to the person"), max_length=100, required=False)
@@ -65,8 +77,10 @@ class ConsentForm(forms.Form):
         self.fields["recipient"].queryset = recipients  # type: ignore[attr-defined]
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(StepForm):
     """The case type's questions, one field each, as declared."""
+
+    step = "assessment"
 
     def __init__(self, *args: Any, case_type: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -85,7 +99,8 @@ def _question_field(q: assessments.Question) -> forms.Field:
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), required=q.required)
 
 
-class ActionForm(forms.Form):
+class ActionForm(StepForm):
+    step = "action"
     action = forms.CharField(label=_("Action"), max_length=300)
     owner = WorkerChoice(label=_("Owner"), queryset=None)
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
@@ -99,7 +114,8 @@ class OutcomeForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StepForm):
+    step = "review"
     note = forms.CharField(label=_("Review note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     risk_level = forms.ChoiceField(
         label=_("Risk level from now on"), choices=[("", _("unchanged")), *RiskLevel.choices], required=False
@@ -107,11 +123,13 @@ class ReviewForm(forms.Form):
     next_review_on = forms.DateField(label=_("Next review (empty: set by the risk level)"), widget=DATE, required=False)
 
 
-class NoteForm(forms.Form):
+class NoteForm(StepForm):
+    step = "note"
     text = forms.CharField(label=_("Confidential note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(StepForm):
+    step = "referral"
     service = forms.ChoiceField(label=_("Service"), choices=_blank(Service.choices))
     recipient: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Partner outside the organisation"), queryset=None, required=False
@@ -127,12 +145,14 @@ class ReferralForm(forms.Form):
         self.fields["recipient"].queryset = recipients  # type: ignore[attr-defined]
 
 
-class CloseForm(forms.Form):
+class CloseForm(StepForm):
+    step = "close"
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=_blank(ClosureReason.choices))
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(StepForm):
+    step = "reopen"
     reason = forms.CharField(label=_("Why reopen"), max_length=500)
 
 

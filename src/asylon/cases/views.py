@@ -297,7 +297,11 @@ def referral_detail(request: AuthedRequest, reference: str) -> HttpResponse:
 def _referral_page(request: AuthedRequest, referral, form, status: int = 200) -> HttpResponse:
     from .referrals import SHAREABLE
 
-    shared = [(str(SHAREABLE[k].label) if k in SHAREABLE else k, v) for k, v in referral.shared.items()]
+    # A figure (the age) is read in the reader's digits; a reference stays as it is written.
+    shared = [
+        (str(SHAREABLE[k].label) if k in SHAREABLE else k, v, isinstance(v, int) and not isinstance(v, bool))
+        for k, v in referral.shared.items()
+    ]
     actions = [(a, REFERRAL.actions(a).label) for a in REFERRAL.allowed_actions(referral.state)]
     return render(
         request,

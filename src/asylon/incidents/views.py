@@ -39,6 +39,8 @@ from .models import IncidentStatus, RollCallResult, RollCallState
 from .transitions import INCIDENT
 
 PAGE_SIZE = 50
+# The roll-call results a protection case may be opened from, on the report.
+CASE_RESULTS = frozenset({RollCallResult.INJURED, RollCallResult.MISSING, RollCallResult.NOT_FOUND})
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "asylon"
 
 
@@ -496,6 +498,9 @@ def roll_call_report(request: AuthedRequest, pk: int) -> HttpResponse:
             "labels": dict(RollCallResult.choices),
             "reviews": reviews.reviews_of(rc),
             "can_review": can(request.user, reviews.REVIEW, rc),
+            # A resident hurt or not found may need a protection case, opened from the mark.
+            "can_open_case": request.user.has_perm("cases.add_protectioncase"),
+            "case_results": CASE_RESULTS,
         },
     )
 

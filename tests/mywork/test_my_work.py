@@ -67,6 +67,16 @@ def test_an_open_roll_call_waits_on_the_monitors_of_its_site_only(client, make_u
     assert 'class="badge" aria-label="items waiting: 1"' in menu
 
 
+def test_the_menu_count_follows_a_change_at_once(client, make_user, site_a, residents):
+    monitor = make_user(Role.FIELD_MONITOR, username="monitor-count")
+    officer = make_user(Role.PROTECTION_OFFICER, username="po-count")
+    rc = rollcall.start_roll_call(actor=officer, site=site_a)
+    sign_in(client, monitor)
+    assert 'aria-label="items waiting: 1"' in client.get("/persons/search/").content.decode()
+    rollcall.close_roll_call(actor=officer, roll_call=rc)
+    assert "items waiting" not in client.get("/persons/search/").content.decode()
+
+
 def test_a_follow_up_shows_on_its_owners_page_until_done(client, make_user, site_a):
     officer = make_user(Role.PROTECTION_OFFICER, username="po-owner")
     other = make_user(Role.PROTECTION_OFFICER, username="po-other")

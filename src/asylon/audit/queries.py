@@ -17,7 +17,7 @@ from asylon.core import labels
 from asylon.core.scope import site_ids
 from asylon.core.types import Actor
 
-from .models import AuditEvent, EventSite
+from .models import AuditEvent, ChainHead, EventSite
 
 # Events about accounts (users, their tokens and second factors) are an administrator's
 # business, even within the viewer's sites.
@@ -105,3 +105,11 @@ def _show(value, *, model: str, field: str) -> str:
             f"{labels.label_of(k, model=model, field=field)} {_show(v, model=model, field=k)}" for k, v in value.items()
         )
     return str(labels.label_of(value, model=model, field=field))
+
+
+def chain_head() -> tuple[int, str]:
+    """The state of the data: the head of the audit chain (every write appends to it). The hash
+    tells apart two states with the same number of events (a restored backup, a test). What is
+    cached per state of the data (published statistics, the count of a user's work) keys on it."""
+    head = ChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
+    return head or (0, "")

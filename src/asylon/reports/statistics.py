@@ -46,7 +46,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from asylon.audit.models import AuditEvent, ChainHead
+from asylon.audit import queries as audit_queries
+from asylon.audit.models import AuditEvent
 from asylon.core.dates import age_on
 from asylon.core.errors import InvalidInput
 from asylon.core.i18n import digit_system
@@ -125,10 +126,7 @@ PUBLISHED_SECONDS = 24 * 3600
 
 
 def data_version() -> tuple[int, str]:
-    """The state of the data: the head of the audit chain (every write appends to it). The hash
-    tells apart two states with the same number of events (a restored backup, a test)."""
-    head = ChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
-    return head or (0, "")
+    return audit_queries.chain_head()
 
 
 def published(kind: str, compute: Callable[[], T], *inputs: object) -> T:

@@ -7,11 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from asylon.core.forms import LocalDateField
+
 from . import assessments
 from .models import CaseType, ClosureReason, ConsentGiver, ConsentScope, RiskLevel, Service
 from .referrals import SHAREABLE
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _blank(choices) -> list[tuple[str, Any]]:
@@ -70,7 +70,7 @@ class ConsentForm(StepForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    given_on = forms.DateField(label=_("Given on"), widget=DATE, required=False)
+    given_on = LocalDateField(label=_("Given on"), required=False)
 
     def __init__(self, *args: Any, recipients: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -95,7 +95,7 @@ def _question_field(q: assessments.Question) -> forms.Field:
     if q.kind == assessments.YES_NO:
         return forms.ChoiceField(label=label, choices=_blank([("yes", _("yes")), ("no", _("no"))]), required=q.required)
     if q.kind == assessments.DATE:
-        return forms.DateField(label=label, widget=DATE, required=q.required)
+        return LocalDateField(label=label, required=q.required)
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), required=q.required)
 
 
@@ -103,7 +103,7 @@ class ActionForm(StepForm):
     step = "action"
     action = forms.CharField(label=_("Action"), max_length=300)
     owner = WorkerChoice(label=_("Owner"), queryset=None)
-    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+    due_on = LocalDateField(label=_("Due on"))
 
     def __init__(self, *args: Any, workers: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -120,7 +120,7 @@ class ReviewForm(StepForm):
     risk_level = forms.ChoiceField(
         label=_("Risk level from now on"), choices=[("", _("unchanged")), *RiskLevel.choices], required=False
     )
-    next_review_on = forms.DateField(label=_("Next review (empty: set by the risk level)"), widget=DATE, required=False)
+    next_review_on = LocalDateField(label=_("Next review (empty: set by the risk level)"), required=False)
 
 
 class NoteForm(StepForm):

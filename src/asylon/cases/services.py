@@ -77,7 +77,7 @@ def _locked(actor: Actor, case: ProtectionCase) -> ProtectionCase:
     if not queries.cases_for(actor).filter(pk=case.pk).exists():
         raise NotFound(_("No such case."))
     ensure(actor, WORK, case)
-    return ProtectionCase.objects.select_for_update().select_related("person", "household").get(pk=case.pk)
+    return ProtectionCase.objects.select_for_update(of=("self",)).select_related("person", "household").get(pk=case.pk)
 
 
 def _enter_state(actor: Actor, case: ProtectionCase, action: str, *, reason: str = "", **changes: Any) -> None:

@@ -195,7 +195,7 @@ def answer_referral(*, actor: Actor, referral: Referral, action: str, text: str 
             raise NotFound(_("No such referral."))
     else:
         _locked(actor, referral.case)
-    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
     now = timezone.now()
     text = (text or "").strip()
     if action == ReferralAction.COMPLETE:

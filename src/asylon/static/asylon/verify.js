@@ -68,7 +68,15 @@
     document.getElementById("sync").textContent = t.synced + " " + (known.at || t.never);
   }
 
-  function run(text) { lists().then(function (known) { return check(text, known).then(function (r) { show(r, known); }); }); }
+  // The last paper's verdict goes before the next is checked: a checkpoint must never read
+  // "valid" under a code that has not been checked yet.
+  function run(text) {
+    var box = document.getElementById("verdict");
+    box.textContent = "";
+    box.className = "verdict";
+    document.getElementById("details").hidden = true;
+    lists().then(function (known) { return check(text, known).then(function (r) { show(r, known); }); });
+  }
 
   document.getElementById("verify-form").addEventListener("submit", function (e) {
     e.preventDefault();

@@ -127,6 +127,9 @@ HISTORY_LABELS = {
     "case.note_added": gettext_lazy("Note added"),
     "case.referred": gettext_lazy("Referral sent"),
     "case.referral_refused": gettext_lazy("Referral refused by the data-sharing rules"),
+    "case.referral_accept": gettext_lazy("Referral accepted by the service"),
+    "case.referral_decline": gettext_lazy("Referral declined by the service"),
+    "case.referral_complete": gettext_lazy("Outcome of the referral recorded"),
     "case.close": gettext_lazy("Case closed"),
     "case.reopen": gettext_lazy("Case reopened"),
 }

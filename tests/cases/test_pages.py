@@ -87,3 +87,27 @@ def test_every_label_of_the_case_page_names_one_field(open_case, worker):
     ids = Counter(re.findall(r'\sid="([^"]+)"', html))
     assert [i for i, n in ids.items() if n > 1] == []
     assert 'for="referral_service"' in html and 'for="consent_service"' in html
+
+
+def test_the_history_says_what_was_done_not_who_read_it(open_case, worker):
+    case = open_case()
+    services.add_note(actor=worker, case=case, text="Visited at home")
+    c = client_for(worker)
+    c.get(reverse("cases:case_detail", args=[case.reference]))  # a read: audited, not history
+    history = text_of(c.get(reverse("cases:case_detail", args=[case.reference])).content.decode())
+    history = history[history.index("History") :]
+    assert "Case opened" in history and "Note added" in history
+    assert "_viewed" not in history and "case." not in history
+
+
+def test_every_event_a_case_records_has_words_in_its_history():
+    from pathlib import Path
+
+    from asylon.cases import services_referrals
+    from asylon.cases.queries import HISTORY_LABELS
+    from asylon.cases.transitions import Action, ReferralAction
+
+    source = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (services, services_referrals))
+    codes = set(re.findall(r'"(case\.[a-z_]+)"', source))
+    codes |= {f"case.{a}" for a in Action.values} | {f"case.referral_{a}" for a in ReferralAction.values}
+    assert codes - set(HISTORY_LABELS) == set()

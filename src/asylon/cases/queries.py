@@ -16,8 +16,12 @@ recipient they act for, and of each only the fields released (`Referral.shared`)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from asylon.audit import services as audit
 from asylon.audit.models import AuditEvent
@@ -100,9 +104,45 @@ def case_list(actor: Actor, which: str = "mine", *, state: str = "") -> QuerySet
     return qs
 
 
-def history(case: ProtectionCase) -> QuerySet[AuditEvent]:
-    """What happened to the case, from the audit trail (its own events only)."""
-    return AuditEvent.objects.filter(object_type="cases.protectioncase", object_id=str(case.pk)).order_by("seq")
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    by: str
+    what: str
+
+
+# What the case's own events say to the reader. Reads of the case (`case.sensitive_viewed`,
+# `case.notes_viewed`) stay in the audit trail for those who audit; the case's history lists
+# what was done to it.
+HISTORY_LABELS = {
+    "case.opened": gettext_lazy("Case opened"),
+    "case.consent_recorded": gettext_lazy("Consent recorded"),
+    "case.consent_withdrawn": gettext_lazy("Consent withdrawn"),
+    "case.assessment_recorded": gettext_lazy("Assessment recorded"),
+    "case.assess": gettext_lazy("Case assessed"),
+    "case.start_plan": gettext_lazy("Case plan started"),
+    "case.action_added": gettext_lazy("Plan action added"),
+    "case.action_done": gettext_lazy("Plan action done"),
+    "case.reviewed": gettext_lazy("Case reviewed"),
+    "case.note_added": gettext_lazy("Note added"),
+    "case.referred": gettext_lazy("Referral sent"),
+    "case.referral_refused": gettext_lazy("Referral refused by the data-sharing rules"),
+    "case.referral_accept": gettext_lazy("Referral accepted by the service"),
+    "case.referral_decline": gettext_lazy("Referral declined by the service"),
+    "case.referral_complete": gettext_lazy("Outcome of the referral recorded"),
+    "case.close": gettext_lazy("Case closed"),
+    "case.reopen": gettext_lazy("Case reopened"),
+}
+
+
+def history(case: ProtectionCase) -> list[HistoryLine]:
+    """What was done to the case, oldest first, from the audit trail (its own events only)."""
+    events = (
+        AuditEvent.objects.filter(object_type="cases.protectioncase", object_id=str(case.pk))
+        .exclude(action__endswith="_viewed")
+        .order_by("seq")
+    )
+    return [HistoryLine(e.at, e.actor_username, str(HISTORY_LABELS.get(e.action, e.action))) for e in events]
 
 
 # --- referrals -------------------------------------------------------------------------------

@@ -26,9 +26,6 @@ from . import queries
 from .models import GroupDeclaration, LegalStatus, Outcome, RsdCase, SiteDesignationAct, StatusEntry
 from .transitions import DECIDING_ACTIONS, Action
 
-NEGATIVE = (Outcome.REJECTED, Outcome.EXCLUDED)
-
-
 # --- group declarations -------------------------------------------------------------------
 
 
@@ -131,7 +128,7 @@ class StepConsequence:
 
 
 def _negative(outcome: str) -> bool:
-    return outcome in NEGATIVE
+    return outcome in queries.NEGATIVE
 
 
 def _final_status(outcome: str) -> str:

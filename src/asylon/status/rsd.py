@@ -46,8 +46,6 @@ from .models import (
 )
 from .transitions import DECIDING_ACTIONS, RSD_CASE, Action
 
-NEGATIVE = (Outcome.REJECTED, Outcome.EXCLUDED)
-
 
 @transaction.atomic
 def register_rsd_case(
@@ -309,7 +307,7 @@ def _h_decide(actor: Actor, case, on, data, errors, step):
 def _h_notify(actor: Actor, case, on, data, errors, step):
     case.notified_on = on
     step.outcome = case.outcome
-    if case.outcome in NEGATIVE:
+    if case.outcome in queries.NEGATIVE:
         case.appeal_deadline = on + timedelta(days=queries.settings_for(case.site_id).appeal_window_days)
         step.appeal_deadline = case.appeal_deadline
         step.changes.update(notified_on=on, appeal_deadline=case.appeal_deadline)
@@ -319,7 +317,7 @@ def _h_notify(actor: Actor, case, on, data, errors, step):
 
 
 def _h_lodge_appeal(actor: Actor, case, on, data, errors, step):
-    if case.outcome not in NEGATIVE:
+    if case.outcome not in queries.NEGATIVE:
         raise Conflict(_("Only a negative decision can be appealed."), code="nothing_to_appeal")
     if case.appeal_deadline is None or on > case.appeal_deadline:
         raise Conflict(_("The appeal period ended on %(d)s.") % {"d": case.appeal_deadline}, code="appeal_time_limit")
@@ -330,7 +328,7 @@ def _h_lodge_appeal(actor: Actor, case, on, data, errors, step):
 
 
 def _h_finalise(actor: Actor, case, on, data, errors, step):
-    if case.outcome in NEGATIVE:
+    if case.outcome in queries.NEGATIVE:
         if case.appeal_deadline is None or on <= case.appeal_deadline:
             raise Conflict(
                 _("The appeal period runs until %(d)s.") % {"d": case.appeal_deadline}, code="appeal_window_open"
@@ -406,7 +404,7 @@ ROUND_FIELDS: dict[str, Any] = {
 
 def _h_reopen(actor: Actor, case, on, data, errors, step):
     final = case.appeal_outcome or case.outcome
-    if case.state == RsdState.CLOSED and final not in NEGATIVE:
+    if case.state == RsdState.CLOSED and final not in queries.NEGATIVE:
         raise Conflict(
             _("A recognition is not reopened; open a cessation, cancellation or revocation procedure."),
             code="recognition_not_reopened",

@@ -17,7 +17,7 @@ from asylon.core.scope import site_ids
 from asylon.core.types import Actor
 from asylon.core.work import WorkItem
 
-from .models import CLOSED_STATES, RsdCase, RsdState
+from .models import CLOSED_STATES, RsdCase, RsdSiteSettings, RsdState
 from .queries import NEGATIVE, settings_for
 
 AHEAD = timedelta(days=7)  # how far ahead a deadline shows: the coming week's work
@@ -35,8 +35,11 @@ def _mine(actor: Actor):
 
 
 def rsd_targets(actor: Actor, today: date) -> Iterator[WorkItem]:
+    targets: dict[int, RsdSiteSettings] = {}  # one read per site, not per case
     for case in _mine(actor).order_by("state_since", "reference"):
-        days = settings_for(case.site_id).target_for(case.state)
+        if case.site_id not in targets:
+            targets[case.site_id] = settings_for(case.site_id)
+        days = targets[case.site_id].target_for(case.state)
         if days is None:
             continue
         due = case.state_since + timedelta(days=days)

@@ -75,6 +75,11 @@ UNNAMED_OWN_NAME = 0.12
 FATHER_FIRST = 0.06
 # The share of the year of birth in the score of a query that gives one (see YEAR_AGREEMENTS).
 YEAR_WEIGHT = 0.15
+# Taken off a person recorded as the other sex than the query says ("daughter of", "bin"):
+# over the gap between two spellings of a name, under a word no name matches, so that a
+# sex recorded wrongly still leaves the person among the hits. Hand-set.
+OTHER_SEX = 0.05
+_SEXES = ("M", "F")
 # An equal phonetic key across scripts, or in Latin with letters of one class (Jaleh/Zhaleh).
 CROSS_SCRIPT_PHONETIC = 0.92
 # Two Latin spellings of one name (one skeleton, the same first letter, vowels where the
@@ -1010,6 +1015,91 @@ YEAR_AGREEMENTS: tuple[YearAgreement, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class DateAgreement:
+    """One row of the date table: a whole date of birth asked (day, month and year) and the
+    recorded date that meet `when` are `gives` alike; the first row that applies decides. A
+    callable `gives` reads the rest from the year table."""
+
+    name: str
+    when: Callable[[dt.date, dt.date | None], bool]
+    gives: float | Callable[[dt.date, dt.date | None], float]
+    why: str
+    # (date asked, date recorded), both as YYYY-MM-DD ("" for none): pairs this row must decide.
+    examples: tuple[tuple[str, str], ...] = ()
+
+    def similarity(self, asked: dt.date, born: dt.date | None) -> float:
+        return self.gives if isinstance(self.gives, float) else self.gives(asked, born)
+
+
+def _day_and_month_swapped(asked: dt.date, born: dt.date) -> bool:
+    return born.day != born.month and (born.year, born.month, born.day) == (asked.year, asked.day, asked.month)
+
+
+def _same_day_and_month(asked: dt.date, born: dt.date) -> bool:
+    return (born.month, born.day) == (asked.month, asked.day) and not _placeholder(born)
+
+
+# A whole date asked against the recorded one, in order, on the scale of YEAR_AGREEMENTS:
+# the day and month tell apart namesakes born in one year, so the date asked ranks first,
+# a slip of the date (day and month swapped, the year one off or a digit off on the very
+# day) next, then a 1 January placeholder of the year (the day was never known), then
+# another day of the year asked; any other date is judged by its year alone.
+DATE_AGREEMENTS: tuple[DateAgreement, ...] = (
+    DateAgreement("unknown", lambda a, d: d is None, 0.3, "no date recorded: says nothing", (("1985-03-12", ""),)),
+    DateAgreement("same date", lambda a, d: d == a, 1.0, "born on the day asked", (("1985-03-12", "1985-03-12"),)),
+    DateAgreement(
+        "1 January asked",
+        lambda a, d: _placeholder(a),
+        lambda a, d: year_agreement(a.year, d).gives,
+        "a 1 January asked is the placeholder of an estimated age: only its year says anything",
+        (("1985-01-01", "1985-07-30"), ("1985-01-01", "1986-01-01")),
+    ),
+    DateAgreement(
+        "day and month swapped",
+        lambda a, d: d is not None and _day_and_month_swapped(a, d),
+        0.95,
+        "the day written as the month: one date in two orders",
+        (("1985-03-12", "1985-12-03"),),
+    ),
+    DateAgreement(
+        "the very day, the year slipped",
+        lambda a, d: d is not None
+        and _same_day_and_month(a, d)
+        and (abs(d.year - a.year) == 1 or _digit_slip(a.year, d.year)),
+        0.85,
+        "the day and month asked, the year one off or a digit mistyped",
+        (("1985-03-12", "1986-03-12"), ("1985-03-12", "1995-03-12")),
+    ),
+    DateAgreement(
+        "estimated in the year",
+        lambda a, d: d is not None and _placeholder(d) and d.year == a.year,
+        0.9,
+        "a 1 January placeholder of the year asked: the day was not known",
+        (("1985-03-12", "1985-01-01"),),
+    ),
+    DateAgreement(
+        "another day of the year",
+        lambda a, d: d is not None and d.year == a.year,
+        0.75,
+        "born in the year asked, on another day: a namesake as often as a slip",
+        (("1985-03-12", "1985-07-30"),),
+    ),
+    DateAgreement(
+        "by the year",
+        lambda a, d: True,
+        lambda a, d: year_agreement(a.year, d).gives,
+        "another year: as the year table says",
+        (("1985-03-12", "1986-07-30"), ("1985-03-12", "1990-03-13")),
+    ),
+)
+
+
+def date_agreement(asked: dt.date, born: dt.date | None) -> DateAgreement:
+    """The row of `DATE_AGREEMENTS` that decides how the recorded date meets the date asked."""
+    return next(row for row in DATE_AGREEMENTS if row.when(asked, born))
+
+
 def year_agreement(year: int, born: dt.date | None) -> YearAgreement:
     """The row of `YEAR_AGREEMENTS` that decides how the recorded date meets the year asked."""
     return next(row for row in YEAR_AGREEMENTS if row.when(year, born))
@@ -1055,9 +1145,11 @@ class QueryScorer:
     """Scores persons (dicts of `PERSON_NAME_FIELDS` and `date_of_birth`) against one query's
     name tokens and year of birth, each query word compared once with each spelling met."""
 
-    def __init__(self, query: tuple[Word, ...], year: int | None) -> None:
+    def __init__(self, query: tuple[Word, ...], year: int | None, born: dt.date | None = None, sex: str = "") -> None:
         self.query = query
-        self.year = year
+        self.year = born.year if born else year
+        self.born = born
+        self.sex = sex
         # Neighbouring query words together, for a name part written in one (Alireza).
         self.pairs = tuple(query[i].joined(query[i + 1]) for i in range(len(query) - 1))
         self._seen: list[dict[Word, float]] = [{} for _ in range(len(query) + len(self.pairs))]
@@ -1108,8 +1200,15 @@ class QueryScorer:
                 relative = min(len(unnamed), labels.count(FATHERS_NAME)) - counted.count(0.0)
                 score -= UNNAMED_OWN_NAME * max(relative, 0)
                 score -= FATHER_FIRST * _father_before_given(matched, person_words)
-        if self.year:
+        if self.born:
+            born = person["date_of_birth"]
+            score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * date_agreement(self.born, born).similarity(
+                self.born, born
+            )
+        elif self.year:
             score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * _year_score(self.year, person["date_of_birth"])[0]
+        if self.sex and person.get("sex") in _SEXES and person["sex"] != self.sex:
+            score -= OTHER_SEX
         return score
 
     def why(self, person: dict) -> list[Message]:

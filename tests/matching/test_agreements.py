@@ -176,3 +176,12 @@ def test_son_of_or_daughter_of_puts_the_person_of_that_sex_first():
         "Nour Karimi son of Ali", _person("Nour", "Kerimi", "Ali", sex="M"), _person("Nour", "Karimi", "Ali")
     )
     assert ranked[0] == "Nour Karimi (Ali)"
+
+
+def test_a_long_vowel_written_in_persian_tells_the_name_from_one_without_it():
+    ranked = _ranked(
+        "زلیخا حسینی",
+        _person("Zoleykha", "Hassani", "Ali"),
+        _person("Zuleikha", "Husaini", "Ali"),
+    )
+    assert ranked[0] == "Zuleikha Husaini (Ali)"

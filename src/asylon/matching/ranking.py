@@ -356,6 +356,46 @@ def _final_h_apart(persian: Word, latin: Word) -> bool:
     return long == latin.skeleton or latin.fold[-1] not in _VOWELS
 
 
+_DIGRAPHS = (("kh", "K"), ("sh", "S"), ("zh", "Z"), ("ch", "C"), ("gh", "G"), ("dh", "D"), ("th", "T"))
+
+
+def _vowel_runs(fold: str) -> tuple[str, list[str]] | None:
+    """A folded spelling as its consonants and the vowels after each (a digraph and a doubled
+    letter one consonant): Hossein h,s,n and "o","ei",""; حسینی h,s,n and "","i","i". None
+    when a y or w may be a consonant or a vowel there, which the runs cannot tell."""
+    letters = fold.replace("'", "")
+    for digraph, one in _DIGRAPHS:
+        letters = letters.replace(digraph, one)
+    if "y" in letters or "w" in letters or " " in letters:
+        return None
+    consonants, runs = "", [""]
+    for i, letter in enumerate(letters):
+        if letter in _VOWELS:
+            runs[-1] += letter
+        elif not (i > 0 and letters[i - 1] == letter):
+            consonants += letter
+            runs.append("")
+    return consonants, runs[1:]
+
+
+def _long_vowel_apart(persian: Word, latin: Word) -> bool:
+    """Persian script writes a name's long vowels (ی, و) and leaves its short ones out: a ی or
+    و inside the name where the Latin spelling writes no vowel that can be it (حسینی, Hassani;
+    محمود, Mohamed), or a Latin ei, ai where the Persian writes none (حسن, Hossein), is
+    another name. A single Latin i, u or o may be a short vowel (کاظم Kazim) and is let be."""
+    p, w = _vowel_runs(persian.fold), _vowel_runs(latin.fold)
+    if p is None or w is None or len(p[1]) != len(w[1]) or len(p[1]) < 2:
+        return False
+    for long, written in zip(p[1][:-1], w[1][:-1], strict=True):
+        if "i" in long and not any(c in written for c in "iey"):
+            return True
+        if "u" in long and not any(c in written for c in "uo"):
+            return True
+        if "i" not in long and "u" not in long and written in ("ei", "ai"):
+            return True
+    return False
+
+
 def _other_name(a: Word, b: Word) -> float:
     """Another name, however alike its consonants: never as close as a spelling of the name."""
     return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
@@ -648,6 +688,23 @@ AGREEMENTS: tuple[Agreement, ...] = (
         CROSS_SCRIPT_PHONETIC,
         "one sound written two ways in one letter (ژیلا Jila)",
         ("ژیلا", "Jila", 0.92),
+    ),
+    _row(
+        "across: long vowel apart",
+        "across",
+        _across(
+            lambda p, w: (
+                len(p.skeleton) >= _MIN_KEY
+                and inner_consonants(p.skeleton) == inner_consonants(w.skeleton)
+                and _long_vowel_apart(p, w)
+            )
+        ),
+        _other_name,
+        "a ی or و the Latin spelling cannot be writing, or an ei it writes where the Persian has none: "
+        "حسینی is no Hassani, محمود no Mohamed, حسن no Hossein",
+        ("حسینی", "Hassani", 0.7),
+        ("Mohamed", "محمود", 0.7),
+        ("حسن", "Hossein", 0.7),
     ),
     _row(
         "across: long vowel written",

@@ -185,3 +185,14 @@ def test_a_long_vowel_written_in_persian_tells_the_name_from_one_without_it():
         _person("Zuleikha", "Husaini", "Ali"),
     )
     assert ranked[0] == "Zuleikha Husaini (Ali)"
+
+
+def test_a_qaf_romanised_k_is_the_name_but_ranks_under_its_spellings_with_q():
+    ranked = _ranked(
+        "حسن قاسمیان",
+        _person("Hossein", "Ghasemian", "Ali"),
+        _person("Hassan", "Kasemian", "Abdullah"),
+    )
+    assert ranked[0] == "Hassan Kasemian (Abdullah)"
+    ranked = _ranked("علی اصغری", _person("Ali", "Asgari", "Reza"), _person("Ali", "Asghari", "Reza"))
+    assert ranked[0] == "Ali Asghari (Reza)"

@@ -93,6 +93,10 @@ CROSS_SCRIPT_SPELLING = 0.98
 # A name ending in ه or ة read the Arabic way and the Persian way (Fatima, Fatemeh): one
 # name, under its own ending's spellings and over any name one sound away.
 ANOTHER_ENDING = 0.96
+# ق or غ (Persian script, certain) against a Latin k or g: a romanisation of them (Kasem,
+# Bageri) as often as the Latin spelling of ک or گ (Asgari, عسگری). Over _MATCHED, so the
+# person is found; under every spelling with q or gh and under a long vowel written.
+QAF_AS_K = 0.8
 # Two Latin spellings of one sound (ژ as zh or j: Zhila, Jila), their letters otherwise alike.
 ONE_SOUND = 0.97
 # Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
@@ -680,6 +684,25 @@ AGREEMENTS: tuple[Agreement, ...] = (
         _other_name,
         "another name (صادق Sadegh, Sedigheh; وحیده Vahideh, Vahid)",
         ("وحیده", "Vahid", 0.7),
+    ),
+    _row(
+        "across: qaf romanised k or g",
+        "across",
+        _across(
+            lambda p, w: (
+                len(p.skeleton) >= _MIN_KEY
+                and len(p.skeleton) == len(w.skeleton)
+                and p.phonetic == w.phonetic
+                and p.skeleton != w.skeleton
+                and all(x == y or (x == "q" and y in "kg") for x, y in zip(p.skeleton, w.skeleton, strict=True))
+            )
+        ),
+        QAF_AS_K,
+        "ق or غ written k or g, as Turkish, Kurdish and Dari romanisations do (قاسمیان Kasemian, یعقوب "
+        "Yakub): a spelling of the name, under every spelling with q or gh; not the other way (عسگری Asghari)",
+        ("قاسمیان", "Kasemian", 0.8),
+        ("Sadeki", "صادقی", 0.8),
+        ("باقری", "Bageri", 0.8),
     ),
     _row(
         "across: one sound",

@@ -11,8 +11,10 @@ nearest Latin spelling among the candidates (`judged_by_names`).
 
 How alike two tokens are is read from `AGREEMENTS`, an ordered table of named rows (scripts,
 condition, similarity, why, examples: tests/matching/test_agreements.py checks each row's);
-the year asked against a recorded date of birth from `YEAR_AGREEMENTS` likewise. A change of
-the ranking is a row and its examples.
+the year asked against a recorded date of birth from `YEAR_AGREEMENTS` likewise, and a whole
+date asked from `DATE_AGREEMENTS`. A query that says the person's sex ("daughter of", "bin")
+takes `OTHER_SEX` off a person recorded as the other. A change of the ranking is a row and
+its examples.
 """
 
 from __future__ import annotations

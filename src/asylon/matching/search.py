@@ -1,5 +1,6 @@
 """One search box over the register: names in either script, references, father's name
-and year of birth ("hosseini mohammad 1979"), ranked, scoped to the actor's sites.
+and year or date of birth ("hosseini mohammad 1979", "Zahra Karimi daughter of Ali
+12/03/1985"), ranked, scoped to the actor's sites.
 
 Candidates come from the name-key tables, the same way on every database:
 

@@ -11,8 +11,10 @@ nearest Latin spelling among the candidates (`judged_by_names`).
 
 How alike two tokens are is read from `AGREEMENTS`, an ordered table of named rows (scripts,
 condition, similarity, why, examples: tests/matching/test_agreements.py checks each row's);
-the year asked against a recorded date of birth from `YEAR_AGREEMENTS` likewise. A change of
-the ranking is a row and its examples.
+the year asked against a recorded date of birth from `YEAR_AGREEMENTS` likewise, and a whole
+date asked from `DATE_AGREEMENTS`. A query that says the person's sex ("daughter of", "bin")
+takes `OTHER_SEX` off a person recorded as the other. A change of the ranking is a row and
+its examples.
 """
 
 from __future__ import annotations
@@ -75,6 +77,11 @@ UNNAMED_OWN_NAME = 0.12
 FATHER_FIRST = 0.06
 # The share of the year of birth in the score of a query that gives one (see YEAR_AGREEMENTS).
 YEAR_WEIGHT = 0.15
+# Taken off a person recorded as the other sex than the query says ("daughter of", "bin"):
+# over the gap between two spellings of a name, under a word no name matches, so that a
+# sex recorded wrongly still leaves the person among the hits. Hand-set.
+OTHER_SEX = 0.05
+_SEXES = ("M", "F")
 # An equal phonetic key across scripts, or in Latin with letters of one class (Jaleh/Zhaleh).
 CROSS_SCRIPT_PHONETIC = 0.92
 # Two Latin spellings of one name (one skeleton, the same first letter, vowels where the
@@ -88,6 +95,10 @@ CROSS_SCRIPT_SPELLING = 0.98
 # A name ending in ه or ة read the Arabic way and the Persian way (Fatima, Fatemeh): one
 # name, under its own ending's spellings and over any name one sound away.
 ANOTHER_ENDING = 0.96
+# ق or غ (Persian script, certain) against a Latin k or g: a romanisation of them (Kasem,
+# Bageri) as often as the Latin spelling of ک or گ (Asgari, عسگری). Over _MATCHED, so the
+# person is found; under every spelling with q or gh and under a long vowel written.
+QAF_AS_K = 0.8
 # Two Latin spellings of one sound (ژ as zh or j: Zhila, Jila), their letters otherwise alike.
 ONE_SOUND = 0.97
 # Two Latin spellings with one skeleton but different first letters (Asghar/Soghra).
@@ -349,6 +360,46 @@ def _final_h_apart(persian: Word, latin: Word) -> bool:
     if long != short + "h" or short.endswith("y") or len(short) < _MIN_KEY - 1:
         return False
     return long == latin.skeleton or latin.fold[-1] not in _VOWELS
+
+
+_DIGRAPHS = (("kh", "K"), ("sh", "S"), ("zh", "Z"), ("ch", "C"), ("gh", "G"), ("dh", "D"), ("th", "T"))
+
+
+def _vowel_runs(fold: str) -> tuple[str, list[str]] | None:
+    """A folded spelling as its consonants and the vowels after each (a digraph and a doubled
+    letter one consonant): Hossein h,s,n and "o","ei",""; حسینی h,s,n and "","i","i". None
+    when a y or w may be a consonant or a vowel there, which the runs cannot tell."""
+    letters = fold.replace("'", "")
+    for digraph, one in _DIGRAPHS:
+        letters = letters.replace(digraph, one)
+    if "y" in letters or "w" in letters or " " in letters:
+        return None
+    consonants, runs = "", [""]
+    for i, letter in enumerate(letters):
+        if letter in _VOWELS:
+            runs[-1] += letter
+        elif not (i > 0 and letters[i - 1] == letter):
+            consonants += letter
+            runs.append("")
+    return consonants, runs[1:]
+
+
+def _long_vowel_apart(persian: Word, latin: Word) -> bool:
+    """Persian script writes a name's long vowels (ی, و) and leaves its short ones out: a ی or
+    و inside the name where the Latin spelling writes no vowel that can be it (حسینی, Hassani;
+    محمود, Mohamed), or a Latin ei, ai where the Persian writes none (حسن, Hossein), is
+    another name. A single Latin i, u or o may be a short vowel (کاظم Kazim) and is let be."""
+    p, w = _vowel_runs(persian.fold), _vowel_runs(latin.fold)
+    if p is None or w is None or len(p[1]) != len(w[1]) or len(p[1]) < 2:
+        return False
+    for long, written in zip(p[1][:-1], w[1][:-1], strict=True):
+        if "i" in long and not any(c in written for c in "iey"):
+            return True
+        if "u" in long and not any(c in written for c in "uo"):
+            return True
+        if "i" not in long and "u" not in long and written in ("ei", "ai"):
+            return True
+    return False
 
 
 def _other_name(a: Word, b: Word) -> float:
@@ -637,12 +688,48 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("وحیده", "Vahid", 0.7),
     ),
     _row(
+        "across: qaf romanised k or g",
+        "across",
+        _across(
+            lambda p, w: (
+                len(p.skeleton) >= _MIN_KEY
+                and len(p.skeleton) == len(w.skeleton)
+                and p.phonetic == w.phonetic
+                and p.skeleton != w.skeleton
+                and all(x == y or (x == "q" and y in "kg") for x, y in zip(p.skeleton, w.skeleton, strict=True))
+            )
+        ),
+        QAF_AS_K,
+        "ق or غ written k or g, as Turkish, Kurdish and Dari romanisations do (قاسمیان Kasemian, یعقوب "
+        "Yakub): a spelling of the name, under every spelling with q or gh; not the other way (عسگری Asghari)",
+        ("قاسمیان", "Kasemian", 0.8),
+        ("Sadeki", "صادقی", 0.8),
+        ("باقری", "Bageri", 0.8),
+    ),
+    _row(
         "across: one sound",
         "across",
         _across(lambda p, w: p.phonetic == w.phonetic and len(p.skeleton) >= _MIN_KEY and _one_sound(p, w)),
         CROSS_SCRIPT_PHONETIC,
         "one sound written two ways in one letter (ژیلا Jila)",
         ("ژیلا", "Jila", 0.92),
+    ),
+    _row(
+        "across: long vowel apart",
+        "across",
+        _across(
+            lambda p, w: (
+                len(p.skeleton) >= _MIN_KEY
+                and inner_consonants(p.skeleton) == inner_consonants(w.skeleton)
+                and _long_vowel_apart(p, w)
+            )
+        ),
+        _other_name,
+        "a ی or و the Latin spelling cannot be writing, or an ei it writes where the Persian has none: "
+        "حسینی is no Hassani, محمود no Mohamed, حسن no Hossein",
+        ("حسینی", "Hassani", 0.7),
+        ("Mohamed", "محمود", 0.7),
+        ("حسن", "Hossein", 0.7),
     ),
     _row(
         "across: long vowel written",
@@ -1010,6 +1097,91 @@ YEAR_AGREEMENTS: tuple[YearAgreement, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class DateAgreement:
+    """One row of the date table: a whole date of birth asked (day, month and year) and the
+    recorded date that meet `when` are `gives` alike; the first row that applies decides. A
+    callable `gives` reads the rest from the year table."""
+
+    name: str
+    when: Callable[[dt.date, dt.date | None], bool]
+    gives: float | Callable[[dt.date, dt.date | None], float]
+    why: str
+    # (date asked, date recorded), both as YYYY-MM-DD ("" for none): pairs this row must decide.
+    examples: tuple[tuple[str, str], ...] = ()
+
+    def similarity(self, asked: dt.date, born: dt.date | None) -> float:
+        return self.gives if isinstance(self.gives, float) else self.gives(asked, born)
+
+
+def _day_and_month_swapped(asked: dt.date, born: dt.date) -> bool:
+    return born.day != born.month and (born.year, born.month, born.day) == (asked.year, asked.day, asked.month)
+
+
+def _same_day_and_month(asked: dt.date, born: dt.date) -> bool:
+    return (born.month, born.day) == (asked.month, asked.day) and not _placeholder(born)
+
+
+# A whole date asked against the recorded one, in order, on the scale of YEAR_AGREEMENTS:
+# the day and month tell apart namesakes born in one year, so the date asked ranks first,
+# a slip of the date (day and month swapped, the year one off or a digit off on the very
+# day) next, then a 1 January placeholder of the year (the day was never known), then
+# another day of the year asked; any other date is judged by its year alone.
+DATE_AGREEMENTS: tuple[DateAgreement, ...] = (
+    DateAgreement("unknown", lambda a, d: d is None, 0.3, "no date recorded: says nothing", (("1985-03-12", ""),)),
+    DateAgreement("same date", lambda a, d: d == a, 1.0, "born on the day asked", (("1985-03-12", "1985-03-12"),)),
+    DateAgreement(
+        "1 January asked",
+        lambda a, d: _placeholder(a),
+        lambda a, d: year_agreement(a.year, d).gives,
+        "a 1 January asked is the placeholder of an estimated age: only its year says anything",
+        (("1985-01-01", "1985-07-30"), ("1985-01-01", "1986-01-01")),
+    ),
+    DateAgreement(
+        "day and month swapped",
+        lambda a, d: d is not None and _day_and_month_swapped(a, d),
+        0.95,
+        "the day written as the month: one date in two orders",
+        (("1985-03-12", "1985-12-03"),),
+    ),
+    DateAgreement(
+        "the very day, the year slipped",
+        lambda a, d: d is not None
+        and _same_day_and_month(a, d)
+        and (abs(d.year - a.year) == 1 or _digit_slip(a.year, d.year)),
+        0.85,
+        "the day and month asked, the year one off or a digit mistyped",
+        (("1985-03-12", "1986-03-12"), ("1985-03-12", "1995-03-12")),
+    ),
+    DateAgreement(
+        "estimated in the year",
+        lambda a, d: d is not None and _placeholder(d) and d.year == a.year,
+        0.9,
+        "a 1 January placeholder of the year asked: the day was not known",
+        (("1985-03-12", "1985-01-01"),),
+    ),
+    DateAgreement(
+        "another day of the year",
+        lambda a, d: d is not None and d.year == a.year,
+        0.75,
+        "born in the year asked, on another day: a namesake as often as a slip",
+        (("1985-03-12", "1985-07-30"),),
+    ),
+    DateAgreement(
+        "by the year",
+        lambda a, d: True,
+        lambda a, d: year_agreement(a.year, d).gives,
+        "another year: as the year table says",
+        (("1985-03-12", "1986-07-30"), ("1985-03-12", "1990-03-13")),
+    ),
+)
+
+
+def date_agreement(asked: dt.date, born: dt.date | None) -> DateAgreement:
+    """The row of `DATE_AGREEMENTS` that decides how the recorded date meets the date asked."""
+    return next(row for row in DATE_AGREEMENTS if row.when(asked, born))
+
+
 def year_agreement(year: int, born: dt.date | None) -> YearAgreement:
     """The row of `YEAR_AGREEMENTS` that decides how the recorded date meets the year asked."""
     return next(row for row in YEAR_AGREEMENTS if row.when(year, born))
@@ -1055,9 +1227,11 @@ class QueryScorer:
     """Scores persons (dicts of `PERSON_NAME_FIELDS` and `date_of_birth`) against one query's
     name tokens and year of birth, each query word compared once with each spelling met."""
 
-    def __init__(self, query: tuple[Word, ...], year: int | None) -> None:
+    def __init__(self, query: tuple[Word, ...], year: int | None, born: dt.date | None = None, sex: str = "") -> None:
         self.query = query
-        self.year = year
+        self.year = born.year if born else year
+        self.born = born
+        self.sex = sex
         # Neighbouring query words together, for a name part written in one (Alireza).
         self.pairs = tuple(query[i].joined(query[i + 1]) for i in range(len(query) - 1))
         self._seen: list[dict[Word, float]] = [{} for _ in range(len(query) + len(self.pairs))]
@@ -1108,8 +1282,15 @@ class QueryScorer:
                 relative = min(len(unnamed), labels.count(FATHERS_NAME)) - counted.count(0.0)
                 score -= UNNAMED_OWN_NAME * max(relative, 0)
                 score -= FATHER_FIRST * _father_before_given(matched, person_words)
-        if self.year:
+        if self.born:
+            born = person["date_of_birth"]
+            score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * date_agreement(self.born, born).similarity(
+                self.born, born
+            )
+        elif self.year:
             score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * _year_score(self.year, person["date_of_birth"])[0]
+        if self.sex and person.get("sex") in _SEXES and person["sex"] != self.sex:
+            score -= OTHER_SEX
         return score
 
     def why(self, person: dict) -> list[Message]:

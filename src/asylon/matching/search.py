@@ -1,5 +1,6 @@
 """One search box over the register: names in either script, references, father's name
-and year of birth ("hosseini mohammad 1979"), ranked, scoped to the actor's sites.
+and year or date of birth ("hosseini mohammad 1979", "Zahra Karimi daughter of Ali
+12/03/1985"), ranked, scoped to the actor's sites.
 
 Candidates come from the name-key tables, the same way on every database:
 
@@ -22,6 +23,7 @@ names: on a busy server a search waits on its round trips more than on the index
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
@@ -51,12 +53,48 @@ _MIN_SOUND = 3
 # Why a hit was found by its reference (the reasons of a name match: `ranking.QueryScorer.why`).
 REFERENCE = gettext_noop("reference %(reference)s")
 MERGED_INTO = gettext_noop("reference %(reference)s, merged into %(person)s")
-_YEAR = re.compile(r"^(19|20)\d\d$")
+_YEAR = re.compile(r"^(?:b\.?)?((?:19|20)\d\d)$", re.IGNORECASE)
+# A whole date of birth: year first (1985-03-12) or day first (12/03/1985, 12.3.1985), as
+# the region writes it; month first (03/25/1985) only where the day cannot be the month.
+_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})$")
+# A word that says the next is a year of birth ("born 1985", "b. 1985"): no name.
+_BORN = {"born", "b.", "b", "dob", "dob:", "متولد", "تولد", "مواليد"}
 _REFERENCE = re.compile(r"^[A-Za-z]{2,8}-[A-Za-z]?-?\d{1,9}$")
 # Persian and Arabic-Indic digits, as a year is typed on those keyboards (۱۹۸۵, ١٩٨٥).
 _NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_CHILD_OF = {"son", "daughter", "child"}
-_CONNECTORS = {"s/o", "d/o", "bin", "bint", "ibn", "binti", "فرزند", "بن", "بنت"}
+_CHILD_OF = {"son": "M", "daughter": "F", "child": ""}
+# The words between a name and the father's, and the sex they say the person is (none for
+# "child of", فرزند): English, Arabic, Persian (پسر، دختر and their romanisations, with or
+# without the ezafe) and Kurdish (kurî, kiçî).
+_CONNECTORS = {
+    "s/o": "M",
+    "bin": "M",
+    "ibn": "M",
+    "بن": "M",
+    "پسر": "M",
+    "pesar": "M",
+    "pesare": "M",
+    "pesar-e": "M",
+    "pisar": "M",
+    "pisar-i": "M",
+    "walad": "M",
+    "kuri": "M",
+    "kurî": "M",
+    "d/o": "F",
+    "bint": "F",
+    "binti": "F",
+    "بنت": "F",
+    "دختر": "F",
+    "dokhtar": "F",
+    "dokhtare": "F",
+    "dokhtar-e": "F",
+    "dukhtar": "F",
+    "dukhtar-i": "F",
+    "kchi": "F",
+    "kiçî": "F",
+    "kichi": "F",
+    "فرزند": "",
+}
 
 
 _ARTICLE = "ال"
@@ -70,14 +108,42 @@ def _article_apart(word: str) -> list[str]:
     return [word]
 
 
-def _connector(words: list[str], k: int) -> bool:
-    """Whether word k links a name to the father's: "son of", "daughter of", "bin", "فرزند"."""
+def _connector(words: list[str], k: int) -> str | None:
+    """Whether word k links a name to the father's ("son of", "daughter of", "bin", "فرزند"):
+    the sex it says the person is ("M", "F", "" for neither), None when it is no connector."""
     word = words[k].casefold()
     if word in _CONNECTORS and 0 < k < len(words) - 1:
-        return True
-    if word in _CHILD_OF:
-        return k + 1 < len(words) - 1 and words[k + 1].casefold() == "of"
-    return word == "of" and k > 0 and words[k - 1].casefold() in _CHILD_OF and k < len(words) - 1
+        return _CONNECTORS[word]
+    if word in _CHILD_OF and k + 1 < len(words) - 1 and words[k + 1].casefold() == "of":
+        return _CHILD_OF[word]
+    if word == "of" and k > 0 and words[k - 1].casefold() in _CHILD_OF and k < len(words) - 1:
+        return _CHILD_OF[words[k - 1].casefold()]
+    return None
+
+
+def _date_of_birth(word: str) -> dt.date | int | None:
+    """A date written whole (1985-03-12, 12/03/1985), or its year when the day and month are
+    no date (1985-13-02: a month over 12); None when the word is no date."""
+    found = _DATE.match(word)
+    if not found:
+        return None
+    a, b, c = found.groups()
+    if len(a) == 4:
+        year, first, second = int(a), int(b), int(c)  # year, month, day
+        orders = [(first, second)]
+    elif len(c) == 4:
+        year, first, second = int(c), int(b), int(a)  # day, month, year
+        orders = [(first, second), (second, first)]
+    else:
+        return None
+    if not 1900 <= year <= 2099:
+        return None
+    for month, day in orders:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    return year
 
 
 _PERSON_FIELDS = (
@@ -85,6 +151,7 @@ _PERSON_FIELDS = (
     "reference",
     *PERSON_NAME_FIELDS,
     "date_of_birth",
+    "sex",
 )
 
 
@@ -100,6 +167,10 @@ class ParsedQuery:
     names: list[str]
     year: int | None = None
     reference: str | None = None
+    # The whole date of birth, when the query gives one (its year is `year` too).
+    born: dt.date | None = None
+    # "M" or "F" when the query says it ("son of", "bint"), else "".
+    sex: str = ""
 
     @property
     def text(self) -> str:
@@ -107,18 +178,36 @@ class ParsedQuery:
 
 
 def parse_query(q: str) -> ParsedQuery:
-    """Split the box's text into name words, a year of birth and a reference."""
+    """Split the box's text into name words, a year or date of birth, the sex a connector
+    says ("son of") and a reference."""
     parsed = ParsedQuery(names=[])
-    words = (q or "").translate(_NATIVE_DIGITS).replace(",", " ").split()
+    words = (q or "").translate(_NATIVE_DIGITS).replace(",", " ").replace("(", " ").replace(")", " ").split()
     # The words a clerk writes between a name and the father's ("son of Hassan", "bint
-    # Ali", "فرزند حسن") name nobody: left out.
-    words = [w for k, w in enumerate(words) if not _connector(words, k)]
+    # Ali", "فرزند حسن") name nobody: left out; what they say of the person's sex is kept.
+    connectors = [_connector(words, k) for k in range(len(words))]
+    said = {sex for sex in connectors if sex}
+    if len(said) == 1:
+        parsed.sex = said.pop()
+    # "born 1985", "b. 1985": the word before a year or a date says nothing else.
+    words = [
+        w
+        for k, w in enumerate(words)
+        if connectors[k] is None
+        and not (
+            w.casefold() in _BORN and k + 1 < len(words) and (_YEAR.match(words[k + 1]) or _date_of_birth(words[k + 1]))
+        )
+    ]
     # The Arabic article written onto a family name (الداودي) is a word of its own, as in a
     # romanisation (Al-Dawudi), which a register may also hold without it (Dawudi).
     words = [part for w in words for part in _article_apart(w)]
     for word in words:
-        if _YEAR.match(word) and parsed.year is None:
-            parsed.year = int(word)
+        year = _YEAR.match(word)
+        date = None if year else _date_of_birth(word)
+        if (year or date) and parsed.year is None:
+            if isinstance(date, dt.date):
+                parsed.born, parsed.year = date, date.year
+            else:
+                parsed.year = int(year.group(1)) if year else date
         elif _REFERENCE.match(word) and parsed.reference is None:
             parsed.reference = word.upper()
         else:
@@ -473,13 +562,14 @@ def search_persons(actor: Actor, q: str, limit: int = 10) -> list[Hit]:
         if hits:
             candidates = candidates.exclude(pk__in=list(hits))
         rows = list(candidates.values(*_PERSON_FIELDS))
-        scorer = QueryScorer(judged_by_names(query, rows), parsed.year)
+        scorer = QueryScorer(judged_by_names(query, rows), parsed.year, parsed.born, parsed.sex)
         # Namesakes written alike score alike: each distinct way of writing the names (and
         # year of birth, when asked) is scored once.
         scores: dict[tuple, float] = {}
         for person in rows:
             born = person["date_of_birth"]
-            written = (*(person[f] for f in PERSON_NAME_FIELDS), born.year if born and parsed.year else None)
+            asked = (born if parsed.born else born.year) if born and parsed.year else None
+            written = (*(person[f] for f in PERSON_NAME_FIELDS), asked, person["sex"] if parsed.sex else None)
             if written not in scores:
                 scores[written] = scorer.score(person)
             if scores[written] >= 0.5:

@@ -6,8 +6,9 @@ import hashlib
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from tests.conftest import member
 from tests.status.conftest import D0, RECOGNISE
 
@@ -107,6 +108,25 @@ def test_preview_confirm_skip_and_exact_revocation(camp, site_a, protection_offi
     assert trail[0][1]["applied"] == 27 and trail[0][1]["skipped"] == 3 and trail[1][1]["reverted"] == 27
     with pytest.raises(Conflict):
         services.revoke_group_declaration(actor=protection_officer, declaration=declaration, reason="again")
+
+
+def test_an_entry_is_reverted_only_by_its_own_declaration(camp, site_a, protection_officer):
+    """The database refuses an entry reverted by another declaration, by none that exists,
+    or by a declaration when it came from none: a check stands where a foreign key was."""
+    declaration = declare(protection_officer, site_a)
+    other = declare(protection_officer, site_a)  # everyone is a refugee already: an act over nobody
+    entry = StatusEntry.objects.filter(declaration=declaration).earliest("id")
+    now = timezone.now()
+    for reverted_by in (other.pk, declaration.pk + 1000):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            StatusEntry.objects.filter(pk=entry.pk).update(reverted_at=now, reverted_by_id=reverted_by)
+    individual = services.record_status_event(
+        actor=protection_officer, person=camp[0], status="DEPARTED_OTHER", note="Left the camp (synthetic)."
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StatusEntry.objects.filter(pk=individual.pk).update(reverted_at=now, reverted_by_id=declaration.pk)
+    services.revoke_group_declaration(actor=protection_officer, declaration=declaration, reason="Criteria were wrong.")
+    assert StatusEntry.objects.filter(reverted_by=declaration).count() == declaration.applied_count == 30
 
 
 def test_only_protection_officers_declare_and_revocation_needs_a_reason(

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextChoices
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextChoices, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -103,8 +104,26 @@ def classify(c: Criteria) -> tuple[list[tuple[int, str]], list[dict]]:
 
 
 def eligible_ids(c: Criteria) -> QuerySet:
-    """The ids of the persons a declaration applies to, in reference order, as SQL to select from."""
-    return _classified(c).filter(ELIGIBLE).order_by("reference").values_list("pk")
+    """The ids of the persons a declaration applies to, in reference order, as SQL to select from.
+
+    `ELIGIBLE` said in fewer probes per person, for the one INSERT ... SELECT over 100,000:
+    not flagged and not decided is no RSD membership whose case is either (one anti-join,
+    not two), and a current status that is none or ASYLUM_SEEKER is the latest entry's
+    status read once, with none read as ASYLUM_SEEKER."""
+    blocking = RsdCaseMember.objects.filter(person=OuterRef("pk")).filter(
+        Q(case__exclusion_indicated=True) | ~Q(case__outcome="")
+    )
+    latest = (
+        StatusEntry.objects.filter(person=OuterRef("pk"), reverted_at__isnull=True).order_by("-id").values("status")[:1]
+    )
+    asylum_seeker = Value(LegalStatus.ASYLUM_SEEKER.value)
+    return (
+        matching_persons(c)
+        .annotate(current=Coalesce(Subquery(latest), asylum_seeker))
+        .filter(~Exists(blocking), current=asylum_seeker)
+        .order_by("reference")
+        .values_list("pk")
+    )
 
 
 def passed_by(c: Criteria, declaration_id: int) -> list[dict]:

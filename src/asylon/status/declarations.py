@@ -178,9 +178,13 @@ def _persons_digest(entries) -> str:
                 params,
             )
             return cursor.fetchone()[0]
+    # A plain cursor, a chunk at a time: no model rows, one bytes string per chunk.
+    sql, params = ids.order_by("person_id").values_list("person_id").query.sql_with_params()
     h = hashlib.sha256()
-    for (pid,) in ids.order_by("person_id").values_list("person_id").iterator(chunk_size=BATCH):
-        h.update(b"%d," % pid)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(BATCH):
+            h.update(b"".join(b"%d," % pid for (pid,) in chunk))
     return h.hexdigest()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -84,7 +84,9 @@ class StatusEntry(models.Model):
 
     # Indexes: (person, id) serves every lookup by person and the Meta index serves the
     # declaration; the foreign keys' own indexes would only double the cost of writing
-    # 100,000 entries in one declaration (and of reverting them).
+    # 100,000 entries in one declaration (and of reverting them). The keys most entries
+    # leave empty (derivative_of, rsd_case, procedure) are indexed only where set, so an
+    # entry that sets none of them adds nothing to their indexes.
     person = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, related_name="status_entries", db_index=False
     )
@@ -94,15 +96,17 @@ class StatusEntry(models.Model):
     determination_mode = models.CharField(max_length=24, choices=DeterminationMode.choices, blank=True)
     legal_basis = models.CharField(max_length=24, choices=LegalBasis.choices, blank=True)
     derivative_of = models.ForeignKey(
-        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # The basis: exactly which act produced the entry (at most one of these is set).
-    rsd_case = models.ForeignKey("RsdCase", null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    rsd_case = models.ForeignKey(
+        "RsdCase", null=True, blank=True, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     declaration = models.ForeignKey(
         "GroupDeclaration", null=True, blank=True, on_delete=models.PROTECT, related_name="entries", db_index=False
     )
     procedure = models.ForeignKey(
-        "EndingProcedure", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        "EndingProcedure", null=True, blank=True, on_delete=models.PROTECT, related_name="entries", db_index=False
     )
     note = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(
@@ -112,7 +116,11 @@ class StatusEntry(models.Model):
     # A revoked declaration reverts the entries it created; they stay, pointing to it.
     reverted_at = models.DateTimeField(null=True, blank=True)
     # Never searched by (entries are found by their declaration); unindexed, reverting
-    # a declaration's entries updates one index fewer per entry.
+    # a declaration's entries updates one index fewer per entry. Only a declaration's own
+    # revocation reverts its entries, so this is always the entry's `declaration`: a check
+    # says so (`reverted_by_own_declaration`), and the declaration's foreign key then holds
+    # for both columns. A second foreign key would check the same row once per reverted
+    # entry when the revocation commits (100,000 checks for one act).
     reverted_by = models.ForeignKey(
         "GroupDeclaration",
         null=True,
@@ -120,12 +128,21 @@ class StatusEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="reverted_entries",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
         ordering = ["person", "id"]
         verbose_name_plural = "status entries"
-        indexes = [models.Index(fields=["person", "id"]), models.Index(fields=["declaration"])]
+        indexes = [
+            models.Index(fields=["person", "id"]),
+            models.Index(fields=["declaration"]),
+            models.Index(
+                fields=["derivative_of"], condition=Q(derivative_of__isnull=False), name="entry_derivative_of"
+            ),
+            models.Index(fields=["rsd_case"], condition=Q(rsd_case__isnull=False), name="entry_rsd_case"),
+            models.Index(fields=["procedure"], condition=Q(procedure__isnull=False), name="entry_procedure"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="REFUGEE")
@@ -136,6 +153,10 @@ class StatusEntry(models.Model):
                 condition=Q(reverted_at__isnull=True, reverted_by__isnull=True)
                 | Q(reverted_at__isnull=False, reverted_by__isnull=False),
                 name="reverted_entry_names_act",
+            ),
+            models.CheckConstraint(
+                condition=Q(reverted_by__isnull=True) | Q(declaration__isnull=False, reverted_by=F("declaration")),
+                name="reverted_by_own_declaration",
             ),
         ]
 

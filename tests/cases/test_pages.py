@@ -111,3 +111,37 @@ def test_every_event_a_case_records_has_words_in_its_history():
     codes = set(re.findall(r'"(case\.[a-z_]+)"', source))
     codes |= {f"case.{a}" for a in Action.values} | {f"case.referral_{a}" for a in ReferralAction.values}
     assert codes - set(HISTORY_LABELS) == set()
+
+
+def test_a_case_opens_from_a_specific_need_on_the_persons_page(worker, clerk, site_a):
+    from tests.conftest import member
+
+    from asylon.registry import services as registry
+
+    household = registry.register_household(
+        actor=clerk, site=site_a, members=[member(given_name="Golnar", sex="F", specific_needs=["SM-CI", "ER-NF"])]
+    )
+    person = household.memberships.get().person
+    chronic = person.specific_needs.get(code="SM-CI")
+    page = client_for(worker).get(reverse("registry:person_detail", args=[person.reference])).content.decode()
+    links = re.findall(r'<a class="button open-case" href="([^"]+)"', page)
+    assert len(links) == 2  # one per need still flagged
+    link = next(u for u in links if u.endswith(f"?need={chronic.pk}")).replace("&amp;", "&")
+    c = client_for(worker)
+    form = text_of(c.get(link).content.decode())
+    assert person.reference in form and "SM-CI" in form
+    response = c.post(
+        link,
+        {
+            "person": person.reference,
+            "case_type": "MEDICAL",
+            "risk_level": "MEDIUM",
+            "caseworker": worker.pk,
+            "need": chronic.pk,
+        },
+    )
+    case = ProtectionCase.objects.get()
+    assert response.status_code == 302 and (case.origin, case.origin_need_id) == ("SPECIFIC_NEED", chronic.pk)
+    # A clerk reads the needs and is offered no case.
+    clerk_page = client_for(clerk).get(reverse("registry:person_detail", args=[person.reference])).content.decode()
+    assert "SM-CI" in clerk_page and "open-case" not in clerk_page

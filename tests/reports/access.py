@@ -5,9 +5,11 @@ STATISTICS = having("reports.view_statistics")
 ROUTES = {
     "page:reports:statistics": Entry(STATISTICS),
     "page:reports:statistics_csv": Entry(STATISTICS),
+    "page:reports:cases_csv": Entry(STATISTICS),
     "page:reports:statistics_chart": Entry(STATISTICS, params={"kind": "chart_kind"}),
     "page:reports:sitrep": Entry(having("reports.generate_sitrep")),
     "api:GET /api/v1/statistics/population": Entry(STATISTICS),
+    "api:GET /api/v1/statistics/cases": Entry(STATISTICS),
 }
 
 # Imports and exports.

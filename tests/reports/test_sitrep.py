@@ -17,6 +17,8 @@ from tests.solutions.conftest import make_country, to_stage
 
 from asylon.accounts.roles import Role
 from asylon.audit.models import AuditEvent
+from asylon.cases import services as case_services
+from asylon.cases.models import CaseType, RiskLevel
 from asylon.core.errors import NotPermitted
 from asylon.incidents import rollcall
 from asylon.incidents import services as incident_services
@@ -33,7 +35,15 @@ from asylon.solutions.queries import dashboard
 from asylon.status.models import LegalStatus
 
 START, END = date(2013, 1, 1), date(2013, 3, 31)
-HEADINGS = ["Population", "Legal status", "Incidents of the period", "Roll calls", "Resettlement", "Safeguard refusals"]
+HEADINGS = [
+    "Population",
+    "Legal status",
+    "Incidents of the period",
+    "Roll calls",
+    "Protection cases",
+    "Resettlement",
+    "Safeguard refusals",
+]
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils missing (make system-deps)")
 
 
@@ -155,7 +165,8 @@ def test_the_demo_camps_sitrep_has_every_section_and_renders_to_pages(db, tmp_pa
 # --- each section says what happened ----------------------------------------------------------
 #
 # A day at the camp, recorded through the services as the officers would: an armed attack with 3
-# injured, a roll call after it (closed), an extradition request the safeguards refused, one
+# injured, a roll call after it (closed), a medical case opened for one of the injured from
+# the roll call's mark, an extradition request the safeguards refused, one
 # household resettled in the period and one seven months before it (both entered today, as a
 # departure is often entered after the fact).
 
@@ -167,6 +178,7 @@ SECTION_TITLES = [
     "Legal status",
     "Incidents of the period",
     "Roll calls",
+    "Protection cases",
     "Resettlement and the emptying of the site",
     "Safeguard refusals",
 ]
@@ -250,6 +262,15 @@ def known_day(camp, clerk, protection_officer, make_user):
         ],
     )
     rollcall.close_roll_call(actor=protection_officer, roll_call=roll_call)
+    injured = roll_call.entries.filter(result="INJURED").select_related("person").first()
+    case_services.open_case(
+        actor=protection_officer,
+        person=injured.person,
+        case_type="MEDICAL",
+        risk_level="HIGH",
+        caseworker=protection_officer,
+        mark=injured,
+    )
     with pytest.raises(gate.MovementRefused):
         movement_requests.request_movement(
             actor=protection_officer,
@@ -295,6 +316,12 @@ def figures_of_the_day(site) -> dict[str, list[str]]:
             f"Roll call of {TODAY:%Y-%m-%d} (closed)",
             *(f"{label(result)} {n}" for result, n in results),
             "Total 60",
+        ],
+        "Protection cases": [
+            "closed: 0",
+            f"{label(CaseType.MEDICAL)} 1",
+            f"{label(RiskLevel.HIGH)} 1",
+            f"{label(CaseType.SURVIVOR_OF_VIOLENCE)} —",  # none reads as hidden, like a few
         ],
         "Resettlement and the emptying of the site": [
             f"{label(Stage.DEPARTED)} 2",

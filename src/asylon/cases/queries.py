@@ -17,17 +17,19 @@ recipient they act for, and of each only the fields released (`Referral.shared`)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from asylon.audit import services as audit
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import NotFound
-from asylon.core.scope import site_ids
+from asylon.core.scope import ensure, site_ids
 from asylon.core.types import Actor, AnyUser
+from asylon.registry.models import Site
 from asylon.sharing.guard import recipient_of
 
 from .models import SENSITIVE_TYPES, CaseNote, ProtectionCase, Referral
@@ -143,6 +145,69 @@ def history(case: ProtectionCase) -> list[HistoryLine]:
         .order_by("seq")
     )
     return [HistoryLine(e.at, e.actor_username, str(HISTORY_LABELS.get(e.action, e.action))) for e in events]
+
+
+# --- counts for the statistics (reports) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseCount:
+    """One case as the statistics count it: its type, and on the reporting date whether it
+    was open and its risk level then; in the period, whether it was opened and how many
+    times it was closed. No reference, no person: `reports.statistics` only adds these up."""
+
+    case_type: str
+    open_on: bool
+    risk_on: str
+    opened_in_period: bool
+    closed_in_period: int
+
+
+# The case events that change what the statistics count (services.open_case, _enter_state,
+# record_review): a case's state and risk level on a past day are rebuilt from them.
+COUNTED_EVENTS = ("case.opened", "case.close", "case.reopen", "case.reviewed")
+
+
+def case_counts(*, actor: Actor, site: Site, on: date, start: date) -> list[CaseCount]:
+    """Every case of `site`, counted for the statistics of `on` and the period `start`..`on`
+    (local days, both included). Counts only, of every case whoever holds it (the published
+    figures pass disclosure control in `reports.statistics`): a role that may read the site's
+    statistics may read them.
+
+    A case is open on D when the last of its opening, closing and reopening recorded on or
+    before D was not a closing; its risk level on D is the one set last on or before D."""
+    ensure(actor, "reports.view_statistics", site)
+    events: dict[int, list[tuple[date, str, dict]]] = {}
+    for object_id, action, at, changes in (
+        AuditEvent.objects.filter(site_id=site.pk, object_type="cases.protectioncase", action__in=COUNTED_EVENTS)
+        .order_by("seq")
+        .values_list("object_id", "action", "at", "changes")
+    ):
+        events.setdefault(int(object_id), []).append((timezone.localdate(at), action, changes or {}))
+    out = []
+    for pk, case_type, risk, opened_at in ProtectionCase.objects.filter(site=site).values_list(
+        "pk", "case_type", "risk_level", "opened_at"
+    ):
+        own = events.get(pk) or [(timezone.localdate(opened_at), "case.opened", {"risk_level": risk})]
+        is_open, risk_on, opened, closed = False, "", False, 0
+        for day, action, changes in own:
+            in_period = start <= day <= on
+            if action == "case.opened":
+                opened = opened or in_period
+            closed += int(action == "case.close" and in_period)
+            if day > on:
+                continue
+            if action in ("case.opened", "case.reopen"):
+                is_open = True
+            elif action == "case.close":
+                is_open = False
+            level = changes.get("risk_level")
+            if isinstance(level, list) and len(level) == 2:
+                level = level[1]
+            if isinstance(level, str) and level:
+                risk_on = level
+        out.append(CaseCount(case_type, is_open, risk_on or risk, opened, closed))
+    return out
 
 
 # --- referrals -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from asylon.sharing.guard import guard_read, recipient_of
 
 from . import photos, queries, services
 from .forms import CorrectionForm, HouseholdForm, MemberFormSet, PersonFilterForm, PresenceCorrectionForm
+from .models import NeedStatus
 
 # What the person page shows to a partner (sensitive fields are never shown to partners).
 PERSON_PAGE_FIELDS = (
@@ -105,6 +106,8 @@ def person_detail(request: AuthedRequest, reference: str) -> HttpResponse:
             # reads the photo through its own route, where that release is decided (D3-D6).
             "photo": None if recipient_of(request.user) else photos.current_photo(person),
             "photo_max_mb": photos.STORE.max_bytes() // (1024 * 1024),
+            # A need still flagged or confirmed offers to open a protection case from it.
+            "open_need_states": (NeedStatus.FLAGGED, NeedStatus.CONFIRMED),
         },
     )
 

@@ -1,4 +1,5 @@
-"""Statistics API: the disclosure-controlled population table. Never internal figures."""
+"""Statistics API: the disclosure-controlled population table and protection-case figures.
+Never internal figures."""
 
 from __future__ import annotations
 
@@ -87,3 +88,57 @@ def population(request: AuthedRequest, q: Query[PopulationQuery]):
         raise InvalidInput({"site": ["Name the site, e.g. ?site=LIB."]})
     site = registry_queries.site_named(request.user, q.site)
     return statistics.population_statistics(request.user, site=site, on=q.on or today())
+
+
+class CasesQuery(Schema):
+    site: Line | None = None
+    on: date | None = None
+    start: date | None = None
+
+
+# Read from `statistics.CaseStatistics`: violence and torture only in `protected_types`,
+# outside every total, risk level and opened/closed figure; a hidden figure is null.
+class CasesOut(Schema):
+    site: str = Field(alias="site.code")
+    on: date
+    start: date
+    threshold: int
+    open_total: int | None = Field(description="Open on `on`, the types other than violence and torture")
+    open_by_type: dict[str, int | None] = Field(description="By case type code (MEDICAL, LEGAL, ...)")
+    open_by_risk: dict[str, int | None] = Field(description="The same cases by risk level code (LOW ... CRITICAL)")
+    opened: int | None = Field(description="Opened from `start` to `on`, the types other than violence and torture")
+    closed: int | None = Field(description="Closed from `start` to `on`, the same types")
+    protected_types: dict[str, int | None] = Field(
+        description="Open on `on`: SURVIVOR_OF_VIOLENCE, SURVIVOR_OF_TORTURE; null below the threshold, zero included"
+    )
+
+    @staticmethod
+    def resolve_open_total(cases: statistics.CaseStatistics) -> int | None:
+        return cases.by_type.total
+
+    @staticmethod
+    def resolve_open_by_type(cases: statistics.CaseStatistics) -> dict[str, int | None]:
+        return cases.by_type.by_key()
+
+    @staticmethod
+    def resolve_open_by_risk(cases: statistics.CaseStatistics) -> dict[str, int | None]:
+        return cases.by_risk.by_key()
+
+    @staticmethod
+    def resolve_protected_types(cases: statistics.CaseStatistics) -> dict[str, int | None]:
+        return cases.sensitive.by_key()
+
+
+@router.get(
+    "/statistics/cases",
+    response=CasesOut,
+    summary="Protection cases by type and risk level (suppressed)",
+    auth=requires("reports.view_statistics"),
+)
+def cases(request: AuthedRequest, q: Query[CasesQuery]):
+    if not q.site:
+        raise InvalidInput({"site": ["Name the site, e.g. ?site=LIB."]})
+    site = registry_queries.site_named(request.user, q.site)
+    on = q.on or today()
+    start = q.start or on.replace(year=on.year - 1, day=1)
+    return statistics.case_statistics(request.user, site=site, on=on, start=start)

@@ -1,8 +1,9 @@
 """The situation report: a PDF for the bodies that protect the camp (WeasyPrint from HTML).
 
 Sections, each with data or an explicit "no data recorded for this period": population and
-pyramid; legal status; incidents of the period with a timeline; roll calls; resettlement
-progress and the emptying projection; safeguard refusals (counts only). Each section reads
+pyramid; legal status; incidents of the period with a timeline; roll calls; protection cases
+(the statistics page's figures, `statistics.case_statistics`); resettlement progress and the
+emptying projection; safeguard refusals (counts only). Each section reads
 the query function of the app that owns its data (`reports` sits above incidents, movements,
 solutions and status, and imports them directly: a missing one fails loudly). Every figure is
 disclosure-controlled: the report leaves the system (D5). It names no one, unless a protection
@@ -36,7 +37,7 @@ from . import charts, services, statistics
 from .disclosure import PublishedVector, protect_vector
 from .models import ReportKind, ReportRun
 
-SECTIONS = ("population", "legal_status", "incidents", "roll_calls", "resettlement", "safeguards")
+SECTIONS = ("population", "legal_status", "incidents", "roll_calls", "cases", "resettlement", "safeguards")
 ANNEX_PRESENCE = (Presence.MISSING, Presence.DETAINED, Presence.HOSPITALISED)
 CASUALTIES = ("killed", "injured", "missing", "detained")
 
@@ -97,6 +98,21 @@ def _roll_calls(actor: Actor, site, start, end) -> Section:
         results = _protect([label for label, _n in labelled], [n for _label, n in labelled])
         calls.append({"started_on": tally.started_on, "closed": tally.closed, "results": results})
     return Section("roll_calls", title, True, calls)
+
+
+def _cases(actor: Actor, site, start, end) -> Section:
+    title = _("Protection cases")
+    cases = statistics.case_statistics(actor, site=site, on=end, start=start)
+    # Whether there is anything to show is read from the published figures alone: a section
+    # left out because the only cases are of violence or torture would give them away.
+    published = [
+        *cases.by_type.values,
+        *cases.sensitive.values,
+        cases.by_type.total,
+        cases.opened,
+        cases.closed,
+    ]
+    return Section("cases", title, any(published), cases)
 
 
 def _resettlement(actor: Actor, site, start, end) -> Section:
@@ -185,6 +201,7 @@ def build_context(actor: Actor, *, site: Site, start: date, end: date, annex: bo
         legal,
         _incidents(actor, site, start, end),
         _roll_calls(actor, site, start, end),
+        _cases(actor, site, start, end),
         _resettlement(actor, site, start, end),
         _safeguards(actor, site, start, end),
     ]

@@ -22,6 +22,15 @@ Definitions (also printed under the tables):
   it made, so a departure entered late counts from the day the person left.
 * Specific needs (flagged or confirmed) by category, at site level only, never crossed with
   anything else (DOMAIN.md 4). A person may have several, so that table has no total.
+* Protection cases (`case_statistics`), at site level only and never crossed with a person's
+  attributes: open on D by case type and by risk level, opened and closed in the period. A
+  violence or torture case is protected even in its existence (DOMAIN.md 12), and a protection
+  officer reads every other case of the site in its lists: a total or a risk-level row that
+  counted one would give it away by subtraction. So those two types are counted only in lines
+  of their own, outside every total, every risk level and the opened/closed figures, and each
+  is shown only at the threshold or above; "—" there stands for "fewer, perhaps none" (a zero
+  is hidden too, whatever ASYLON_SMALL_CELL_HIDE_ZEROS says). Case figures are never internal:
+  no role's statistics show a case that role may not know exists.
 
 Published (disclosure-controlled) tables are computed once per data version and kept in the
 cache (`published`): every write is audited, so the head of the audit chain (its last seq and
@@ -48,6 +57,8 @@ from django_countries import countries
 
 from asylon.audit import queries as audit_queries
 from asylon.audit.models import AuditEvent
+from asylon.cases.models import SENSITIVE_TYPES, CaseType, RiskLevel
+from asylon.cases.queries import case_counts
 from asylon.core.dates import age_on
 from asylon.core.errors import InvalidInput
 from asylon.core.i18n import digit_system
@@ -111,6 +122,19 @@ class TimeSeries:
     months: list[str]
     arrivals: PublishedVector
     departures: PublishedVector
+
+
+@dataclass
+class CaseStatistics:
+    site: Site
+    on: date
+    start: date
+    threshold: int
+    by_type: PublishedVector  # open on `on`, the types other than violence and torture, with their total
+    by_risk: PublishedVector  # the same cases by risk level, with the same total
+    sensitive: PublishedVector  # open on `on`, violence and torture, each alone: no total
+    opened: int | None  # in the period, the types other than violence and torture
+    closed: int | None
 
 
 def check_access(actor: Actor, site: Site, internal: bool) -> None:
@@ -324,6 +348,55 @@ def _population_statistics(actor: Actor, site: Site, on: date, *, internal: bool
         block=block,
         needs=need_table,
         legal_status=legal,
+    )
+
+
+# --- protection cases -----------------------------------------------------------------------
+
+
+OPEN_TYPES = [t for t in CaseType if t not in SENSITIVE_TYPES]
+PROTECTED_TYPES = [t for t in CaseType if t in SENSITIVE_TYPES]
+
+
+def case_statistics(actor: Actor, *, site: Site, on: date, start: date) -> CaseStatistics:
+    """The published figures of a site's protection cases on `on` and in `start`..`on` (see
+    the module's definitions). Always disclosure-controlled."""
+    ensure(actor, "reports.view_statistics", site)
+    if start > on:
+        raise InvalidInput({"period": [_("The period ends before it starts.")]})
+    return published("cases", lambda: _case_statistics(actor, site, on, start), site.pk, on, start)
+
+
+def _case_statistics(actor: Actor, site: Site, on: date, start: date) -> CaseStatistics:
+    t = threshold()
+    counts = case_counts(actor=actor, site=site, on=on, start=start)
+    counted = [c for c in counts if c.case_type not in SENSITIVE_TYPES]
+    open_now = [c for c in counted if c.open_on]
+    by_type = _vector(Counter(c.case_type for c in open_now), OPEN_TYPES, dict(CaseType.choices), internal=False)
+    by_risk = _vector(Counter(c.risk_on for c in open_now), list(RiskLevel), dict(RiskLevel.choices), internal=False)
+    protected = Counter(c.case_type for c in counts if c.case_type in SENSITIVE_TYPES and c.open_on)
+    sensitive = protect_vector(
+        [str(CaseType(k).label) for k in PROTECTED_TYPES],
+        [protected[k] for k in PROTECTED_TYPES],
+        threshold=t,
+        zeros_safe=False,  # "—" must not tell "none" from "a few"
+        with_total=False,
+    )
+    sensitive.keys = [str(k) for k in PROTECTED_TYPES]
+
+    def figure(n: int) -> int | None:
+        return None if 0 < n < t or (n == 0 and not zeros_safe()) else n
+
+    return CaseStatistics(
+        site=site,
+        on=on,
+        start=start,
+        threshold=t,
+        by_type=by_type,
+        by_risk=by_risk,
+        sensitive=sensitive,
+        opened=figure(sum(c.opened_in_period for c in counted)),
+        closed=figure(sum(c.closed_in_period for c in counted)),
     )
 
 

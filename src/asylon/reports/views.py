@@ -62,6 +62,10 @@ def statistics_page(request: AuthedRequest) -> HttpResponse:
             pyramid=f"{reverse('reports:statistics_chart', args=['pyramid'])}?{chart_query}",
             monthly=f"{reverse('reports:statistics_chart', args=['monthly'])}?{chart_query}",
             csv_query=f"site={figures['site'].code}&on={figures['on'].isoformat()}",
+            cases_query=urlencode({k: v for k, v in figures["query"].items() if k != "internal"}),
+            cases=statistics.case_statistics(
+                request.user, site=figures["site"], on=figures["on"], start=figures["series"].start
+            ),
         )
     return render(request, "reports/statistics.html", context)
 
@@ -104,6 +108,27 @@ def statistics_csv(request: AuthedRequest) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="population-{site.code}-{on:%Y%m%d}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def cases_csv(request: AuthedRequest) -> HttpResponse:
+    """The published protection-case figures (always disclosure-controlled), recorded as a report."""
+    sites = _sites_or_404(request, "reports.view_statistics")
+    data = request.GET if "site" in request.GET else {"site": sites[0].code}
+    form = StatisticsForm(data, sites=sites, may_see_internal=False)
+    if not form.is_valid():
+        return HttpResponseBadRequest("; ".join(f"{f}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()))
+    site = next(s for s in sites if s.code == form.cleaned_data["site"])
+    on, start = form.cleaned_data["on"], min(form.cleaned_data["start"], form.cleaned_data["on"])
+    cases = statistics.case_statistics(request.user, site=site, on=on, start=start)
+    body = hxl.cases_csv(cases).encode()
+    services.record_report(
+        actor=request.user, kind=ReportKind.STATISTICS_CSV, site=site, period_start=start, period_end=on, content=body
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cases-{site.code}-{on:%Y%m%d}.csv"'
     return response
 
 

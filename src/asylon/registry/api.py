@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import Field, Query, Router, Schema, Status
@@ -17,7 +18,7 @@ from asylon.matching import registration
 from asylon.sharing.guard import guard_read
 
 from . import photos, queries, services
-from .models import PERSON_NAME_FIELDS, Household, Membership, Person, SensitiveProfile
+from .models import PERSON_NAME_FIELDS, Household, Membership, Person, SensitiveProfile, SpecificNeed
 
 router = Router(tags=["register"])
 
@@ -135,6 +136,10 @@ class PersonOut(Schema):
         return person.country_of_origin.code or ""
 
     @staticmethod
+    def resolve_specific_needs(person: Person, context) -> list[SpecificNeed]:
+        return queries.visible_needs(context["request"].user, person)
+
+    @staticmethod
     def resolve_sensitive(person: Person) -> None:
         # Never `person.sensitive` (the profile's reverse accessor): the sensitive fields leave
         # only through `queries.read_sensitive`, which checks the role and audits the read
@@ -209,11 +214,11 @@ class PersonCorrectionIn(Schema):
     unit: Id | None = None
 
 
-def _with_sensitive(actor: Actor, person: Person) -> PersonOut:
+def _with_sensitive(request: AuthedRequest, person: Person) -> PersonOut:
     """The person with their sensitive fields for a reader whose role may see them (the read
     is audited by `queries.read_sensitive`); for any other reader, without."""
-    profile = queries.read_sensitive(actor, person)
-    out = PersonOut.model_validate(person)
+    profile = queries.read_sensitive(request.user, person)
+    out = PersonOut.model_validate(person, context={"request": request})
     if profile is not None:
         out.sensitive = SensitiveOut.model_validate(profile)
     return out
@@ -369,7 +374,9 @@ def list_persons(request: AuthedRequest, filters: Query[PersonFilterIn]):
     qs = (
         queries.person_list(request.user, f)
         .select_related("site")
-        .prefetch_related("specific_needs", "memberships__household")
+        .prefetch_related(
+            Prefetch("specific_needs", queryset=SpecificNeed.objects.select_related("code")), "memberships__household"
+        )
     )
     rows, next_cursor = queries.page_after(qs, filters.cursor, filters.limit)
     guard_read(request.user, rows, fields=PersonOut.model_fields, channel="api:GET /persons")
@@ -386,7 +393,7 @@ def list_persons(request: AuthedRequest, filters: Query[PersonFilterIn]):
 def get_person(request: AuthedRequest, reference: Line):
     person = queries.get_person(request.user, reference)
     guard_read(request.user, [person], fields=PersonOut.model_fields, channel="api:GET /persons/{reference}")
-    return _with_sensitive(request.user, person)
+    return _with_sensitive(request, person)
 
 
 @router.patch(

@@ -8,13 +8,13 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from asylon.audit import queries as audit_queries
 from asylon.audit import services as audit
 from asylon.audit.models import AuditEvent
 from asylon.core.dates import birth_range_for_age, today
-from asylon.core.errors import InvalidInput, NotFound
+from asylon.core.errors import InvalidInput, NotFound, NotPermitted
 from asylon.core.scope import ensure, site_ids
 from asylon.core.types import Actor
 from asylon.safeguards.types import NEVER_RECIPIENTS, RecipientKind
@@ -29,6 +29,7 @@ from .models import (
     SensitiveProfile,
     Site,
     SpecificNeed,
+    SpecificNeedCode,
 )
 
 # Age brackets of UNHCR population statistics (DOMAIN.md section 4), as (min, max) years.
@@ -120,7 +121,36 @@ def filter_persons(qs: QuerySet[Person], f: PersonFilters, on: date | None = Non
     return qs
 
 
+# --- restricted needs ------------------------------------------------------------------------
+# SV and TR needs (`SpecificNeedCode.restricted`) are protection information (DOMAIN.md 4): a
+# role that may not read sensitive fields is not told that a person has one, on the person's
+# page, in the API, through the list's filter or in an export (reports.exports does the same).
+
+
+def sees_restricted_needs(actor: Actor, person: Person | None = None) -> bool:
+    return actor.has_perm("registry.view_sensitive", person) if person else actor.has_perm("registry.view_sensitive")
+
+
+def visible_needs(actor: Actor, person: Person) -> list[SpecificNeed]:
+    """The person's needs this actor may know of (prefetch `specific_needs__code`)."""
+    needs = list(person.specific_needs.all())
+    if sees_restricted_needs(actor, person):
+        return needs
+    return [n for n in needs if not n.code.restricted]
+
+
+def _names_restricted_need(code: str) -> bool:
+    match = Q(code=code) if "-" in code else Q(category=code)
+    return SpecificNeedCode.objects.filter(match, restricted=True).exists()
+
+
 def person_list(actor: Actor, f: PersonFilters) -> QuerySet[Person]:
+    if f.specific_need and not sees_restricted_needs(actor) and _names_restricted_need(f.specific_need):
+        raise NotPermitted(
+            gettext("Only protection roles may list persons by a restricted need (%(code)s).")
+            % {"code": f.specific_need},
+            code="restricted_need",
+        )
     return filter_persons(persons_for(actor), f).select_related("unit", "unit__parent").order_by("reference")
 
 

@@ -100,6 +100,7 @@ def person_detail(request: AuthedRequest, reference: str) -> HttpResponse:
             "person": person,
             "membership": queries.current_household(person),
             "sensitive": queries.read_sensitive(request.user, person),
+            "needs": queries.visible_needs(request.user, person),
             "can_correct": can(request.user, "registry.change_person", person),
             "can_correct_presence": can(request.user, services.CORRECT_PRESENCE, person),
             # A partner's page releases PERSON_PAGE_FIELDS and the photo is not one of them: it

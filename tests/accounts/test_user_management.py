@@ -271,3 +271,34 @@ def test_resetting_a_password_on_the_page_shows_it_once(admin_page, clerk):
     password = html.split('<code class="secret">')[1].split("</code>")[0]
     clerk.refresh_from_db()
     assert clerk.check_password(password)
+
+
+PRODUCTION_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+
+@pytest.mark.parametrize("issue", ["created", "reset"])
+def test_a_generated_password_opens_the_account_and_is_stored_at_full_cost_once_used(issue, admin_a, site_a, settings):
+    """A generated password (120 random bits) is stored with a light Argon2id at first; the
+    first log-in stores it again at the site's full cost. A chosen password never goes light."""
+    from django.contrib.auth.hashers import get_hasher
+
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
+    account = services.create_user(actor=admin_a, username="newclerk", role=Role.REGISTRATION_CLERK, sites=[site_a])
+    password = account.password
+    if issue == "reset":
+        password = services.reset_password(actor=admin_a, user=account.user)
+    user = User.objects.get(username="newclerk")
+    assert user.password.startswith("argon2$argon2id$")
+    assert not user.check_password(password[:-1])
+    assert get_hasher().must_update(user.password)  # light until used
+    assert user.check_password(password)
+    user.refresh_from_db()
+    assert user.check_password(password) and not get_hasher().must_update(user.password)
+
+    chosen = services.create_user(
+        actor=admin_a, username="chosen", role=Role.REGISTRATION_CLERK, sites=[site_a], password="a chosen phrase 7"
+    )
+    assert not get_hasher().must_update(User.objects.get(pk=chosen.user.pk).password)

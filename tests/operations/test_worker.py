@@ -100,3 +100,30 @@ def test_the_beat_of_a_stopped_worker_is_cleared_once_its_tasks_are_settled(db, 
     later = timezone.now() + worker.LOST_AFTER + timedelta(seconds=1)
     assert worker.recover_lost(now=later) == 0
     assert worker.workers() == []
+
+
+def test_a_starting_worker_warms_the_report_engine_and_records_nothing(db, monkeypatch):
+    """The situation report's first rendering in a process is paid at the worker's start, from
+    invented rows: nothing of the register is read into it, nothing is recorded."""
+    from asylon.audit.models import AuditEvent
+    from asylon.reports import sitrep
+    from asylon.reports.models import ReportRun
+
+    rendered: list[bytes] = []
+    real = sitrep.render_pdf
+    monkeypatch.setattr(sitrep, "render_pdf", lambda context: rendered.append(real(context)) or rendered[-1])
+    events, runs = AuditEvent.objects.count(), ReportRun.objects.count()
+    assert worker.warm_up() >= 1
+    assert len(rendered) == 1 and rendered[0].startswith(b"%PDF")
+    assert (AuditEvent.objects.count(), ReportRun.objects.count()) == (events, runs)
+
+
+def test_a_warm_up_that_fails_does_not_stop_the_worker(db, monkeypatch, caplog):
+    from asylon.reports import sitrep
+
+    def broken(context):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(sitrep, "render_pdf", broken)
+    assert worker.warm_up() == 0
+    assert "warm-up warm_up_sitrep failed" in caplog.text

@@ -41,3 +41,10 @@ def test_demo_twice_adds_nothing(seeded, capsys):
     call_command("demo", "--no-serve")
     assert (Person.objects.count(), User.objects.count()) == before
     assert "already there" in capsys.readouterr().out
+
+
+def test_each_demo_user_gets_a_password_of_its_own(seeded):
+    passwords = seeded.users.values()
+    assert len(set(passwords)) == len(seeded.users) == User.objects.filter(username__in=seeded.users).count()
+    for username, password in seeded.users.items():
+        assert User.objects.get(username=username).check_password(password)

@@ -110,6 +110,24 @@ def test_published_figures_follow_every_change_of_the_data(make_user, site_a, po
     assert series.arrivals.total == 8
 
 
+def test_a_report_leaving_the_system_is_no_new_version_of_the_data(make_user, site_a, population, clerk, settings):
+    """A report's own record (every sitrep and CSV writes one) is audited but changes no figure:
+    the published tables stay those of the data, and the next change of the data shows."""
+    from asylon.audit.models import AuditEvent
+    from asylon.reports import sitrep
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    officer = make_user(Role.PROTECTION_OFFICER, username="po")
+    version = statistics.data_version()
+    sitrep.generate_sitrep(officer, site=site_a, start=date(2013, 1, 1), end=ON)
+    assert AuditEvent.objects.order_by("seq").last().action == "report.generated"
+    assert statistics.data_version() == version
+    nima = population[0].memberships.get(person__given_name="Nima").person
+    services.change_presence(actor=clerk, person=nima, presence="DEPARTED", reason="resettled")
+    assert statistics.data_version() != version
+    assert statistics.population_statistics(officer, site=site_a, on=date.today()).total == 7
+
+
 def test_the_statistics_page_shows_a_change_at_once(client, make_user, site_a, population, clerk, settings):
     from tests.signin import sign_in
 

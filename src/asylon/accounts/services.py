@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import Argon2PasswordHasher, get_hasher, make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,6 +44,27 @@ from .twofactor import confirmed_device, needs_second_factor
 
 def generate_password() -> str:
     return secrets.token_urlsafe(15)
+
+
+class GeneratedPasswordHasher(Argon2PasswordHasher):
+    """Argon2id at a light cost, for generated passwords only.
+
+    A generated password is 120 random bits (`generate_password`): no guess reaches it however
+    fast the hash, so the cost Argon2 puts on each guess, which protects a password a person
+    chose, buys nothing for it (and made each demo user cost a second). Its hash is still
+    salted Argon2id, verified by the site's own hasher (the cost is read from the hash), and
+    Django replaces it with one at the site's full cost at the user's first log-in
+    (`must_update`). A password a person chooses is always hashed at the full cost."""
+
+    time_cost = 1
+    memory_cost = 8 * 1024  # KiB
+    parallelism = 1
+
+
+def _hash_generated(password: str) -> str:
+    if isinstance(get_hasher("default"), Argon2PasswordHasher):
+        return make_password(password, hasher=GeneratedPasswordHasher())
+    return make_password(password)  # another hasher preferred (the tests'): as it is
 
 
 @dataclass(frozen=True)
@@ -113,8 +135,13 @@ def create_user(
         _check_password(password, User(username=username), errors)
     if errors:
         raise InvalidInput(errors)
-    password = password or generate_password()
-    user = User.objects.create_user(username=username, password=password, is_staff=is_staff, language=language)
+    if password:
+        user = User.objects.create_user(username=username, password=password, is_staff=is_staff, language=language)
+    else:
+        password = generate_password()
+        user = User.objects.create_user(username=username, is_staff=is_staff, language=language)
+        user.password = _hash_generated(password)
+        user.save(update_fields=["password"])
     user.groups.add(Group.objects.get(name=role))
     user.sites.set(sites)
     changes = {"username": username, "role": role, "sites": _site_codes(sites)}
@@ -203,7 +230,7 @@ def reset_password(*, actor: Actor, user: User) -> str:
     sessions end: Django signs each session with the password hash."""
     user = _lock_managed(actor, user)
     password = generate_password()
-    user.set_password(password)
+    user.password = _hash_generated(password)
     user.save(update_fields=["password"])
     audit.record(actor, "user.password_reset", user, changes={"password": ["…", "…"]})
     return password

@@ -113,3 +113,11 @@ def chain_head() -> tuple[int, str]:
     cached per state of the data (published statistics, the count of a user's work) keys on it."""
     head = ChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
     return head or (0, "")
+
+
+def chain_head_except(actions: tuple[str, ...]) -> tuple[int, str]:
+    """The seq and hash of the chain's last event whose action is not one of `actions`: the
+    state of the data when those events change none of it (a report's own record). Reads the
+    chain from its top down by its unique seq, so it stops at the first event that counts."""
+    last = AuditEvent.objects.exclude(action__in=actions).order_by("-seq").values_list("seq", "hash").first()
+    return last or (0, "")

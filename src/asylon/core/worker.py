@@ -5,6 +5,10 @@ to sweep marks the task FAILED with `WorkerLost` and calls the handler its app r
 with `on_lost` (an alert delivery is retried, an import's run reads as interrupted). The worker
 itself, its heartbeats and the sweep live in operations/worker.py, above every app; the apps'
 tasks modules register their handlers here, on the floor they all stand on.
+
+A worker also runs, once at its start and before it takes a task, what the apps registered
+with `on_start`: work whose first time in a process is slow (loading a PDF engine and its
+fonts), done before a user waits for it rather than on the first user's clock.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 
 LostHandler = Callable[[dict[str, Any]], None]
 _LOST_HANDLERS: dict[str, LostHandler] = {}
+_START: dict[str, Callable[[], None]] = {}
 
 
 class WorkerLost(Exception):  # noqa: N818 - the name is what the failed task shows
@@ -35,6 +40,17 @@ def on_lost(task) -> Callable[[LostHandler], LostHandler]:
 def lost_handler(task_path: str) -> LostHandler | None:
     """The handler registered for the task at `task_path`, if any."""
     return _LOST_HANDLERS.get(task_path)
+
+
+def on_start(warm_up: Callable[[], None]) -> Callable[[], None]:
+    """Register `warm_up` to run once when a worker starts (reads nothing, writes nothing)."""
+    _START[f"{warm_up.__module__}.{warm_up.__qualname__}"] = warm_up
+    return warm_up
+
+
+def start_hooks() -> list[Callable[[], None]]:
+    """What the apps registered with `on_start`, in the order they registered it."""
+    return list(_START.values())
 
 
 def process_alive(pid: int) -> bool:

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from asylon.accounts.models import User
 from asylon.accounts.roles import Role
-from asylon.accounts.services import create_user, generate_password
+from asylon.accounts.services import create_user
 from asylon.core.types import Actor
 from asylon.registry import services
 from asylon.registry.models import Location, Person, Site, SiteDesignation
@@ -152,16 +152,10 @@ def _users(site: Site, admin: User) -> tuple[dict[str, str], dict[str, str]]:
         username = "admin" if role == Role.ADMINISTRATOR else f"demo-{role.replace('_', '-')}"
         if User.objects.filter(username=username).exists():
             continue
-        password = generate_password()
-        account = create_user(
-            actor=admin,
-            username=username,
-            role=role,
-            sites=[site],
-            password=password,
-            is_staff=role == Role.ADMINISTRATOR,
+        account = create_user(  # a generated password, shown once (accounts.services)
+            actor=admin, username=username, role=role, sites=[site], is_staff=role == Role.ADMINISTRATOR
         )
-        passwords[username] = password
+        passwords[username] = account.password
         if account.enrolment_code:
             codes[username] = account.enrolment_code
     return passwords, codes

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import autodiscover_modules
 
-from asylon.core.worker import WorkerLost, lost_handler, process_alive
+from asylon.core.worker import WorkerLost, lost_handler, process_alive, start_hooks
 
 log = logging.getLogger("asylon.tasks.worker")
 
@@ -123,6 +123,22 @@ def queue_lag(now: datetime | None = None) -> timedelta | None:
     enqueued_at, run_after = oldest
     waiting_since = run_after if run_after.year < 9999 else enqueued_at  # 9999: "as soon as possible"
     return max(now - max(enqueued_at, waiting_since), timedelta(0))
+
+
+def warm_up() -> int:
+    """Run what the apps registered with `on_start` (core/worker.py), once, before the worker
+    takes its first task. A warm-up that fails is logged and skipped: the task it would have
+    sped up still runs, only slower. Returns how many ran."""
+    autodiscover_modules("tasks")  # the apps' tasks modules register their warm-ups
+    ran = 0
+    for hook in start_hooks():
+        try:
+            hook()
+        except Exception:
+            log.exception("warm-up %s failed; the worker runs without it", hook.__qualname__)
+        else:
+            ran += 1
+    return ran
 
 
 def recover_lost(now: datetime | None = None) -> int:

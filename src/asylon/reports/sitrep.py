@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -236,6 +236,50 @@ def render_pdf(context: dict[str, Any]) -> bytes:
     if len(_IMAGES) > IMAGES_KEPT:
         _IMAGES.clear()
     return weasyprint.HTML(string=html).write_pdf(cache=_IMAGES)
+
+
+# What a report's first rendering in a process costs beyond the next ones (WeasyPrint's import,
+# fontconfig and Pango loading the fonts at each size, the template's compilation: about as
+# much as the report itself) is paid by the worker at its start (tasks.py, `on_start`),
+# before anyone waits: it renders the report's own template with invented rows and no data.
+SPECIMEN_ROWS = [
+    {
+        "reference": "SPC-000001",
+        "name": "Specimen Row",
+        "name_original": "نمونه",
+        "sex": "F",
+        "age": 34,
+        "block": "Block 01",
+        "presence": Presence.MISSING,
+    },
+    {
+        "reference": "SPC-000002",
+        "name": "Specimen Row",
+        "name_original": "",
+        "sex": "M",
+        "age": None,
+        "block": "",
+        "presence": Presence.DETAINED,
+    },
+]
+
+
+def warm_up() -> None:
+    """Render the report's template once, from no data at all (nothing read, nothing recorded)."""
+    for name in ("reports/sitrep.html", "reports/_vector.html", "reports/_age_sex.html"):
+        get_template(name)
+    today = timezone.localdate()
+    context = {
+        "site": Site(code="SPC", name="Specimen نمونه"),
+        "start": today,
+        "end": today,
+        "generated_at": timezone.now(),
+        "generated_by": "worker",
+        "threshold": statistics.threshold(),
+        "sections": [Section(key, key, False) for key in SECTIONS],
+        "annex": SPECIMEN_ROWS,
+    }
+    render_pdf(context)
 
 
 def generate_sitrep(

@@ -35,6 +35,9 @@ Definitions (also printed under the tables):
 Published (disclosure-controlled) tables are computed once per data version and kept in the
 cache (`published`): every write is audited, so the head of the audit chain (its last seq and
 hash) names the state of the data; a new event is a new key and a stale table is never served.
+The one event that is not a write of data, a report's own record ("report.generated", written
+by every situation report and every CSV), does not count: no figure reads it, and counting it
+would recompute every table after each report.
 Internal (unsuppressed) tables are computed on every request and never cached.
 """
 
@@ -149,8 +152,14 @@ T = TypeVar("T")
 PUBLISHED_SECONDS = 24 * 3600
 
 
+# Audit actions that record a report leaving the system (services.record_report), not a change
+# of the data any figure reads.
+NOT_DATA = ("report.generated",)
+
+
 def data_version() -> tuple[int, str]:
-    return audit_queries.chain_head()
+    """The last seq and hash of the audit chain, reports' own records left aside (NOT_DATA)."""
+    return audit_queries.chain_head_except(NOT_DATA)
 
 
 def published(kind: str, compute: Callable[[], T], *inputs: object) -> T:

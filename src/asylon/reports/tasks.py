@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from asylon.core import jobs
-from asylon.core.worker import on_lost
+from asylon.core.worker import on_lost, on_start
 
 from .models import ImportRun, ImportStatus
 
@@ -84,6 +84,14 @@ def make_sitrep(*, job_id: int) -> str:
 
 
 on_lost(make_sitrep)(jobs.lost)
+
+
+@on_start
+def warm_up_sitrep() -> None:
+    """The worker loads the PDF engine and fonts at its start (sitrep.warm_up)."""
+    from .sitrep import warm_up
+
+    warm_up()
 
 
 @task()

@@ -3,6 +3,8 @@
 django-tasks-db's worker, plus a heartbeat and the recovery of tasks whose worker died
 (operations/worker.py). Run one or more beside the web server (docs/deploy.md has the systemd unit);
 `--batch` runs what is due and exits. SIGTERM lets the running task finish first.
+A long-running worker first runs the apps' warm-ups (`on_start`: the situation report's PDF
+engine and fonts), so that the first report after a start is as quick as the next ones.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class Command(DBWorkerCommand):
         heart = worker.Heart(worker_id)
         worker.beat(worker_id, heart.started_at)
         heart.start()
+        if not options["batch"]:  # a batch run does what is due and exits: nothing to warm
+            worker.warm_up()
         self.stdout.write(f"Worker {worker_id} started.")
         try:
             super().handle(*args, **options)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.functional import LazyObject, empty
+
 from asylon.core.errors import NotFound, NotPermitted
 from asylon.core.types import AnyUser
 
@@ -10,10 +14,18 @@ def site_ids(actor: AnyUser) -> frozenset[int]:
     """The sites the actor works in (cached on the user object for the request)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return frozenset()
-    cached = getattr(actor, "_asylon_site_ids", None)
+    # A request's user is a lazy wrapper (two: auth's, then django-otp's), while the
+    # permission checks (django-rules) receive the user inside: keep the cache on that user,
+    # so both find it.
+    user: Any = actor
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:  # type: ignore[attr-defined]
+            user._setup()  # type: ignore[attr-defined]
+        user = user._wrapped  # type: ignore[attr-defined]
+    cached = getattr(user, "_asylon_site_ids", None)
     if cached is None:
-        cached = frozenset(actor.sites.values_list("pk", flat=True))
-        vars(actor)["_asylon_site_ids"] = cached  # cached on the user object for the request
+        cached = frozenset(user.sites.values_list("pk", flat=True))
+        vars(user)["_asylon_site_ids"] = cached  # cached on the user object for the request
     return cached
 
 

@@ -51,6 +51,7 @@ from .models import (
 from .transitions import ROLL_CALL
 
 MAX_BATCH = 500
+RESULTS = frozenset(RollCallResult.values)  # built once: `.values` builds a new list on each call
 CLOCK_SKEW = timedelta(minutes=10)
 
 # The marks that are proposed to the register on closing, each waiting for a protection
@@ -124,7 +125,7 @@ def parse_marks(raw: list[dict[str, Any]]) -> tuple[list[Mark], list[dict]]:
         when = item.get("marked_at")
         at = when if isinstance(when, datetime) else parse_datetime(str(when or ""))
         reason = ""
-        if item.get("result") not in RollCallResult.values:
+        if item.get("result") not in RESULTS:
             reason = "unknown result"
         elif at is None or timezone.is_naive(at):
             reason = "marked_at must be an ISO time with its offset"

@@ -10,10 +10,12 @@ starts `asylon serve` (gunicorn, as docs/deploy.md runs it). Then, for a bounded
 3. the figure: the 20 clients POST batches of marks to the marking endpoint the page uses
    (session cookie and CSRF token), each batch its own persons at the client's time.
 
-Prints marks/s and p95 per batch for each, the ratios, the load average, and the check that no
-mark was lost: marks sent against the answers (applied, conflict, duplicate, rejected), against
-the marks in the database (each applied mark raises its entry's version by one) and against
-the persons the `roll_call.marked` audit events name.
+Prints marks/s and p95 per batch for each, the ratios, the load average, the CPU time one batch
+cost the server's processes (and PostgreSQL's backends, when it runs on this machine: a figure
+the other work on a shared machine does not change), and the check that no mark was lost:
+marks sent against the answers (applied, conflict, duplicate, rejected), against the marks
+in the database (each applied mark raises its entry's version by one) and against the persons
+the `roll_call.marked` audit events name.
 
     python bench/roll_call.py [--seconds 20] [--clients 20] [--batch 20] [--web-workers 5]
     ASYLON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/asylon_rollcall_bench python bench/roll_call.py
@@ -272,6 +274,35 @@ def check_marks(plan: dict, phase: Phase) -> bool:
     return ok
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc; 0 where it cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def cpu_used(server_pid: int) -> tuple[float, float]:
+    """CPU seconds so far of the server's worker processes and of the database's backends."""
+    from django.db import connection
+
+    workers = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if int(entry.joinpath("stat").read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
+                workers.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    backends: list[int] = []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            backends = [r[0] for r in cursor.fetchall()]
+        connection.close()
+    return sum(map(_cpu_seconds, workers)), sum(map(_cpu_seconds, backends))
+
+
 CLIENTS = 20
 
 
@@ -320,7 +351,9 @@ def main() -> None:
         update = update_phase(plan, args.clients, args.seconds / 2, args.batch)
         connection.close()
         counts = http_phase(args.port, plan, args.clients, args.seconds / 2, args.batch, "counts")
+        before = cpu_used(server.pid)
         marks = http_phase(args.port, plan, args.clients, args.seconds, args.batch, "marks")
+        after = cpu_used(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -331,6 +364,11 @@ def main() -> None:
         f"ratio   marks/s against one UPDATE per batch: {marks.rate() / update.rate():.2f}"
         f"   p95 against the UPDATE's: {_p95(marks.latencies) / _p95(update.latencies):.1f}x"
         f"   req/s against counts.json: {marks.req_rate() / counts.req_rate():.2f}"
+    )
+    batches = max(len(marks.latencies), 1)
+    print(
+        f"cpu     per marks batch: server processes {(after[0] - before[0]) / batches * 1000:.1f} ms,"
+        f" PostgreSQL backends {(after[1] - before[1]) / batches * 1000:.1f} ms (0 on SQLite or another host)"
     )
     ok = check_marks(plan, marks)
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -2,6 +2,7 @@
 
 ASYLON_DATA_DIR      where the SQLite file, the secret key and uploaded evidence live (default ./var)
 ASYLON_DATABASE_URL  e.g. postgres://user@host:5432/asylon (default: SQLite in the data dir)
+ASYLON_DB_CONN_MAX_AGE  seconds a server thread keeps its database connection (default 300; 0: one per request)
 ASYLON_SECRET_KEY    generated and kept in the data dir when absent
 ASYLON_DEBUG         false unless set
 ASYLON_SMALL_CELL_THRESHOLD  published statistics hide counts below this (default 5)
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     # After WhiteNoise: static files keep their caching; everything Django builds is no-store.
     "asylon.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After SessionMiddleware: a signed-in session's expiry moves on at most once a minute.
+    "asylon.core.middleware.SessionRefresh",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A NUL byte in a page's URL is a 400 naming the parameter, not a 500 on PostgreSQL.
@@ -130,6 +133,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db_url("ASYLON_DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'asylon.sqlite3'}")}
+# Each server thread keeps its connection between requests (ASYLON_DB_CONN_MAX_AGE seconds,
+# 0 for one per request): opening one costs more than a roll-call batch (PostgreSQL starts a
+# process for it). The health check finds a connection the database dropped before a request uses it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("ASYLON_DB_CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages read while a write is going on; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of deadlocking on a lock upgrade.
@@ -174,9 +182,10 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "asylon.accounts.views.locked_out"  # a page that says what happened (429)
 
-# Sessions end after inactivity.
+# Sessions end after inactivity: a request pushes the expiry back, saving the session at
+# most once a minute (core.middleware.SessionRefresh), not on every request.
 SESSION_COOKIE_AGE = env.int("ASYLON_SESSION_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+ASYLON_SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG and env.bool("ASYLON_SECURE_COOKIES", default=True)

@@ -69,7 +69,8 @@ def test_a_registration_page_waiting_on_the_lock_is_told_to_retry(client, clerk,
 
 
 def test_a_page_that_only_saves_its_session_is_told_to_retry(client, clerk, site_a, household, request):
-    """Reading a person writes nothing but the session (saved on every request)."""
+    """Reading a person writes nothing but the session (saved when its last save is a minute
+    old, as here: the test signed in without a request)."""
     client.force_login(clerk)
     request.getfixturevalue("write_lock")
     client.raise_request_exception = False

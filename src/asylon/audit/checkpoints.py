@@ -112,6 +112,8 @@ def _last(fd: int) -> Checkpoint | None:
 def write_checkpoint() -> None:
     """Append a checkpoint of the committed head (run on commit; never raises into the
     request: a failure is logged as an error, and the next commit writes the head again)."""
+    from django.db import connection
+
     from .models import ChainHead
 
     target = path()
@@ -123,7 +125,9 @@ def write_checkpoint() -> None:
         return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # numbers stay unique across processes
-        head = ChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
+        with connection.cursor() as cursor:  # raw SQL: once per committed write, under the file's lock
+            cursor.execute(f"SELECT last_seq, last_hash FROM {ChainHead._meta.db_table} WHERE id = 1")  # noqa: S608
+            head = cursor.fetchone()
         last = _last(fd)
         if head is None or (last is not None and (last.seq, last.hash) == head):
             return  # another process already holds this head

@@ -5,12 +5,19 @@ proxy may keep a copy: every response Django builds (pages, the API, downloads, 
 pages) carries `Cache-Control: no-store, private`. Static files are served by WhiteNoise before
 this middleware and keep their own long caching; they hold no personal data.
 
+`SessionRefresh`: a session ends after `SESSION_COOKIE_AGE` seconds without a request. Its
+expiry is pushed back by saving it, at most once every `ASYLON_SESSION_REFRESH_SECONDS`
+(a minute) rather than on every request: a save is a write and a commit, as costly as the
+work of a roll-call batch, and on SQLite it queues behind every other writer. So a session
+ends between `SESSION_COOKIE_AGE` minus that minute and `SESSION_COOKIE_AGE` after its last
+request, never later (tests/accounts/test_login.py).
+
 `DatabaseBusyMiddleware`, `server_error` and `bad_request`: the embedded SQLite database
 serves one writer at a time, and an import holds the write lock until it commits (it writes everything or nothing).
 A writer that waited past the lock timeout gets "database is locked"; that is answered 503
 with `Retry-After` (a short translated page, or the API's JSON error body with the stable code
 `database_busy`), never 500. Views raise it into `process_exception`. The session's save after
-the view (every request saves it, so even a page that only reads waits for the lock) fails
+the view (a page that only reads still saves it once a minute, so it may wait for the lock) fails
 outside any view, and Django answers that 400 or 500: its handlers (`urls.handler400`,
 `handler500`) ask the same question first. The API's own exception handler (`asylon.api`)
 gives the same answer for API routes.
@@ -35,8 +42,10 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
@@ -61,6 +70,29 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response["Cache-Control"] = "no-store, private"
+        return response
+
+
+REFRESHED = "_asylon_refreshed"  # the session key holding the time of its last save (epoch seconds)
+
+
+class SessionRefresh:
+    """Save a signed-in session when its last save is a minute old (module docstring).
+
+    Listed after Django's SessionMiddleware, so its answer runs first; it touches only a
+    session the request already read (a signed-in user's), so it adds no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        now = int(time.time())
+        if now - int(session.get(REFRESHED, 0)) >= settings.ASYLON_SESSION_REFRESH_SECONDS:
+            session[REFRESHED] = now  # modified: SessionMiddleware saves it with a new expiry
         return response
 
 
@@ -124,7 +156,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Django's 400 handler: the session's save after the view (every request saves it) meets
+    """Django's 400 handler: the session's save after the view (once a minute) meets
     the lock, and Django reports that as `SessionInterrupted`, a 400; it is 503 here."""
     if is_database_locked(exception):
         return busy_response(request)

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -51,6 +50,7 @@ from .models import (
 from .transitions import ROLL_CALL
 
 MAX_BATCH = 500
+RESULTS = frozenset(RollCallResult.values)  # built once: `.values` builds a new list on each call
 CLOCK_SKEW = timedelta(minutes=10)
 
 # The marks that are proposed to the register on closing, each waiting for a protection
@@ -124,7 +124,7 @@ def parse_marks(raw: list[dict[str, Any]]) -> tuple[list[Mark], list[dict]]:
         when = item.get("marked_at")
         at = when if isinstance(when, datetime) else parse_datetime(str(when or ""))
         reason = ""
-        if item.get("result") not in RollCallResult.values:
+        if item.get("result") not in RESULTS:
             reason = "unknown result"
         elif at is None or timezone.is_naive(at):
             reason = "marked_at must be an ISO time with its offset"
@@ -177,11 +177,7 @@ def mark_persons(
     ensure(actor, "incidents.mark_rollcall", roll_call)
     now = timezone.now()
     # The roll call's state is read with the entries: a closed roll call has none to mark.
-    entry_ids = dict(
-        RollCallEntry.objects.filter(
-            roll_call=roll_call, roll_call__state=RollCallState.OPEN, person__reference__in={m.person for m in marks}
-        ).values_list("person__reference", "pk")
-    )
+    entry_ids = _open_entries(roll_call, {m.person for m in marks})
     if not entry_ids and RollCall.objects.filter(pk=roll_call.pk).values_list("state", flat=True).first() != (
         RollCallState.OPEN
     ):
@@ -219,6 +215,22 @@ def mark_persons(
             else:
                 out.append({**base, "status": "conflict", "mine": m.result, "stored": _stored(entry)})
     return out
+
+
+def _open_entries(roll_call: RollCall, references: set[str]) -> dict[str, int]:
+    """Reference → entry id of the persons named, if the roll call is open. Raw SQL: this
+    runs on every batch, and the ORM's compiling of the join cost more than the statement."""
+    if not references:
+        return {}
+    entry, person, rc = (m._meta.db_table for m in (RollCallEntry, Person, RollCall))
+    sql = (
+        f"SELECT p.reference, e.id FROM {entry} e JOIN {person} p ON p.id = e.person_id "  # noqa: S608 - no user text
+        f"JOIN {rc} r ON r.id = e.roll_call_id WHERE e.roll_call_id = %s AND r.state = %s "
+        f"AND p.reference IN ({', '.join(['%s'] * len(references))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [roll_call.pk, str(RollCallState.OPEN), *sorted(references)])
+        return dict(cursor.fetchall())
 
 
 @transaction.atomic
@@ -295,9 +307,12 @@ def _apply_marks(actor: Actor, marks: list[tuple[int, Mark]], channel: str = Rol
 
 
 def counts(roll_call: RollCall) -> dict[str, Any]:
-    by_result = dict(
-        RollCallEntry.objects.filter(roll_call=roll_call).values_list("result").annotate(n=Count("pk")).order_by()
-    )
+    """The live totals: every batch answers with them and every page polls them, so one
+    statement without the ORM's compiling."""
+    sql = f"SELECT result, COUNT(*) FROM {RollCallEntry._meta.db_table} WHERE roll_call_id = %s GROUP BY result"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [roll_call.pk])
+        by_result = dict(cursor.fetchall())
     result = {r: by_result.get(r, 0) for r in RollCallResult.values}
     total = sum(result.values())
     accounted = sum(v for k, v in result.items() if k in ACCOUNTED)

@@ -4,15 +4,17 @@ what the hook wrote, and leave the tables as the migrations made them."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from tests.conftest import member
 from tests.reports.kobo import write_csv
 
+from asylon.matching import table_swap
 from asylon.matching.models import NameKeyToken, NameVariantKey, PersonNameKeys
 from asylon.matching.search import search_persons
 from asylon.registry import services
@@ -129,6 +131,44 @@ def test_a_table_another_object_depends_on_is_rebuilt_in_place(registered):
     with connection.cursor() as cursor:
         cursor.execute("SELECT n FROM token_count")
         assert cursor.fetchone()[0] == len(before[1])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the swap of fresh tables is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_while_a_rebuild_runs_search_reads_the_old_keys_and_register_writes_wait(registered, monkeypatch):
+    PersonNameKeys.objects.update(given_fold="stale")
+    person = registered.first()
+    seen: dict[str, object] = {}
+
+    def look_from_another_session() -> None:
+        from django.db import connection as other  # this thread's own connection
+
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '1s'")
+                cursor.execute("SELECT DISTINCT given_fold FROM matching_personnamekeys")
+                seen["folds"] = [row[0] for row in cursor.fetchall()]
+                try:
+                    cursor.execute("UPDATE registry_person SET given_name = 'Nima' WHERE id = %s", [person.pk])
+                    seen["write"] = "done"
+                except OperationalError:
+                    seen["write"] = "waited"
+        finally:
+            other.close()
+
+    build = table_swap._build
+
+    def look_once_the_keys_are_written(cursor, fresh):  # before any index or constraint is built
+        if not seen:
+            thread = threading.Thread(target=look_from_another_session)
+            thread.start()
+            thread.join()
+        build(cursor, fresh)
+
+    monkeypatch.setattr(table_swap, "_build", look_once_the_keys_are_written)
+    call_command("matching", "rebuild-keys", "--quiet", stdout=StringIO())
+    assert seen == {"folds": ["stale"], "write": "waited"}
+    assert not PersonNameKeys.objects.filter(given_fold="stale").exists()
 
 
 def test_a_rebuild_of_one_site_leaves_the_others_keys(registered, site_a, site_b):

@@ -158,19 +158,18 @@ def main() -> None:
         call_command("migrate", verbosity=0)
     try:
         n = args.persons
-        print(f"load average before: {os.getloadavg()[0]:.1f}")
+        print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
         t = time.perf_counter()
         load_persons(n)
-        print(f"{n:,} persons loaded in {time.perf_counter() - t:.1f} s, on {connection.vendor}")
+        print(f"{n:,} persons loaded in {time.perf_counter() - t:.1f} s, on {connection.vendor}", flush=True)
         t = time.perf_counter()
         call_command("matching", "rebuild-keys", "--quiet", stdout=io.StringIO())
         rebuild = time.perf_counter() - t
+        line = f"  asylon matching rebuild-keys:             {rebuild:7.1f} s  {n / rebuild:9,.0f} persons/s"
+        print(line, flush=True)
         anchor, rows = load_key_rows()
-        print(f"  load of the same key rows ({rows:,} rows): {anchor:7.1f} s  {n / anchor:9,.0f} persons/s   (anchor)")
-        print(
-            f"  asylon matching rebuild-keys:              {rebuild:7.1f} s  {n / rebuild:9,.0f} persons/s   "
-            f"x{rebuild / anchor:.2f} the anchor"
-        )
+        print(f"  load of the same key rows ({rows:,} rows):{anchor:7.1f} s  {n / anchor:9,.0f} persons/s   (anchor)")
+        print(f"  rebuild-keys / anchor: x{rebuild / anchor:.2f}")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         if scratch:

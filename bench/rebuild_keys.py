@@ -12,7 +12,8 @@ the same run:
   deleted and loaded again in one transaction by PostgreSQL COPY (or one executemany per table
   on SQLite), the rows prepared before the clock starts.
 
-Prints persons/s of each and the ratio. A throwaway SQLite data dir unless
+Prints persons/s of each and the ratio, and the load average before and after (the machine
+may be shared). A throwaway SQLite data dir unless
 ASYLON_DATABASE_URL is set (then the database `<name>_bench` is created and dropped).
 """
 
@@ -157,18 +158,19 @@ def main() -> None:
         call_command("migrate", verbosity=0)
     try:
         n = args.persons
+        print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
         t = time.perf_counter()
         load_persons(n)
-        print(f"{n:,} persons loaded in {time.perf_counter() - t:.1f} s, on {connection.vendor}")
+        print(f"{n:,} persons loaded in {time.perf_counter() - t:.1f} s, on {connection.vendor}", flush=True)
         t = time.perf_counter()
         call_command("matching", "rebuild-keys", "--quiet", stdout=io.StringIO())
         rebuild = time.perf_counter() - t
+        line = f"  asylon matching rebuild-keys:             {rebuild:7.1f} s  {n / rebuild:9,.0f} persons/s"
+        print(line, flush=True)
         anchor, rows = load_key_rows()
-        print(f"  load of the same key rows ({rows:,} rows): {anchor:7.1f} s  {n / anchor:9,.0f} persons/s   (anchor)")
-        print(
-            f"  asylon matching rebuild-keys:              {rebuild:7.1f} s  {n / rebuild:9,.0f} persons/s   "
-            f"x{rebuild / anchor:.2f} the anchor"
-        )
+        print(f"  load of the same key rows ({rows:,} rows):{anchor:7.1f} s  {n / anchor:9,.0f} persons/s   (anchor)")
+        print(f"  rebuild-keys / anchor: x{rebuild / anchor:.2f}")
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         if scratch:
             connection.creation.destroy_test_db(scratch, verbosity=0)

@@ -14,7 +14,7 @@ COPY on PostgreSQL, one executemany elsewhere), never through model instances.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from asylon.registry.bulk import insert_rows
 from asylon.registry.models import Person, Presence
 
+from . import table_swap
 from .models import NameKeyToken, NameVariantKey, PersonNameKeys
 from .names import name_keys
 
@@ -114,28 +115,58 @@ def variant_keys(token: TokenKey) -> set[str]:
 
 
 @lru_cache(maxsize=262144)
-def _name_part(names: Names) -> tuple[tuple[str, ...], tuple[tuple[str, str, bool], ...]]:
-    """The key columns and the (skeleton, phonetic, own) tokens of one set of names: the
-    same for every person who bears them, so computed once (cached)."""
+def _field(name: str) -> tuple[tuple[str, str], ...]:
+    """The (skeleton, phonetic) of each token of one name field, each skeleton once, in
+    order (`_field_tokens`). Cached: a register's field values repeat far more than whole
+    names do, so a person costs the merging of a few cached tuples."""
+    out: dict[str, str] = {}
+    for token in _field_tokens(name):
+        if token.skeleton:
+            out.setdefault(token.skeleton, token.phonetic)
+    return tuple(out.items())
+
+
+@lru_cache(maxsize=262144)
+def _field_columns(name: str) -> tuple[str, str, str, str]:
+    """What the key columns take from one name field: its fold (cut to the column), its
+    fold whole (for the full name), its compact skeleton and its phonetic key unspaced."""
+    keys = name_keys(name)
+    return keys.fold[:200], keys.fold, keys.compact_skeleton, keys.phonetic.replace(" ", "")[:200]
+
+
+def _name_part(names: Names) -> tuple[tuple[str, ...], list[tuple[str, str, bool]]]:
+    """The key columns and the (skeleton, phonetic, own) tokens of one set of names, from
+    the cached keys of each field: the tokens of the person's own names (given and family,
+    Latin then original) first, then those only the father's name has."""
     given_name, given_original, fathers_name, fathers_original, family_name, family_original = names
-    g = name_keys(_best(given_name, given_original))
-    f = name_keys(_best(fathers_name, fathers_original))
-    fam = name_keys(_best(family_name, family_original))
-    own = name_tokens(given_name, family_name, given_original, family_original)
-    own_skeletons = {t.skeleton for t in own}
-    fathers = [t for t in name_tokens(fathers_name, fathers_original) if t.skeleton not in own_skeletons]
-    tokens = own + fathers
+    g_fold, g_full, g_compact, _ = _field_columns(given_name or given_original)
+    f_fold, f_full, _, f_phonetic = _field_columns(fathers_name or fathers_original)
+    fam_fold, fam_full, fam_compact, _ = _field_columns(family_name or family_original)
+    own: dict[str, str] = {}
+    for name in (given_name, family_name, given_original, family_original):
+        if name:
+            for skel, phon in _field(name):
+                if skel not in own:
+                    own[skel] = phon
+    fathers: dict[str, str] = {}
+    for name in (fathers_name, fathers_original):
+        if name:
+            for skel, phon in _field(name):
+                if skel not in own and skel not in fathers:
+                    fathers[skel] = phon
     columns = (
-        g.fold[:200],
-        f.fold[:200],
-        fam.fold[:200],
-        " ".join(p for p in (g.fold, fam.fold, f.fold) if p)[:600],
-        " ".join(t.skeleton for t in tokens)[:600],
-        " ".join(dict.fromkeys(t.phonetic for t in tokens))[:600],
-        (g.compact_skeleton + fam.compact_skeleton)[:200],
-        f.phonetic.replace(" ", "")[:200],
+        g_fold,
+        f_fold,
+        fam_fold,
+        " ".join(p for p in (g_full, fam_full, f_full) if p)[:600],
+        " ".join([*own, *fathers])[:600],
+        " ".join(dict.fromkeys([*own.values(), *fathers.values()]))[:600],
+        (g_compact + fam_compact)[:200],
+        f_phonetic,
     )
-    return columns, tuple((t.skeleton, t.phonetic, t.skeleton in own_skeletons) for t in tokens)
+    tokens = [(skel, phon, True) for skel, phon in own.items()]
+    tokens += [(skel, phon, False) for skel, phon in fathers.items()]
+    return columns, tokens
 
 
 def key_rows(values: tuple[Any, ...]) -> tuple[KeyRow, list[KeyRow]]:
@@ -192,7 +223,8 @@ def add_to_vocabulary(tokens: Iterable[NameKeyToken | TokenKey]) -> None:
 
 def _add_skeletons(distinct: dict[str, str]) -> None:
     """Make these skeletons ({skeleton: phonetic}) findable by their variants: the ones not yet
-    in the vocabulary are added, a row at a time that another writer may have added too.
+    in the vocabulary are added (one statement on PostgreSQL), a row that another writer
+    added meanwhile left as it is.
     Rows are never removed: a skeleton nobody has any more points to no token and costs nothing."""
     wanted = list(distinct)
     known: set[str] = set()
@@ -209,25 +241,38 @@ def _add_skeletons(distinct: dict[str, str]) -> None:
         return
     table = connection.ops.quote_name(NameVariantKey._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one statement, however many rows
+            cursor.execute(
+                f'INSERT INTO {table} ("key", "skeleton", "phonetic") '  # noqa: S608
+                "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]) ON CONFLICT DO NOTHING",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return
         cursor.executemany(
             f'INSERT INTO {table} ("key", "skeleton", "phonetic") VALUES (%s, %s, %s) ON CONFLICT DO NOTHING',  # noqa: S608
             rows,
         )
 
 
-def _write(values: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, str]]:
-    """Insert the key and token rows of persons who have none; return their count and the
-    skeletons ({skeleton: phonetic}) their tokens use."""
+def _write(
+    values: Iterable[tuple[Any, ...]], tables: Mapping[str, str] | None = None, *, freeze: bool = False
+) -> tuple[int, dict[str, str]]:
+    """Insert the key and token rows of persons who have none (into `tables`' names for the
+    two tables, if given); return their count and the skeletons ({skeleton: phonetic}) their
+    tokens use."""
     rows: list[KeyRow] = []
     tokens: list[KeyRow] = []
     for v in values:
         row, toks = key_rows(v)
         rows.append(row)
         tokens.extend(toks)
+    keys_table, tokens_table = PersonNameKeys._meta.db_table, NameKeyToken._meta.db_table
+    if tables:
+        keys_table, tokens_table = tables[keys_table], tables[tokens_table]
     if rows:
-        insert_rows(PersonNameKeys._meta.db_table, list(KEY_COLUMNS), rows)
+        insert_rows(keys_table, list(KEY_COLUMNS), rows, freeze=freeze)
     if tokens:
-        insert_rows(NameKeyToken._meta.db_table, list(TOKEN_COLUMNS), tokens)
+        insert_rows(tokens_table, list(TOKEN_COLUMNS), tokens, freeze=freeze)
     return len(rows), {t[2]: t[3] for t in tokens}
 
 
@@ -261,28 +306,42 @@ def _batches(values: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tupl
 
 @transaction.atomic
 def rebuild(site_id: int | None = None, progress: Callable[[int], None] | None = None) -> int:
-    """Recompute the keys of every person (of one site), set-based, in one transaction: the
-    old rows go in one statement per table, the new ones come in one stream per table and
-    step, the vocabulary takes the new skeletons at the end. Search reads the old keys until
-    the rebuild commits. Returns the number of persons keyed."""
+    """Recompute the keys of every person (of one site), set-based, in one transaction, and
+    return the number of persons keyed. Search reads the old keys until the rebuild commits.
+
+    Every site at once: the two tables are refilled whole (`table_swap.refill`: on
+    PostgreSQL into fresh tables, indexed once and swapped in at the end; on SQLite with
+    their indexes dropped and made again). One site, or a table PostgreSQL cannot swap: the
+    old rows go in one statement per table and the new ones come in one stream per table
+    and step. The vocabulary takes the new skeletons at the end."""
     persons = Person.objects.order_by()
     if site_id is not None:
         persons = persons.filter(site_id=site_id)
-    ids = persons.values("pk")
-    if site_id is None:
-        NameKeyToken.objects.all().delete()
-        PersonNameKeys.objects.all().delete()
-    else:
-        NameKeyToken.objects.filter(person_id__in=ids).delete()
-        PersonNameKeys.objects.filter(person_id__in=ids).delete()
     done = 0
     skeletons: dict[str, str] = {}
-    for batch in _batches(_stream(persons), REBUILD_BATCH):
-        count, seen = _write(batch)
-        skeletons.update(seen)
-        done += count
-        if progress:
-            progress(done)
+
+    def fill(tables: Mapping[str, str] | None, freeze: bool = False) -> None:
+        nonlocal done
+        for batch in _batches(_stream(persons), REBUILD_BATCH):
+            count, seen = _write(batch, tables, freeze=freeze)
+            skeletons.update(seen)
+            done += count
+            if progress:
+                progress(done)
+
+    way = table_swap.Way.IN_PLACE
+    if site_id is None:
+        tables = [PersonNameKeys._meta.db_table, NameKeyToken._meta.db_table]
+        way = table_swap.refill(tables, fill)
+    if way is table_swap.Way.IN_PLACE:
+        if site_id is None:
+            NameKeyToken.objects.all().delete()
+            PersonNameKeys.objects.all().delete()
+        else:
+            ids = persons.values("pk")
+            NameKeyToken.objects.filter(person_id__in=ids).delete()
+            PersonNameKeys.objects.filter(person_id__in=ids).delete()
+        fill(None)
     _add_skeletons(skeletons)
     return done
 

@@ -2,7 +2,8 @@
 
 Recomputes the name keys of every person (after a change to the normalisation rules, or
 to fill the tables of a register loaded before `matching` existed), set-based and in one
-transaction (`keys.rebuild`): search reads the old keys until the new ones are all written.
+transaction (`keys.rebuild`): search reads the old keys until the new ones are all written;
+writes to the register wait for it (`matching/table_swap.py`).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import hypothesis
 import pytest
 from django.utils import translation
 
@@ -11,6 +12,11 @@ from asylon.accounts.roles import Role
 from asylon.accounts.services import create_user
 from asylon.registry import services
 from asylon.registry.models import Site
+
+# Property tests check what the code does, not how fast: on a loaded machine Hypothesis's
+# per-example deadline and its too-slow health check would fail them for the load alone.
+hypothesis.settings.register_profile("asylon", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.load_profile("asylon")
 
 
 @pytest.fixture(autouse=True)

@@ -115,9 +115,12 @@ def check_person(
         err("date_of_birth", _("The date of birth %(d)s is before 1900.") % {"d": dob.isoformat()})
     if "dob_precision" in data and data["dob_precision"] not in PRECISIONS:
         err("dob_precision", _("Unknown precision: use one of %(c)s.") % {"c": ", ".join(DatePrecision.values)})
+    known: Any = None  # the country codes, read once per person: each read costs a thread-local look-up
     for field in ("nationality", "country_of_origin"):
         code = data.get(field) or ""
-        if code and str(code).upper() not in countries:
+        if code and known is None:
+            known = countries.countries
+        if code and str(code).upper() not in known:
             err(field, _("Unknown country code %(v)r: use ISO 3166-1 alpha-2, e.g. IR.") % {"v": code})
     reg = data.get("registered_on")
     if reg is not None and (not isinstance(reg, date) or reg > now):

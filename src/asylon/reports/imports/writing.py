@@ -95,7 +95,8 @@ class ChunkWriter:
         for _h, person, _m in plan:
             tally.registered.add(person.reference)
         bulk.insert(
-            [bulk.build(ImportedPerson, run=self.import_run, person=p, row=rows_of[id(m)]) for _h, p, m in plan]
+            [bulk.build(ImportedPerson, run=self.import_run, person=p, row=rows_of[id(m)]) for _h, p, m in plan],
+            keys=False,
         )
 
     def _update(self, member: FileMember) -> None:

@@ -69,6 +69,13 @@ def _normalised(value: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1024)
+def _known_country(code: str) -> bool:
+    """Cached: `code in countries` costs a thread-local look-up (django-countries' per-thread
+    options, which Asylon does not use), and imports check two codes on every row."""
+    return code in countries
+
+
 def new_errors() -> Errors:
     return defaultdict(list)
 
@@ -115,12 +122,9 @@ def check_person(
         err("date_of_birth", _("The date of birth %(d)s is before 1900.") % {"d": dob.isoformat()})
     if "dob_precision" in data and data["dob_precision"] not in PRECISIONS:
         err("dob_precision", _("Unknown precision: use one of %(c)s.") % {"c": ", ".join(DatePrecision.values)})
-    known: Any = None  # the country codes, read once per person: each read costs a thread-local look-up
     for field in ("nationality", "country_of_origin"):
         code = data.get(field) or ""
-        if code and known is None:
-            known = countries.countries
-        if code and str(code).upper() not in known:
+        if code and not _known_country(str(code).upper()):
             err(field, _("Unknown country code %(v)r: use ISO 3166-1 alpha-2, e.g. IR.") % {"v": code})
     reg = data.get("registered_on")
     if reg is not None and (not isinstance(reg, date) or reg > now):

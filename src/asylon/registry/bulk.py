@@ -20,7 +20,7 @@ Constraints hold as with any INSERT: COPY checks unique, check and foreign-key c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, partial
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -99,12 +99,17 @@ def insert(objs: Sequence[models.Model], *, keys: bool = True) -> None:
             obj.pk = pk
     now = timezone.now()
     fields = [f for f in opts.concrete_fields if not (auto_key and f.primary_key)]
-    for f in fields:
+    convert: list[tuple[int, Callable[[Any], Any]]] = []
+    for i, f in enumerate(fields):
+        converter = _converter(f)
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             for obj in objs:
                 obj.__dict__[f.attname] = now
+            if converter is not None:  # the same value in every row: converted once
+                converter = partial(_same, converter(now))
+        if converter is not None:
+            convert.append((i, converter))
     pick = _picker([f.attname for f in fields])
-    convert = [(i, c) for i, c in enumerate(map(_converter, fields)) if c is not None]
     rows: Iterable[Sequence[Any]]
     if convert:
         rows = (_converted(list(pick(obj.__dict__)), convert) for obj in objs)
@@ -115,6 +120,10 @@ def insert(objs: Sequence[models.Model], *, keys: bool = True) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
+
+
+def _same(value: Any, _ignored: Any) -> Any:
+    return value
 
 
 def _picker(attnames: list[str]) -> Callable[[dict[str, Any]], Sequence[Any]]:
@@ -166,6 +175,8 @@ def insert_rows(table: str, columns: list[str], rows: Iterable[Sequence[Any]]) -
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    if isinstance(field, models.DateField) and connection.vendor == "postgresql":
+        return None  # psycopg writes dates and aware datetimes as they are (the backend's adapters return them)
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):

@@ -99,8 +99,13 @@ def check_person(
     for field in sorted(unknown):
         err(field, _("Unknown field."))
     for field in NAME_FIELDS:
-        raw = str(data.get(field) or "")
-        name = normalise_name(raw)
+        value = data.get(field)
+        if not value:  # nothing to read: only a missing given name is a problem
+            if field == "given_name" and present(field):
+                err(field, _("A given name is required."))
+            continue
+        raw = str(value)
+        name = _normalised(raw)
         if raw.strip() and not name:
             err(field, _("This name is made only of invisible characters."))
         elif field == "given_name" and present(field) and not name:
@@ -131,8 +136,8 @@ def check_person(
         err("registered_on", _("The registration date must be a date not in the future."))
     if "presence" in data and data["presence"] not in PRESENCES:
         err("presence", _("Unknown presence: use one of %(c)s.") % {"c": ", ".join(Presence.values)})
-    sensitive = data.get("sensitive") or {}
-    for field in set(sensitive) - set(SensitiveProfile.FIELDS):
+    sensitive = data.get("sensitive")
+    for field in set(sensitive) - set(SensitiveProfile.FIELDS) if sensitive else ():
         err(f"sensitive.{field}", _("Unknown field."))
 
 

@@ -47,19 +47,19 @@ def build(model: type[M], **values: Any) -> M:
     fields.update(plain)
     for attname, default in called:
         fields[attname] = default()
-    cache: dict[str, Any] | None = None
-    for name, value in values.items():
-        relation = relations.get(name)
-        if relation is not None:
-            attname, target = relation
+    related = values.keys() & relations.keys()
+    if related:
+        cache = state.fields_cache = {}
+        for name in related:
+            value = values[name]
+            attname, target = relations[name]
             fields[attname] = None if value is None else value.__dict__[target]
-            if cache is None:
-                cache = state.fields_cache = {}
             cache[name] = value
-        elif name in attnames:
-            fields[name] = value
-        else:
-            raise TypeError(f"{model.__name__} has no field {name!r}")
+    if values.keys() - related <= attnames:  # the plain values, in one update
+        fields.update({k: v for k, v in values.items() if k not in related} if related else values)
+    else:
+        unknown = sorted(values.keys() - related - attnames)
+        raise TypeError(f"{model.__name__} has no field {unknown[0]!r}")
     return obj
 
 

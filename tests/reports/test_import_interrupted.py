@@ -1,4 +1,5 @@
-"""An import killed half-way (SIGKILL, no chance to clean up) leaves the register as it was,
+"""An import killed half-way (SIGKILL, no chance to clean up) leaves the register as it was
+(persons, households, memberships, name keys, the imported-persons list, audit events),
 and `asylon import --list` then lists it as interrupted, not running.
 
 The import runs as `python -m asylon import ...` in a subprocess, against a file-backed SQLite
@@ -35,8 +36,11 @@ services.register_household(actor=clerk, site=site, members=[{"relationship": "P
 """
 COUNT = """
 from asylon.audit.models import AuditEvent
+from asylon.matching.models import NameKeyToken, PersonNameKeys
 from asylon.registry.models import Household, Membership, Person
+from asylon.reports.models import ImportedPerson
 print("COUNTS", Person.objects.count(), Household.objects.count(), Membership.objects.count(),
+      PersonNameKeys.objects.count(), NameKeyToken.objects.count(), ImportedPerson.objects.count(),
       AuditEvent.objects.exclude(action__startswith="import.").count())
 """
 

@@ -284,19 +284,21 @@ def _forget(pks: list[int]) -> None:
 
 
 @transaction.atomic
-def refresh_keys(persons: Iterable[Person]) -> int:
+def refresh_keys(persons: Iterable[Person], *, created: bool = False) -> int:
     """Write the keys of these persons (new or changed), replacing what was there. Set-based:
-    one delete, one stream of rows per table, one look-up of the vocabulary."""
+    one delete, one stream of rows per table, one look-up of the vocabulary. `created`: the
+    persons were inserted in this transaction, so no key of theirs exists and none is deleted."""
     values = [person_values(p) for p in persons]
-    _forget([v[0] for v in values])
+    if not created:
+        _forget([v[0] for v in values])
     count, skeletons = _write(values)
     _add_skeletons(skeletons)
     return count
 
 
-def persons_saved(sender, *, persons: list[Person], **kwargs) -> None:
+def persons_saved(sender, *, persons: list[Person], created: bool = False, **kwargs) -> None:
     """Receiver of `registry.signals.persons_saved`, inside the register's writing transaction."""
-    refresh_keys(persons)
+    refresh_keys(persons, created=created)
 
 
 def _batches(values: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:

@@ -6,6 +6,10 @@ COPY, or a plain `executemany` INSERT on other databases. Django's `bulk_create`
 every value of every row into one SQL text; at tens of thousands of rows that preparation,
 not the database, is what takes the time.
 
+With `keys=False` the database numbers the rows itself (its column default) and the caller
+gets no keys back: for rows nothing else links to in the same write (memberships, specific
+needs), which saves fetching numbers from the sequence first.
+
 `build` makes the unsaved instances cheaply: a model's `__init__` and its relation descriptors
 cost more than writing the row, at tens of thousands of rows.
 
@@ -16,7 +20,8 @@ Constraints hold as with any INSERT: COPY checks unique, check and foreign-key c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, partial
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
@@ -36,66 +41,103 @@ def build(model: type[M], **values: Any) -> M:
     cached value, or its `<name>_id`). Not through `__init__`: no `pre_init`/`post_init`
     signals are sent (the register has no receiver of them)."""
     obj = model.__new__(model)
-    obj._state = ModelState()
+    state = obj._state = ModelState()
+    plain, called, relations, attnames = _template(model)
     fields = obj.__dict__
-    for attname, default, call in _defaults(model):
-        fields[attname] = default() if call else default
-    relations, attnames = _names(model)
-    for name, value in values.items():
-        relation = relations.get(name)
-        if relation is not None:
-            fields[relation.attname] = None if value is None else value.pk
-            obj._state.fields_cache[name] = value
-        elif name in attnames:
-            fields[name] = value
-        else:
-            raise TypeError(f"{model.__name__} has no field {name!r}")
+    fields.update(plain)
+    for attname, default in called:
+        fields[attname] = default()
+    related = values.keys() & relations.keys()
+    if related:
+        cache = state.fields_cache = {}
+        for name in related:
+            value = values[name]
+            attname, target = relations[name]
+            fields[attname] = None if value is None else value.__dict__[target]
+            cache[name] = value
+    if values.keys() - related <= attnames:  # the plain values, in one update
+        fields.update({k: v for k, v in values.items() if k not in related} if related else values)
+    else:
+        unknown = sorted(values.keys() - related - attnames)
+        raise TypeError(f"{model.__name__} has no field {unknown[0]!r}")
     return obj
 
 
 @cache
-def _defaults(model: type[models.Model]) -> list[tuple[str, Any, bool]]:
-    out = []
+def _template(
+    model: type[models.Model],
+) -> tuple[dict[str, Any], list[tuple[str, Any]], dict[str, tuple[str, str]], frozenset[str]]:
+    """What `build` needs of a model, worked out once: the plain defaults by attname, the
+    callable ones, each relation's attname and the attname of the key it points at."""
+    plain: dict[str, Any] = {}
+    called: list[tuple[str, Any]] = []
+    relations: dict[str, tuple[str, str]] = {}
     for f in model._meta.concrete_fields:
         if f.has_default() and callable(f.default):
-            out.append((f.attname, f.default, True))
+            called.append((f.attname, f.default))
         else:
-            out.append((f.attname, f.get_default(), False))
-    return out
+            plain[f.attname] = f.get_default()
+        if f.is_relation:
+            relations[f.name] = (f.attname, f.target_field.attname)  # type: ignore[attr-defined]
+    return plain, called, relations, frozenset(plain) | {a for a, _d in called}
 
 
-@cache
-def _names(model: type[models.Model]) -> tuple[dict[str, models.Field], frozenset[str]]:
-    fields = model._meta.concrete_fields
-    return {f.name: f for f in fields if f.is_relation}, frozenset(f.attname for f in fields)
-
-
-def insert(objs: Sequence[models.Model]) -> None:
-    """Insert new instances of one model, giving those without a primary key one."""
+def insert(objs: Sequence[models.Model], *, keys: bool = True) -> None:
+    """Insert new instances of one model, giving those without a primary key one. With
+    `keys=False` the database numbers the rows as it writes them and the instances keep no
+    key: for rows nothing links to in the same breath, it saves asking for the numbers first."""
     if not objs:
         return
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("bulk.insert must run inside a transaction")
     model = type(objs[0])
     opts = model._meta
-    missing = [o for o in objs if o.pk is None]
-    for obj, pk in zip(missing, allocate_ids(model, len(missing)), strict=True):
-        obj.pk = pk
+    auto_key = not keys and isinstance(opts.pk, models.AutoField)
+    if not auto_key:
+        missing = [o for o in objs if o.pk is None]
+        for obj, pk in zip(missing, allocate_ids(model, len(missing)), strict=True):
+            obj.pk = pk
     now = timezone.now()
-    fields = list(opts.concrete_fields)
-    for f in fields:
+    fields = [f for f in opts.concrete_fields if not (auto_key and f.primary_key)]
+    convert: list[tuple[int, Callable[[Any], Any]]] = []
+    for i, f in enumerate(fields):
+        converter = _converter(f)
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             for obj in objs:
-                setattr(obj, f.attname, now)
-    convert = [_converter(f) for f in fields]
-    attnames = [f.attname for f in fields]
-    rows = (
-        tuple(c(v) if c else v for c, v in zip(convert, map(obj.__dict__.get, attnames), strict=True)) for obj in objs
-    )
+                obj.__dict__[f.attname] = now
+            if converter is not None:  # the same value in every row: converted once
+                converter = partial(_same, converter(now))
+        if converter is not None:
+            convert.append((i, converter))
+    pick = _picker([f.attname for f in fields])
+    rows: Iterable[Sequence[Any]]
+    if convert:
+        rows = (_converted(list(pick(obj.__dict__)), convert) for obj in objs)
+    else:
+        rows = (pick(obj.__dict__) for obj in objs)
     insert_rows(opts.db_table, [f.column for f in fields], rows)
+    alias = connection.alias
     for obj in objs:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
+
+
+def _same(value: Any, _ignored: Any) -> Any:
+    return value
+
+
+def _picker(attnames: list[str]) -> Callable[[dict[str, Any]], Sequence[Any]]:
+    """The values of `attnames` from an instance's `__dict__`, as one tuple."""
+    if len(attnames) == 1:  # an itemgetter of one name gives the value, not a tuple
+        name = attnames[0]
+        return lambda values: (values[name],)
+    return itemgetter(*attnames)
+
+
+def _converted(row: list[Any], convert: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+    for i, c in convert:
+        row[i] = c(row[i])
+    return row
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
@@ -119,7 +161,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(first, first + count))
 
 
-def insert_rows(table: str, columns: list[str], rows: Iterable[tuple[Any, ...]], *, freeze: bool = False) -> None:
+def insert_rows(table: str, columns: list[str], rows: Iterable[Sequence[Any]], *, freeze: bool = False) -> None:
     """Rows of database values, in the order of `columns`. `freeze`: on PostgreSQL, into a
     table created in this very transaction (no savepoint since), write the rows frozen and
     the pages all-visible (`COPY ... FREEZE`), so that index-only scans need no VACUUM first."""
@@ -136,6 +178,8 @@ def insert_rows(table: str, columns: list[str], rows: Iterable[tuple[Any, ...]],
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    if isinstance(field, models.DateField) and connection.vendor == "postgresql":
+        return None  # psycopg writes dates and aware datetimes as they are (the backend's adapters return them)
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):

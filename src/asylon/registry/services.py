@@ -189,7 +189,7 @@ def _write_households(actor: Actor, site: Site, households: list[NewHousehold], 
 def _write_persons(actor: Actor, plan, started_on: date | None = None) -> None:
     persons = [p for _h, p, _m in plan]
     bulk.insert(persons)
-    persons_saved.send(sender=Person, persons=persons)
+    persons_saved.send(sender=Person, persons=persons, created=True)
     _write_person_details(actor, plan, started_on)
 
 
@@ -206,14 +206,16 @@ def _write_person_details(actor: Actor, plan, started_on: date | None = None) ->
                 started_on=started_on or h.arrival_date or on,
             )
             for h, p, m in plan
-        ]
+        ],
+        keys=False,
     )
     bulk.insert(
         [
             bulk.build(SpecificNeed, person=p, code_id=c, recorded_on=on, recorded_by=actor)
             for _h, p, m in plan
             for c in m.get("specific_needs") or []
-        ]
+        ],
+        keys=False,
     )
 
 

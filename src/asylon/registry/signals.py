@@ -6,7 +6,9 @@ the register. Receivers connect in their app's `AppConfig.ready`.
 
 `persons_saved` — sent with `persons`, the list of Person rows just saved: once per person
 saved on its own, once per batch for a bulk registration (an import's chunk is one send),
-so a receiver works in bulk. Listeners: `matching` (`matching.keys.persons_saved`) rewrites
+so a receiver works in bulk. With `created=True` the persons are new rows of this transaction
+(a bulk registration): nothing was kept for them before, so a receiver has nothing to replace.
+Listeners: `matching` (`matching.keys.persons_saved`) rewrites
 the persons' normalised name keys, which search and duplicate detection read.
 
 `presence_changed` — sent with `actor`, `person_ids` and `reason` after persons' presence

@@ -69,6 +69,13 @@ def _normalised(value: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1024)
+def _known_country(code: str) -> bool:
+    """Cached: `code in countries` costs a thread-local look-up (django-countries' per-thread
+    options, which Asylon does not use), and imports check two codes on every row."""
+    return code in countries
+
+
 def new_errors() -> Errors:
     return defaultdict(list)
 
@@ -92,8 +99,13 @@ def check_person(
     for field in sorted(unknown):
         err(field, _("Unknown field."))
     for field in NAME_FIELDS:
-        raw = str(data.get(field) or "")
-        name = normalise_name(raw)
+        value = data.get(field)
+        if not value:  # nothing to read: only a missing given name is a problem
+            if field == "given_name" and present(field):
+                err(field, _("A given name is required."))
+            continue
+        raw = str(value)
+        name = _normalised(raw)
         if raw.strip() and not name:
             err(field, _("This name is made only of invisible characters."))
         elif field == "given_name" and present(field) and not name:
@@ -117,15 +129,15 @@ def check_person(
         err("dob_precision", _("Unknown precision: use one of %(c)s.") % {"c": ", ".join(DatePrecision.values)})
     for field in ("nationality", "country_of_origin"):
         code = data.get(field) or ""
-        if code and str(code).upper() not in countries:
+        if code and not _known_country(str(code).upper()):
             err(field, _("Unknown country code %(v)r: use ISO 3166-1 alpha-2, e.g. IR.") % {"v": code})
     reg = data.get("registered_on")
     if reg is not None and (not isinstance(reg, date) or reg > now):
         err("registered_on", _("The registration date must be a date not in the future."))
     if "presence" in data and data["presence"] not in PRESENCES:
         err("presence", _("Unknown presence: use one of %(c)s.") % {"c": ", ".join(Presence.values)})
-    sensitive = data.get("sensitive") or {}
-    for field in set(sensitive) - set(SensitiveProfile.FIELDS):
+    sensitive = data.get("sensitive")
+    for field in set(sensitive) - set(SensitiveProfile.FIELDS) if sensitive else ():
         err(f"sensitive.{field}", _("Unknown field."))
 
 

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from asylon.core.api_edge import FromModel, Id, Line, Text, requires
 from asylon.core.errors import Conflict, InvalidInput
 from asylon.core.scope import ensure
-from asylon.core.types import Actor, AuthedRequest
+from asylon.core.types import AuthedRequest
 from asylon.matching import registration
 from asylon.sharing.guard import guard_read
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from django.db.models import Prefetch
 from django.http import FileResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import Field, Query, Router, Schema, Status
@@ -374,9 +373,7 @@ def list_persons(request: AuthedRequest, filters: Query[PersonFilterIn]):
     qs = (
         queries.person_list(request.user, f)
         .select_related("site")
-        .prefetch_related(
-            Prefetch("specific_needs", queryset=SpecificNeed.objects.select_related("code")), "memberships__household"
-        )
+        .prefetch_related(queries.needs_with_codes(), "memberships__household")
     )
     rows, next_cursor = queries.page_after(qs, filters.cursor, filters.limit)
     guard_read(request.user, rows, fields=PersonOut.model_fields, channel="api:GET /persons")

@@ -131,6 +131,11 @@ def sees_restricted_needs(actor: Actor, person: Person | None = None) -> bool:
     return actor.has_perm("registry.view_sensitive", person) if person else actor.has_perm("registry.view_sensitive")
 
 
+def needs_with_codes() -> Prefetch:
+    """Prefetch a person's needs with their codes (`visible_needs` reads `code.restricted`)."""
+    return Prefetch("specific_needs", queryset=SpecificNeed.objects.select_related("code"))
+
+
 def visible_needs(actor: Actor, person: Person) -> list[SpecificNeed]:
     """The person's needs this actor may know of (prefetch `specific_needs__code`)."""
     needs = list(person.specific_needs.all())
@@ -176,11 +181,7 @@ def page_after(qs: QuerySet, cursor: str | None, limit: int) -> tuple[list, str 
 
 
 def get_person(actor: Actor, reference: str) -> Person:
-    qs = (
-        persons_for(actor)
-        .select_related("site", "unit", "unit__parent")
-        .prefetch_related(Prefetch("specific_needs", queryset=SpecificNeed.objects.select_related("code")))
-    )
+    qs = persons_for(actor).select_related("site", "unit", "unit__parent").prefetch_related(needs_with_codes())
     person = qs.filter(reference=reference).first()
     if person is None:
         # The reference of a person merged into another names the survivor: `matching`

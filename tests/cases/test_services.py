@@ -38,6 +38,21 @@ def test_the_supervisor_is_not_the_caseworker(open_case, worker):
     assert "supervisor" in exc.value.errors
 
 
+def test_only_a_need_still_open_opens_a_case(open_case, adult, clerk):
+    from asylon.registry.models import NeedStatus, SpecificNeed, SpecificNeedCode
+
+    need = SpecificNeed.objects.create(
+        person=adult, code=SpecificNeedCode.objects.get(code="SM-CI"), recorded_on=today(), status=NeedStatus.RESOLVED
+    )
+    with pytest.raises(InvalidInput) as exc:
+        open_case(need=need)
+    assert exc.value.errors["origin"] == ["Only a flagged or confirmed need opens a case."]
+    assert not ProtectionCase.objects.exists()
+    need.status = NeedStatus.CONFIRMED
+    need.save()
+    assert open_case(need=need).origin_need == need
+
+
 def test_a_clerk_cannot_open_a_case(clerk, worker, adult):
     from asylon.core.errors import NotPermitted
 

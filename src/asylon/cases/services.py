@@ -24,7 +24,7 @@ from asylon.core.errors import InvalidInput, NotFound, SafeguardRefusal
 from asylon.core.scope import can, ensure
 from asylon.core.types import Actor
 from asylon.incidents.models import Incident, RollCallEntry, RollCallResult
-from asylon.registry.models import Household, Person, SpecificNeed
+from asylon.registry.models import Household, NeedStatus, Person, SpecificNeed
 from asylon.registry.references import next_reference
 from asylon.safeguards import consent_rules
 from asylon.sharing.models import Recipient
@@ -171,6 +171,8 @@ def _origin(person, subject, need, incident, mark, errors: dict[str, list[str]])
     if need is not None:
         if person is None or need.person_id != person.pk:
             errors["origin"] = [_("The specific need is not this person's.")]
+        elif need.status not in (NeedStatus.FLAGGED, NeedStatus.CONFIRMED):
+            errors["origin"] = [_("Only a flagged or confirmed need opens a case.")]
         return Origin.SPECIFIC_NEED
     if incident is not None:
         if incident.site_id != subject.site_id:

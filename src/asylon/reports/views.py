@@ -90,31 +90,11 @@ def statistics_chart(request: AuthedRequest, kind: str) -> HttpResponse:
     return response
 
 
-@login_required
-@require_GET
-def statistics_csv(request: AuthedRequest) -> HttpResponse:
-    """The published population table (always disclosure-controlled), recorded as a report."""
-    sites = _sites_or_404(request, "reports.view_statistics")
-    data = request.GET if "site" in request.GET else {"site": sites[0].code}
-    form = StatisticsForm(data, sites=sites, may_see_internal=False)
-    if not form.is_valid():
-        return HttpResponseBadRequest("; ".join(f"{f}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()))
-    site = next(s for s in sites if s.code == form.cleaned_data["site"])
-    on = form.cleaned_data["on"]
-    stats = statistics.population_statistics(request.user, site=site, on=on)
-    body = hxl.population_csv(stats).encode()
-    services.record_report(
-        actor=request.user, kind=ReportKind.STATISTICS_CSV, site=site, period_start=None, period_end=on, content=body
-    )
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="population-{site.code}-{on:%Y%m%d}.csv"'
-    return response
+def _published_csv(request: AuthedRequest, name: str, table) -> HttpResponse:
+    """A published table as CSV (always disclosure-controlled), recorded as a report.
 
-
-@login_required
-@require_GET
-def cases_csv(request: AuthedRequest) -> HttpResponse:
-    """The published protection-case figures (always disclosure-controlled), recorded as a report."""
+    `table(site, on, start)` gives the CSV text and the start of the period it covers (None for
+    a table of one day)."""
     sites = _sites_or_404(request, "reports.view_statistics")
     data = request.GET if "site" in request.GET else {"site": sites[0].code}
     form = StatisticsForm(data, sites=sites, may_see_internal=False)
@@ -122,14 +102,41 @@ def cases_csv(request: AuthedRequest) -> HttpResponse:
         return HttpResponseBadRequest("; ".join(f"{f}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()))
     site = next(s for s in sites if s.code == form.cleaned_data["site"])
     on, start = form.cleaned_data["on"], min(form.cleaned_data["start"], form.cleaned_data["on"])
-    cases = statistics.case_statistics(request.user, site=site, on=on, start=start)
-    body = hxl.cases_csv(cases).encode()
+    text, period_start = table(site, on, start)
+    body = text.encode()
     services.record_report(
-        actor=request.user, kind=ReportKind.STATISTICS_CSV, site=site, period_start=start, period_end=on, content=body
+        actor=request.user,
+        kind=ReportKind.STATISTICS_CSV,
+        site=site,
+        period_start=period_start,
+        period_end=on,
+        content=body,
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cases-{site.code}-{on:%Y%m%d}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}-{site.code}-{on:%Y%m%d}.csv"'
     return response
+
+
+@login_required
+@require_GET
+def statistics_csv(request: AuthedRequest) -> HttpResponse:
+    """The published population table on one day."""
+
+    def table(site, on, _start):
+        return hxl.population_csv(statistics.population_statistics(request.user, site=site, on=on)), None
+
+    return _published_csv(request, "population", table)
+
+
+@login_required
+@require_GET
+def cases_csv(request: AuthedRequest) -> HttpResponse:
+    """The published protection-case figures: open on a day, opened and closed in the period."""
+
+    def table(site, on, start):
+        return hxl.cases_csv(statistics.case_statistics(request.user, site=site, on=on, start=start)), start
+
+    return _published_csv(request, "cases", table)
 
 
 @login_required

@@ -50,3 +50,11 @@ def test_filtering_by_a_restricted_need_is_refused_to_the_clerk(client, clerk, p
     sign_in(client, protection_officer)
     found = client.get("/api/v1/persons", {"specific_need": "SV"}).json()["items"]
     assert [p["reference"] for p in found] == [survivor.reference]
+
+
+def test_need_labels_read_in_the_users_language(client, clerk, survivor):
+    clerk.language = "fa"
+    clerk.save(update_fields=["language"])
+    sign_in(client, clerk)
+    text = client.get(f"/persons/{survivor.reference}/").content.decode()
+    assert "SM-CI بیماری مزمن" in text and "Chronic illness" not in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -244,7 +245,12 @@ class SpecificNeedCode(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.label}"
+        return f"{self.code} {self.display_label}"
+
+    @property
+    def display_label(self) -> str:
+        """The label in the reader's language (the catalogues hold UNHCR's English labels)."""
+        return gettext(self.label)
 
 
 class NeedStatus(models.TextChoices):

@@ -336,7 +336,7 @@ def _population_statistics(actor: Actor, site: Site, on: date, *, internal: bool
     )
     needs = Counter(category for person, category in pairs if person in ids)
     need_order = [c for c in CATEGORIES if needs[c]] or list(CATEGORIES)
-    need_labels = {c: f"{c} {label}" for c, label in CATEGORIES.items()}
+    need_labels = {c: f"{c} {_(label)}" for c, label in CATEGORIES.items()}
     need_table = _vector(needs, need_order, need_labels, internal=internal, with_total=False)
 
     by_person = statuses_on(ids, on)

@@ -114,3 +114,26 @@ def test_an_internal_referral_needs_consent_but_no_agreement(open_case, worker):
     answer_referral(actor=worker, referral=referral, action="decline", text="Waiting list full")
     referral.refresh_from_db()
     assert (referral.state, referral.decline_reason) == ("DECLINED", "Waiting list full")
+
+
+def test_the_partner_reads_the_shared_values_in_words_in_its_language(client, open_case, worker, make_user, adult):
+    from django.utils import translation
+    from tests.signin import sign_in
+
+    fields = ["reference", "sex", "languages", "risk_level"]
+    clinic = make_partner(worker, make_user, name="Words clinic (synthetic)", fields=fields, username="words")
+    adult.languages = "fa,prs"
+    adult.save(update_fields=["languages"])
+    case = open_case(risk_level="HIGH")
+    referral_consent(worker, case, clinic, fields=fields)
+    referral = refer_case(actor=worker, case=case, service="MEDICAL", recipient=clinic, fields=fields)
+    assert referral.shared["sex"] == "M" and referral.shared["languages"] == "fa,prs"  # kept as recorded
+
+    clinic.partner.language = "fa"
+    clinic.partner.save(update_fields=["language"])
+    sign_in(client, clinic.partner)
+    page = client.get(f"/cases/referrals/{referral.reference}/").content.decode()
+    with translation.override("fa"):
+        for words in (translation.gettext("male"), "فارسی، دری", translation.gettext("high")):
+            assert f"<dd>{words}</dd>" in page
+    assert "<dd>M</dd>" not in page and "HIGH" not in page and "fa,prs" not in page

@@ -58,3 +58,13 @@ def test_need_labels_read_in_the_users_language(client, clerk, survivor):
     sign_in(client, clerk)
     text = client.get(f"/persons/{survivor.reference}/").content.decode()
     assert "SM-CI بیماری مزمن" in text and "Chronic illness" not in text
+
+
+def test_languages_read_as_names_in_the_users_language(client, clerk, survivor):
+    survivor.languages = "fa,prs,ar"
+    survivor.save(update_fields=["languages"])
+    clerk.language = "ar"
+    clerk.save(update_fields=["language"])
+    sign_in(client, clerk)
+    text = client.get(f"/persons/{survivor.reference}/").content.decode()
+    assert "الفارسية، الدارية، العربية" in text and "fa,prs" not in text

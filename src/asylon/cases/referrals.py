@@ -18,8 +18,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from asylon.core.dates import age_on, today
+from asylon.core.i18n import language_names
+from asylon.registry.models import Sex
 
-from .models import ProtectionCase, Service
+from .models import ProtectionCase, RiskLevel, Service
 
 
 def _person(case: ProtectionCase):
@@ -40,16 +42,24 @@ def _age(case: ProtectionCase) -> Any:
 class Shareable:
     label: str | Promise
     read: Callable[[ProtectionCase], Any]
+    # The stored value in words for the partner who reads it (a code becomes its label).
+    show: Callable[[Any], Any] = lambda value: value
+
+
+def _choice(choices) -> Callable[[Any], Any]:
+    return lambda value: choices(value).label if value in choices.values else value
 
 
 SHAREABLE: dict[str, Shareable] = {
     "reference": Shareable(_("Person's reference"), lambda c: getattr(_person(c), "reference", None)),
     "full_name": Shareable(_("Name"), lambda c: getattr(_person(c), "full_name", None)),
-    "sex": Shareable(_("Sex"), lambda c: getattr(_person(c), "sex", None)),
+    "sex": Shareable(_("Sex"), lambda c: getattr(_person(c), "sex", None), _choice(Sex)),
     "age": Shareable(_("Age"), _age),
-    "languages": Shareable(_("Languages"), lambda c: getattr(_person(c), "languages", None)),
+    "languages": Shareable(
+        _("Languages"), lambda c: getattr(_person(c), "languages", None), lambda v: language_names(v or "")
+    ),
     "location": Shareable(_("Shelter"), lambda c: str(_person(c).unit) if getattr(_person(c), "unit", None) else None),
-    "risk_level": Shareable(_("Risk level"), lambda c: c.risk_level),
+    "risk_level": Shareable(_("Risk level"), lambda c: c.risk_level, _choice(RiskLevel)),
     "referral_reason": Shareable(_("Reason for the referral"), lambda c: None),  # the referral's own note
 }
 

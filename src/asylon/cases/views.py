@@ -299,7 +299,11 @@ def _referral_page(request: AuthedRequest, referral, form, status: int = 200) ->
 
     # A figure (the age) is read in the reader's digits; a reference stays as it is written.
     shared = [
-        (str(SHAREABLE[k].label) if k in SHAREABLE else k, v, isinstance(v, int) and not isinstance(v, bool))
+        (
+            str(SHAREABLE[k].label) if k in SHAREABLE else k,
+            SHAREABLE[k].show(v) if k in SHAREABLE else v,
+            isinstance(v, int) and not isinstance(v, bool),
+        )
         for k, v in referral.shared.items()
     ]
     actions = [(a, REFERRAL.actions(a).label) for a in REFERRAL.allowed_actions(referral.state)]

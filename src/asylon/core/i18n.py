@@ -168,3 +168,40 @@ def localise_numbers(text: str) -> str:
     zero = _ZERO[system]
     digit = f"[{chr(zero)}-{chr(zero + 9)}]"
     return re.sub(rf"(?<={digit})\.(?={digit})", separator, text)
+
+
+# Codes registers use that CLDR files under another name: Dari (ISO 639-3 prs) is CLDR's fa_AF,
+# and the three-letter codes of the languages most heard in the camps.
+_LANGUAGE_ALIASES = {
+    "prs": "fa_AF",
+    "fas": "fa",
+    "per": "fa",
+    "ara": "ar",
+    "pus": "ps",
+    "kur": "ku",
+    "urd": "ur",
+    "tur": "tr",
+    "eng": "en",
+}
+
+
+def language_names(codes: str) -> str:
+    """Stored ISO 639 codes ("fa,prs") as language names in the reader's language (CLDR, by
+    Babel): "Persian, Dari" in English, "فارسی، دری" in Persian. A code CLDR does not know stays
+    as it was written, so nothing recorded is hidden."""
+    import babel
+
+    items = [code.strip() for code in codes.split(",") if code.strip()]
+    if not items:
+        return ""
+    try:
+        names = babel.Locale.parse(translation.get_language() or "en", sep="-").languages
+    except (ValueError, babel.UnknownLocaleError):
+        names = {}
+    separator = "، " if translation.get_language_bidi() else ", "
+    return separator.join(names.get(_language_key(code), code) for code in items)
+
+
+def _language_key(code: str) -> str:
+    key = code.lower().replace("-", "_")
+    return _LANGUAGE_ALIASES.get(key, key)

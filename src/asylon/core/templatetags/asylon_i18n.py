@@ -7,6 +7,7 @@
     {{ block|reason }} · {{ block|legal_basis }}
     {{ hit.why|messages_list }}   (messages kept as data, joined with the reader's ";")
     {{ transition.to_state|label }}   (a stored code in words; see core/labels.py)
+    {{ person.languages|language_names }}   (ISO 639 codes as names in the reader's language)
 
 References (P-000123) are identifiers people type and read aloud: leave them in ASCII.
 """
@@ -19,6 +20,12 @@ from django.utils.translation import gettext
 from asylon.core import i18n, labels, messages
 
 register = template.Library()
+
+
+@register.filter
+def language_names(codes) -> str:
+    """ISO 639 codes, comma separated, as language names in the reader's language."""
+    return i18n.language_names(codes or "")
 
 
 @register.filter

@@ -50,21 +50,3 @@ def test_filtering_by_a_restricted_need_is_refused_to_the_clerk(client, clerk, p
     sign_in(client, protection_officer)
     found = client.get("/api/v1/persons", {"specific_need": "SV"}).json()["items"]
     assert [p["reference"] for p in found] == [survivor.reference]
-
-
-def test_need_labels_read_in_the_users_language(client, clerk, survivor):
-    clerk.language = "fa"
-    clerk.save(update_fields=["language"])
-    sign_in(client, clerk)
-    text = client.get(f"/persons/{survivor.reference}/").content.decode()
-    assert "SM-CI بیماری مزمن" in text and "Chronic illness" not in text
-
-
-def test_languages_read_as_names_in_the_users_language(client, clerk, survivor):
-    survivor.languages = "fa,prs,ar"
-    survivor.save(update_fields=["languages"])
-    clerk.language = "ar"
-    clerk.save(update_fields=["language"])
-    sign_in(client, clerk)
-    text = client.get(f"/persons/{survivor.reference}/").content.decode()
-    assert "الفارسية، الدارية، العربية" in text and "fa,prs" not in text

@@ -378,8 +378,6 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
     return out
 
 
-
-
 def _in(column: str, values: list, op: str = "IN") -> tuple[str, list]:
     """`column IN (values)` (or `LIKE` any of them) and its parameters. On PostgreSQL the
     values are one array parameter: a statement of hundreds of placeholders costs more to

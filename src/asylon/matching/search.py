@@ -308,13 +308,21 @@ class Expansion:
     slips: dict[str, frozenset[str]]
 
 
+_KEYS = PersonNameKeys._meta.db_table
+_TOKENS = NameKeyToken._meta.db_table
+_VARIANTS = NameVariantKey._meta.db_table
+
+
 def _vocabulary(keys: set[str]) -> dict[str, set[tuple[str, str]]]:
     """(skeleton, phonetic key) of the registered names, by lookup key."""
     found: dict[str, set[tuple[str, str]]] = {}
-    for key, skel, phon in NameVariantKey.objects.filter(key__in=sorted(keys)).values_list(
-        "key", "skeleton", "phonetic"
-    ):
-        found.setdefault(key, set()).add((skel, phon))
+    if not keys:
+        return found
+    key_in, params = _in("key", sorted(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key, skeleton, phonetic FROM {_VARIANTS} WHERE {key_in}", params)  # noqa: S608
+        for key, skel, phon in cursor.fetchall():
+            found.setdefault(key, set()).add((skel, phon))
     return found
 
 
@@ -370,13 +378,26 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
     return out
 
 
-_KEYS = PersonNameKeys._meta.db_table
-_TOKENS = NameKeyToken._meta.db_table
+def _in(column: str, values: list, op: str = "IN") -> tuple[str, list]:
+    """`column IN (values)` (or `LIKE` any of them) and its parameters. On PostgreSQL the
+    values are one array parameter: a statement of hundreds of placeholders costs more to
+    convert, send and plan than to run; elsewhere each value is a placeholder."""
+    if connection.vendor == "postgresql":
+        return f"{column} {'=' if op == 'IN' else op} ANY(%s)", [list(values)]
+    if op == "IN":
+        return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+    return "(" + " OR ".join([f"{column} {op} %s"] * len(values)) + ")", list(values)
 
 
-def _in(values) -> str:
-    """The placeholders of a list of values: "(%s, %s, %s)"."""
-    return "(" + ", ".join(["%s"] * len(values)) + ")"
+def _ranks(compact_keys: dict[str, float]) -> tuple[str, list]:
+    """The compact keys and their ranks as a table of (column1, column2)."""
+    if connection.vendor == "postgresql":
+        return "unnest(%s::text[], %s::float8[]) AS k(column1, column2)", [
+            list(compact_keys),
+            [float(rank) for rank in compact_keys.values()],
+        ]
+    values = ", ".join(["(%s, %s)"] * len(compact_keys))
+    return f"(VALUES {values}) AS k", [x for key, rank in compact_keys.items() for x in (key, float(rank))]
 
 
 @dataclass
@@ -410,44 +431,38 @@ def _namesakes(
         return None
     cap = 4 * CANDIDATES
     keys = sorted(compact_keys)
-    namesakes = f"SELECT person_id, compact_key, skeleton_tokens FROM {_KEYS} WHERE active AND site_id IN {_in(sites)}"  # noqa: S608
+    site_in, site_params = _in("site_id", sites)
+    key_in, key_params = _in("compact_key", keys)
+    namesakes = f"SELECT person_id, compact_key, skeleton_tokens FROM {_KEYS} WHERE active AND {site_in}"  # noqa: S608
     # Each a narrow range of an index, cheaper than ordering every namesake by key and father;
     # the spellings and the father are read only when the namesakes overflow.
-    st.add(
-        "namesakes", f"{namesakes} AND compact_key IN {_in(keys)} ORDER BY person_id LIMIT %s", [*sites, *keys, cap + 1]
-    )
+    st.add("namesakes", f"{namesakes} AND {key_in} ORDER BY person_id LIMIT %s", [*site_params, *key_params, cap + 1])
     pool = ["namesakes"]
     spelled = sorted(key for key, rank in compact_keys.items() if rank < 1)
-    extra = [("spelled", f"compact_key IN {_in(spelled)}", spelled)] if spelled else []
+    extra = [("spelled", *_in("compact_key", spelled))] if spelled else []
     if fathers:
-        father_keys = sorted(fathers)
-        extra.append(
-            ("fathers", f"fathers_key IN {_in(father_keys)} AND compact_key IN {_in(keys)}", [*father_keys, *keys])
-        )
+        father_in, father_params = _in("fathers_key", sorted(fathers))
+        extra.append(("fathers", f"{father_in} AND {key_in}", [*father_params, *key_params]))
     for name, where, params in extra:
         st.add(
             name,
             f"SELECT * FROM ({namesakes} AND {where} ORDER BY person_id LIMIT %s) AS {name}_all "  # noqa: S608
             "WHERE (SELECT COUNT(*) FROM namesakes) > %s",
-            [*sites, *params, cap, cap],
+            [*site_params, *params, cap, cap],
         )
         pool.append(name)
-    ranks = ", ".join(["(%s, %s)"] * len(compact_keys))
-    rank_params: list = [x for key, rank in compact_keys.items() for x in (key, float(rank))]
+    ranks, rank_params = _ranks(compact_keys)
     bearing = []
     for group in groups:
         if group:
-            bearing.append(
-                "CASE WHEN "
-                + " OR ".join(["(' ' || pool.skeleton_tokens || ' ') LIKE %s"] * len(group))
-                + " THEN 1 ELSE 0 END"
-            )
-            rank_params += [f"% {s} %" for s in sorted(group)]
+            like, like_params = _in("(' ' || pool.skeleton_tokens || ' ')", [f"% {s} %" for s in sorted(group)], "LIKE")
+            bearing.append(f"CASE WHEN {like} THEN 1 ELSE 0 END")
+            rank_params += like_params
     borne = " + ".join(bearing) or "0"
     union = " UNION ".join(f"SELECT * FROM {name}" for name in pool)  # noqa: S608
     st.add(
         "ranked",
-        f"SELECT pool.person_id FROM ({union}) AS pool JOIN (VALUES {ranks}) AS k ON k.column1 = pool.compact_key "  # noqa: S608
+        f"SELECT pool.person_id FROM ({union}) AS pool JOIN {ranks} ON k.column1 = pool.compact_key "  # noqa: S608
         f"ORDER BY k.column2 - ({borne}), pool.person_id LIMIT %s",
         [*rank_params, CANDIDATES],
     )
@@ -469,16 +484,16 @@ def _candidates(
     for group in groups:
         if not group:  # a word the register has no name for: no points
             continue
-        word = sorted(group)
-        points.append(
-            f"MAX(CASE WHEN own AND skeleton IN {_in(word)} THEN 2 WHEN skeleton IN {_in(word)} THEN 1 ELSE 0 END)"
-        )
-        params += word + word
+        word, word_params = _in("skeleton", sorted(group))
+        points.append(f"MAX(CASE WHEN own AND {word} THEN 2 WHEN {word} THEN 1 ELSE 0 END)")
+        params += word_params + word_params
     if year is not None:
         points.append("MAX(CASE WHEN birth_year = %s THEN 3 WHEN birth_year IN (%s, %s) THEN 1 ELSE 0 END)")
         params += [year, year - 1, year + 1]
-    where = f"skeleton IN {_in(everything)} AND site_id IN {_in(sites)}"
-    params += everything + sites
+    skeleton_in, skeleton_params = _in("skeleton", everything)
+    site_in, site_params = _in("site_id", sites)
+    where = f"{skeleton_in} AND {site_in}"
+    params += skeleton_params + site_params
     if born_near and year is not None:
         where += " AND birth_year IN (%s, %s, %s)"
         params += [year - 1, year, year + 1]

@@ -65,6 +65,20 @@ def test_register_run_queues_pairs_remembers_different_and_resumes(clerk, site_a
             ),
         ],
     )
+    # Other households, so that the register is large enough to tell which agreements are rare.
+    for given, family, father, year in [
+        ("Karim", "Rahimi", "Hassan", 1960),
+        ("Leila", "Ahmadi", "Reza", 1985),
+        ("Javad", "Sadeghi", "Mehdi", 1972),
+        ("Zahra", "Karimi", "Abbas", 1990),
+        ("Omid", "Naseri", "Jafar", 1968),
+        ("Nasrin", "Mousavi", "Hamid", 1995),
+    ]:
+        services.register_household(
+            actor=clerk,
+            site=site_a,
+            members=[member(given_name=given, family_name=family, fathers_name=father, date_of_birth=date(year, 6, 1))],
+        )
     person = first.memberships.get().person
     matches = find_matches_for(
         {"given_name": "محمد", "family_name": "حسینی", "date_of_birth": "1979-05-02", "sex": "M"}, site_a

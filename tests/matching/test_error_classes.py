@@ -213,3 +213,26 @@ HOUSEHOLD_MEMBERS = {
 @pytest.mark.parametrize("relative", HOUSEHOLD_MEMBERS.values(), ids=HOUSEHOLD_MEMBERS.keys())
 def test_another_member_of_the_household_is_not_shown(common_names_register, relative):
     assert not _flagged(common_names_register, AT_HOME, relative)
+
+
+# A common father's name proves as little as a common given name: Fatemeh daughter of
+# Mohammad Ahmadi in another household, with no date of birth, is most likely a namesake.
+NAMESAKES = {
+    "Fatemeh daughter of Mohammad Ahmadi": ("Fatemeh", "Mohammad", "Ahmadi"),
+    "Zahra daughter of Mohammad Rezaei": ("Zahra", "Mohammad", "Rezaei"),
+}
+
+
+@pytest.mark.parametrize("names", NAMESAKES.values(), ids=NAMESAKES.keys())
+def test_a_namesake_of_a_common_fathers_name_without_a_date_is_not_shown(common_names_register, names):
+    given, father, family = names
+    first = {
+        "given_name": given,
+        "fathers_name": father,
+        "family_name": family,
+        "date_of_birth": "1984-03-17",
+        "sex": "F",
+        "place_of_birth": "Mashhad",
+        "household_id": "HH-TEST-1",
+    }
+    assert not _flagged(common_names_register, first, {**first, "date_of_birth": "", "household_id": "HH-TEST-2"})

@@ -1020,7 +1020,7 @@ def register_deduplicator(threshold: float = DEFAULT_THRESHOLD) -> Deduplicator:
         REGISTER_FIELDS,
         REGISTER_BLOCKING,
         threshold=threshold,
-        tf_columns=["given_name", "family_name"],
+        tf_columns=["given_name", "fathers_name", "family_name"],
         household=["family_name", "fathers_name"],
         swap=("given_name", "family_name"),
         estimate_m=["date_of_birth", "sex", "place_of_birth", "household_id"],

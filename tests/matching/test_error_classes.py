@@ -236,3 +236,25 @@ def test_a_namesake_of_a_common_fathers_name_without_a_date_is_not_shown(common_
         "household_id": "HH-TEST-1",
     }
     assert not _flagged(common_names_register, first, {**first, "date_of_birth": "", "household_id": "HH-TEST-2"})
+
+
+def _probability(records: list[dict], first: dict, second: dict) -> float:
+    rows = [*records, {**first, "record_id": "X1"}, {**second, "record_id": "X2"}]
+    i, j = len(records), len(records) + 1
+    return next((p.probability for p in register_deduplicator().run(rows) if {p.i, p.j} == {i, j}), 0.0)
+
+
+def test_a_fathers_name_spelled_otherwise_is_no_stronger_than_spelled_alike(common_names_register):
+    first = {
+        "given_name": "Masoumeh",
+        "fathers_name": "Ahmad",
+        "family_name": "Rezaei",
+        "date_of_birth": "1984-03-17",
+        "sex": "F",
+        "place_of_birth": "Mashhad",
+        "household_id": "HH-TEST-1",
+    }
+    namesake = {**first, "date_of_birth": "", "household_id": "HH-TEST-2"}
+    alike = _probability(common_names_register, first, namesake)
+    otherwise = _probability(common_names_register, first, {**namesake, "fathers_name": "Ahmed"})
+    assert otherwise <= alike

@@ -908,7 +908,15 @@ class Deduplicator:
                     freq = np.maximum(by_skeleton[folds[pairs[spelled, 0]]], by_skeleton[folds[pairs[spelled, 1]]])
                     ratio = np.log2(model.m[f_index][0] / np.maximum(freq, 1e-4))
                     w[spelled] += ratio - ratios[f_index][1]
-                elif len(spelled):
+                alike = np.nonzero((col == 1) & (persian[pairs[:, 0]] == persian[pairs[:, 1]]))[0]
+                if len(alike) and skeletons:
+                    # One name spelled two ways (Mohammad, Muhammad) never proves more than
+                    # one spelling would, by how common the name is in all its spellings.
+                    by_skeleton = np.array([skeletons.get(name_keys(v).compact_skeleton, 0.0) for v in c.folds] + [0.0])
+                    freq = np.maximum(by_skeleton[folds[pairs[alike, 0]]], by_skeleton[folds[pairs[alike, 1]]])
+                    ceiling = np.log2(model.m[f_index][0] / np.maximum(freq, 1e-4))
+                    w[alike] += np.minimum(ceiling - ratios[f_index][1], 0.0)
+                if len(spelled) and not skeletons:
                     # Without the skeletons' frequencies: never more than the exact spelling.
                     by_fold = np.array([tf.get(c.tf_key(k), 0.0) for k in range(len(c.folds))] or [0.0])
                     freq = np.maximum(by_fold[folds[pairs[spelled, 0]]], by_fold[folds[pairs[spelled, 1]]])

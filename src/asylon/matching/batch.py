@@ -93,9 +93,10 @@ def find_duplicates_in_register(
     if site is not None:
         persons = persons.filter(site=site)
     people = list(persons.only(*_FIELDS))
-    records = _with_households(persons, people, [person_record(p) for p in people])
+    records = [person_record(p) for p in people]
     if engine == "splink":
         return _splink_into_queue(actor, site, people, records, resume=resume, progress=progress, backend=backend)
+    records = _with_households(persons, people, records)
     dedup = register_deduplicator()
     rows = dedup.prepare(records)
     pairs = dedup.candidate_pairs(rows)

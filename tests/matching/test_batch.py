@@ -65,6 +65,20 @@ def test_register_run_queues_pairs_remembers_different_and_resumes(clerk, site_a
             ),
         ],
     )
+    # Other households, so that the register is large enough to tell which agreements are rare.
+    for given, family, father, year in [
+        ("Karim", "Rahimi", "Hassan", 1960),
+        ("Leila", "Ahmadi", "Reza", 1985),
+        ("Javad", "Sadeghi", "Mehdi", 1972),
+        ("Zahra", "Karimi", "Abbas", 1990),
+        ("Omid", "Naseri", "Jafar", 1968),
+        ("Nasrin", "Mousavi", "Hamid", 1995),
+    ]:
+        services.register_household(
+            actor=clerk,
+            site=site_a,
+            members=[member(given_name=given, family_name=family, fathers_name=father, date_of_birth=date(year, 6, 1))],
+        )
     person = first.memberships.get().person
     matches = find_matches_for(
         {"given_name": "محمد", "family_name": "حسینی", "date_of_birth": "1979-05-02", "sex": "M"}, site_a
@@ -83,3 +97,24 @@ def test_register_run_queues_pairs_remembers_different_and_resumes(clerk, site_a
     unfinished = DetectionRun.objects.create(site=site_a, blocks_total=1, blocks_done=1)
     resumed = find_duplicates_in_register(site=site_a)
     assert resumed.pk == unfinished.pk and resumed.finished_at is not None
+
+
+@pytest.mark.django_db
+def test_the_register_run_compares_each_persons_current_household(clerk, site_a):
+    from asylon.matching.batch import _with_households
+    from asylon.matching.candidates import person_record
+    from asylon.registry.models import Membership, Person
+
+    first = services.register_household(actor=clerk, site=site_a, members=[member(given_name="Karim")])
+    second = services.register_household(
+        actor=clerk, site=site_a, members=[member(given_name="Omid"), member("CHILD", given_name="Sara", sex="F")]
+    )
+    sara = Person.objects.get(given_name="Sara")
+    # Sara moved to the first household: only her current membership counts.
+    Membership.objects.filter(person=sara).update(ended_on=date(2024, 1, 1), started_on=date(2020, 1, 1))
+    Membership.objects.create(household=first, person=sara, relationship="CHILD", started_on=date(2024, 1, 1))
+    persons = Person.objects.filter(site=site_a).order_by("pk")
+    people = list(persons)
+    records = _with_households(persons, people, [person_record(p) for p in people])
+    household = {r["given_name"]: r["household_id"] for r in records}
+    assert household == {"Karim": str(first.pk), "Omid": str(second.pk), "Sara": str(first.pk)}

@@ -178,3 +178,83 @@ COMMON_RELATIVES = {
 @pytest.mark.parametrize("relative", COMMON_RELATIVES.values(), ids=COMMON_RELATIVES.keys())
 def test_a_relative_under_common_names_is_not_shown(common_names_register, relative):
     assert not _flagged(common_names_register, MOHAMMAD, relative)
+
+
+# One household's members share its reference: a re-registration in the person's own
+# household is shown even where what would tell namesakes apart is missing, but two of its
+# members are not taken for one person because they share it.
+AT_HOME = {**MOHAMMAD, "household_id": "HH-TEST-1"}
+
+
+OWN_HOUSEHOLD_AGAIN = {
+    "no date nor place of birth": {"date_of_birth": "", "place_of_birth": ""},
+    "no date nor father's name": {"date_of_birth": "", "fathers_name": ""},
+    "1 January of a year off by ten": {"date_of_birth": "1994-01-01"},
+}
+
+
+@pytest.mark.parametrize("change", OWN_HOUSEHOLD_AGAIN.values(), ids=OWN_HOUSEHOLD_AGAIN.keys())
+def test_a_reregistration_in_the_own_household_is_shown(common_names_register, change):
+    assert _flagged(common_names_register, AT_HOME, {**AT_HOME, **change})
+
+
+HOUSEHOLD_MEMBERS = {
+    "a brother of a close name": {**AT_HOME, "given_name": "Mahmoud", "date_of_birth": "1987-06-02"},
+    "a brother of a close name, no date": {**AT_HOME, "given_name": "Mahmoud", "date_of_birth": ""},
+    "a brother, given and family name exchanged": {
+        **AT_HOME,
+        "given_name": "Hosseini",
+        "family_name": "Hassan",
+        "date_of_birth": "1990-02-11",
+    },
+}
+
+
+@pytest.mark.parametrize("relative", HOUSEHOLD_MEMBERS.values(), ids=HOUSEHOLD_MEMBERS.keys())
+def test_another_member_of_the_household_is_not_shown(common_names_register, relative):
+    assert not _flagged(common_names_register, AT_HOME, relative)
+
+
+# A common father's name proves as little as a common given name: Fatemeh daughter of
+# Mohammad Ahmadi in another household, with no date of birth, is most likely a namesake.
+NAMESAKES = {
+    "Fatemeh daughter of Mohammad Ahmadi": ("Fatemeh", "Mohammad", "Ahmadi"),
+    "Zahra daughter of Mohammad Rezaei": ("Zahra", "Mohammad", "Rezaei"),
+}
+
+
+@pytest.mark.parametrize("names", NAMESAKES.values(), ids=NAMESAKES.keys())
+def test_a_namesake_of_a_common_fathers_name_without_a_date_is_not_shown(common_names_register, names):
+    given, father, family = names
+    first = {
+        "given_name": given,
+        "fathers_name": father,
+        "family_name": family,
+        "date_of_birth": "1984-03-17",
+        "sex": "F",
+        "place_of_birth": "Mashhad",
+        "household_id": "HH-TEST-1",
+    }
+    assert not _flagged(common_names_register, first, {**first, "date_of_birth": "", "household_id": "HH-TEST-2"})
+
+
+def _probability(records: list[dict], first: dict, second: dict) -> float:
+    rows = [*records, {**first, "record_id": "X1"}, {**second, "record_id": "X2"}]
+    i, j = len(records), len(records) + 1
+    return next((p.probability for p in register_deduplicator().run(rows) if {p.i, p.j} == {i, j}), 0.0)
+
+
+def test_a_fathers_name_spelled_otherwise_is_no_stronger_than_spelled_alike(common_names_register):
+    first = {
+        "given_name": "Masoumeh",
+        "fathers_name": "Ahmad",
+        "family_name": "Rezaei",
+        "date_of_birth": "1984-03-17",
+        "sex": "F",
+        "place_of_birth": "Mashhad",
+        "household_id": "HH-TEST-1",
+    }
+    namesake = {**first, "date_of_birth": "", "household_id": "HH-TEST-2"}
+    alike = _probability(common_names_register, first, namesake)
+    otherwise = _probability(common_names_register, first, {**namesake, "fathers_name": "Ahmed"})
+    assert otherwise <= alike

@@ -40,6 +40,7 @@ DEFAULT_U = {
     "name": [0.004, 0.002, 0.001, 0.025, 0.968],
     "date": [0.0001, 0.0001, 0.0001, 0.0013, 0.0015, 0.0145, 0.0002, 0.003, 0.032, 0.9477],
     "exact": [0.5, 0.5],
+    "unit": [0.001, 0.999],  # a new registration has no household to compare yet
 }
 PLACE_U = [0.044, 0.02, 0.001, 0.009, 0.926]
 
@@ -162,7 +163,7 @@ def find_matches_for(
             continue
         comparisons = []
         for f_index, f in enumerate(REGISTER_FIELDS):
-            if f.column == "place_of_birth":
+            if f.column in ("place_of_birth", "household_id"):
                 continue
             level = int(levels[k, f_index])
             new, existing = str(record[f.column] or ""), str(records[k + 1][f.column] or "")

@@ -23,6 +23,9 @@
    share a place of birth and are born a few years apart, so those prove little there.
    A 1 January is an estimated age more often than a birthday: agreeing on it proves
    little, and against another day of the same year it is no contradiction.
+   The household a record is registered in weighs too, but only where the given names
+   agree: one name registered twice in one household is one person, while every member
+   of a household shares its reference (`Deduplicator.unit`).
 4. **Decision.** A pair whose match probability reaches the threshold (fixed: 0.5) is a
    probable duplicate, for a person to review. Nothing is merged automatically.
 """
@@ -151,6 +154,9 @@ M_PRIORS: dict[str, list[float]] = {
     "string": [0.7, 0.15, 0.08, 0.07],
     "code": [0.75, 0.15, 0.05, 0.05],
     "exact": [0.95, 0.05],
+    # A re-registration is as often made in another household (a new arrival, a split
+    # family, a second ration card) as in the person's own.
+    "unit": [0.6, 0.4],
 }
 # Kinds whose m `Deduplicator.estimate` takes from the data by EM unless told otherwise
 # (`estimate_m`); M_PRIORS start it and weigh as EM_PRIOR_WEIGHT pairs. Names keep the
@@ -158,9 +164,9 @@ M_PRIORS: dict[str, list[float]] = {
 # towards "same family" instead of "same person" (F1 0.986 to 0.957 on the project's
 # generator). Dates, sex and places are learnt: how often a register's duplicates carry a
 # 1 January, a swapped or a wholly other date is the register's own, not a constant.
-EM_KINDS = frozenset({"date", "exact", "string", "code"})
+EM_KINDS = frozenset({"date", "exact", "string", "code", "unit"})
 EM_PRIOR_WEIGHT = 20.0
-LEVELS = {"name": 5, "date": 10, "string": 4, "code": 4, "exact": 2}
+LEVELS = {"name": 5, "date": 10, "string": 4, "code": 4, "exact": 2, "unit": 2}
 LEVEL_LABELS = {
     "name": ["exact", "same skeleton", "close", "similar", "different"],
     "date": [
@@ -178,12 +184,14 @@ LEVEL_LABELS = {
     "string": ["exact", "very close", "close", "different"],
     "code": ["exact", "one edit", "two edits", "different"],
     "exact": ["equal", "different"],
+    "unit": ["same", "different"],
 }
 
 
 @dataclass(frozen=True)
 class Field:
-    """One compared column: `kind` is name, date, string, code or exact."""
+    """One compared column: `kind` is name, date, string, code, exact or unit (a household's
+    reference: exact, see `Deduplicator.unit`)."""
 
     column: str
     kind: str
@@ -209,7 +217,7 @@ def _prepare_value(kind: str, raw: Any) -> Any:
     text = " ".join(str(raw).split())
     if not text or text.lower() in {"nan", "none"}:
         return None
-    if kind in ("string", "code", "exact"):
+    if kind in ("string", "code", "exact", "unit"):
         return text.casefold()
     return text
 
@@ -628,6 +636,7 @@ class Deduplicator:
         household: Sequence[str] = (),
         swap: tuple[str, str] | None = None,
         estimate_m: Iterable[str] | None = None,
+        unit: tuple[str, str, str] | None = None,
     ) -> None:
         self.fields = list(fields)
         self.rules = [list(r) for r in blocking]
@@ -645,6 +654,10 @@ class Deduplicator:
         self.estimate_m = (
             set(estimate_m) if estimate_m is not None else {f.column for f in self.fields if f.kind in EM_KINDS}
         )
+        # (household reference, given name, family name): one person registered twice in one
+        # household is a common duplicate, but every member of a household shares its
+        # reference, so agreeing on it counts only where the names agree too (`_unit_unproven`).
+        self.unit = unit
 
     # records ----------------------------------------------------------------------------
 
@@ -700,7 +713,7 @@ class Deduplicator:
                 column = rows.columns[f.column]
                 if f.kind == "date":
                     out[start : start + len(part), f_index] = _date_levels(column, i, j)
-                elif f.kind == "exact":
+                elif f.kind in ("exact", "unit"):
                     out[start : start + len(part), f_index] = _exact_levels(column, i, j)
                 else:
                     out[start : start + len(part), f_index] = _pairwise_levels(column, i, j)
@@ -765,8 +778,11 @@ class Deduplicator:
         all_pairs = self._all_pairs(rows)
         prior = min(0.5, max(len(levels), 1) / all_pairs)
         m_missing = u_missing.copy()  # starts as no evidence
+        unproven = self._unit_unproven(patterns)
         for _ in range(iterations):
             known = sum(np.append(np.log(m[f] / u[f]), 0.0)[patterns[:, f]] for f in range(len(self.fields)))
+            if unproven is not None:
+                known[unproven[1]] -= math.log(m[unproven[0]][0] / u[unproven[0]][0])
             evidence = known + np.log(m_missing / u_missing)[pattern_sets] + math.log(prior / (1 - prior))
             posterior = counts / (1 + np.exp(-np.clip(evidence, -50, 50)))
             expected = float(posterior.sum())
@@ -839,7 +855,7 @@ class Deduplicator:
         out = {}
         for f_index, f in enumerate(self.fields):
             others = [k for k in witnesses if k != f_index]
-            if f_index in household or not others:
+            if f_index in household or not others or (self.unit and f.column == self.unit[0]):
                 continue
             witness = others[0]
             observed = levels[levels[:, witness] == self.fields[witness].levels - 1, f_index]
@@ -863,6 +879,9 @@ class Deduplicator:
         """Match weights (bits), with term-frequency adjustment of exact name agreement."""
         w = math.log2(model.prior / (1 - model.prior)) + model.missing_ratio(levels) + model.household_ratio(levels)
         ratios = model.ratios()
+        unproven = self._unit_unproven(levels)
+        if unproven is not None:
+            w[unproven[1]] -= ratios[unproven[0]][0]
         for f_index, f in enumerate(self.fields):
             col = levels[:, f_index]
             w += ratios[f_index][col]
@@ -889,12 +908,32 @@ class Deduplicator:
                     freq = np.maximum(by_skeleton[folds[pairs[spelled, 0]]], by_skeleton[folds[pairs[spelled, 1]]])
                     ratio = np.log2(model.m[f_index][0] / np.maximum(freq, 1e-4))
                     w[spelled] += ratio - ratios[f_index][1]
-                elif len(spelled):
+                alike = np.nonzero((col == 1) & (persian[pairs[:, 0]] == persian[pairs[:, 1]]))[0]
+                if len(alike) and skeletons:
+                    # One name spelled two ways (Mohammad, Muhammad) never proves more than
+                    # one spelling would, by how common the name is in all its spellings.
+                    by_skeleton = np.array([skeletons.get(name_keys(v).compact_skeleton, 0.0) for v in c.folds] + [0.0])
+                    freq = np.maximum(by_skeleton[folds[pairs[alike, 0]]], by_skeleton[folds[pairs[alike, 1]]])
+                    ceiling = np.log2(model.m[f_index][0] / np.maximum(freq, 1e-4))
+                    w[alike] += np.minimum(ceiling - ratios[f_index][1], 0.0)
+                if len(spelled) and not skeletons:
                     # Without the skeletons' frequencies: never more than the exact spelling.
                     by_fold = np.array([tf.get(c.tf_key(k), 0.0) for k in range(len(c.folds))] or [0.0])
                     freq = np.maximum(by_fold[folds[pairs[spelled, 0]]], by_fold[folds[pairs[spelled, 1]]])
                     w[spelled] += np.minimum(np.log2(model.u[f_index][0] / np.maximum(freq, 1e-6)), 0.0)
         return w
+
+    def _unit_unproven(self, levels: np.ndarray) -> tuple[int, np.ndarray] | None:
+        """The unit field's index, and per pair whether its agreement proves nothing: two
+        records of one household whose given names are not one name spelled two ways, or
+        whose family names are wholly different (a brother's names read crossed), are two
+        of its members: parents do not give two children one name."""
+        if self.unit is None:
+            return None
+        columns = [f.column for f in self.fields]
+        unit, given, family = (columns.index(c) for c in self.unit)
+        names_agree = (levels[:, given] >= 0) & (levels[:, given] <= 1) & (levels[:, family] <= 3)
+        return unit, (levels[:, unit] == 0) & ~names_agree
 
     def score(self, rows: Prepared, pairs: np.ndarray, model: Model | None = None) -> tuple[Model, list[ScoredPair]]:
         levels = self.levels(rows, pairs)
@@ -919,10 +958,13 @@ class Deduplicator:
     def explain(self, model: Model, levels: tuple[int, ...]) -> dict[str, str]:
         out = {}
         ratios = model.ratios()
+        unproven = self._unit_unproven(np.array([levels]))
         for f_index, f in enumerate(self.fields):
             level = levels[f_index]
             if level == NULL:
                 out[f.label or f.column] = "missing"
+            elif unproven is not None and f_index == unproven[0] and unproven[1][0]:
+                out[f.label or f.column] = f"{LEVEL_LABELS[f.kind][level]} (+0.0: other names)"
             else:
                 out[f.label or f.column] = f"{LEVEL_LABELS[f.kind][level]} ({ratios[f_index][level]:+.1f})"
         if model.missing is not None and NULL in levels:
@@ -947,6 +989,7 @@ REGISTER_FIELDS = [
     Field("date_of_birth", "date", "date of birth"),
     Field("sex", "exact", "sex"),
     Field("place_of_birth", "name", "place of birth"),
+    Field("household_id", "unit", "household"),
 ]
 # The given and the family name in either order, as a blocking column (see `Deduplicator.swap`).
 EITHER_ORDER = "given_and_family_either_order"
@@ -975,6 +1018,8 @@ REGISTER_BLOCKING = [
     [EITHER_ORDER, "date_of_birth:year"],
     [EITHER_ORDER, "fathers_name"],
     [EITHER_ORDER, "date_of_birth:md"],
+    # Every two members of one household: a re-registration there may carry any slips.
+    ["household_id"],
 ]
 
 
@@ -983,8 +1028,9 @@ def register_deduplicator(threshold: float = DEFAULT_THRESHOLD) -> Deduplicator:
         REGISTER_FIELDS,
         REGISTER_BLOCKING,
         threshold=threshold,
-        tf_columns=["given_name", "family_name"],
+        tf_columns=["given_name", "fathers_name", "family_name"],
         household=["family_name", "fathers_name"],
         swap=("given_name", "family_name"),
-        estimate_m=["date_of_birth", "sex", "place_of_birth"],
+        estimate_m=["date_of_birth", "sex", "place_of_birth", "household_id"],
+        unit=("household_id", "given_name", "family_name"),
     )

@@ -326,8 +326,8 @@ def _sqlite_marks(n: int) -> str:
 
 
 def counts(roll_call: RollCall) -> dict[str, Any]:
-    """The live totals: every batch answers with them and every page polls them, so one
-    statement without the ORM's compiling."""
+    """The live totals: every marking page polls them (and reads them once its marks are
+    sent), so one statement without the ORM's compiling."""
     sql = f"SELECT result, COUNT(*) FROM {RollCallEntry._meta.db_table} WHERE roll_call_id = %s GROUP BY result"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [roll_call.pk])

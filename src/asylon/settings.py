@@ -184,6 +184,7 @@ AXES_LOCKOUT_CALLABLE = "asylon.accounts.views.locked_out"  # a page that says w
 
 # Sessions end after inactivity: a request pushes the expiry back, saving the session at
 # most once a minute (core.middleware.SessionRefresh), not on every request.
+SESSION_ENGINE = "asylon.core.sessions"  # Django's database store, read with one raw statement
 SESSION_COOKIE_AGE = env.int("ASYLON_SESSION_SECONDS", default=30 * 60)
 ASYLON_SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True

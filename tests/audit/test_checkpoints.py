@@ -10,10 +10,10 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from asylon.audit.models import AuditEvent, ChainHead
-from asylon.audit.services import event_digest, hashed_fields
+from asylon.audit.services import event_digest, hashed_fields, record
 from asylon.registry import services
 from asylon.registry.models import Person
 
@@ -123,4 +123,23 @@ def test_each_committed_transaction_writes_one_signed_line(clerk, household, cap
     assert f" seq={head.last_seq} hash={head.last_hash} " in lines()[-1]
     assert caplog.messages == [lines()[-1]]
     assert len(lines()) < AuditEvent.objects.count()  # per transaction, not per event
+    assert verify().endswith(f"{len(lines())} checkpoints matched.")
+
+
+def test_an_append_rolled_back_in_a_savepoint_is_not_checkpointed(clerk, household):
+    """The line names the head the transaction committed, not one a rolled-back savepoint
+    wrote, and the trail still verifies against it."""
+    person = Person.objects.order_by("pk").first()
+    with transaction.atomic():
+        record(clerk, "person.viewed", person)
+        kept = ChainHead.objects.get(pk=1).last_seq
+        try:
+            with transaction.atomic():
+                record(clerk, "person.viewed", person)
+                raise RuntimeError("undone")
+        except RuntimeError:
+            pass
+    head = ChainHead.objects.get(pk=1)
+    assert head.last_seq == kept
+    assert f" seq={kept} hash={head.last_hash} " in lines()[-1]
     assert verify().endswith(f"{len(lines())} checkpoints matched.")

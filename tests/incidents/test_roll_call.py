@@ -117,7 +117,7 @@ def test_blocks_of_another_site_are_refused(officer, site_a, site_b):
         rollcall.start_roll_call(actor=officer, site=site_a, blocks=[foreign])
 
 
-def test_marking_endpoint_needs_csrf_and_returns_counts(monitor, officer, site_a, residents):
+def test_marking_endpoint_needs_csrf_and_the_counts_follow(monitor, officer, site_a, residents):
     rc = rollcall.start_roll_call(actor=officer, site=site_a)
     browser = Client(enforce_csrf_checks=True)
     sign_in(browser, monitor)
@@ -139,7 +139,8 @@ def test_marking_endpoint_needs_csrf_and_returns_counts(monitor, officer, site_a
     url = f"/incidents/roll-calls/{rc.pk}/marks"
     assert browser.post(url, body, content_type="application/json").status_code == 403
     r = browser.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=str(token))
-    assert r.status_code == 200 and r.json()["counts"]["accounted"] == 1
+    assert r.status_code == 200 and [m["status"] for m in r.json()["results"]] == ["applied"]
+    assert browser.get(f"/incidents/roll-calls/{rc.pk}/counts.json").json()["accounted"] == 1
     entries = browser.get(f"/incidents/roll-calls/{rc.pk}/entries.json").json()["entries"]
     assert len(entries) == 6 and entries[0]["name"]
     assert browser.get(f"/incidents/roll-calls/{rc.pk}/counts.json").json()["unaccounted"] == 5

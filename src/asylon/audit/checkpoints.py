@@ -109,13 +109,12 @@ def _last(fd: int) -> Checkpoint | None:
     return None
 
 
-def write_checkpoint() -> None:
+def write_checkpoint(head: tuple[int, str] | None = None) -> None:
     """Append a checkpoint of the committed head (run on commit; never raises into the
-    request: a failure is logged as an error, and the next commit writes the head again)."""
-    from django.db import connection
+    request: a failure is logged as an error, and the next commit writes the head again).
 
-    from .models import ChainHead
-
+    `head` is the head the committed transaction itself wrote, when the caller knows it:
+    then no statement reads it again, and a line already holding a later head stands."""
     target = path()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -125,10 +124,11 @@ def write_checkpoint() -> None:
         return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # numbers stay unique across processes
-        with connection.cursor() as cursor:  # raw SQL: once per committed write, under the file's lock
-            cursor.execute(f"SELECT last_seq, last_hash FROM {ChainHead._meta.db_table} WHERE id = 1")  # noqa: S608
-            head = cursor.fetchone()
         last = _last(fd)
+        if head is None:
+            head = _committed_head()
+        elif last is not None and last.seq > head[0]:
+            return  # a later transaction's head is already written
         if head is None or (last is not None and (last.seq, last.hash) == head):
             return  # another process already holds this head
         at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -140,3 +140,14 @@ def write_checkpoint() -> None:
     finally:
         os.close(fd)  # also releases the lock
     logger.info(line)
+
+
+def _committed_head() -> tuple[int, str] | None:
+    from django.db import connection
+
+    from .models import ChainHead
+
+    with connection.cursor() as cursor:  # raw SQL: once per committed write, under the file's lock
+        cursor.execute(f"SELECT last_seq, last_hash FROM {ChainHead._meta.db_table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None

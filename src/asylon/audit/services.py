@@ -198,20 +198,58 @@ def record_many(actor: Actor | None, entries: list[Entry]) -> list[AuditEvent]:
         event.hash = prev_hash = event_digest(hashed_fields(event, several), event.prev_hash)
         events.append(event)
         links += [EventSite(seq=seq, site_id=site) for site in several]
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    EventSite.objects.bulk_create(links, batch_size=2000)
+    if len(events) == 1:
+        _insert_one(events[0])
+    else:
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
+    if links:
+        EventSite.objects.bulk_create(links, batch_size=2000)
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(f"UPDATE {HEAD} SET last_seq = %s, last_hash = %s WHERE id = 1", [seq, prev_hash])  # noqa: S608
-    _checkpoint_on_commit()
+    _checkpoint_on_commit((seq, prev_hash))
     return events
 
 
-def _checkpoint_on_commit() -> None:
+_EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+
+
+def _insert_one(event: AuditEvent) -> None:
+    """One event, as `bulk_create` writes it (each field's own conversion), without compiling
+    the ORM's INSERT: most writes append one event, and they do it while holding the head."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _EVENT_FIELDS)
+    marks = ", ".join(["%s"] * len(_EVENT_FIELDS))
+    sql = f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) VALUES ({marks}) RETURNING {quote('id')}"  # noqa: S608
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
+
+
+class _Checkpoint:
+    """The checkpoint writer a transaction registers once, with the heads its appends wrote."""
+
+    def __init__(self, head: tuple[int, str]) -> None:
+        self.heads = [head]
+        self.__qualname__ = "audit checkpoint"  # Django names a failed on-commit call by it
+
+    def __call__(self) -> None:
+        # One append: its head is the committed one (a rolled-back savepoint would have
+        # dropped this writer with it). Several: one may have been rolled back, read it.
+        checkpoints.write_checkpoint(self.heads[0] if len(self.heads) == 1 else None)
+
+
+def _checkpoint_on_commit(head: tuple[int, str]) -> None:
     """One checkpoint per committed transaction, however many events it appended: register
     the writer once (a rolled-back savepoint drops it with its events, so look again)."""
     pending = transaction.get_connection().run_on_commit
-    if not any(func is checkpoints.write_checkpoint for _sids, func, _robust in pending):
-        transaction.on_commit(checkpoints.write_checkpoint, robust=True)
+    writer = next((func for _sids, func, _robust in pending if isinstance(func, _Checkpoint)), None)
+    if writer is None:
+        transaction.on_commit(_Checkpoint(head), robust=True)
+    else:
+        writer.heads.append(head)
 
 
 HEAD = ChainHead._meta.db_table

@@ -286,29 +286,48 @@ def _apply_marks(actor: Actor, marks: list[tuple[int, Mark]], channel: str = Rol
     if not marks:
         return set()
     connection = transaction.get_connection()
-    table = RollCallEntry._meta.db_table
-    pg = connection.vendor == "postgresql"
-    row = "(CAST(%s AS bigint), %s, CAST(%s AS timestamp with time zone), %s)" if pg else "(%s, %s, %s, %s)"
-    params: list[Any] = []
-    for pk, m in marks:
-        params += [pk, m.result, connection.ops.adapt_datetimefield_value(m.marked_at), m.client_id]
-    lock = f", locked AS (SELECT id FROM {table} WHERE id IN (SELECT id FROM v) ORDER BY id FOR UPDATE)" if pg else ""  # noqa: S608
-    sql = (
-        f"WITH v(id, result, at, cid) AS (VALUES {', '.join([row] * len(marks))}){lock} "  # noqa: S608 - no user text
-        f"UPDATE {table} AS e SET result = v.result, marked_at = v.at, marked_by_id = %s, client_id = v.cid, "
-        f"channel = %s, version = e.version + 1 FROM v{', locked' if pg else ''} "
-        f"WHERE e.id = v.id{' AND locked.id = e.id' if pg else ''} AND (e.marked_at IS NULL OR e.marked_at < v.at) "
-        # SQLite's RETURNING names the target table's columns only, unqualified.
-        f"RETURNING {'e.id' if pg else 'id'}"
-    )
+    ids, results, times, cids = [pk for pk, _m in marks], [], [], []
+    for _pk, m in marks:
+        results.append(m.result)
+        times.append(connection.ops.adapt_datetimefield_value(m.marked_at))
+        cids.append(m.client_id)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, actor.pk, str(channel)])
+        if connection.vendor == "postgresql":
+            # Four arrays, whatever the batch's size: one statement text, parsed once by the driver.
+            cursor.execute(_PG_MARKS, [ids, results, times, cids, actor.pk, str(channel)])
+        else:
+            params = [x for row in zip(ids, results, times, cids, strict=True) for x in row]
+            cursor.execute(_sqlite_marks(len(marks)), [*params, actor.pk, str(channel)])
         return {r[0] for r in cursor.fetchall()}
 
 
+_ENTRIES = RollCallEntry._meta.db_table
+_SET = (
+    "SET result = v.result, marked_at = v.at, marked_by_id = %s, client_id = v.cid, channel = %s, "
+    "version = e.version + 1"
+)
+# On PostgreSQL the rows are locked in id order first (ORDER BY ... FOR UPDATE).
+_PG_MARKS = (
+    "WITH v(id, result, at, cid) AS (SELECT * FROM unnest(CAST(%s AS bigint[]), CAST(%s AS text[]), "  # noqa: S608
+    "CAST(%s AS timestamp with time zone[]), CAST(%s AS text[]))), "
+    f"locked AS (SELECT id FROM {_ENTRIES} WHERE id IN (SELECT id FROM v) ORDER BY id FOR UPDATE) "
+    f"UPDATE {_ENTRIES} AS e {_SET} FROM v, locked "
+    "WHERE e.id = v.id AND locked.id = e.id AND (e.marked_at IS NULL OR e.marked_at < v.at) RETURNING e.id"
+)
+
+
+def _sqlite_marks(n: int) -> str:
+    # SQLite's RETURNING names the target table's columns only, unqualified.
+    return (
+        f"WITH v(id, result, at, cid) AS (VALUES {', '.join(['(%s, %s, %s, %s)'] * n)}) "  # noqa: S608 - no user text
+        f"UPDATE {_ENTRIES} AS e {_SET} FROM v "
+        "WHERE e.id = v.id AND (e.marked_at IS NULL OR e.marked_at < v.at) RETURNING id"
+    )
+
+
 def counts(roll_call: RollCall) -> dict[str, Any]:
-    """The live totals: every batch answers with them and every page polls them, so one
-    statement without the ORM's compiling."""
+    """The live totals: every marking page polls them (and reads them once its marks are
+    sent), so one statement without the ORM's compiling."""
     sql = f"SELECT result, COUNT(*) FROM {RollCallEntry._meta.db_table} WHERE roll_call_id = %s GROUP BY result"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [roll_call.pk])

@@ -387,7 +387,8 @@ def roll_call_marks(request: AuthedRequest, pk: int) -> JsonResponse:
         results = rollcall.mark_persons(actor=request.user, roll_call=rc, marks=marks)
     except (NotPermitted, Conflict) as exc:
         return JsonResponse(exc.as_dict(), status=exc.status)
-    return JsonResponse({"results": results + rejected, "counts": rollcall.counts(rc)})
+    # No counts in the answer: the page polls counts.json, and asks for it once its queue is sent.
+    return JsonResponse({"results": results + rejected})
 
 
 @login_required

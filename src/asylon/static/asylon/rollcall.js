@@ -192,13 +192,20 @@
       var still = {};
       rest.forEach(function (m) { still[m.person] = true; });
       entries.forEach(function (e) { if (e.pending && !still[e.ref]) { e.pending = false; } });
-      updateCounts(res.body.counts);
       render();
-      if (rest.length) { flush(); }
+      if (rest.length) { flush(); } else { countsSoon(); }
     }).catch(function () {
       flushing = false;
       setNet(false);
     });
+  }
+
+  // The marks' answer carries no counts: once the queue is sent, the counts are read once,
+  // soon (one read for the batches of the next moment), besides the poll every 3 s.
+  var countsTimer = null;
+  function countsSoon() {
+    if (countsTimer) { return; }
+    countsTimer = setTimeout(function () { countsTimer = null; pollCounts(); }, 300);
   }
 
   function pollCounts() {

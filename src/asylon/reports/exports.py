@@ -148,7 +148,7 @@ class Disclosed:
         for _row, p in pending:
             self.digest.update(p.reference.encode() + b"\n")
         self.count += len(pending)
-        if self.decision.allowed and pending:
+        if self.result().allowed and pending:
             insert_rows(
                 ExportedPerson._meta.db_table,
                 ["export_id", "row", "reference"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -19,7 +20,7 @@ from asylon.core.errors import SafeguardRefusal
 from asylon.registry import services as registry
 from asylon.reports import exports
 from asylon.reports.models import ExportedPerson, PersonalDataExport
-from asylon.safeguards import DisclosureSubject, Recipient, RecipientKind
+from asylon.safeguards import Agreement, DisclosureSubject, Recipient, RecipientKind
 
 
 @pytest.fixture
@@ -113,19 +114,38 @@ def test_exports_stream_their_persons_in_chunks(monkeypatch, three, protection_o
     assert AuditEvent.objects.get(action="export.personal_data").changes["count"] == 3
 
 
-def test_a_refusal_in_a_later_chunk_refuses_the_export_and_keeps_no_list(monkeypatch, protection_officer, site_a):
-    """The first chunk is refused for want of an agreement; the last one names a person who fled
-    the recipient's state: the export is refused under D1, as it is when assessed at once."""
+@pytest.mark.parametrize("agreed", [False, True])
+def test_a_refusal_in_a_later_chunk_refuses_the_export_and_keeps_no_list(
+    agreed, monkeypatch, protection_officer, site_a
+):
+    """The last chunk names a person who fled the recipient's state: the export is refused under
+    D1, as when assessed at once, whether the first chunk was refused by another rule (no
+    agreement) or allowed and already written (under an agreement)."""
     monkeypatch.setattr(exports, "CHUNK", 2)
     persons = [
         DisclosureSubject(reference="AAA-000001", country_of_origin="SY", nationality="SY"),
         DisclosureSubject(reference="AAA-000002", country_of_origin="SY", nationality="SY"),
         DisclosureSubject(reference="AAA-000003", country_of_origin="IR", nationality="IR"),
     ]
-    partner = Recipient(kind=RecipientKind.NGO, country="IR", name="A partner in Iran")
+    agreement = Agreement(
+        purpose="verification",
+        fields=frozenset({"given_name"}),
+        non_refoulement_undertaking=True,
+        valid_from=date(2000, 1, 1),
+        reference="MOU-1",
+    )
+    partner = Recipient(
+        kind=RecipientKind.NGO, country="IR", name="A partner in Iran", agreement=agreement if agreed else None
+    )
+    written: list[list] = []
+    insert_rows = exports.insert_rows
+    monkeypatch.setattr(
+        exports, "insert_rows", lambda t, c, rows: insert_rows(t, c, written.append(list(rows)) or written[-1])
+    )
     with pytest.raises(SafeguardRefusal) as refused:
         exports.guard_export(protection_officer, partner, persons, ["given_name"], "verification", site=site_a)
     assert refused.value.rule == "D1"
+    assert len(written) == (1 if agreed else 0)  # the allowed first chunk was written, then taken back
     assert not PersonalDataExport.objects.exists() and not ExportedPerson.objects.exists()
     event = AuditEvent.objects.get(action="export.personal_data")
     assert (event.changes["allowed"], event.changes["count"], event.changes["export_id"]) == (False, 3, None)

@@ -2,7 +2,7 @@
 writing the same number of rows and columns of constant values (the anchor: the cost of
 the file format alone), measured in the same run. Prints the time, and the peak memory that
 tracemalloc traces during a second export of the same site, for a small site (--small, 10,000
-persons) and the large one: a flat memory is the same peak at both sizes.
+persons) and the large one, and their ratio: a flat memory is the same peak at both sizes.
 
     PYTHONPATH=src python bench/persons_export.py [--persons 100000] [--small 10000]
     ASYLON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/asylon_bench PYTHONPATH=src python bench/persons_export.py
@@ -46,6 +46,7 @@ def main() -> None:
     def export(site):
         return exports.export_records(actor=officer, kind="persons", site=site, fmt="xlsx", purpose="Benchmark.")
 
+    peaks = []
     for site in sites:
         t = time.perf_counter()
         out = export(site)
@@ -55,6 +56,7 @@ def main() -> None:
         export(site).path.unlink(missing_ok=True)
         _now, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        peaks.append((out.rows, peak))
         print(
             f"export  persons XLSX, {out.rows:,} rows ({out.size / 1e6:.1f} MB): {export_s:7.2f} s"
             f"  {out.rows / export_s:,.0f} rows/s  peak traced memory {peak / 1e6:.1f} MB"
@@ -75,6 +77,12 @@ def main() -> None:
         _ = os.path.getsize(handle.name)
     print(f"anchor  openpyxl write-only, {out.rows:,} rows x {width}: {anchor_s:7.2f} s")
     print(f"ratio   export / anchor: {export_s / anchor_s:.2f}x   load average {os.getloadavg()[0]:.1f}")
+    if len(peaks) == 2:
+        (small_rows, small_peak), (large_rows, large_peak) = peaks
+        print(
+            f"memory  peak at {large_rows:,} rows / peak at {small_rows:,} rows: {large_peak / small_peak:.2f}x"
+            "  (flat: about 1)"
+        )
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ def _mount() -> None:
     from asylon.registry.life_api import router as life_router
     from asylon.registry.places_api import router as places_router
     from asylon.reports.api import router as reports_router
+    from asylon.reports.exports_api import router as exports_router
     from asylon.sharing.api import router as sharing_router
     from asylon.solutions.api import router as solutions_router
     from asylon.solutions.pledges_api import router as pledges_router
@@ -62,6 +63,7 @@ def _mount() -> None:
     api.add_router("/", status_router)
     api.add_router("/", ending_router)
     api.add_router("/", reports_router)
+    api.add_router("/", exports_router)
     api.add_router("/", incidents_router)
     api.add_router("/", movements_router)
     api.add_router("/", evidence_router)

@@ -24,6 +24,15 @@ ROUTES |= {
     "page:reports:exports": Entry(having("reports.export_personal_data") | STATISTICS),
 }
 
+# Who received whom: the personal-data exports, read by the roles that read the audit trail.
+TRAIL = having("audit.view_audit_trail")
+EXPORT = {"pk": "personal_data_export.pk"}
+ROUTES |= {
+    "api:GET /api/v1/personal-data-exports": Entry(TRAIL),
+    "api:GET /api/v1/personal-data-exports/{pk}": Entry(TRAIL, params=EXPORT),
+    "api:GET /api/v1/personal-data-exports/{pk}/persons": Entry(TRAIL, params=EXPORT),
+}
+
 
 def build_world(world):
     """A dry run of a small file in site A, its file kept for the confirmation; a chart of the
@@ -42,6 +51,14 @@ def build_world(world):
     source.write_text("Relationship,Given name,Sex\nPA,Matrix,F\n", encoding="utf-8")
     sha, _size = file_digest(source)
     shutil.copy(source, folder / f"{sha}.csv")
+    from asylon.reports import exports
+    from asylon.reports.models import PersonalDataExport
+
+    made = exports.export_records(
+        actor=world.users["protection_officer"], kind="persons", site=world.site_a, fmt="csv", purpose="Matrix"
+    )
+    made.path.unlink()
+    world.personal_data_export = PersonalDataExport.objects.filter(site=world.site_a).latest("pk")
     world.import_run = import_registrations(
         actor=world.users["registration_clerk"], site=world.site_a, path=folder / f"{sha}.csv", file_name="m.csv"
     )

@@ -27,6 +27,7 @@ import io
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -39,9 +40,10 @@ from django.utils.translation import gettext_lazy as _l
 
 from asylon.audit import services as audit
 from asylon.core.dates import today
-from asylon.core.errors import InvalidInput, SafeguardRefusal
+from asylon.core.errors import InvalidInput
 from asylon.core.scope import can, ensure
 from asylon.core.types import Actor
+from asylon.registry.bulk import insert_rows
 from asylon.registry.models import Household, Membership, Person, SensitiveProfile, Site, SpecificNeed
 from asylon.safeguards import Agreement, DisclosureSubject, Recipient, RecipientKind, SharingDecision
 from asylon.safeguards import assess_disclosure as _assess
@@ -50,7 +52,7 @@ from asylon.safeguards.types import country
 from . import services as report_services
 from . import statistics, xlsx
 from .disclosure import protect_table, protect_vector
-from .models import ReportKind
+from .models import ExportedPerson, PersonalDataExport, ReportKind
 
 FORMATS = ("csv", "xlsx")
 INTERNAL_USE = "internal use by the operation"
@@ -89,37 +91,137 @@ def guard_export(
     site: Site,
     details: dict[str, Any] | None = None,
     sensitive_fields: Iterable[str] = (),
+    kind: str = "",
+    fmt: str = "",
 ) -> SharingDecision:
     """Ask the data-sharing rules whether `fields` about `persons` may go to `recipient` (None:
-    internal use) for `purpose`, and record the decision (audit `export.personal_data`, D6),
-    allowed or refused. Raises SafeguardRefusal when refused (after recording it).
+    internal use) for `purpose`, and record the decision (D6), allowed or refused: `disclosing`
+    for persons known at once, one to a row. Raises SafeguardRefusal when refused (after
+    recording it)."""
+    with disclosing(
+        actor, recipient, fields, purpose, site=site, kind=kind, fmt=fmt, sensitive_fields=sensitive_fields
+    ) as disclosed:
+        for row, person in enumerate(persons, start=2):
+            disclosed.add(row, (person,))
+        disclosed.details.update(details or {})
+    return disclosed.result()
 
-    The single door every personal-data export goes through; to be rewired to the movements
-    app's `release_personal_data` when it is merged.
-    """
+
+# The persons of an export are assessed and written this many at a time.
+CHUNK = 5000
+
+
+class Disclosed:
+    """The persons an export reveals, added as its rows stream. Every `CHUNK` of them the
+    data-sharing rules assess them and, while every chunk so far is allowed, their references
+    are written to the export's `ExportedPerson` rows; what is kept is their count and a digest
+    of their references in file order (each followed by a newline), never the list itself.
+
+    The rules read the persons of a chunk, not of the whole export, and decide the same: D1
+    refuses the batch if any person in it fled the recipient's state, D3 if any person was not
+    submitted to it, so a chunk refused refuses the export (and the refusal names the persons
+    of that chunk). The rules put D1 before every other rule; so does the export: a D1 refusal
+    of a later chunk replaces another rule's refusal of an earlier one."""
+
+    def __init__(self, recipient: Recipient, fields: list[str], purpose: str, export: PersonalDataExport) -> None:
+        self.recipient, self.fields, self.purpose, self.export = recipient, fields, purpose, export
+        self.count = 0
+        self.digest = hashlib.sha256()
+        self.decision: SharingDecision | None = None
+        self.details: dict[str, Any] = {}
+        self._pending: list[tuple[int, DisclosureSubject | PersonSubject]] = []
+
+    def add(self, row: int, persons: Iterable[DisclosureSubject | PersonSubject]) -> None:
+        self._pending.extend((row, p) for p in persons)
+        if len(self._pending) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending and self.decision is not None:
+            return
+        pending, self._pending = self._pending, []
+        decision = _assess(
+            self.recipient, cast(list[Any], [p for _r, p in pending]), self.fields, self.purpose, today()
+        )
+        if self._overrides(decision):
+            self.decision = decision
+        for _row, p in pending:
+            self.digest.update(p.reference.encode() + b"\n")
+        self.count += len(pending)
+        if self.result().allowed and pending:
+            insert_rows(
+                ExportedPerson._meta.db_table,
+                ["export_id", "row", "reference"],
+                ((self.export.pk, row, p.reference) for row, p in pending),
+            )
+
+    def _overrides(self, decision: SharingDecision) -> bool:
+        """The whole export's decision so far gives way to a chunk's: to any refusal while
+        allowed, and to a D1 refusal (which the rules put before every other) while refused
+        by another rule."""
+        if self.decision is None or self.decision.allowed:
+            return True
+        return not decision.allowed and decision.rule == "D1" and self.decision.rule != "D1"
+
+    def result(self) -> SharingDecision:
+        assert self.decision is not None, "decided when `disclosing` ends"
+        return self.decision
+
+
+@contextmanager
+def disclosing(
+    actor: Actor,
+    recipient: Recipient | None,
+    fields: Iterable[str],
+    purpose: str,
+    *,
+    site: Site,
+    kind: str = "",
+    fmt: str = "",
+    sensitive_fields: Iterable[str] = (),
+) -> Iterator[Disclosed]:
+    """The record of a personal-data export (D6), made as its rows stream: the body adds each
+    row's persons to the `Disclosed` it is given (and its file's details to `.details`). On
+    leaving, in the same transaction, the decision is recorded as the audit event
+    `export.personal_data` with recipient, legal basis, purpose, fields, the count and digest
+    of the persons and the `PersonalDataExport` holding them; a refusal keeps its event and
+    drops the export's rows, and is raised as the block ends, once committed."""
     if not (purpose or "").strip():
         raise InvalidInput({"purpose": [_("State the purpose of the export.")]})
     fields = sorted(set(fields))
-    subjects = list(persons)
     recipient = recipient or internal_recipient(purpose.strip(), fields)
-    decision = _assess(recipient, cast(list[Any], subjects), fields, purpose.strip(), today())
-    refs = [s.reference for s in subjects]
-    record = decision.as_audit_dict()
-    record.pop("persons")
-    changes = {
-        **record,
-        "count": len(refs),
-        "persons_sha256": hashlib.sha256("\n".join(sorted(refs)).encode()).hexdigest(),
-        "persons": refs if len(refs) <= 10_000 else refs[:10_000] + ["..."],
-        "sensitive_fields": sorted(set(sensitive_fields)),
-        **(details or {}),
-    }
     with transaction.atomic():
+        before = transaction.savepoint()
+        export = PersonalDataExport.objects.create(
+            site=site,
+            kind=kind,
+            format=fmt,
+            purpose=purpose.strip()[:500],
+            recipient=recipient.name[:200],
+            exported_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        disclosed = Disclosed(recipient, fields, purpose.strip(), export)
+        yield disclosed
+        disclosed.flush()
+        decision = disclosed.result()
+        if decision.allowed:
+            transaction.savepoint_commit(before)
+        else:
+            transaction.savepoint_rollback(before)
+        record = decision.as_audit_dict()
+        record.pop("persons")
+        changes = {
+            **record,
+            "export_id": export.pk if decision.allowed else None,
+            "count": disclosed.count,
+            "references_sha256": disclosed.digest.hexdigest(),
+            "sensitive_fields": sorted(set(sensitive_fields)),
+            **disclosed.details,
+        }
         audit.record(
             actor, "export.personal_data", site, changes=changes, object_ref=f"{site.code}-export", site_id=site.pk
         )
     decision.raise_if_refused()
-    return decision
 
 
 # --- writing rows -----------------------------------------------------------------------
@@ -272,43 +374,76 @@ def export_records(
     (or moves) `path` and deletes it afterwards."""
     spec = check_records(actor=actor, kind=kind, site=site, purpose=purpose, include_sensitive=include_sensitive)
     columns = [c for c in spec.columns if include_sensitive or not c.sensitive]
-    subjects: list[DisclosureSubject | PersonSubject] = []
-
-    def rows() -> Iterator[list[Any]]:
-        for obj in spec.rows(actor, site, include_sensitive):
-            if spec.subjects is not None:
-                subjects.extend(spec.subjects(obj))
-            yield [c.value(obj) for c in columns]
-
-    path, count = _write(fmt, [str(c.label) for c in columns], rows(), keys=[c.key for c in columns])
-    sha256, size = _digest(path)
-    details = {"export": kind, "format": fmt, "rows": count, "sha256": sha256, "size": size}
-    try:
-        if spec.personal:
-            guard_export(
+    keys = [c.key for c in columns]
+    headers = [str(c.label) for c in columns]
+    if not spec.personal:
+        path, count = _write(fmt, headers, _rows(spec, columns, actor, site, include_sensitive, None), keys=keys)
+        sha256, size = _digest(path)
+        details = {"export": kind, "format": fmt, "rows": count, "sha256": sha256, "size": size}
+        with transaction.atomic():
+            audit.record(
                 actor,
-                recipient,
-                subjects,
-                [c.key for c in columns],
-                purpose,
-                site=site,
-                details=details,
-                sensitive_fields=[c.key for c in columns if c.sensitive],
+                "export.records",
+                site,
+                changes={**details, "fields": keys, "purpose": purpose.strip()},
+                object_ref=f"{site.code}-export",
             )
-        else:
-            with transaction.atomic():
-                audit.record(
-                    actor,
-                    "export.records",
-                    site,
-                    changes={**details, "fields": [c.key for c in columns], "purpose": purpose.strip()},
-                    object_ref=f"{site.code}-export",
-                )
-    except (SafeguardRefusal, InvalidInput):
-        path.unlink(missing_ok=True)
-        raise
+    else:
+        path, count, sha256, size = _write_disclosed(
+            spec, columns, actor, site, fmt, purpose, include_sensitive, recipient
+        )
     name = f"{kind}-{site.code}-{today():%Y%m%d}.{fmt}"
     return ExportedFile(path, name, CONTENT_TYPES[fmt], count, sha256, size)
+
+
+def _rows(
+    spec: RecordExport, columns: list[Column], actor: Actor, site: Site, sensitive: bool, disclosed: Disclosed | None
+) -> Iterator[list[Any]]:
+    """The file's rows, in order; each row's persons go to `disclosed` as it is written."""
+    for row, obj in enumerate(spec.rows(actor, site, sensitive), start=2):
+        if disclosed is not None and spec.subjects is not None:
+            disclosed.add(row, spec.subjects(obj))
+        yield [c.value(obj) for c in columns]
+
+
+def _write_disclosed(
+    spec: RecordExport,
+    columns: list[Column],
+    actor: Actor,
+    site: Site,
+    fmt: str,
+    purpose: str,
+    sensitive: bool,
+    recipient: Recipient | None,
+) -> tuple[Path, int, str, int]:
+    """A record export of personal data: its rows written while the guard assesses and records
+    their persons (`disclosing`); the file is deleted if the guard refuses it."""
+    keys = [c.key for c in columns]
+    written: list[Path] = []
+    try:
+        with disclosing(
+            actor,
+            recipient,
+            keys,
+            purpose,
+            site=site,
+            kind=spec.name,
+            fmt=fmt,
+            sensitive_fields=[c.key for c in columns if c.sensitive],
+        ) as disclosed:
+            path, count = _write(
+                fmt, [str(c.label) for c in columns], _rows(spec, columns, actor, site, sensitive, disclosed), keys=keys
+            )
+            written.append(path)
+            sha256, size = _digest(path)
+            disclosed.details.update(
+                {"export": spec.name, "format": fmt, "rows": count, "sha256": sha256, "size": size}
+            )
+    except Exception:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return path, count, sha256, size
 
 
 def _subject(p: Person) -> DisclosureSubject:
@@ -376,12 +511,16 @@ def _persons(actor: Actor, site: Site, sensitive: bool) -> Iterator[dict[str, An
     needs = SpecificNeed.objects.filter(person__site=site)
     if not sensitive:
         needs = needs.filter(code__restricted=False)
-    # One line per person who has any (a small share of a site), codes in order.
-    codes: dict[int, list[str]] = defaultdict(list)
-    for person_id, code in needs.order_by("person_id", "code_id").values_list("person_id", "code_id"):
-        codes[person_id].append(code)
+    # Read beside the persons, in the same order (a merge): nothing is kept per person.
+    codes = needs.order_by("person__reference", "code_id").values_list("person_id", "code_id")
+    pending = iter(codes.iterator(chunk_size=5000))
+    head = next(pending, None)
     for row in rows.iterator(chunk_size=5000):
-        row["specific_needs"] = " ".join(codes.get(row["pk"], ()))
+        mine = []
+        while head is not None and head[0] == row["pk"]:
+            mine.append(head[1])
+            head = next(pending, None)
+        row["specific_needs"] = " ".join(mine)
         yield row
 
 

@@ -152,3 +152,40 @@ class ImportedPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} from import {self.run_id} row {self.row}"
+
+
+class PersonalDataExport(models.Model):
+    """D6: one record export of personal data that left the system (a refused one leaves none:
+    its audit event records the refusal). The persons it carried are its `ExportedPerson` rows;
+    its one audit event (`export.personal_data`, this row as its object) holds their count and
+    a digest of their references in file order, so the list is checkable against the chain."""
+
+    site = models.ForeignKey("registry.Site", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=40, help_text=_("The register exported (persons, households)"))
+    format = models.CharField(max_length=8)
+    purpose = models.CharField(max_length=500)
+    recipient = models.CharField(max_length=200)
+    exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    exported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} export {self.pk} of site {self.site_id}"
+
+
+class ExportedPerson(models.Model):
+    """A person whose data an export carried, and the file row that named them (a household
+    row names each of its members)."""
+
+    export = models.ForeignKey(PersonalDataExport, on_delete=models.PROTECT, related_name="persons")
+    row = models.PositiveIntegerField(help_text=_("The file row, counting the header as row 1"))
+    reference = models.CharField(max_length=40, db_index=True)
+
+    class Meta:
+        ordering = ["export", "row", "pk"]
+        indexes = [models.Index(fields=["export", "row"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} in export {self.export_id} row {self.row}"

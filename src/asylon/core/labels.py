@@ -15,6 +15,7 @@ from functools import cache
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -116,6 +117,8 @@ def label_of(value, *, model=None, field: str | None = None):
                 return str(label)
     if isinstance(model_field, CountryField) or field in COUNTRY_KEYS:
         return country(value) or value
+    if field == "legal_basis":  # stored in English as the evidence (safeguards/legal_bases.py)
+        return gettext(value)
     return _declared_label(value, model) or value
 
 

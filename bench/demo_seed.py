@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -63,6 +64,10 @@ def main() -> None:
     print(f"demo    --no-serve, {args.persons:,} residents : {d_wall:6.1f} s   cpu {d_cpu:6.1f} s   ratio {ratio:.1f}x")
     print(f"        of which seeding (demo - migrate): {d_wall - m_wall:6.1f} s   cpu {d_cpu - m_cpu:6.1f} s")
     print(f"        {seeded}")
+    parts = re.search(r"in ([0-9.]+) s \(database ([0-9.]+) s, camp ([0-9.]+) s\)", seeded)
+    if parts:
+        total, database, camp = (float(x) for x in parts.groups())
+        print(f"        inside the demo: migrate {database:.1f} s + seeding {camp:.1f} s = {total:.1f} s")
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 

@@ -33,7 +33,7 @@ from asylon.movements.queries import safeguard_refusals_in_period
 from asylon.registry.models import Person, Presence, Site
 from asylon.solutions.queries import resettlement_in_period
 
-from . import charts, services, statistics
+from . import services, statistics
 from .disclosure import PublishedVector, protect_vector
 from .models import ReportKind, ReportRun
 
@@ -179,6 +179,8 @@ def _annex(actor: Actor, site: Site, start: date, end: date) -> list[dict]:
 
 
 def build_context(actor: Actor, *, site: Site, start: date, end: date, annex: bool = False) -> dict[str, Any]:
+    from . import charts  # matplotlib: loaded by the first chart, not by every process (issue 24)
+
     ensure(actor, "reports.generate_sitrep", site)
     if annex:
         ensure(actor, "reports.generate_sitrep_annex", site)

@@ -15,7 +15,7 @@ from asylon.core.errors import InvalidInput
 from asylon.core.types import AuthedRequest
 from asylon.registry.queries import sites_for
 
-from . import charts, hxl, services, sitrep, statistics
+from . import hxl, services, sitrep, statistics
 from .forms import SitrepForm, StatisticsForm
 from .models import ReportKind
 
@@ -74,6 +74,8 @@ def statistics_page(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def statistics_chart(request: AuthedRequest, kind: str) -> HttpResponse:
     """A chart of the statistics page, as SVG (`charts` keeps it per version of its figures)."""
+    from . import charts  # matplotlib: loaded by the first chart, not by every process (issue 24)
+
     sites = _sites_or_404(request, "reports.view_statistics")
     if kind not in ("pyramid", "monthly"):
         raise Http404

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from asylon.registry.bulk import insert_rows
 from asylon.registry.models import Person, Presence
@@ -250,7 +250,8 @@ def _add_skeletons(distinct: dict[str, str]) -> None:
     known: set[str] = set()
     for start in range(0, len(wanted), BATCH):
         some = wanted[start : start + BATCH]
-        known.update(NameVariantKey.objects.filter(key__in=some, skeleton__in=some).values_list("skeleton", flat=True))
+        found = NameVariantKey.objects.filter(key__in=some, skeleton=F("key"))  # the key's index, once per key
+        known.update(found.values_list("skeleton", flat=True))
     rows = [
         (key, skel, phon)
         for skel, phon in distinct.items()

@@ -251,18 +251,31 @@ def _lock_for_swap(cursor, tables: list[str]) -> None:
 # SQLite ----------------------------------------------------------------------------------
 
 
+SQLITE_CACHE_KIB = 256 * 1024  # this connection's page cache while it refills: the index builds sort in it
+
+
 def _reindex_refill(tables: Sequence[str], fill: Callable[[Mapping[str, str], bool], None]) -> None:
     with connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * len(tables))
-        cursor.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",  # noqa: S608
-            list(tables),
-        )
-        indexes = cursor.fetchall()
-        for name, _sql in indexes:
-            cursor.execute(f"DROP INDEX {_q(name)}")
-        for table in reversed(tables):
-            cursor.execute(f"DELETE FROM {_q(table)}")  # noqa: S608 - a model's table
-        fill({table: table for table in tables}, False)
-        for _name, sql in indexes:
-            cursor.execute(sql)
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        try:
+            _reindex_refill_in(cursor, tables, fill)
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _reindex_refill_in(cursor, tables: Sequence[str], fill: Callable[[Mapping[str, str], bool], None]) -> None:
+    marks = ", ".join(["%s"] * len(tables))
+    cursor.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",  # noqa: S608
+        list(tables),
+    )
+    indexes = cursor.fetchall()
+    for name, _sql in indexes:
+        cursor.execute(f"DROP INDEX {_q(name)}")
+    for table in reversed(tables):
+        cursor.execute(f"DELETE FROM {_q(table)}")  # noqa: S608 - a model's table
+    fill({table: table for table in tables}, False)
+    for _name, sql in indexes:
+        cursor.execute(sql)

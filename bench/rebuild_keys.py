@@ -157,9 +157,7 @@ def main() -> None:
     if connection.vendor == "postgresql":
         name = connection.settings_dict["NAME"]
         connection.settings_dict["TEST"]["NAME"] = name if name.endswith("_bench") else f"{name}_bench"
-        scratch = connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, serialize=False, keepdb=args.reuse
-        )
+        scratch = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=args.reuse)
     else:
         call_command("migrate", verbosity=0)
     from asylon.registry.models import Person

@@ -161,14 +161,17 @@ def _name_part(names: Names) -> tuple[tuple[str, ...], dict[str, str], dict[str,
     g = _field_keys(given_name or given_original)
     f = _field_keys(fathers_name or fathers_original)
     fam = _field_keys(family_name or family_original)
-    own: dict[str, str] = {}
-    for name in (given_name, family_name, given_original, family_original):
-        if name:
-            own = _merged(own, _field_keys(name).tokens) if own else _field_keys(name).tokens
-    fathers: dict[str, str] = {}
-    for name in (fathers_name, fathers_original):
-        if name:
-            fathers = _merged(fathers, _field_keys(name).tokens, own)
+    # The fields' own keys when the Latin entry is there (most often), else the original's.
+    own = g.tokens if given_name else {}
+    if family_name:
+        own = _merged(own, fam.tokens)
+    if given_original:
+        own = _merged(own, (_field_keys(given_original) if given_name else g).tokens)
+    if family_original:
+        own = _merged(own, (_field_keys(family_original) if family_name else fam).tokens)
+    fathers = _merged({}, f.tokens, own) if fathers_name else {}
+    if fathers_original:
+        fathers = _merged(fathers, (_field_keys(fathers_original) if fathers_name else f).tokens, own)
     columns = (
         g.fold,
         f.fold,

@@ -7,9 +7,11 @@ the vocabulary of skeletons with their one-letter deletions and phonetic key
 (`NameVariantKey`), through which a query token finds the skeletons of its spelling
 variants and typos wherever the typo sits in the word.
 
-Keys are computed once per distinct set of names (`_name_part`, cached: a register's names
-repeat) and written as plain rows in one stream per table (`registry.bulk.insert_rows`:
-COPY on PostgreSQL, one executemany elsewhere), never through model instances.
+Keys are computed once per distinct name field value (`_field_keys`, cached: a register's
+names repeat), a person's keys merged from its fields' (`_name_part`), and written as plain
+rows in one stream per table (`registry.bulk.insert_rows`: COPY on PostgreSQL, one
+executemany elsewhere), never through model instances. A rebuild keys each step of persons
+in a second thread while the step before is written (`_ahead`).
 """
 
 from __future__ import annotations
@@ -363,7 +365,8 @@ def rebuild(site_id: int | None = None, progress: Callable[[int], None] | None =
     PostgreSQL into fresh tables, indexed once and swapped in at the end; on SQLite with
     their indexes dropped and made again). One site, or a table PostgreSQL cannot swap: the
     old rows go in one statement per table and the new ones come in one stream per table
-    and step. The vocabulary takes the new skeletons at the end."""
+    and step. Each step is keyed while the one before is written (`_ahead`). The vocabulary
+    takes the new skeletons at the end."""
     persons = Person.objects.order_by()
     if site_id is not None:
         persons = persons.filter(site_id=site_id)

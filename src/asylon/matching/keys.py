@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min
 
 from asylon.registry.bulk import insert_rows
 from asylon.registry.models import Person, Presence
@@ -404,8 +404,10 @@ def _stream(persons) -> Iterator[list[tuple[Any, ...]]]:
     time: a range of the primary key is read through its index whatever the statistics say
     (a table never analysed would be scanned whole for each step of a `LIMIT`), and no cursor
     stays open between the steps (COPY ... FREEZE refuses to run beside one)."""
-    top = persons.aggregate(top=Max("pk"))["top"] or 0
-    for low in range(0, top, REBUILD_BATCH):
+    span = persons.aggregate(first=Min("pk"), top=Max("pk"))
+    if span["top"] is None:
+        return
+    for low in range(span["first"] - 1, span["top"], REBUILD_BATCH):
         window = persons.filter(pk__gt=low, pk__lte=low + REBUILD_BATCH).order_by("pk")
         if step := list(window.values_list(*SOURCE_FIELDS)):
             yield step

@@ -15,6 +15,9 @@ the same run:
 Prints persons/s of each and the ratio, and the load average before and after (the machine
 may be shared). A throwaway SQLite data dir unless
 ASYLON_DATABASE_URL is set (then the database `<name>_bench` is created and dropped).
+`--reuse` (PostgreSQL): the database `<name>_bench` is kept after the run, and a later run
+with the same `--persons` finds its persons there and skips loading them (the keys the
+last run wrote are then the "old" keys the rebuild replaces).
 """
 
 from __future__ import annotations
@@ -142,6 +145,7 @@ def load_key_rows() -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--reuse", action="store_true", help="keep the PostgreSQL database for the next run")
     args = parser.parse_args()
     import django
 
@@ -153,15 +157,23 @@ def main() -> None:
     if connection.vendor == "postgresql":
         name = connection.settings_dict["NAME"]
         connection.settings_dict["TEST"]["NAME"] = name if name.endswith("_bench") else f"{name}_bench"
-        scratch = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        scratch = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=args.reuse)
     else:
         call_command("migrate", verbosity=0)
+    from asylon.registry.models import Person
+
     try:
         n = args.persons
         print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
         t = time.perf_counter()
-        load_persons(n)
-        print(f"{n:,} persons loaded in {time.perf_counter() - t:.1f} s, on {connection.vendor}", flush=True)
+        there = Person.objects.count()
+        if there not in (0, n):
+            raise SystemExit(f"the kept database holds {there:,} persons, not {n:,}: drop it or pass --persons {there}")
+        if there == 0:
+            load_persons(n)
+            print(f"{n:,} persons loaded in {time.perf_counter() - t:.1f} s, on {connection.vendor}", flush=True)
+        else:
+            print(f"{n:,} persons found in the kept database, on {connection.vendor}", flush=True)
         t = time.perf_counter()
         call_command("matching", "rebuild-keys", "--quiet", stdout=io.StringIO())
         rebuild = time.perf_counter() - t
@@ -172,7 +184,7 @@ def main() -> None:
         print(f"  rebuild-keys / anchor: x{rebuild / anchor:.2f}")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
-        if scratch:
+        if scratch and not args.reuse:
             connection.creation.destroy_test_db(scratch, verbosity=0)
 
 

@@ -68,6 +68,25 @@ def test_the_rebuild_gives_back_what_the_register_wrote(registered):
     assert f"for {registered.count()} persons" in out.getvalue()
 
 
+def test_a_rebuild_in_many_steps_gives_back_the_same_rows(registered, clerk, site_a, monkeypatch):
+    from asylon.matching import keys
+
+    # One more person of site A after site B's: a site's rebuild meets a step with none of its persons.
+    services.register_household(
+        actor=clerk, site=site_a, members=[member(given_name="Parvaneh", family_name="Sohrabi")]
+    )
+    before = _keys()
+    PersonNameKeys.objects.update(given_fold="stale")
+    monkeypatch.setattr(keys, "REBUILD_BATCH", 1)  # a step per person, each keyed while the last is written
+    out = StringIO()
+    call_command("matching", "rebuild-keys", "--site", site_a.code, "--quiet", stdout=out)
+    assert "for 4 persons" in out.getvalue()
+    assert PersonNameKeys.objects.filter(given_fold="stale").count() == 1  # site B's
+    call_command("matching", "rebuild-keys", "--quiet", stdout=out)
+    assert _keys() == before
+    assert "for 5 persons" in out.getvalue()
+
+
 def test_the_rebuild_gives_back_what_an_import_wrote(tmp_path, clerk, site_a, unit_a):
     rows = [
         ["PA", "Golnar", "Kaveh", "Tabesh-Zadeh", "F", "1979", "IRN"],

@@ -7,21 +7,25 @@ the vocabulary of skeletons with their one-letter deletions and phonetic key
 (`NameVariantKey`), through which a query token finds the skeletons of its spelling
 variants and typos wherever the typo sits in the word.
 
-Keys are computed once per distinct set of names (`_name_part`, cached: a register's names
-repeat) and written as plain rows in one stream per table (`registry.bulk.insert_rows`:
-COPY on PostgreSQL, one executemany elsewhere), never through model instances.
+Keys are computed once per distinct name field value (`_field_keys`, cached: a register's
+names repeat), a person's keys merged from its fields' (`_name_part`), and written as plain
+rows in one stream per table (`registry.bulk.insert_rows`: COPY on PostgreSQL, one
+executemany elsewhere), never through model instances. A rebuild keys each step of persons
+in a second thread while the step before is written (`_ahead`).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F, Max, Min
 
 from asylon.registry.bulk import insert_rows
 from asylon.registry.models import Person, Presence
@@ -114,72 +118,93 @@ def variant_keys(token: TokenKey) -> set[str]:
     return keys
 
 
+@dataclass(frozen=True, slots=True)
+class _FieldKeys:
+    """What one name field gives its person's keys: its fold (cut to the column), its fold
+    whole (for the full name), its compact skeleton, its phonetic key unspaced (cut), and the
+    (skeleton: phonetic) of each of its tokens, each skeleton once, in order (`_field_tokens`).
+    `tokens` is shared by every person with this name: read it, never change it."""
+
+    fold: str
+    full: str
+    compact: str
+    phonetic: str
+    tokens: dict[str, str]
+
+
 @lru_cache(maxsize=262144)
-def _field(name: str) -> tuple[tuple[str, str], ...]:
-    """The (skeleton, phonetic) of each token of one name field, each skeleton once, in
-    order (`_field_tokens`). Cached: a register's field values repeat far more than whole
-    names do, so a person costs the merging of a few cached tuples."""
-    out: dict[str, str] = {}
+def _field_keys(name: str) -> _FieldKeys:
+    """Cached: a register's field values repeat far more than whole names do, so a person
+    costs the merging of a few cached dicts."""
+    keys = name_keys(name)
+    tokens: dict[str, str] = {}
     for token in _field_tokens(name):
         if token.skeleton:
-            out.setdefault(token.skeleton, token.phonetic)
-    return tuple(out.items())
+            tokens.setdefault(token.skeleton, token.phonetic)
+    return _FieldKeys(keys.fold[:200], keys.fold, keys.compact_skeleton, keys.phonetic.replace(" ", "")[:200], tokens)
 
 
-@lru_cache(maxsize=262144)
-def _field_columns(name: str) -> tuple[str, str, str, str]:
-    """What the key columns take from one name field: its fold (cut to the column), its
-    fold whole (for the full name), its compact skeleton and its phonetic key unspaced."""
-    keys = name_keys(name)
-    return keys.fold[:200], keys.fold, keys.compact_skeleton, keys.phonetic.replace(" ", "")[:200]
+def _merged(into: dict[str, str], tokens: dict[str, str], without: dict[str, str] | None = None) -> dict[str, str]:
+    """`into` with the tokens it (and `without`) lacks added after its own, first phonetic kept."""
+    if into.keys().isdisjoint(tokens) and (without is None or without.keys().isdisjoint(tokens)):
+        return {**into, **tokens}
+    out = dict(into)
+    for skel, phon in tokens.items():
+        if skel not in out and (without is None or skel not in without):
+            out[skel] = phon
+    return out
 
 
-def _name_part(names: Names) -> tuple[tuple[str, ...], list[tuple[str, str, bool]]]:
-    """The key columns and the (skeleton, phonetic, own) tokens of one set of names, from
-    the cached keys of each field: the tokens of the person's own names (given and family,
-    Latin then original) first, then those only the father's name has."""
+def _name_part(names: Names) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
+    """The key columns and the tokens ({skeleton: phonetic}) of one set of names, from the
+    cached keys of each field: the tokens of the person's own names (given and family, Latin
+    then original), then those only the father's name has."""
     given_name, given_original, fathers_name, fathers_original, family_name, family_original = names
-    g_fold, g_full, g_compact, _ = _field_columns(given_name or given_original)
-    f_fold, f_full, _, f_phonetic = _field_columns(fathers_name or fathers_original)
-    fam_fold, fam_full, fam_compact, _ = _field_columns(family_name or family_original)
-    own: dict[str, str] = {}
-    for name in (given_name, family_name, given_original, family_original):
-        if name:
-            for skel, phon in _field(name):
-                if skel not in own:
-                    own[skel] = phon
-    fathers: dict[str, str] = {}
-    for name in (fathers_name, fathers_original):
-        if name:
-            for skel, phon in _field(name):
-                if skel not in own and skel not in fathers:
-                    fathers[skel] = phon
+    g = _field_keys(given_name or given_original)
+    f = _field_keys(fathers_name or fathers_original)
+    fam = _field_keys(family_name or family_original)
+    # The fields' own keys when the Latin entry is there (most often), else the original's.
+    own = g.tokens if given_name else {}
+    if family_name:
+        own = _merged(own, fam.tokens)
+    if given_original:
+        own = _merged(own, (_field_keys(given_original) if given_name else g).tokens)
+    if family_original:
+        own = _merged(own, (_field_keys(family_original) if family_name else fam).tokens)
+    fathers = _merged({}, f.tokens, own) if fathers_name else {}
+    if fathers_original:
+        fathers = _merged(fathers, (_field_keys(fathers_original) if fathers_name else f).tokens, own)
     columns = (
-        g_fold,
-        f_fold,
-        fam_fold,
-        " ".join(p for p in (g_full, fam_full, f_full) if p)[:600],
+        g.fold,
+        f.fold,
+        fam.fold,
+        " ".join([p for p in (g.full, fam.full, f.full) if p])[:600],
         " ".join([*own, *fathers])[:600],
         " ".join(dict.fromkeys([*own.values(), *fathers.values()]))[:600],
-        (g_compact + fam_compact)[:200],
-        f_phonetic,
+        (g.compact + fam.compact)[:200],
+        f.phonetic,
     )
-    tokens = [(skel, phon, True) for skel, phon in own.items()]
-    tokens += [(skel, phon, False) for skel, phon in fathers.items()]
-    return columns, tokens
+    return columns, own, fathers
+
+
+_MERGED = Presence.MERGED.value
 
 
 def key_rows(values: tuple[Any, ...]) -> tuple[KeyRow, list[KeyRow]]:
     """One person's `PersonNameKeys` row and `NameKeyToken` rows (in KEY_COLUMNS and
-    TOKEN_COLUMNS order), from the person's SOURCE_FIELDS values."""
+    TOKEN_COLUMNS order), from the person's SOURCE_FIELDS values (the date of birth may
+    be given as its year)."""
     pk, site_id, g, go, f, fo, fam, famo, born, presence = values
-    columns, tokens = _name_part((g or "", go or "", f or "", fo or "", fam or "", famo or ""))
+    columns, own, fathers = _name_part((g or "", go or "", f or "", fo or "", fam or "", famo or ""))
     year = born.year if isinstance(born, date) else born
-    active = presence != Presence.MERGED
+    active = presence != _MERGED
     row = (pk, site_id, *columns, year, active)
     if not active:  # a merged person leaves the index
         return row, []
-    return row, [(pk, site_id, skel, phon, own, year) for skel, phon, own in tokens]
+    tokens = [(pk, site_id, skel, phon, True, year) for skel, phon in own.items()]
+    if fathers:
+        tokens += [(pk, site_id, skel, phon, False, year) for skel, phon in fathers.items()]
+    return row, tokens
 
 
 def person_values(person: Person) -> tuple[Any, ...]:
@@ -230,7 +255,8 @@ def _add_skeletons(distinct: dict[str, str]) -> None:
     known: set[str] = set()
     for start in range(0, len(wanted), BATCH):
         some = wanted[start : start + BATCH]
-        known.update(NameVariantKey.objects.filter(key__in=some, skeleton__in=some).values_list("skeleton", flat=True))
+        found = NameVariantKey.objects.filter(key__in=some, skeleton=F("key"))  # the key's index, once per key
+        known.update(found.values_list("skeleton", flat=True))
     rows = [
         (key, skel, phon)
         for skel, phon in distinct.items()
@@ -254,18 +280,27 @@ def _add_skeletons(distinct: dict[str, str]) -> None:
         )
 
 
-def _write(
-    values: Iterable[tuple[Any, ...]], tables: Mapping[str, str] | None = None, *, freeze: bool = False
-) -> tuple[int, dict[str, str]]:
-    """Insert the key and token rows of persons who have none (into `tables`' names for the
-    two tables, if given); return their count and the skeletons ({skeleton: phonetic}) their
-    tokens use."""
+def _keyed(values: Iterable[tuple[Any, ...]]) -> tuple[list[KeyRow], list[KeyRow], dict[str, str]]:
+    """The key rows and token rows of persons (SOURCE_FIELDS values), and the skeletons
+    ({skeleton: phonetic}) their tokens use."""
     rows: list[KeyRow] = []
     tokens: list[KeyRow] = []
     for v in values:
         row, toks = key_rows(v)
         rows.append(row)
-        tokens.extend(toks)
+        tokens += toks
+    return rows, tokens, {t[2]: t[3] for t in tokens}
+
+
+def _insert(
+    keyed: tuple[list[KeyRow], list[KeyRow], dict[str, str]],
+    tables: Mapping[str, str] | None = None,
+    *,
+    freeze: bool = False,
+) -> tuple[int, dict[str, str]]:
+    """Insert key and token rows (`_keyed`) of persons who have none (into `tables`' names for
+    the two tables, if given); return their count and the skeletons their tokens use."""
+    rows, tokens, skeletons = keyed
     keys_table, tokens_table = PersonNameKeys._meta.db_table, NameKeyToken._meta.db_table
     if tables:
         keys_table, tokens_table = tables[keys_table], tables[tokens_table]
@@ -273,7 +308,13 @@ def _write(
         insert_rows(keys_table, list(KEY_COLUMNS), rows, freeze=freeze)
     if tokens:
         insert_rows(tokens_table, list(TOKEN_COLUMNS), tokens, freeze=freeze)
-    return len(rows), {t[2]: t[3] for t in tokens}
+    return len(rows), skeletons
+
+
+def _write(values: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, str]]:
+    """Insert the key and token rows of persons who have none; return their count and the
+    skeletons ({skeleton: phonetic}) their tokens use."""
+    return _insert(_keyed(values))
 
 
 def _forget(pks: list[int]) -> None:
@@ -301,9 +342,18 @@ def persons_saved(sender, *, persons: list[Person], created: bool = False, **kwa
     refresh_keys(persons, created=created)
 
 
-def _batches(values: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
-    while batch := list(islice(values, size)):
-        yield batch
+def _ahead(batches: Iterable[list[tuple[Any, ...]]]) -> Iterator[tuple[list[KeyRow], list[KeyRow], dict[str, str]]]:
+    """`_keyed` of each batch, in order, each computed in a second thread while the caller
+    writes the one before and reads the one after: the database works on the rows while
+    Python keys the next ones. The batches are read in the caller's thread (its connection)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="name-keys") as pool:
+        pending: deque[Future[tuple[list[KeyRow], list[KeyRow], dict[str, str]]]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(_keyed, batch))
+            if len(pending) > 1:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 @transaction.atomic
@@ -315,7 +365,8 @@ def rebuild(site_id: int | None = None, progress: Callable[[int], None] | None =
     PostgreSQL into fresh tables, indexed once and swapped in at the end; on SQLite with
     their indexes dropped and made again). One site, or a table PostgreSQL cannot swap: the
     old rows go in one statement per table and the new ones come in one stream per table
-    and step. The vocabulary takes the new skeletons at the end."""
+    and step. Each step is keyed while the one before is written (`_ahead`). The vocabulary
+    takes the new skeletons at the end."""
     persons = Person.objects.order_by()
     if site_id is not None:
         persons = persons.filter(site_id=site_id)
@@ -324,8 +375,8 @@ def rebuild(site_id: int | None = None, progress: Callable[[int], None] | None =
 
     def fill(tables: Mapping[str, str] | None, freeze: bool = False) -> None:
         nonlocal done
-        for batch in _batches(_stream(persons), REBUILD_BATCH):
-            count, seen = _write(batch, tables, freeze=freeze)
+        for keyed in _ahead(_stream(persons)):
+            count, seen = _insert(keyed, tables, freeze=freeze)
             skeletons.update(seen)
             done += count
             if progress:
@@ -348,12 +399,15 @@ def rebuild(site_id: int | None = None, progress: Callable[[int], None] | None =
     return done
 
 
-def _stream(persons) -> Iterator[tuple[Any, ...]]:
-    """The persons' SOURCE_FIELDS, read in primary-key order a step at a time."""
-    last = 0
-    while True:
-        step = list(persons.filter(pk__gt=last).order_by("pk").values_list(*SOURCE_FIELDS)[:REBUILD_BATCH])
-        if not step:
-            return
-        yield from step
-        last = step[-1][0]
+def _stream(persons) -> Iterator[list[tuple[Any, ...]]]:
+    """The persons' SOURCE_FIELDS in primary-key order, a window of REBUILD_BATCH keys at a
+    time: a range of the primary key is read through its index whatever the statistics say
+    (a table never analysed would be scanned whole for each step of a `LIMIT`), and no cursor
+    stays open between the steps (COPY ... FREEZE refuses to run beside one)."""
+    span = persons.aggregate(first=Min("pk"), top=Max("pk"))
+    if span["top"] is None:
+        return
+    for low in range(span["first"] - 1, span["top"], REBUILD_BATCH):
+        window = persons.filter(pk__gt=low, pk__lte=low + REBUILD_BATCH).order_by("pk")
+        if step := list(window.values_list(*SOURCE_FIELDS)):
+            yield step

@@ -41,7 +41,9 @@ from django.db import OperationalError, connection, transaction
 
 SWAP_LOCK_TIMEOUT = "1s"  # the longest a search waits behind the swap's request for its lock
 SWAP_ATTEMPTS = 60  # then the swap waits for its lock as long as it takes
-MAINTENANCE_WORK_MEM = 256 * 1024 * 1024  # for the index builds, if the server gives less
+# For the index builds (this transaction's own setting), if the server gives less: a parallel
+# build divides it among its processes, and a million persons' tokens sort in memory with it.
+MAINTENANCE_WORK_MEM = 1024 * 1024 * 1024
 FRESH = "__fresh"  # suffix of a fresh table's name while it is filled
 
 
@@ -113,9 +115,10 @@ def _swap_refill(tables: Sequence[str], fill: Callable[[Mapping[str, str], bool]
         fresh = [_create(cursor, table) for table in tables]
         fill({f.table: f.fresh for f in fresh}, True)
         _raise_maintenance_work_mem(cursor)
+        for f in fresh:  # first: the checks of the foreign keys are planned on the rows' statistics
+            cursor.execute(f"ANALYZE {_q(f.fresh)}")
         for f in fresh:
             _build(cursor, f)
-            cursor.execute(f"ANALYZE {_q(f.fresh)}")
         _swap(cursor, fresh)
 
 
@@ -248,18 +251,31 @@ def _lock_for_swap(cursor, tables: list[str]) -> None:
 # SQLite ----------------------------------------------------------------------------------
 
 
+SQLITE_CACHE_KIB = 256 * 1024  # this connection's page cache while it refills: the index builds sort in it
+
+
 def _reindex_refill(tables: Sequence[str], fill: Callable[[Mapping[str, str], bool], None]) -> None:
     with connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * len(tables))
-        cursor.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",  # noqa: S608
-            list(tables),
-        )
-        indexes = cursor.fetchall()
-        for name, _sql in indexes:
-            cursor.execute(f"DROP INDEX {_q(name)}")
-        for table in reversed(tables):
-            cursor.execute(f"DELETE FROM {_q(table)}")  # noqa: S608 - a model's table
-        fill({table: table for table in tables}, False)
-        for _name, sql in indexes:
-            cursor.execute(sql)
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        try:
+            _reindex_refill_in(cursor, tables, fill)
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _reindex_refill_in(cursor, tables: Sequence[str], fill: Callable[[Mapping[str, str], bool], None]) -> None:
+    marks = ", ".join(["%s"] * len(tables))
+    cursor.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",  # noqa: S608
+        list(tables),
+    )
+    indexes = cursor.fetchall()
+    for name, _sql in indexes:
+        cursor.execute(f"DROP INDEX {_q(name)}")
+    for table in reversed(tables):
+        cursor.execute(f"DELETE FROM {_q(table)}")  # noqa: S608 - a model's table
+    fill({table: table for table in tables}, False)
+    for _name, sql in indexes:
+        cursor.execute(sql)

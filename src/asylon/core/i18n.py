@@ -11,8 +11,10 @@ Solar Hijri (the Iranian calendar, "jalali"): converted by jdatetime, whose arit
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -194,10 +196,9 @@ def language_names(codes: str) -> str:
     items = [code.strip() for code in codes.split(",") if code.strip()]
     if not items:
         return ""
-    try:
+    names: Mapping[str, str] = {}
+    with contextlib.suppress(ValueError, babel.UnknownLocaleError):
         names = babel.Locale.parse(translation.get_language() or "en", sep="-").languages
-    except (ValueError, babel.UnknownLocaleError):
-        names = {}
     separator = "، " if translation.get_language_bidi() else ", "
     return separator.join(names.get(_language_key(code), code) for code in items)
 

@@ -6,6 +6,7 @@ Pahlavan, F, 1977-12-03" without a word. Driven as a clerk would, through the pa
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -83,8 +84,8 @@ def form_data(site, *members, **decisions) -> dict:
 
 
 def text(response) -> str:
-    """What the clerk reads: the page without its tags."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    """What the clerk reads: the page without its tags, its entities read as characters."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def test_naseem_beside_nasim_is_shown_the_match_field_by_field_and_nothing_is_saved(logged_in, site_a, nasim):

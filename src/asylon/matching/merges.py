@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import ForeignKey
+from django.db.models import ForeignKey, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +27,9 @@ from asylon.registry.models import Membership, Person, Presence, SensitiveProfil
 
 from .keys import refresh_keys
 from .models import CandidateStatus, DuplicateCandidate, Merge, PersonAlias
+from .record_kinds import record_kind
 
-__all__ = ["merge_persons", "person_links", "unmerge", "what_moves"]
+__all__ = ["merge_persons", "person_links", "unmerge", "what_moves", "what_moves_in_words"]
 
 # Relations that are derived from the person (kept by this app) or handled by a rule above.
 _SKIP_APPS = {"matching"}
@@ -46,16 +47,26 @@ def person_links() -> list[ForeignKey]:
     return found
 
 
-def what_moves(merged: Person) -> list[tuple[str, int]]:
-    """For the confirmation page: the kinds of record that point to `merged`, and how many
-    (each moves to the survivor, or stays listed as kept when the survivor has its twin)."""
-    counts: dict[str, int] = {}
+def _linked(merged: Person) -> dict[type[Model], int]:
+    """The models whose rows point to `merged`, and how many rows each."""
+    counts: dict[type[Model], int] = {}
     for f in person_links():
         n = f.model._base_manager.filter(**{f.attname: merged.pk}).count()
         if n:
-            name = str(f.model._meta.verbose_name_plural)
-            counts[name] = counts.get(name, 0) + n
-    return sorted(counts.items())
+            counts[f.model] = counts.get(f.model, 0) + n
+    return counts
+
+
+def what_moves(merged: Person) -> list[tuple[str, int]]:
+    """For the API's preview: the kinds of record that point to `merged` (Django's names, a
+    stable key), and how many (each moves to the survivor, or stays listed as kept when the
+    survivor has its twin)."""
+    return sorted((str(model._meta.verbose_name_plural), n) for model, n in _linked(merged).items())
+
+
+def what_moves_in_words(merged: Person) -> list[tuple[str, int]]:
+    """The same for the confirmation page, each kind in the reader's words."""
+    return sorted((record_kind(model), n) for model, n in _linked(merged).items())
 
 
 def _label(f: ForeignKey) -> str:

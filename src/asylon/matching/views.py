@@ -94,7 +94,7 @@ def candidate_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                         "c": candidate,
                         "survivor": survivor,
                         "merged": merged,
-                        "moves": merges.what_moves(merged),
+                        "moves": merges.what_moves_in_words(merged),
                         "note": note,
                         "confirm": CONFIRM,
                     }

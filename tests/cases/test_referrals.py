@@ -135,5 +135,5 @@ def test_the_partner_reads_the_shared_values_in_words_in_its_language(client, op
     page = client.get(f"/cases/referrals/{referral.reference}/").content.decode()
     with translation.override("fa"):
         for words in (translation.gettext("male"), "فارسی، دری", translation.gettext("high")):
-            assert f"<dd>{words}</dd>" in page
+            assert f"<dd><bdi>{words}</bdi></dd>" in page
     assert "<dd>M</dd>" not in page and "HIGH" not in page and "fa,prs" not in page

@@ -298,13 +298,16 @@ def _referral_page(request: AuthedRequest, referral, form, status: int = 200) ->
     from .referrals import SHAREABLE
 
     # A figure (the age) is read in the reader's digits; a reference stays as it is written.
+    # The fields come in the table's order (who, then the facts, then why), not the stored one.
+    order = list(SHAREABLE)
+    stored = sorted(referral.shared.items(), key=lambda kv: order.index(kv[0]) if kv[0] in SHAREABLE else len(order))
     shared = [
         (
             str(SHAREABLE[k].label) if k in SHAREABLE else k,
             SHAREABLE[k].show(v) if k in SHAREABLE else v,
             isinstance(v, int) and not isinstance(v, bool),
         )
-        for k, v in referral.shared.items()
+        for k, v in stored
     ]
     actions = [(a, REFERRAL.actions(a).label) for a in REFERRAL.allowed_actions(referral.state)]
     return render(

@@ -9,9 +9,9 @@ variants and typos wherever the typo sits in the word.
 
 Keys are computed once per distinct name field value (`_field_keys`, cached: a register's
 names repeat), a person's keys merged from its fields' (`_name_part`), and written as plain
-rows in one stream per table (`registry.bulk.insert_rows`: COPY on PostgreSQL, one
-executemany elsewhere), never through model instances. A rebuild keys each step of persons
-in a second thread while the step before is written (`_ahead`).
+rows in one stream per table (`registry.bulk.insert_rows`: COPY on PostgreSQL, INSERTs of
+thousands of rows each on SQLite), never through model instances. A rebuild keys each step of
+persons in a second thread while the step before is written (`_ahead`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Min
+from django.db.models import F, IntegerField, Max, Min
+from django.db.models.functions import Cast, Substr
 
 from asylon.registry.bulk import insert_rows
 from asylon.registry.models import Person, Presence
@@ -400,14 +401,23 @@ def rebuild(site_id: int | None = None, progress: Callable[[int], None] | None =
 
 
 def _stream(persons) -> Iterator[list[tuple[Any, ...]]]:
-    """The persons' SOURCE_FIELDS in primary-key order, a window of REBUILD_BATCH keys at a
-    time: a range of the primary key is read through its index whatever the statistics say
-    (a table never analysed would be scanned whole for each step of a `LIMIT`), and no cursor
-    stays open between the steps (COPY ... FREEZE refuses to run beside one)."""
+    """The persons' SOURCE_FIELDS (on SQLite the year of birth for the date) in primary-key
+    order, a window of REBUILD_BATCH keys at a time: a range of the primary key is read
+    through its index whatever the statistics say (a table never analysed would be scanned
+    whole for each step of a `LIMIT`), and no cursor stays open between the steps (COPY ...
+    FREEZE refuses to run beside one)."""
     span = persons.aggregate(first=Min("pk"), top=Max("pk"))
     if span["top"] is None:
         return
+    fields: tuple[str, ...] = SOURCE_FIELDS
+    if connection.vendor == "sqlite":  # the year as a number: no date parsed in Python per person
+        persons = persons.annotate(birth_year=Cast(Substr("date_of_birth", 1, 4), IntegerField()))
+        fields = tuple("birth_year" if f == "date_of_birth" else f for f in SOURCE_FIELDS)
     for low in range(span["first"] - 1, span["top"], REBUILD_BATCH):
-        window = persons.filter(pk__gt=low, pk__lte=low + REBUILD_BATCH).order_by("pk")
-        if step := list(window.values_list(*SOURCE_FIELDS)):
+        window = persons.filter(pk__gt=low, pk__lte=low + REBUILD_BATCH).order_by("pk").values_list(*fields)
+        # The driver's rows as they come: the values need no converting, so Django's per-row step is skipped.
+        with connection.cursor() as cursor:
+            cursor.execute(*window.query.sql_with_params())
+            step = cursor.fetchall()
+        if step:
             yield step

@@ -3,7 +3,7 @@ without closing them to readers while it runs. Called by `keys.rebuild` alone, i
 transaction.
 
 `refill(tables, fill)` calls `fill({table: name to write to}, fresh)` once; `fill` writes every
-row anew (set-based: COPY or one executemany per table; `fresh` says the tables were made in
+row anew (set-based: `bulk.insert_rows`, a stream per table; `fresh` says the tables were made in
 this transaction, so COPY may FREEZE), and `refill` returns the way it took:
 
 * PostgreSQL (`SWAP`): the rows go into fresh tables made `LIKE` the old ones, without

@@ -13,7 +13,7 @@ use a database kept for benchmarks. Prints wall-clock and CPU seconds of each pr
 Log (SQLite, 3,000 residents; the machine shared by other work, so seconds are upper bounds
 and the statement counts are the figure to compare):
   before, quiet machine: demo 9.5 s = migrate 2.4 s + seeding ("camp") 5.6 s.
-  before, load 0.2-6.6: demo 82.4 s (cpu 14.1 s), camp 52.0 s; seeding 15,200 statements,
+  before, load 0.2-6.6: demo 82.4 s (cpu 14.1 s), camp 52.0 s; seeding 15,199 statements,
     14,938 of them for the 60 resettlement cases: each departure step (request, approve,
     carry out) re-read every member's facts for the gate, ~19 statements a member a step.
   after reading a household's facts once per departure step (movements.gate.Reading), same

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Q
@@ -284,6 +284,15 @@ class Family:
             references=references,
             moving=frozenset(moving),
             decisions=decisions,
+        )
+
+    def without(self, person_id: int) -> Family:
+        """The same households once `person_id` has left the camp (as `read` would find them)."""
+        return replace(
+            self,
+            others={pid: tuple(o for o in others if o != person_id) for pid, others in self.others.items()},
+            references={pid: ref for pid, ref in self.references.items() if pid != person_id},
+            moving=self.moving - {person_id},
         )
 
     def for_person(

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -212,7 +213,9 @@ def _reason(reason) -> Message | str:
     return reason.message if reason.message is not None else reason.detail
 
 
-def _alert(site: Site, *, kind: Message, subject: str, link: str, assessments: list[Assessment], involuntary: bool):
+def _alert(site: Site, *, kind: Message, subject: str, page: str, assessments: list[Assessment], involuntary: bool):
+    """Alert the site's protection officers of refusals and notices; `page` names the URL
+    of the subject's page, resolved only when there is something to say."""
     refused = [a for a in assessments if not a.allowed]
     notices = [n for a in assessments for n in a.alerts]
     if not (refused or notices):
@@ -240,7 +243,7 @@ def _alert(site: Site, *, kind: Message, subject: str, link: str, assessments: l
         severity=4 if critical else 2,
         title=title,
         body=lines,
-        link=link,
+        link=reverse(page, args=[subject]),
         source=f"movements:{subject}",
     )
 
@@ -248,13 +251,39 @@ def _alert(site: Site, *, kind: Message, subject: str, link: str, assessments: l
 # --- the gate: the one door, for recorded movements and for previews -------------------------
 
 
+class Reading:
+    """The facts of today for the persons moved in one act (a resettlement case's members),
+    read once for one step of that act and one plan: every member's movement is then
+    assessed from it, in a constant number of queries however large the household.
+
+    Within the step, the only writes that change another member's facts are departures (a
+    member who left is no longer household for N8, `left`); whoever changes anything else
+    the gate reads must take a new Reading."""
+
+    def __init__(self, person_ids: Iterable[int], plan: Plan) -> None:
+        on = today()
+        ids = list(dict.fromkeys(person_ids))
+        self.plan = plan
+        self.situations = person_facts(ids, on)
+        self.family = Family.read(ids, plan, on)
+        self.policies = OnwardPolicies.on(on)
+
+    def assess(self, movement: Movement, together: Iterable[int] = ()) -> Assessment:
+        """Assess one recorded movement of the act, its household included (N8)."""
+        if Plan.of(movement) != self.plan:
+            raise ValueError(f"{movement.reference} is not the movement this reading was made for")
+        situation = self.situations[movement.person_id]
+        facts = movement_facts(self.plan, situation, self.policies, self.family, together)
+        return assess_movement(situation.facts, facts)
+
+    def left(self, person_id: int) -> None:
+        """The person has just left the camp in this step: the others' households lose them."""
+        self.family = self.family.without(person_id)
+
+
 def _assess_one(movement: Movement, together: Iterable[int] = ()) -> Assessment:
     """Assess one recorded movement with the facts of today, its household included (N8)."""
-    on = today()
-    situation = person_facts([movement.person_id], on)[movement.person_id]
-    plan = Plan.of(movement)
-    family = Family.read([movement.person_id], plan, on)
-    return assess_movement(situation.facts, movement_facts(plan, situation, OnwardPolicies.on(on), family, together))
+    return Reading([movement.person_id], Plan.of(movement)).assess(movement, together)
 
 
 def _assess_together(plan: Plan, situations: dict[int, Situation], on: date) -> dict[int, Assessment]:

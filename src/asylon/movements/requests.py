@@ -9,11 +9,11 @@ are `gate`'s: these services ask it and never set a state themselves.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from .facts import Plan, destination_for, person_facts
 from .gate import (
     ACTION_PERMS,
     MovementRefused,
+    Reading,
     Request,
     _alert,
     _assess_one,
@@ -166,10 +167,61 @@ def _request_movement(
     if person.presence in GONE:
         raise Conflict(_("This person has left or died; no movement can be planned."), code="person_gone")
     [reference] = next_references(f"{person.site.code}-MV", 1)
+    movement = _saved_request(reference, person, req, actor, note)
+    return movement, _record_request(actor, movement, req, _assess_one(movement, together))
+
+
+def request_movements(
+    *, actor: Actor, persons: Iterable[Person], kind: str, destination_country: str, note: str = ""
+) -> list[Movement]:
+    """`request_movement` for each of persons moved in one act (a resettlement case's
+    members, who count as moving for one another, N8), in one transaction, the gate's facts
+    read once for them all. Returns the ASSESSED movements; at the first refusal, raises
+    `MovementRefused` (the caller's transaction decides whether the attempt is kept)."""
+    return _request_movements(actor=actor, persons=list(persons), kind=kind, country=destination_country, note=note)
+
+
+@transaction.atomic
+def _request_movements(*, actor: Actor, persons: list[Person], kind: str, country: str, note: str) -> list[Movement]:
+    for person in persons:
+        _ensure_handle(actor, kind, person, "movements.add_movement")
+    ids = [p.pk for p in persons]
+    locked = Person.objects.select_for_update().select_related("site").in_bulk(ids)
+    sites = Counter(p.site.code for p in locked.values())
+    references = {code: iter(next_references(f"{code}-MV", n)) for code, n in sites.items()}
+    readings: dict[Plan, Reading] = {}
+    movements = []
+    for person in (locked[pk] for pk in ids):
+        req = _check_request(
+            kind=kind,
+            destination_country=country,
+            destination_site=None,
+            requesting_state="",
+            legal_reference="",
+            court_reference="",
+            site=person.site,
+        )
+        if person.presence in GONE:
+            raise Conflict(_("This person has left or died; no movement can be planned."), code="person_gone")
+        movement = _saved_request(next(references[person.site.code]), person, req, actor, note)
+        plan = Plan.of(movement)  # the same for every member but in unusual cases (two sites)
+        if plan not in readings:
+            readings[plan] = Reading(ids, plan)
+        assessment = _record_request(actor, movement, req, readings[plan].assess(movement, ids))
+        if not assessment.allowed:
+            raise MovementRefused(movement, assessment)
+        movements.append(movement)
+    return movements
+
+
+def _saved_request(reference: str, person: Person, req: Request, actor: Actor, note: str) -> Movement:
     movement = _new_movement(reference, person, req, actor, note.strip())
     movement.save()
-    movement = Movement.objects.select_related("site", "destination_site", "person").get(pk=movement.pk)
-    assessment = _assess_one(movement, together)
+    return Movement.objects.select_related("site", "destination_site", "person").get(pk=movement.pk)
+
+
+def _record_request(actor: Actor, movement: Movement, req: Request, assessment: Assessment) -> Assessment:
+    """Keep the gate's answer to a new request: its GateResult, audit events and state."""
     target = MovementState.ASSESSED if assessment.allowed else MovementState.REFUSED
     gate = _gate_row(movement, GateAction.ASSESS, target, actor=actor, assessment=assessment, applied=True)
     gate.save()
@@ -177,20 +229,17 @@ def _request_movement(
         actor,
         "movement.requested",
         movement,
-        changes={"kind": movement.kind, "destination_country": req.destination_country, "person": person.reference},
+        changes={
+            "kind": movement.kind,
+            "destination_country": req.destination_country,
+            "person": movement.person.reference,
+        },
         site_id=movement.site_id,
     )
     _audit_gate(actor, movement, gate, refused=not assessment.allowed)
     _enter_state(movement, target)
-    _alert(
-        movement.site,
-        kind=message(msgid_of(MovementKind(movement.kind).label)),
-        subject=movement.reference,
-        link=reverse("movements:detail", args=[movement.reference]),
-        assessments=[assessment],
-        involuntary=movement.kind in INVOLUNTARY,
-    )
-    return movement, assessment
+    _alert_movement(movement, assessment)
+    return assessment
 
 
 def transition_movement(*, actor: Actor, movement: Movement, action: str, reason: str = "") -> Movement:
@@ -203,13 +252,61 @@ def transition_movement(*, actor: Actor, movement: Movement, action: str, reason
     return movement
 
 
+def transition_movements(
+    *, actor: Actor, movements: Iterable[Movement], action: str, reason: str = ""
+) -> list[Movement]:
+    """`transition_movement` for the movements of persons moved in one act (a resettlement
+    case's members), in one transaction, the gate's facts read once for them all. As one
+    after the other would: at the first refusal, the attempt is recorded, the movements
+    before it keep their step, those after it are left as they were, and it is raised."""
+    done, refusal = _transition_movements(actor=actor, ids=[m.pk for m in movements], action=action, reason=reason)
+    if refusal is not None:
+        raise refusal
+    return done
+
+
+@transaction.atomic
+def _transition_movements(*, actor: Actor, ids: list[int], action: str, reason: str):
+    locked = _locked(Movement.objects.filter(pk__in=ids)).in_bulk(ids)
+    persons = [locked[pk].person_id for pk in ids]
+    list(Person.objects.select_for_update().filter(pk__in=persons).values_list("pk", flat=True))
+    readings: dict[Plan, Reading] = {}
+
+    def reading(movement: Movement) -> Reading:
+        plan = Plan.of(movement)  # the same for every member but in unusual cases (two sites)
+        if plan not in readings:
+            readings[plan] = Reading(persons, plan)
+        return readings[plan]
+
+    done: list[Movement] = []
+    for pk in ids:
+        movement, refusal = _step(actor, locked[pk], action, reason, reading)
+        if refusal is not None:
+            return done, refusal
+        done.append(movement)
+        if movement.state == MovementState.CARRIED_OUT and _leaves_the_camp(movement):
+            for each in readings.values():
+                each.left(movement.person_id)
+    return done, None
+
+
+def _locked(movements):
+    return movements.select_for_update(of=("self",)).select_related("site", "destination_site", "person")
+
+
 @transaction.atomic
 def _transition_movement(*, actor: Actor, movement: Movement, action: str, reason: str):
-    movement = (
-        Movement.objects.select_for_update(of=("self",))
-        .select_related("site", "destination_site", "person")
-        .get(pk=movement.pk)
-    )
+    movement = _locked(Movement.objects).get(pk=movement.pk)
+
+    def reading(movement: Movement) -> Reading:
+        Person.objects.select_for_update().filter(pk=movement.person_id).first()
+        return Reading([movement.person_id], Plan.of(movement))
+
+    return _step(actor, movement, action, reason, reading)
+
+
+def _step(actor: Actor, movement: Movement, action: str, reason: str, reading):
+    """One step of a locked movement; `reading(movement)` gives the gate's facts for it."""
     # The role is checked before the input: an unknown action answers only those who may act.
     if not may_act_at_all(actor, movement):
         _ensure_handle(actor, movement.kind, movement, "movements.approve_movement")
@@ -227,8 +324,7 @@ def _transition_movement(*, actor: Actor, movement: Movement, action: str, reaso
         raise Conflict(_("This person has already left or died."), code="person_gone")
     assessment = None
     if step.gated:
-        Person.objects.select_for_update().filter(pk=movement.person_id).first()
-        assessment = _assess_one(movement)
+        assessment = reading(movement).assess(movement)
         if not assessment.allowed:
             gate = _gate_row(
                 movement, action, step.target, actor=actor, assessment=assessment, applied=False, reason=reason
@@ -253,15 +349,19 @@ def _alert_movement(movement: Movement, assessment: Assessment) -> None:
         movement.site,
         kind=message(msgid_of(MovementKind(movement.kind).label)),
         subject=movement.reference,
-        link=reverse("movements:detail", args=[movement.reference]),
+        page="movements:detail",
         assessments=[assessment],
         involuntary=movement.kind in INVOLUNTARY,
     )
 
 
+def _leaves_the_camp(movement: Movement) -> bool:
+    return movement.kind != MovementKind.INTERNAL_TRANSFER
+
+
 def _record_departure(actor: Actor, movement: Movement) -> None:
     """A departure leaves the register as a presence change and a status event."""
-    if movement.kind == MovementKind.INTERNAL_TRANSFER:
+    if not _leaves_the_camp(movement):
         return  # moving the record to the other site is left to the register (not built yet)
     from asylon.status.services import record_status_event
 
@@ -378,7 +478,7 @@ def request_group_movement(
         site,
         kind=message(msgid_of(MovementKind(req.kind).label)),
         subject=group.reference,
-        link=reverse("movements:group_detail", args=[group.reference]),
+        page="movements:group_detail",
         assessments=assessments,
         involuntary=req.kind in INVOLUNTARY,
     )

@@ -423,17 +423,16 @@ def _schedule_departure(*, actor: Actor, case: ResettlementCase, departure_date:
     RESETTLEMENT_CASE.step_for("schedule_departure", case.stage)
     assert case.country is not None
     rows = list(case.members.filter(active=True).select_related("person"))
-    for member in rows:
-        movement = movement_requests.request_movement(
-            actor=actor,
-            person=member.person,
-            kind=KIND,
-            destination_country=case.country.country.code,
-            note=_("Resettlement case %(ref)s") % {"ref": case.reference},
-            together=[m.person for m in rows],
-        )
+    movements = movement_requests.request_movements(
+        actor=actor,
+        persons=[m.person for m in rows],
+        kind=KIND,
+        destination_country=case.country.country.code,
+        note=_("Resettlement case %(ref)s") % {"ref": case.reference},
+    )
+    for member, movement in zip(rows, movements, strict=True):
         member.movement = movement
-        member.save(update_fields=["movement"])
+    CaseMember.objects.bulk_update(rows, ["movement"])
     case.departure_date = departure_date
     return _enter_stage(actor, case, "schedule_departure", changes={"departure_date": departure_date})
 
@@ -444,13 +443,9 @@ def approve_departure(*, actor: Actor, case: ResettlementCase) -> list[Movement]
     ensure(actor, "movements.approve_movement", case)
     if case.stage != Stage.DEPARTURE_SCHEDULED:
         raise Conflict(_("No departure is scheduled for this case."), code="no_departure")
-    approved = []
-    for member in case.members.filter(active=True).select_related("movement"):
-        if member.movement and member.movement.state == MovementState.ASSESSED:
-            approved.append(
-                movement_requests.transition_movement(actor=actor, movement=member.movement, action="approve")
-            )
-    return approved
+    members = case.members.filter(active=True).select_related("movement")
+    assessed = [m.movement for m in members if m.movement and m.movement.state == MovementState.ASSESSED]
+    return movement_requests.transition_movements(actor=actor, movements=assessed, action="approve")
 
 
 def record_departure(*, actor: Actor, case: ResettlementCase, departed_on: date | None = None) -> ResettlementCase:
@@ -475,9 +470,10 @@ def _record_departure(*, actor: Actor, case: ResettlementCase, departed_on: date
     RESETTLEMENT_CASE.step_for("depart", case.stage)
     if departed_on > today():
         raise InvalidInput({"departed_on": [_("The date is in the future.")]})
-    for member in case.members.filter(active=True).select_related("movement"):
-        assert member.movement is not None
-        movement_requests.transition_movement(actor=actor, movement=member.movement, action="carry_out")
+    rows = list(case.members.filter(active=True).select_related("movement"))
+    movements = [m.movement for m in rows if m.movement is not None]
+    assert len(movements) == len(rows)
+    movement_requests.transition_movements(actor=actor, movements=movements, action="carry_out")
     case.departed_on = departed_on
     return _enter_stage(actor, case, "depart", changes={"departed_on": departed_on})
 

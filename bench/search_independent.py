@@ -236,6 +236,8 @@ def measure_work(run, qs: list[dict], n: int) -> None:
             {
                 "ms": plan["Planning Time"] + plan["Execution Time"],
                 "planning": plan["Planning Time"],
+                # PostgreSQL compiles a statement priced above jit_above_cost: time of its own.
+                "jit": plan.get("JIT", {}).get("Timing", {}).get("Total", 0.0),
                 "hit": top.get("Shared Hit Blocks", 0),
                 "read": top.get("Shared Read Blocks", 0),
                 "io": top.get("I/O Read Time", 0.0),
@@ -258,7 +260,7 @@ def measure_work(run, qs: list[dict], n: int) -> None:
                 "query": q,
                 "cpu": (time.process_time() - start - explaining[0]) * 1000,
                 "statements": len(explained),
-                **{k: sum(e[k] for e in explained) for k in ("ms", "planning", "hit", "read", "io")},
+                **{k: sum(e[k] for e in explained) for k in ("ms", "planning", "jit", "hit", "read", "io")},
             }
         )
 
@@ -272,11 +274,13 @@ def measure_work(run, qs: list[dict], n: int) -> None:
         ("cpu", "client CPU ms"),
         ("ms", "backend ms"),
         ("planning", "of it planning"),
+        ("jit", "of it JIT"),
         ("hit", "shared hits"),
         ("read", "reads"),
     ):
         print(f"  {label:14} {spread(key)}")
     print(f"  read time ms   {spread('io')}")
+    print(f"  searches compiled (JIT) {sum(s['jit'] > 0 for s in searches)}")
     for s in sorted(searches, key=lambda s: -s["ms"])[:5]:
         print(
             f"  slowest {s['query']['kind']:11} {s['query']['text']!r}: backend {s['ms']:.1f} ms, "

@@ -453,9 +453,9 @@ def _one_slip(a: Word, b: Word) -> bool:
 
 
 def _slip_folded_away(a: Word, b: Word) -> bool:
-    """One slip between two like vowels, which the fold then writes once: a letter dropped
-    (Naari for Nazari, folded nari; Ibrahii for Ibrahimi).
-    The vowel written twice again, the fold is one slip from the name."""
+    """A letter dropped between two like vowels, which the fold then writes once (Naari for
+    Nazari, folded nari; Ibrahii for Ibrahimi): with the vowel written twice again, the fold
+    is one slip from the name."""
     if min(len(a.fold), len(b.fold)) < _MIN_SLIP:
         return False
     shorter, longer = sorted((a.fold, b.fold), key=len)

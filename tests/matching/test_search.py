@@ -520,3 +520,27 @@ def test_the_arabic_article_asked_for_finds_the_name_registered_with_or_without_
     assert search_persons(clerk, "Masuma Al-Dawudi")[0].person == persons["Masuma"]
     assert search_persons(clerk, "عباس الخفاجي")[0].person == persons["Abbas"]
     assert search_persons(clerk, "الهام الخفاجي")[0].person == persons["Elham"]
+
+
+def test_a_fathers_name_spelled_otherwise_keeps_the_person_among_many_namesakes(clerk, site_a, monkeypatch):
+    # More namesakes than are ranked: the daughter of Eisa, registered last, asked as "Essa",
+    # must not be cut. "Hosseini Essa" read as one word is one slip from Hosseini, which every
+    # namesake bears: that is no sign of the father's name.
+    monkeypatch.setattr("asylon.matching.search.CANDIDATES", 1)
+    for father in ("Hassan", "Javad", "Mahdi", "Nima"):
+        _register(
+            clerk, site_a, member("PA", given_name="Fatemeh", family_name="Hosseini", fathers_name=father, sex="F")
+        )
+    daughter = _register(
+        clerk, site_a, member("PA", given_name="Fatemeh", family_name="Hosseini", fathers_name="Eisa", sex="F")
+    )
+    assert search_persons(clerk, "Fatemeh Hosseini Essa", limit=1)[0].person == daughter["Fatemeh"]
+
+
+def test_a_name_romanised_from_arabic_finds_its_persian_spelling_among_many(clerk, site_a, monkeypatch):
+    # Murtadha is Murtaza with ض written dh; the Karimis registered first bear only the family name.
+    monkeypatch.setattr("asylon.matching.search.CANDIDATES", 1)
+    for given in ("Ahmad", "Javad", "Mahdi"):
+        _register(clerk, site_a, member("PA", given_name=given, family_name="Karimi", fathers_name="Ali"))
+    murtaza = _register(clerk, site_a, member("PA", given_name="Murtaza", family_name="Karimi", fathers_name="Ali"))
+    assert search_persons(clerk, "Murtadha Karimi", limit=1)[0].person == murtaza["Murtaza"]

@@ -452,6 +452,20 @@ def _one_slip(a: Word, b: Word) -> bool:
     return min(len(a.fold), len(b.fold)) >= _MIN_SLIP and OSA.distance(a.fold, b.fold) == 1
 
 
+def _slip_folded_away(a: Word, b: Word) -> bool:
+    """A letter dropped between two like vowels, which the fold then writes once (Naari for
+    Nazari, folded nari; Ibrahii for Ibrahimi): with the vowel written twice again, the fold
+    is one slip from the name."""
+    if min(len(a.fold), len(b.fold)) < _MIN_SLIP:
+        return False
+    shorter, longer = sorted((a.fold, b.fold), key=len)
+    return any(
+        OSA.distance(shorter[: i + 1] + shorter[i:], longer) == 1
+        for i in range(1, len(shorter))
+        if shorter[i] in _VOWELS
+    )
+
+
 def _slip_from_persian(a: Word, b: Word) -> bool:
     return (
         not a.persian
@@ -472,7 +486,7 @@ def _skeleton_letters_agree(persian: Word, latin: Word) -> bool:
     )
 
 
-def _interdental(skeleton: str) -> str:
+def interdental(skeleton: str) -> str:
     """The skeleton with the Arabic letters ذ ض ظ and ث read the Persian way, z and s, where a
     romanisation from Arabic writes dh and th (Kadhim, Kazem; Othman, Osman)."""
     return skeleton.replace("dh", "z").replace("th", "s")
@@ -483,9 +497,30 @@ def _read_as_arabic(a: Word, b: Word) -> bool:
     return (
         a.skeleton != b.skeleton
         and ("dh" in a.skeleton + b.skeleton or "th" in a.skeleton + b.skeleton)
-        and len(_interdental(a.skeleton)) >= _MIN_KEY
-        and inner_consonants(_interdental(a.skeleton)) == inner_consonants(_interdental(b.skeleton))
+        and len(interdental(a.skeleton)) >= _MIN_KEY
+        and inner_consonants(interdental(a.skeleton)) == inner_consonants(interdental(b.skeleton))
     )
+
+
+def _one_letter_for(a: Word, b: Word, letters: set[str], at_end: bool) -> bool:
+    """Skeletons of one length (at least `_MIN_KEY`) and first letter, apart in one letter
+    where one writes each of `letters`; with `at_end`, that letter is the last."""
+    x, y = a.skeleton, b.skeleton
+    if len(x) != len(y) or len(x) < _MIN_KEY or a.fold[0] != b.fold[0]:
+        return False
+    apart = [i for i in range(len(x)) if x[i] != y[i]]
+    return len(apart) == 1 and {x[apart[0]], y[apart[0]]} == letters and (not at_end or apart[0] == len(x) - 1)
+
+
+def _final_d_written_t(a: Word, b: Word) -> bool:
+    """A final د written t, as Turkish romanises it (Ahmet, Ahmad; Murat, Murad)."""
+    return _one_letter_for(a, b, {"d", "t"}, at_end=True)
+
+
+def _zad_written_d(a: Word, b: Word) -> bool:
+    """ض written d, as a romanisation from Arabic may (Murtada, Morteza; Ramadan, Ramezan),
+    in a skeleton long enough to tell the name (نادر Nader and ناظر Nazer are two)."""
+    return len(a.skeleton) > _MIN_KEY and _one_letter_for(a, b, {"d", "z"}, at_end=False)
 
 
 def _final_h_after_vowel(a: Word, b: Word) -> bool:
@@ -749,7 +784,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
             lambda p, w: (
                 ("dh" in w.skeleton or "th" in w.skeleton)
                 and len(p.skeleton) >= _MIN_KEY
-                and inner_consonants(_interdental(w.skeleton)) == inner_consonants(p.skeleton)
+                and inner_consonants(interdental(w.skeleton)) == inner_consonants(p.skeleton)
             )
         ),
         VOWEL_VARIANT,
@@ -833,7 +868,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
     _row(
         "latin: Arabic letter romanised",
         "latin",
-        lambda a, b: _read_as_arabic(a, b) and _interdental(a.skeleton) == _interdental(b.skeleton),
+        lambda a, b: _read_as_arabic(a, b) and interdental(a.skeleton) == interdental(b.skeleton),
         CROSS_SCRIPT_PHONETIC,
         "ذ ض ظ written dh or z, ث th or s: Murtadha, Murtaza; Othman, Osman",
         ("Murtadha", "Murtaza", 0.92),
@@ -878,6 +913,24 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Husain", "Hossein", 0.92),
     ),
     _row(
+        "latin: final d written t",
+        "latin",
+        _final_d_written_t,
+        CROSS_SCRIPT_PHONETIC,
+        "د at the end written t, as Turkish romanises it: Ahmet, Ahmad; Murat, Murad",
+        ("Ahmet", "Ahmad", 0.92),
+        ("Murat", "Murad", 0.92),
+    ),
+    _row(
+        "latin: zad written d",
+        "latin",
+        _zad_written_d,
+        VOWEL_VARIANT,
+        "ض romanised d from Arabic, z from Persian: Murtada, Morteza; under a spelling, as a d is mostly د",
+        ("Morteza", "Murtada", 0.85),
+        ("Ramadan", "Ramezan", 0.85),
+    ),
+    _row(
         "latin: final h after i",
         "latin",
         lambda a, b: _silent_h(a, b) or _silent_h(b, a),
@@ -920,6 +973,15 @@ AGREEMENTS: tuple[Agreement, ...] = (
         "one slip away, even when the slip makes another registered spelling (Naeri, Naderi)",
         ("Korami", "Khorami", 0.847),
         ("Naeri", "Naderi", 0.847),
+    ),
+    _row(
+        "latin: slip folded away",
+        "latin",
+        _slip_folded_away,
+        lambda a, b: max(_latin_other_name(a, b), SLIP + _nearer(a, b)),
+        "a slip between two like vowels that the fold writes once (Naari, folded nari: Nazari)",
+        ("Naari", "Nazari", 0.843),
+        ("Ibrahii", "Ibrahimi", 0.845),
     ),
     _row(
         "latin: another name",

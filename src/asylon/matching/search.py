@@ -41,13 +41,29 @@ from asylon.safeguards.messages import Message, message
 from .keys import TokenKey, name_tokens, variant_keys
 from .models import NameKeyToken, NameVariantKey, PersonAlias, PersonNameKeys
 from .names import name_keys
-from .ranking import QueryScorer, Word, inner_consonants, judged_by_names, name_words, written_slips
+from .ranking import (
+    QueryScorer,
+    Word,
+    inner_consonants,
+    interdental,
+    judged_by_names,
+    name_words,
+    written_slips,
+)
 
 __all__ = ["Hit", "ParsedQuery", "candidate_ids", "candidate_statement", "parse_query", "search_persons"]
 
 # How many candidates the index hands to the ranking (from each of the namesakes, the
 # persons born near the year and the token count).
 CANDIDATES = 200
+# Among a name's namesakes, what a query word borne (in the person's own or father's name)
+# takes off the rank of their compact key (0 for a spelling, under 2 for a slip of each
+# part): a person bearing every word asked, one of them slipped, comes before one missing a
+# word (Eksa Mohammadi son of Aly: Eisa, son of Ali, before an Ali Mohammadi).
+WORD_BORNE = 2.0
+# The year asked counts as a word borne, and a year off it as half: an age counted at
+# another time of year.
+NEXT_YEAR = 0.5
 # A phonetic key or skeleton this short names too many names to stand for one.
 _MIN_SOUND = 3
 # Why a hit was found by its reference (the reasons of a name match: `ranking.QueryScorer.why`).
@@ -215,19 +231,25 @@ def parse_query(q: str) -> ParsedQuery:
     return parsed
 
 
-def _word_groups(words: list[str]) -> list[list[TokenKey]]:
+def _word_groups(words: list[str]) -> tuple[list[list[TokenKey]], list[set[TokenKey]]]:
     """Per query word, the keys that stand for it: its own tokens, and those of it joined
-    with a neighbour, so that "Mohammad Reza" also finds "Mohammadreza"."""
-    groups = []
+    with a neighbour, so that "Mohammad Reza" also finds "Mohammadreza"; and per group, the
+    keys that are only such joins. A join that is a neighbour's own token (Ao-Husaini joined
+    to Maryam keeps Husaini) stands for the neighbour, not for the word."""
+    own = [name_tokens(word) for word in words]
+    groups, joins = [], []
     for i, word in enumerate(words):
-        keys = name_tokens(word)
+        neighbours = {key for k in (i - 1, i + 1) if 0 <= k < len(words) for key in own[k]}
+        joined = []
         if i > 0:
-            keys += name_tokens(words[i - 1] + word)
+            joined += name_tokens(words[i - 1] + word)
         if i + 1 < len(words):
-            keys += name_tokens(word + words[i + 1])
-        if keys:
-            groups.append(keys)
-    return groups
+            joined += name_tokens(word + words[i + 1])
+        joined = [key for key in joined if key not in own[i] and key not in neighbours]
+        if own[i] or joined:
+            groups.append(own[i] + joined)
+            joins.append(set(joined))
+    return groups, joins
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +308,13 @@ def _same_but_a_vowel(skeleton: str, token: TokenKey) -> bool:
     return inner_consonants(skeleton) == inner_consonants(token.skeleton)
 
 
+def _read_as_arabic(registered: str, asked: str) -> bool:
+    """A skeleton asked with dh or th that is the registered one once they are read z and s
+    (Kadhimi, Kazemi; Othman, Osman): the ranking's "Arabic letter romanised"."""
+    arabic = interdental(asked)
+    return arabic != asked and len(arabic) >= _MIN_SOUND and inner_consonants(arabic) == inner_consonants(registered)
+
+
 def _another_ending(a: str, b: str) -> bool:
     """Skeletons that may be one name ending in ه or ة, read -a by one and -eh by the other
     (Fatima ftym, Fatemeh ftmh): the ranking tells which are (`names.ending_apart`)."""
@@ -326,11 +355,23 @@ def _vocabulary(keys: set[str]) -> dict[str, set[tuple[str, str]]]:
     return found
 
 
-def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
+def _lookup_keys(token: TokenKey) -> set[str]:
+    """The vocabulary's keys for a token (`variant_keys`), and its skeleton with ذ ض ظ ث read
+    the Persian way when a romanisation from Arabic writes them dh, th (Murtadha: Murtaza)."""
+    keys = variant_keys(token)
+    if (arabic := interdental(token.skeleton)) != token.skeleton and len(arabic) >= _MIN_SOUND:
+        keys.add(arabic)
+    return keys
+
+
+def _expand(groups: list[list[TokenKey]], words: dict[str, str], joins: list[set[TokenKey]] | None = None) -> Expansion:
     """The register's skeletons each group stands for (see the module's docstring); `words`
     gives, per skeleton of a single query word, the word as written, whose written slips
-    undone (`written_slips`) are looked up when the register has no name of that skeleton."""
-    found = _vocabulary({key for group in groups for token in group for key in variant_keys(token)})
+    undone (`written_slips`) are looked up when the register has no name of that skeleton.
+    The tokens in `joins` (per group, those of words joined) stand only for a registered
+    name so written: a slip of "Hosseini Essa" joined is Hosseini, already a word of its own."""
+    joins = joins or []
+    found = _vocabulary({key for group in groups for token in group for key in _lookup_keys(token)})
     # A skeleton of two letters or fewer is registered by accident as often as not (airi: the
     # "ry" of Roya, not Amiri mistyped).
     written = {
@@ -341,10 +382,10 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
     if any(written.values()):
         found.update(_vocabulary(set().union(*written.values())))
     out = Expansion([], {}, {})
-    for group in groups:
+    for g, group in enumerate(groups):
         skeletons: set[str] = set()
         for token in group:
-            reachable = set().union(*(found.get(k, set()) for k in variant_keys(token)))
+            reachable = set().union(*(found.get(k, set()) for k in _lookup_keys(token)))
             known = {
                 s
                 for s, p in reachable
@@ -352,6 +393,7 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
                 or p == token.phonetic
                 or _same_but_a_vowel(s, token)
                 or _another_ending(s, token.skeleton)
+                or _read_as_arabic(s, token.skeleton)
             }
             slips = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
             slips |= {k for k in written.get(token.skeleton, ()) if any(s == k for s, _p in found.get(k, ()))}
@@ -373,7 +415,10 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
                 if undone:
                     out.typos[token.skeleton] = undone
                     known |= undone
-            skeletons |= known or slips
+            if g < len(joins) and token in joins[g]:
+                skeletons |= known
+            else:
+                skeletons |= known or slips
         out.groups.append(skeletons)
     return out
 
@@ -419,11 +464,18 @@ class Statement:
 
 
 def _namesakes(
-    st: Statement, sites: list[int], compact_keys: dict[str, float], groups: list[set[str]], fathers: set[str]
+    st: Statement,
+    sites: list[int],
+    compact_keys: dict[str, float],
+    groups: list[set[str]],
+    fathers: set[str],
+    year: int | None,
 ) -> str | None:
     """Persons whose given and family name the query names, by their compact key: those of
     its spellings first, then those of a slip; among them first those bearing more of the
-    query's words (a father's name besides). Where a common name has more namesakes than
+    query's words (a father's name besides) and, with a year asked, born in it or next to it
+    (a common name's namesakes overflow the candidates, and the year tells them apart as a
+    word does). Where a common name has more namesakes than
     are handed to the ranking, those of the query's spellings and those whose father's name
     is a word of the query (`fathers`: their phonetic keys) are read as well, so that the
     person asked for stays. Adds them to the statement; returns their part's name."""
@@ -438,7 +490,7 @@ def _namesakes(
     keys = sorted(compact_keys)
     site_in, site_params = _in("site_id", sites)
     key_in, key_params = _in("compact_key", keys)
-    namesakes = f"SELECT person_id, compact_key, skeleton_tokens FROM {_KEYS} WHERE active AND {site_in}"  # noqa: S608
+    namesakes = f"SELECT person_id, compact_key, skeleton_tokens, birth_year FROM {_KEYS} WHERE active AND {site_in}"  # noqa: S608
     # Each a narrow range of an index, cheaper than ordering every namesake by key and father;
     # the spellings and the father are read only when the namesakes overflow.
     st.add("namesakes", f"{namesakes} AND {key_in} {by_id}", [*site_params, *key_params, cap + 1])
@@ -461,8 +513,14 @@ def _namesakes(
     for group in groups:
         if group:
             like, like_params = _in("(' ' || pool.skeleton_tokens || ' ')", [f"% {s} %" for s in sorted(group)], "LIKE")
-            bearing.append(f"CASE WHEN {like} THEN 1 ELSE 0 END")
+            bearing.append(f"CASE WHEN {like} THEN {WORD_BORNE} ELSE 0 END")
             rank_params += like_params
+    if year is not None:
+        born, near = WORD_BORNE, WORD_BORNE * NEXT_YEAR
+        bearing.append(
+            f"CASE WHEN pool.birth_year = %s THEN {born} WHEN pool.birth_year IN (%s, %s) THEN {near} ELSE 0 END"
+        )
+        rank_params += [year, year - 1, year + 1]
     borne = " + ".join(bearing) or "0"
     union = " UNION ".join(f"SELECT * FROM {name}" for name in pool)  # noqa: S608
     st.add(
@@ -517,15 +575,16 @@ def candidate_statement(
     """The statement (SQL and parameters) selecting the ids of the persons to rank (see the
     module's docstring), and the typo expansions of the query. None when nothing is to be
     looked up."""
-    word_groups = _word_groups(parsed.names)
+    word_groups, joins = _word_groups(parsed.names)
     spans = _spans(parsed.names)
     words = {span.key.skeleton: parsed.names[span.start] for span in spans if span.end == span.start + 1}
-    expansion = _expand(word_groups + [[span.key] for span in spans], words)
+    expansion = _expand(word_groups + [[span.key] for span in spans], words, joins)
     groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
     fathers = {span.key.phonetic for span in spans if len(span.key.phonetic) >= 2}
     st = Statement()
     found = []
-    if namesakes := _namesakes(st, sites, _compact_keys(spans, span_skeletons, expansion), groups, fathers):
+    compact_keys = _compact_keys(spans, span_skeletons, expansion)
+    if namesakes := _namesakes(st, sites, compact_keys, groups, fathers, parsed.year):
         found.append(namesakes)
     if parsed.year is not None and _candidates(st, "near", sites, groups, parsed.year, born_near=True):
         found.append("near")

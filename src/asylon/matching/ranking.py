@@ -510,6 +510,65 @@ def _ah_as_eh(a: Word, b: Word) -> float:
     return min(_similarity(read, other), ANOTHER_ENDING)
 
 
+def _dj_read_j(word: Word) -> Word | None:
+    """The spelling with dj read j (Djabbari, Jabbari), as French romanisations write ج; None
+    when it writes no dj."""
+    return name_words(word.fold.replace("dj", "j"))[0] if "dj" in word.fold else None
+
+
+def _dj_as_j(a: Word, b: Word) -> float:
+    return min(_similarity(_dj_read_j(a) or a, _dj_read_j(b) or b), ANOTHER_SPELLING)
+
+
+def _final_t_read_d(word: Word) -> Word | None:
+    """The spelling with a final t read d (Ahmet, Ahmad; Mahmut, Mahmud), as Turkish writes a
+    final د; None when it ends otherwise or is too short to tell."""
+    return name_words(word.fold[:-1] + "d")[0] if word.fold.endswith("t") and len(word.fold) > _MIN_KEY else None
+
+
+def _final_t_apart(a: Word, b: Word) -> bool:
+    return (a.fold.endswith("d") and _final_t_read_d(b) is not None) or (
+        b.fold.endswith("d") and _final_t_read_d(a) is not None
+    )
+
+
+def _final_t_as_d(a: Word, b: Word) -> float:
+    return min(_similarity(_final_t_read_d(a) or a, _final_t_read_d(b) or b), ONE_SOUND)
+
+
+def _written_interdental(word: Word) -> str:
+    """The skeleton with a written dh or th read z or s (`_interdental`); not a d and an h the
+    skeleton joins once the vowel between is gone (Vahideh)."""
+    if "dh" not in word.fold and "th" not in word.fold:
+        return word.skeleton
+    return name_words(word.fold.replace("dh", "z").replace("th", "s"))[0].skeleton
+
+
+def _zad_written_d(a: Word, b: Word) -> bool:
+    """Two spellings one where the other writes d for ض or ظ, which Arabic romanisations do
+    (Rida, Ridha, Reza; Kadim, Kazem; Murtada, Morteza): their consonants alike but for one d
+    against a z (or dh, th read the Persian way)."""
+    x, y = _written_interdental(a), _written_interdental(b)
+    if min(len(x), len(y)) < _MIN_KEY:
+        return False
+    x, y = inner_consonants(x), inner_consonants(y)
+    if len(x) != len(y):
+        return False
+    apart = [{p, q} for p, q in zip(x, y, strict=True) if p != q]
+    return apart == [{"d", "z"}]
+
+
+def _zad_as_d(a: Word, b: Word) -> float:
+    """d against dh, both Arabic romanisations of the letter, its vowels alike: one sound
+    (Rida, Ridha); d against z, an Arabic and a Persian reading, whose vowels differ as often
+    (Kadim, Kazem): as a long vowel written, no nearer than a slip (Nadim is no Nazim)."""
+    if ("dh" in a.fold + " " + b.fold) and _vowels_where(a.fold.replace("dh", "d")) == _vowels_where(
+        b.fold.replace("dh", "d")
+    ):
+        return CROSS_SCRIPT_PHONETIC
+    return VOWEL_VARIANT
+
+
 @dataclass(frozen=True, slots=True)
 class Agreement:
     """One row of the agreement table: two tokens (a query's, a registered one) written in
@@ -758,6 +817,15 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Uthman", "عثمان", 0.85),
     ),
     _row(
+        "across: d for zad",
+        "across",
+        lambda a, b: _zad_written_d(a, b) and "d" in (a.skeleton if not a.persian else b.skeleton),
+        VOWEL_VARIANT,
+        "ض ظ written d from Arabic: مرتضی Murtada, کاظم Kadim",
+        ("مرتضی", "Murtada", 0.85),
+        ("Kadim", "کاظم", 0.85),
+    ),
+    _row(
         "across: slip of the pen",
         "across",
         _slip_from_persian,
@@ -775,6 +843,15 @@ AGREEMENTS: tuple[Agreement, ...] = (
     ),
     # Two Latin spellings of one name share a skeleton or a phonetic key (or are a typo,
     # above); letters in common alone make another name (Ansari and Askari).
+    _row(
+        "latin: dj for j",
+        "latin",
+        lambda a, b: (_dj_read_j(a) is None) != (_dj_read_j(b) is None) and _dj_as_j(a, b) >= _MATCHED,
+        _dj_as_j,
+        "ج romanised dj the French way: Djabbari is Jabbari",
+        ("Djabbari", "Jabbari", 0.99),
+        ("Djafar", "Jafar", 0.99),
+    ),
     _row(
         "latin: another spelling",
         "latin",
@@ -807,7 +884,8 @@ AGREEMENTS: tuple[Agreement, ...] = (
     _row(
         "latin: opening letters swapped",
         "latin",
-        lambda a, b: _same_skeleton(a, b) and OSA.distance(a.fold, b.fold) == 1,
+        # Of one length: an opening vowel written or not makes another name (Amina, Mina).
+        lambda a, b: _same_skeleton(a, b) and len(a.fold) == len(b.fold) and OSA.distance(a.fold, b.fold) == 1,
         lambda a, b: max(SKELETON_MATCH, TYPO_MATCH + TYPO_SPREAD * (1.0 - 1.0 / max(len(a.fold), len(b.fold)))),
         "the same consonants and two letters swapped: one name mistyped (aPnahi: Panahi)",
         ("aPnahi", "Panahi", 0.975),
@@ -901,6 +979,25 @@ AGREEMENTS: tuple[Agreement, ...] = (
         _ah_as_eh,
         "the ending ة romanised -ah from Arabic, -eh from Persian: Fatemah is Fatemeh, so Fatima's",
         ("Fatemah", "Fatima", 0.96),
+    ),
+    _row(
+        "latin: final d written t",
+        "latin",
+        lambda a, b: _final_t_apart(a, b) and _final_t_as_d(a, b) >= SKELETON_MATCH,
+        _final_t_as_d,
+        "a final د written t as Turkish does (Ahmet, Mahmut): one sound, under the name's own spellings",
+        ("Ahmet", "Ahmad", 0.97),
+        ("Mahmut", "Mahmud", 0.97),
+    ),
+    _row(
+        "latin: d for zad",
+        "latin",
+        _zad_written_d,
+        _zad_as_d,
+        "ض ظ written d from Arabic, dh or z otherwise: Rida, Ridha; Kadim, Kazem; Murtada, Morteza",
+        ("Rida", "Ridha", 0.92),
+        ("Kadim", "Kazem", 0.85),
+        ("Murtada", "Morteza", 0.85),
     ),
     _row(
         "latin: long vowel written",

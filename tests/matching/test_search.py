@@ -516,6 +516,7 @@ def test_the_arabic_article_asked_for_finds_the_name_registered_with_or_without_
     )
     assert parse_query("معصومه الداودي").names == ["معصومه", "ال", "داودي"]
     assert parse_query("الهام").names == ["الهام"]  # Elham: a name, no article
+    assert parse_query("Masuma Al-Dawudi").names == ["Masuma", "Al", "Dawudi"]
     assert search_persons(clerk, "معصومه الداودي")[0].person == persons["Masuma"]
     assert search_persons(clerk, "Masuma Al-Dawudi")[0].person == persons["Masuma"]
     assert search_persons(clerk, "عباس الخفاجي")[0].person == persons["Abbas"]

@@ -102,9 +102,16 @@ _ARTICLE = "ال"
 _AFTER_ARTICLE = 4
 
 
+# The article romanised and joined by a hyphen (Al-Ebrahimi), and letters after it for it to be one.
+_LATIN_ARTICLE = "al-"
+_AFTER_LATIN_ARTICLE = 3
+
+
 def _article_apart(word: str) -> list[str]:
     if word.startswith(_ARTICLE) and len(word) - len(_ARTICLE) >= _AFTER_ARTICLE:
         return [_ARTICLE, word[len(_ARTICLE) :]]
+    if word.casefold().startswith(_LATIN_ARTICLE) and len(word) - len(_LATIN_ARTICLE) >= _AFTER_LATIN_ARTICLE:
+        return [word[: len(_LATIN_ARTICLE) - 1], word[len(_LATIN_ARTICLE) :]]
     return [word]
 
 
@@ -197,8 +204,9 @@ def parse_query(q: str) -> ParsedQuery:
             w.casefold() in _BORN and k + 1 < len(words) and (_YEAR.match(words[k + 1]) or _date_of_birth(words[k + 1]))
         )
     ]
-    # The Arabic article written onto a family name (الداودي) is a word of its own, as in a
-    # romanisation (Al-Dawudi), which a register may also hold without it (Dawudi).
+    # The Arabic article written onto a family name (الداودي, Al-Dawudi) is a word of its own,
+    # as in a romanisation (Al Dawudi), which a register may also hold without it (Dawudi):
+    # the name alone is then looked up as a family name too.
     words = [part for w in words for part in _article_apart(w)]
     for word in words:
         year = _YEAR.match(word)

@@ -510,6 +510,13 @@ def _ah_as_eh(a: Word, b: Word) -> float:
     return min(_similarity(read, other), ANOTHER_ENDING)
 
 
+def _alike_once_read(a: Word, b: Word) -> bool:
+    """Two spellings, each read as the rule of romanisation says, of one first letter and one
+    skeleton but for long vowels: one name, not another that a slip would make (Ahmet, read
+    Ahmed, is no Hamed)."""
+    return a.fold[:1] == b.fold[:1] and inner_consonants(a.skeleton) == inner_consonants(b.skeleton)
+
+
 def _dj_read_j(word: Word) -> Word | None:
     """The spelling with dj read j (Djabbari, Jabbari), as French romanisations write ج; None
     when it writes no dj."""
@@ -534,6 +541,32 @@ def _final_t_apart(a: Word, b: Word) -> bool:
 
 def _final_t_as_d(a: Word, b: Word) -> float:
     return min(_similarity(_final_t_read_d(a) or a, _final_t_read_d(b) or b), ONE_SOUND)
+
+
+# Letters an Arabic romanisation writes that a Persian one writes otherwise: ث ذ ض ظ as th and
+# dh (Uthman, Usman; Kadhim, Kazem), ق as q where Turkish, Kurdish and Dari write k or g
+# (Qasem, Kasem, Gasem).
+_OTHER_READINGS = (("th", "s"), ("dh", "z"), ("q", "k"), ("q", "g"))
+
+
+def other_readings(word: str) -> list[str]:
+    """The word as another romanisation would write its letters (`_OTHER_READINGS`): the
+    search looks those names up too, and the rows tell how near they are."""
+    folded = word.casefold()
+    return [folded.replace(letters, other) for letters, other in _OTHER_READINGS if letters in folded]
+
+
+def _qaf_read_k(word: Word) -> Word | None:
+    return name_words(word.fold.replace("q", "k"))[0] if "q" in word.fold else None
+
+
+def _as_k(word: Word) -> Word:
+    """The spelling with its q (or else its g) read k: Qasem, Gasem and Kasem alike."""
+    return _qaf_read_k(word) or name_words(word.fold.replace("g", "k"))[0]
+
+
+def _qaf_as_k(a: Word, b: Word) -> float:
+    return min(_similarity(_as_k(a), _as_k(b)), QAF_AS_K)
 
 
 def _written_interdental(word: Word) -> str:
@@ -846,7 +879,10 @@ AGREEMENTS: tuple[Agreement, ...] = (
     _row(
         "latin: dj for j",
         "latin",
-        lambda a, b: (_dj_read_j(a) is None) != (_dj_read_j(b) is None) and _dj_as_j(a, b) >= _MATCHED,
+        lambda a, b: (
+            (_dj_read_j(a) is None) != (_dj_read_j(b) is None)
+            and _alike_once_read(_dj_read_j(a) or a, _dj_read_j(b) or b)
+        ),
         _dj_as_j,
         "ج romanised dj the French way: Djabbari is Jabbari",
         ("Djabbari", "Jabbari", 0.99),
@@ -981,9 +1017,19 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Fatemah", "Fatima", 0.96),
     ),
     _row(
+        "latin: qaf written k or g",
+        "latin",
+        lambda a, b: ((_qaf_read_k(a) is None) != (_qaf_read_k(b) is None) and _alike_once_read(_as_k(a), _as_k(b))),
+        _qaf_as_k,
+        "ق written q by one romanisation and k or g by another (Qassim, Kasem, Gasem): the name, under "
+        "its spellings with q or gh",
+        ("Qassim", "Kasem", 0.8),
+        ("Qassim", "Gasem", 0.8),
+    ),
+    _row(
         "latin: final d written t",
         "latin",
-        lambda a, b: _final_t_apart(a, b) and _final_t_as_d(a, b) >= SKELETON_MATCH,
+        lambda a, b: _final_t_apart(a, b) and _alike_once_read(_final_t_read_d(a) or a, _final_t_read_d(b) or b),
         _final_t_as_d,
         "a final د written t as Turkish does (Ahmet, Mahmut): one sound, under the name's own spellings",
         ("Ahmet", "Ahmad", 0.97),
@@ -1026,6 +1072,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
         "letters in common only",
         ("Ansari", "Askari", 0.7),
         ("Vahid", "Vahideh", 0.7),
+        ("Qasem", "Kazem", 0.7),
     ),
 )
 _BY_SCRIPTS = {

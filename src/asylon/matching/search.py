@@ -41,7 +41,15 @@ from asylon.safeguards.messages import Message, message
 from .keys import TokenKey, name_tokens, variant_keys
 from .models import NameKeyToken, NameVariantKey, PersonAlias, PersonNameKeys
 from .names import name_keys
-from .ranking import QueryScorer, Word, inner_consonants, judged_by_names, name_words, written_slips
+from .ranking import (
+    QueryScorer,
+    Word,
+    inner_consonants,
+    judged_by_names,
+    name_words,
+    other_readings,
+    written_slips,
+)
 
 __all__ = ["Hit", "ParsedQuery", "candidate_ids", "candidate_statement", "parse_query", "search_persons"]
 
@@ -228,7 +236,7 @@ def _word_groups(words: list[str]) -> list[list[TokenKey]]:
     with a neighbour, so that "Mohammad Reza" also finds "Mohammadreza"."""
     groups = []
     for i, word in enumerate(words):
-        keys = name_tokens(word)
+        keys = name_tokens(word, *other_readings(word))
         if i > 0:
             keys += name_tokens(words[i - 1] + word)
         if i + 1 < len(words):
@@ -260,6 +268,13 @@ def _spans(words: list[str]) -> list[Span]:
                     Span(start, end, TokenKey(keys.compact_skeleton[:100], keys.phonetic.replace(" ", "")[:100]))
                 )
     return out
+
+
+def _read_otherwise(span: Span, words: list[str]) -> list[TokenKey]:
+    """The span's keys as another romanisation would write it (`ranking.other_readings`):
+    Uthman is looked up as Usman too."""
+    readings = other_readings(" ".join(words[span.start : span.end]))
+    return [TokenKey(k.compact_skeleton[:100], k.phonetic.replace(" ", "")[:100]) for k in map(name_keys, readings)]
 
 
 def _part_ranks(span: Span, skeletons: set[str], expansion: Expansion) -> dict[str, float]:
@@ -523,7 +538,7 @@ def candidate_statement(
     word_groups = _word_groups(parsed.names)
     spans = _spans(parsed.names)
     words = {span.key.skeleton: parsed.names[span.start] for span in spans if span.end == span.start + 1}
-    expansion = _expand(word_groups + [[span.key] for span in spans], words)
+    expansion = _expand(word_groups + [[span.key, *_read_otherwise(span, parsed.names)] for span in spans], words)
     groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
     fathers = {span.key.phonetic for span in spans if len(span.key.phonetic) >= 2}
     st = Statement()

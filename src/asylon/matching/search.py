@@ -231,12 +231,13 @@ def parse_query(q: str) -> ParsedQuery:
     return parsed
 
 
-def _word_groups(words: list[str]) -> list[list[TokenKey]]:
-    """Per query word, the keys that stand for it: its own tokens, and those of it joined
+def _word_groups(words: list[str], read_otherwise: bool = True) -> list[list[TokenKey]]:
+    """Per query word, the keys that stand for it: its own tokens, those of it as another
+    romanisation writes it (with `read_otherwise`: Uthman, Usman) and those of it joined
     with a neighbour, so that "Mohammad Reza" also finds "Mohammadreza"."""
     groups = []
     for i, word in enumerate(words):
-        keys = name_tokens(word, *other_readings(word))
+        keys = name_tokens(word, *(other_readings(word) if read_otherwise else ()))
         if i > 0:
             keys += name_tokens(words[i - 1] + word)
         if i + 1 < len(words):
@@ -349,10 +350,14 @@ def _vocabulary(keys: set[str]) -> dict[str, set[tuple[str, str]]]:
     return found
 
 
-def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
+def _expand(
+    groups: list[list[TokenKey]], words: dict[str, str], readings: frozenset[TokenKey] = frozenset()
+) -> Expansion:
     """The register's skeletons each group stands for (see the module's docstring); `words`
     gives, per skeleton of a single query word, the word as written, whose written slips
-    undone (`written_slips`) are looked up when the register has no name of that skeleton."""
+    undone (`written_slips`) are looked up when the register has no name of that skeleton.
+    Of `readings` (the query read as another romanisation writes it) only the names the
+    register knows count: they are no words typed, so never slips."""
     found = _vocabulary({key for group in groups for token in group for key in variant_keys(token)})
     # A skeleton of two letters or fewer is registered by accident as often as not (airi: the
     # "ry" of Roya, not Amiri mistyped).
@@ -376,6 +381,9 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str]) -> Expansion:
                 or _same_but_a_vowel(s, token)
                 or _another_ending(s, token.skeleton)
             }
+            if token in readings:
+                skeletons |= known
+                continue
             slips = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
             slips |= {k for k in written.get(token.skeleton, ()) if any(s == k for s, _p in found.get(k, ()))}
             # And the other spellings of those names, by their sound (a slip from Khoshnevis
@@ -538,7 +546,14 @@ def candidate_statement(
     word_groups = _word_groups(parsed.names)
     spans = _spans(parsed.names)
     words = {span.key.skeleton: parsed.names[span.start] for span in spans if span.end == span.start + 1}
-    expansion = _expand(word_groups + [[span.key, *_read_otherwise(span, parsed.names)] for span in spans], words)
+    span_readings = [_read_otherwise(span, parsed.names) for span in spans]
+    own = {key for group in _word_groups(parsed.names, read_otherwise=False) for key in group}
+    own |= {span.key for span in spans}
+    readings = {key for word in parsed.names for key in name_tokens(*other_readings(word))}
+    readings = frozenset(readings.union(*span_readings) - own)
+    expansion = _expand(
+        word_groups + [[span.key, *more] for span, more in zip(spans, span_readings, strict=True)], words, readings
+    )
     groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
     fathers = {span.key.phonetic for span in spans if len(span.key.phonetic) >= 2}
     st = Statement()

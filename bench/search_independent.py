@@ -78,6 +78,23 @@ shared machine is the load's (p95 155.8 ms before, 282.9 ms after, load 13-16 bo
 second beside a test run); the work is not: per search, in the same run (load 11-18),
 Python 16.0 -> 15.4 and 18.2 -> 16.4 ms of CPU, PostgreSQL's backend 5.9 -> 5.4 and
 6.2 -> 5.6 ms, over 3.2 statements (the vocabulary, the candidates, the hits).
+The name alone, read by class of the name searches judged wrong (--show-names): ج written dj
+(Djabbari), a final د written t (Ahmet, Mahmut), ض ظ written d (Rida, Kadim, Murtada), an
+opening vowel dropped is another name (Amina is no Mina), a romanised article joined by a
+hyphen a word of its own (Al-Ebrahimi finds Ebrahemi), and ث ذ ق read as another
+romanisation writes them, looked up as well as ranked (Uthman: Usman; Qassim: Kasem, Gasem).
+Same command, PostgreSQL 16, 100,000 persons, --reuse; of ceiling, before -> after:
+      name+father  0.964 -> 0.972
+      name+year    0.976 -> 0.979
+      name_only    0.968 -> 0.984   name alone: namesakes first 0.904 -> 0.952
+      script       0.947 -> 0.947   name alone: namesakes first 0.907 -> 0.907
+    (among candidates: name_only 0.923 -> 0.928, name+father 0.971 -> 0.978.) Latency is the
+    load's: p50 32.1 / p95 71.1 ms before (load 8.7), p50 204.5 / p95 444.0 ms after (load
+    18-20, beside two test runs); the work per search: CPU_FIGURES.
+The own generator (bench/search_million.py --persons 20000 --no-anchor): OWN_FIGURES.
+Left: the namesakes the candidates miss (Parvin Othmani to "Osmani", Shabnum to "Shabnan"),
+a relative named by the father outranking a namesake matched by one word (Ali Baqir), and in
+Persian script a long vowel the Latin spelling writes (محمد is no Mahmoud, even in -zadeh).
 """
 
 from __future__ import annotations

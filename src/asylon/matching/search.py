@@ -549,8 +549,8 @@ def candidate_statement(
     span_readings = [_read_otherwise(span, parsed.names) for span in spans]
     own = {key for group in _word_groups(parsed.names, read_otherwise=False) for key in group}
     own |= {span.key for span in spans}
-    readings = {key for word in parsed.names for key in name_tokens(*other_readings(word))}
-    readings = frozenset(readings.union(*span_readings) - own)
+    word_readings = {key for word in parsed.names for key in name_tokens(*other_readings(word))}
+    readings = frozenset(word_readings.union(*span_readings) - own)
     expansion = _expand(
         word_groups + [[span.key, *more] for span, more in zip(spans, span_readings, strict=True)], words, readings
     )

@@ -931,8 +931,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
     _row(
         "latin: opening letters swapped",
         "latin",
-        # Of one length: an opening vowel written or not makes another name (Amina, Mina).
-        lambda a, b: _same_skeleton(a, b) and len(a.fold) == len(b.fold) and OSA.distance(a.fold, b.fold) == 1,
+        lambda a, b: _same_skeleton(a, b) and OSA.distance(a.fold, b.fold) == 1,
         lambda a, b: max(SKELETON_MATCH, TYPO_MATCH + TYPO_SPREAD * (1.0 - 1.0 / max(len(a.fold), len(b.fold)))),
         "the same consonants and two letters swapped: one name mistyped (aPnahi: Panahi)",
         ("aPnahi", "Panahi", 0.975),

@@ -80,8 +80,9 @@ Python 16.0 -> 15.4 and 18.2 -> 16.4 ms of CPU, PostgreSQL's backend 5.9 -> 5.4 
 6.2 -> 5.6 ms, over 3.2 statements (the vocabulary, the candidates, the hits).
 The name alone, read by class of the name searches judged wrong (--show-names): ج written dj
 (Djabbari), a final د written t (Ahmet, Mahmut), ض ظ written d (Rida, Kadim; مرتضی Murtada),
-a romanised article joined by a hyphen a word of its own (Al-Ebrahimi finds Ebrahemi), and ث ذ ق read as another
-romanisation writes them, looked up as well as ranked (Uthman: Usman; Qassim: Kasem, Gasem).
+a romanised article joined by a hyphen a word of its own (Al-Ebrahimi finds Ebrahemi), and
+ث ذ ق read as another romanisation writes them, looked up as well as ranked (Uthman: Usman;
+Qassim: Kasem, Gasem).
 Same command, PostgreSQL 16, 100,000 persons, --reuse; of ceiling, before -> after:
       name+father  0.964 -> 0.968
       name+year    0.976 -> 0.979

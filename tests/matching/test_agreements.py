@@ -196,3 +196,14 @@ def test_a_qaf_romanised_k_is_the_name_but_ranks_under_its_spellings_with_q():
     assert ranked[0] == "Hassan Kasemian (Abdullah)"
     ranked = _ranked("علی اصغری", _person("Ali", "Asgari", "Reza"), _person("Ali", "Asghari", "Reza"))
     assert ranked[0] == "Ali Asghari (Reza)"
+
+
+def test_arabic_french_and_turkish_romanisations_of_the_name_rank_over_another_name():
+    # ج written dj, a final د written t, ض written d: spellings of the name asked, not of
+    # the other name one letter away (Jafari, Mahmad, Husseini).
+    ranked = _ranked("Yousef Jabbari", _person("Yousef", "Jafari", "Ali"), _person("Yusuf", "Djabbari", "Hamid"))
+    assert ranked[0] == "Yusuf Djabbari (Hamid)"
+    ranked = _ranked("Mahmud Sadeghi", _person("Mahmad", "Sadeghi", "Ali"), _person("Mahmut", "Sadeqi", "Yaqub"))
+    assert ranked[0] == "Mahmut Sadeqi (Yaqub)"
+    ranked = _ranked("Ridha Hasani", _person("Ridha", "Husseini", "Ali"), _person("Rida", "Hasseni", "Abbas"))
+    assert ranked[0] == "Rida Hasseni (Abbas)"

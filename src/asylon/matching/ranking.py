@@ -502,27 +502,6 @@ def _read_as_arabic(a: Word, b: Word) -> bool:
     )
 
 
-def _one_letter_for(a: Word, b: Word, letters: set[str], at_end: bool) -> bool:
-    """Skeletons of one length (at least `_MIN_KEY`) and first letter, apart in one letter
-    where one writes each of `letters`; with `at_end`, that letter is the last."""
-    x, y = a.skeleton, b.skeleton
-    if len(x) != len(y) or len(x) < _MIN_KEY or a.fold[0] != b.fold[0]:
-        return False
-    apart = [i for i in range(len(x)) if x[i] != y[i]]
-    return len(apart) == 1 and {x[apart[0]], y[apart[0]]} == letters and (not at_end or apart[0] == len(x) - 1)
-
-
-def _final_d_written_t(a: Word, b: Word) -> bool:
-    """A final د written t, as Turkish romanises it (Ahmet, Ahmad; Murat, Murad)."""
-    return _one_letter_for(a, b, {"d", "t"}, at_end=True)
-
-
-def _zad_written_d(a: Word, b: Word) -> bool:
-    """ض written d, as a romanisation from Arabic may (Murtada, Morteza; Ramadan, Ramezan),
-    in a skeleton long enough to tell the name (نادر Nader and ناظر Nazer are two)."""
-    return len(a.skeleton) > _MIN_KEY and _one_letter_for(a, b, {"d", "z"}, at_end=False)
-
-
 def _final_h_after_vowel(a: Word, b: Word) -> bool:
     """One spelling writes a final h after the vowel the other ends on (Amina, Aminah; Zahra,
     Zahrah; Fateme, Fatemeh): the ending ة or ه, written or not."""
@@ -543,6 +522,109 @@ def _ah_as_eh(a: Word, b: Word) -> float:
     read = _ah_read_eh(a) or a
     other = _ah_read_eh(b) or b
     return min(_similarity(read, other), ANOTHER_ENDING)
+
+
+def _alike_once_read(a: Word, b: Word) -> bool:
+    """Two spellings, each read as the rule of romanisation says, of one first letter and one
+    skeleton but for long vowels: one name, not another that a slip would make (Ahmet, read
+    Ahmed, is no Hamed)."""
+    return a.fold[:1] == b.fold[:1] and inner_consonants(a.skeleton) == inner_consonants(b.skeleton)
+
+
+def _dj_read_j(word: Word) -> Word | None:
+    """The spelling with dj read j (Djabbari, Jabbari), as French romanisations write ج; None
+    when it writes no dj."""
+    return name_words(word.fold.replace("dj", "j"))[0] if "dj" in word.fold else None
+
+
+def _dj_as_j(a: Word, b: Word) -> float:
+    return min(_similarity(_dj_read_j(a) or a, _dj_read_j(b) or b), ANOTHER_SPELLING)
+
+
+def _final_t_read_d(word: Word) -> Word | None:
+    """The spelling with a final t read d (Ahmet, Ahmad; Mahmut, Mahmud), as Turkish writes a
+    final د; None when it ends otherwise or is too short to tell."""
+    return name_words(word.fold[:-1] + "d")[0] if word.fold.endswith("t") and len(word.fold) > _MIN_KEY else None
+
+
+def _final_t_apart(a: Word, b: Word) -> bool:
+    return (a.fold.endswith("d") and _final_t_read_d(b) is not None) or (
+        b.fold.endswith("d") and _final_t_read_d(a) is not None
+    )
+
+
+def _final_t_as_d(a: Word, b: Word) -> float:
+    return min(_similarity(_final_t_read_d(a) or a, _final_t_read_d(b) or b), ONE_SOUND)
+
+
+# Letters an Arabic romanisation writes that a Persian one writes otherwise: ث ذ ض ظ as th and
+# dh (Uthman, Usman; Kadhim, Kazem), ق as q where Turkish, Kurdish and Dari write k or g
+# (Qasem, Kasem, Gasem).
+_OTHER_READINGS = (("th", "s"), ("dh", "z"), ("q", "k"), ("q", "g"))
+
+
+def other_readings(word: str) -> list[str]:
+    """The word as another romanisation would write its letters (`_OTHER_READINGS`): the
+    search looks those names up too, and the rows tell how near they are."""
+    folded = word.casefold()
+    return [folded.replace(letters, other) for letters, other in _OTHER_READINGS if letters in folded]
+
+
+def _qaf_read_k(word: Word) -> Word | None:
+    return name_words(word.fold.replace("q", "k"))[0] if "q" in word.fold else None
+
+
+def _as_k(word: Word) -> Word:
+    """The spelling with its q (or else its g) read k: Qasem, Gasem and Kasem alike."""
+    return _qaf_read_k(word) or name_words(word.fold.replace("g", "k"))[0]
+
+
+def _qaf_as_k(a: Word, b: Word) -> float:
+    return min(_similarity(_as_k(a), _as_k(b)), QAF_AS_K)
+
+
+def _written_interdental(word: Word) -> str:
+    """The skeleton with a written dh or th read z or s (`_interdental`); not a d and an h the
+    skeleton joins once the vowel between is gone (Vahideh)."""
+    if "dh" not in word.fold and "th" not in word.fold:
+        return word.skeleton
+    return name_words(word.fold.replace("dh", "z").replace("th", "s"))[0].skeleton
+
+
+def _zad_written_d(a: Word, b: Word) -> bool:
+    """Two spellings one where the other writes d for ض or ظ, which Arabic romanisations do
+    (Rida, Ridha, Reza; Kadim, Kazem; Murtada, Morteza): their consonants alike but for one d
+    against a z (or dh, th read the Persian way)."""
+    x, y = _written_interdental(a), _written_interdental(b)
+    if min(len(x), len(y)) < _MIN_KEY:
+        return False
+    x, y = inner_consonants(x), inner_consonants(y)
+    if len(x) != len(y):
+        return False
+    apart = [{p, q} for p, q in zip(x, y, strict=True) if p != q]
+    return apart == [{"d", "z"}]
+
+
+def _arabic_d_persian_z(a: Word, b: Word) -> bool:
+    """Of two Latin spellings one d apart from a z, the d written by an Arabic romanisation
+    (the vowels a, i, u only: Kadim, Rida) and the z by a Persian one (an e or an o: Kazem,
+    Reza); between two Persian ones a d and a z are two names (Naderi, Nazari; Izadi, Azizi).
+    A dh is Arabic whatever the vowels (Ridha)."""
+    if "dh" in a.fold or "dh" in b.fold:
+        return True
+    d_word, z_word = (a, b) if a.skeleton.count("d") > b.skeleton.count("d") else (b, a)
+    return set(d_word.fold) & set(_VOWELS) <= set("aiu") and any(v in z_word.fold for v in "eo")
+
+
+def _zad_as_d(a: Word, b: Word) -> float:
+    """d against dh, both Arabic romanisations of the letter, its vowels alike: one sound
+    (Rida, Ridha); d against z, an Arabic and a Persian reading, whose vowels differ as often
+    (Kadim, Kazem): as a long vowel written, no nearer than a slip (Nadim is no Nazim)."""
+    if ("dh" in a.fold + " " + b.fold) and _vowels_where(a.fold.replace("dh", "d")) == _vowels_where(
+        b.fold.replace("dh", "d")
+    ):
+        return CROSS_SCRIPT_PHONETIC
+    return VOWEL_VARIANT
 
 
 @dataclass(frozen=True, slots=True)
@@ -793,6 +875,15 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Uthman", "عثمان", 0.85),
     ),
     _row(
+        "across: d for zad",
+        "across",
+        lambda a, b: _zad_written_d(a, b) and "d" in (a.skeleton if not a.persian else b.skeleton),
+        VOWEL_VARIANT,
+        "ض ظ written d from Arabic: مرتضی Murtada, کاظم Kadim",
+        ("مرتضی", "Murtada", 0.85),
+        ("Kadim", "کاظم", 0.85),
+    ),
+    _row(
         "across: slip of the pen",
         "across",
         _slip_from_persian,
@@ -810,6 +901,18 @@ AGREEMENTS: tuple[Agreement, ...] = (
     ),
     # Two Latin spellings of one name share a skeleton or a phonetic key (or are a typo,
     # above); letters in common alone make another name (Ansari and Askari).
+    _row(
+        "latin: dj for j",
+        "latin",
+        lambda a, b: (
+            (_dj_read_j(a) is None) != (_dj_read_j(b) is None)
+            and _alike_once_read(_dj_read_j(a) or a, _dj_read_j(b) or b)
+        ),
+        _dj_as_j,
+        "ج romanised dj the French way: Djabbari is Jabbari",
+        ("Djabbari", "Jabbari", 0.99),
+        ("Djafar", "Jafar", 0.99),
+    ),
     _row(
         "latin: another spelling",
         "latin",
@@ -913,24 +1016,6 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Husain", "Hossein", 0.92),
     ),
     _row(
-        "latin: final d written t",
-        "latin",
-        _final_d_written_t,
-        CROSS_SCRIPT_PHONETIC,
-        "د at the end written t, as Turkish romanises it: Ahmet, Ahmad; Murat, Murad",
-        ("Ahmet", "Ahmad", 0.92),
-        ("Murat", "Murad", 0.92),
-    ),
-    _row(
-        "latin: zad written d",
-        "latin",
-        _zad_written_d,
-        VOWEL_VARIANT,
-        "ض romanised d from Arabic, z from Persian: Murtada, Morteza; under a spelling, as a d is mostly د",
-        ("Morteza", "Murtada", 0.85),
-        ("Ramadan", "Ramezan", 0.85),
-    ),
-    _row(
         "latin: final h after i",
         "latin",
         lambda a, b: _silent_h(a, b) or _silent_h(b, a),
@@ -954,6 +1039,34 @@ AGREEMENTS: tuple[Agreement, ...] = (
         _ah_as_eh,
         "the ending ة romanised -ah from Arabic, -eh from Persian: Fatemah is Fatemeh, so Fatima's",
         ("Fatemah", "Fatima", 0.96),
+    ),
+    _row(
+        "latin: qaf written k or g",
+        "latin",
+        lambda a, b: ((_qaf_read_k(a) is None) != (_qaf_read_k(b) is None) and _alike_once_read(_as_k(a), _as_k(b))),
+        _qaf_as_k,
+        "ق written q by one romanisation and k or g by another (Qassim, Kasem, Gasem): the name, under "
+        "its spellings with q or gh",
+        ("Qassim", "Kasem", 0.8),
+        ("Qassim", "Gasem", 0.8),
+    ),
+    _row(
+        "latin: final d written t",
+        "latin",
+        lambda a, b: _final_t_apart(a, b) and _alike_once_read(_final_t_read_d(a) or a, _final_t_read_d(b) or b),
+        _final_t_as_d,
+        "a final د written t as Turkish does (Ahmet, Mahmut): one sound, under the name's own spellings",
+        ("Ahmet", "Ahmad", 0.97),
+        ("Mahmut", "Mahmud", 0.97),
+    ),
+    _row(
+        "latin: d for zad",
+        "latin",
+        lambda a, b: _zad_written_d(a, b) and _arabic_d_persian_z(a, b),
+        _zad_as_d,
+        "ض ظ written d from Arabic, dh or z otherwise: Rida, Ridha; Kadim, Kazem (not Izadi, Azizi)",
+        ("Rida", "Ridha", 0.92),
+        ("Kadim", "Kazem", 0.85),
     ),
     _row(
         "latin: long vowel written",
@@ -991,6 +1104,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
         "letters in common only",
         ("Ansari", "Askari", 0.7),
         ("Vahid", "Vahideh", 0.7),
+        ("Qasem", "Kazem", 0.7),
     ),
 )
 _BY_SCRIPTS = {

@@ -48,6 +48,7 @@ from .ranking import (
     interdental,
     judged_by_names,
     name_words,
+    other_readings,
     written_slips,
 )
 
@@ -118,9 +119,16 @@ _ARTICLE = "ال"
 _AFTER_ARTICLE = 4
 
 
+# The article romanised and joined by a hyphen (Al-Ebrahimi), and letters after it for it to be one.
+_LATIN_ARTICLE = "al-"
+_AFTER_LATIN_ARTICLE = 3
+
+
 def _article_apart(word: str) -> list[str]:
     if word.startswith(_ARTICLE) and len(word) - len(_ARTICLE) >= _AFTER_ARTICLE:
         return [_ARTICLE, word[len(_ARTICLE) :]]
+    if word.casefold().startswith(_LATIN_ARTICLE) and len(word) - len(_LATIN_ARTICLE) >= _AFTER_LATIN_ARTICLE:
+        return [word[: len(_LATIN_ARTICLE) - 1], word[len(_LATIN_ARTICLE) :]]
     return [word]
 
 
@@ -213,8 +221,9 @@ def parse_query(q: str) -> ParsedQuery:
             w.casefold() in _BORN and k + 1 < len(words) and (_YEAR.match(words[k + 1]) or _date_of_birth(words[k + 1]))
         )
     ]
-    # The Arabic article written onto a family name (الداودي) is a word of its own, as in a
-    # romanisation (Al-Dawudi), which a register may also hold without it (Dawudi).
+    # The Arabic article written onto a family name (الداودي, Al-Dawudi) is a word of its own,
+    # as in a romanisation (Al Dawudi), which a register may also hold without it (Dawudi):
+    # the name alone is then looked up as a family name too.
     words = [part for w in words for part in _article_apart(w)]
     for word in words:
         year = _YEAR.match(word)
@@ -231,23 +240,25 @@ def parse_query(q: str) -> ParsedQuery:
     return parsed
 
 
-def _word_groups(words: list[str]) -> tuple[list[list[TokenKey]], list[set[TokenKey]]]:
-    """Per query word, the keys that stand for it: its own tokens, and those of it joined
+def _word_groups(words: list[str], read_otherwise: bool = True) -> tuple[list[list[TokenKey]], list[set[TokenKey]]]:
+    """Per query word, the keys that stand for it: its own tokens, those of it as another
+    romanisation writes it (with `read_otherwise`: Uthman, Usman) and those of it joined
     with a neighbour, so that "Mohammad Reza" also finds "Mohammadreza"; and per group, the
     keys that are only such joins. A join that is a neighbour's own token (Ao-Husaini joined
     to Maryam keeps Husaini) stands for the neighbour, not for the word."""
     own = [name_tokens(word) for word in words]
     groups, joins = [], []
     for i, word in enumerate(words):
+        mine = name_tokens(word, *other_readings(word)) if read_otherwise else own[i]
         neighbours = {key for k in (i - 1, i + 1) if 0 <= k < len(words) for key in own[k]}
         joined = []
         if i > 0:
             joined += name_tokens(words[i - 1] + word)
         if i + 1 < len(words):
             joined += name_tokens(word + words[i + 1])
-        joined = [key for key in joined if key not in own[i] and key not in neighbours]
-        if own[i] or joined:
-            groups.append(own[i] + joined)
+        joined = [key for key in joined if key not in mine and key not in neighbours]
+        if mine or joined:
+            groups.append(mine + joined)
             joins.append(set(joined))
     return groups, joins
 
@@ -274,6 +285,13 @@ def _spans(words: list[str]) -> list[Span]:
                     Span(start, end, TokenKey(keys.compact_skeleton[:100], keys.phonetic.replace(" ", "")[:100]))
                 )
     return out
+
+
+def _read_otherwise(span: Span, words: list[str]) -> list[TokenKey]:
+    """The span's keys as another romanisation would write it (`ranking.other_readings`):
+    Uthman is looked up as Usman too."""
+    readings = other_readings(" ".join(words[span.start : span.end]))
+    return [TokenKey(k.compact_skeleton[:100], k.phonetic.replace(" ", "")[:100]) for k in map(name_keys, readings)]
 
 
 def _part_ranks(span: Span, skeletons: set[str], expansion: Expansion) -> dict[str, float]:
@@ -364,12 +382,19 @@ def _lookup_keys(token: TokenKey) -> set[str]:
     return keys
 
 
-def _expand(groups: list[list[TokenKey]], words: dict[str, str], joins: list[set[TokenKey]] | None = None) -> Expansion:
+def _expand(
+    groups: list[list[TokenKey]],
+    words: dict[str, str],
+    joins: list[set[TokenKey]] | None = None,
+    readings: frozenset[TokenKey] = frozenset(),
+) -> Expansion:
     """The register's skeletons each group stands for (see the module's docstring); `words`
     gives, per skeleton of a single query word, the word as written, whose written slips
     undone (`written_slips`) are looked up when the register has no name of that skeleton.
     The tokens in `joins` (per group, those of words joined) stand only for a registered
-    name so written: a slip of "Hosseini Essa" joined is Hosseini, already a word of its own."""
+    name so written: a slip of "Hosseini Essa" joined is Hosseini, already a word of its own.
+    Of `readings` (the query read as another romanisation writes it) only the names the
+    register knows count: they are no words typed, so never slips."""
     joins = joins or []
     found = _vocabulary({key for group in groups for token in group for key in _lookup_keys(token)})
     # A skeleton of two letters or fewer is registered by accident as often as not (airi: the
@@ -395,6 +420,9 @@ def _expand(groups: list[list[TokenKey]], words: dict[str, str], joins: list[set
                 or _another_ending(s, token.skeleton)
                 or _read_as_arabic(s, token.skeleton)
             }
+            if token in readings:
+                skeletons |= known
+                continue
             slips = frozenset(s for s, _p in reachable if OSA.distance(s, token.skeleton) <= 1)
             slips |= {k for k in written.get(token.skeleton, ()) if any(s == k for s, _p in found.get(k, ()))}
             # And the other spellings of those names, by their sound (a slip from Khoshnevis
@@ -578,7 +606,17 @@ def candidate_statement(
     word_groups, joins = _word_groups(parsed.names)
     spans = _spans(parsed.names)
     words = {span.key.skeleton: parsed.names[span.start] for span in spans if span.end == span.start + 1}
-    expansion = _expand(word_groups + [[span.key] for span in spans], words, joins)
+    span_readings = [_read_otherwise(span, parsed.names) for span in spans]
+    own = {key for group in _word_groups(parsed.names, read_otherwise=False)[0] for key in group}
+    own |= {span.key for span in spans}
+    word_readings = {key for word in parsed.names for key in name_tokens(*other_readings(word))}
+    readings = frozenset(word_readings.union(*span_readings) - own)
+    expansion = _expand(
+        word_groups + [[span.key, *more] for span, more in zip(spans, span_readings, strict=True)],
+        words,
+        joins,
+        readings,
+    )
     groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
     fathers = {span.key.phonetic for span in spans if len(span.key.phonetic) >= 2}
     st = Statement()

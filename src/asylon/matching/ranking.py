@@ -607,13 +607,13 @@ def _zad_written_d(a: Word, b: Word) -> bool:
 
 def _arabic_d_persian_z(a: Word, b: Word) -> bool:
     """Of two Latin spellings one d apart from a z, the d written by an Arabic romanisation
-    (the vowels a, i, u only: Kadim, Rida) and the z by a Persian one (an e or an o: Kazem,
-    Reza); between two Persian ones a d and a z are two names (Naderi, Nazari; Izadi, Azizi).
-    A dh is Arabic whatever the vowels (Ridha)."""
+    (no e: Kadim, Rida; Murtada, whose u the fold writes o) and the z by a Persian one (an e
+    or an o: Kazem, Reza, Morteza); between two Persian ones a d and a z are two names
+    (Naderi, Nazari; Izadi, Azizi). A dh is Arabic whatever the vowels (Ridha)."""
     if "dh" in a.fold or "dh" in b.fold:
         return True
     d_word, z_word = (a, b) if a.skeleton.count("d") > b.skeleton.count("d") else (b, a)
-    return set(d_word.fold) & set(_VOWELS) <= set("aiu") and any(v in z_word.fold for v in "eo")
+    return "e" not in d_word.fold and any(v in z_word.fold for v in "eo")
 
 
 def _zad_as_d(a: Word, b: Word) -> float:
@@ -1067,6 +1067,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
         "ض ظ written d from Arabic, dh or z otherwise: Rida, Ridha; Kadim, Kazem (not Izadi, Azizi)",
         ("Rida", "Ridha", 0.92),
         ("Kadim", "Kazem", 0.85),
+        ("Murtada", "Morteza", 0.85),
     ),
     _row(
         "latin: long vowel written",

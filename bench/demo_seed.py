@@ -22,6 +22,23 @@ and the statement counts are the figure to compare):
     seeding 11,750 statements (resettlement 11,489). The seeding's CPU seconds in one
     process, each run beside a "before" run under the same load (7-22): 8.2/6.3, 8.7/7.6,
     13.6/10.9, 16.7/10.1 s, i.e. 13-39 % less.
+
+Issue 24, the part around the seeding (migrate of the empty database, process start), SQLite,
+3,000 residents, `PYTHONPATH=src python bench/demo_seed.py` from each checkout one after the
+other, the machine shared with six other jobs (load average 18-19, walls many times a quiet
+machine's: read the CPU and the ratios):
+    before  demo 291.7 s wall, cpu 20.8 s; inside: migrate 75.4 s + seeding 172.3 s; start 44.0 s
+            anchor migrate 88.3 s wall, cpu 7.5 s
+    after   demo 229.1 s wall, cpu 18.5 s; inside: migrate 38.3 s + seeding 170.4 s; start 20.4 s
+            anchor migrate 75.4 s wall, cpu 6.4 s
+(start = demo wall - the demo's own total.) The work, counted in one process (migrate of an empty
+SQLite database after the imports, as inside the demo; load 7-9): models rendered by Django's
+migration state 2,272 -> 1,421, CPU 3.8-4.3 s -> 2.4-2.7 s, post_migrate 0.25 -> 0.09 s (the role
+groups set once, not once per app). Start: the demo no longer runs the URL checks (0.9 s CPU at
+load 7: every page and the API imported), and numpy is no longer imported by django.setup().
+Where the rest goes: Django re-renders every model related to the one an operation touches, and
+on a fresh database nearly all relate to the user or the site; the fsyncs are 11 (a pragma
+change would save nothing measurable).
 """
 
 from __future__ import annotations

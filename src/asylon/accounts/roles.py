@@ -216,10 +216,13 @@ SENSITIVE_ROLES = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if "regis
 
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Make each role's group hold exactly the permissions of the table above."""
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
-    # Runs after every app's migrations: permissions of apps later in INSTALLED_APPS only
-    # exist once their own post_migrate has run, and re-setting a group is cheap.
+    # post_migrate comes once per app with models, in INSTALLED_APPS order, and creates that
+    # app's permissions: all of them exist once the last app has had its own.
+    if sender is not None and sender is not [config for config in apps.get_app_configs() if config.models_module][-1]:
+        return
     wanted = {p for perms in ROLE_PERMISSIONS.values() for p in perms}
     by_name = {
         f"{p.content_type.app_label}.{p.codename}": p

@@ -13,12 +13,13 @@ from asylon.core.i18n import to_digits
 from asylon.core.types import Actor
 from asylon.core.work import WorkItem
 
-from .candidates import candidates_for
-
 
 def duplicates_to_review(actor: Actor, today: date) -> Iterator[WorkItem]:
     if not actor.has_perm("matching.decide_duplicatecandidate"):
         return
+    # Imported here: the scorer it sits beside loads numpy, which no command needs at start-up.
+    from .candidates import candidates_for
+
     n = candidates_for(actor).count()
     if n:
         yield WorkItem(

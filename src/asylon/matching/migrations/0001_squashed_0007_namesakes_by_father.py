@@ -10,7 +10,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from asylon.core.migration_ops import CreateModels
+from asylon.core.migration_ops import CreateModels, LazyRunPython
 
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -372,5 +372,5 @@ class Migration(migrations.Migration):
                 ),
             ]
         ),
-        migrations.RunPython(_run(CREATE), _run(DROP), elidable=False),
+        LazyRunPython(_run(CREATE), _run(DROP), elidable=False),
     ]

@@ -10,7 +10,7 @@ import django_countries.fields
 from django.conf import settings
 from django.db import migrations, models
 
-from asylon.core.migration_ops import CreateModels
+from asylon.core.migration_ops import CreateModels, LazyRunPython
 
 # The statements are constants of this file (S608 does not apply).
 # ruff: noqa: S608
@@ -1034,7 +1034,7 @@ class Migration(migrations.Migration):
                 ),
             ]
         ),
-        migrations.RunPython(
+        LazyRunPython(
             _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
             _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
         ),

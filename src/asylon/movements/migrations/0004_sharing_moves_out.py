@@ -9,6 +9,8 @@ movement's, so that every group and account keeps what it was granted.
 
 from django.db import migrations
 
+from asylon.core.migration_ops import LazyRunPython
+
 SHARING_MODELS = ("disclosure", "sharinggrant", "sharingagreement", "recipient")
 KEPT = ("view_recipient", "manage_recipients", "release_personal_data", "view_disclosure", "read_shared_cases")
 
@@ -64,5 +66,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(forwards, backwards, elidable=False),
+        # Only the content types and permissions are read: the rest of the project is not rendered.
+        LazyRunPython(forwards, backwards, elidable=False, app_labels=("contenttypes", "auth")),
     ]

@@ -10,7 +10,7 @@ import django_countries.fields
 from django.conf import settings
 from django.db import migrations, models
 
-from asylon.core.migration_ops import CreateModels
+from asylon.core.migration_ops import CreateModels, LazyRunPython
 
 FILLFACTOR = 50
 
@@ -960,5 +960,5 @@ class Migration(migrations.Migration):
                 ),
             ]
         ),
-        migrations.RunPython(fillfactor(FILLFACTOR), fillfactor(None)),
+        LazyRunPython(fillfactor(FILLFACTOR), fillfactor(None)),
     ]

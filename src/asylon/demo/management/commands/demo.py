@@ -17,6 +17,9 @@ from asylon.demo import seeding
 
 class Command(BaseCommand):
     help = "Create the database, seed the synthetic demo camp (once), and serve it on 127.0.0.1:8000."
+    # Checked before serving, not at start: the URL checks load every page and the API, which
+    # seeding does not need and which cost a fresh demo more than its migrations (issue 24).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="Seed only; do not start the server.")
@@ -47,6 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         if no_serve:
             return
+        self.check()
         self.stdout.write(f"Serving on http://{addr}/  (log in as admin), with a background worker")
         worker = subprocess.Popen([sys.executable, "-m", "asylon", "worker", "--verbosity", "0"])  # noqa: S603
         try:

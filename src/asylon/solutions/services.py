@@ -127,7 +127,9 @@ def open_case(
     if not memberships:
         raise Conflict(_("Nobody of this household is in the camp."), code="household_empty")
     persons = [m.person for m in memberships]
-    Person.objects.select_for_update().filter(pk__in=[p.pk for p in persons]).exists()
+    # Every member is held until the case commits (in id order, as every act locks persons);
+    # `.exists()` would lock one only, since it reads with LIMIT 1.
+    list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in persons]).order_by("pk").values_list("pk"))
     taken = CaseMember.objects.filter(person__in=persons, active=True).select_related("case", "person")
     if taken:
         refs = ", ".join(f"{m.person.reference} ({m.case.reference})" for m in taken)

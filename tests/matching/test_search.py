@@ -557,3 +557,53 @@ def test_a_name_romanised_another_way_is_looked_up_too(clerk, site_a):
     kasem = _register(clerk, site_a, member("PA", given_name="Kasem", family_name="Farhadi", fathers_name="Aziz"))
     assert usman["Usman"] in [hit.person for hit in search_persons(clerk, "Uthman Noori", limit=11)]
     assert kasem["Kasem"] in [hit.person for hit in search_persons(clerk, "Qassim Farhadi", limit=11)]
+
+
+def test_son_of_says_which_word_is_the_fathers():
+    assert parse_query("Halime Djabbari daughter of Umar").fathers_from == 2
+    assert parse_query("Ali bin Omar 1980").fathers_from == 1
+    assert parse_query("Al-Hasani Maryam bint Ahmad").fathers_from == 3  # the article is a word of its own
+    assert parse_query("Ali Jawadi Mohammad").fathers_from is None
+
+
+def _sons_of_ali_named_mohammad_jawadi(clerk, site_a) -> None:
+    # Registered first (lower ids), more than the index hands over: Mohammad Jawadi, son of Ali.
+    for _ in range(6):
+        _register(clerk, site_a, member("PA", given_name="Mohammad", family_name="Jawadi", fathers_name="Ali"))
+
+
+def test_a_father_named_after_son_of_is_not_read_as_the_given_name(clerk, site_a, monkeypatch):
+    # "Jawadi Ali son of Mohammad": Ali Jawadi, whose father is Mohammad, asked family name first.
+    # Mohammad Jawadi, son of Ali, bears the same three words but the connector says who the
+    # father is: he must not crowd the one asked for out of the few namesakes ranked.
+    monkeypatch.setattr("asylon.matching.search.CANDIDATES", 1)
+    _sons_of_ali_named_mohammad_jawadi(clerk, site_a)
+    asked = _register(clerk, site_a, member("PA", given_name="Ali", family_name="Jawadi", fathers_name="Mohammad"))
+    assert search_persons(clerk, "Jawadi Ali son of Mohammad", limit=1)[0].person == asked["Ali"]
+
+
+def test_without_a_connector_the_names_in_the_querys_order_come_first_among_namesakes(clerk, site_a, monkeypatch):
+    # "Ali Jawadi Mohammad" is read given, family, father before any other order of its words.
+    monkeypatch.setattr("asylon.matching.search.CANDIDATES", 1)
+    _sons_of_ali_named_mohammad_jawadi(clerk, site_a)
+    asked = _register(clerk, site_a, member("PA", given_name="Ali", family_name="Jawadi", fathers_name="Mohammad"))
+    assert search_persons(clerk, "Ali Jawadi Mohammad", limit=1)[0].person == asked["Ali"]
+
+
+def test_the_whole_token_index_is_read_only_when_the_namesakes_are_too_few(clerk, site_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from asylon.matching.models import NameKeyToken
+
+    for given in ("Reza", "Hassan", "Omid"):
+        _register(clerk, site_a, member("PA", given_name=given, family_name="Karimi", fathers_name="Ali"))
+    tokens = NameKeyToken._meta.db_table
+    with CaptureQueriesContext(connection) as enough:
+        hits = search_persons(clerk, "Reza Karimi", limit=1)
+    assert [h.person.given_name for h in hits] == ["Reza"]
+    assert not any(tokens in q["sql"] for q in enough.captured_queries)
+    with CaptureQueriesContext(connection) as too_few:
+        hits = search_persons(clerk, "Karimi", limit=3)  # one word: no given and family name to look up
+    assert sorted(h.person.given_name for h in hits) == ["Hassan", "Omid", "Reza"]
+    assert any(tokens in q["sql"] for q in too_few.captured_queries)

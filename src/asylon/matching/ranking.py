@@ -1191,20 +1191,6 @@ def _words_of(*names: str) -> list[tuple[Word, str]]:
     return out
 
 
-def _best(sims: list[float], person_words: list[tuple[Word, str]], used: set[int]) -> tuple[float, float, int]:
-    """The best match of a query word (its similarity to each of the person's words) among
-    the words not yet used: its score (a father's name weighing less), its similarity as a
-    spelling, and which word. A word that is no spelling of any of them scores nothing."""
-    best, best_raw, best_i = 0.0, 0.0, -1
-    for i, (raw, (_word, label)) in enumerate(zip(sims, person_words, strict=True)):
-        if i in used:
-            continue
-        s = raw * (FATHER_WEIGHT if label == FATHERS_NAME else 1.0)
-        if raw >= _MATCHED and s > best:
-            best, best_raw, best_i = s, raw, i
-    return best, best_raw, best_i
-
-
 def _digit_slip(a: int, b: int) -> bool:
     """Years one keystroke apart: a digit mistyped (1985, 1995: ten years off) or two
     neighbouring digits swapped (1985, 1958)."""
@@ -1413,15 +1399,25 @@ class QueryScorer:
         self.pairs = tuple(query[i].joined(query[i + 1]) for i in range(len(query) - 1))
         self._seen: list[dict[Word, float]] = [{} for _ in range(len(query) + len(self.pairs))]
 
-    def _sims(self, k: int, query_word: Word, person_words: list[tuple[Word, str]]) -> list[float]:
+    def _best(
+        self, k: int, query_word: Word, person_words: list[tuple[Word, str]], used: set[int]
+    ) -> tuple[float, float, int]:
+        """The best match of a query word among the person's words not yet used: its score (a
+        father's name weighing less), its similarity as a spelling, and which word. A word
+        that is no spelling of any of them scores nothing. Each query word is compared once
+        with each spelling met (the hot path of a search: hundreds of persons, one loop)."""
         seen = self._seen[k]
-        out = []
-        for word, _label in person_words:
-            sim = seen.get(word)
-            if sim is None:
-                sim = seen[word] = _similarity(query_word, word)
-            out.append(sim)
-        return out
+        best, best_raw, best_i = 0.0, 0.0, -1
+        for i, (word, label) in enumerate(person_words):
+            raw = seen.get(word)
+            if raw is None:
+                raw = seen[word] = _similarity(query_word, word)
+            if raw < _MATCHED or i in used:
+                continue
+            s = raw * FATHER_WEIGHT if label == FATHERS_NAME else raw
+            if s > best:
+                best, best_raw, best_i = s, raw, i
+        return best, best_raw, best_i
 
     def _matches(self, person_words: list[tuple[Word, str]]) -> tuple[list[float], list[int]]:
         """Per query token, the best match among the person's tokens, each used once (its
@@ -1430,13 +1426,15 @@ class QueryScorer:
         used: set[int] = set()
         scores, matched = [], []
         for k, q in enumerate(self.query):
-            best, _raw, best_i = _best(self._sims(k, q, person_words), person_words, used)
+            best, _raw, best_i = self._best(k, q, person_words, used)
             if best_i >= 0:
                 used.add(best_i)
             scores.append(best)
             matched.append(best_i)
         for i, pair in enumerate(self.pairs):
-            best, raw, best_i = _best(self._sims(len(self.query) + i, pair, person_words), person_words, set())
+            if scores[i] + scores[i + 1] >= 2.0:  # both matched as they are: no joined word does better
+                continue
+            best, raw, best_i = self._best(len(self.query) + i, pair, person_words, set())
             if raw >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
                 scores[i] = scores[i + 1] = best
                 matched[i], matched[i + 1] = best_i, -1
@@ -1445,20 +1443,7 @@ class QueryScorer:
     def score(self, person: dict) -> float:
         """How well the person fits the query, in [0, 1]: the mean of the query tokens'
         matches, and with a year asked, a quarter for the year of birth."""
-        score = 0.0
-        if self.query:
-            person_words = _person_words(person)
-            scores, matched = self._matches(person_words)
-            # The Arabic article asked for and not written in the register (Al-Dawudi, Dawudi)
-            # is left out; written, it counts.
-            counted = [s for s, q in zip(scores, self.query, strict=True) if s or q.fold != ARTICLE]
-            score = sum(counted) / max(len(counted), 1)
-            if len(counted) > 1:
-                labels = [person_words[m][1] for m in matched if m >= 0]
-                unnamed = _own_names(person_words) - set(labels)
-                relative = min(len(unnamed), labels.count(FATHERS_NAME)) - counted.count(0.0)
-                score -= UNNAMED_OWN_NAME * max(relative, 0)
-                score -= FATHER_FIRST * _father_before_given(matched, person_words)
+        score = self._names_score(person) if self.query else 0.0
         if self.born:
             born = person["date_of_birth"]
             score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * date_agreement(self.born, born).similarity(
@@ -1468,6 +1453,23 @@ class QueryScorer:
             score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * _year_score(self.year, person["date_of_birth"])[0]
         if self.sex and person.get("sex") in _SEXES and person["sex"] != self.sex:
             score -= OTHER_SEX
+        return score
+
+    def _names_score(self, person: dict) -> float:
+        """The names' part of `score`: the mean of the query tokens' matches, less what tells
+        a relative named by the query apart from the person."""
+        person_words = _person_words(person)
+        scores, matched = self._matches(person_words)
+        # The Arabic article asked for and not written in the register (Al-Dawudi, Dawudi)
+        # is left out; written, it counts.
+        counted = [s for s, q in zip(scores, self.query, strict=True) if s or q.fold != ARTICLE]
+        score = sum(counted) / max(len(counted), 1)
+        if len(counted) > 1:
+            labels = [person_words[m][1] for m in matched if m >= 0]
+            unnamed = _own_names(person_words) - set(labels)
+            relative = min(len(unnamed), labels.count(FATHERS_NAME)) - counted.count(0.0)
+            score -= UNNAMED_OWN_NAME * max(relative, 0)
+            score -= FATHER_FIRST * _father_before_given(matched, person_words)
         return score
 
     def why(self, person: dict) -> list[Message]:

@@ -17,8 +17,9 @@ Candidates come from the name-key tables, the same way on every database:
    of tokens, too many to count per query;
 4. a bounded set of them is ranked in Python (`ranking.py`) by name and year.
 
-Steps 2 and 3 are one statement (`candidate_statement`), read together with the persons'
-names: on a busy server a search waits on its round trips more than on the indexes.
+Step 2 is one statement (`candidate_statement`), read together with the persons' names: on
+a busy server a search waits on its round trips more than on the indexes. Step 3 is a second
+statement, sent only when it is needed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_noop
 from rapidfuzz.distance import OSA
@@ -52,7 +54,7 @@ from .ranking import (
     written_slips,
 )
 
-__all__ = ["Hit", "ParsedQuery", "candidate_ids", "candidate_statement", "parse_query", "search_persons"]
+__all__ = ["Candidates", "Hit", "ParsedQuery", "candidate_ids", "candidate_statement", "parse_query", "search_persons"]
 
 # How many candidates the index hands to the ranking (from each of the namesakes, the
 # persons born near the year and the token count).
@@ -195,6 +197,8 @@ class ParsedQuery:
     born: dt.date | None = None
     # "M" or "F" when the query says it ("son of", "bint"), else "".
     sex: str = ""
+    # Where the father's name begins among `names`, when a connector says so ("son of").
+    fathers_from: int | None = None
 
     @property
     def text(self) -> str:
@@ -213,8 +217,9 @@ def parse_query(q: str) -> ParsedQuery:
     if len(said) == 1:
         parsed.sex = said.pop()
     # "born 1985", "b. 1985": the word before a year or a date says nothing else.
-    words = [
-        w
+    # Each word kept, and whether it follows a connector (the father's name, or his father's).
+    kept = [
+        (w, any(c is not None for c in connectors[:k]))
         for k, w in enumerate(words)
         if connectors[k] is None
         and not (
@@ -224,8 +229,9 @@ def parse_query(q: str) -> ParsedQuery:
     # The Arabic article written onto a family name (الداودي, Al-Dawudi) is a word of its own,
     # as in a romanisation (Al Dawudi), which a register may also hold without it (Dawudi):
     # the name alone is then looked up as a family name too.
-    words = [part for w in words for part in _article_apart(w)]
-    for word in words:
+    for word, fathers in ((part, fathers) for w, fathers in kept for part in _article_apart(w)):
+        if fathers and parsed.fathers_from is None and parsed.names:
+            parsed.fathers_from = len(parsed.names)
         year = _YEAR.match(word)
         date = None if year else _date_of_birth(word)
         if (year or date) and parsed.year is None:
@@ -304,20 +310,50 @@ def _part_ranks(span: Span, skeletons: set[str], expansion: Expansion) -> dict[s
     return ranks
 
 
-def _compact_keys(spans: list[Span], skeletons: list[set[str]], expansion: Expansion) -> dict[str, float]:
-    """The compact keys (given then family skeleton) of every way two disjoint spans of the
-    query can be a given and a family name, in either order, ranked (0 is best)."""
+@dataclass
+class CompactKeys:
+    """The compact keys (given then family skeleton) a query may stand for: `ranks`, 0 the
+    best; `fathers`, for each key, the fathers the rest of the query may name (phonetic keys);
+    `in_order`, the keys read in the query's own order (given, family, then the father)."""
+
+    ranks: dict[str, float] = field(default_factory=dict)
+    fathers: dict[str, set[str]] = field(default_factory=dict)
+    in_order: set[str] = field(default_factory=set)
+
+
+def _compact_keys(
+    spans: list[Span], skeletons: list[set[str]], expansion: Expansion, fathers_from: int | None = None
+) -> CompactKeys:
+    """The compact keys of every way two disjoint spans of the query can be a given and a
+    family name, in either order. A word read as the given or the family name is not the
+    father's too: each key's fathers are the spans apart from both. When a connector says
+    where the father's name begins ("son of"), the names are read before it and the father
+    after it."""
     parts = [_part_ranks(span, skels, expansion) for span, skels in zip(spans, skeletons, strict=True)]
-    keys: dict[str, float] = {}
+    out = CompactKeys()
+    own = [True] * len(spans) if fathers_from is None else [span.end <= fathers_from for span in spans]
     for i, first in enumerate(spans):
         for j, second in enumerate(spans):
-            if i == j or first.overlaps(second):
+            if i == j or first.overlaps(second) or not (own[i] and own[j]):
                 continue
+            rest = [
+                span
+                for span in spans
+                if not span.overlaps(first)
+                and not span.overlaps(second)
+                and (fathers_from is None or span.start >= fathers_from)
+            ]
+            others = {span.key.phonetic for span in rest if len(span.key.phonetic) >= 2}
+            in_order = first.start < second.start and all(span.start > second.start for span in rest)
             for a, rank_a in parts[i].items():
                 for b, rank_b in parts[j].items():
                     key = (a + b)[:200]
-                    keys[key] = min(keys.get(key, 9.0), rank_a + rank_b)
-    return keys
+                    out.ranks[key] = min(out.ranks.get(key, 9.0), rank_a + rank_b)
+                    if others:
+                        out.fathers.setdefault(key, set()).update(others)
+                    if in_order:
+                        out.in_order.add(key)
+    return out
 
 
 def _same_but_a_vowel(skeleton: str, token: TokenKey) -> bool:
@@ -462,15 +498,16 @@ def _in(column: str, values: list, op: str = "IN") -> tuple[str, list]:
     return "(" + " OR ".join([f"{column} {op} %s"] * len(values)) + ")", list(values)
 
 
-def _ranks(compact_keys: dict[str, float]) -> tuple[str, list]:
-    """The compact keys and their ranks as a table of (column1, column2)."""
+def _ranks(compact_keys: CompactKeys) -> tuple[str, list]:
+    """The compact keys, their ranks and whether each is read in the query's order (0) or
+    not (1), as a table of (column1, column2, column3)."""
+    keys = list(compact_keys.ranks)
+    ranks = [float(rank) for rank in compact_keys.ranks.values()]
+    order = [0 if key in compact_keys.in_order else 1 for key in keys]
     if connection.vendor == "postgresql":
-        return "unnest(%s::text[], %s::float8[]) AS k(column1, column2)", [
-            list(compact_keys),
-            [float(rank) for rank in compact_keys.values()],
-        ]
-    values = ", ".join(["(%s, %s)"] * len(compact_keys))
-    return f"(VALUES {values}) AS k", [x for key, rank in compact_keys.items() for x in (key, float(rank))]
+        return "unnest(%s::text[], %s::float8[], %s::int[]) AS k(column1, column2, column3)", [keys, ranks, order]
+    values = ", ".join(["(%s, %s, %s)"] * len(keys))
+    return f"(VALUES {values}) AS k", [x for row in zip(keys, ranks, order, strict=True) for x in row]
 
 
 @dataclass
@@ -494,9 +531,8 @@ class Statement:
 def _namesakes(
     st: Statement,
     sites: list[int],
-    compact_keys: dict[str, float],
+    compact_keys: CompactKeys,
     groups: list[set[str]],
-    fathers: set[str],
     year: int | None,
 ) -> str | None:
     """Persons whose given and family name the query names, by their compact key: those of
@@ -505,9 +541,9 @@ def _namesakes(
     (a common name's namesakes overflow the candidates, and the year tells them apart as a
     word does). Where a common name has more namesakes than
     are handed to the ranking, those of the query's spellings and those whose father's name
-    is a word of the query (`fathers`: their phonetic keys) are read as well, so that the
-    person asked for stays. Adds them to the statement; returns their part's name."""
-    if not compact_keys:
+    is the rest of the query (`fathers`: by compact key, their phonetic keys) are read as
+    well, so that the person asked for stays. Adds them to the statement; returns their part's name."""
+    if not compact_keys.ranks:
         return None
     cap = 4 * CANDIDATES
     # The namesakes with the lowest ids, whichever way they are read. Not `ORDER BY person_id`:
@@ -515,7 +551,7 @@ def _namesakes(
     # are found (at a million persons the whole table, for a rare name); `+ 0` has it read the
     # namesakes' index and sort what it finds.
     by_id = "ORDER BY person_id + 0 LIMIT %s"
-    keys = sorted(compact_keys)
+    keys = sorted(compact_keys.ranks)
     site_in, site_params = _in("site_id", sites)
     key_in, key_params = _in("compact_key", keys)
     namesakes = f"SELECT person_id, compact_key, skeleton_tokens, birth_year FROM {_KEYS} WHERE active AND {site_in}"  # noqa: S608
@@ -523,39 +559,54 @@ def _namesakes(
     # the spellings and the father are read only when the namesakes overflow.
     st.add("namesakes", f"{namesakes} AND {key_in} {by_id}", [*site_params, *key_params, cap + 1])
     pool = ["namesakes"]
-    spelled = sorted(key for key, rank in compact_keys.items() if rank < 1)
-    extra = [("spelled", *_in("compact_key", spelled))] if spelled else []
-    if fathers:
-        father_in, father_params = _in("fathers_key", sorted(fathers))
-        extra.append(("fathers", f"{father_in} AND {key_in}", [*father_params, *key_params]))
-    for name, where, params in extra:
-        st.add(
-            name,
-            f"SELECT * FROM ({namesakes} AND {where} {by_id}) AS {name}_all "  # noqa: S608
-            "WHERE (SELECT COUNT(*) FROM namesakes) > %s",
-            [*site_params, *params, cap, cap],
-        )
-        pool.append(name)
     ranks, rank_params = _ranks(compact_keys)
+    spelled = sorted(key for key, rank in compact_keys.ranks.items() if rank < 1)
+    if spelled:
+        spelled_in, spelled_params = _in("compact_key", spelled)
+        st.add(
+            "spelled",
+            f"SELECT * FROM ({namesakes} AND {spelled_in} {by_id}) AS spelled_all "  # noqa: S608
+            "WHERE (SELECT COUNT(*) FROM namesakes) > %s",
+            [*site_params, *spelled_params, cap, cap],
+        )
+        pool.append("spelled")
+    if fathers := compact_keys.fathers:
+        # The namesakes of a reading of the query whose father is named by the rest of it, the
+        # best spelled first: a common pair read from the father's word (Ali Mohammadi, from
+        # "Ali Jawadi son of Mohammad") or a slip's (Maryam for Mir) would otherwise crowd out
+        # the person asked for.
+        with_father, with_father_params = _in("compact_key", sorted(fathers))
+        pair, pair_params = _in(
+            "compact_key || ' ' || fathers_key", sorted(f"{key} {f}" for key, fs in fathers.items() for f in fs)
+        )
+        st.add(
+            "fathers",
+            "SELECT f.person_id, f.compact_key, f.skeleton_tokens, f.birth_year "  # noqa: S608
+            f"FROM ({namesakes} AND {with_father} AND {pair}) AS f JOIN {ranks} ON k.column1 = f.compact_key "
+            "WHERE (SELECT COUNT(*) FROM namesakes) > %s ORDER BY k.column2, k.column3, f.person_id LIMIT %s",
+            [*site_params, *with_father_params, *pair_params, *rank_params, cap, cap],
+        )
+        pool.append("fathers")
     bearing = []
+    ranked_params = list(rank_params)
     for group in groups:
         if group:
             like, like_params = _in("(' ' || pool.skeleton_tokens || ' ')", [f"% {s} %" for s in sorted(group)], "LIKE")
             bearing.append(f"CASE WHEN {like} THEN {WORD_BORNE} ELSE 0 END")
-            rank_params += like_params
+            ranked_params += like_params
     if year is not None:
         born, near = WORD_BORNE, WORD_BORNE * NEXT_YEAR
         bearing.append(
             f"CASE WHEN pool.birth_year = %s THEN {born} WHEN pool.birth_year IN (%s, %s) THEN {near} ELSE 0 END"
         )
-        rank_params += [year, year - 1, year + 1]
+        ranked_params += [year, year - 1, year + 1]
     borne = " + ".join(bearing) or "0"
     union = " UNION ".join(f"SELECT * FROM {name}" for name in pool)  # noqa: S608
     st.add(
         "ranked",
         f"SELECT pool.person_id FROM ({union}) AS pool JOIN {ranks} ON k.column1 = pool.compact_key "  # noqa: S608
-        f"ORDER BY k.column2 - ({borne}), pool.person_id LIMIT %s",
-        [*rank_params, CANDIDATES],
+        f"ORDER BY k.column2 - ({borne}), k.column3, pool.person_id LIMIT %s",
+        [*ranked_params, CANDIDATES],
     )
     return "ranked"
 
@@ -597,12 +648,22 @@ def _candidates(
     return name
 
 
-def candidate_statement(
-    sites: list[int], parsed: ParsedQuery, limit: int
-) -> tuple[tuple[str, list] | None, dict[str, frozenset[str]]]:
-    """The statement (SQL and parameters) selecting the ids of the persons to rank (see the
-    module's docstring), and the typo expansions of the query. None when nothing is to be
-    looked up."""
+@dataclass(frozen=True)
+class Candidates:
+    """How a search finds the persons to rank: `first` (SQL and parameters), the namesakes and
+    the persons born near the year asked; `rest`, the whole token index, read only when the
+    first found fewer than asked for. Two statements, not one: at a million persons the token
+    index's part alone is priced past PostgreSQL's JIT threshold, and compiling it cost a
+    search ~70 ms even when it never ran. `typos`: the query words' typo expansions."""
+
+    first: tuple[str, list] | None
+    rest: tuple[str, list] | None
+    typos: dict[str, frozenset[str]]
+
+
+def candidate_statement(sites: list[int], parsed: ParsedQuery) -> Candidates:
+    """The statements (SQL and parameters) selecting the ids of the persons to rank (see the
+    module's docstring), and the typo expansions of the query."""
     word_groups, joins = _word_groups(parsed.names)
     spans = _spans(parsed.names)
     words = {span.key.skeleton: parsed.names[span.start] for span in spans if span.end == span.start + 1}
@@ -618,32 +679,31 @@ def candidate_statement(
         readings,
     )
     groups, span_skeletons = expansion.groups[: len(word_groups)], expansion.groups[len(word_groups) :]
-    fathers = {span.key.phonetic for span in spans if len(span.key.phonetic) >= 2}
     st = Statement()
     found = []
-    compact_keys = _compact_keys(spans, span_skeletons, expansion)
-    if namesakes := _namesakes(st, sites, compact_keys, groups, fathers, parsed.year):
+    compact_keys = _compact_keys(spans, span_skeletons, expansion, parsed.fathers_from)
+    if namesakes := _namesakes(st, sites, compact_keys, groups, parsed.year):
         found.append(namesakes)
     if parsed.year is not None and _candidates(st, "near", sites, groups, parsed.year, born_near=True):
         found.append("near")
-    if not _candidates(st, "rest_all", sites, groups, parsed.year):
-        return (st.select(found) if found else None), expansion.typos
-    if found:
-        # The whole token index only when the other ways found fewer than asked for.
-        union = " UNION ".join(f"SELECT person_id FROM {name}" for name in found)  # noqa: S608
-        st.add("rest", f"SELECT person_id FROM rest_all WHERE (SELECT COUNT(*) FROM ({union}) AS found) < %s", [limit])  # noqa: S608
-        return st.select([*found, "rest"]), expansion.typos
-    return st.select(["rest_all"]), expansion.typos
+    rest = Statement()
+    if not _candidates(rest, "rest_all", sites, groups, parsed.year):
+        return Candidates(st.select(found) if found else None, None, expansion.typos)
+    if not found:
+        return Candidates(rest.select(["rest_all"]), None, expansion.typos)
+    return Candidates(st.select(found), rest.select(["rest_all"]), expansion.typos)
 
 
 def candidate_ids(sites: list[int], parsed: ParsedQuery, limit: int = 10) -> list[int]:
     """The ids of the persons a search hands to the ranking (for measuring what it misses)."""
-    statement, _typos = candidate_statement(sites, parsed, limit)
-    if statement is None:
-        return []
+    found = candidate_statement(sites, parsed)
+    ids: list[int] = []
     with connection.cursor() as cursor:
-        cursor.execute(*statement)
-        return [row[0] for row in cursor.fetchall()]
+        for statement in (found.first, found.rest):
+            if statement is not None and len(ids) < limit:
+                cursor.execute(*statement)
+                ids += [row[0] for row in cursor.fetchall() if row[0] not in ids]
+    return ids
 
 
 def _as_typed(word: Word, typos: dict[str, frozenset[str]]) -> Word:
@@ -651,6 +711,16 @@ def _as_typed(word: Word, typos: dict[str, frozenset[str]]) -> Word:
     if word.skeleton not in typos:
         return word
     return replace(word, near=typos[word.skeleton], written=written_slips(word.fold, first_letter_changed=False))
+
+
+def _candidate_rows(visible: QuerySet[Person], statement: tuple[str, list] | None, known: list[int]) -> list[dict]:
+    """The names of the persons a statement selects, but those already known, in one round trip."""
+    if statement is None:
+        return []
+    candidates = visible.filter(pk__in=RawSQL(*statement)).order_by()  # noqa: S611
+    if known:
+        candidates = candidates.exclude(pk__in=known)
+    return list(candidates.values(*_PERSON_FIELDS))
 
 
 def search_persons(actor: Actor, q: str, limit: int = 10) -> list[Hit]:
@@ -672,25 +742,23 @@ def search_persons(actor: Actor, q: str, limit: int = 10) -> list[Hit]:
     ranked: list[tuple[float, str, dict]] = []
     scorer = None
     if parsed.names and sites:
-        statement, typos = candidate_statement(sites, parsed, limit)
-        query = tuple(_as_typed(w, typos) for w in name_words(parsed.text))
-        # The candidates and their names in one round trip.
-        candidates = visible.filter(pk__in=RawSQL(*statement)).order_by() if statement else visible.none()  # noqa: S611
-        if hits:
-            candidates = candidates.exclude(pk__in=list(hits))
-        rows = list(candidates.values(*_PERSON_FIELDS))
+        looked_up = candidate_statement(sites, parsed)
+        query = tuple(_as_typed(w, looked_up.typos) for w in name_words(parsed.text))
+        rows = _candidate_rows(visible, looked_up.first, list(hits))
+        if looked_up.rest is not None and len(rows) < limit:
+            rows += _candidate_rows(visible, looked_up.rest, [*hits, *(row["pk"] for row in rows)])
         scorer = QueryScorer(judged_by_names(query, rows), parsed.year, parsed.born, parsed.sex)
         # Namesakes written alike score alike: each distinct way of writing the names (and
         # year of birth, when asked) is scored once.
         scores: dict[tuple, float] = {}
-        for person in rows:
-            born = person["date_of_birth"]
+        for row in rows:
+            born = row["date_of_birth"]
             asked = (born if parsed.born else born.year) if born and parsed.year else None
-            written = (*(person[f] for f in PERSON_NAME_FIELDS), asked, person["sex"] if parsed.sex else None)
+            written = (*(row[f] for f in PERSON_NAME_FIELDS), asked, row["sex"] if parsed.sex else None)
             if written not in scores:
-                scores[written] = scorer.score(person)
+                scores[written] = scorer.score(row)
             if scores[written] >= 0.5:
-                ranked.append((-round(scores[written], 4), person["reference"], person))
+                ranked.append((-round(scores[written], 4), row["reference"], row))
     ranked.sort(key=lambda r: r[:2])
     chosen = ranked[: max(limit - len(hits), 0)]
     persons = visible.select_related("site").in_bulk([row["pk"] for _s, _r, row in chosen])

@@ -607,3 +607,24 @@ def test_the_whole_token_index_is_read_only_when_the_namesakes_are_too_few(clerk
         hits = search_persons(clerk, "Karimi", limit=3)  # one word: no given and family name to look up
     assert sorted(h.person.given_name for h in hits) == ["Hassan", "Omid", "Reza"]
     assert any(tokens in q["sql"] for q in too_few.captured_queries)
+
+
+def test_a_compound_given_name_asked_in_two_words_of_another_romanisation_finds_it(clerk, site_a):
+    # "Ghulam Reza" is Gholamreza, written in one word and another romanisation (u for o):
+    # born in the year asked, he comes before namesakes in two words born decades apart.
+    for born in (1960, 1985, 1990):
+        _register(
+            clerk,
+            site_a,
+            member(
+                "PA", given_name="Ghulam Reza", family_name="Abbasi", fathers_name="Ali", date_of_birth=date(born, 1, 2)
+            ),
+        )
+    asked = _register(
+        clerk,
+        site_a,
+        member(
+            "PA", given_name="Gholamreza", family_name="Abbasi", fathers_name="Hosein", date_of_birth=date(2018, 5, 2)
+        ),
+    )
+    assert search_persons(clerk, "Ghulam Reza Abbasi 2018")[0].person == asked["Gholamreza"]

@@ -677,9 +677,9 @@ def _ending_stem(fold_: str, skeleton_: str, persian: bool) -> tuple[str, str] |
     stem = skeleton_[:-1] if skeleton_.endswith("h") else skeleton_
     if len(stem) > 2:  # long vowels inside the name are written by one reading, not the other
         stem = stem[0] + stem[1:-1].replace("y", "").replace("w", "") + stem[-1]
-    # A skeleton leaves out an opening vowel, which counts as a letter of the stem here
-    # (Amena, Ameneh, امنه; not Sara, Sareh).
-    letters = len(stem) + (fold_[:1] in "aeiou")
+    # A skeleton leaves out the opening vowels, which count as letters of the stem here
+    # (Amena, Ameneh, امنه; Aisha, عایشه; not Sara, Sareh).
+    letters = len(stem) + min(len(fold_) - len(fold_.lstrip("aeiou")), 2)
     return (stem, kind) if letters >= 3 else None
 
 

@@ -108,6 +108,9 @@ TYPO_MATCH = 0.9
 TYPO_SPREAD = 0.09
 # A query token this similar to a name part is a spelling of it; under it, another name.
 _MATCHED = 0.75
+# Two query words together this similar to one name part are that name written in two
+# (Ghulam Reza, Gholamreza: one sound class apart); less alike, each word is its own name.
+JOINED_MATCH = 0.9
 # Two Latin names alike in letters but in neither skeleton nor phonetic key: another name.
 OTHER_NAME = 0.7
 # A long vowel written in one spelling, not the other (Kazem, Kazim).
@@ -497,7 +500,8 @@ def _read_as_arabic(a: Word, b: Word) -> bool:
     return (
         a.skeleton != b.skeleton
         and ("dh" in a.skeleton + b.skeleton or "th" in a.skeleton + b.skeleton)
-        and len(interdental(a.skeleton)) >= _MIN_KEY
+        # Either long enough: Reza is as short as a name gets, Ridha is not.
+        and max(len(interdental(a.skeleton)), len(interdental(b.skeleton))) >= _MIN_KEY
         and inner_consonants(interdental(a.skeleton)) == inner_consonants(interdental(b.skeleton))
     )
 
@@ -541,6 +545,31 @@ def _dj_as_j(a: Word, b: Word) -> float:
     return min(_similarity(_dj_read_j(a) or a, _dj_read_j(b) or b), ANOTHER_SPELLING)
 
 
+def _ch_read_sh(word: Word) -> Word | None:
+    """The spelling with ch read sh (Hachemi, Hashemi; Aicha, Aisha), as French romanisations
+    write ش; None when it writes no ch."""
+    return name_words(word.fold.replace("ch", "sh"))[0] if "ch" in word.fold else None
+
+
+def _ch_as_sh(a: Word, b: Word) -> float:
+    return min(_similarity(_ch_read_sh(a) or a, _ch_read_sh(b) or b), VOWEL_VARIANT)
+
+
+# A vowel and و closing a syllable, the diphthong a romanisation writes ow, aw or ew and another
+# o (Towhid, Tohid; Rowshan, Roshan; Hewrami, Horami).
+_DIPHTHONG = re.compile(r"[aeo][vw](?=[^aeiouyvw])")
+
+
+def _diphthong_read_o(word: Word) -> Word | None:
+    """The spelling with its diphthong ow, aw or ew read o; None when it writes none."""
+    read = _DIPHTHONG.sub("o", word.fold)
+    return name_words(read)[0] if read != word.fold else None
+
+
+def _diphthong_as_o(a: Word, b: Word) -> float:
+    return min(_similarity(_diphthong_read_o(a) or a, _diphthong_read_o(b) or b), VOWEL_VARIANT)
+
+
 def _final_t_read_d(word: Word) -> Word | None:
     """The spelling with a final t read d (Ahmet, Ahmad; Mahmut, Mahmud), as Turkish writes a
     final د; None when it ends otherwise or is too short to tell."""
@@ -559,15 +588,18 @@ def _final_t_as_d(a: Word, b: Word) -> float:
 
 # Letters an Arabic romanisation writes that a Persian one writes otherwise: ث ذ ض ظ as th and
 # dh (Uthman, Usman; Kadhim, Kazem), ق as q where Turkish, Kurdish and Dari write k or g
-# (Qasem, Kasem, Gasem).
-_OTHER_READINGS = (("th", "s"), ("dh", "z"), ("q", "k"), ("q", "g"))
+# (Qasem, Kasem, Gasem); and a French romanisation's ch for ش (Hachemi, Hashemi).
+_OTHER_READINGS = (("th", "s"), ("dh", "z"), ("q", "k"), ("q", "g"), ("ch", "sh"))
 
 
 def other_readings(word: str) -> list[str]:
-    """The word as another romanisation would write its letters (`_OTHER_READINGS`): the
-    search looks those names up too, and the rows tell how near they are."""
+    """The word as another romanisation would write its letters (`_OTHER_READINGS`, and a
+    diphthong as o): the search looks those names up too, and the rows tell how near they are."""
     folded = word.casefold()
-    return [folded.replace(letters, other) for letters, other in _OTHER_READINGS if letters in folded]
+    readings = [folded.replace(letters, other) for letters, other in _OTHER_READINGS if letters in folded]
+    if (as_o := _DIPHTHONG.sub("o", folded)) != folded:
+        readings.append(as_o)
+    return readings
 
 
 def _qaf_read_k(word: Word) -> Word | None:
@@ -704,6 +736,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Fatima", "Fatemeh", 0.96),
         ("Fatima", "فاطمه", 0.96),
         ("Sakina", "Sakineh", 0.96),
+        ("عایشه", "Aisha", 0.96),
     ),
     # Persian script writes a name one way (the keyboard's letters are folded): another
     # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).
@@ -914,6 +947,32 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Djafar", "Jafar", 0.99),
     ),
     _row(
+        "latin: diphthong written o",
+        "latin",
+        lambda a, b: (
+            (_diphthong_read_o(a) is None) != (_diphthong_read_o(b) is None)
+            and _alike_once_read(_diphthong_read_o(a) or a, _diphthong_read_o(b) or b)
+        ),
+        _diphthong_as_o,
+        "a vowel and و closing a syllable, written ow, aw or ew by one romanisation and o by another: "
+        "Towhid is Tohid, Hewrami is Horami, under their own spellings",
+        ("Tohid", "Towhid", 0.85),
+        ("Horami", "Hewrami", 0.85),
+    ),
+    _row(
+        "latin: ch for sh",
+        "latin",
+        lambda a, b: (
+            (_ch_read_sh(a) is None) != (_ch_read_sh(b) is None)
+            and _alike_once_read(_ch_read_sh(a) or a, _ch_read_sh(b) or b)
+        ),
+        _ch_as_sh,
+        "ش romanised ch the French way (the Maghreb, Lebanon): Hachemi is Hashimi, under its own "
+        "spellings, since ch is چ in a Persian romanisation",
+        ("Hachemi", "Hashimi", 0.847),
+        ("Chaker", "Shakir", 0.847),
+    ),
+    _row(
         "latin: another spelling",
         "latin",
         lambda a, b: (
@@ -984,6 +1043,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
         VOWEL_VARIANT,
         "Kadhim, Kazem: dh for ظ and a short vowel written long",
         ("Kadhimi", "Kazemi", 0.85),
+        ("Reza", "Ridha", 0.85),
     ),
     _row(
         "latin: one sound, vowels alike",
@@ -1435,7 +1495,7 @@ class QueryScorer:
             if scores[i] + scores[i + 1] >= 2.0:  # both matched as they are: no joined word does better
                 continue
             best, raw, best_i = self._best(len(self.query) + i, pair, person_words, set())
-            if raw >= SKELETON_MATCH and best > (scores[i] + scores[i + 1]) / 2:
+            if raw >= JOINED_MATCH and best > (scores[i] + scores[i + 1]) / 2:
                 scores[i] = scores[i + 1] = best
                 matched[i], matched[i + 1] = best_i, -1
         return scores, matched

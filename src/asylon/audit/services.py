@@ -41,13 +41,16 @@ def _key() -> bytes:
     return hashlib.sha256(b"asylon-audit-chain:" + settings.SECRET_KEY.encode()).digest()
 
 
+_SCALARS = (str, int, float)  # bool is an int
+
+
 def _canonical(value: Any) -> Any:
+    if value is None or isinstance(value, _SCALARS):  # most values: asked first
+        return value
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_canonical(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
     return str(value)
 
 

@@ -94,6 +94,21 @@ def test_events_of_a_rolled_back_savepoint_are_dropped(clerk, household):
     assert "events verified." in verify()
 
 
+def test_changes_whose_events_an_exception_dropped_never_commit(clerk, household):
+    person = household.memberships.first().person
+    with transaction.atomic():
+        try:
+            with audit.held_chain():
+                services.correct_person(actor=clerk, person=person, changes={"languages": "ar"}, reason="untold")
+                raise Refused
+        except Refused:
+            pass  # caught, yet the block's changes must not outlive their dropped events
+    person.refresh_from_db()
+    assert person.languages != "ar"
+    assert not AuditEvent.objects.filter(reason="untold").exists()
+    assert "events verified." in verify()
+
+
 def test_held_block_appends_its_events_in_one_insert(clerk, household):
     person = household.memberships.first().person
     with CaptureQueriesContext(connection) as queries, audit.held_chain():

@@ -280,11 +280,12 @@ def held_chain() -> Iterator[None]:
 
     What it requires, and checks: it runs inside an atomic block, which it must end within
     (so the events are written before that transaction commits). Events recorded in a
-    savepoint that is rolled back are dropped with it; an exception leaving the block drops
-    them all (its transaction is then rolled back anyway). What it cannot check: nothing
-    inside may read the trail, whose new events are not in the table before the block ends,
-    and the events `record` returns have their seq and hash only then. A block inside another
-    is part of the outer one."""
+    savepoint that is rolled back are dropped with it. An exception leaving the block drops
+    them all and marks the atomic block it began in for rollback, so that no change whose
+    event was dropped can commit, even if a caller catches the exception. What it cannot
+    check: nothing inside may read the trail, whose new events are not in the table before
+    the block ends, and the events `record` returns have their seq and hash only then. A
+    block inside another is part of the outer one."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit.held_chain must be used inside a transaction")
@@ -296,6 +297,10 @@ def held_chain() -> Iterator[None]:
     setattr(connection, _HELD, held)
     try:
         yield
+    except BaseException:
+        if connection.in_atomic_block:
+            transaction.set_rollback(True)  # the changes go the way of their events
+        raise
     finally:
         setattr(connection, _HELD, None)
         # What a rolled-back savepoint left of the block's calls, in the order they were made.

@@ -51,7 +51,8 @@ after the other, three rounds, load average 2.1-3.3 (one job beside):
     before  demo cpu 13.0 / 10.4 / 10.0 s, wall 13.4 / 11.0 / 10.5 s; camp 8.9 / 7.1 / 6.7 s
     after   demo cpu  8.6 /  8.9 /  8.4 s, wall  8.8 /  9.5 /  9.1 s; camp 5.1 / 5.4 / 5.1 s
 (inside the demo, migrate 2.6-2.8 s both.) The seeding alone in one process (after migrate),
-two rounds at load 2.2-2.6: CPU 7.2 / 6.8 s -> 5.5 / 5.0 s. Not yet under 5 s on a quiet
+two rounds at load 2.2-2.6: CPU 7.2 / 6.8 s -> 5.5 / 5.0 s. PostgreSQL, one round each, load
+2.2-3.0: statements 11,682 -> 6,935; demo cpu 12.8 -> 9.9 s; camp 13.1 -> 8.7 s wall. Not yet under 5 s on a quiet
 machine: by these ratios about 6.5 s (start 0.8 + migrate 2.0 + seeding 3.8), the seeding
 now mostly the ORM's own work for the writes each service must make.
 """

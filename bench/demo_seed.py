@@ -39,6 +39,22 @@ load 7: every page and the API imported), and numpy is no longer imported by dja
 Where the rest goes: Django re-renders every model related to the one an operation touches, and
 on a fresh database nearly all relate to the user or the site; the fsyncs are 11 (a pragma
 change would save nothing measurable).
+
+Issue 24, the seeding (SQLite, 3,000 residents; `--queries`; the same rows in every table but
+clocks and passwords, audit events included, `asylon audit verify` passes). Statements:
+11,743 -> 8,264 (the seeding holds the audit chain: `audit.held_chain`, its 5,719 events
+appended at the end instead of three statements each) -> 7,832 (a grant to a delegation reads
+what D1 needs, not the gate's facts) -> 7,014 (a departure step runs first; the household is
+previewed only when the gate refuses) -> 6,939 (many events in one prepared statement).
+`PYTHONPATH=src python bench/demo_seed.py` from this checkout and from the one before, one
+after the other, three rounds, load average 2.1-3.3 (one job beside):
+    before  demo cpu 13.0 / 10.4 / 10.0 s, wall 13.4 / 11.0 / 10.5 s; camp 8.9 / 7.1 / 6.7 s
+    after   demo cpu  8.6 /  8.9 /  8.4 s, wall  8.8 /  9.5 /  9.1 s; camp 5.1 / 5.4 / 5.1 s
+(inside the demo, migrate 2.6-2.8 s both.) The seeding alone in one process (after migrate),
+two rounds at load 2.2-2.6: CPU 7.2 / 6.8 s -> 5.5 / 5.0 s. PostgreSQL, one round each, load
+2.2-3.0: statements 11,682 -> 6,935; demo cpu 12.8 -> 9.9 s; camp 13.1 -> 8.7 s wall. Not yet under 5 s on a quiet
+machine: by these ratios about 6.5 s (start 0.8 + migrate 2.0 + seeding 3.8), the seeding
+now mostly the ORM's own work for the writes each service must make.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import pytest
 
 from asylon.audit.models import AuditEvent
 from asylon.core.errors import Conflict, InvalidInput, NotPermitted, SafeguardRefusal
-from asylon.movements.models import Movement
+from asylon.movements.models import GateResult, Movement
 from asylon.registry.models import Person
 from asylon.sharing.models import SharingGrant
 from asylon.solutions import queries, services
@@ -191,6 +191,7 @@ def test_a_departure_the_safeguards_refuse_leaves_the_case_unchanged(case, rso, 
     assert case.stage == "EXIT_FORMALITIES"
     assert not Movement.objects.filter(state__in=["ASSESSED", "APPROVED"]).exists()
     assert Movement.objects.filter(state="REFUSED").count() == 1  # the refused attempt is on record
+    assert GateResult.objects.filter(allowed=False).count() == 1
     assert all(p.presence == "PRESENT" for p in persons(case))
 
 
@@ -203,12 +204,16 @@ def test_a_departure_refused_at_carrying_out_moves_nobody(case, rso, po, po2, al
     movements.add_risk_country(
         actor=po, person=youngest, country="AL", kind="PERSECUTION", reason="Threats by an agent"
     )
-    with pytest.raises(SafeguardRefusal):
+    with pytest.raises(SafeguardRefusal) as err:
         services.record_departure(actor=rso, case=case)
+    assert err.value.rule == "N1"
     case.refresh_from_db()
     assert case.stage == "DEPARTURE_SCHEDULED"
     assert all(p.presence == "PRESENT" for p in persons(case))
     assert not Movement.objects.filter(state="CARRIED_OUT").exists()
+    # The refusal on record, once, is the member at fault's, whoever the step met first.
+    refused = GateResult.objects.filter(action="carry_out", allowed=False)
+    assert [r.movement.person_id for r in refused] == [youngest.pk]
 
 
 def test_departure_is_not_recorded_before_approval(case, rso, po, po2, albania):

@@ -12,9 +12,9 @@ from asylon.solutions import services
 
 from .conftest import clear_for, to_stage
 
-# How many times each step reads the facts: a departure is first previewed for the whole
-# household (so that a refusal is kept on record), then requested or carried out.
-READINGS = {"schedule": 2, "approve": 1, "depart": 2}
+# How many times each step reads the facts: once, under the step's locks. Only a refused
+# step previews the household again, to keep the refusal of the member at fault on record.
+READINGS = {"schedule": 1, "approve": 1, "depart": 1}
 # The most queries one more member may add to a step: its own writes, never a reading.
 PER_MEMBER = {"schedule": 12, "approve": 8, "depart": 24}
 

@@ -5,6 +5,10 @@ Every event names the site(s) it concerns (`sites_of`): the object's site, a sit
 user's (or a user's token's) sites, or what the caller says. After each committed
 transaction that appended events, one signed checkpoint of the head is written outside the
 database (`checkpoints.py`), so that a trail cut short together with its head is still seen.
+
+`held_chain()` lets one long transaction (the demo's seeding) append its events in one write
+at the end of a block instead of three statements each: the same events, in the same order,
+with the same hashes as one by one (see its docstring for what it requires).
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -36,13 +41,16 @@ def _key() -> bytes:
     return hashlib.sha256(b"asylon-audit-chain:" + settings.SECRET_KEY.encode()).digest()
 
 
+_SCALARS = (str, int, float)  # bool is an int
+
+
 def _canonical(value: Any) -> Any:
+    if value is None or isinstance(value, _SCALARS):  # most values: asked first
+        return value
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_canonical(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
     return str(value)
 
 
@@ -171,43 +179,137 @@ def record(
 
 def record_many(actor: Actor | None, entries: list[Entry]) -> list[AuditEvent]:
     """Append events in order, in one locked step (bulk registrations and imports)."""
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("audit.record must be called inside the service's transaction")
     user = actor if getattr(actor, "is_authenticated", False) else None
     now = timezone.now()
+    drafts = [_draft(user, now, e) for e in entries]
+    held = getattr(connection, _HELD, None)
+    if held is not None:
+        return held.add(drafts)
+    return _append(drafts)
+
+
+@dataclass
+class _Draft:
+    """An event before its place in the chain (seq, previous hash, hash) is known."""
+
+    event: AuditEvent
+    sites: list[int]  # every site, when it concerns several (EventSite rows, hashed)
+
+
+def _draft(user, now, e: Entry) -> _Draft:
+    sites = sites_of(e)
+    event = AuditEvent(
+        at=now,
+        actor=user,
+        actor_username=user.get_username() if user else "system",
+        action=e.action,
+        object_type=e.obj._meta.label_lower if e.obj is not None else "",
+        object_id=str(e.obj.pk) if e.obj is not None else "",
+        object_ref=e.object_ref or str(getattr(e.obj, "reference", "") or ""),
+        site_id=sites[0] if len(sites) == 1 else None,
+        changes=_canonical(mask(e.changes or {}, e.sensitive)),
+        reason=e.reason,
+    )
+    return _Draft(event, sites if len(sites) > 1 else [])
+
+
+def _append(drafts: list[_Draft]) -> list[AuditEvent]:
+    """Chain the drafts after the head and write them, the head with them."""
     events, links = [], []
     seq, prev_hash = _locked_head()  # from here to the commit, every other writer waits
-    for e in entries:
+    for draft in drafts:
         seq += 1
-        sites = sites_of(e)
-        several = sites if len(sites) > 1 else []
-        event = AuditEvent(
-            seq=seq,
-            at=now,
-            actor=user,
-            actor_username=user.get_username() if user else "system",
-            action=e.action,
-            object_type=e.obj._meta.label_lower if e.obj is not None else "",
-            object_id=str(e.obj.pk) if e.obj is not None else "",
-            object_ref=e.object_ref or str(getattr(e.obj, "reference", "") or ""),
-            site_id=sites[0] if len(sites) == 1 else None,
-            changes=_canonical(mask(e.changes or {}, e.sensitive)),
-            reason=e.reason,
-            prev_hash=prev_hash,
-        )
-        event.hash = prev_hash = event_digest(hashed_fields(event, several), event.prev_hash)
+        event = draft.event
+        event.seq, event.prev_hash = seq, prev_hash
+        event.hash = prev_hash = event_digest(hashed_fields(event, draft.sites), event.prev_hash)
         events.append(event)
-        links += [EventSite(seq=seq, site_id=site) for site in several]
+        links += [EventSite(seq=seq, site_id=site) for site in draft.sites]
+    if not events:
+        return events
     if len(events) == 1:
         _insert_one(events[0])
     else:
-        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        _insert_many(events)
     if links:
         EventSite.objects.bulk_create(links, batch_size=2000)
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(f"UPDATE {HEAD} SET last_seq = %s, last_hash = %s WHERE id = 1", [seq, prev_hash])  # noqa: S608
     _checkpoint_on_commit((seq, prev_hash))
     return events
+
+
+# --- holding the chain for a block of one transaction ------------------------------------------
+
+_HELD = "asylon_audit_held_chain"  # the connection's attribute while a block holds the chain
+
+
+@dataclass(eq=False)
+class _Recorded:
+    """The drafts of one `record_many` call inside a held block. Registered with the
+    transaction's on-commit callbacks only so that Django drops it, as it drops any callback,
+    when the savepoint it was recorded in is rolled back: its events then vanish with the
+    changes they describe. Calling it does nothing; the block removes it before the commit."""
+
+    drafts: list[_Draft]
+
+    def __call__(self) -> None:
+        pass
+
+
+@dataclass
+class _Held:
+    depth: int  # the atomic blocks open when the hold began; it must end inside them
+    recorded: list[_Recorded] = field(default_factory=list)
+
+    def add(self, drafts: list[_Draft]) -> list[AuditEvent]:
+        batch = _Recorded(drafts)
+        transaction.on_commit(batch)
+        self.recorded.append(batch)
+        return [d.event for d in drafts]  # seq and hash are set when the block ends
+
+
+@contextmanager
+def held_chain() -> Iterator[None]:
+    """Within one transaction, hold the chain's head for the block and append every event
+    recorded inside it in one write when it ends: the same events in the same order, each
+    with its own moment, actor and sites, chained with the same hashes as if written one by
+    one. For long runs of services in one transaction (the demo's seeding).
+
+    What it requires, and checks: it runs inside an atomic block, which it must end within
+    (so the events are written before that transaction commits). Events recorded in a
+    savepoint that is rolled back are dropped with it. An exception leaving the block drops
+    them all and marks the atomic block it began in for rollback, so that no change whose
+    event was dropped can commit, even if a caller catches the exception. What it cannot
+    check: nothing inside may read the trail, whose new events are not in the table before
+    the block ends, and the events `record` returns have their seq and hash only then. A
+    block inside another is part of the outer one."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.held_chain must be used inside a transaction")
+    if getattr(connection, _HELD, None) is not None:
+        yield
+        return
+    _locked_head()  # the head is held from here, as the first event would hold it
+    held = _Held(depth=len(connection.atomic_blocks))
+    setattr(connection, _HELD, held)
+    try:
+        yield
+    except BaseException:
+        if connection.in_atomic_block:
+            transaction.set_rollback(True)  # the changes go the way of their events
+        raise
+    finally:
+        setattr(connection, _HELD, None)
+        # What a rolled-back savepoint left of the block's calls, in the order they were made.
+        mine = {id(batch) for batch in held.recorded}
+        kept = [func for _sids, func, _robust in connection.run_on_commit if id(func) in mine]
+        connection.run_on_commit = [c for c in connection.run_on_commit if id(c[1]) not in mine]
+    if len(connection.atomic_blocks) < held.depth:
+        raise RuntimeError("audit.held_chain ended outside the transaction it began in")
+    _append([draft for batch in kept for draft in batch.drafts])
 
 
 _EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
@@ -226,6 +328,20 @@ def _insert_one(event: AuditEvent) -> None:
         cursor.execute(sql, values)
         event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, connection.alias
+
+
+def _insert_many(events: list[AuditEvent]) -> None:
+    """Many events (a bulk registration, the demo's held block), each field converted as
+    `bulk_create` converts it, in one prepared statement run for each. Their row ids are not
+    read back: an event is known by its seq."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _EVENT_FIELDS)
+    marks = ", ".join(["%s"] * len(_EVENT_FIELDS))
+    sql = f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    rows = [[f.get_db_prep_save(getattr(e, f.attname), connection) for f in _EVENT_FIELDS] for e in events]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 class _Checkpoint:

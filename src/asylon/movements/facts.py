@@ -1,7 +1,8 @@
 """Build the safeguards' plain facts from the records, as they stand on a given day.
 
 `person_facts(ids, on)` reads any number of persons in a constant number of queries (a
-whole block for a group request is one pass). `movement_facts(...)` adds the movement and
+whole block for a group request is one pass); `disclosure_subjects(ids, on)` reads only what
+the sharing rule D1 needs of them, in two. `movement_facts(...)` adds the movement and
 the reference data valid that day. Nothing here writes or checks permissions.
 """
 
@@ -19,6 +20,7 @@ from asylon.registry.models import Membership, NeedStatus, Person, Presence, Spe
 from asylon.safeguards import (
     Art332Determination,
     ChainAssessment,
+    DisclosureSubject,
     FamilyUnityOverride,
     LegalStatus,
     MovementFacts,
@@ -55,12 +57,7 @@ def person_facts(person_ids: Iterable[int], on: date) -> dict[int, Situation]:
         return {}
     persons = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("site", "sensitive")}
     snapshots = statuses_on(ids, on)
-
-    risks: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for pid, country, kind in m.RiskCountry.objects.filter(
-        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on), person_id__in=ids, added_on__lte=on
-    ).values_list("person_id", "country", "kind"):
-        risks[pid][kind].add(country)
+    risks = _risk_countries(ids, on)
 
     assessments: dict[int, dict[str, RiskAssessment]] = defaultdict(dict)
     for a in (
@@ -155,6 +152,43 @@ def person_facts(person_ids: Iterable[int], on: date) -> dict[int, Situation]:
         )
         out[pid] = Situation(person=person, facts=facts, snapshot=snap, chain=chains.get(pid, {}))
     return out
+
+
+def _risk_countries(ids: list[int], on: date) -> dict[int, dict[str, set[str]]]:
+    """Each person's risk countries recorded and not withdrawn on `on`, by kind of risk."""
+    risks: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for pid, country, kind in m.RiskCountry.objects.filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on), person_id__in=ids, added_on__lte=on
+    ).values_list("person_id", "country", "kind"):
+        risks[pid][kind].add(country)
+    return risks
+
+
+def disclosure_subjects(person_ids: Iterable[int], on: date) -> list[DisclosureSubject]:
+    """What D1 reads of each person, as `person_facts` has it (reference, origin, nationality,
+    alleged persecutors), in two queries: a grant to a delegation needs none of the rest."""
+    ids = list(dict.fromkeys(person_ids))
+    if not ids:
+        return []
+    persons = {
+        pk: (reference, origin, nationality)
+        for pk, reference, origin, nationality in Person.objects.filter(pk__in=ids).values_list(
+            "pk", "reference", "country_of_origin", "nationality"
+        )
+    }
+    risks = _risk_countries(ids, on)
+    subjects = []
+    for pid in ids:
+        reference, origin, nationality = persons[pid]
+        subjects.append(
+            DisclosureSubject(
+                reference=reference,
+                country_of_origin=origin or "",
+                nationality=nationality or "",
+                risk_countries=frozenset(risks.get(pid, {}).get(m.RiskKind.PERSECUTION, ())),
+            )
+        )
+    return subjects
 
 
 @dataclass(frozen=True)

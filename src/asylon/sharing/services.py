@@ -30,12 +30,12 @@ from asylon.core.dates import today
 from asylon.core.errors import InvalidInput, NotFound, NotPermitted, SafeguardRefusal
 from asylon.core.scope import can, ensure, site_ids
 from asylon.core.types import Actor
-from asylon.movements.facts import person_facts
+from asylon.movements.facts import disclosure_subjects
 from asylon.movements.models import CountryAuthority, RiskCountry, RiskKind
 from asylon.movements.reference_data import check_dates, country_code
 from asylon.registry.models import Person, Site
-from asylon.safeguards import DisclosureSubject, legal_bases
 from asylon.safeguards import Recipient as RecipientFacts
+from asylon.safeguards import legal_bases
 from asylon.safeguards.sharing_rules import d1_refusal
 from asylon.safeguards.types import NEVER_RECIPIENTS
 from asylon.safeguards.types import RecipientKind as SafeguardRecipientKind
@@ -212,16 +212,8 @@ def grant_sharing(
         raise InvalidInput({"recipient": [_("Case grants are for resettlement countries only.")]})
     if not (reason or "").strip():
         raise InvalidInput({"reason": [_("Say why (e.g. the submission).")]})
-    situations = person_facts([p.pk for p in persons], today())
-    subjects: list[Any] = [  # DisclosureSubject is a sharing_rules.Subject (frozen, so read-only)
-        DisclosureSubject(
-            reference=s.facts.reference,
-            country_of_origin=s.facts.country_of_origin,
-            nationality=s.facts.nationality,
-            risk_countries=s.facts.risk_countries,  # D1: alleged persecutors only
-        )
-        for s in situations.values()
-    ]
+    # D1 reads each person's origin, nationality and alleged persecutors (only those).
+    subjects: list[Any] = list(disclosure_subjects([p.pk for p in persons], today()))
     refusal = d1_refusal(
         RecipientFacts(
             kind=SafeguardRecipientKind(recipient.kind), country=recipient.country.code, name=recipient.name

@@ -405,6 +405,13 @@ def schedule_departure(*, actor: Actor, case: ResettlementCase, departure_date: 
         )
     if case.country is None:
         raise Conflict(_("The case has no accepting country."), code="no_country")
+    # The step first: in the common case the gate lets everyone go, and the facts are then
+    # read once, under the step's locks. A refusal rolls the step back; only then is the
+    # member to report looked for and the refused attempt recorded, as before.
+    try:
+        return _schedule_departure(actor=actor, case=case, departure_date=departure_date)
+    except gate.MovementRefused:
+        pass
     members = _members(case)
     blocked = _first_blocked(actor, case, members)
     if blocked is not None:
@@ -460,6 +467,11 @@ def record_departure(*, actor: Actor, case: ResettlementCase, departed_on: date 
     if any(m.movement is None or m.movement.state != MovementState.APPROVED for m in rows):
         raise Conflict(_("Every member's departure must first be approved."), code="departure_not_approved")
     by_person = {m.person_id: m.movement for m in rows if m.movement is not None}
+    # The step first, as for scheduling (`schedule_departure`).
+    try:
+        return _record_departure(actor=actor, case=case, departed_on=departed_on or today())
+    except gate.MovementRefused:
+        pass
     blocked = _first_blocked(actor, case, [m.person for m in rows])
     if blocked is not None:
         movement_requests.transition_movement(actor=actor, movement=by_person[blocked.pk], action="carry_out")

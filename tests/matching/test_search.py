@@ -628,3 +628,23 @@ def test_a_compound_given_name_asked_in_two_words_of_another_romanisation_finds_
         ),
     )
     assert search_persons(clerk, "Ghulam Reza Abbasi 2018")[0].person == asked["Gholamreza"]
+
+
+def test_a_rare_word_finds_its_holder_among_many_holders_of_a_common_one(clerk, site_a, monkeypatch):
+    # No given and family name of the query is registered together, so the token index is read:
+    # each word's holders only so many (four here), those of a word read whole first.
+    monkeypatch.setattr("asylon.matching.search.CANDIDATES", 1)
+    for family in ("Karimi", "Rostami", "Ahmadi", "Nazari", "Rahimi", "Sadeghi"):
+        _register(clerk, site_a, member("PA", given_name="Mohammad", family_name=family, fathers_name="Ali"))
+    asked = _register(clerk, site_a, member("PA", given_name="Abbas", family_name="Tavakoli", fathers_name="Mohammad"))
+    assert search_persons(clerk, "Tavakoli Mohammad", limit=1)[0].person == asked["Abbas"]
+
+
+def test_a_slip_next_to_a_vowel_the_skeleton_keeps_finds_the_name(clerk, site_a, monkeypatch):
+    # Muhammsd: one key from Muhammad's sound (mhmd), two from its skeleton, which keeps the u.
+    # Among more Karimis than are ranked, he is looked up as a Muhammad, not as any Karimi.
+    monkeypatch.setattr("asylon.matching.search.CANDIDATES", 1)
+    for given in ("Sara", "Reza", "Omid", "Leila", "Hassan"):
+        _register(clerk, site_a, member("PA", given_name=given, family_name="Karimi", fathers_name="Ali"))
+    persons = _register(clerk, site_a, member("PA", given_name="Muhammad", family_name="Karimi", fathers_name="Ali"))
+    assert search_persons(clerk, "Muhammsd Karimi", limit=1)[0].person == persons["Muhammad"]

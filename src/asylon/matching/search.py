@@ -59,6 +59,7 @@ __all__ = ["Candidates", "Hit", "ParsedQuery", "candidate_ids", "candidate_state
 # How many candidates the index hands to the ranking (from each of the namesakes, the
 # persons born near the year and the token count).
 CANDIDATES = 200
+NEAR_CANDIDATES = 100
 # Among a name's namesakes, what a query word borne (in the person's own or father's name)
 # takes off the rank of their compact key (0 for a spelling, under 2 for a slip of each
 # part): a person bearing every word asked, one of them slipped, comes before one missing a
@@ -409,6 +410,16 @@ def _vocabulary(keys: set[str]) -> dict[str, set[tuple[str, str]]]:
     return found
 
 
+def _sound_slip_keys(token: TokenKey) -> set[str]:
+    """For a word the register has no name of: each one-letter deletion of its phonetic key.
+    A slip next to a vowel the skeleton keeps (Muhammsd) is one letter from the name's sound
+    (Muhammad's mhmd) but two from its own skeleton."""
+    phonetic = token.phonetic
+    if phonetic == token.skeleton or len(phonetic) <= _MIN_SOUND:
+        return set()
+    return {phonetic[:i] + phonetic[i + 1 :] for i in range(len(phonetic))}
+
+
 def _lookup_keys(token: TokenKey) -> set[str]:
     """The vocabulary's keys for a token (`variant_keys`), and its skeleton with ذ ض ظ ث read
     the Persian way when a romanisation from Arabic writes them dh, th (Murtadha: Murtaza)."""
@@ -440,13 +451,20 @@ def _expand(
         for skeleton, word in words.items()
         if len(skeleton) < _MIN_SOUND or not any(s == skeleton for s, _p in found.get(skeleton, ()))
     }
-    if any(written.values()):
-        found.update(_vocabulary(set().union(*written.values())))
+    unregistered = {
+        token.skeleton: _sound_slip_keys(token)
+        for group in groups
+        for token in group
+        if not any(s == token.skeleton for s, _p in found.get(token.skeleton, ()))
+    }
+    if more := set().union(*written.values(), *unregistered.values()) - set(found):
+        found.update(_vocabulary(more))
     out = Expansion([], {}, {})
     for g, group in enumerate(groups):
         skeletons: set[str] = set()
         for token in group:
-            reachable = set().union(*(found.get(k, set()) for k in _lookup_keys(token)))
+            keys = _lookup_keys(token) | unregistered.get(token.skeleton, set())
+            reachable = set().union(*(found.get(k, set()) for k in keys))
             known = {
                 s
                 for s, p in reachable
@@ -465,6 +483,9 @@ def _expand(
             # is one from خوشنویس, whose skeleton keeps the و as a vowel).
             sounds = {p for s, p in reachable if s in slips and len(p) >= _MIN_SOUND}
             slips |= {s for s, p in reachable if p in sounds}
+            if not known and token.skeleton in unregistered:
+                # A slip next to a vowel the skeleton keeps (Muhammsd) is one from the name's sound.
+                slips |= {s for s, p in reachable if OSA.distance(p, token.phonetic) <= 1}
             out.slips[token.skeleton] = slips
             # A word the register knows is taken as written; only an unknown one is a typo.
             if not known:
@@ -632,18 +653,36 @@ def _candidates(
     if year is not None:
         points.append("MAX(CASE WHEN birth_year = %s THEN 3 WHEN birth_year IN (%s, %s) THEN 1 ELSE 0 END)")
         params += [year, year - 1, year + 1]
-    skeleton_in, skeleton_params = _in("skeleton", everything)
     site_in, site_params = _in("site_id", sites)
-    where = f"{skeleton_in} AND {site_in}"
-    params += skeleton_params + site_params
-    if born_near and year is not None:
-        where += " AND birth_year IN (%s, %s, %s)"
-        params += [year - 1, year, year + 1]
+    looked_up = [group for group in groups if group]
+    if born_near or len(looked_up) < 2:
+        skeleton_in, skeleton_params = _in("skeleton", everything)
+        rows = f"{_TOKENS} WHERE {skeleton_in} AND {site_in}"
+        params += skeleton_params + site_params
+        if born_near and year is not None:
+            rows += " AND birth_year IN (%s, %s, %s)"
+            params += [year - 1, year, year + 1]
+        first = ""
+    else:
+        # Each word's holders, at most a few hundred: a rare word's are all read, a common
+        # word's (Mohammad, Ali: at a million persons hundreds of thousands, whose grouping
+        # took half a second) only so many, and the holders of a word read whole come first.
+        cap = 10 * CANDIDATES
+        holders = []
+        for group in looked_up:
+            skeleton_in, skeleton_params = _in("skeleton", sorted(group))
+            holders.append(
+                "SELECT *, COUNT(*) OVER () AS held FROM (SELECT person_id, skeleton, own, birth_year "  # noqa: S608
+                f"FROM {_TOKENS} WHERE {skeleton_in} AND {site_in} LIMIT %s) AS holders"
+            )
+            params += [*skeleton_params, *site_params, cap]
+        rows = f"({' UNION ALL '.join(holders)}) AS tokens"
+        first = f"MAX(CASE WHEN held < {cap} THEN 1 ELSE 0 END) DESC, "
     st.add(
         name,
-        f"SELECT person_id, {' + '.join(points) or '0'} AS points FROM {_TOKENS} WHERE {where} "  # noqa: S608
-        "GROUP BY person_id ORDER BY points DESC, person_id LIMIT %s",
-        [*params, CANDIDATES],
+        f"SELECT person_id, {' + '.join(points) or '0'} AS points FROM {rows} "  # noqa: S608
+        f"GROUP BY person_id ORDER BY {first}points DESC, person_id LIMIT %s",
+        [*params, NEAR_CANDIDATES if born_near else CANDIDATES],
     )
     return name
 

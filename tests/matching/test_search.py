@@ -632,7 +632,7 @@ def test_a_compound_given_name_asked_in_two_words_of_another_romanisation_finds_
 
 def test_a_rare_word_finds_its_holder_among_many_holders_of_a_common_one(clerk, site_a, monkeypatch):
     # No given and family name of the query is registered together, so the token index is read:
-    # each word's holders only so many (four here), those of a word read whole first.
+    # bearing both words, he comes before the many who bear only the common one.
     monkeypatch.setattr("asylon.matching.search.CANDIDATES", 1)
     for family in ("Karimi", "Rostami", "Ahmadi", "Nazari", "Rahimi", "Sadeghi"):
         _register(clerk, site_a, member("PA", given_name="Mohammad", family_name=family, fathers_name="Ali"))

@@ -455,7 +455,7 @@ def _expand(
         token.skeleton: _sound_slip_keys(token)
         for group in groups
         for token in group
-        if not any(s == token.skeleton for s, _p in found.get(token.skeleton, ()))
+        if token.skeleton in words and not any(s == token.skeleton for s, _p in found.get(token.skeleton, ()))
     }
     if more := set().union(*written.values(), *unregistered.values()) - set(found):
         found.update(_vocabulary(more))
@@ -653,35 +653,17 @@ def _candidates(
     if year is not None:
         points.append("MAX(CASE WHEN birth_year = %s THEN 3 WHEN birth_year IN (%s, %s) THEN 1 ELSE 0 END)")
         params += [year, year - 1, year + 1]
+    skeleton_in, skeleton_params = _in("skeleton", everything)
     site_in, site_params = _in("site_id", sites)
-    looked_up = [group for group in groups if group]
-    if born_near or len(looked_up) < 2:
-        skeleton_in, skeleton_params = _in("skeleton", everything)
-        rows = f"{_TOKENS} WHERE {skeleton_in} AND {site_in}"
-        params += skeleton_params + site_params
-        if born_near and year is not None:
-            rows += " AND birth_year IN (%s, %s, %s)"
-            params += [year - 1, year, year + 1]
-        first = ""
-    else:
-        # Each word's holders, at most a few hundred: a rare word's are all read, a common
-        # word's (Mohammad, Ali: at a million persons hundreds of thousands, whose grouping
-        # took half a second) only so many, and the holders of a word read whole come first.
-        cap = 10 * CANDIDATES
-        holders = []
-        for group in looked_up:
-            skeleton_in, skeleton_params = _in("skeleton", sorted(group))
-            holders.append(
-                "SELECT *, COUNT(*) OVER () AS held FROM (SELECT person_id, skeleton, own, birth_year "  # noqa: S608
-                f"FROM {_TOKENS} WHERE {skeleton_in} AND {site_in} LIMIT %s) AS holders"
-            )
-            params += [*skeleton_params, *site_params, cap]
-        rows = f"({' UNION ALL '.join(holders)}) AS tokens"
-        first = f"MAX(CASE WHEN held < {cap} THEN 1 ELSE 0 END) DESC, "
+    rows = f"{_TOKENS} WHERE {skeleton_in} AND {site_in}"
+    params += skeleton_params + site_params
+    if born_near and year is not None:
+        rows += " AND birth_year IN (%s, %s, %s)"
+        params += [year - 1, year, year + 1]
     st.add(
         name,
         f"SELECT person_id, {' + '.join(points) or '0'} AS points FROM {rows} "  # noqa: S608
-        f"GROUP BY person_id ORDER BY {first}points DESC, person_id LIMIT %s",
+        "GROUP BY person_id ORDER BY points DESC, person_id LIMIT %s",
         [*params, NEAR_CANDIDATES if born_near else CANDIDATES],
     )
     return name

@@ -140,6 +140,31 @@ before and after, every top 10 the same (--compare). A dropped opening letter st
 Left: the namesakes the candidates miss (Parvin Othmani to "Osmani", Shabnum to "Shabnan"),
 a relative named by the father outranking a namesake matched by one word (Ali Baqir), and in
 Persian script a long vowel the Latin spelling writes (محمد is no Mahmoud, even in -zadeh).
+At a million persons (`--persons 1000000 --reuse --records /tmp/indep-1m.pickle`, PostgreSQL 16
+defaults, quiet machine): the namesakes read from the index alone (the year carried in it:
+backend p95 106 -> 28 ms over 300 searches, no search compiled by JIT once the token index's
+fallback is a statement of its own); the father read from the query's other words ("son of"
+says which), the best spelled first, ties to the query's own order; a compound given name in
+two words of another romanisation (Ghulam Reza), ch for sh, a diphthong written o, Ridha for
+Reza, عایشه for Aisha; a slip one from a name's sound (Muhammsd); 100 persons born near the
+year asked, not 200. Of ceiling, before -> after (among candidates):
+      name+father  0.963 (0.890) -> 0.985 (0.958)
+      name+year    0.969 (0.976) -> 0.980 (0.970)   the earlier ceiling (the person's year): 0.973
+      name_only    1.000 (0.611) -> 1.000 (0.606)   name alone: namesakes first 0.947 -> 0.951
+      script       0.875 (0.744) -> 0.918 (0.744)   name alone: namesakes first 0.944 -> 0.960
+    p50 35.7 / p95 118.1 ms before (load 1.7); after, the same code over 40 minutes as the
+    machine's neighbours came and went (load 0.9-1.4 every time): p95 41.9, 43.9, 57.3, 68.2 ms.
+    `--work 400`: client CPU p50 15.9-23.3, p95 27.9-39.9 ms; backend p50 7.0-11.6, p95 23-37 ms.
+The ceiling of a query with a year that is not its person's (a slip in the query): the
+namesakes born in the year asked count against it too, as "agreeing with everything the query
+says" reads; the earlier figure (the person's own year only) is printed beside it.
+100,000: name+father 0.984 -> 0.988, name+year 0.985 -> 0.988, name alone: namesakes first
+0.952 -> 0.962, script 0.947 -> 0.956. The own generator (bench/search_million.py --persons
+20000 --no-anchor): (a) 0.997, (b) 0.977, unchanged. --generator heldout, judged after the
+work (100,000): name+father 0.968 -> 0.972, name+year 0.982 -> 0.985, namesakes first 0.883
+-> 0.887, script 0.958 (namesakes first 0.630 -> 0.622). A fallback reading each word's
+holders only up to a bound, tried on the way, cost the held-out name+father 0.972 -> 0.928
+and was taken out.
 """
 
 from __future__ import annotations

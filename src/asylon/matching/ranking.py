@@ -541,18 +541,10 @@ def _dj_read_j(word: Word) -> Word | None:
     return name_words(word.fold.replace("dj", "j"))[0] if "dj" in word.fold else None
 
 
-def _dj_as_j(a: Word, b: Word) -> float:
-    return min(_similarity(_dj_read_j(a) or a, _dj_read_j(b) or b), ANOTHER_SPELLING)
-
-
 def _ch_read_sh(word: Word) -> Word | None:
-    """The spelling with ch read sh (Hachemi, Hashemi; Aicha, Aisha), as French romanisations
+    """The spelling with ch read sh (Hachemi, Hashemi; Chaker, Shakir), as French romanisations
     write ش; None when it writes no ch."""
     return name_words(word.fold.replace("ch", "sh"))[0] if "ch" in word.fold else None
-
-
-def _ch_as_sh(a: Word, b: Word) -> float:
-    return min(_similarity(_ch_read_sh(a) or a, _ch_read_sh(b) or b), VOWEL_VARIANT)
 
 
 # A vowel and و closing a syllable, the diphthong a romanisation writes ow, aw or ew and another
@@ -564,10 +556,6 @@ def _diphthong_read_o(word: Word) -> Word | None:
     """The spelling with its diphthong ow, aw or ew read o; None when it writes none."""
     read = _DIPHTHONG.sub("o", word.fold)
     return name_words(read)[0] if read != word.fold else None
-
-
-def _diphthong_as_o(a: Word, b: Word) -> float:
-    return min(_similarity(_diphthong_read_o(a) or a, _diphthong_read_o(b) or b), VOWEL_VARIANT)
 
 
 def _final_t_read_d(word: Word) -> Word | None:
@@ -687,6 +675,23 @@ def _row(
     *examples: tuple[str, str, float],
 ) -> Agreement:
     return Agreement(name, scripts, when, gives, why, examples)
+
+
+def _read_row(
+    name: str, read: Callable[[Word], Word | None], cap: float, why: str, *examples: tuple[str, str, float]
+) -> Agreement:
+    """A Latin row for letters one romanisation writes another way (`read`: the spelling so
+    read, None when it has no such letters): two spellings of which one has them, alike once
+    read, are as similar as so read, up to `cap`."""
+
+    def when(a: Word, b: Word) -> bool:
+        read_a, read_b = read(a), read(b)
+        return (read_a is None) != (read_b is None) and _alike_once_read(read_a or a, read_b or b)
+
+    def gives(a: Word, b: Word) -> float:
+        return min(_similarity(read(a) or a, read(b) or b), cap)
+
+    return _row(name, "latin", when, gives, why, *examples)
 
 
 # The agreement table, in order: the first row whose scripts and condition fit two tokens
@@ -934,39 +939,27 @@ AGREEMENTS: tuple[Agreement, ...] = (
     ),
     # Two Latin spellings of one name share a skeleton or a phonetic key (or are a typo,
     # above); letters in common alone make another name (Ansari and Askari).
-    _row(
+    _read_row(
         "latin: dj for j",
-        "latin",
-        lambda a, b: (
-            (_dj_read_j(a) is None) != (_dj_read_j(b) is None)
-            and _alike_once_read(_dj_read_j(a) or a, _dj_read_j(b) or b)
-        ),
-        _dj_as_j,
+        _dj_read_j,
+        ANOTHER_SPELLING,
         "ج romanised dj the French way: Djabbari is Jabbari",
         ("Djabbari", "Jabbari", 0.99),
         ("Djafar", "Jafar", 0.99),
     ),
-    _row(
+    _read_row(
         "latin: diphthong written o",
-        "latin",
-        lambda a, b: (
-            (_diphthong_read_o(a) is None) != (_diphthong_read_o(b) is None)
-            and _alike_once_read(_diphthong_read_o(a) or a, _diphthong_read_o(b) or b)
-        ),
-        _diphthong_as_o,
+        _diphthong_read_o,
+        VOWEL_VARIANT,
         "a vowel and و closing a syllable, written ow, aw or ew by one romanisation and o by another: "
         "Towhid is Tohid, Hewrami is Horami, under their own spellings",
         ("Tohid", "Towhid", 0.85),
         ("Horami", "Hewrami", 0.85),
     ),
-    _row(
+    _read_row(
         "latin: ch for sh",
-        "latin",
-        lambda a, b: (
-            (_ch_read_sh(a) is None) != (_ch_read_sh(b) is None)
-            and _alike_once_read(_ch_read_sh(a) or a, _ch_read_sh(b) or b)
-        ),
-        _ch_as_sh,
+        _ch_read_sh,
+        VOWEL_VARIANT,
         "ش romanised ch the French way (the Maghreb, Lebanon): Hachemi is Hashimi, under its own "
         "spellings, since ch is چ in a Persian romanisation",
         ("Hachemi", "Hashimi", 0.847),

@@ -59,6 +59,8 @@ __all__ = ["Candidates", "Hit", "ParsedQuery", "candidate_ids", "candidate_state
 # How many candidates the index hands to the ranking (from each of the namesakes, the
 # persons born near the year and the token count).
 CANDIDATES = 200
+# Of the persons born near the year asked, fewer: most bear one word of the query only, and
+# each is scored in Python (at a million persons, half a name+year search's time with 200).
 NEAR_CANDIDATES = 100
 # Among a name's namesakes, what a query word borne (in the person's own or father's name)
 # takes off the rank of their compact key (0 for a spelling, under 2 for a slip of each

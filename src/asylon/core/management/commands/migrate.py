@@ -1,5 +1,6 @@
-"""`asylon migrate`: Django's `migrate`, with the third-party apps migrated before the project's
-own (issue 24).
+"""`asylon migrate`: Django's `migrate`; an empty database built from the models in one pass
+(`core.schema_load`; `--replay` applies every migration in turn instead); and, when migrations
+are applied, the third-party apps migrated before the project's own (issue 24).
 
 Django applies the apps in the alphabetical order of their last migrations. Any order that
 keeps the migrations' dependencies builds the same database; what differs is Django's
@@ -16,7 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.management.commands import migrate
+from django.db import connections
 from django.db.migrations.graph import MigrationGraph
+
+from asylon.core.schema_load import load_schema
 
 
 def _third_party_first(graph: MigrationGraph, app: str | None = None) -> list[tuple[str, str]]:
@@ -39,6 +43,25 @@ def _third_party_leaves_first() -> Iterator[None]:
 
 
 class Command(migrate.Command):
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--replay",
+            action="store_true",
+            help="On an empty database too, apply each migration in turn (not build the tables from the models).",
+        )
+
     def handle(self, *args, **options):
+        if _everything_forwards(options) and load_schema(connections[options["database"]]):
+            if options["verbosity"] >= 1:
+                self.stdout.write("Built the empty database from the models; every migration recorded as applied.")
+        # Then Django's own: applies what is left (nothing after a load) and sends post_migrate
+        # (content types, permissions, the role groups).
         with _third_party_leaves_first():
             return super().handle(*args, **options)
+
+
+def _everything_forwards(options: dict) -> bool:
+    """A plain `migrate`: no app or target named, nothing faked, planned, checked or pruned."""
+    asked = ("app_label", "migration_name", "fake", "fake_initial", "plan", "check_unapplied", "prune", "replay")
+    return not any(options.get(option) for option in asked)

@@ -393,6 +393,10 @@ def _first_of(clerk, site, query, wanted, other):
         ("Marzie Fallahi", ("مرضیه", "فلاحی"), ("Marzie", "Fattahi")),
         # A prefix پور- joined to its family name stays with it after a given name.
         ("نرگس پورحسینی", ("Narges", "Pourhosseini"), ("Narges", "Hosseini")),
+        # ش romanised ch the French way: Aicha is عایشه.
+        ("عایشه کریمی", ("Aicha", "Karimi"), ("Aziza", "Karimi")),
+        # The short vowel written u the Dari way: Khuda is خدا.
+        ("خدا بخش", ("Khuda", "Bakhsh"), ("Khalid", "Bakhsh")),
     ],
 )
 def test_a_spelling_of_the_name_ranks_above_another_name(clerk, site_a, query, wanted, other):

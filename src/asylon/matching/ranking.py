@@ -547,6 +547,32 @@ def _ch_read_sh(word: Word) -> Word | None:
     return name_words(word.fold.replace("ch", "sh"))[0] if "ch" in word.fold else None
 
 
+# A u alone between consonants (or ending the word), as Dari and Pashto romanisations write the
+# short vowel zamma that Persian ones write o: Gul, Gol (گل); Khuda, Khoda (خدا).
+_SHORT_U = re.compile(r"(?<![aeiou])u(?![aeiou])")
+
+
+def _u_read_o(word: Word) -> Word | None:
+    """The spelling with a lone u read o; None when it writes none."""
+    read = _SHORT_U.sub("o", word.fold)
+    return name_words(read)[0] if read != word.fold else None
+
+
+def _french_read(word: Word) -> tuple[Word, ...]:
+    """The spelling read as a French romanisation would be (ch as sh, dj as j), if it reads
+    otherwise."""
+    return tuple(read for read in (_ch_read_sh(word), _dj_read_j(word)) if read is not None)
+
+
+def _unlike(a: Word, b: Word) -> bool:
+    # Aicha is Aisha (عایشه) once read the French way, though č and š share no letter.
+    return all(
+        JaroWinkler.similarity(x.skeleton, y.skeleton) < _UNLIKE
+        for x in (a, *_french_read(a))
+        for y in (b, *_french_read(b))
+    )
+
+
 # A vowel and و closing a syllable, the diphthong a romanisation writes ow, aw or ew and another
 # o (Towhid, Tohid; Rowshan, Roshan; Hewrami, Horami).
 _DIPHTHONG = re.compile(r"[aeo][vw](?=[^aeiouyvw])")
@@ -694,6 +720,29 @@ def _read_row(
     return _row(name, "latin", when, gives, why, *examples)
 
 
+def _across_read_row(
+    name: str, read: Callable[[Word], Word | None], cap: float, why: str, *examples: tuple[str, str, float]
+) -> Agreement:
+    """An across row for letters a romanisation writes its own way (`read`): a Latin spelling
+    that, so read, is a spelling of the Persian one (more alike than another name is) is as
+    similar as so read, up to `cap`."""
+
+    def read_pair(a: Word, b: Word) -> tuple[Word, Word | None]:
+        persian, latin = (a, b) if a.persian else (b, a)
+        return persian, read(latin)
+
+    def when(a: Word, b: Word) -> bool:
+        persian, latin = read_pair(a, b)
+        return latin is not None and _similarity(persian, latin) > OTHER_NAME
+
+    def gives(a: Word, b: Word) -> float:
+        persian, latin = read_pair(a, b)
+        assert latin is not None
+        return min(_similarity(persian, latin), cap)
+
+    return _row(name, "across", when, gives, why, *examples)
+
+
 # The agreement table, in order: the first row whose scripts and condition fit two tokens
 # gives their similarity. The last row of each script applies to any pair.
 AGREEMENTS: tuple[Agreement, ...] = (
@@ -710,11 +759,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
     _row(
         "unlike",
         "any",
-        lambda a, b: (
-            JaroWinkler.similarity(a.skeleton, b.skeleton) < _UNLIKE
-            and b.skeleton not in a.near
-            and b.skeleton not in a.written
-        ),
+        lambda a, b: _unlike(a, b) and b.skeleton not in a.near and b.skeleton not in a.written,
         0.0,
         "most words met are other names: no rule below makes a spelling of them",
         ("رضا", "Hosseini", 0.0),
@@ -921,6 +966,22 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("مرتضی", "Murtada", 0.85),
         ("Kadim", "کاظم", 0.85),
     ),
+    _across_read_row(
+        "across: u for a short o",
+        _u_read_o,
+        CROSS_SCRIPT_PHONETIC,
+        "the short vowel zamma written u the Dari and Pashto way, o the Persian way: Gul is گل, Khuda is خدا",
+        ("گل", "Gul", 0.92),
+        ("Khuda", "خدا", 0.92),
+    ),
+    _across_read_row(
+        "across: ch for sh",
+        _ch_read_sh,
+        VOWEL_VARIANT,
+        "ش romanised ch the French way, as Latin spellings are read (latin: ch for sh): Bachir is بشیر",
+        ("بشیر", "Bachir", 0.85),
+        ("Aicha", "عایشه", 0.85),
+    ),
     _row(
         "across: slip of the pen",
         "across",
@@ -964,6 +1025,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
         "spellings, since ch is چ in a Persian romanisation",
         ("Hachemi", "Hashimi", 0.847),
         ("Chaker", "Shakir", 0.847),
+        ("Aicha", "Aisha", 0.85),
     ),
     _row(
         "latin: another spelling",

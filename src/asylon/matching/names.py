@@ -664,6 +664,9 @@ _A_ENDINGS = ("a", "ah")
 _E_ENDINGS = ("e", "eh")
 
 
+_OPENING = re.compile(r"[aeiou]+(?:y[aeiou]*)?|")
+
+
 def _ending_stem(fold_: str, skeleton_: str, persian: bool) -> tuple[str, str] | None:
     """The consonants before a final ه/ة and which ending is written (fa, a, e), or None."""
     if " " in fold_ or not skeleton_:
@@ -678,8 +681,9 @@ def _ending_stem(fold_: str, skeleton_: str, persian: bool) -> tuple[str, str] |
     if len(stem) > 2:  # long vowels inside the name are written by one reading, not the other
         stem = stem[0] + stem[1:-1].replace("y", "").replace("w", "") + stem[-1]
     # A skeleton leaves out the opening vowels, which count as letters of the stem here
-    # (Amena, Ameneh, امنه; Aisha, عایشه; not Sara, Sareh).
-    letters = len(stem) + min(len(fold_) - len(fold_.lstrip("aeiou")), 2)
+    # (Amena, Ameneh, امنه; Aisha, عایشه; not Sara, Sareh), and a y between them writes the
+    # ی of the name (Ayesha, Aysha, عایشه).
+    letters = len(stem) + min(len(_OPENING.match(fold_)[0]), 2)
     return (stem, kind) if letters >= 3 else None
 
 

@@ -800,6 +800,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Fatima", "فاطمه", 0.96),
         ("Sakina", "Sakineh", 0.96),
         ("عایشه", "Aisha", 0.96),
+        ("عایشه", "Ayesha", 0.96),
     ),
     # Persian script writes a name one way (the keyboard's letters are folded): another
     # spelling with the same consonants is another name (صغری Soghra, اصغر Asghar).

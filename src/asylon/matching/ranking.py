@@ -417,6 +417,16 @@ def _long_u_written(persian: Word, latin: Word) -> bool:
     return any(not p[1][n] and "u" in w[1][n] and p[0][n] != "v" for n in range(1, len(p[1]) - 1))
 
 
+def _same_opening(a: Word, b: Word) -> bool:
+    """Both open with a vowel or neither (Ahmadzadeh is no Hamidzadeh), or the one without
+    opens on two consonants, an opening vowel the Maghreb leaves out (Brahim, Ebrahem)."""
+    a_vowel, b_vowel = a.fold[:1] in _VOWELS, b.fold[:1] in _VOWELS
+    if a_vowel == b_vowel:
+        return True
+    bare = b.fold if a_vowel else a.fold
+    return len(bare) > 1 and bare[1] not in _VOWELS
+
+
 def _other_name(a: Word, b: Word) -> float:
     """Another name, however alike its consonants: never as close as a spelling of the name."""
     return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
@@ -511,7 +521,8 @@ def _read_as_arabic(a: Word, b: Word) -> bool:
     """Two Latin spellings that are one once dh and th are read as z and s."""
     return (
         a.skeleton != b.skeleton
-        and ("dh" in a.skeleton + b.skeleton or "th" in a.skeleton + b.skeleton)
+        # Written dh or th: not a d and the final h of -zadeh, which a skeleton runs together.
+        and any(letters in word.fold for letters in ("dh", "th") for word in (a, b))
         # Either long enough: Reza is as short as a name gets, Ridha is not.
         and max(len(interdental(a.skeleton)), len(interdental(b.skeleton))) >= _MIN_KEY
         and inner_consonants(interdental(a.skeleton)) == inner_consonants(interdental(b.skeleton))
@@ -1202,12 +1213,13 @@ AGREEMENTS: tuple[Agreement, ...] = (
     _row(
         "latin: long vowel written",
         "latin",
-        lambda a, b: inner_consonants(a.skeleton) == inner_consonants(b.skeleton),
+        lambda a, b: inner_consonants(a.skeleton) == inner_consonants(b.skeleton) and _same_opening(a, b),
         lambda a, b: max(_latin_other_name(a, b), VOWEL_VARIANT + _nearer(a, b)),
         "Kazem and Kazim",
         ("Kazem", "Kazim", 0.846),
         ("Korami", "Karimi", 0.843),
         ("Mahmoud", "Mohammad", 0.841),
+        ("Brahim", "Ebrahem", 0.844),
     ),
     _row(
         "latin: slip of the pen",
@@ -1236,6 +1248,9 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Ansari", "Askari", 0.7),
         ("Vahid", "Vahideh", 0.7),
         ("Qasem", "Kazem", 0.7),
+        # A skeleton runs the d and the h of -zadeh together as the dh of Kadhimi; Ahmad opens
+        # with a vowel Hamid lacks.
+        ("Hamidzadeh", "Ahmadzadeh", 0.7),
     ),
 )
 _BY_SCRIPTS = {

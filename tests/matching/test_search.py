@@ -396,9 +396,8 @@ def _first_of(clerk, site, query, wanted, other):
         # ش romanised ch the French way: Aicha is عایشه.
         ("عایشه کریمی", ("Aicha", "Karimi"), ("Aziza", "Karimi")),
         # A u past the first syllable is a long u that محمد does not write: Mahmoudzadeh is
-        # محمودزاده. A letter left out makes another name: Mina is not Amina (Amena is).
+        # محمودزاده.
         ("لیلا محمدزاده", ("Leila", "Mohammadzade"), ("Leila", "Mahmoudzadeh")),
-        ("Amina Heydari", ("Amena", "Heydari"), ("Mina", "Heydari")),
         # The short vowel written u the Dari way: Khuda is خدا.
         ("خدا بخش", ("Khuda", "Bakhsh"), ("Khalid", "Bakhsh")),
     ],

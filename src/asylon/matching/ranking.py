@@ -1084,10 +1084,10 @@ AGREEMENTS: tuple[Agreement, ...] = (
     _row(
         "latin: opening letters swapped",
         "latin",
-        lambda a, b: _same_skeleton(a, b) and len(a.fold) == len(b.fold) and OSA.distance(a.fold, b.fold) == 1,
+        lambda a, b: _same_skeleton(a, b) and OSA.distance(a.fold, b.fold) == 1,
         lambda a, b: max(SKELETON_MATCH, TYPO_MATCH + TYPO_SPREAD * (1.0 - 1.0 / max(len(a.fold), len(b.fold)))),
-        "the same consonants and two letters swapped: one name mistyped (aPnahi: Panahi); a letter "
-        "left out is another name (Amina, Mina)",
+        "the same consonants and two letters swapped, or an opening letter dropped: one name mistyped "
+        "(aPnahi: Panahi; zadi: Izadi, though Mina is so a slip of Amina)",
         ("aPnahi", "Panahi", 0.975),
         ("Athere", "Tahereh", 0.977),
     ),

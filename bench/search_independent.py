@@ -7,6 +7,7 @@ what the truth allows (the namesake ceiling).
     ASYLON_DATA_DIR=/tmp/search-indep PYTHONPATH=src python bench/search_independent.py --persons 100000 --reuse
     ... bench/search_independent.py --generator heldout [--persons 100000] [--reuse]
     ... --persons 1000000 --reuse --records /tmp/indep-1m.pickle  (the million drawn once, kept outside the checkout)
+    ... --reuse --dump /tmp/top10.txt  (each query's top 10, to diff before and after a change)
 
 `--generator heldout` runs on bench/heldout instead: a generator kept for judging only, never
 for tuning (use a database of its own: `--reuse` only checks the number of persons).
@@ -374,6 +375,17 @@ def measure_work(run, qs: list[dict], n: int) -> None:
         )
 
 
+def dump(user, qs: list[dict], path: str) -> None:
+    """Each query's text and top 10, a line each (reference and score, best first)."""
+    from asylon.matching.search import search_persons
+
+    with open(path, "w", encoding="utf-8") as f:
+        for q in qs:
+            hits = search_persons(user, q["text"], limit=10)
+            f.write(f"{q['text']}\t{' '.join(f'{h.person.reference}:{h.score:.4f}' for h in hits)}\n")
+    print(f"top 10 of {len(qs)} queries written to {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=100_000)
@@ -391,6 +403,11 @@ def main() -> None:
     parser.add_argument("--work", type=int, default=0, help="instead of timing, measure the work of this many searches")
     parser.add_argument(
         "--records", help="a pickle of the generated population, written when absent (at a million it takes minutes)"
+    )
+    parser.add_argument(
+        "--dump",
+        help="instead of timing, write each query's top 10 (references and scores) to this file: "
+        "diff two of them to show a change kept every result",
     )
     args = parser.parse_args()
     _use(args.generator)
@@ -434,6 +451,9 @@ def main() -> None:
         run(q["text"])
     if args.work:
         measure_work(run, qs[20:], args.work)
+        return
+    if args.dump:
+        dump(user, qs, args.dump)
         return
     times: list[float] = []
     stats: dict[str, Counter] = {}

@@ -376,13 +376,15 @@ def measure_work(run, qs: list[dict], n: int) -> None:
 
 
 def dump(user, qs: list[dict], path: str) -> None:
-    """Each query's text and top 10, a line each (reference and score, best first)."""
+    """Each query's text and top 10 on a line (reference and score, best first), then the
+    reasons shown beside each hit, a line each."""
     from asylon.matching.search import search_persons
 
     with open(path, "w", encoding="utf-8") as f:
         for q in qs:
             hits = search_persons(user, q["text"], limit=10)
             f.write(f"{q['text']}\t{' '.join(f'{h.person.reference}:{h.score:.4f}' for h in hits)}\n")
+            f.writelines(f"  {h.person.reference}: {'; '.join(m.english() for m in h.why)}\n" for h in hits)
     print(f"top 10 of {len(qs)} queries written to {path}")
 
 
@@ -406,7 +408,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--dump",
-        help="instead of timing, write each query's top 10 (references and scores) to this file: "
+        help="instead of timing, write each query's top 10 (references, scores, reasons) to this file: "
         "diff two of them to show a change kept every result",
     )
     args = parser.parse_args()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -1422,9 +1423,8 @@ def _father_before_given(labels: list[str]) -> bool:
     return given >= 0 and FATHERS_NAME in labels[:given]
 
 
-def _names_of(person: dict) -> tuple[str, ...]:
-    """The person's name fields, in the order of `_NAME_FIELDS`."""
-    return tuple(person[name] for name in _NAME_FIELDS)
+# The person's name fields (a dict's), in the order of `_NAME_FIELDS`.
+_names_of: Callable[[dict], tuple[str, ...]] = operator.itemgetter(*_NAME_FIELDS)
 
 
 def _as_recorded(person: dict, field_name: str) -> str:
@@ -1491,11 +1491,16 @@ class QueryScorer:
     def _reading(self, person: dict) -> tuple[tuple[str, int], ...]:
         """The person's names as the query reads them: per field recorded with words, in the
         order of `_NAME_FIELDS`, its label and the id of its matches (`_field`)."""
-        return tuple(
-            (label, found)
-            for label, name in zip(_NAME_LABELS, _names_of(person), strict=True)
-            if name and (found := self._field(name)) >= 0
-        )
+        fields = self._fields
+        reading = []
+        for label, name in zip(_NAME_LABELS, _names_of(person), strict=True):
+            if name:
+                found = fields.get(name)
+                if found is None:
+                    found = self._field(name)
+                if found >= 0:
+                    reading.append((label, found))
+        return tuple(reading)
 
     def _matches(self, reading: tuple[tuple[str, int], ...]) -> tuple[list[float], list[tuple[int, int] | None]]:
         """Per query token, the best match among the person's tokens, each used once: its

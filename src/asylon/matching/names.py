@@ -664,6 +664,7 @@ _A_ENDINGS = ("a", "ah")
 _E_ENDINGS = ("e", "eh")
 
 
+@lru_cache(maxsize=65536)  # of one word, read for both words of each pair the ranking compares
 def _ending_stem(fold_: str, skeleton_: str, persian: bool) -> tuple[str, str] | None:
     """The consonants before a final ه/ة and which ending is written (fa, a, e), or None."""
     if " " in fold_ or not skeleton_:

@@ -145,6 +145,7 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _DIGRAPH_FIRST = "skzcg"
 
 
+@lru_cache(maxsize=65536)  # of one word, read by several rows for each pair the ranking compares
 def inner_consonants(skeleton: str) -> str:
     """The skeleton without the long vowels (y, w) inside it: Kazem and Kazim share it."""
     return (
@@ -292,6 +293,7 @@ def _one_sound(a: Word, b: Word) -> bool:
     return len(changed) <= 1 and all(pair not in _LETTERS_APART for pair in changed)
 
 
+@lru_cache(maxsize=65536)  # of one word, as inner_consonants
 def _vowels_where(fold: str) -> str:
     """Where the spelling writes vowels, as a pattern of consonants (c) and runs of vowels (v),
     a digraph one consonant: Heidari and Heydari write them in the same places, Zhila and Jila
@@ -490,6 +492,7 @@ def _skeleton_letters_agree(persian: Word, latin: Word) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)  # of one word, as inner_consonants
 def interdental(skeleton: str) -> str:
     """The skeleton with the Arabic letters ذ ض ظ and ث read the Persian way, z and s, where a
     romanisation from Arabic writes dh and th (Kadhim, Kazem; Othman, Osman)."""

@@ -655,8 +655,9 @@ def _candidates(
         if not group:  # a word the register has no name for: no points
             continue
         word, word_params = _in("skeleton", sorted(group))
-        points.append(f"MAX(CASE WHEN own AND {word} THEN 2 WHEN {word} THEN 1 ELSE 0 END)")
-        params += word_params + word_params
+        # The word looked up once per token, then whose name it is in.
+        points.append(f"MAX(CASE WHEN {word} THEN CASE WHEN own THEN 2 ELSE 1 END ELSE 0 END)")
+        params += word_params
     if year is not None:
         points.append("MAX(CASE WHEN birth_year = %s THEN 3 WHEN birth_year IN (%s, %s) THEN 1 ELSE 0 END)")
         params += [year, year - 1, year + 1]

@@ -166,6 +166,16 @@ work (100,000): name+father 0.968 -> 0.972, name+year 0.982 -> 0.985, namesakes 
 -> 0.887, script 0.958 (namesakes first 0.630 -> 0.622). A fallback reading each word's
 holders only up to a bound, tried on the way, cost the held-out name+father 0.972 -> 0.928
 and was taken out.
+The same work for the same results (issue 23: p95 under 50 ms at a million): each way a query
+reads a candidate's names scored once (about 200 candidates read 15 ways), the year's part
+once per date, pure per-word helpers of the agreement rows kept, the hits' persons read
+unsorted, each query word tested once per token in the token index's count. Every top 10,
+score and reason the same for the 1,000 queries (`--dump` before and after, diffed); every
+recall figure the same. `--work 400`, before -> after, two rounds each, interleaved (load
+1.9-3.8): client CPU p50 16.1 -> 11.2 and 11.8 -> 9.6 ms, p95 25.8 -> 18.6 and 18.2 ->
+15.2 ms; backend p50 8.0 -> 7.3 and 5.8 -> 5.9 ms, p95 26.7 -> 23.4 and 19.9 -> 18.8 ms;
+statements (3.25), hits and reads the same. The timing run, interleaved likewise (load
+1.3-2.1): p50 27.3 / p95 52.1 and 23.8 / 45.5 ms before, 19.4 / 39.4 and 21.1 / 43.0 after.
 """
 
 from __future__ import annotations

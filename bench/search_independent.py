@@ -7,6 +7,7 @@ what the truth allows (the namesake ceiling).
     ASYLON_DATA_DIR=/tmp/search-indep PYTHONPATH=src python bench/search_independent.py --persons 100000 --reuse
     ... bench/search_independent.py --generator heldout [--persons 100000] [--reuse]
     ... --persons 1000000 --reuse --records /tmp/indep-1m.pickle  (the million drawn once, kept outside the checkout)
+    ... --reuse --dump /tmp/top10.txt  (each query's top 10, to diff before and after a change)
 
 `--generator heldout` runs on bench/heldout instead: a generator kept for judging only, never
 for tuning (use a database of its own: `--reuse` only checks the number of persons).
@@ -165,6 +166,16 @@ work (100,000): name+father 0.968 -> 0.972, name+year 0.982 -> 0.985, namesakes 
 -> 0.887, script 0.958 (namesakes first 0.630 -> 0.622). A fallback reading each word's
 holders only up to a bound, tried on the way, cost the held-out name+father 0.972 -> 0.928
 and was taken out.
+The same work for the same results (issue 23: p95 under 50 ms at a million): each way a query
+reads a candidate's names scored once (about 200 candidates read 15 ways), the year's part
+once per date, pure per-word helpers of the agreement rows kept, the hits' persons read
+unsorted, each query word tested once per token in the token index's count. Every top 10,
+score and reason the same for the 1,000 queries (`--dump` before and after, diffed); every
+recall figure the same. `--work 400`, before -> after, two rounds each, interleaved (load
+1.9-3.8): client CPU p50 16.1 -> 11.2 and 11.8 -> 9.6 ms, p95 25.8 -> 18.6 and 18.2 ->
+15.2 ms; backend p50 8.0 -> 7.3 and 5.8 -> 5.9 ms, p95 26.7 -> 23.4 and 19.9 -> 18.8 ms;
+statements (3.25), hits and reads the same. The timing run, interleaved likewise (load
+1.3-2.1): p50 27.3 / p95 52.1 and 23.8 / 45.5 ms before, 19.4 / 39.4 and 21.1 / 43.0 after.
 """
 
 from __future__ import annotations
@@ -374,6 +385,19 @@ def measure_work(run, qs: list[dict], n: int) -> None:
         )
 
 
+def dump(user, qs: list[dict], path: str) -> None:
+    """Each query's text and top 10 on a line (reference and score, best first), then the
+    reasons shown beside each hit, a line each."""
+    from asylon.matching.search import search_persons
+
+    with open(path, "w", encoding="utf-8") as f:
+        for q in qs:
+            hits = search_persons(user, q["text"], limit=10)
+            f.write(f"{q['text']}\t{' '.join(f'{h.person.reference}:{h.score:.4f}' for h in hits)}\n")
+            f.writelines(f"  {h.person.reference}: {'; '.join(m.english() for m in h.why)}\n" for h in hits)
+    print(f"top 10 of {len(qs)} queries written to {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=100_000)
@@ -391,6 +415,11 @@ def main() -> None:
     parser.add_argument("--work", type=int, default=0, help="instead of timing, measure the work of this many searches")
     parser.add_argument(
         "--records", help="a pickle of the generated population, written when absent (at a million it takes minutes)"
+    )
+    parser.add_argument(
+        "--dump",
+        help="instead of timing, write each query's top 10 (references, scores, reasons) to this file: "
+        "diff two of them to show a change kept every result",
     )
     args = parser.parse_args()
     _use(args.generator)
@@ -434,6 +463,9 @@ def main() -> None:
         run(q["text"])
     if args.work:
         measure_work(run, qs[20:], args.work)
+        return
+    if args.dump:
+        dump(user, qs, args.dump)
         return
     times: list[float] = []
     stats: dict[str, Counter] = {}

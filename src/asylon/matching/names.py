@@ -667,6 +667,7 @@ _E_ENDINGS = ("e", "eh")
 _OPENING = re.compile(r"[aeiou]+(?:y[aeiou]*)?|")
 
 
+@lru_cache(maxsize=65536)  # of one word, read for both words of each pair the ranking compares
 def _ending_stem(fold_: str, skeleton_: str, persian: bool) -> tuple[str, str] | None:
     """The consonants before a final ه/ة and which ending is written (fa, a, e), or None."""
     if " " in fold_ or not skeleton_:

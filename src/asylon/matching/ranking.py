@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -144,6 +145,7 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _DIGRAPH_FIRST = "skzcg"
 
 
+@lru_cache(maxsize=65536)  # of one word, read by several rows for each pair the ranking compares
 def inner_consonants(skeleton: str) -> str:
     """The skeleton without the long vowels (y, w) inside it: Kazem and Kazim share it."""
     return (
@@ -291,6 +293,7 @@ def _one_sound(a: Word, b: Word) -> bool:
     return len(changed) <= 1 and all(pair not in _LETTERS_APART for pair in changed)
 
 
+@lru_cache(maxsize=65536)  # of one word, as inner_consonants
 def _vowels_where(fold: str) -> str:
     """Where the spelling writes vowels, as a pattern of consonants (c) and runs of vowels (v),
     a digraph one consonant: Heidari and Heydari write them in the same places, Zhila and Jila
@@ -511,6 +514,7 @@ def _skeleton_letters_agree(persian: Word, latin: Word) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)  # of one word, as inner_consonants
 def interdental(skeleton: str) -> str:
     """The skeleton with the Arabic letters ذ ض ظ and ث read the Persian way, z and s, where a
     romanisation from Arabic writes dh and th (Kadhim, Kazem; Othman, Osman)."""
@@ -1505,23 +1509,17 @@ def _year_score(year: int, born: dt.date | None) -> tuple[float, Message | None]
     return gives, None
 
 
-def _father_before_given(matched: list[int], person_words: list[tuple[Word, str]]) -> bool:
+def _father_before_given(labels: list[str]) -> bool:
     """Whether the query word taken for the father's name comes before the one taken for the
-    given name: in every order a name is written in (given, father, family; family, given,
+    given name (`labels`: per query word, the label of the person's word it matched, "" for
+    none): in every order a name is written in (given, father, family; family, given,
     father; "son of" after the name) the father's name follows the given name."""
-    labels = [person_words[m][1] if m >= 0 else "" for m in matched]
     given = labels.index("given name") if "given name" in labels else -1
     return given >= 0 and FATHERS_NAME in labels[:given]
 
 
-def _own_names(person_words: list[tuple[Word, str]]) -> set[str]:
-    """Which of the person's own names (given, family; not the father's) are recorded."""
-    return {label for _word, label in person_words if label != FATHERS_NAME}
-
-
-def _fields_of_words(person: dict) -> list[str]:
-    """The field each of `_person_words(person)` comes from, in the same order."""
-    return [name for name in _NAME_FIELDS if person[name] for _word in name_words(person[name], whole=True)]
+# The person's name fields (a dict's), in the order of `_NAME_FIELDS`.
+_names_of: Callable[[dict], tuple[str, ...]] = operator.itemgetter(*_NAME_FIELDS)
 
 
 def _as_recorded(person: dict, field_name: str) -> str:
@@ -1533,7 +1531,12 @@ def _as_recorded(person: dict, field_name: str) -> str:
 
 class QueryScorer:
     """Scores persons (dicts of `PERSON_NAME_FIELDS` and `date_of_birth`) against one query's
-    name tokens and year of birth, each query word compared once with each spelling met."""
+    name tokens and year of birth, each query word compared once with each spelling met.
+
+    A person's names score as what the query's words match in them: per recorded field, its
+    label and which of its words each query word (or two neighbours joined) matches, how
+    closely (`_field`). Namesakes whose other names match nothing (most fathers' names) read
+    alike, and each such reading is scored once per query (`_names_score`)."""
 
     def __init__(self, query: tuple[Word, ...], year: int | None, born: dt.date | None = None, sex: str = "") -> None:
         self.query = query
@@ -1543,96 +1546,156 @@ class QueryScorer:
         # Neighbouring query words together, for a name part written in one (Alireza).
         self.pairs = tuple(query[i].joined(query[i + 1]) for i in range(len(query) - 1))
         self._seen: list[dict[Word, float]] = [{} for _ in range(len(query) + len(self.pairs))]
+        # Per name field's text met, the id of what the query's words match in it (-1: no
+        # words); per id, the matches; per reading of a person's names, their score; per date
+        # of birth, how it meets the year or date asked. Each once per query.
+        self._fields: dict[str, int] = {}
+        self._hit_ids: dict[tuple[tuple[int, int, float], ...], int] = {}
+        self._hits: list[tuple[tuple[int, int, float], ...]] = []
+        self._readings: dict[tuple[tuple[str, int], ...], float] = {}
+        self._born: dict[dt.date | None, float] = {}
 
-    def _best(
-        self, k: int, query_word: Word, person_words: list[tuple[Word, str]], used: set[int]
-    ) -> tuple[float, float, int]:
-        """The best match of a query word among the person's words not yet used: its score (a
-        father's name weighing less), its similarity as a spelling, and which word. A word
-        that is no spelling of any of them scores nothing. Each query word is compared once
-        with each spelling met (the hot path of a search: hundreds of persons, one loop)."""
-        seen = self._seen[k]
-        best, best_raw, best_i = 0.0, 0.0, -1
-        for i, (word, label) in enumerate(person_words):
-            raw = seen.get(word)
-            if raw is None:
-                raw = seen[word] = _similarity(query_word, word)
-            if raw < _MATCHED or i in used:
-                continue
-            s = raw * FATHER_WEIGHT if label == FATHERS_NAME else raw
-            if s > best:
-                best, best_raw, best_i = s, raw, i
-        return best, best_raw, best_i
+    def _field(self, name: str) -> int:
+        """What the query's words match in a name field's text (`name_words(name, whole=True)`),
+        as an id of `_hits`: (which query word, which word of the field, similarity), in the
+        order of the field's words, for each similarity of `_MATCHED` or more (a word under it
+        never counts); query words past the query's own are its pairs joined. -1 when the
+        text has no words."""
+        found = self._fields.get(name)
+        if found is not None:
+            return found
+        words = name_words(name, whole=True)
+        if not words:
+            found = -1
+        else:
+            hits = []
+            for j, word in enumerate(words):
+                for k, query_word in enumerate((*self.query, *self.pairs)):
+                    seen = self._seen[k]
+                    raw = seen.get(word)
+                    if raw is None:
+                        raw = seen[word] = _similarity(query_word, word)
+                    if raw >= _MATCHED:
+                        hits.append((k, j, raw))
+            found = self._hit_ids.setdefault(tuple(hits), len(self._hits))
+            if found == len(self._hits):
+                self._hits.append(tuple(hits))
+        self._fields[name] = found
+        return found
 
-    def _matches(self, person_words: list[tuple[Word, str]]) -> tuple[list[float], list[int]]:
-        """Per query token, the best match among the person's tokens, each used once (its
-        score, and which token, -1 for none); two query tokens may together match one (Ali
-        Reza = Alireza, Gholam Reza = a father Gholamreza)."""
-        used: set[int] = set()
-        scores, matched = [], []
-        for k, q in enumerate(self.query):
-            best, _raw, best_i = self._best(k, q, person_words, used)
-            if best_i >= 0:
-                used.add(best_i)
+    def _reading(self, person: dict) -> tuple[tuple[str, int], ...]:
+        """The person's names as the query reads them: per field recorded with words, in the
+        order of `_NAME_FIELDS`, its label and the id of its matches (`_field`)."""
+        fields = self._fields
+        reading = []
+        for label, name in zip(_NAME_LABELS, _names_of(person), strict=True):
+            if name:
+                found = fields.get(name)
+                if found is None:
+                    found = self._field(name)
+                if found >= 0:
+                    reading.append((label, found))
+        return tuple(reading)
+
+    def _matches(self, reading: tuple[tuple[str, int], ...]) -> tuple[list[float], list[tuple[int, int] | None]]:
+        """Per query token, the best match among the person's tokens, each used once: its
+        score (a father's name weighing less) and which token, as (field of `reading`, word of
+        it), None for none; of equal scores the first token. Two query tokens may together
+        match one (Ali Reza = Alireza, Gholam Reza = a father Gholamreza)."""
+        # (query word, which token, score, similarity), in the order of the person's tokens.
+        found = [
+            (k, (f, j), raw * FATHER_WEIGHT if label == FATHERS_NAME else raw, raw)
+            for f, (label, hits) in enumerate(reading)
+            for k, j, raw in self._hits[hits]
+        ]
+        used: set[tuple[int, int]] = set()
+        scores: list[float] = []
+        matched: list[tuple[int, int] | None] = []
+        for k in range(len(self.query)):
+            best, best_at = 0.0, None
+            for q, at, s, _raw in found:
+                if q == k and s > best and at not in used:
+                    best, best_at = s, at
+            if best_at is not None:
+                used.add(best_at)
             scores.append(best)
-            matched.append(best_i)
-        for i, pair in enumerate(self.pairs):
+            matched.append(best_at)
+        for i in range(len(self.pairs)):
             if scores[i] + scores[i + 1] >= 2.0:  # both matched as they are: no joined word does better
                 continue
-            best, raw, best_i = self._best(len(self.query) + i, pair, person_words, set())
-            if raw >= JOINED_MATCH and best > (scores[i] + scores[i + 1]) / 2:
+            k = len(self.query) + i
+            best, best_raw, best_at = 0.0, 0.0, None
+            for q, at, s, raw in found:
+                if q == k and s > best:
+                    best, best_raw, best_at = s, raw, at
+            if best_raw >= JOINED_MATCH and best > (scores[i] + scores[i + 1]) / 2:
                 scores[i] = scores[i + 1] = best
-                matched[i], matched[i + 1] = best_i, -1
+                matched[i], matched[i + 1] = best_at, None
         return scores, matched
 
     def score(self, person: dict) -> float:
         """How well the person fits the query, in [0, 1]: the mean of the query tokens'
         matches, and with a year asked, a quarter for the year of birth."""
         score = self._names_score(person) if self.query else 0.0
-        if self.born:
+        if self.year:  # set whenever `born` is
             born = person["date_of_birth"]
-            score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * date_agreement(self.born, born).similarity(
-                self.born, born
-            )
-        elif self.year:
-            score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * _year_score(self.year, person["date_of_birth"])[0]
+            agrees = self._born.get(born)
+            if agrees is None:
+                agrees = self._born[born] = (
+                    date_agreement(self.born, born).similarity(self.born, born)
+                    if self.born
+                    else year_agreement(self.year, born).gives
+                )
+            score = (1.0 - YEAR_WEIGHT) * score + YEAR_WEIGHT * agrees
         if self.sex and person.get("sex") in _SEXES and person["sex"] != self.sex:
             score -= OTHER_SEX
         return score
 
     def _names_score(self, person: dict) -> float:
         """The names' part of `score`: the mean of the query tokens' matches, less what tells
-        a relative named by the query apart from the person."""
-        person_words = _person_words(person)
-        scores, matched = self._matches(person_words)
+        a relative named by the query apart from the person; once per reading (`_reading`)."""
+        reading = self._reading(person)
+        score = self._readings.get(reading)
+        if score is None:
+            score = self._readings[reading] = self._reading_score(reading)
+        return score
+
+    def _reading_score(self, reading: tuple[tuple[str, int], ...]) -> float:
+        scores, matched = self._matches(reading)
         # The Arabic article asked for and not written in the register (Al-Dawudi, Dawudi)
         # is left out; written, it counts.
         counted = [s for s, q in zip(scores, self.query, strict=True) if s or q.fold != ARTICLE]
         score = sum(counted) / max(len(counted), 1)
         if len(counted) > 1:
-            labels = [person_words[m][1] for m in matched if m >= 0]
-            unnamed = _own_names(person_words) - set(labels)
+            labels = [reading[m[0]][0] if m is not None else "" for m in matched]
+            own = {label for label, _hits in reading if label != FATHERS_NAME}
+            unnamed = own - set(labels)
             relative = min(len(unnamed), labels.count(FATHERS_NAME)) - counted.count(0.0)
             score -= UNNAMED_OWN_NAME * max(relative, 0)
-            score -= FATHER_FIRST * _father_before_given(matched, person_words)
+            score -= FATHER_FIRST * _father_before_given(labels)
         return score
 
     def why(self, person: dict) -> list[Message]:
         """The reasons shown beside a hit (asked only of the hits shown: scoring is the hot
         path): which of the person's names matched, as recorded, and the year of birth."""
-        person_words = _person_words(person)
-        fields = _fields_of_words(person)
-        _scores, matched = self._matches(person_words) if self.query else ([], [])
+        # The fields of `_reading(person)`, in its order.
+        fields = [
+            (field_name, name)
+            for field_name, name in zip(_NAME_FIELDS, _names_of(person), strict=True)
+            if name and name_words(name, whole=True)
+        ]
+        _scores, matched = self._matches(self._reading(person)) if self.query else ([], [])
         why: list[Message] = []
         seen: set[tuple[str, str]] = set()
         for q, m in zip(self.query, matched, strict=True):
-            if m < 0:
+            if m is None:
                 continue
-            base = fields[m].removesuffix("_original")
-            kind = SAME_NAME if q.fold == person_words[m][0].fold else SOUNDS_LIKE
+            field_name, name = fields[m[0]]
+            base = field_name.removesuffix("_original")
+            kind = SAME_NAME if q.fold == name_words(name, whole=True)[m[1]].fold else SOUNDS_LIKE
             if (base, kind) not in seen:
                 seen.add((base, kind))
-                why.append(message(kind, field=message(_FIELD_WORDS[base]), name=_as_recorded(person, fields[m])))
+                why.append(message(kind, field=message(_FIELD_WORDS[base]), name=_as_recorded(person, field_name)))
         if self.year and (year_why := _year_score(self.year, person["date_of_birth"])[1]):
             why.append(year_why)
         return why

@@ -35,10 +35,14 @@ def is_empty(connection: BaseDatabaseWrapper) -> bool:
 def load_schema(connection: BaseDatabaseWrapper) -> bool:
     """Build an empty database's tables from the models and record every migration as applied.
     Returns False, doing nothing, when the database already has tables (Django's own `migrate`
-    applies what is missing)."""
+    applies what is missing), or when Django's own would stop or do more: migrations in
+    conflict, or models of an app without migrations."""
     if not is_empty(connection):
         return False
     executor = MigrationExecutor(connection)
+    unmigrated = executor.loader.unmigrated_apps
+    if executor.loader.detect_conflicts() or any(m._meta.app_label in unmigrated for m in _managed(connection)):
+        return False
     plan = [migration for migration, backwards in executor.migration_plan(executor.loader.graph.leaf_nodes())]
     # One transaction: a failure leaves the database empty, to be built again.
     with connection.schema_editor(atomic=True) as editor:
@@ -52,18 +56,19 @@ def load_schema(connection: BaseDatabaseWrapper) -> bool:
                     operation.code(cast(StateApps, global_apps), editor)
         for migration in plan:
             executor.record_migration(migration)
+        executor.check_replacements()  # a squash is recorded too, as the steps it replaces are
     return True
 
 
 def _models(connection: BaseDatabaseWrapper, migrated_apps: set[str]) -> list:
-    # As `migrate` does, the apps without migrations get no tables.
+    return [model for model in _managed(connection) if model._meta.app_label in migrated_apps]
+
+
+def _managed(connection: BaseDatabaseWrapper) -> list:
     return [
         model
         for model in global_apps.get_models()
-        if model._meta.app_label in migrated_apps
-        and model._meta.managed
-        and not model._meta.proxy
-        and router.allow_migrate_model(connection.alias, model)
+        if model._meta.managed and not model._meta.proxy and router.allow_migrate_model(connection.alias, model)
     ]
 
 

@@ -684,7 +684,8 @@ def _ending_stem(fold_: str, skeleton_: str, persian: bool) -> tuple[str, str] |
     # A skeleton leaves out the opening vowels, which count as letters of the stem here
     # (Amena, Ameneh, امنه; Aisha, عایشه; not Sara, Sareh), and a y between them writes the
     # ی of the name (Ayesha, Aysha, عایشه).
-    letters = len(stem) + min(len(_OPENING.match(fold_)[0]), 2)
+    opening = _OPENING.match(fold_)
+    letters = len(stem) + min(len(opening[0]) if opening else 0, 2)
     return (stem, kind) if letters >= 3 else None
 
 

@@ -55,6 +55,22 @@ two rounds at load 2.2-2.6: CPU 7.2 / 6.8 s -> 5.5 / 5.0 s. PostgreSQL, one roun
 2.2-3.0: statements 11,682 -> 6,935; demo cpu 12.8 -> 9.9 s; camp 13.1 -> 8.7 s wall. Not yet under 5 s on a quiet
 machine: by these ratios about 6.5 s (start 0.8 + migrate 2.0 + seeding 3.8), the seeding
 now mostly the ORM's own work for the writes each service must make.
+
+Issue 24, the migrate inside the demo: an empty database built from the models in one pass and
+every migration recorded as applied (`core.schema_load`, as Rails loads schema.rb; `asylon
+migrate --replay` replays them; tests/operations/test_schema_load.py builds both ways, on
+SQLite and PostgreSQL, and compares columns, indexes, constraints, triggers, table settings,
+rows, permissions, role groups and migrations recorded). SQLite, 3,000 residents, from the
+checkout before (df0b47d) and this one, one after the other, load 0.7-0.8:
+    before  demo 8.5 / 8.2 s; inside: migrate 2.4 / 2.2 s + seeding 5.0 / 4.8 s
+            anchor migrate 6.1 / 5.6 s (its own process, with Django's system checks)
+    after   demo 6.5 / 5.5 s; inside: migrate 0.5 / 0.4 s + seeding 4.7 / 4.1 s
+            anchor migrate 3.0 / 2.8 s
+The final code (post_migrate on today's models after a load), three more runs minutes later,
+load 0.8: demo 7.0, 7.6, 5.2 s (seeding 5.0, 5.9, 3.8 s: the machine's speed, not the code,
+moves the seeding from run to run). Not yet under 5 s: start about 1 s, migrate 0.4 s, and
+the seeding, three quarters of it the 60 resettlement cases walked through the services (the
+gate reads 17 kinds of facts at each departure step).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from asylon.core import collector
 from asylon.demo import seeding
 
 
@@ -28,9 +29,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve: bool, addr: str, persons: int, **options):
         started = time.perf_counter()
-        call_command("migrate", interactive=False, verbosity=0)
-        migrated = time.perf_counter()
-        result = seeding.seed(persons)
+        with collector.batch():
+            call_command("migrate", interactive=False, verbosity=0)
+            migrated = time.perf_counter()
+            result = seeding.seed(persons)
         done = time.perf_counter()
         if result.created:
             self.stdout.write(

@@ -655,3 +655,19 @@ def test_a_slip_next_to_a_vowel_the_skeleton_keeps_finds_the_name(clerk, site_a,
         _register(clerk, site_a, member("PA", given_name=given, family_name="Karimi", fathers_name="Ali"))
     persons = _register(clerk, site_a, member("PA", given_name="Muhammad", family_name="Karimi", fathers_name="Ali"))
     assert search_persons(clerk, "Muhammsd Karimi", limit=1)[0].person == persons["Muhammad"]
+
+
+@pytest.mark.parametrize("placeholder_first", [True, False])
+def test_an_estimated_birth_two_years_off_ranks_above_a_known_one_whichever_comes_first(
+    clerk, site_a, placeholder_first
+):
+    """Asked 1985, a namesake recorded as born on 1 January 1983 (the year estimated) may be
+    the person; one born on 2 June 1983 is not. Each scores its own, in whatever order the
+    register hands them over."""
+    estimated = member("PA", given_name="Yousef", family_name="Nazari", date_of_birth=date(1983, 1, 1))
+    known = member("PA", given_name="Yousef", family_name="Nazari", date_of_birth=date(1983, 6, 2))
+    first, second = (estimated, known) if placeholder_first else (known, estimated)
+    persons = [*_register(clerk, site_a, first).values(), *_register(clerk, site_a, second).values()]
+    by_birth = {p.date_of_birth: p for p in persons}
+    hits = [h.person for h in search_persons(clerk, "Yousef Nazari 1985")]
+    assert hits[0] == by_birth[date(1983, 1, 1)]

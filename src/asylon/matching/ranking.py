@@ -1356,6 +1356,12 @@ def _placeholder(born: dt.date) -> bool:
     return born.month == 1 and born.day == 1
 
 
+def year_read(born: dt.date) -> tuple[int, bool]:
+    """What `YEAR_AGREEMENTS` read of a recorded date of birth: its year, and whether it is a
+    placeholder. Two dates read alike score alike against any year asked."""
+    return born.year, _placeholder(born)
+
+
 @dataclass(frozen=True, slots=True)
 class YearAgreement:
     """One row of the year table: the year asked and a recorded date of birth that meet

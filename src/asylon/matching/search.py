@@ -53,6 +53,7 @@ from .ranking import (
     name_words,
     other_readings,
     written_slips,
+    year_read,
 )
 
 __all__ = ["Candidates", "Hit", "ParsedQuery", "candidate_ids", "candidate_statement", "parse_query", "search_persons"]
@@ -777,12 +778,13 @@ def search_persons(actor: Actor, q: str, limit: int = 10) -> list[Hit]:
         if looked_up.rest is not None and len(rows) < limit:
             rows += _candidate_rows(visible, looked_up.rest, [*hits, *(row["pk"] for row in rows)])
         scorer = QueryScorer(judged_by_names(query, rows), parsed.year, parsed.born, parsed.sex)
-        # Namesakes written alike score alike: each distinct way of writing the names (and
-        # year of birth, when asked) is scored once.
+        # Namesakes written alike score alike: each distinct way of writing the names (and,
+        # with a year asked, what the year rules read of the date: its year and whether it is
+        # a 1 January placeholder) is scored once.
         scores: dict[tuple, float] = {}
         for row in rows:
             born = row["date_of_birth"]
-            asked = (born if parsed.born else born.year) if born and parsed.year else None
+            asked = (born if parsed.born else year_read(born)) if born and parsed.year else None
             written = (*_names_written(row), asked, row["sex"] if parsed.sex else None)
             score = scores.get(written)
             if score is None:

@@ -625,7 +625,6 @@ def _qword(rng, kind, text, style, script=False, arabic=False):
         w = _latin(rng, name, style)
         if name.article == "A" and rng.random() < 0.5:
             w = _article(rng, w)
-        w = _case(rng, w)
     if w and rng.random() < 0.07:
         w = _typo(rng, w)
     return w
@@ -698,6 +697,8 @@ def search_queries(population, count: int, seed: int):
                     y.translate(_PERSIAN_DIGITS) if r < 0.7 else y.translate(_ARABIC_DIGITS) if r < 0.85 else y
                 )
             text = " ".join(words)
+        if kind != "script":
+            text = _case(rng, text)  # one user, one habit for the whole query
         queries.append({"text": " ".join(text.split()), "kind": kind, "record_id": rec["record_id"]})
     return queries
 

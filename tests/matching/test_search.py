@@ -671,3 +671,48 @@ def test_an_estimated_birth_two_years_off_ranks_above_a_known_one_whichever_come
     by_birth = {p.date_of_birth: p for p in persons}
     hits = [h.person for h in search_persons(clerk, "Yousef Nazari 1985")]
     assert hits[0] == by_birth[date(1983, 1, 1)]
+
+
+def test_a_feminine_form_ranks_under_every_spelling_of_the_name(clerk, site_a):
+    """Tahera is another name than Taher; Tahir, the Arabic romanisation, is Taher."""
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Tahera", family_name="Ahmadi", sex="F"),
+        member("CHILD", given_name="Tahir", family_name="Ahmadi"),
+    )
+    hits = [h.person for h in search_persons(clerk, "Taher Ahmadi")]
+    assert hits.index(persons["Tahir"]) < hits.index(persons["Tahera"])
+
+
+def test_a_german_spelling_finds_the_name_and_back(clerk, site_a):
+    """ج, خ written dsch, ch the German way: Dschamileh is Jamileh, Chadidscheh Khadijeh."""
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Jamileh", family_name="Rostami", sex="F"),
+        member("CHILD", given_name="Kamileh", family_name="Rostami", sex="F"),
+        member("CHILD", given_name="Chadidscheh", family_name="Rostami", sex="F"),
+        member("CHILD", given_name="Khalida", family_name="Rostami", sex="F"),
+    )
+    assert search_persons(clerk, "Dschamileh Rostami")[0].person == persons["Jamileh"]
+    assert search_persons(clerk, "جمیله رستمی")[0].person == persons["Jamileh"]
+    assert search_persons(clerk, "Khadijeh Rostami")[0].person == persons["Chadidscheh"]
+
+
+def test_the_arabic_article_written_as_one_word_is_the_name(clerk, site_a):
+    """الجبوری and Altamimi write the article joined; asked without it, they are the name."""
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Zahra", family_name="Altamimi", sex="F"),
+        member("SPOUSE", given_name="Zahra", family_name="Tamami", sex="F"),
+    ) | _register(
+        clerk,
+        site_a,
+        member("PA", given_name="محمد", family_name="الجبوری"),
+        member("CHILD", given_name="Mahmoud", family_name="Jaburi"),
+    )
+    hits = [h.person for h in search_persons(clerk, "Zahraa Tameemi")]
+    assert hits[0].family_name == "Altamimi"
+    assert search_persons(clerk, "Mohammed Jubouri")[0].person == persons["محمد"]

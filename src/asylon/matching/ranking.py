@@ -114,6 +114,9 @@ _MATCHED = 0.75
 JOINED_MATCH = 0.9
 # Two Latin names alike in letters but in neither skeleton nor phonetic key: another name.
 OTHER_NAME = 0.7
+# A Latin name and the same with a final a (Karim, Karima): the feminine, or a slip; under a
+# slip of the pen and a long vowel written (Taher, Tahir: one name), over another name.
+FEMININE_ENDING = 0.84
 # A long vowel written in one spelling, not the other (Kazem, Kazim).
 VOWEL_VARIANT = 0.85
 _VOWELS = "aeiou"
@@ -435,6 +438,13 @@ def _other_name(a: Word, b: Word) -> float:
     return min(JaroWinkler.similarity(a.skeleton, b.skeleton), OTHER_NAME)
 
 
+def _feminine_ending(a: str, b: str) -> bool:
+    """One folded spelling ends in a consonant, the other in a (or ah) after the same letter."""
+    short, long = sorted((a, b), key=len)
+    ending = long.removesuffix("h").removesuffix("a")
+    return len(ending) < len(long) and short[-1] not in "aeiouyh" and ending[-1:] == short[-1]
+
+
 def _latin_other_name(a: Word, b: Word) -> float:
     """Two Latin names alike in letters only (Ansari, Askari): another name."""
     return min(JaroWinkler.similarity(a.fold, b.fold), OTHER_NAME)
@@ -574,6 +584,52 @@ def _ch_read_sh(word: Word) -> Word | None:
     return name_words(word.fold.replace("ch", "sh"))[0] if "ch" in word.fold else None
 
 
+# German romanisations write ج dsch, چ tsch, ش sch, خ ch and ی j (Dschamileh, Chadidscheh,
+# Marjam). The fold already reads sch as sh; a spelling is read the German way only when it
+# writes dsch or tsch (folded dsh, tsh), since a j or a ch alone is as often English.
+_GERMAN = (("dsh", "J"), ("tsh", "C"), ("ch", "kh"), ("j", "y"), ("J", "j"), ("C", "ch"))
+
+
+def _article_off(word: Word) -> Word | None:
+    """The word without the Arabic article it begins with (Altamimi, الجبوری), when the rest is
+    a name of its own: at least four letters after it, the first a consonant. None otherwise
+    (Alizadeh, Elyasi, and Elham, الهام, whose al is no article)."""
+    rest = word.fold[2:]
+    if not word.fold.startswith("al") or len(rest) < 4 or rest[0] in "aeiouyl":
+        return None
+    return replace(name_words(rest)[0], persian=word.persian)
+
+
+@lru_cache(maxsize=65536)  # read by the row's test and its value
+def _article_apart(a: Word, b: Word) -> float:
+    """How alike two words are once the article either joins is taken off: the article is no
+    syllable of the name (0.0 when neither joins one)."""
+    off_a, off_b = _article_off(a), _article_off(b)
+    if off_a is None and off_b is None:
+        return 0.0
+    return _similarity(off_a or a, off_b or b)
+
+
+def _german(text: str) -> str | None:
+    """A spelling (folded or as typed) read as a German romanisation writes it; None when it
+    writes no dsch or tsch."""
+    text = text.replace("sch", "sh")
+    if "dsh" not in text and "tsh" not in text:
+        return None
+    for written, sound in _GERMAN:
+        text = text.replace(written, sound)
+    return text
+
+
+def _german_read(word: Word) -> Word | None:
+    read = _german(word.fold)
+    return name_words(read)[0] if read is not None else None
+
+
+def _as_german(a: Word, b: Word) -> float:
+    return min(_similarity(_german_read(a) or a, _german_read(b) or b), ANOTHER_SPELLING)
+
+
 # A u alone between consonants (or ending the word), as Dari and Pashto romanisations write the
 # short vowel zamma that Persian ones write o: Gul, Gol (گل); Khuda, Khoda (خدا).
 _SHORT_U = re.compile(r"(?<![aeiou])u(?![aeiou])")
@@ -634,12 +690,15 @@ _OTHER_READINGS = (("th", "s"), ("dh", "z"), ("q", "k"), ("q", "g"), ("ch", "sh"
 
 
 def other_readings(word: str) -> list[str]:
-    """The word as another romanisation would write its letters (`_OTHER_READINGS`, and a
-    diphthong as o): the search looks those names up too, and the rows tell how near they are."""
+    """The word as another romanisation would write its letters (`_OTHER_READINGS`, a diphthong
+    as o, a German spelling as `_german` reads it): the search looks those names up too, and
+    the rows tell how near they are."""
     folded = word.casefold()
     readings = [folded.replace(letters, other) for letters, other in _OTHER_READINGS if letters in folded]
     if (as_o := _DIPHTHONG.sub("o", folded)) != folded:
         readings.append(as_o)
+    if (german := _german(folded)) is not None:
+        readings.append(german)
     return readings
 
 
@@ -782,6 +841,19 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Hasan", "Hassan", 1.0),
         ("Sirwan", "Sirvan", 1.0),
         ("Amini", "امینی", 1.0),
+    ),
+    _row(
+        "the Arabic article joined",
+        "any",
+        lambda a, b: _article_apart(a, b) >= _MATCHED,
+        lambda a, b: min(_article_apart(a, b), ANOTHER_SPELLING),
+        "al- written as one word with the name (Altamimi, الجبوری): alike as the names without it "
+        "are, as another spelling at most (Al-Tamimi, in two words, is Tamimi)",
+        ("Altamimi", "Tamimi", 0.99),
+        ("Tameemi", "Altamimi", 0.99),
+        ("الجبوری", "Jubouri", 0.85),
+        ("Jaburi", "الجبوري", 0.99),
+        ("الجبوری", "Aljubouri", 0.85),
     ),
     _row(
         "unlike",
@@ -1011,6 +1083,15 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("بشیر", "Bachir", 0.85),
         ("Aicha", "عایشه", 0.85),
     ),
+    _across_read_row(
+        "across: German romanisation",
+        _german_read,
+        CROSS_SCRIPT_PHONETIC,
+        "ج, ش, خ and ی written dsch, sch, ch and j the German way, as Latin spellings are read "
+        "(latin: German romanisation): Dschamileh is جمیله",
+        ("جمیله", "Dschamileh", 0.92),
+        ("Chadidscheh", "خدیجه", 0.92),
+    ),
     _row(
         "across: slip of the pen",
         "across",
@@ -1036,6 +1117,19 @@ AGREEMENTS: tuple[Agreement, ...] = (
         "ج romanised dj the French way: Djabbari is Jabbari",
         ("Djabbari", "Jabbari", 0.99),
         ("Djafar", "Jafar", 0.99),
+    ),
+    _row(
+        "latin: German romanisation",
+        "latin",
+        lambda a, b: (_german_read(a) is None) != (_german_read(b) is None),
+        _as_german,
+        "ج, چ, خ and ی written dsch, tsch, ch and j the German way, in a spelling with dsch or tsch, "
+        "against one without: alike as the German spelling so read is to the other",
+        ("Dschamileh", "Jamileh", 0.99),
+        ("Chadidscheh", "Khadijeh", 0.99),
+        ("Chadidscheh", "Khadija", 0.96),
+        ("Tschangizi", "Changizi", 0.99),
+        ("Dschamal", "Kamal", 0.846),
     ),
     _read_row(
         "latin: diphthong written o",
@@ -1068,6 +1162,18 @@ AGREEMENTS: tuple[Agreement, ...] = (
         "one skeleton, one first letter, vowels where the other writes them (Heidari, Heydari)",
         ("Heidari", "Heydari", 0.99),
         ("Tahmasebi", "Tahmasbi", 0.99),
+    ),
+    _row(
+        "latin: a feminine ending",
+        "latin",
+        lambda a, b: _same_skeleton(a, b) and a.fold[0] == b.fold[0] and _feminine_ending(a.fold, b.fold),
+        FEMININE_ENDING,
+        "a name ending in a consonant and the same name with a final a: the masculine and the "
+        "feminine (Karim, Karima; Tahir, Tahira), or the a dropped by a slip: under every spelling "
+        "of the name and a long vowel written (Taher, Tahir), over another name",
+        ("Karim", "Karima", 0.84),
+        ("Kareema", "Karim", 0.84),
+        ("Taher", "Tahera", 0.84),
     ),
     _row(
         "latin: same consonants",

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from _linkage import THRESHOLD, f1
 
-GENERATORS = ("independent", "heldout")
+GENERATORS = ("independent", "fourth", "heldout")
 _chosen = sys.argv[sys.argv.index("--generator") + 1] if "--generator" in sys.argv[:-1] else "independent"
 sys.path.insert(0, str(Path(__file__).resolve().parent / (_chosen if _chosen in GENERATORS else "independent")))
 
@@ -105,7 +105,7 @@ def main() -> None:
     parser.add_argument("--no-splink", action="store_true")
     parser.add_argument("--generator", choices=GENERATORS, default="independent")
     args = parser.parse_args()
-    seed = int(args.seed) if args.generator == "heldout" else args.seed  # independent: seeds are strings
+    seed = args.seed if args.generator == "independent" else int(args.seed)  # independent: seeds are strings
     records, truth_pairs = registrations(args.n, seed)
     truth = set(truth_pairs)
     print(

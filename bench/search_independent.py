@@ -11,6 +11,7 @@ what the truth allows (the namesake ceiling).
 
 `--generator heldout` runs on bench/heldout instead: a generator kept for judging only, never
 for tuning (use a database of its own: `--reuse` only checks the number of persons).
+`--generator fourth` runs on bench/fourth, written blind like the others, for tuning.
 
 A query is a hit when its person is in the top 10; a `name_only` query (and a `script` one
 without a year) is also judged as a name search: a hit when the persons of that name (the
@@ -257,6 +258,8 @@ def _name(kind: str, spelling: str) -> str:
     """The generator's name behind a spelling. The independent generator's as its Persian-script
     form, without the Arabic article (the generator itself drops it as a spelling of the name:
     Al-Karimi, Karimi); the held-out generator's as its key."""
+    if hasattr(generator, "name_key"):  # bench/fourth: the identity it gives
+        return generator.name_key(kind, spelling)
     if hasattr(generator, "_latin_index"):
         entry = generator._latin_index()[kind].get(spelling.lower())
         return entry.fa.removeprefix("ال") if entry else spelling.lower()
@@ -431,9 +434,9 @@ def main() -> None:
     parser.add_argument("--show-names", type=int, default=0, help="print this many name searches judged wrong")
     parser.add_argument(
         "--generator",
-        choices=("independent", "heldout"),
+        choices=("independent", "fourth", "heldout"),
         default="independent",
-        help="bench/independent (tuned on) or bench/heldout (for judging only, never tuning)",
+        help="bench/independent or bench/fourth (tuned on) or bench/heldout (for judging only, never tuning)",
     )
     parser.add_argument("--work", type=int, default=0, help="instead of timing, measure the work of this many searches")
     parser.add_argument(

@@ -716,3 +716,25 @@ def test_the_arabic_article_written_as_one_word_is_the_name(clerk, site_a):
     hits = [h.person for h in search_persons(clerk, "Zahraa Tameemi")]
     assert hits[0].family_name == "Altamimi"
     assert search_persons(clerk, "Mohammed Jubouri")[0].person == persons["محمد"]
+
+
+def test_a_compound_that_holds_the_name_ranks_under_its_spellings(clerk, site_a):
+    """Gholam Reza is another name than Reza, though it holds it; the article is no such word."""
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Gholam Reza", family_name="Kabuli"),
+        member("CHILD", given_name="Riza", family_name="Kabuli"),
+        member("CHILD", given_name="Reza", family_name="Al-Kabuli"),
+        member("CHILD", given_name="Hamid", family_name="Kabuli"),
+    )
+    hits = [h.person for h in search_persons(clerk, "Reza Kabuli")]
+    assert hits[:3] == [persons["Reza"], persons["Riza"], persons["Gholam Reza"]]
+
+
+def test_the_article_in_another_form_is_left_out_as_when_unwritten(clerk, site_a):
+    """Asked Ash-Shammari, Ruqayya Al-Shammari is the name; a Masoud Ash-Shammari, registered
+    first, is only its family."""
+    _register(clerk, site_a, member("PA", given_name="Masoud", family_name="Ash-Shammari"))
+    persons = _register(clerk, site_a, member("PA", given_name="Ruqayya", family_name="Al-Shammari", sex="F"))
+    assert search_persons(clerk, "Ruqayya Ash-Shammari")[0].person == persons["Ruqayya"]

@@ -738,3 +738,16 @@ def test_the_article_in_another_form_is_left_out_as_when_unwritten(clerk, site_a
     _register(clerk, site_a, member("PA", given_name="Masoud", family_name="Ash-Shammari"))
     persons = _register(clerk, site_a, member("PA", given_name="Ruqayya", family_name="Al-Shammari", sex="F"))
     assert search_persons(clerk, "Ruqayya Ash-Shammari")[0].person == persons["Ruqayya"]
+
+
+def test_the_arabic_d_of_a_short_name_is_its_zad(clerk, site_a):
+    """Rida is رضا romanised from Arabic (ض written d), as Ridha is; Rana is another name."""
+    persons = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Rana", family_name="Kabuli", sex="F"),
+        member("CHILD", given_name="Rida", family_name="Kabuli"),
+    )
+    _register(clerk, site_a, member("PA", given_name="Reza", family_name="Ahmadi"))  # a name the register knows
+    for query in ("Reza Kabuli", "رضا کابلی"):
+        assert search_persons(clerk, query)[0].person == persons["Rida"], query

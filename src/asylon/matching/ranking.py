@@ -733,10 +733,9 @@ def _zad_written_d(a: Word, b: Word) -> bool:
     """Two spellings one where the other writes d for ض or ظ, which Arabic romanisations do
     (Rida, Ridha, Reza; Kadim, Kazem; Murtada, Morteza): their consonants alike but for one d
     against a z (or dh, th read the Persian way)."""
-    x, y = _written_interdental(a), _written_interdental(b)
-    if min(len(x), len(y)) < _MIN_KEY:
+    x, y = inner_consonants(_written_interdental(a)), inner_consonants(_written_interdental(b))
+    if min(len(x), len(y)) < _MIN_KEY - 1:  # two consonants: Rida, Reza
         return False
-    x, y = inner_consonants(x), inner_consonants(y)
     if len(x) != len(y):
         return False
     apart = [{p, q} for p, q in zip(x, y, strict=True) if p != q]
@@ -1323,6 +1322,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
         _zad_as_d,
         "ض ظ written d from Arabic, dh or z otherwise: Rida, Ridha; Kadim, Kazem (not Izadi, Azizi)",
         ("Rida", "Ridha", 0.92),
+        ("Rida", "Reza", 0.85),
         ("Kadim", "Kazem", 0.85),
         ("Murtada", "Morteza", 0.85),
     ),

@@ -402,9 +402,9 @@ def _vowel_runs(fold: str) -> tuple[str, list[str]] | None:
 def _long_vowel_apart(persian: Word, latin: Word) -> bool:
     """Persian script writes a name's long vowels (ی, و) and leaves its short ones out: a ی or
     و inside the name where the Latin spelling writes no vowel that can be it (حسینی, Hassani;
-    محمود, Mohamed), or a Latin ei, ai where the Persian writes none (حسن, Hossein), or a long
-    u (`_long_u_written`), is another name. A single Latin i, u or o may be a short vowel
-    (کاظم Kazim) and is let be."""
+    محمود, Mohamed), or a Latin ei, ai where the Persian writes none (حسن, Hossein), is another
+    name. A single Latin i, u or o may be a short vowel (کاظم Kazim) and is let be; so is a u
+    past the first syllable (`_long_u_written`), which the rows take for a long vowel written."""
     p, w = _vowel_runs(persian.fold), _vowel_runs(latin.fold)
     if p is None or w is None or len(p[1]) != len(w[1]) or len(p[1]) < 2:
         return False
@@ -415,14 +415,15 @@ def _long_vowel_apart(persian: Word, latin: Word) -> bool:
             return True
         if "i" not in long and "u" not in long and written in ("ei", "ai"):
             return True
-    return _long_u_written(persian, latin)
+    return False
 
 
 def _long_u_written(persian: Word, latin: Word) -> bool:
     """A Latin u past the first syllable where the Persian writes no و: the long u it would
-    write (محمد is no Mahmoud, محمدزاده no Mahmoudzadeh). In the first syllable a u may be the
-    short vowel (گل Gul, شکریه Shukria, محمد Muhammad), and after a و the و may be writing it
-    too (داود Dawud)."""
+    write (محمد and Mahmoud, محمدزاده and Mahmoudzadeh), or the short vowel as Dari writes it
+    (کابلی Kabuli, قندوزی Kunduzi): the fold reads ou and oo as u, so which cannot be told. In
+    the first syllable a u is taken for the short vowel (گل Gul, شکریه Shukria, محمد Muhammad),
+    and after a و the و may be writing it too (داود Dawud)."""
     p, w = _vowel_runs(persian.fold), _vowel_runs(latin.fold)
     if p is None or w is None or len(p[1]) != len(w[1]):
         return False
@@ -1032,9 +1033,8 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ),
         _other_name,
         "a ی or و the Latin spelling cannot be writing, or an ei it writes where the Persian has none: "
-        "حسینی is no Hassani, محمود no Mohamed, حسن no Hossein, محمد no Mahmoud",
+        "حسینی is no Hassani, محمود no Mohamed, حسن no Hossein",
         ("حسینی", "Hassani", 0.7),
-        ("محمد", "Mahmoud", 0.7),
         ("Mohamed", "محمود", 0.7),
         ("حسن", "Hossein", 0.7),
     ),
@@ -1045,8 +1045,11 @@ AGREEMENTS: tuple[Agreement, ...] = (
             lambda p, w: len(p.skeleton) >= _MIN_KEY and inner_consonants(p.skeleton) == inner_consonants(w.skeleton)
         ),
         VOWEL_VARIANT,
-        "کاظم Kazim: a short vowel written as a long one",
+        "کاظم Kazim: a short vowel written as a long one; a u past the first syllable, the long u "
+        "of another name or Dari's short one: محمد Mahmoud, کابلی Kabuli",
         ("کاظم", "Kazim", 0.85),
+        ("محمد", "Mahmoud", 0.85),
+        ("کابلی", "Kabuli", 0.85),
     ),
     _row(
         "across: Arabic letter romanised",

@@ -674,7 +674,8 @@ def test_an_estimated_birth_two_years_off_ranks_above_a_known_one_whichever_come
 
 
 def test_a_feminine_form_ranks_under_every_spelling_of_the_name(clerk, site_a):
-    """Tahera is another name than Taher; Tahir, the Arabic romanisation, is Taher."""
+    """Tahera is another name than Taher, Alia than Ali; Tahir, the Arabic romanisation, is
+    Taher, and Eli is Ali."""
     persons = _register(
         clerk,
         site_a,
@@ -683,6 +684,14 @@ def test_a_feminine_form_ranks_under_every_spelling_of_the_name(clerk, site_a):
     )
     hits = [h.person for h in search_persons(clerk, "Taher Ahmadi")]
     assert hits.index(persons["Tahir"]) < hits.index(persons["Tahera"])
+    short = _register(
+        clerk,
+        site_a,
+        member("PA", given_name="Alia", family_name="Karimi", sex="F"),
+        member("CHILD", given_name="Eli", family_name="Karimi"),
+    )
+    hits = [h.person for h in search_persons(clerk, "Ali Karimi")]
+    assert hits.index(short["Eli"]) < hits.index(short["Alia"])
 
 
 def test_a_german_spelling_finds_the_name_and_back(clerk, site_a):
@@ -751,3 +760,14 @@ def test_the_arabic_d_of_a_short_name_is_its_zad(clerk, site_a):
     _register(clerk, site_a, member("PA", given_name="Reza", family_name="Ahmadi"))  # a name the register knows
     for query in ("Reza Kabuli", "رضا کابلی"):
         assert search_persons(clerk, query)[0].person == persons["Rida"], query
+
+
+def test_the_article_asked_for_is_no_word_matched_in_a_name_without_it(clerk, site_a):
+    """Asked "Nasrin Al-Sattari Reza", the daughter of Reza comes before a Reza Sattari: the
+    article joined to Sattari would otherwise count as one more word of his name matched."""
+    reza = _register(clerk, site_a, member("PA", given_name="Reza", family_name="Sattari", fathers_name="Mustafa"))
+    nasrin = _register(
+        clerk, site_a, member("PA", given_name="Nasrin", family_name="Al-Sattari", fathers_name="Reza", sex="F")
+    )
+    hits = [h.person for h in search_persons(clerk, "Nasrine Al-Satari Reza")]
+    assert hits.index(nasrin["Nasrin"]) < hits.index(reza["Reza"])

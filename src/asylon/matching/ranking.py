@@ -446,10 +446,12 @@ def _other_name(a: Word, b: Word) -> float:
 
 
 def _feminine_ending(a: str, b: str) -> bool:
-    """One folded spelling ends in a consonant, the other in a (or ah) after the same letter."""
+    """One folded spelling ends in a consonant or an i, the other is it with a final a (or
+    ah, or ya after the i: Ali, Alia, Aliya)."""
     short, long = sorted((a, b), key=len)
-    ending = long.removesuffix("h").removesuffix("a")
-    return len(ending) < len(long) and short[-1] not in "aeiouyh" and ending[-1:] == short[-1]
+    if short[-1] in "aeouyh":
+        return False
+    return long in (short + "a", short + "ah", short + "ya" if short[-1] == "i" else "")
 
 
 def _latin_other_name(a: Word, b: Word) -> float:
@@ -1159,6 +1161,20 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ("Aicha", "Aisha", 0.85),
     ),
     _row(
+        "latin: a feminine ending",
+        "latin",
+        lambda a, b: a.skeleton == b.skeleton and a.fold[0] == b.fold[0] and _feminine_ending(a.fold, b.fold),
+        FEMININE_ENDING,
+        "a name ending in a consonant or an i and the same name with a final a: the masculine and "
+        "the feminine (Karim, Karima; Ali, Alia), or the a dropped by a slip: under every spelling "
+        "of the name and a long vowel written (Taher, Tahir), over another name",
+        ("Karim", "Karima", 0.84),
+        ("Kareema", "Karim", 0.84),
+        ("Taher", "Tahera", 0.84),
+        ("Ali", "Alia", 0.84),
+        ("Hadi", "Hadiya", 0.84),
+    ),
+    _row(
         "latin: another spelling",
         "latin",
         lambda a, b: (
@@ -1170,18 +1186,6 @@ AGREEMENTS: tuple[Agreement, ...] = (
         "one skeleton, one first letter, vowels where the other writes them (Heidari, Heydari)",
         ("Heidari", "Heydari", 0.99),
         ("Tahmasebi", "Tahmasbi", 0.99),
-    ),
-    _row(
-        "latin: a feminine ending",
-        "latin",
-        lambda a, b: _same_skeleton(a, b) and a.fold[0] == b.fold[0] and _feminine_ending(a.fold, b.fold),
-        FEMININE_ENDING,
-        "a name ending in a consonant and the same name with a final a: the masculine and the "
-        "feminine (Karim, Karima; Tahir, Tahira), or the a dropped by a slip: under every spelling "
-        "of the name and a long vowel written (Taher, Tahir), over another name",
-        ("Karim", "Karima", 0.84),
-        ("Kareema", "Karim", 0.84),
-        ("Taher", "Tahera", 0.84),
     ),
     _row(
         "latin: same consonants",
@@ -1751,6 +1755,8 @@ class QueryScorer:
         for i in range(len(self.pairs)):
             if scores[i] + scores[i + 1] >= 2.0:  # both matched as they are: no joined word does better
                 continue
+            if self.query[i].fold in ARTICLES:  # the article and the name, joined, are the name: the
+                continue  # article matched with it would count as a word of the person's
             k = len(self.query) + i
             best, best_raw, best_at = 0.0, 0.0, None
             for q, at, s, raw in found:

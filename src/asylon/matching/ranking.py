@@ -593,12 +593,6 @@ def _ch_read_sh(word: Word) -> Word | None:
     return name_words(word.fold.replace("ch", "sh"))[0] if "ch" in word.fold else None
 
 
-# German romanisations write ج dsch, چ tsch, ش sch, خ ch and ی j (Dschamileh, Chadidscheh,
-# Marjam). The fold already reads sch as sh; a spelling is read the German way only when it
-# writes dsch or tsch (folded dsh, tsh), since a j or a ch alone is as often English.
-_GERMAN = (("dsh", "J"), ("tsh", "C"), ("ch", "kh"), ("j", "y"), ("J", "j"), ("C", "ch"))
-
-
 def _article_off(word: Word) -> Word | None:
     """The word without the Arabic article it begins with (Altamimi, الجبوری), when the rest is
     a name of its own: at least four letters after it, the first a consonant. None otherwise
@@ -617,6 +611,12 @@ def _article_apart(a: Word, b: Word) -> float:
     if off_a is None and off_b is None:
         return 0.0
     return _similarity(off_a or a, off_b or b)
+
+
+# German romanisations write ج dsch, چ tsch, ش sch, خ ch and ی j (Dschamileh, Chadidscheh,
+# Marjam). The fold already reads sch as sh; a spelling is read the German way only when it
+# writes dsch or tsch (folded dsh, tsh), since a j or a ch alone is as often English.
+_GERMAN = (("dsh", "J"), ("tsh", "C"), ("ch", "kh"), ("j", "y"), ("J", "j"), ("C", "ch"))
 
 
 def _german(text: str) -> str | None:
@@ -1097,8 +1097,8 @@ AGREEMENTS: tuple[Agreement, ...] = (
         "across: German romanisation",
         _german_read,
         CROSS_SCRIPT_PHONETIC,
-        "ج, ش, خ and ی written dsch, sch, ch and j the German way, as Latin spellings are read "
-        "(latin: German romanisation): Dschamileh is جمیله",
+        "ج, چ, خ and ی written dsch, tsch, ch and j the German way, in a spelling with dsch or tsch, "
+        "as Latin spellings are read (latin: German romanisation): Dschamileh is جمیله",
         ("جمیله", "Dschamileh", 0.92),
         ("Chadidscheh", "خدیجه", 0.92),
     ),

@@ -1,4 +1,4 @@
-"""References are taken in order, per prefix, and a number once taken is not given again."""
+"""References are taken in order, per prefix, and no number is ever given to two records."""
 
 import pytest
 from django.db import transaction
